@@ -1,0 +1,110 @@
+package dev.sluice.api;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Sluice session: a catalog of tables (persisted under the Sluice home directory), session options,
+ * and the continuous queries started from it. Thread-safe. Closing it stops its queries.
+ *
+ * <pre>{@code
+ * try (Sluice sluice = Sluice.builder().bootstrapServers("localhost:9092").build()) {
+ *     sluice.execute("CREATE TABLE clicks (user_id BIGINT, page VARCHAR) WITH ('connector'='kafka', "
+ *             + "'topic'='clicks', 'format'='json')");
+ *     StatementResult.Rows rows = (StatementResult.Rows) sluice.execute("SELECT page FROM clicks LIMIT 10");
+ * }
+ * }</pre>
+ */
+public final class Sluice implements AutoCloseable {
+    /** Session option: default Kafka bootstrap servers for tables that don't set their own. */
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    /** Session option: trigger of new continuous queries: {@code 1 s}, {@code 500 ms}, {@code once}, {@code available-now}. */
+    public static final String TRIGGER = "trigger";
+    /** Session option: name of the next continuous query (and of its checkpoint directory). */
+    public static final String QUERY_NAME = "query.name";
+    /** Session option: checkpoint root directory (a Hadoop FileSystem URI); default {@code <home>/checkpoints}. */
+    public static final String CHECKPOINT_ROOT = "checkpoint.root";
+
+    private Sluice() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs one SQL statement (without a trailing semicolon). {@code SELECT STREAM} is refused here: it needs
+     * a consumer for its rows, see {@link #execute(String, BatchConsumer)}.
+     *
+     * @throws SluiceException if the statement is invalid or fails, with a message naming the cause
+     */
+    public StatementResult execute(String sql) {
+        return execute(sql, null);
+    }
+
+    /**
+     * Runs one SQL statement; the rows of each micro-batch of a {@code SELECT STREAM} go to {@code consumer}.
+     *
+     * @throws SluiceException if the statement is invalid or fails, with a message naming the cause
+     */
+    public StatementResult execute(String sql, BatchConsumer consumer) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** The continuous queries started from this session that are still running. */
+    public List<StreamingQuery> activeQueries() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Sets a session option (as {@code SET key = value} does). */
+    public void setOption(String key, String value) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** The session options. */
+    public Map<String, String> options() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** The home directory: catalog, history, default checkpoints. */
+    public Path home() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Stops every running query of this session (gracefully) and releases its resources. */
+    @Override
+    public void close() {
+    }
+
+    /** Builds a {@link Sluice} session. */
+    public static final class Builder {
+        private Path home;
+        private final Map<String, String> options = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The Sluice home directory (default {@code ~/.sluice}, or {@code $SLUICE_HOME}). */
+        public Builder home(Path home) {
+            this.home = home;
+            return this;
+        }
+
+        /** Default {@code bootstrap.servers} for Kafka tables. */
+        public Builder bootstrapServers(String servers) {
+            return option(BOOTSTRAP_SERVERS, servers);
+        }
+
+        public Builder option(String key, String value) {
+            options.put(key, value);
+            return this;
+        }
+
+        public Sluice build() {
+            return new Sluice();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.sluice.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A handle on a running continuous query. Thread-safe.
+ *
+ * <p>A query runs micro-batches until it is stopped, its trigger ends it ({@code once},
+ * {@code available-now}) or it fails; {@link #exception()} then tells why.
+ */
+public interface StreamingQuery {
+    /** Unique id of this run. */
+    String id();
+
+    /** The query's name: also the name of its checkpoint directory, stable across restarts. */
+    String name();
+
+    /** The statement that started it. */
+    String sql();
+
+    boolean isActive();
+
+    /** Blocks until the query ends; throws the query's failure as a {@link SluiceException}. */
+    void awaitTermination() throws InterruptedException;
+
+    /** As {@link #awaitTermination()}, at most {@code timeout}; returns whether the query ended. */
+    boolean awaitTermination(Duration timeout) throws InterruptedException;
+
+    /** Stops after the running batch is committed (graceful), and waits for the query's thread to end. */
+    void stop();
+
+    /** The progress of the last completed batch, if any. */
+    Optional<QueryProgress> lastProgress();
+
+    /** The progress of recent batches, oldest first (a bounded window). */
+    List<QueryProgress> recentProgress();
+
+    /** Why the query failed, if it did. */
+    Optional<SluiceException> exception();
+}

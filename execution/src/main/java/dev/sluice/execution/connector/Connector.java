@@ -1,0 +1,38 @@
+package dev.sluice.execution.connector;
+
+import dev.sluice.execution.sink.StreamSink;
+import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.type.RowSchema;
+
+/**
+ * A kind of table ({@code 'connector'='kafka'}, {@code 'memory'}, {@code 'filesystem'}...), found through
+ * {@link java.util.ServiceLoader} by {@link #identifier()}.
+ *
+ * <p>Optional capabilities are default methods that throw {@link UnsupportedOperationException}.
+ */
+public interface Connector {
+    /** The value of the {@code connector} option that selects this connector. */
+    String identifier();
+
+    /**
+     * Checks the options of a table about to be created, and returns the connector's metadata columns
+     * (for Kafka: partition, offset, timestamp, key), which are appended to the declared columns.
+     *
+     * @throws IllegalArgumentException naming the option at fault
+     */
+    RowSchema validate(TableDescriptor table);
+
+    /**
+     * Opens a source over the table. The caller closes it.
+     *
+     * @throws IllegalArgumentException if the table can't be read (e.g. missing topic), naming it
+     */
+    default StreamSource createSource(TableDescriptor table, ConnectorContext context) {
+        throw new UnsupportedOperationException("Connector '" + identifier() + "' can't be read from");
+    }
+
+    /** Opens a sink writing into the table. The caller closes it. */
+    default StreamSink createSink(TableDescriptor table, ConnectorContext context) {
+        throw new UnsupportedOperationException("Connector '" + identifier() + "' can't be written to");
+    }
+}
