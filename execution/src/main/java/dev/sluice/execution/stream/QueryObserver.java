@@ -1,0 +1,15 @@
+package dev.sluice.execution.stream;
+
+/**
+ * Told what a continuous query does, from the query's own thread. Implementations must be quick and must
+ * not throw (an exception is logged and ignored).
+ */
+public interface QueryObserver {
+    /** A batch was committed. */
+    default void onBatchCompleted(BatchProgress progress) {
+    }
+
+    /** The query ended: {@code failure} is null when it stopped normally. */
+    default void onTerminated(Throwable failure) {
+    }
+}

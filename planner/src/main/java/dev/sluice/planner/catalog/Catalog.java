@@ -1,0 +1,168 @@
+package dev.sluice.planner.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
+import dev.sluice.execution.type.RowSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The tables of a Sluice home: name, declared columns and options, persisted as one JSON file
+ * ({@code catalog.json}) so that the catalog survives restarts of the shell. Table names are matched
+ * case-insensitively and kept as declared. Thread-safe.
+ *
+ * <p>File format: {@code {"version": 1, "tables": [{"name":..., "columns": [{"name":..., "type":...,
+ * "nullable":...}], "options": {...}}]}}; written atomically (temp file + rename).
+ */
+public final class Catalog {
+    private static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Optional<Path> file;
+    private final Map<String, TableDescriptor> tables = new TreeMap<>();
+
+    private Catalog(Optional<Path> file) {
+        this.file = file;
+    }
+
+    /** A catalog kept only in memory (tests, throw-away sessions). */
+    public static Catalog inMemory() {
+        return new Catalog(Optional.empty());
+    }
+
+    /** The catalog stored in {@code file}, loaded now if it exists. */
+    public static Catalog open(Path file) {
+        Catalog catalog = new Catalog(Optional.of(file));
+        if (Files.exists(file)) {
+            catalog.load(file);
+        }
+        return catalog;
+    }
+
+    public synchronized Optional<TableDescriptor> get(String name) {
+        return Optional.ofNullable(tables.get(key(name)));
+    }
+
+    /** The table named {@code name}, or an error naming it. */
+    public synchronized TableDescriptor require(String name) {
+        return get(name).orElseThrow(() -> new IllegalArgumentException("Table '" + name + "' does not exist"));
+    }
+
+    /** Every table, by name. */
+    public synchronized List<TableDescriptor> tables() {
+        return List.copyOf(tables.values());
+    }
+
+    /**
+     * Adds a table. Returns false if one of that name exists and {@code ifNotExists}; throws if it
+     * exists otherwise.
+     */
+    public synchronized boolean create(TableDescriptor table, boolean ifNotExists) {
+        requireNonNull(table, "table is null");
+        if (tables.containsKey(key(table.name()))) {
+            if (ifNotExists) {
+                return false;
+            }
+            throw new IllegalArgumentException("Table '" + table.name() + "' already exists");
+        }
+        tables.put(key(table.name()), table);
+        save();
+        return true;
+    }
+
+    /** Removes a table. Returns false if it does not exist and {@code ifExists}; throws otherwise. */
+    public synchronized boolean drop(String name, boolean ifExists) {
+        if (tables.remove(key(name)) == null) {
+            if (ifExists) {
+                return false;
+            }
+            throw new IllegalArgumentException("Table '" + name + "' does not exist");
+        }
+        save();
+        return true;
+    }
+
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    private void load(Path path) {
+        try {
+            Map<String, Object> root = JSON.readValue(path.toFile(), new TypeReference<>() { });
+            Object version = root.get("version");
+            if (!(version instanceof Integer v) || v != VERSION) {
+                throw new IllegalStateException("Catalog file " + path + " has unsupported version " + version
+                        + " (this Sluice reads version " + VERSION + ")");
+            }
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> list = (List<Map<String, Object>>) root.get("tables");
+            for (Map<String, Object> t : list) {
+                TableDescriptor table = fromJson(t);
+                tables.put(key(table.name()), table);
+            }
+        } catch (IOException | ClassCastException | NullPointerException e) {
+            throw new IllegalStateException("Catalog file " + path + " can't be read: " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static TableDescriptor fromJson(Map<String, Object> t) {
+        List<Column> columns = new ArrayList<>();
+        for (Map<String, Object> c : (List<Map<String, Object>>) t.get("columns")) {
+            columns.add(new Column((String) c.get("name"), ColumnType.valueOf((String) c.get("type")),
+                    (Boolean) c.get("nullable")));
+        }
+        return new TableDescriptor((String) t.get("name"), new RowSchema(columns),
+                (Map<String, String>) t.get("options"));
+    }
+
+    private void save() {
+        if (file.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (TableDescriptor t : tables.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", t.name());
+            List<Map<String, Object>> columns = new ArrayList<>();
+            for (Column c : t.schema().columns()) {
+                Map<String, Object> cm = new LinkedHashMap<>();
+                cm.put("name", c.name());
+                cm.put("type", c.type().name());
+                cm.put("nullable", c.nullable());
+                columns.add(cm);
+            }
+            m.put("columns", columns);
+            m.put("options", t.sortedOptions());
+            list.add(m);
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("version", VERSION);
+        root.put("tables", list);
+        Path path = file.get();
+        try {
+            Files.createDirectories(path.toAbsolutePath().getParent());
+            Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+            JSON.writeValue(tmp.toFile(), root);
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Can't write catalog file " + path, e);
+        }
+    }
+}

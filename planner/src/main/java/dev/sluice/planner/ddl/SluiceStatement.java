@@ -1,0 +1,72 @@
+package dev.sluice.planner.ddl;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.execution.connector.TableDescriptor;
+
+/**
+ * A parsed Sluice statement. DDL and session commands are parsed by {@link StatementParser}; queries
+ * (SELECT, SELECT STREAM, INSERT INTO, EXPLAIN) keep their text and go to Calcite.
+ */
+public sealed interface SluiceStatement {
+    /** {@code CREATE TABLE [IF NOT EXISTS] t (...) WITH (...)}. */
+    record CreateTable(TableDescriptor table, boolean ifNotExists) implements SluiceStatement {
+        public CreateTable {
+            requireNonNull(table, "table is null");
+        }
+    }
+
+    /** {@code DROP TABLE [IF EXISTS] t}. */
+    record DropTable(String name, boolean ifExists) implements SluiceStatement {
+        public DropTable {
+            requireNonNull(name, "name is null");
+        }
+    }
+
+    /** {@code SHOW TABLES}. */
+    record ShowTables() implements SluiceStatement {
+    }
+
+    /** {@code DESCRIBE t}. */
+    record DescribeTable(String name) implements SluiceStatement {
+        public DescribeTable {
+            requireNonNull(name, "name is null");
+        }
+    }
+
+    /** {@code SET 'key' = 'value'}; {@code SET} alone lists the options (key and value null). */
+    record SetOption(String key, String value) implements SluiceStatement {
+    }
+
+    /** {@code RESET 'key'}. */
+    record ResetOption(String key) implements SluiceStatement {
+        public ResetOption {
+            requireNonNull(key, "key is null");
+        }
+    }
+
+    /** {@code SHOW QUERIES}: the running continuous queries. */
+    record ShowQueries() implements SluiceStatement {
+    }
+
+    /** {@code STOP QUERY name-or-id}. */
+    record StopQuery(String nameOrId) implements SluiceStatement {
+        public StopQuery {
+            requireNonNull(nameOrId, "nameOrId is null");
+        }
+    }
+
+    /** {@code EXPLAIN query}: the query's plans, without running it. */
+    record Explain(String querySql) implements SluiceStatement {
+        public Explain {
+            requireNonNull(querySql, "querySql is null");
+        }
+    }
+
+    /** A query for Calcite: SELECT, SELECT STREAM, INSERT INTO ... SELECT, VALUES, WITH. */
+    record Query(String sql) implements SluiceStatement {
+        public Query {
+            requireNonNull(sql, "sql is null");
+        }
+    }
+}
