@@ -1,0 +1,148 @@
+package dev.sluice.shell;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.api.Sluice;
+import dev.sluice.api.SluiceException;
+import dev.sluice.api.StatementResult;
+import dev.sluice.api.StreamingQuery;
+import dev.sluice.shell.printer.ResultPrinter;
+import java.io.PrintWriter;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the shell's statements against a session and prints what they return: a message as its text, rows
+ * through the {@link ResultPrinter}, a continuous query as the line {@code Started query <name> (id <id>)}.
+ *
+ * <p>{@code SELECT STREAM} runs in the foreground: each micro-batch goes to the printer as it comes, and
+ * {@link #run} returns when the query ends, or stops the query (gracefully) when the calling thread is
+ * interrupted, which is what Ctrl-C does. {@code INSERT INTO ... SELECT STREAM} runs in the background.
+ */
+public final class StatementRunner {
+    private static final Logger log = LoggerFactory.getLogger(StatementRunner.class);
+
+    private final Sluice sluice;
+    private final ResultPrinter printer;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    /**
+     * @param out where messages go
+     * @param err where errors go, as {@code ERROR: <message>}
+     */
+    public StatementRunner(Sluice sluice, ResultPrinter printer, PrintWriter out, PrintWriter err) {
+        this.sluice = requireNonNull(sluice, "sluice is null");
+        this.printer = requireNonNull(printer, "printer is null");
+        this.out = requireNonNull(out, "out is null");
+        this.err = requireNonNull(err, "err is null");
+    }
+
+    /**
+     * Runs statements in order up to the first that fails, whose error it prints ({@code ERROR: <message>};
+     * the stack trace goes to the log).
+     *
+     * @return whether all statements succeeded
+     */
+    public boolean runAll(List<String> statements) {
+        for (String statement : statements) {
+            try {
+                run(statement);
+            }
+            catch (RuntimeException e) {
+                reportError(statement, e);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs one statement (without its semicolon) and prints its result.
+     *
+     * @throws SluiceException if the statement is invalid or fails
+     */
+    public void run(String statement) {
+        // A Ctrl-C pressed while no statement ran must not stop the next one.
+        Thread.interrupted();
+        try {
+            log.debug("Running: {}", statement);
+            boolean background = StatementSplitter.firstKeyword(statement).equals("INSERT");
+            StatementResult result = background ? sluice.execute(statement) : sluice.execute(statement, printer::printBatch);
+            if (result instanceof StatementResult.Message message) {
+                println(out, message.text());
+            }
+            else if (result instanceof StatementResult.Rows rows) {
+                printer.printRows(rows.columns(), rows.rows());
+            }
+            else if (result instanceof StatementResult.Query query) {
+                if (background) {
+                    println(out, "Started query " + query.query().name() + " (id " + query.query().id() + ")");
+                }
+                else {
+                    awaitForeground(query.query());
+                }
+            }
+        }
+        finally {
+            Thread.interrupted();
+        }
+    }
+
+    /**
+     * Waits until each continuous query of the session has ended (batch mode does so before exiting).
+     *
+     * @return whether all ended without failing; the first failure is printed as an error
+     */
+    public boolean awaitActiveQueries() {
+        for (StreamingQuery query : sluice.activeQueries()) {
+            try {
+                query.awaitTermination();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            catch (RuntimeException e) {
+                reportError(query.sql(), e);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Prints an error for the user (its message, never a stack trace) and logs it with its stack trace. */
+    public void reportError(String statement, RuntimeException e) {
+        log.warn("Statement failed: {}", statement, e);
+        println(err, "ERROR: " + errorMessage(e));
+    }
+
+    /** What the user sees of an error: the message of a {@link SluiceException}, or the internal error's name. */
+    static String errorMessage(RuntimeException e) {
+        if (e instanceof SluiceException && e.getMessage() != null) {
+            return e.getMessage();
+        }
+        // Not the user's fault: name it, the details are in the log.
+        return "Internal error: " + e + " (details in the log)";
+    }
+
+    private void awaitForeground(StreamingQuery query) {
+        try {
+            query.awaitTermination();
+        }
+        catch (InterruptedException e) {
+            log.info("Stopping query {} (interrupted)", query.name());
+            query.stop();
+            println(out, "Query " + query.name() + " stopped.");
+            query.exception().ifPresent(failure -> {
+                throw failure;
+            });
+        }
+    }
+
+    private static void println(PrintWriter writer, String text) {
+        writer.println(text);
+        writer.flush();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.sluice.shell.demo;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.api.Sluice;
+import dev.sluice.api.StatementResult;
+import dev.sluice.connectors.embedded.EmbeddedKafkaBroker;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo of {@code sluice shell --embedded}: an in-process Kafka broker (data in a temporary directory,
+ * deleted on close) whose topic {@value #TOPIC} receives live click events, and the table {@value #TOPIC}
+ * reading it.
+ */
+public final class EmbeddedDemo implements AutoCloseable {
+    public static final String TOPIC = "clicks";
+    public static final int PARTITIONS = 2;
+    /** Registers the table; the broker's (ephemeral) address comes from the session's bootstrap.servers. */
+    public static final String CREATE_TABLE = "CREATE TABLE clicks (ts BIGINT, user_id INT, page VARCHAR, amount DOUBLE, "
+            + "country VARCHAR) WITH ('connector'='kafka', 'topic'='clicks', 'format'='json', 'scan.startup.mode'='earliest')";
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedDemo.class);
+
+    private final EmbeddedKafkaBroker broker;
+
+    private EmbeddedDemo(EmbeddedKafkaBroker broker) {
+        this.broker = requireNonNull(broker, "broker is null");
+    }
+
+    /** Starts the broker, creates the topic and starts writing click events to it. */
+    public static EmbeddedDemo start() {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        try {
+            broker.createTopic(TOPIC, PARTITIONS);
+            log.info("Demo broker on {} with topic {}", broker.bootstrapServers(), TOPIC);
+            return new EmbeddedDemo(broker);
+        }
+        catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    /** The demo broker's {@code host:port}. */
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    /** Creates the table {@value #TOPIC} in the session's catalog, unless it has one of that name already. */
+    public void registerTable(Sluice sluice) {
+        StatementResult.Rows tables = (StatementResult.Rows) sluice.execute("SHOW TABLES");
+        int nameColumn = Math.max(0, tables.columns().indexOf("name"));
+        boolean exists = tables.rows().stream().anyMatch(row -> TOPIC.equalsIgnoreCase(String.valueOf(row.get(nameColumn))));
+        if (exists) {
+            log.info("The catalog has a table {} already: using it", TOPIC);
+            return;
+        }
+        sluice.execute(CREATE_TABLE);
+    }
+
+    /** What the demo offers, with statements to try; ends with a line break. */
+    public String banner() {
+        return String.join(System.lineSeparator(), List.of(
+                "Sluice demo: an embedded Kafka broker (" + bootstrapServers() + ") with live click events in topic '" + TOPIC + "',",
+                "readable as table clicks (ts BIGINT, user_id INT, page VARCHAR, amount DOUBLE, country VARCHAR).",
+                "Try:",
+                "  SHOW TABLES;",
+                "  DESCRIBE clicks;",
+                "  SELECT * FROM clicks LIMIT 10;",
+                "  SELECT STREAM user_id, page, amount FROM clicks WHERE amount > 50;   -- Ctrl-C stops it",
+                "")) ;
+    }
+
+    /** Stops the click events and the broker, and deletes the broker's data. */
+    @Override
+    public void close() {
+        broker.close();
+    }
+}

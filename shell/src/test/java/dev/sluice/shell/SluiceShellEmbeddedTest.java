@@ -1,0 +1,99 @@
+package dev.sluice.shell;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.api.Sluice;
+import dev.sluice.shell.SluiceShellTest.ShellRun;
+import dev.sluice.shell.console.InputReader;
+import dev.sluice.shell.console.InteractiveConsole;
+import dev.sluice.shell.demo.EmbeddedDemo;
+import dev.sluice.shell.printer.AlignedTablePrinter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.impl.DumbTerminal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo ({@code --embedded}): a real in-process broker with live click events. */
+class SluiceShellEmbeddedTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path home;
+
+    @Test
+    void embeddedDemoRegistersClicksTable() {
+        ShellRun run = ShellRun.of("--embedded", "--home", home.toString(), "-e", "SHOW TABLES");
+        assertEquals("", run.err());
+        assertEquals("""
+                   name  | connector | topic
+                --------+-----------+--------
+                 clicks | kafka     | clicks
+                (1 row)
+                """, run.out());
+        assertEquals(SluiceShell.SUCCESS, run.exitCode());
+    }
+
+    @Test
+    void ctrlCStopsStreamingQueryAndReturnsToPrompt() throws Exception {
+        try (EmbeddedDemo demo = EmbeddedDemo.start();
+                Sluice sluice = Sluice.builder().home(home).bootstrapServers(demo.bootstrapServers()).build();
+                PipedOutputStream keyboard = new PipedOutputStream();
+                PipedInputStream in = new PipedInputStream(keyboard)) {
+            demo.registerTable(sluice);
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            try (Terminal terminal = new DumbTerminal("test", Terminal.TYPE_DUMB, in, output, UTF_8);
+                    InputReader input = new InputReader(terminal, home.resolve("history"))) {
+                PrintWriter writer = terminal.writer();
+                StatementRunner runner = new StatementRunner(sluice, new AlignedTablePrinter(writer), writer, writer);
+                Thread console = new Thread(new InteractiveConsole(terminal, input, runner)::run, "console");
+                console.start();
+
+                type(keyboard, "SELECT STREAM page FROM clicks;\n");
+                awaitOutput(output, Pattern.compile("\\(\\d+ rows?\\)\n"));
+                assertEquals(1, sluice.activeQueries().size());
+
+                terminal.raise(Terminal.Signal.INT);
+                awaitOutput(output, Pattern.compile("Query \\S+ stopped\\.\n"));
+                assertEquals(0, sluice.activeQueries().size());
+
+                type(keyboard, "quit\n");
+                console.join(TIMEOUT.toMillis());
+                assertFalse(console.isAlive());
+            }
+            String text = output.toString(UTF_8);
+            // Each batch prints as its own table of pages.
+            assertTrue(Pattern.compile("^sluice> Batch \\d+\n page\n-+\n( /p/\\d+\n)+\\(\\d+ rows?\\)\n", Pattern.MULTILINE)
+                    .matcher(text).find(), text);
+            assertTrue(text.endsWith("stopped.\nsluice> "), text);
+        }
+    }
+
+    private static void type(PipedOutputStream keyboard, String text) throws IOException {
+        keyboard.write(text.getBytes(UTF_8));
+        keyboard.flush();
+    }
+
+    private static void awaitOutput(ByteArrayOutputStream output, Pattern pattern) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher matcher = pattern.matcher(output.toString(UTF_8));
+            if (matcher.find()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("No " + pattern + " in the output after " + TIMEOUT + ":\n" + output.toString(UTF_8));
+    }
+}
