@@ -1,0 +1,310 @@
+package dev.sluice.connectors.format;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
+import dev.sluice.execution.type.RowSchema;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMilliVector;
+import org.apache.arrow.vector.VarCharVector;
+
+/**
+ * Decodes JSON objects (one per record value) into the Arrow vectors of the requested columns, with
+ * Jackson's streaming parser: no tree, no per-field strings.
+ *
+ * <p>Rules:
+ * <ul>
+ *   <li>the value must be one JSON object; fields are matched to columns by exact name; other fields are
+ *       skipped unparsed; a missing field or JSON {@code null} gives NULL;</li>
+ *   <li>INTEGER takes an integral number within the 32-bit range, BIGINT an integral number within the
+ *       64-bit range, DOUBLE any number, BOOLEAN {@code true}/{@code false};</li>
+ *   <li>VARCHAR takes a string, or a number or boolean as its JSON text (objects and arrays are errors);</li>
+ *   <li>TIMESTAMP takes an integral number (epoch milliseconds) or a string {@code yyyy-MM-dd HH:mm:ss[.SSS]}
+ *       or ISO-8601 such as {@code 2023-11-14T22:13:20.123Z} (no zone means UTC).</li>
+ * </ul>
+ * Anything else, including invalid JSON and a null value, is a {@link RecordDecoderException} whose reason
+ * names the column and what was found. Not thread-safe.
+ */
+public final class JsonRecordDecoder implements RecordDecoder {
+    /** Longest piece of a bad value quoted in an error. */
+    private static final int MAX_QUOTED_CHARS = 60;
+
+    // One factory per decoder: its symbol table of field names is then shared by no other thread.
+    private final JsonFactory factory = new JsonFactory();
+    private final ColumnTarget[] targets;
+    private final Map<String, ColumnTarget> targetsByName;
+    /** Identifies the record being decoded, to know which columns it has set (no per-record clearing). */
+    private long recordStamp;
+    private byte[] utf8 = new byte[256];
+
+    /** A decoder filling one vector per column of {@code columns}, in that order. */
+    public JsonRecordDecoder(RowSchema columns) {
+        requireNonNull(columns, "columns is null");
+        targets = new ColumnTarget[columns.size()];
+        targetsByName = new HashMap<>();
+        for (int i = 0; i < targets.length; i++) {
+            Column column = columns.column(i);
+            // Jackson interns field names, so interned keys make most map lookups an identity check.
+            ColumnTarget target = new ColumnTarget(column.name().intern(), column.type());
+            if (targetsByName.put(target.name, target) != null) {
+                throw new IllegalArgumentException("Column '" + column.name() + "' is requested twice");
+            }
+            targets[i] = target;
+        }
+    }
+
+    @Override
+    public void bind(List<? extends FieldVector> vectors) {
+        if (vectors.size() != targets.length) {
+            throw new IllegalArgumentException("Expected " + targets.length + " vectors, got " + vectors.size());
+        }
+        for (int i = 0; i < targets.length; i++) {
+            targets[i].bind(vectors.get(i));
+        }
+    }
+
+    @Override
+    public void decode(byte[] value, int row) throws RecordDecoderException {
+        if (value == null) {
+            throw new RecordDecoderException("record value is null");
+        }
+        decode(value, 0, value.length, row);
+    }
+
+    /** Decodes the JSON in {@code value[offset, offset + length)} into {@code row}. */
+    public void decode(byte[] value, int offset, int length, int row) throws RecordDecoderException {
+        long stamp = ++recordStamp;
+        try (JsonParser parser = factory.createParser(value, offset, length)) {
+            JsonToken token = parser.nextToken();
+            if (token != JsonToken.START_OBJECT) {
+                throw failure(row, stamp, "expected a JSON object, found " + describe(parser, token));
+            }
+            String name;
+            while ((name = parser.nextFieldName()) != null) {
+                ColumnTarget target = targetsByName.get(name);
+                token = parser.nextToken();
+                if (target == null) {
+                    parser.skipChildren();
+                } else {
+                    write(target, parser, token, row, stamp);
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw failure(row, stamp, "invalid JSON: more than one value in the record");
+            }
+        } catch (JsonProcessingException e) {
+            throw failure(row, stamp, "invalid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw failure(row, stamp, "unreadable JSON: " + e.getMessage());
+        }
+        for (ColumnTarget target : targets) {
+            if (target.stamp != stamp) {
+                target.vector.setNull(row);
+            }
+        }
+    }
+
+    private void write(ColumnTarget target, JsonParser parser, JsonToken token, int row, long stamp)
+            throws IOException, RecordDecoderException {
+        if (target.stamp != stamp) {
+            target.stamp = stamp;
+            if (target.varChar != null) {
+                target.lastSetBefore = target.varChar.getLastSet();
+            }
+        }
+        if (token == JsonToken.VALUE_NULL) {
+            target.vector.setNull(row);
+            return;
+        }
+        switch (target.type) {
+            case INTEGER -> {
+                if (token != JsonToken.VALUE_NUMBER_INT) {
+                    throw mismatch(target, "an integer", parser, token, row, stamp);
+                }
+                if (parser.getNumberType() != JsonParser.NumberType.INT) {
+                    throw outOfRange(target, parser, row, stamp);
+                }
+                ((IntVector) target.vector).setSafe(row, parser.getIntValue());
+            }
+            case BIGINT -> ((BigIntVector) target.vector).setSafe(row, integral(target, parser, token, row, stamp));
+            case DOUBLE -> {
+                if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+                    throw mismatch(target, "a number", parser, token, row, stamp);
+                }
+                ((Float8Vector) target.vector).setSafe(row, parser.getDoubleValue());
+            }
+            case BOOLEAN -> {
+                if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+                    throw mismatch(target, "true or false", parser, token, row, stamp);
+                }
+                ((BitVector) target.vector).setSafe(row, token == JsonToken.VALUE_TRUE ? 1 : 0);
+            }
+            case VARCHAR -> {
+                if (!token.isScalarValue()) {
+                    throw mismatch(target, "a string", parser, token, row, stamp);
+                }
+                // Strings, numbers and booleans alike: the token's text, straight from the parser's buffer.
+                int length = encodeUtf8(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+                target.varChar.setSafe(row, utf8, 0, length);
+            }
+            case TIMESTAMP -> {
+                long millis;
+                if (token == JsonToken.VALUE_STRING) {
+                    millis = TimestampDecoder.parse(parser.getTextCharacters(), parser.getTextOffset(),
+                            parser.getTextLength());
+                    if (millis == TimestampDecoder.INVALID) {
+                        throw mismatch(target, "a timestamp 'yyyy-MM-dd HH:mm:ss[.SSS]' or ISO-8601", parser,
+                                token, row, stamp);
+                    }
+                } else if (token == JsonToken.VALUE_NUMBER_INT) {
+                    millis = integral(target, parser, token, row, stamp);
+                } else {
+                    throw mismatch(target, "epoch milliseconds or a timestamp string", parser, token, row, stamp);
+                }
+                ((TimeStampMilliVector) target.vector).setSafe(row, millis);
+            }
+            default -> throw new IllegalStateException("Unsupported column type " + target.type);
+        }
+    }
+
+    private long integral(ColumnTarget target, JsonParser parser, JsonToken token, int row, long stamp)
+            throws IOException, RecordDecoderException {
+        if (token != JsonToken.VALUE_NUMBER_INT) {
+            throw mismatch(target, "an integer", parser, token, row, stamp);
+        }
+        if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw outOfRange(target, parser, row, stamp);
+        }
+        return parser.getLongValue();
+    }
+
+    private RecordDecoderException mismatch(ColumnTarget target, String expected, JsonParser parser, JsonToken token,
+            int row, long stamp) throws IOException {
+        return failure(row, stamp, target.label() + ": expected " + expected + ", found " + describe(parser, token));
+    }
+
+    private RecordDecoderException outOfRange(ColumnTarget target, JsonParser parser, int row, long stamp)
+            throws IOException {
+        return failure(row, stamp, target.label() + ": number " + quoted(parser.getText()) + " is out of "
+                + target.type.sqlName() + " range");
+    }
+
+    /** Leaves {@code row} NULL in every vector this record has written to, and builds the error. */
+    private RecordDecoderException failure(int row, long stamp, String reason) {
+        for (ColumnTarget target : targets) {
+            if (target.stamp == stamp) {
+                target.vector.setNull(row);
+                if (target.varChar != null) {
+                    // Forget the bytes written for this row, so the next value written here starts clean.
+                    target.varChar.setLastSet(target.lastSetBefore);
+                }
+                target.stamp = 0;
+            }
+        }
+        return new RecordDecoderException(reason);
+    }
+
+    private static String describe(JsonParser parser, JsonToken token) throws IOException {
+        if (token == null) {
+            return "end of input";
+        }
+        return switch (token) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "string \"" + quoted(parser.getText()) + "\"";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number " + quoted(parser.getText());
+            case VALUE_TRUE, VALUE_FALSE, VALUE_NULL -> parser.getText();
+            default -> token.asString() == null ? token.name() : token.asString();
+        };
+    }
+
+    private static String quoted(String text) {
+        return text.length() <= MAX_QUOTED_CHARS ? text : text.substring(0, MAX_QUOTED_CHARS) + "...";
+    }
+
+    /** Encodes {@code chars[offset, offset + length)} as UTF-8 into {@link #utf8}; returns the byte count. */
+    private int encodeUtf8(char[] chars, int offset, int length) {
+        if (utf8.length < length * 3) {
+            utf8 = new byte[Math.max(length * 3, utf8.length * 2)];
+        }
+        byte[] out = utf8;
+        int o = 0;
+        int i = offset;
+        int end = offset + length;
+        while (i < end) {
+            char c = chars[i++];
+            if (c < 0x80) {
+                out[o++] = (byte) c;
+            } else if (c < 0x800) {
+                out[o++] = (byte) (0xC0 | (c >> 6));
+                out[o++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i < end && Character.isLowSurrogate(chars[i])) {
+                int cp = Character.toCodePoint(c, chars[i++]);
+                out[o++] = (byte) (0xF0 | (cp >> 18));
+                out[o++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                out[o++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                out[o++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                out[o++] = '?'; // a lone surrogate (from a \\uD800-style escape) has no UTF-8 form
+            } else {
+                out[o++] = (byte) (0xE0 | (c >> 12));
+                out[o++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                out[o++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        return o;
+    }
+
+    /** A requested column, the vector it is written to in the current batch, and per-record state. */
+    private static final class ColumnTarget {
+        final String name;
+        final ColumnType type;
+        FieldVector vector;
+        VarCharVector varChar;
+        /** The {@link #recordStamp} of the last record that wrote this column. */
+        long stamp;
+        /** The VarChar vector's last set row before the current record wrote to it. */
+        int lastSetBefore;
+
+        ColumnTarget(String name, ColumnType type) {
+            this.name = name;
+            this.type = type;
+        }
+
+        void bind(FieldVector v) {
+            requireNonNull(v, "vector is null");
+            Class<? extends FieldVector> expected = switch (type) {
+                case BOOLEAN -> BitVector.class;
+                case INTEGER -> IntVector.class;
+                case BIGINT -> BigIntVector.class;
+                case DOUBLE -> Float8Vector.class;
+                case VARCHAR -> VarCharVector.class;
+                case TIMESTAMP -> TimeStampMilliVector.class;
+            };
+            if (!expected.isInstance(v)) {
+                throw new IllegalArgumentException("Column '" + name + "' (" + type.sqlName() + ") needs a "
+                        + expected.getSimpleName() + ", got " + v.getClass().getSimpleName());
+            }
+            vector = v;
+            varChar = v instanceof VarCharVector vc ? vc : null;
+            stamp = 0;
+        }
+
+        String label() {
+            return "column '" + name + "' (" + type.sqlName() + ")";
+        }
+    }
+}

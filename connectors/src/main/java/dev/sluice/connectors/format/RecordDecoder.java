@@ -1,0 +1,28 @@
+package dev.sluice.connectors.format;
+
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * Decodes serialized record values (e.g. Kafka record values) straight into Arrow vectors, one row at a
+ * time, without building intermediate row objects.
+ *
+ * <p>Usage: {@link #bind} the vectors of a batch, then {@link #decode} each record into the next row.
+ * The decoder never owns or closes the vectors. Not thread-safe: one decoder per reader.
+ */
+public interface RecordDecoder {
+    /**
+     * Directs later {@link #decode} calls at these vectors: one per decoded column, in the order of the
+     * columns the decoder was created for, allocated by the caller.
+     */
+    void bind(List<? extends FieldVector> vectors);
+
+    /**
+     * Decodes a record value into row {@code row} of every bound vector (a column missing from the record
+     * becomes NULL).
+     *
+     * @throws RecordDecoderException if the value can't be decoded; the row is then left NULL in every
+     *         bound vector, so the caller may reuse it for the next record
+     */
+    void decode(byte[] value, int row) throws RecordDecoderException;
+}

@@ -1,0 +1,112 @@
+package dev.sluice.connectors.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The settings of the Kafka clients Sluice creates for a table: Sluice's defaults (bounded timeouts, fetch
+ * sizes for throughput, no consumer group), then the table's {@code properties.*} options that the client
+ * knows, then the settings Sluice must control.
+ */
+final class KafkaClientProperties {
+    /** Bound on metadata and offset lookups, so an unreachable cluster fails fast instead of hanging. */
+    static final int DEFAULT_API_TIMEOUT_MS = 10_000;
+
+    private static final AtomicLong CLIENT_SEQUENCE = new AtomicLong();
+    private static final Set<String> ADMIN_CONFIGS = AdminClientConfig.configNames();
+    private static final Set<String> CONSUMER_CONFIGS = ConsumerConfig.configNames();
+    private static final Set<String> PRODUCER_CONFIGS = ProducerConfig.configNames();
+
+    private final String bootstrapServers;
+    private final String table;
+    private final Map<String, String> userProperties;
+
+    KafkaClientProperties(String bootstrapServers, String table, Map<String, String> userProperties) {
+        this.bootstrapServers = bootstrapServers;
+        this.table = table;
+        this.userProperties = Map.copyOf(userProperties);
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Timeout of admin calls and blocking consumer lookups: {@code properties.default.api.timeout.ms} or 10 s. */
+    int apiTimeoutMs() {
+        String configured = userProperties.get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+        return configured == null ? DEFAULT_API_TIMEOUT_MS : Integer.parseInt(configured.trim());
+    }
+
+    /** Whether the table reads only committed transactional records. */
+    boolean readCommitted() {
+        return "read_committed".equalsIgnoreCase(userProperties.getOrDefault(ConsumerConfig.ISOLATION_LEVEL_CONFIG, ""));
+    }
+
+    Map<String, Object> admin() {
+        Map<String, Object> p = base("admin", ADMIN_CONFIGS);
+        p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
+        p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
+        return p;
+    }
+
+    /** A consumer that reads assigned partitions at explicit offsets: no group, no commits, no reset. */
+    Map<String, Object> consumer(int partition) {
+        Map<String, Object> p = base("reader-" + partition, CONSUMER_CONFIGS);
+        p.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
+        // Each consumer reads one partition in large sequential ranges: big polls and fetches, bounded so
+        // that an idle pooled consumer holding a prefetched response stays small.
+        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
+        p.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 1024 * 1024);
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Offsets lost to retention must fail the read rather than silently jump.
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return p;
+    }
+
+    /** An idempotent producer that waits for all in-sync replicas. */
+    Map<String, Object> producer(String role) {
+        Map<String, Object> p = base(role, PRODUCER_CONFIGS);
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // Fail a write to a missing topic or an unreachable cluster in seconds, not minutes.
+        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return p;
+    }
+
+    /**
+     * Bootstrap servers, a unique client id (for broker logs and JMX; a configured client.id is its prefix), and the user properties this client
+     * knows; properties no client knows (plugins' settings) go to every client.
+     */
+    private Map<String, Object> base(String role, Set<String> clientConfigs) {
+        Map<String, Object> p = new HashMap<>();
+        userProperties.forEach((key, value) -> {
+            boolean knownElsewhere = ADMIN_CONFIGS.contains(key) || CONSUMER_CONFIGS.contains(key)
+                    || PRODUCER_CONFIGS.contains(key);
+            if (clientConfigs.contains(key) || !knownElsewhere) {
+                p.put(key, value);
+            }
+        });
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        String clientIdPrefix = userProperties.getOrDefault(AdminClientConfig.CLIENT_ID_CONFIG, "sluice-" + table);
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-" + role + "-" + CLIENT_SEQUENCE.incrementAndGet());
+        return p;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.sluice.connectors.kafka;
+
+import dev.sluice.execution.connector.Connector;
+import dev.sluice.execution.connector.ConnectorContext;
+import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.sink.StreamSink;
+import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.RowSchema;
+
+/**
+ * Kafka topics as tables ({@code 'connector'='kafka'}): read as offset ranges per partition with record
+ * values decoded from JSON, written as JSON records. Options: {@link KafkaTableOptions}; metadata columns:
+ * {@link KafkaMetadataColumn}. Stateless and thread-safe.
+ */
+public final class KafkaConnector implements Connector {
+    public static final String IDENTIFIER = "kafka";
+
+    @Override
+    public String identifier() {
+        return IDENTIFIER;
+    }
+
+    /**
+     * Checks the table's options and columns without contacting Kafka, and returns the metadata columns
+     * partition (INTEGER), offset (BIGINT), timestamp (TIMESTAMP) and key (VARCHAR, nullable).
+     *
+     * @throws IllegalArgumentException naming the option or column at fault
+     */
+    @Override
+    public RowSchema validate(TableDescriptor table) {
+        KafkaTableOptions.parse(table);
+        for (Column c : table.schema().columns()) {
+            KafkaMetadataColumn.byNameIgnoringCase(c.name()).ifPresent(meta -> {
+                throw new IllegalArgumentException("Column '" + c.name() + "' of Kafka table '" + table.name()
+                        + "' has the name of a metadata column (" + String.join(", ", KafkaMetadataColumn.schema().names())
+                        + "); rename it");
+            });
+        }
+        return KafkaMetadataColumn.schema();
+    }
+
+    /**
+     * Opens a {@link KafkaSource} over the table's topic.
+     *
+     * @throws IllegalArgumentException if an option is invalid or no bootstrap servers are set
+     * @throws dev.sluice.execution.source.SourceException if the topic does not exist or Kafka can't be
+     *         reached within 10 s
+     */
+    @Override
+    public StreamSource createSource(TableDescriptor table, ConnectorContext context) {
+        validate(table);
+        KafkaTableOptions options = KafkaTableOptions.parse(table);
+        return KafkaSource.open(options, table.schema(), options.bootstrapServers(table, context));
+    }
+
+    /**
+     * Opens a {@link KafkaSink} writing to the table's topic (at-least-once).
+     *
+     * @throws IllegalArgumentException if an option is invalid or no bootstrap servers are set
+     * @throws dev.sluice.execution.source.SourceException if the topic does not exist or Kafka can't be
+     *         reached within 10 s
+     */
+    @Override
+    public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
+        KafkaTableOptions options = KafkaTableOptions.parse(table);
+        return KafkaSink.open(options, options.bootstrapServers(table, context));
+    }
+}

@@ -1,0 +1,318 @@
+package dev.sluice.connectors.kafka;
+
+import dev.sluice.connectors.format.JsonRecordDecoder;
+import dev.sluice.connectors.format.RecordDecoder;
+import dev.sluice.connectors.format.RecordDecoderException;
+import dev.sluice.execution.source.MalformedRecordException;
+import dev.sluice.execution.source.OffsetRange;
+import dev.sluice.execution.source.PartitionReader;
+import dev.sluice.execution.source.ScanSpec;
+import dev.sluice.execution.source.SourceException;
+import dev.sluice.execution.source.SourcePartition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMilliVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads exactly the offsets {@code [from, until)} of one Kafka partition into Arrow batches, decoding record
+ * values straight into the vectors of the requested columns.
+ *
+ * <p>Uses a pooled {@link PartitionConsumer} (assign and seek, no group, no commits). Offsets may have gaps
+ * (compaction, transaction markers): the range is done once the consumer's position reaches {@code until}.
+ * Records that can't be decoded are handled by the table's {@link ErrorPolicy}; with
+ * {@link ErrorPolicy#DEAD_LETTER} the dead-letter writes are flushed before the reader reports the range done.
+ * Not thread-safe.
+ */
+final class KafkaPartitionReader implements PartitionReader {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaPartitionReader.class);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+    /** Expected bytes per VARCHAR value when sizing a batch; vectors grow past it as needed. */
+    private static final double VARCHAR_DENSITY = 16;
+
+    private final KafkaSource source;
+    private final OffsetRange range;
+    private final SourcePartition partition;
+    private final int maxBatchRows;
+    private final KafkaProjection projection;
+    private final BufferAllocator allocator;
+    private final RecordDecoder decoder;
+    private final ErrorPolicy errorPolicy;
+    private final long readTimeoutNanos;
+    private final PartitionConsumer consumer;
+    private final DeadLetterWriter deadLetters;
+    private final AtomicReference<Exception> deadLetterFailure = new AtomicReference<>();
+
+    // Vectors of the batch being filled, by role (null if not requested).
+    private final List<FieldVector> valueVectors;
+    private IntVector partitionVector;
+    private BigIntVector offsetVector;
+    private TimeStampMilliVector timestampVector;
+    private VarCharVector keyVector;
+
+    private long malformedRecords;
+    private String firstMalformed;
+    private boolean healthy = true;
+    private boolean finished;
+    private boolean closed;
+
+    KafkaPartitionReader(KafkaSource source, ScanSpec spec, KafkaProjection projection, BufferAllocator allocator) {
+        this.source = source;
+        this.range = spec.range();
+        this.partition = range.partition();
+        this.maxBatchRows = spec.maxBatchRows();
+        this.projection = projection;
+        this.allocator = allocator;
+        KafkaTableOptions options = source.options();
+        // Metadata-only reads never look at record values.
+        this.decoder = projection.valueColumns().size() == 0 ? null : new JsonRecordDecoder(projection.valueColumns());
+        this.valueVectors = new ArrayList<>(projection.valueColumns().size());
+        this.errorPolicy = options.errorPolicy();
+        this.readTimeoutNanos = options.readTimeout().toNanos();
+        this.deadLetters = errorPolicy == ErrorPolicy.DEAD_LETTER ? source.deadLetterWriter() : null;
+        if (range.isEmpty()) {
+            this.consumer = null;
+            this.finished = true;
+        } else {
+            this.consumer = source.consumerPool().borrow(partition.partition());
+            try {
+                consumer.seek(range.fromOffset());
+            } catch (RuntimeException e) {
+                source.consumerPool().release(consumer, false);
+                throw new SourceException("Can't seek to offset " + range.fromOffset() + " of " + partition
+                        + " (table '" + source.name() + "'): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * The next batch, at most {@code maxBatchRows} rows and never empty, or null once the range is done.
+     * The caller owns and closes the returned root.
+     */
+    @Override
+    public VectorSchemaRoot next() {
+        if (closed) {
+            throw new IllegalStateException("Reader of " + partition + " is closed");
+        }
+        if (finished) {
+            return null;
+        }
+        VectorSchemaRoot root = VectorSchemaRoot.create(projection.arrowSchema(), allocator);
+        boolean returned = false;
+        try {
+            int expectedRows = (int) Math.max(1, Math.min(maxBatchRows, range.untilOffset() - consumer.position()));
+            allocate(root, expectedRows);
+            int rows = fill();
+            if (rows == 0) {
+                return null;
+            }
+            root.setRowCount(rows);
+            returned = true;
+            return root;
+        } finally {
+            if (!returned) {
+                root.close();
+            }
+        }
+    }
+
+    private void allocate(VectorSchemaRoot root, int expectedRows) {
+        valueVectors.clear();
+        partitionVector = null;
+        offsetVector = null;
+        timestampVector = null;
+        keyVector = null;
+        List<FieldVector> vectors = root.getFieldVectors();
+        for (FieldVector v : vectors) {
+            if (v instanceof BaseVariableWidthVector variableWidth) {
+                variableWidth.setInitialCapacity(expectedRows, VARCHAR_DENSITY);
+            } else {
+                v.setInitialCapacity(expectedRows);
+            }
+            v.allocateNew();
+        }
+        for (int i = 0; i < projection.valueColumns().size(); i++) {
+            valueVectors.add(vectors.get(projection.valueColumnOutputIndex(i)));
+        }
+        for (int i = 0; i < vectors.size(); i++) {
+            KafkaMetadataColumn meta = projection.metadataColumn(i);
+            if (meta != null) {
+                switch (meta) {
+                    case PARTITION -> partitionVector = (IntVector) vectors.get(i);
+                    case OFFSET -> offsetVector = (BigIntVector) vectors.get(i);
+                    case TIMESTAMP -> timestampVector = (TimeStampMilliVector) vectors.get(i);
+                    case KEY -> keyVector = (VarCharVector) vectors.get(i);
+                }
+            }
+        }
+        if (decoder != null) {
+            decoder.bind(valueVectors);
+        }
+    }
+
+    /** Reads records into the bound vectors until the batch is full or the range done; returns the rows. */
+    private int fill() {
+        long until = range.untilOffset();
+        int rows = 0;
+        long waitingSince = -1;
+        while (rows < maxBatchRows) {
+            if (consumer.position() >= until) {
+                finish();
+                break;
+            }
+            ConsumerRecord<byte[], byte[]> record = poll();
+            if (record == null) {
+                long now = System.nanoTime();
+                if (waitingSince < 0) {
+                    waitingSince = now;
+                } else if (now - waitingSince > readTimeoutNanos) {
+                    throw stalled();
+                }
+                continue;
+            }
+            waitingSince = -1;
+            if (record.offset() >= until) {
+                finish(); // the rest of the range holds no records
+                break;
+            }
+            consumer.consume();
+            if (read(record, rows)) {
+                rows++;
+            }
+        }
+        return rows;
+    }
+
+    private ConsumerRecord<byte[], byte[]> poll() {
+        try {
+            return consumer.peek(POLL_INTERVAL);
+        } catch (OffsetOutOfRangeException e) {
+            healthy = false;
+            throw outOfRange(e);
+        } catch (KafkaException e) {
+            healthy = false;
+            throw new SourceException("Failed to read " + partition + " of table '" + source.name() + "' at offset "
+                    + consumer.position() + " from Kafka at '" + source.bootstrapServers() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes one record into {@code row}; false if it is malformed and the policy skips it. */
+    private boolean read(ConsumerRecord<byte[], byte[]> record, int row) {
+        if (decoder != null) {
+            try {
+                decoder.decode(record.value(), row);
+            } catch (RecordDecoderException e) {
+                malformed(record, e.reason());
+                return false;
+            }
+        }
+        if (partitionVector != null) {
+            partitionVector.setSafe(row, record.partition());
+        }
+        if (offsetVector != null) {
+            offsetVector.setSafe(row, record.offset());
+        }
+        if (timestampVector != null) {
+            timestampVector.setSafe(row, record.timestamp());
+        }
+        if (keyVector != null) {
+            byte[] key = record.key();
+            if (key == null) {
+                keyVector.setNull(row);
+            } else {
+                keyVector.setSafe(row, key);
+            }
+        }
+        return true;
+    }
+
+    private void malformed(ConsumerRecord<byte[], byte[]> record, String reason) {
+        if (errorPolicy == ErrorPolicy.FAIL) {
+            throw new MalformedRecordException(source.name(), partition, record.offset(), reason);
+        }
+        malformedRecords++;
+        if (firstMalformed == null) {
+            firstMalformed = "offset " + record.offset() + ": " + reason;
+        }
+        LOG.debug("Skipping malformed record of table '{}' at {} offset {}: {}", source.name(), partition,
+                record.offset(), reason);
+        if (deadLetters != null) {
+            deadLetters.write(record, reason, (metadata, e) -> {
+                if (e != null) {
+                    deadLetterFailure.compareAndSet(null, e);
+                }
+            });
+        }
+    }
+
+    /** Marks the range done, once every dead letter of it is written. */
+    private void finish() {
+        finished = true;
+        if (deadLetters != null && malformedRecords > 0) {
+            deadLetters.flush();
+            Exception failure = deadLetterFailure.get();
+            if (failure != null) {
+                throw new SourceException("Failed to write malformed records of table '" + source.name() + "' ("
+                        + partition + " offsets [" + range.fromOffset() + ", " + range.untilOffset()
+                        + ")) to dead-letter topic '" + deadLetters.topic() + "': " + failure.getMessage(), failure);
+            }
+        }
+        if (malformedRecords > 0) {
+            LOG.warn("Skipped {} malformed record(s) of table '{}' in {} offsets [{}, {}){} (first at {})",
+                    malformedRecords, source.name(), partition, range.fromOffset(), range.untilOffset(),
+                    deadLetters == null ? "" : ", written to dead-letter topic '" + deadLetters.topic() + "'",
+                    firstMalformed);
+        }
+    }
+
+    private SourceException stalled() {
+        return new SourceException("No record of " + partition + " (table '" + source.name() + "') arrived for "
+                + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos) + " ms while reading offsets [" + range.fromOffset()
+                + ", " + range.untilOffset() + ") at offset " + consumer.position() + " from Kafka at '"
+                + source.bootstrapServers() + "' (option '" + KafkaTableOptions.SCAN_READ_TIMEOUT_MS + "')");
+    }
+
+    private SourceException outOfRange(OffsetOutOfRangeException e) {
+        String available;
+        try {
+            long[] offsets = consumer.availableOffsets(Duration.ofMillis(source.apiTimeoutMs()));
+            available = "available offsets are [" + offsets[0] + ", " + offsets[1] + ")"
+                    + (range.fromOffset() < offsets[0] ? "; older records were deleted by retention" : "");
+        } catch (RuntimeException lookupFailure) {
+            available = "available offsets unknown: " + lookupFailure.getMessage();
+        }
+        return new SourceException("Offset " + consumer.position() + " of " + partition + " (table '" + source.name()
+                + "', reading offsets [" + range.fromOffset() + ", " + range.untilOffset() + ")) is out of range: "
+                + available, e);
+    }
+
+    @Override
+    public long malformedRecords() {
+        return malformedRecords;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (consumer != null) {
+            source.consumerPool().release(consumer, healthy);
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package dev.sluice.connectors.kafka;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.execution.connector.ConnectorContext;
+import dev.sluice.execution.connector.TableDescriptor;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The {@code WITH (...)} options of a Kafka table: their names and documentation (as constants, in the
+ * style of Kafka's {@code ConsumerConfig}), and their parsed, validated values for one table.
+ *
+ * <p>Parsing never contacts Kafka. Immutable.
+ */
+public final class KafkaTableOptions {
+    public static final String CONNECTOR = "connector";
+    public static final String CONNECTOR_DOC = "Must be 'kafka'.";
+
+    public static final String TOPIC = "topic";
+    public static final String TOPIC_DOC = "The Kafka topic holding the table's records. Required.";
+
+    public static final String FORMAT = "format";
+    public static final String FORMAT_DOC = "How record values are encoded. Required; only 'json' is supported: one "
+            + "JSON object per record, fields matched to columns by name.";
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String BOOTSTRAP_SERVERS_DOC = "host:port list of Kafka brokers. If the table does not set "
+            + "it, the session option of the same name is used.";
+
+    public static final String SCAN_STARTUP_MODE = "scan.startup.mode";
+    public static final String SCAN_STARTUP_MODE_DOC = "Where a query without a checkpoint starts: 'earliest' "
+            + "(default, or 'earliest-offset'), 'latest' (or 'latest-offset'), 'specific-offsets' (see "
+            + "'scan.startup.specific-offsets') or 'timestamp' (see 'scan.startup.timestamp-millis').";
+
+    public static final String SCAN_STARTUP_SPECIFIC_OFFSETS = "scan.startup.specific-offsets";
+    public static final String SCAN_STARTUP_SPECIFIC_OFFSETS_DOC = "Start offsets for mode 'specific-offsets', "
+            + "as 'partition:0,offset:42;partition:1,offset:300'. Partitions not listed start at the earliest offset.";
+
+    public static final String SCAN_STARTUP_TIMESTAMP_MILLIS = "scan.startup.timestamp-millis";
+    public static final String SCAN_STARTUP_TIMESTAMP_MILLIS_DOC = "Epoch milliseconds for mode 'timestamp': each "
+            + "partition starts at its first record with a timestamp at or after it (or at its end if none).";
+
+    public static final String SCAN_READ_TIMEOUT_MS = "scan.read-timeout-ms";
+    public static final String SCAN_READ_TIMEOUT_MS_DOC = "How long a task waits for the next record of the offset "
+            + "range it reads before failing. Default 60000.";
+    public static final long DEFAULT_SCAN_READ_TIMEOUT_MS = 60_000;
+
+    public static final String ON_ERROR = "on-error";
+    public static final String ON_ERROR_DOC = "What to do with a record that can't be decoded: 'fail' (default) the "
+            + "query, 'skip' it (counted), or 'dead-letter': skip it (counted) and write it unchanged to "
+            + "'dead-letter.topic' with headers sluice.error, sluice.topic, sluice.partition, sluice.offset.";
+
+    public static final String DEAD_LETTER_TOPIC = "dead-letter.topic";
+    public static final String DEAD_LETTER_TOPIC_DOC = "The existing topic that receives undecodable records when "
+            + "'on-error' is 'dead-letter'.";
+
+    public static final String PROPERTIES_PREFIX = "properties.";
+    public static final String PROPERTIES_PREFIX_DOC = "Options starting with 'properties.' are passed, without the "
+            + "prefix, to Sluice's Kafka clients (e.g. 'properties.security.protocol').";
+
+    /** Every option a Kafka table may set (besides {@code properties.*}) with its documentation. */
+    public static final Map<String, String> OPTION_DOCS = documentedOptions();
+
+    /** Client settings Sluice manages itself; setting them through {@code properties.*} would break reads. */
+    private static final Set<String> MANAGED_CLIENT_PROPERTIES = Set.of(
+            "bootstrap.servers", "key.deserializer", "value.deserializer", "key.serializer", "value.serializer",
+            "enable.auto.commit", "auto.offset.reset");
+
+    private static final String SPECIFIC_OFFSETS_SYNTAX = "'partition:<p>,offset:<o>;partition:<p>,offset:<o>...'";
+
+    private final String table;
+    private final String topic;
+    private final String format;
+    private final Optional<String> bootstrapServers;
+    private final StartupMode startupMode;
+    private final Map<Integer, Long> specificOffsets;
+    private final long startupTimestampMillis;
+    private final Duration readTimeout;
+    private final ErrorPolicy errorPolicy;
+    private final Optional<String> deadLetterTopic;
+    private final Map<String, String> clientProperties;
+
+    private KafkaTableOptions(TableDescriptor table) {
+        this.table = table.name();
+        for (String key : table.options().keySet()) {
+            if (!OPTION_DOCS.containsKey(key) && !key.startsWith(PROPERTIES_PREFIX)) {
+                throw new IllegalArgumentException("Unknown option '" + key + "' for Kafka table '" + this.table
+                        + "' (valid options: " + String.join(", ", OPTION_DOCS.keySet()) + ", " + PROPERTIES_PREFIX + "*)");
+            }
+        }
+        topic = required(table, TOPIC);
+        format = required(table, FORMAT).trim().toLowerCase(Locale.ROOT);
+        if (!format.equals("json")) {
+            throw new IllegalArgumentException("Unsupported format '" + table.option(FORMAT).orElseThrow()
+                    + "' for Kafka table '" + this.table + "' (supported: json)");
+        }
+        bootstrapServers = table.option(BOOTSTRAP_SERVERS).map(String::trim);
+        if (bootstrapServers.isPresent() && bootstrapServers.get().isEmpty()) {
+            throw new IllegalArgumentException("Option '" + BOOTSTRAP_SERVERS + "' of table '" + this.table + "' is empty");
+        }
+
+        startupMode = table.option(SCAN_STARTUP_MODE).map(v -> StartupMode.fromOptionValue(v, this.table))
+                .orElse(StartupMode.EARLIEST);
+        specificOffsets = onlyFor(table, SCAN_STARTUP_SPECIFIC_OFFSETS, startupMode == StartupMode.SPECIFIC_OFFSETS,
+                SCAN_STARTUP_MODE + "'='" + StartupMode.SPECIFIC_OFFSETS.optionValue())
+                .map(this::parseSpecificOffsets).orElse(Map.of());
+        startupTimestampMillis = onlyFor(table, SCAN_STARTUP_TIMESTAMP_MILLIS, startupMode == StartupMode.TIMESTAMP,
+                SCAN_STARTUP_MODE + "'='" + StartupMode.TIMESTAMP.optionValue())
+                .map(v -> parseLong(SCAN_STARTUP_TIMESTAMP_MILLIS, v, 0)).orElse(-1L);
+        readTimeout = Duration.ofMillis(table.option(SCAN_READ_TIMEOUT_MS)
+                .map(v -> parseLong(SCAN_READ_TIMEOUT_MS, v, 1)).orElse(DEFAULT_SCAN_READ_TIMEOUT_MS));
+
+        errorPolicy = table.option(ON_ERROR).map(v -> ErrorPolicy.fromOptionValue(v, this.table)).orElse(ErrorPolicy.FAIL);
+        deadLetterTopic = onlyFor(table, DEAD_LETTER_TOPIC, errorPolicy == ErrorPolicy.DEAD_LETTER,
+                ON_ERROR + "'='" + ErrorPolicy.DEAD_LETTER.optionValue()).map(String::trim);
+        if (errorPolicy == ErrorPolicy.DEAD_LETTER && deadLetterTopic.isEmpty()) {
+            throw new IllegalArgumentException("Kafka table '" + this.table + "' has '" + ON_ERROR + "'='"
+                    + ErrorPolicy.DEAD_LETTER.optionValue() + "' but no '" + DEAD_LETTER_TOPIC + "' option");
+        }
+        if (deadLetterTopic.isPresent() && deadLetterTopic.get().equals(topic)) {
+            throw new IllegalArgumentException("Option '" + DEAD_LETTER_TOPIC + "' of table '" + this.table
+                    + "' can't be the table's own topic '" + topic + "'");
+        }
+
+        Map<String, String> properties = new TreeMap<>();
+        table.options().forEach((key, value) -> {
+            if (key.startsWith(PROPERTIES_PREFIX)) {
+                String property = key.substring(PROPERTIES_PREFIX.length());
+                if (property.isEmpty() || MANAGED_CLIENT_PROPERTIES.contains(property)) {
+                    throw new IllegalArgumentException("Option '" + key + "' of table '" + this.table
+                            + "' can't be set: " + (property.equals("bootstrap.servers")
+                            ? "use '" + BOOTSTRAP_SERVERS + "'" : "Sluice manages it"));
+                }
+                properties.put(property, value);
+            }
+        });
+        clientProperties = Map.copyOf(properties);
+    }
+
+    /**
+     * Validates the options of a Kafka table without contacting Kafka.
+     *
+     * @throws IllegalArgumentException naming the table and the option at fault
+     */
+    public static KafkaTableOptions parse(TableDescriptor table) {
+        requireNonNull(table, "table is null");
+        return new KafkaTableOptions(table);
+    }
+
+    private static Map<String, String> documentedOptions() {
+        Map<String, String> docs = new LinkedHashMap<>();
+        docs.put(BOOTSTRAP_SERVERS, BOOTSTRAP_SERVERS_DOC);
+        docs.put(CONNECTOR, CONNECTOR_DOC);
+        docs.put(DEAD_LETTER_TOPIC, DEAD_LETTER_TOPIC_DOC);
+        docs.put(FORMAT, FORMAT_DOC);
+        docs.put(ON_ERROR, ON_ERROR_DOC);
+        docs.put(SCAN_READ_TIMEOUT_MS, SCAN_READ_TIMEOUT_MS_DOC);
+        docs.put(SCAN_STARTUP_MODE, SCAN_STARTUP_MODE_DOC);
+        docs.put(SCAN_STARTUP_SPECIFIC_OFFSETS, SCAN_STARTUP_SPECIFIC_OFFSETS_DOC);
+        docs.put(SCAN_STARTUP_TIMESTAMP_MILLIS, SCAN_STARTUP_TIMESTAMP_MILLIS_DOC);
+        docs.put(TOPIC, TOPIC_DOC);
+        return Collections.unmodifiableMap(docs);
+    }
+
+    private String required(TableDescriptor table, String key) {
+        String value = table.option(key).map(String::trim).orElse("");
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("Kafka table '" + this.table + "' needs option '" + key + "'");
+        }
+        return value;
+    }
+
+    /** The option's value, which may only be set when {@code applies}; {@code condition} says when. */
+    private Optional<String> onlyFor(TableDescriptor table, String key, boolean applies, String condition) {
+        Optional<String> value = table.option(key);
+        if (applies && value.isEmpty()) {
+            throw new IllegalArgumentException("Kafka table '" + this.table + "' has '" + condition
+                    + "' but no '" + key + "' option");
+        }
+        if (!applies && value.isPresent()) {
+            throw new IllegalArgumentException("Option '" + key + "' of table '" + this.table + "' needs '"
+                    + condition + "'");
+        }
+        return value;
+    }
+
+    private long parseLong(String key, String value, long min) {
+        try {
+            long parsed = Long.parseLong(value.trim());
+            if (parsed >= min) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("Invalid value '" + value + "' for option '" + key + "' of table '"
+                + table + "': expected an integer >= " + min);
+    }
+
+    private Map<Integer, Long> parseSpecificOffsets(String value) {
+        Map<Integer, Long> offsets = new TreeMap<>();
+        for (String entry : value.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.split(",");
+            if (parts.length != 2 || !parts[0].trim().startsWith("partition:") || !parts[1].trim().startsWith("offset:")) {
+                throw invalidSpecificOffsets(value, "'" + entry.trim() + "' is not 'partition:<p>,offset:<o>'");
+            }
+            int partition;
+            long offset;
+            try {
+                partition = Integer.parseInt(parts[0].trim().substring("partition:".length()).trim());
+                offset = Long.parseLong(parts[1].trim().substring("offset:".length()).trim());
+            } catch (NumberFormatException e) {
+                throw invalidSpecificOffsets(value, "'" + entry.trim() + "' has a non-numeric partition or offset");
+            }
+            if (partition < 0 || offset < 0) {
+                throw invalidSpecificOffsets(value, "'" + entry.trim() + "' has a negative partition or offset");
+            }
+            if (offsets.put(partition, offset) != null) {
+                throw invalidSpecificOffsets(value, "partition " + partition + " is given twice");
+            }
+        }
+        if (offsets.isEmpty()) {
+            throw invalidSpecificOffsets(value, "no partition given");
+        }
+        return Map.copyOf(offsets);
+    }
+
+    private IllegalArgumentException invalidSpecificOffsets(String value, String reason) {
+        return new IllegalArgumentException("Invalid value '" + value + "' for option '" + SCAN_STARTUP_SPECIFIC_OFFSETS
+                + "' of table '" + table + "': " + reason + " (expected " + SPECIFIC_OFFSETS_SYNTAX + ")");
+    }
+
+    /**
+     * The brokers to connect to: the table's {@code bootstrap.servers}, else the session's.
+     *
+     * @throws IllegalArgumentException naming the table if neither is set
+     */
+    public String bootstrapServers(TableDescriptor descriptor, ConnectorContext context) {
+        return bootstrapServers.or(() -> context.option(descriptor, BOOTSTRAP_SERVERS).map(String::trim)
+                        .filter(s -> !s.isEmpty()))
+                .orElseThrow(() -> new IllegalArgumentException("Kafka table '" + table + "' has no '"
+                        + BOOTSTRAP_SERVERS + "' option, and the session sets none (SET '" + BOOTSTRAP_SERVERS
+                        + "' = 'host:port')"));
+    }
+
+    public String table() {
+        return table;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public String format() {
+        return format;
+    }
+
+    public StartupMode startupMode() {
+        return startupMode;
+    }
+
+    /** Start offsets by partition for {@link StartupMode#SPECIFIC_OFFSETS}, else empty. */
+    public Map<Integer, Long> specificOffsets() {
+        return specificOffsets;
+    }
+
+    /** Start timestamp for {@link StartupMode#TIMESTAMP}, else -1. */
+    public long startupTimestampMillis() {
+        return startupTimestampMillis;
+    }
+
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    public ErrorPolicy errorPolicy() {
+        return errorPolicy;
+    }
+
+    public Optional<String> deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    /** The {@code properties.*} options, without the prefix, for the Kafka clients. */
+    public Map<String, String> clientProperties() {
+        return clientProperties;
+    }
+
+    /** Names of all valid options, sorted, for error messages and help. */
+    public static Set<String> optionNames() {
+        Set<String> names = new TreeSet<>(OPTION_DOCS.keySet());
+        names.add(PROPERTIES_PREFIX + "*");
+        return names;
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaTableOptions{table=" + table + ", topic=" + topic + ", startupMode=" + startupMode
+                + ", errorPolicy=" + errorPolicy + "}";
+    }
+}
