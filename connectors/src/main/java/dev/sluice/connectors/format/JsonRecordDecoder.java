@@ -3,6 +3,7 @@ package dev.sluice.connectors.format;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -106,7 +107,7 @@ public final class JsonRecordDecoder implements RecordDecoder {
                 throw failure(row, stamp, "invalid JSON: more than one value in the record");
             }
         } catch (JsonProcessingException e) {
-            throw failure(row, stamp, "invalid JSON: " + e.getOriginalMessage());
+            throw failure(row, stamp, invalidJson(e));
         } catch (IOException e) {
             throw failure(row, stamp, "unreadable JSON: " + e.getMessage());
         }
@@ -215,6 +216,23 @@ public final class JsonRecordDecoder implements RecordDecoder {
             }
         }
         return new RecordDecoderException(reason);
+    }
+
+    /** "invalid JSON at column 12: Unexpected character..." without Jackson's source description. */
+    private static String invalidJson(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        int startMarker = message.indexOf(" (start marker at");
+        if (startMarker >= 0) {
+            message = message.substring(0, startMarker);
+        }
+        JsonLocation location = e.getLocation();
+        String where = "";
+        if (location != null && location.getColumnNr() > 0) {
+            where = location.getLineNr() > 1
+                    ? " at line " + location.getLineNr() + ", column " + location.getColumnNr()
+                    : " at column " + location.getColumnNr();
+        }
+        return "invalid JSON" + where + ": " + message;
     }
 
     private static String describe(JsonParser parser, JsonToken token) throws IOException {

@@ -184,10 +184,11 @@ class JsonRecordDecoderTest {
         assertError(schema, "\"text\"", "expected a JSON object, found string \"text\"");
         assertError(schema, "", "expected a JSON object, found end of input");
         assertError(schema, "{\"i\":1}{\"i\":2}", "invalid JSON: more than one value in the record");
-        assertErrorStartsWith(schema, "{\"i\":", "invalid JSON: Unexpected end-of-input");
-        assertErrorStartsWith(schema, "{\"i\":1,}", "invalid JSON: Unexpected character ('}'");
-        assertErrorStartsWith(schema, "{i:1}", "invalid JSON: Unexpected character ('i'");
-        assertErrorStartsWith(schema, "{\"i\":1} x", "invalid JSON: Unrecognized token 'x'");
+        assertError(schema, "{\"i\":", "invalid JSON at column 6: Unexpected end-of-input within/between Object entries");
+        assertErrorStartsWith(schema, "{\"i\":1,}", "invalid JSON at column 8: Unexpected character ('}'");
+        assertErrorStartsWith(schema, "{i:1}", "invalid JSON at column 2: Unexpected character ('i'");
+        assertErrorStartsWith(schema, "{\"i\":1} x", "invalid JSON at column 9: Unrecognized token 'x'");
+        assertErrorStartsWith(schema, "{\"i\":1,\n\"j\":}", "invalid JSON at line 2, column 5: Unexpected character ('}'");
     }
 
     @Test

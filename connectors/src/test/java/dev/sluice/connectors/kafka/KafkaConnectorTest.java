@@ -1,0 +1,175 @@
+package dev.sluice.connectors.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.execution.connector.Connector;
+import dev.sluice.execution.connector.ConnectorRegistry;
+import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
+import dev.sluice.execution.type.RowSchema;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+/** Option and column validation; none of it contacts Kafka. */
+class KafkaConnectorTest {
+    private static final RowSchema COLUMNS = RowSchema.of(Column.of("user_id", ColumnType.INTEGER));
+    private final KafkaConnector connector = new KafkaConnector();
+
+    /** A valid table plus {@code extra} options (alternating keys and values; a null value removes the key). */
+    private static TableDescriptor table(String... extra) {
+        return table(COLUMNS, extra);
+    }
+
+    private static TableDescriptor table(RowSchema columns, String... extra) {
+        Map<String, String> options = new HashMap<>(Map.of("connector", "kafka", "topic", "clicks", "format", "json",
+                "bootstrap.servers", "127.0.0.1:1"));
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            if (extra[i + 1] == null) {
+                options.remove(extra[i]);
+            } else {
+                options.put(extra[i], extra[i + 1]);
+            }
+        }
+        return new TableDescriptor("t", columns, options);
+    }
+
+    private String error(TableDescriptor table) {
+        return assertThrows(IllegalArgumentException.class, () -> connector.validate(table)).getMessage();
+    }
+
+    @Test
+    void isFoundByItsIdentifier() {
+        assertTrue(ServiceLoader.load(Connector.class).stream().anyMatch(p -> p.type() == KafkaConnector.class));
+        assertEquals(KafkaConnector.class, ConnectorRegistry.loadFromClassPath().get("kafka").getClass());
+    }
+
+    @Test
+    void returnsTheMetadataColumns() {
+        assertEquals(RowSchema.of(
+                new Column("partition", ColumnType.INTEGER, false),
+                new Column("offset", ColumnType.BIGINT, false),
+                new Column("timestamp", ColumnType.TIMESTAMP, false),
+                new Column("key", ColumnType.VARCHAR, true)), connector.validate(table()));
+    }
+
+    @Test
+    void parsesEveryOption() {
+        KafkaTableOptions options = KafkaTableOptions.parse(table(
+                "scan.startup.mode", "specific-offsets",
+                "scan.startup.specific-offsets", " partition:0,offset:42; partition:1 , offset:300;",
+                "scan.read-timeout-ms", "1500",
+                "on-error", "dead-letter",
+                "dead-letter.topic", "bad-clicks",
+                "properties.security.protocol", "PLAINTEXT",
+                "properties.fetch.min.bytes", "1000"));
+        assertEquals("clicks", options.topic());
+        assertEquals(StartupMode.SPECIFIC_OFFSETS, options.startupMode());
+        assertEquals(Map.of(0, 42L, 1, 300L), options.specificOffsets());
+        assertEquals(Duration.ofMillis(1500), options.readTimeout());
+        assertEquals(ErrorPolicy.DEAD_LETTER, options.errorPolicy());
+        assertEquals("bad-clicks", options.deadLetterTopic().orElseThrow());
+        assertEquals(Map.of("security.protocol", "PLAINTEXT", "fetch.min.bytes", "1000"), options.clientProperties());
+
+        KafkaTableOptions defaults = KafkaTableOptions.parse(table());
+        assertEquals(StartupMode.EARLIEST, defaults.startupMode());
+        assertEquals(ErrorPolicy.FAIL, defaults.errorPolicy());
+        assertEquals(Duration.ofSeconds(60), defaults.readTimeout());
+        assertEquals(StartupMode.TIMESTAMP, KafkaTableOptions.parse(table("scan.startup.mode", "timestamp",
+                "scan.startup.timestamp-millis", "1700000000000")).startupMode());
+    }
+
+    @Test
+    void passesPropertiesToTheClientsThatKnowThem() {
+        KafkaClientProperties clients = new KafkaClientProperties("b:9092", "t", Map.of(
+                "fetch.min.bytes", "1000", "linger.ms", "50", "security.protocol", "SSL", "my.plugin.setting", "x"));
+        Map<String, Object> consumer = clients.consumer(0);
+        Map<String, Object> producer = clients.producer("sink");
+        Map<String, Object> admin = clients.admin();
+        assertEquals("1000", consumer.get("fetch.min.bytes"));
+        assertEquals("50", producer.get("linger.ms"));
+        assertEquals(null, producer.get("fetch.min.bytes"));
+        assertEquals(null, admin.get("linger.ms"));
+        for (Map<String, Object> client : java.util.List.of(consumer, producer, admin)) {
+            assertEquals("SSL", client.get("security.protocol"));
+            assertEquals("x", client.get("my.plugin.setting"));
+            assertEquals("b:9092", client.get("bootstrap.servers"));
+        }
+        assertEquals("none", consumer.get("auto.offset.reset"));
+        assertEquals(false, consumer.get("enable.auto.commit"));
+        assertEquals("all", producer.get("acks"));
+        assertEquals(true, producer.get("enable.idempotence"));
+    }
+
+    @Test
+    void unknownOptionIsNamedWithTheValidOnes() {
+        assertEquals("Unknown option 'scan.startup.offset' for Kafka table 't' (valid options: bootstrap.servers, "
+                + "connector, dead-letter.topic, format, on-error, scan.read-timeout-ms, scan.startup.mode, "
+                + "scan.startup.specific-offsets, scan.startup.timestamp-millis, topic, properties.*)",
+                error(table("scan.startup.offset", "5")));
+    }
+
+    @Test
+    void requiredOptions() {
+        assertEquals("Kafka table 't' needs option 'topic'", error(table("topic", null)));
+        assertEquals("Kafka table 't' needs option 'format'", error(table("format", null)));
+        assertEquals("Unsupported format 'avro' for Kafka table 't' (supported: json)", error(table("format", "avro")));
+    }
+
+    @Test
+    void invalidOptionValuesAreNamed() {
+        assertEquals("Invalid value 'newest' for option 'scan.startup.mode' of table 't' (valid: earliest, "
+                + "earliest-offset, latest, latest-offset, specific-offsets, timestamp)",
+                error(table("scan.startup.mode", "newest")));
+        assertEquals("Invalid value 'ignore' for option 'on-error' of table 't' (valid: fail, skip, dead-letter)",
+                error(table("on-error", "ignore")));
+        assertEquals("Invalid value 'partition:0;offset:1' for option 'scan.startup.specific-offsets' of table 't': "
+                + "'partition:0' is not 'partition:<p>,offset:<o>' (expected "
+                + "'partition:<p>,offset:<o>;partition:<p>,offset:<o>...')",
+                error(table("scan.startup.mode", "specific-offsets", "scan.startup.specific-offsets", "partition:0;offset:1")));
+        assertEquals("Invalid value 'partition:0,offset:1;partition:0,offset:2' for option "
+                + "'scan.startup.specific-offsets' of table 't': partition 0 is given twice (expected "
+                + "'partition:<p>,offset:<o>;partition:<p>,offset:<o>...')",
+                error(table("scan.startup.mode", "specific-offsets",
+                        "scan.startup.specific-offsets", "partition:0,offset:1;partition:0,offset:2")));
+        assertEquals("Invalid value 'soon' for option 'scan.startup.timestamp-millis' of table 't': expected an "
+                + "integer >= 0", error(table("scan.startup.mode", "timestamp", "scan.startup.timestamp-millis", "soon")));
+        assertEquals("Invalid value '0' for option 'scan.read-timeout-ms' of table 't': expected an integer >= 1",
+                error(table("scan.read-timeout-ms", "0")));
+    }
+
+    @Test
+    void optionsThatOnlyGoWithAnother() {
+        assertEquals("Kafka table 't' has 'scan.startup.mode'='specific-offsets' but no "
+                + "'scan.startup.specific-offsets' option", error(table("scan.startup.mode", "specific-offsets")));
+        assertEquals("Option 'scan.startup.specific-offsets' of table 't' needs 'scan.startup.mode'='specific-offsets'",
+                error(table("scan.startup.specific-offsets", "partition:0,offset:1")));
+        assertEquals("Kafka table 't' has 'scan.startup.mode'='timestamp' but no 'scan.startup.timestamp-millis' option",
+                error(table("scan.startup.mode", "timestamp")));
+        assertEquals("Kafka table 't' has 'on-error'='dead-letter' but no 'dead-letter.topic' option",
+                error(table("on-error", "dead-letter")));
+        assertEquals("Option 'dead-letter.topic' of table 't' needs 'on-error'='dead-letter'",
+                error(table("dead-letter.topic", "bad")));
+        assertEquals("Option 'dead-letter.topic' of table 't' can't be the table's own topic 'clicks'",
+                error(table("on-error", "dead-letter", "dead-letter.topic", "clicks")));
+    }
+
+    @Test
+    void managedClientPropertiesCantBeSet() {
+        assertEquals("Option 'properties.auto.offset.reset' of table 't' can't be set: Sluice manages it",
+                error(table("properties.auto.offset.reset", "earliest")));
+        assertEquals("Option 'properties.bootstrap.servers' of table 't' can't be set: use 'bootstrap.servers'",
+                error(table("properties.bootstrap.servers", "b:9092")));
+    }
+
+    @Test
+    void declaredColumnsCantBeNamedLikeMetadataColumns() {
+        assertEquals("Column 'Offset' of Kafka table 't' has the name of a metadata column (partition, offset, "
+                + "timestamp, key); rename it", error(table(RowSchema.of(Column.of("Offset", ColumnType.BIGINT)))));
+    }
+}
