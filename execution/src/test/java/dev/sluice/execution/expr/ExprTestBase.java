@@ -1,0 +1,70 @@
+package dev.sluice.execution.expr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sluice.execution.testing.TestBatches;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
+import dev.sluice.execution.type.RowSchema;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** Allocator lifecycle (a leak fails the test) and evaluation helpers for expression tests. */
+abstract class ExprTestBase {
+    protected BufferAllocator allocator;
+
+    @BeforeEach
+    void openAllocator() {
+        allocator = new RootAllocator();
+    }
+
+    @AfterEach
+    void closeAllocator() {
+        allocator.close();
+    }
+
+    protected VectorSchemaRoot batch(RowSchema schema, Object[]... rows) {
+        return TestBatches.of(allocator, schema, rows);
+    }
+
+    /** Evaluates {@code expr} over {@code batch} and returns its values, checking the vector's type and size. */
+    protected List<Object> evaluate(PhysicalExpr expr, VectorSchemaRoot batch) {
+        try (FieldVector result = expr.evaluate(batch, allocator)) {
+            assertEquals(expr.type().arrowType(), result.getField().getType(), "vector type of " + expr);
+            assertEquals(batch.getRowCount(), result.getValueCount(), "row count of " + expr);
+            return TestBatches.values(result);
+        }
+    }
+
+    /** Evaluates over a batch (closed afterwards) and compares with {@code expected}. */
+    protected void assertValues(PhysicalExpr expr, VectorSchemaRoot batch, Object... expected) {
+        try (batch) {
+            assertEquals(Arrays.asList(expected), evaluate(expr, batch), expr.toString());
+        }
+    }
+
+    /** Evaluates an expression over literals only (a one-row batch without columns). */
+    protected Object evaluateConstant(PhysicalExpr expr) {
+        try (VectorSchemaRoot oneRow = new VectorSchemaRoot(List.of(), List.of(), 1)) {
+            return evaluate(expr, oneRow).get(0);
+        }
+    }
+
+    protected static ColumnRef ref(int index, String name, ColumnType type) {
+        return new ColumnRef(index, name, type);
+    }
+
+    protected static RowSchema schema(Column... columns) {
+        return RowSchema.of(columns);
+    }
+
+    protected static Object[] row(Object... values) {
+        return values;
+    }
+}
