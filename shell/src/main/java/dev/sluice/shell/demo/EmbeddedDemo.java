@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.api.Sluice;
 import dev.sluice.api.StatementResult;
+import dev.sluice.connectors.embedded.DemoClickGenerator;
 import dev.sluice.connectors.embedded.EmbeddedKafkaBroker;
 import java.util.List;
 import org.slf4j.Logger;
@@ -15,8 +16,7 @@ import org.slf4j.LoggerFactory;
  * reading it.
  */
 public final class EmbeddedDemo implements AutoCloseable {
-    public static final String TOPIC = "clicks";
-    public static final int PARTITIONS = 2;
+    public static final String TOPIC = DemoClickGenerator.DEFAULT_TOPIC;
     /** Registers the table; the broker's (ephemeral) address comes from the session's bootstrap.servers. */
     public static final String CREATE_TABLE = "CREATE TABLE clicks (ts BIGINT, user_id INT, page VARCHAR, amount DOUBLE, "
             + "country VARCHAR) WITH ('connector'='kafka', 'topic'='clicks', 'format'='json', 'scan.startup.mode'='earliest')";
@@ -24,18 +24,20 @@ public final class EmbeddedDemo implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDemo.class);
 
     private final EmbeddedKafkaBroker broker;
+    private final DemoClickGenerator generator;
 
-    private EmbeddedDemo(EmbeddedKafkaBroker broker) {
+    private EmbeddedDemo(EmbeddedKafkaBroker broker, DemoClickGenerator generator) {
         this.broker = requireNonNull(broker, "broker is null");
+        this.generator = requireNonNull(generator, "generator is null");
     }
 
-    /** Starts the broker, creates the topic and starts writing click events to it. */
+    /** Starts the broker and the click events (the generator creates the topic). */
     public static EmbeddedDemo start() {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         try {
-            broker.createTopic(TOPIC, PARTITIONS);
-            log.info("Demo broker on {} with topic {}", broker.bootstrapServers(), TOPIC);
-            return new EmbeddedDemo(broker);
+            DemoClickGenerator generator = new DemoClickGenerator(broker.bootstrapServers()).start();
+            log.info("Demo broker on {}, click events to topic {}", broker.bootstrapServers(), TOPIC);
+            return new EmbeddedDemo(broker, generator);
         }
         catch (RuntimeException e) {
             broker.close();
@@ -68,14 +70,19 @@ public final class EmbeddedDemo implements AutoCloseable {
                 "Try:",
                 "  SHOW TABLES;",
                 "  DESCRIBE clicks;",
-                "  SELECT * FROM clicks LIMIT 10;",
-                "  SELECT STREAM user_id, page, amount FROM clicks WHERE amount > 50;   -- Ctrl-C stops it",
-                "")) ;
+                "  SELECT page, amount FROM clicks WHERE amount > 90 LIMIT 10;",
+                "  SELECT STREAM user_id, UPPER(country) FROM clicks WHERE amount > 90;   -- Ctrl-C stops it",
+                ""));
     }
 
     /** Stops the click events and the broker, and deletes the broker's data. */
     @Override
     public void close() {
-        broker.close();
+        try {
+            generator.close();
+        }
+        finally {
+            broker.close();
+        }
     }
 }
