@@ -41,7 +41,16 @@ final class KafkaClientProperties {
     /** Timeout of admin calls and blocking consumer lookups: {@code properties.default.api.timeout.ms} or 10 s. */
     int apiTimeoutMs() {
         String configured = userProperties.get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
-        return configured == null ? DEFAULT_API_TIMEOUT_MS : Integer.parseInt(configured.trim());
+        if (configured == null) {
+            return DEFAULT_API_TIMEOUT_MS;
+        }
+        try {
+            return Integer.parseInt(configured.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid value '" + configured + "' for option '"
+                    + KafkaTableOptions.PROPERTIES_PREFIX + ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG + "' of table '"
+                    + table + "': expected milliseconds", e);
+        }
     }
 
     /** Whether the table reads only committed transactional records. */

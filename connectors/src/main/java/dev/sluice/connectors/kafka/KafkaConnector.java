@@ -30,6 +30,11 @@ public final class KafkaConnector implements Connector {
     @Override
     public RowSchema validate(TableDescriptor table) {
         KafkaTableOptions.parse(table);
+        checkColumnNames(table);
+        return KafkaMetadataColumn.schema();
+    }
+
+    private static void checkColumnNames(TableDescriptor table) {
         for (Column c : table.schema().columns()) {
             KafkaMetadataColumn.byNameIgnoringCase(c.name()).ifPresent(meta -> {
                 throw new IllegalArgumentException("Column '" + c.name() + "' of Kafka table '" + table.name()
@@ -37,7 +42,6 @@ public final class KafkaConnector implements Connector {
                         + "); rename it");
             });
         }
-        return KafkaMetadataColumn.schema();
     }
 
     /**
@@ -49,8 +53,8 @@ public final class KafkaConnector implements Connector {
      */
     @Override
     public StreamSource createSource(TableDescriptor table, ConnectorContext context) {
-        validate(table);
         KafkaTableOptions options = KafkaTableOptions.parse(table);
+        checkColumnNames(table);
         return KafkaSource.open(options, table.schema(), options.bootstrapServers(table, context));
     }
 

@@ -54,7 +54,8 @@ final class KafkaPartitionReader implements PartitionReader {
     private final ErrorPolicy errorPolicy;
     private final long readTimeoutNanos;
     private final PartitionConsumer consumer;
-    private final DeadLetterWriter deadLetters;
+    /** Created at the first malformed record under {@link ErrorPolicy#DEAD_LETTER}. */
+    private DeadLetterWriter deadLetters;
     private final AtomicReference<Exception> deadLetterFailure = new AtomicReference<>();
 
     // Vectors of the batch being filled, by role (null if not requested).
@@ -83,7 +84,6 @@ final class KafkaPartitionReader implements PartitionReader {
         this.valueVectors = new ArrayList<>(projection.valueColumns().size());
         this.errorPolicy = options.errorPolicy();
         this.readTimeoutNanos = options.readTimeout().toNanos();
-        this.deadLetters = errorPolicy == ErrorPolicy.DEAD_LETTER ? source.deadLetterWriter() : null;
         if (range.isEmpty()) {
             this.consumer = null;
             this.finished = true;
@@ -250,7 +250,10 @@ final class KafkaPartitionReader implements PartitionReader {
         }
         LOG.debug("Skipping malformed record of table '{}' at {} offset {}: {}", source.name(), partition,
                 record.offset(), reason);
-        if (deadLetters != null) {
+        if (errorPolicy == ErrorPolicy.DEAD_LETTER) {
+            if (deadLetters == null) {
+                deadLetters = source.deadLetterWriter();
+            }
             deadLetters.write(record, reason, (metadata, e) -> {
                 if (e != null) {
                     deadLetterFailure.compareAndSet(null, e);
@@ -262,7 +265,7 @@ final class KafkaPartitionReader implements PartitionReader {
     /** Marks the range done, once every dead letter of it is written. */
     private void finish() {
         finished = true;
-        if (deadLetters != null && malformedRecords > 0) {
+        if (deadLetters != null) {
             deadLetters.flush();
             Exception failure = deadLetterFailure.get();
             if (failure != null) {

@@ -8,6 +8,7 @@ import static dev.sluice.connectors.kafka.KafkaTestTables.spec;
 import static dev.sluice.connectors.kafka.KafkaTestTables.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.connectors.testing.SharedKafkaBroker;
 import dev.sluice.execution.sink.StreamSink;
@@ -17,6 +18,7 @@ import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -141,6 +143,19 @@ class KafkaSinkTest {
                     Arrays.asList(1, null, null, VectorValues.toLocalDateTime(TS + 1), false),
                     Arrays.asList(2, "/p/2", 2.25, VectorValues.toLocalDateTime(TS + 2), false)), drain(reader).rows());
         }
+    }
+
+    @Test
+    void failedWritesFailTheBatch() {
+        String topic = SharedKafkaBroker.createTopic("sink-too-large", 1);
+        try (StreamSink sink = new KafkaConnector().createSink(table("out", topic, CLICKS,
+                        "properties.max.request.size", "60"), CONTEXT);
+                VectorSchemaRoot root = clicks(OUT, 2, 4)) {
+            IOException e = assertThrows(IOException.class, () -> sink.addBatch(5, OUT, List.of(root)));
+            assertTrue(e.getMessage().startsWith("Failed to write batch 5 of table 'out' to topic '" + topic
+                    + "' (2 record(s) failed): "), e.getMessage());
+        }
+        assertEquals(List.of(), SharedKafkaBroker.readAll(topic));
     }
 
     @Test
