@@ -113,6 +113,15 @@ class KafkaPartitionReaderTest {
     }
 
     @Test
+    void countsRowsWhenNoColumnIsRequested() {
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 3, 17, 10), allocator)) {
+            Drained drained = drain(reader);
+            assertEquals(List.of(10, 4), drained.batchSizes());
+            assertEquals(14, drained.rows().size());
+        }
+    }
+
+    @Test
     void splitsBatchesAtMaxBatchRows() {
         try (PartitionReader reader = source.openReader(spec(topic, 1, 0, RECORDS, 6, "user_id"), allocator)) {
             Drained drained = drain(reader);
