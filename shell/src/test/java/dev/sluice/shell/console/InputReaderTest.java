@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.History;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,22 @@ class InputReaderTest {
             assertEquals(List.of("SELECT 'a\\b;' AS x\n  FROM t WHERE y != 1;", "quit"), entries);
         }
         assertEquals("SELECT 'a\\\\b;' AS x\\n  FROM t WHERE y != 1;\nquit\n", Files.readString(home.resolve("history")));
+    }
+
+    @Test
+    void ctrlCDiscardsWhatWasTyped() throws IOException {
+        try (Terminal terminal = terminal("SELECT 1\n  FROM\u0003SHOW TABLES;\n", new ByteArrayOutputStream())) {
+            // As a tty would: Ctrl-C is the interrupt character and raises SIGINT.
+            Attributes attributes = terminal.getAttributes();
+            attributes.setLocalFlag(Attributes.LocalFlag.ISIG, true);
+            attributes.setControlChar(Attributes.ControlChar.VINTR, 3);
+            terminal.setAttributes(attributes);
+            try (InputReader reader = new InputReader(terminal, home.resolve("history"))) {
+                UserInterruptException interrupt = assertThrows(UserInterruptException.class, reader::readStatements);
+                assertEquals("SELECT 1\n  FROM", interrupt.getPartialLine());
+                assertEquals("SHOW TABLES;", reader.readStatements());
+            }
+        }
     }
 
     private static Terminal terminal(String typed, ByteArrayOutputStream output) throws IOException {
