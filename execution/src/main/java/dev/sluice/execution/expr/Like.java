@@ -16,7 +16,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * {@code _} exactly one, and the escape character makes the next {@code %}, {@code _} or itself literal.
  * NULL if the value or pattern is NULL.
  *
- * <p>A constant pattern is compiled once. Patterns of the form {@code abc}, {@code abc%}, {@code %abc} and
+ * <p>A constant pattern is compiled once (an invalid one fails construction with
+ * {@link IllegalArgumentException}; one read from a column fails evaluation with {@link ExpressionException}). Patterns of the form {@code abc}, {@code abc%}, {@code %abc} and
  * {@code %abc%} are matched on the UTF-8 bytes without decoding; others use a regular expression.
  */
 public final class Like implements CompositeExpr {
@@ -32,8 +33,13 @@ public final class Like implements CompositeExpr {
         this.escape = escape;
         TypeCoercion.require(value, ColumnType.VARCHAR, "LIKE");
         TypeCoercion.require(pattern, ColumnType.VARCHAR, "LIKE");
-        this.constantMatcher = pattern instanceof Literal literal && !literal.isNull()
-                ? Matcher.compile((String) literal.value(), escape) : null;
+        try {
+            this.constantMatcher = pattern instanceof Literal literal && !literal.isNull()
+                    ? Matcher.compile((String) literal.value(), escape) : null;
+        } catch (ExpressionException e) {
+            // A constant pattern is checked when the query is planned.
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     @Override

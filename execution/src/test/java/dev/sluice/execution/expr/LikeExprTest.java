@@ -51,8 +51,14 @@ class LikeExprTest extends ExprTestBase {
         assertValues(new Like(S, Literal.of("a!_b"), '!'), input2, false, false, true, false, false);
         VectorSchemaRoot input3 = TestBatches.column(allocator, Column.of("s", ColumnType.VARCHAR), "50%", "50 percent", "a_b", "axb", "x\\y");
         assertValues(new Like(S, Literal.of("x\\\\y"), '\\'), input3, false, false, false, false, true);
-        ExpressionException e = assertThrows(ExpressionException.class, () -> new Like(S, Literal.of("a\\b"), '\\'));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Like(S, Literal.of("a\\b"), '\\'));
         assertEquals("Invalid LIKE pattern 'a\\b': escape character before 'b'", e.getMessage());
+        VectorSchemaRoot patterns = batch(schema(Column.of("s", ColumnType.VARCHAR), Column.of("p", ColumnType.VARCHAR)), row("ab", "ab!"));
+        try (patterns) {
+            ExpressionException bad = assertThrows(ExpressionException.class,
+                    () -> evaluate(new Like(S, ref(1, "p", ColumnType.VARCHAR), '!'), patterns));
+            assertEquals("Invalid LIKE pattern 'ab!': it ends with the escape character", bad.getMessage());
+        }
         assertEquals("(s LIKE 'a!_b' ESCAPE '!')", new Like(S, Literal.of("a!_b"), '!').toString());
     }
 

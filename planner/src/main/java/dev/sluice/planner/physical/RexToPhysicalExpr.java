@@ -40,6 +40,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.type.RelDataType;
@@ -79,7 +80,12 @@ public final class RexToPhysicalExpr {
      * @throws PlanningException for an operator, function or type Sluice can't run yet
      */
     public static PhysicalExpr convert(RexNode node, RowSchema input) {
-        return new RexToPhysicalExpr(input).toExpr(node);
+        try {
+            return new RexToPhysicalExpr(input).toExpr(node);
+        } catch (IllegalArgumentException e) {
+            // Type errors found while building expressions, e.g. "Cannot combine VARCHAR and INTEGER in ...".
+            throw new PlanningException(e.getMessage(), e);
+        }
     }
 
     private PhysicalExpr toExpr(RexNode node) {
@@ -183,7 +189,7 @@ public final class RexToPhysicalExpr {
             case AND:
                 return new And(toExprs(operands));
             case OR:
-                return new Or(toExprs(operands));
+                return inList(call).orElseGet(() -> new Or(toExprs(operands)));
             case NOT:
                 return new Not(toExpr(operands.get(0)));
             case IS_NULL:
@@ -417,6 +423,62 @@ public final class RexToPhysicalExpr {
     }
 
     // ---- SEARCH (IN lists, BETWEEN, NOT IN and their combinations)
+
+    /**
+     * {@code x = c1 OR x = c2 OR ... [OR x IS NULL]} (how Calcite plans {@code x IN (...)} in a WHERE clause)
+     * as one binary-searched {@link Search} instead of a comparison per value; empty if the call has
+     * another shape.
+     */
+    private Optional<PhysicalExpr> inList(RexCall or) {
+        RexNode subject = null;
+        List<RexLiteral> values = new ArrayList<>();
+        boolean nullAsTrue = false;
+        for (RexNode operand : or.getOperands()) {
+            if (operand.getKind() == SqlKind.IS_NULL && !nullAsTrue) {
+                RexNode tested = ((RexCall) operand).getOperands().get(0);
+                if (subject != null && !subject.equals(tested)) {
+                    return Optional.empty();
+                }
+                subject = tested;
+                nullAsTrue = true;
+                continue;
+            }
+            if (operand.getKind() != SqlKind.EQUALS) {
+                return Optional.empty();
+            }
+            List<RexNode> sides = ((RexCall) operand).getOperands();
+            int literalSide = sides.get(1) instanceof RexLiteral ? 1 : sides.get(0) instanceof RexLiteral ? 0 : -1;
+            if (literalSide < 0 || ((RexLiteral) sides.get(literalSide)).isNull()) {
+                return Optional.empty();
+            }
+            RexNode other = sides.get(1 - literalSide);
+            if (other instanceof RexLiteral || (subject != null && !subject.equals(other))) {
+                return Optional.empty();
+            }
+            subject = other;
+            values.add((RexLiteral) sides.get(literalSide));
+        }
+        if (values.size() < 2) {
+            return Optional.empty();
+        }
+        PhysicalExpr operand = toExpr(subject);
+        if (operand.type() == ColumnType.BOOLEAN) {
+            return Optional.empty();
+        }
+        List<Search.Range> points = new ArrayList<>();
+        for (RexLiteral literal : values) {
+            PhysicalExpr value = toExpr(literal);
+            // Only values the operand's type holds exactly (no 2.5 in an INTEGER list).
+            PhysicalExpr converted = Cast.of(value, operand.type());
+            if (!(converted instanceof Literal point) || !Cast.of(point, value.type()).equals(value)) {
+                return Optional.empty();
+            }
+            if (points.stream().noneMatch(p -> p.lower().equals(point.value()))) {
+                points.add(Search.Range.point(point.value()));
+            }
+        }
+        return Optional.of(new Search(operand, points, nullAsTrue ? Search.NullAs.TRUE : Search.NullAs.UNKNOWN));
+    }
 
     private PhysicalExpr search(RexCall call) {
         RexNode operandNode = call.getOperands().get(0);
