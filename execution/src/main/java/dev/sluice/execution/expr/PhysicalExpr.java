@@ -11,6 +11,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *
  * <p>SQL NULL semantics: a NULL input gives a NULL output unless the operator says otherwise
  * (AND/OR three-valued logic, IS NULL, COALESCE, CASE).
+ *
+ * <p>Memory: {@link #evaluate} never modifies {@code batch}. Its result is a new vector, but it may share
+ * reference-counted buffers with the batch's vectors (a column reference copies nothing), so the result
+ * stays valid after the batch is closed, and neither may be written to afterwards.
  */
 public interface PhysicalExpr {
     /** The type of the vector {@link #evaluate} returns. */

@@ -13,8 +13,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Whether a value falls in a constant set of points and ranges: SQL's {@code IN (...)}, {@code BETWEEN},
- * {@code NOT IN} and their combinations (Calcite's {@code SEARCH(x, Sarg[...])}). Works for every type but
- * BOOLEAN; the ranges are sorted and binary-searched, so long IN lists stay cheap.
+ * {@code NOT IN} and their combinations (Calcite's {@code SEARCH(x, Sarg[...])}), over any type (FALSE &lt;
+ * TRUE). The ranges are sorted and binary-searched, so long IN lists stay cheap.
  *
  * <p>A NULL operand gives NULL, or TRUE/FALSE as {@link NullAs} says (e.g. {@code x IN (1, 2) OR x IS NULL}
  * is one search with NULL as TRUE).
@@ -51,9 +51,6 @@ public final class Search implements CompositeExpr {
         this.operand = requireNonNull(operand, "operand is null");
         this.nullAs = requireNonNull(nullAs, "nullAs is null");
         ColumnType type = operand.type();
-        if (type == ColumnType.BOOLEAN) {
-            throw new IllegalArgumentException("SEARCH over BOOLEAN is not supported: " + operand);
-        }
         List<Range> normalized = new ArrayList<>();
         for (Range r : ranges) {
             normalized.add(new Range(normalize(r.lower(), type), r.lowerInclusive(), normalize(r.upper(), type),
@@ -149,6 +146,12 @@ public final class Search implements CompositeExpr {
                             word |= longs.contains(in.getInt(base + j)) ? 1L << j : 0;
                         }
                     }
+                    case BOOLEAN -> {
+                        LongRanges longs = (LongRanges) set;
+                        for (int j = 0; j < end; j++) {
+                            word |= longs.contains(in.getBoolean(base + j) ? 1 : 0) ? 1L << j : 0;
+                        }
+                    }
                     default -> {
                         LongRanges longs = (LongRanges) set;
                         for (int j = 0; j < end; j++) {
@@ -181,7 +184,7 @@ public final class Search implements CompositeExpr {
     private sealed interface RangeSet permits LongRanges, DoubleRanges, VarcharRanges {
     }
 
-    /** INTEGER, BIGINT, TIMESTAMP: closed ranges [low, high] (open bounds moved by one). */
+    /** INTEGER, BIGINT, TIMESTAMP and BOOLEAN (0, 1): closed ranges [low, high] (open bounds moved by one). */
     private static final class LongRanges implements RangeSet {
         private final long[] low;
         private final long[] high;
@@ -189,8 +192,8 @@ public final class Search implements CompositeExpr {
         LongRanges(List<Range> ranges) {
             List<long[]> closed = new ArrayList<>();
             for (Range r : ranges) {
-                long lo = r.lower() == null ? Long.MIN_VALUE : ((Number) r.lower()).longValue();
-                long hi = r.upper() == null ? Long.MAX_VALUE : ((Number) r.upper()).longValue();
+                long lo = r.lower() == null ? Long.MIN_VALUE : toLong(r.lower());
+                long hi = r.upper() == null ? Long.MAX_VALUE : toLong(r.upper());
                 if (r.lower() != null && !r.lowerInclusive()) {
                     if (lo == Long.MAX_VALUE) {
                         continue;
@@ -209,6 +212,10 @@ public final class Search implements CompositeExpr {
             }
             low = closed.stream().mapToLong(c -> c[0]).toArray();
             high = closed.stream().mapToLong(c -> c[1]).toArray();
+        }
+
+        private static long toLong(Object value) {
+            return value instanceof Boolean b ? (b ? 1 : 0) : ((Number) value).longValue();
         }
 
         boolean contains(long value) {

@@ -91,6 +91,15 @@ class SearchExprTest extends ExprTestBase {
     }
 
     @Test
+    void booleans() {
+        ColumnRef b = ref(0, "b", ColumnType.BOOLEAN);
+        assertValues(Search.in(b, List.of(true)), TestBatches.column(allocator, Column.of("b", ColumnType.BOOLEAN), true, false, null),
+                true, false, null);
+        assertValues(new Search(b, List.of(new Range(false, false, null, false)), NullAs.FALSE),
+                TestBatches.column(allocator, Column.of("b", ColumnType.BOOLEAN), true, false, null), true, false, false);
+    }
+
+    @Test
     void rejectsOverlappingRanges() {
         assertThrows(IllegalArgumentException.class, () -> new Search(X,
                 List.of(Range.closed(1, 5), Range.closed(5, 8)), NullAs.UNKNOWN));
