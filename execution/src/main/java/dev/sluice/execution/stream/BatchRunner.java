@@ -1,0 +1,174 @@
+package dev.sluice.execution.stream;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.execution.operator.BatchOperator;
+import dev.sluice.execution.operator.FilterProjectOperator;
+import dev.sluice.execution.plan.LimitNode;
+import dev.sluice.execution.source.OffsetRange;
+import dev.sluice.execution.source.PartitionReader;
+import dev.sluice.execution.source.ScanSpec;
+import dev.sluice.execution.source.StreamSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Runs the tasks of one micro-batch: one task per pipeline and source partition, in parallel on the
+ * session's bounded task pool. A batch's work is a pure function of its offset ranges, so re-running it
+ * after a crash gives the same rows.
+ *
+ * <p>Lifecycle of a task: open reader &gt; read batch &gt; run operators &gt; keep output &gt; ... &gt;
+ * close reader. The first failing task cancels the others and its error is the batch's error.
+ */
+final class BatchRunner {
+    private final BatchPlan plan;
+    private final Map<String, StreamSource> sources;
+    private final ExecutorService taskPool;
+
+    BatchRunner(BatchPlan plan, Map<String, StreamSource> sources, ExecutorService taskPool) {
+        this.plan = requireNonNull(plan, "plan is null");
+        this.sources = Map.copyOf(sources);
+        this.taskPool = requireNonNull(taskPool, "taskPool is null");
+    }
+
+    /**
+     * Runs the batch over {@code ranges} (per source table name). The output's batches are allocated from
+     * {@code allocator}; the caller closes the output.
+     */
+    BatchOutput run(Map<String, List<OffsetRange>> ranges, BufferAllocator allocator) throws Exception {
+        long rowsPerTask = plan.rowsPerTask();
+        List<Future<TaskResult>> futures = new ArrayList<>();
+        for (TaskPipeline pipeline : plan.pipelines()) {
+            String table = pipeline.scan().table().name();
+            StreamSource source = requireNonNull(sources.get(table), () -> "no source for table " + table);
+            for (OffsetRange range : ranges.getOrDefault(table, List.of())) {
+                if (!range.isEmpty()) {
+                    futures.add(taskPool.submit(task(pipeline, source, range, allocator, rowsPerTask)));
+                }
+            }
+        }
+        List<VectorSchemaRoot> outputs = new ArrayList<>();
+        long inputRows = 0;
+        long malformed = 0;
+        Exception failure = null;
+        for (Future<TaskResult> f : futures) {
+            try {
+                if (failure != null) {
+                    f.cancel(true);
+                }
+                TaskResult r = f.get();
+                outputs.addAll(r.outputs());
+                inputRows += r.inputRows();
+                malformed += r.malformedRows();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+                }
+            } catch (CancellationException e) {
+                // Cancelled after an earlier failure; that failure is reported.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure == null ? e : failure;
+                for (Future<TaskResult> other : futures) {
+                    other.cancel(true);
+                }
+            }
+        }
+        if (failure != null) {
+            outputs.forEach(VectorSchemaRoot::close);
+            throw failure;
+        }
+        return new BatchOutput(plan.outputSchema(), applyLimit(outputs), inputRows, malformed);
+    }
+
+    private List<VectorSchemaRoot> applyLimit(List<VectorSchemaRoot> outputs) {
+        if (plan.limit().isEmpty()) {
+            return outputs;
+        }
+        LimitNode limit = plan.limit().get();
+        long skip = limit.offset();
+        long keep = limit.fetch();
+        List<VectorSchemaRoot> kept = new ArrayList<>();
+        for (VectorSchemaRoot root : outputs) {
+            int rows = root.getRowCount();
+            int from = (int) Math.min(skip, rows);
+            skip -= from;
+            int n = (int) Math.min(keep, rows - from);
+            if (n > 0 && from == 0 && n == rows) {
+                kept.add(root);
+                keep -= n;
+                continue;
+            }
+            if (n > 0) {
+                kept.add(root.slice(from, n));
+                keep -= n;
+            }
+            root.close();
+        }
+        return kept;
+    }
+
+    private static Callable<TaskResult> task(TaskPipeline pipeline, StreamSource source, OffsetRange range,
+                                             BufferAllocator allocator, long rowsPerTask) {
+        return () -> {
+            List<BatchOperator> operators = new ArrayList<>();
+            List<VectorSchemaRoot> outputs = new ArrayList<>();
+            long inputRows = 0;
+            long produced = 0;
+            ScanSpec spec = new ScanSpec(range, pipeline.scan().schema().names(), ScanSpec.DEFAULT_MAX_BATCH_ROWS);
+            try (PartitionReader reader = source.openReader(spec, allocator)) {
+                for (FilterProjectOperator.Factory f : pipeline.operators()) {
+                    operators.add(f.create(allocator));
+                }
+                VectorSchemaRoot batch;
+                while (produced < rowsPerTask && (batch = reader.next()) != null) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        batch.close();
+                        throw new InterruptedException("task cancelled");
+                    }
+                    inputRows += batch.getRowCount();
+                    VectorSchemaRoot out = runOperators(operators, batch);
+                    if (out != null) {
+                        outputs.add(out);
+                        produced += out.getRowCount();
+                    }
+                }
+                return new TaskResult(outputs, inputRows + reader.malformedRecords(), reader.malformedRecords());
+            } catch (Exception | Error e) {
+                outputs.forEach(VectorSchemaRoot::close);
+                throw e;
+            } finally {
+                operators.forEach(BatchOperator::close);
+            }
+        };
+    }
+
+    /** Pushes one batch through the chain; closes every intermediate batch, including the input. */
+    private static VectorSchemaRoot runOperators(List<BatchOperator> operators, VectorSchemaRoot input) {
+        VectorSchemaRoot current = input;
+        for (BatchOperator op : operators) {
+            VectorSchemaRoot next;
+            try {
+                next = op.process(current);
+            } finally {
+                current.close();
+            }
+            if (next == null) {
+                return null;
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    private record TaskResult(List<VectorSchemaRoot> outputs, long inputRows, long malformedRows) {
+    }
+}

@@ -1,0 +1,159 @@
+package dev.sluice.planner.physical;
+
+import dev.sluice.execution.expr.PhysicalExpr;
+import dev.sluice.execution.plan.FilterProjectNode;
+import dev.sluice.execution.plan.LimitNode;
+import dev.sluice.execution.plan.PhysicalNode;
+import dev.sluice.execution.plan.ScanNode;
+import dev.sluice.execution.plan.UnionAllNode;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.RowSchema;
+import dev.sluice.planner.PlanningException;
+import dev.sluice.planner.catalog.CatalogTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Calc;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexProgram;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.util.ImmutableBitSet;
+
+/**
+ * Turns Calcite's optimised relational plan (Calc, TableScan, Union, Sort with FETCH) into Sluice's
+ * physical plan, pruning each scan to the columns its consumers use (so unused JSON fields are never
+ * decoded).
+ */
+public final class PhysicalPlanBuilder {
+    private final boolean streaming;
+
+    private PhysicalPlanBuilder(boolean streaming) {
+        this.streaming = streaming;
+    }
+
+    /**
+     * @throws PlanningException naming the relational operator Sluice can't run yet
+     */
+    public static PhysicalNode build(RelNode rel, boolean streaming) {
+        return new PhysicalPlanBuilder(streaming).convert(rel);
+    }
+
+    private PhysicalNode convert(RelNode rel) {
+        if (rel instanceof TableScan scan) {
+            CatalogTable table = table(scan);
+            return new ScanNode(table.descriptor(), table.fullSchema());
+        }
+        if (rel instanceof Calc calc) {
+            return convertCalc(calc);
+        }
+        if (rel instanceof Union union) {
+            if (!union.all) {
+                throw new PlanningException("UNION (distinct) is not supported yet; use UNION ALL");
+            }
+            List<PhysicalNode> inputs = new ArrayList<>();
+            for (RelNode input : union.getInputs()) {
+                inputs.add(convert(input));
+            }
+            return new UnionAllNode(inputs, TypeMapping.toRowSchema(union.getRowType()));
+        }
+        if (rel instanceof Sort sort) {
+            return convertSort(sort);
+        }
+        throw new PlanningException("Operator " + rel.getRelTypeName().replace("Logical", "")
+                + " is not supported yet (aggregation, joins and windows are planned for a later version)");
+    }
+
+    private PhysicalNode convertSort(Sort sort) {
+        if (!sort.getCollation().getFieldCollations().isEmpty()) {
+            throw new PlanningException("ORDER BY is not supported yet");
+        }
+        if (streaming) {
+            throw new PlanningException("LIMIT and OFFSET are only supported on bounded queries (SELECT without STREAM)");
+        }
+        long offset = sort.offset == null ? 0 : literalLong(sort.offset, "OFFSET");
+        long fetch = sort.fetch == null ? Long.MAX_VALUE : literalLong(sort.fetch, "LIMIT");
+        return new LimitNode(convert(sort.getInput()), offset, fetch);
+    }
+
+    private static long literalLong(RexNode node, String clause) {
+        if (node instanceof RexLiteral literal) {
+            Long value = literal.getValueAs(Long.class);
+            if (value != null) {
+                return value;
+            }
+        }
+        throw new PlanningException(clause + " must be a constant number, found " + node);
+    }
+
+    private PhysicalNode convertCalc(Calc calc) {
+        RexProgram program = calc.getProgram();
+        RexNode condition = program.getCondition() == null ? null : program.expandLocalRef(program.getCondition());
+        List<RexNode> projects = program.getProjectList().stream().map(program::expandLocalRef).toList();
+        RowSchema output = TypeMapping.toRowSchema(calc.getRowType());
+
+        PhysicalNode input;
+        RowSchema inputSchema;
+        if (calc.getInput() instanceof TableScan scan) {
+            // Read only the columns the expressions use, renumbering the references.
+            CatalogTable table = table(scan);
+            List<RexNode> all = new ArrayList<>(projects);
+            if (condition != null) {
+                all.add(condition);
+            }
+            ImmutableBitSet used = RelOptUtil.InputFinder.bits(all, null);
+            int[] newIndex = new int[table.fullSchema().size()];
+            List<Column> columns = new ArrayList<>();
+            for (int i : used) {
+                newIndex[i] = columns.size();
+                columns.add(table.fullSchema().column(i));
+            }
+            RexShuttle renumber = new RexShuttle() {
+                @Override
+                public RexNode visitInputRef(RexInputRef ref) {
+                    return new RexInputRef(newIndex[ref.getIndex()], ref.getType());
+                }
+            };
+            projects = projects.stream().map(p -> p.accept(renumber)).toList();
+            condition = condition == null ? null : condition.accept(renumber);
+            inputSchema = new RowSchema(columns);
+            input = new ScanNode(table.descriptor(), inputSchema);
+            if (condition == null && inputSchema.equals(output) && isIdentity(projects)) {
+                return input;  // the scan already yields exactly these columns
+            }
+        } else {
+            input = convert(calc.getInput());
+            inputSchema = input.schema();
+        }
+        Optional<PhysicalExpr> filter = Optional.ofNullable(condition)
+                .map(c -> RexToPhysicalExpr.convert(c, inputSchema));
+        List<PhysicalExpr> exprs = new ArrayList<>();
+        for (RexNode p : projects) {
+            exprs.add(RexToPhysicalExpr.convert(p, inputSchema));
+        }
+        return new FilterProjectNode(input, filter, exprs, output);
+    }
+
+    private static boolean isIdentity(List<RexNode> projects) {
+        for (int i = 0; i < projects.size(); i++) {
+            if (!(projects.get(i) instanceof RexInputRef ref) || ref.getIndex() != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static CatalogTable table(TableScan scan) {
+        CatalogTable table = scan.getTable().unwrap(CatalogTable.class);
+        if (table == null) {
+            throw new PlanningException("Table " + scan.getTable().getQualifiedName() + " is not a Sluice table");
+        }
+        return table;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sluice.planner.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.plan.PhysicalNode;
+import dev.sluice.execution.plan.ScanNode;
+import dev.sluice.execution.type.RowSchema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A query ready to run: its physical plan, whether it is continuous ({@code SELECT STREAM}) or bounded,
+ * and for {@code INSERT INTO} the target table.
+ *
+ * @param streaming true for {@code SELECT STREAM} and {@code INSERT INTO ... SELECT STREAM}
+ * @param root the physical plan; its schema is the output schema (for INSERT: the target's columns)
+ * @param target the table written by INSERT INTO, if any
+ * @param logicalPlan Calcite's optimised relational plan, for EXPLAIN
+ */
+public record PlannedQuery(boolean streaming, PhysicalNode root, Optional<TableDescriptor> target,
+                           String logicalPlan) {
+    public PlannedQuery {
+        requireNonNull(root, "root is null");
+        requireNonNull(target, "target is null");
+        requireNonNull(logicalPlan, "logicalPlan is null");
+    }
+
+    public RowSchema outputSchema() {
+        return root.schema();
+    }
+
+    /** The scans of the plan, left to right. */
+    public List<ScanNode> scans() {
+        List<ScanNode> scans = new ArrayList<>();
+        collect(root, scans);
+        return scans;
+    }
+
+    private static void collect(PhysicalNode node, List<ScanNode> scans) {
+        if (node instanceof ScanNode scan) {
+            scans.add(scan);
+        }
+        for (PhysicalNode input : node.inputs()) {
+            collect(input, scans);
+        }
+    }
+
+    /** EXPLAIN text: the logical plan, then the physical plan. */
+    public String explain() {
+        return "== Logical plan (Calcite) ==\n" + logicalPlan
+                + "\n== Physical plan (" + (streaming ? "continuous, micro-batches" : "bounded") + ") ==\n"
+                + root.explain();
+    }
+}

@@ -1,0 +1,255 @@
+package dev.sluice.planner.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.execution.connector.ConnectorRegistry;
+import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.plan.PhysicalNode;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.RowSchema;
+import dev.sluice.planner.PlanningException;
+import dev.sluice.planner.catalog.Catalog;
+import dev.sluice.planner.catalog.CatalogTable;
+import dev.sluice.planner.physical.PhysicalPlanBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.stream.Delta;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlExplain;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlInsert;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlSelectKeyword;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * SQL to physical plan, the DataFusion way, each step visible: parse (Calcite) &gt; validate against the
+ * catalog (Calcite) &gt; convert to a relational plan (Calcite) &gt; optimise with rules (Calcite's
+ * {@link HepPlanner}) &gt; convert to Sluice's physical plan ({@link PhysicalPlanBuilder}).
+ *
+ * <p>Identifiers: unquoted names keep their case and match case-insensitively; "double quotes" quote
+ * names such as the metadata columns {@code "partition"} and {@code "offset"}.
+ */
+public final class QueryPlanner {
+    /** Parser settings shared by every Sluice SQL entry point. */
+    public static final SqlParser.Config PARSER_CONFIG = SqlParser.config()
+            .withQuoting(Quoting.DOUBLE_QUOTE)
+            .withUnquotedCasing(Casing.UNCHANGED)
+            .withQuotedCasing(Casing.UNCHANGED)
+            .withCaseSensitive(false)
+            .withConformance(SqlConformanceEnum.DEFAULT);
+
+    private static final HepProgram OPTIMISE = new HepProgramBuilder()
+            .addRuleInstance(CoreRules.UNION_MERGE)
+            .addRuleInstance(CoreRules.PROJECT_REMOVE)
+            .addRuleCollection(List.of(CoreRules.FILTER_MERGE, CoreRules.PROJECT_MERGE))
+            .addRuleCollection(List.of(CoreRules.FILTER_TO_CALC, CoreRules.PROJECT_TO_CALC))
+            .addRuleCollection(List.of(CoreRules.CALC_MERGE, CoreRules.CALC_REMOVE))
+            .build();
+
+    private final Catalog catalog;
+    private final ConnectorRegistry connectors;
+
+    public QueryPlanner(Catalog catalog, ConnectorRegistry connectors) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.connectors = requireNonNull(connectors, "connectors is null");
+    }
+
+    /** A table's full schema: declared columns, then its connector's metadata columns. */
+    public RowSchema fullSchema(TableDescriptor table) {
+        List<Column> columns = new ArrayList<>(table.schema().columns());
+        columns.addAll(connectors.forTable(table).validate(table).columns());
+        return new RowSchema(columns);
+    }
+
+    /**
+     * Plans a SELECT, SELECT STREAM or INSERT INTO ... SELECT [STREAM] statement.
+     *
+     * @throws PlanningException with the line, column and object at fault
+     */
+    public PlannedQuery plan(String sql) {
+        SqlNode parsed = parse(sql);
+        if (parsed instanceof SqlExplain) {
+            throw new PlanningException("Use EXPLAIN as a statement of its own");
+        }
+        boolean streaming = isStreaming(parsed);
+        Session session = new Session(streaming);
+        try {
+            if (parsed instanceof SqlInsert insert) {
+                return planInsert(session, insert, streaming);
+            }
+            if (!parsed.getKind().belongsTo(SqlKind.QUERY)) {
+                throw new PlanningException("Unsupported statement " + parsed.getKind()
+                        + " (expected SELECT, SELECT STREAM, INSERT INTO, CREATE TABLE, DROP TABLE, SHOW, DESCRIBE, SET)");
+            }
+            RelNode rel = session.toRel(session.validator.validate(parsed));
+            return finish(rel, Optional.empty(), streaming);
+        } catch (CalciteContextException e) {
+            throw new PlanningException(e.getMessage(), e);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            throw new PlanningException(e.getMessage(), e);
+        }
+    }
+
+    private PlannedQuery planInsert(Session session, SqlInsert insert, boolean streaming) {
+        SqlIdentifier targetName = (SqlIdentifier) insert.getTargetTable();
+        if (insert.getTargetColumnList() != null) {
+            throw new PlanningException("INSERT with a column list is not supported yet; write all columns of the table");
+        }
+        TableDescriptor target = catalog.get(targetName.getSimple()).orElseThrow(() ->
+                new PlanningException("At line " + targetName.getParserPosition().getLineNum() + ", column "
+                        + targetName.getParserPosition().getColumnNum() + ": Table '" + targetName.getSimple()
+                        + "' does not exist"));
+        RelNode source = session.toRel(session.validator.validate(insert.getSource()));
+        RelDataType targetType = session.rowType(target.schema());
+        List<RelDataTypeField> sourceFields = source.getRowType().getFieldList();
+        List<RelDataTypeField> targetFields = targetType.getFieldList();
+        if (sourceFields.size() != targetFields.size()) {
+            throw new PlanningException("INSERT INTO " + target.name() + ": the query has " + sourceFields.size()
+                    + " columns, the table has " + targetFields.size() + " " + target.schema().names());
+        }
+        for (int i = 0; i < sourceFields.size(); i++) {
+            RelDataType from = sourceFields.get(i).getType();
+            RelDataType to = targetFields.get(i).getType();
+            if (!SqlTypeUtil.canAssignFrom(to, from)) {
+                throw new PlanningException("INSERT INTO " + target.name() + ": column " + (i + 1) + " ('"
+                        + sourceFields.get(i).getName() + "') is " + from.getSqlTypeName() + ", can't be written to '"
+                        + targetFields.get(i).getName() + "' " + to.getSqlTypeName());
+            }
+        }
+        // Cast to the table's types and names, so the sink receives exactly its own schema.
+        RelNode cast = RelOptUtil.createCastRel(source, targetType, true);
+        return finish(cast, Optional.of(target), streaming);
+    }
+
+    private PlannedQuery finish(RelNode rel, Optional<TableDescriptor> target, boolean streaming) {
+        if (target.isPresent() && !streaming) {
+            throw new PlanningException("INSERT INTO " + target.get().name()
+                    + " needs a continuous query: write INSERT INTO ... SELECT STREAM ...");
+        }
+        RelNode withoutDelta = removeDeltas(rel);
+        HepPlanner hep = new HepPlanner(OPTIMISE);
+        hep.setRoot(withoutDelta);
+        RelNode optimised = hep.findBestExp();
+        PhysicalNode physical = PhysicalPlanBuilder.build(optimised, streaming);
+        return new PlannedQuery(streaming, physical, target, RelOptUtil.toString(optimised));
+    }
+
+    /**
+     * Drops Calcite's Delta nodes: Sluice runs every plan incrementally, one micro-batch at a time, so
+     * "the stream of changes" is how each operator already works.
+     */
+    private static RelNode removeDeltas(RelNode rel) {
+        if (rel instanceof Delta delta) {
+            return removeDeltas(delta.getInput());
+        }
+        List<RelNode> inputs = rel.getInputs().stream().map(QueryPlanner::removeDeltas).toList();
+        return inputs.equals(rel.getInputs()) ? rel : rel.copy(rel.getTraitSet(), inputs);
+    }
+
+    /** Whether the statement has a SELECT STREAM anywhere (its tables are then streams). */
+    private static boolean isStreaming(SqlNode node) {
+        boolean[] found = {false};
+        node.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlCall call) {
+                if (call instanceof SqlSelect select && select.isKeywordPresent(SqlSelectKeyword.STREAM)) {
+                    found[0] = true;
+                }
+                return super.visit(call);
+            }
+        });
+        return found[0];
+    }
+
+    /** Parses one query with Sluice's parser settings. */
+    public static SqlNode parse(String sql) {
+        try {
+            return SqlParser.create(sql, PARSER_CONFIG).parseStmt();
+        } catch (SqlParseException e) {
+            String message = e.getMessage() == null ? "syntax error" : e.getMessage();
+            int cut = message.indexOf("\nWas expecting");
+            if (cut > 0) {
+                message = message.substring(0, cut);
+            }
+            throw new PlanningException("Syntax error: " + message.strip(), e);
+        }
+    }
+
+    /** The Calcite objects of one planning run (a validator can validate one statement). */
+    private final class Session {
+        final JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl();
+        final CalciteCatalogReader catalogReader;
+        final SqlValidator validator;
+        final RelOptCluster cluster;
+
+        Session(boolean streaming) {
+            CalciteSchema root = CalciteSchema.createRootSchema(false, false);
+            for (TableDescriptor t : catalog.tables()) {
+                RowSchema schema = fullSchema(t);
+                root.add(t.name(), streaming ? new CatalogTable.Stream(t, schema) : new CatalogTable(t, schema));
+            }
+            Properties props = new Properties();
+            props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
+            CalciteConnectionConfig config = new CalciteConnectionConfigImpl(props);
+            catalogReader = new CalciteCatalogReader(root, List.of(), typeFactory, config);
+            validator = SqlValidatorUtil.newValidator(SqlStdOperatorTable.instance(), catalogReader, typeFactory,
+                    SqlValidator.Config.DEFAULT.withIdentifierExpansion(true)
+                            .withConformance(SqlConformanceEnum.DEFAULT));
+            cluster = RelOptCluster.create(new HepPlanner(OPTIMISE), new RexBuilder(typeFactory));
+        }
+
+        RelNode toRel(SqlNode validated) {
+            SqlToRelConverter converter = new SqlToRelConverter((rowType, queryString, schemaPath, viewPath) -> {
+                throw new UnsupportedOperationException("views are not supported");
+            }, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
+                    SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false)
+                            .withInSubQueryThreshold(Integer.MAX_VALUE)
+                            .withRelBuilderFactory(RelBuilder.proto(org.apache.calcite.plan.Contexts.empty())));
+            return converter.convertQuery(validated, false, true).project();
+        }
+
+        RelDataType rowType(RowSchema schema) {
+            RelDataTypeFactory.Builder builder = typeFactory.builder();
+            for (Column c : schema.columns()) {
+                builder.add(c.name(), dev.sluice.planner.physical.TypeMapping.toRelDataType(c.type(), c.nullable(),
+                        typeFactory));
+            }
+            return builder.build();
+        }
+    }
+}
