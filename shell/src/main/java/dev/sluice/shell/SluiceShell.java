@@ -99,6 +99,11 @@ public final class SluiceShell {
                 runInteractive(sluice, home, demo, in, out);
                 return SUCCESS;
             }
+            catch (IOException e) {
+                log.error("The shell failed", e);
+                errWriter.println("ERROR: " + e.getMessage());
+                return FAILURE;
+            }
             catch (RuntimeException e) {
                 log.error("The shell failed", e);
                 errWriter.println("ERROR: " + StatementRunner.errorMessage(e));
@@ -106,7 +111,8 @@ public final class SluiceShell {
             }
         }
         catch (IOException | UncheckedIOException e) {
-            errWriter.println("ERROR: " + e.getMessage());
+            // No home, so no log either: the message is all there is.
+            errWriter.println("ERROR: Cannot create the Sluice home: " + (e instanceof UncheckedIOException u ? u.getCause() : e));
             return FAILURE;
         }
         finally {

@@ -32,7 +32,7 @@ public final class TemporaryHome implements Closeable {
             return new TemporaryHome(Files.createTempDirectory("sluice-demo-").toAbsolutePath());
         }
         catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a temporary Sluice home", e);
+            throw new UncheckedIOException("Cannot create a temporary Sluice home: " + e.getMessage(), e);
         }
     }
 

@@ -45,6 +45,16 @@ class SluiceShellTest {
     }
 
     @Test
+    void homeThatCannotBeCreatedFails() throws IOException {
+        Path file = Files.writeString(home.resolve("not-a-directory"), "");
+        ShellRun run = ShellRun.of("--home", file.resolve("home").toString(), "-e", "SHOW TABLES");
+        assertEquals(SluiceShell.FAILURE, run.exitCode());
+        assertEquals("", run.out());
+        assertEquals("ERROR: Cannot create the Sluice home: java.nio.file.FileSystemException: " + file.resolve("home")
+                + ": Not a directory\n", run.err());
+    }
+
+    @Test
     void showTablesOnEmptyHome() {
         ShellRun run = ShellRun.of("--home", home.toString(), "-e", "SHOW TABLES");
         assertEquals("", run.err());
