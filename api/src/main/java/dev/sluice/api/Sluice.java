@@ -1,9 +1,12 @@
 package dev.sluice.api;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Sluice session: a catalog of tables (persisted under the Sluice home directory), session options,
@@ -27,8 +30,14 @@ public final class Sluice implements AutoCloseable {
     /** Session option: checkpoint root directory (a Hadoop FileSystem URI); default {@code <home>/checkpoints}. */
     public static final String CHECKPOINT_ROOT = "checkpoint.root";
 
-    private Sluice() {
-        throw new UnsupportedOperationException("not yet");
+    private final Path home;
+    private final Map<String, String> options;
+    private final StatementExecutor executor;
+
+    private Sluice(Path home, Map<String, String> options) {
+        this.home = home;
+        this.options = new ConcurrentHashMap<>(options);
+        this.executor = new StatementExecutor(this, home);
     }
 
     public static Builder builder() {
@@ -36,8 +45,8 @@ public final class Sluice implements AutoCloseable {
     }
 
     /**
-     * Runs one SQL statement (without a trailing semicolon). {@code SELECT STREAM} is refused here: it needs
-     * a consumer for its rows, see {@link #execute(String, BatchConsumer)}.
+     * Runs one SQL statement (a trailing semicolon is allowed). {@code SELECT STREAM} is refused here: it
+     * needs a consumer for its rows, see {@link #execute(String, BatchConsumer)}.
      *
      * @throws SluiceException if the statement is invalid or fails, with a message naming the cause
      */
@@ -51,32 +60,42 @@ public final class Sluice implements AutoCloseable {
      * @throws SluiceException if the statement is invalid or fails, with a message naming the cause
      */
     public StatementResult execute(String sql, BatchConsumer consumer) {
-        throw new UnsupportedOperationException("not yet");
+        try {
+            return executor.execute(sql, consumer);
+        } catch (RuntimeException e) {
+            throw Errors.toSluiceException(e);
+        }
     }
 
     /** The continuous queries started from this session that are still running. */
     public List<StreamingQuery> activeQueries() {
-        throw new UnsupportedOperationException("not yet");
+        return executor.activeQueries();
     }
 
     /** Sets a session option (as {@code SET key = value} does). */
     public void setOption(String key, String value) {
-        throw new UnsupportedOperationException("not yet");
+        options.put(key, value);
+    }
+
+    /** Removes a session option (as {@code RESET key} does). */
+    public void resetOption(String key) {
+        options.remove(key);
     }
 
     /** The session options. */
     public Map<String, String> options() {
-        throw new UnsupportedOperationException("not yet");
+        return Map.copyOf(options);
     }
 
     /** The home directory: catalog, history, default checkpoints. */
     public Path home() {
-        throw new UnsupportedOperationException("not yet");
+        return home;
     }
 
     /** Stops every running query of this session (gracefully) and releases its resources. */
     @Override
     public void close() {
+        executor.close();
     }
 
     /** Builds a {@link Sluice} session. */
@@ -104,7 +123,18 @@ public final class Sluice implements AutoCloseable {
         }
 
         public Sluice build() {
-            return new Sluice();
+            Path dir = home != null ? home : defaultHome();
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new SluiceException("Can't create the Sluice home directory " + dir + ": " + e.getMessage(), e);
+            }
+            return new Sluice(dir.toAbsolutePath(), options);
+        }
+
+        private static Path defaultHome() {
+            String env = System.getenv("SLUICE_HOME");
+            return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".sluice");
         }
     }
 }

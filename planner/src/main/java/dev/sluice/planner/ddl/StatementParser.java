@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  */
 public final class StatementParser {
     private static final Pattern EXPLAIN = Pattern.compile("(?is)^\\s*EXPLAIN(\\s+PLAN\\s+FOR)?\\s+(.*)$");
+    /** SET key = value: the value is the raw rest of the statement (e.g. available-now, 10 seconds). */
+    private static final Pattern SET = Pattern.compile("(?is)^\\s*SET\\s+('([^']*)'|[\\w.\\-]+)\\s*=\\s*(.*)$");
 
     private final List<Token> tokens;
     private int next;
@@ -43,6 +45,18 @@ public final class StatementParser {
         Matcher explain = EXPLAIN.matcher(text);
         if (explain.matches()) {
             return new SluiceStatement.Explain(explain.group(2));
+        }
+        Matcher set = SET.matcher(text);
+        if (set.matches()) {
+            String key = set.group(2) != null ? set.group(2) : set.group(1);
+            String value = set.group(3).strip();
+            if (value.length() >= 2 && value.startsWith("'") && value.endsWith("'")) {
+                value = value.substring(1, value.length() - 1).replace("''", "'");
+            }
+            if (value.isEmpty()) {
+                throw PlanningException.at(1, text.length() + 1, "Expected a value for option '" + key + "'");
+            }
+            return new SluiceStatement.SetOption(key, value);
         }
         StatementParser p = new StatementParser(Tokenizer.tokenize(text));
         Token first = p.peek();
@@ -201,25 +215,16 @@ public final class StatementParser {
         return statement;
     }
 
+    /** A SET that is not {@code SET key = value}: alone it lists the options; anything else is an error. */
     private SluiceStatement set() {
         take();
         if (peek().kind() == Token.Kind.END) {
             return new SluiceStatement.SetOption(null, null);
         }
-        String key = optionKey();
+        optionKey();
         expectSymbol("=");
-        Token value = take();
-        if (value.kind() == Token.Kind.END || value.kind() == Token.Kind.SYMBOL) {
-            throw PlanningException.at(value.line(), value.column(), "Expected a value for option '" + key
-                    + "', found " + value.describe());
-        }
-        StringBuilder text = new StringBuilder(value.text());
-        // Unquoted values may be several words, e.g. SET trigger = 10 seconds.
-        while (peek().kind() == Token.Kind.WORD || peek().kind() == Token.Kind.NUMBER) {
-            text.append(' ').append(take().text());
-        }
-        expectEnd();
-        return new SluiceStatement.SetOption(key, text.toString());
+        Token value = peek();
+        throw PlanningException.at(value.line(), value.column(), "Expected a value, found " + value.describe());
     }
 
     private String optionKey() {

@@ -1,5 +1,6 @@
 package dev.sluice.planner.physical;
 
+import dev.sluice.execution.expr.ColumnRef;
 import dev.sluice.execution.expr.PhysicalExpr;
 import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.LimitNode;
@@ -68,6 +69,30 @@ public final class PhysicalPlanBuilder {
         }
         throw new PlanningException("Operator " + rel.getRelTypeName().replace("Logical", "")
                 + " is not supported yet (aggregation, joins and windows are planned for a later version)");
+    }
+
+    /**
+     * The same plan with its output columns named {@code names} (Calcite's rules drop projections that
+     * only rename, so INSERT's target names are applied here).
+     */
+    public static PhysicalNode withNames(PhysicalNode root, List<String> names) {
+        if (root.schema().names().equals(names)) {
+            return root;
+        }
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            Column c = root.schema().column(i);
+            columns.add(new Column(names.get(i), c.type(), c.nullable()));
+        }
+        RowSchema renamed = new RowSchema(columns);
+        if (root instanceof FilterProjectNode fp) {
+            return new FilterProjectNode(fp.input(), fp.filter(), fp.projections(), renamed);
+        }
+        List<PhysicalExpr> refs = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            refs.add(new ColumnRef(i, columns.get(i).type()));
+        }
+        return new FilterProjectNode(root, Optional.empty(), refs, renamed);
     }
 
     private PhysicalNode convertSort(Sort sort) {

@@ -34,6 +34,8 @@ import org.apache.calcite.rel.stream.Delta;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rel.type.RelDataTypeSystem;
+import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlCall;
@@ -80,6 +82,17 @@ public final class QueryPlanner {
             .addRuleCollection(List.of(CoreRules.FILTER_TO_CALC, CoreRules.PROJECT_TO_CALC))
             .addRuleCollection(List.of(CoreRules.CALC_MERGE, CoreRules.CALC_REMOVE))
             .build();
+
+    /**
+     * Calcite's type system, except that CASE/UNION over strings of different lengths gives VARCHAR, so
+     * {@code CASE WHEN .. THEN 'a' ELSE 'bc' END} yields 'a', not 'a ' (as Flink and Spark do).
+     */
+    private static final RelDataTypeSystem TYPE_SYSTEM = new RelDataTypeSystemImpl() {
+        @Override
+        public boolean shouldConvertRaggedUnionTypesToVarying() {
+            return true;
+        }
+    };
 
     private final Catalog catalog;
     private final ConnectorRegistry connectors;
@@ -166,6 +179,9 @@ public final class QueryPlanner {
         hep.setRoot(withoutDelta);
         RelNode optimised = hep.findBestExp();
         PhysicalNode physical = PhysicalPlanBuilder.build(optimised, streaming);
+        if (target.isPresent()) {
+            physical = PhysicalPlanBuilder.withNames(physical, target.get().schema().names());
+        }
         return new PlannedQuery(streaming, physical, target, RelOptUtil.toString(optimised));
     }
 
@@ -206,13 +222,18 @@ public final class QueryPlanner {
             if (cut > 0) {
                 message = message.substring(0, cut);
             }
-            throw new PlanningException("Syntax error: " + message.strip(), e);
+            message = message.strip();
+            if (e.getPos() != null && !message.contains("line ")) {
+                message = "At line " + e.getPos().getLineNum() + ", column " + e.getPos().getColumnNum() + ": "
+                        + message;
+            }
+            throw new PlanningException("Syntax error: " + message, e);
         }
     }
 
     /** The Calcite objects of one planning run (a validator can validate one statement). */
     private final class Session {
-        final JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl();
+        final JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(TYPE_SYSTEM);
         final CalciteCatalogReader catalogReader;
         final SqlValidator validator;
         final RelOptCluster cluster;

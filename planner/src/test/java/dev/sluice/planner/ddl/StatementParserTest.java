@@ -76,6 +76,9 @@ class StatementParserTest {
         assertEquals(new SluiceStatement.SetOption("trigger", "10 seconds"), StatementParser.parse("SET trigger = 10 seconds"));
         assertEquals(new SluiceStatement.SetOption("query.name", "q1"), StatementParser.parse("SET 'query.name' = 'q1'"));
         assertEquals(new SluiceStatement.SetOption(null, null), StatementParser.parse("SET"));
+        assertEquals(new SluiceStatement.SetOption("trigger", "available-now"), StatementParser.parse("SET trigger = available-now;"));
+        assertEquals(new SluiceStatement.SetOption("checkpoint.root", "hdfs://nn:8020/x"),
+                StatementParser.parse("SET checkpoint.root = 'hdfs://nn:8020/x'"));
         assertEquals(new SluiceStatement.ResetOption("trigger"), StatementParser.parse("RESET trigger"));
         assertEquals(new SluiceStatement.StopQuery("q1"), StatementParser.parse("STOP QUERY q1"));
         assertEquals(new SluiceStatement.Explain("SELECT 1"), StatementParser.parse("EXPLAIN PLAN FOR SELECT 1"));

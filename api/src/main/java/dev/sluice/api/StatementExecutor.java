@@ -1,0 +1,316 @@
+package dev.sluice.api;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.execution.checkpoint.Checkpoint;
+import dev.sluice.execution.connector.Connector;
+import dev.sluice.execution.connector.ConnectorContext;
+import dev.sluice.execution.connector.ConnectorRegistry;
+import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.plan.ScanNode;
+import dev.sluice.execution.sink.StreamSink;
+import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.stream.BoundedQueryExecution;
+import dev.sluice.execution.stream.BoundedResult;
+import dev.sluice.execution.stream.MicroBatchExecution;
+import dev.sluice.execution.stream.Trigger;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.RowSchema;
+import dev.sluice.planner.PlanningException;
+import dev.sluice.planner.catalog.Catalog;
+import dev.sluice.planner.ddl.SluiceStatement;
+import dev.sluice.planner.ddl.StatementParser;
+import dev.sluice.planner.sql.PlannedQuery;
+import dev.sluice.planner.sql.QueryPlanner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the statements of one session: DDL against the catalog, bounded queries to a result, continuous
+ * queries on their own threads. Holds the session's shared resources (task pool, Arrow allocator).
+ */
+final class StatementExecutor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatementExecutor.class);
+
+    private final Sluice session;
+    private final Path home;
+    private final Catalog catalog;
+    private final ConnectorRegistry connectors;
+    private final QueryPlanner planner;
+    private final BufferAllocator allocator = new RootAllocator();
+    private final ExecutorService taskPool;
+    private final Map<String, RunningQuery> running = new ConcurrentHashMap<>();
+
+    StatementExecutor(Sluice session, Path home) {
+        this.session = requireNonNull(session, "session is null");
+        this.home = requireNonNull(home, "home is null");
+        this.catalog = Catalog.open(home.resolve("catalog.json"));
+        this.connectors = ConnectorRegistry.loadFromClassPath();
+        this.planner = new QueryPlanner(catalog, connectors);
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.taskPool = Executors.newFixedThreadPool(threads, daemonThreads("sluice-task-"));
+    }
+
+    StatementResult execute(String sql, BatchConsumer consumer) {
+        SluiceStatement statement = StatementParser.parse(sql);
+        if (statement instanceof SluiceStatement.CreateTable create) {
+            return createTable(create);
+        }
+        if (statement instanceof SluiceStatement.DropTable drop) {
+            boolean dropped = catalog.drop(drop.name(), drop.ifExists());
+            return new StatementResult.Message(dropped ? "Table '" + drop.name() + "' dropped."
+                    : "Table '" + drop.name() + "' does not exist; nothing dropped.");
+        }
+        if (statement instanceof SluiceStatement.ShowTables) {
+            return showTables();
+        }
+        if (statement instanceof SluiceStatement.DescribeTable describe) {
+            return describe(describe.name());
+        }
+        if (statement instanceof SluiceStatement.SetOption set) {
+            return set(set);
+        }
+        if (statement instanceof SluiceStatement.ResetOption reset) {
+            session.resetOption(reset.key());
+            return new StatementResult.Message("Reset '" + reset.key() + "'.");
+        }
+        if (statement instanceof SluiceStatement.ShowQueries) {
+            return showQueries();
+        }
+        if (statement instanceof SluiceStatement.StopQuery stop) {
+            RunningQuery q = findQuery(stop.nameOrId());
+            q.stop();
+            return new StatementResult.Message("Query '" + q.name() + "' stopped.");
+        }
+        if (statement instanceof SluiceStatement.Explain explain) {
+            return new StatementResult.Message(planner.plan(explain.querySql()).explain());
+        }
+        return query(((SluiceStatement.Query) statement).sql(), consumer);
+    }
+
+    private StatementResult createTable(SluiceStatement.CreateTable create) {
+        TableDescriptor table = create.table();
+        Connector connector = connectors.forTable(table);
+        connector.validate(table);
+        boolean created = catalog.create(table, create.ifNotExists());
+        return new StatementResult.Message(created ? "Table '" + table.name() + "' created."
+                : "Table '" + table.name() + "' already exists; nothing created.");
+    }
+
+    private StatementResult showTables() {
+        List<List<Object>> rows = new ArrayList<>();
+        for (TableDescriptor t : catalog.tables()) {
+            rows.add(java.util.Arrays.asList(t.name(), t.options().get("connector"), t.options().get("topic")));
+        }
+        return new StatementResult.Rows(List.of("name", "connector", "topic"),
+                List.of("VARCHAR", "VARCHAR", "VARCHAR"), rows);
+    }
+
+    private StatementResult describe(String name) {
+        TableDescriptor table = catalog.require(name);
+        RowSchema full = planner.fullSchema(table);
+        List<List<Object>> rows = new ArrayList<>();
+        for (int i = 0; i < full.size(); i++) {
+            Column c = full.column(i);
+            rows.add(List.of(c.name(), c.type().sqlName(), c.nullable(), i < table.schema().size() ? "column" : "metadata"));
+        }
+        return new StatementResult.Rows(List.of("name", "type", "nullable", "kind"),
+                List.of("VARCHAR", "VARCHAR", "BOOLEAN", "VARCHAR"), rows);
+    }
+
+    private StatementResult set(SluiceStatement.SetOption set) {
+        if (set.key() == null) {
+            List<List<Object>> rows = new ArrayList<>();
+            new TreeMap<>(session.options()).forEach((k, v) -> rows.add(List.of(k, v)));
+            return new StatementResult.Rows(List.of("key", "value"), List.of("VARCHAR", "VARCHAR"), rows);
+        }
+        if (set.key().equals(Sluice.TRIGGER)) {
+            Trigger.parse(set.value());
+        }
+        session.setOption(set.key(), set.value());
+        return new StatementResult.Message("Set '" + set.key() + "' = '" + set.value() + "'.");
+    }
+
+    private StatementResult showQueries() {
+        List<List<Object>> rows = new ArrayList<>();
+        List<RunningQuery> queries = new ArrayList<>(running.values());
+        queries.sort(Comparator.comparing(RunningQuery::name));
+        for (RunningQuery q : queries) {
+            Object lastBatch = q.lastProgress().map(p -> (Object) p.batchId()).orElse(null);
+            rows.add(java.util.Arrays.asList(q.name(), q.id(), q.isActive() ? "RUNNING" : "ENDING", lastBatch, q.sql()));
+        }
+        return new StatementResult.Rows(List.of("name", "id", "status", "last_batch", "sql"),
+                List.of("VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "VARCHAR"), rows);
+    }
+
+    private RunningQuery findQuery(String nameOrId) {
+        for (RunningQuery q : running.values()) {
+            if (q.name().equals(nameOrId) || q.id().equals(nameOrId)) {
+                return q;
+            }
+        }
+        throw new IllegalArgumentException("No running query named '" + nameOrId + "' (see SHOW QUERIES)");
+    }
+
+    List<StreamingQuery> activeQueries() {
+        return List.copyOf(running.values());
+    }
+
+    private StatementResult query(String sql, BatchConsumer consumer) {
+        PlannedQuery plan = planner.plan(sql);
+        String queryId = UUID.randomUUID().toString();
+        ConnectorContext context = new ConnectorContext(session.options(), queryId);
+        if (!plan.streaming()) {
+            Map<String, StreamSource> sources = openSources(plan, context);
+            try {
+                BoundedResult result = BoundedQueryExecution.run(plan.root(), sources, taskPool, allocator);
+                return new StatementResult.Rows(result.schema().names(),
+                        result.schema().columns().stream().map(c -> c.type().sqlName()).toList(), result.rows());
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw Errors.toSluiceException(e);
+            } finally {
+                sources.values().forEach(StreamSource::close);
+            }
+        }
+        if (plan.target().isEmpty() && consumer == null) {
+            throw new PlanningException("SELECT STREAM needs somewhere to send its rows: run it in the shell, or "
+                    + "write INSERT INTO <table> SELECT STREAM ...");
+        }
+        return new StatementResult.Query(startContinuous(sql, plan, consumer, queryId, context));
+    }
+
+    private RunningQuery startContinuous(String sql, PlannedQuery plan, BatchConsumer consumer, String queryId,
+                                         ConnectorContext context) {
+        Map<String, String> options = session.options();
+        String name = Optional.ofNullable(options.get(Sluice.QUERY_NAME)).orElseGet(() -> defaultName(sql, plan));
+        session.resetOption(Sluice.QUERY_NAME);  // a name is for one query
+        Trigger trigger = Trigger.parse(options.getOrDefault(Sluice.TRIGGER, "1 s"));
+        boolean console = plan.target().isEmpty();
+        String checkpointUri = console ? tempCheckpoint(queryId)
+                : Optional.ofNullable(options.get(Sluice.CHECKPOINT_ROOT))
+                        .map(root -> root.endsWith("/") ? root + name : root + "/" + name)
+                        .orElseGet(() -> home.resolve("checkpoints").resolve(name).toUri().toString());
+        RunningQuery query = new RunningQuery(queryId, name, sql, q -> {
+            running.remove(q.name(), q);
+            if (console) {
+                deleteQuietly(Path.of(java.net.URI.create(checkpointUri)));
+            }
+        });
+        if (running.putIfAbsent(name, query) != null) {
+            throw new IllegalStateException("A query named '" + name + "' is already running (STOP QUERY " + name
+                    + " first, or SET query.name = '...' to run another copy)");
+        }
+        Map<String, StreamSource> sources = Map.of();
+        StreamSink sink = null;
+        try {
+            sources = openSources(plan, context);
+            sink = console ? new CallbackSink(consumer)
+                    : connectors.forTable(plan.target().get()).createSink(plan.target().get(), context);
+            Checkpoint checkpoint = Checkpoint.open(checkpointUri);
+            MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), sources, sink, checkpoint,
+                    trigger, taskPool, allocator, query);
+            query.start(execution);
+            LOG.info("Started query {} ({}), checkpoint {}, trigger {}", name, queryId, checkpointUri, trigger);
+            return query;
+        } catch (RuntimeException e) {
+            running.remove(name, query);
+            if (sink != null) {
+                sink.close();
+            }
+            sources.values().forEach(StreamSource::close);
+            throw e;
+        }
+    }
+
+    private Map<String, StreamSource> openSources(PlannedQuery plan, ConnectorContext context) {
+        Map<String, StreamSource> sources = new LinkedHashMap<>();
+        try {
+            for (ScanNode scan : plan.scans()) {
+                TableDescriptor t = scan.table();
+                if (!sources.containsKey(t.name())) {
+                    sources.put(t.name(), connectors.forTable(t).createSource(t, context));
+                }
+            }
+            return sources;
+        } catch (RuntimeException e) {
+            sources.values().forEach(StreamSource::close);
+            throw e;
+        }
+    }
+
+    /** A name stable for the same statement text, so re-running it resumes from its checkpoint. */
+    private static String defaultName(String sql, PlannedQuery plan) {
+        String prefix = plan.target().map(t -> "insert_" + t.name().toLowerCase(java.util.Locale.ROOT))
+                .orElse("select");
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(sql.strip().replaceAll("\\s+", " ").getBytes(StandardCharsets.UTF_8));
+            return prefix + "_" + HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String tempCheckpoint(String queryId) {
+        return home.resolve("tmp").resolve("checkpoint-" + queryId).toUri().toString();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}", dir, e);
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        for (RunningQuery q : List.copyOf(running.values())) {
+            q.stop();
+        }
+        taskPool.shutdownNow();
+        try {
+            allocator.close();
+        } catch (IllegalStateException e) {
+            // Memory still held by a query that did not stop in time; logged, not fatal at shutdown.
+            LOG.warn("Arrow memory still allocated at close: {}", e.getMessage());
+        }
+    }
+}

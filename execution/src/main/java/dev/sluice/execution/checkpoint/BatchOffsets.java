@@ -1,0 +1,29 @@
+package dev.sluice.execution.checkpoint;
+
+import dev.sluice.execution.source.OffsetRange;
+import dev.sluice.execution.source.SourcePartition;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The offset-log entry of one micro-batch: per source table, the offset range of every partition (empty
+ * ranges included, so the entry alone says where each partition stands).
+ */
+public record BatchOffsets(long batchId, long timestampMillis, Map<String, List<OffsetRange>> sources) {
+    public BatchOffsets {
+        Map<String, List<OffsetRange>> copy = new TreeMap<>();
+        sources.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        sources = Map.copyOf(copy);
+    }
+
+    /** Where each partition of {@code source} ends after this batch (exclusive). */
+    public Map<SourcePartition, Long> endOffsets(String source) {
+        Map<SourcePartition, Long> end = new HashMap<>();
+        for (OffsetRange r : sources.getOrDefault(source, List.of())) {
+            end.put(r.partition(), r.untilOffset());
+        }
+        return end;
+    }
+}
