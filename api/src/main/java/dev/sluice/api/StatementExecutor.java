@@ -80,7 +80,9 @@ final class StatementExecutor implements AutoCloseable {
             return createTable(create);
         }
         if (statement instanceof SluiceStatement.DropTable drop) {
+            Optional<TableDescriptor> table = catalog.get(drop.name());
             boolean dropped = catalog.drop(drop.name(), drop.ifExists());
+            table.ifPresent(t -> connectors.forTable(t).drop(t));
             return new StatementResult.Message(dropped ? "Table '" + drop.name() + "' dropped."
                     : "Table '" + drop.name() + "' does not exist; nothing dropped.");
         }

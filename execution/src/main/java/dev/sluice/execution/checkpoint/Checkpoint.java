@@ -1,13 +1,9 @@
 package dev.sluice.execution.checkpoint;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
+import dev.sluice.execution.fs.FileSystemLocation;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -30,19 +26,8 @@ public final class Checkpoint {
 
     /** Opens (creating if needed) the checkpoint at {@code location}, a URI or a local path. */
     public static Checkpoint open(String location) {
-        URI uri = URI.create(location.contains(":") ? location : new java.io.File(location).toURI().toString());
-        try {
-            FileSystem fs = FileSystem.get(uri, new Configuration());
-            if (fs instanceof LocalFileSystem local) {
-                // No .crc side files: they add nothing to a file that is written once and renamed.
-                fs = local.getRawFileSystem();
-            }
-            Path root = fs.makeQualified(new Path(uri));
-            fs.mkdirs(root);
-            return new Checkpoint(fs, root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Can't open checkpoint " + location + ": " + e.getMessage(), e);
-        }
+        FileSystemLocation root = FileSystemLocation.of(location).mkdirs();
+        return new Checkpoint(root.fs(), root.path());
     }
 
     public Path root() {

@@ -1,25 +1,28 @@
 package dev.sluice.execution.checkpoint;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.execution.fs.AtomicFileWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.UUID;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Reads and writes one checkpoint file: a version line ({@code v1}) then one JSON document. Writes are
- * atomic: the content goes to a hidden temp file in the same directory, which is then renamed.
+ * Reads and writes one checkpoint file: a version line ({@code v1}) then one JSON document, written
+ * atomically by {@link AtomicFileWriter}.
  */
 final class VersionedJsonFile {
     static final String VERSION = "v1";
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Records are written by their components only (not by helpers such as {@code isEmpty()}). */
+    static final ObjectMapper JSON = new ObjectMapper()
+            .setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE);
 
     private VersionedJsonFile() {
     }
@@ -29,26 +32,11 @@ final class VersionedJsonFile {
      * is written).
      */
     static boolean writeIfAbsent(FileSystem fs, Path file, Object value) {
-        try {
-            if (fs.exists(file)) {
-                return false;
-            }
-            Path tmp = new Path(file.getParent(), "." + file.getName() + "." + UUID.randomUUID() + ".tmp");
-            try (FSDataOutputStream out = fs.create(tmp, false)) {
-                out.write((VERSION + "\n").getBytes(StandardCharsets.UTF_8));
-                out.write(JSON.writeValueAsBytes(value));
-                out.write('\n');
-                out.hsync();
-            }
-            // HDFS refuses to rename onto an existing file; the check above covers local file systems.
-            if (fs.exists(file) || !fs.rename(tmp, file)) {
-                fs.delete(tmp, false);
-                return false;
-            }
-            return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Can't write checkpoint file " + file + ": " + e.getMessage(), e);
-        }
+        return AtomicFileWriter.writeIfAbsent(fs, file, out -> {
+            out.write((VERSION + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(JSON.writeValueAsBytes(value));
+            out.write('\n');
+        });
     }
 
     /** The file's value, empty if the file does not exist. */

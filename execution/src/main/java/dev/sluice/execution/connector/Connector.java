@@ -31,6 +31,10 @@ public interface Connector {
         throw new UnsupportedOperationException("Connector '" + identifier() + "' can't be read from");
     }
 
+    /** Releases what the connector keeps for a table that is being dropped (e.g. in-memory rows). */
+    default void drop(TableDescriptor table) {
+    }
+
     /** Opens a sink writing into the table. The caller closes it. */
     default StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         throw new UnsupportedOperationException("Connector '" + identifier() + "' can't be written to");

@@ -54,6 +54,65 @@ public final class VectorValues {
         throw new IllegalArgumentException("Unsupported vector " + vector.getClass().getSimpleName());
     }
 
+    /**
+     * Sets the value at {@code row} (null sets NULL), growing the vector if needed. The value must be of
+     * the vector's Java type as {@link #get} returns it (any Number for numeric vectors).
+     */
+    public static void set(FieldVector vector, int row, Object value) {
+        if (value == null) {
+            if (vector instanceof BitVector v) {
+                v.setNull(row);
+            } else if (vector instanceof IntVector v) {
+                v.setNull(row);
+            } else if (vector instanceof BigIntVector v) {
+                v.setNull(row);
+            } else if (vector instanceof Float8Vector v) {
+                v.setNull(row);
+            } else if (vector instanceof VarCharVector v) {
+                v.setNull(row);
+            } else if (vector instanceof TimeStampMilliVector v) {
+                v.setNull(row);
+            }
+            return;
+        }
+        if (vector instanceof BitVector v) {
+            v.setSafe(row, ((Boolean) value) ? 1 : 0);
+        } else if (vector instanceof IntVector v) {
+            v.setSafe(row, ((Number) value).intValue());
+        } else if (vector instanceof BigIntVector v) {
+            v.setSafe(row, ((Number) value).longValue());
+        } else if (vector instanceof Float8Vector v) {
+            v.setSafe(row, ((Number) value).doubleValue());
+        } else if (vector instanceof VarCharVector v) {
+            v.setSafe(row, value.toString().getBytes(StandardCharsets.UTF_8));
+        } else if (vector instanceof TimeStampMilliVector v) {
+            v.setSafe(row, value instanceof LocalDateTime t ? toEpochMillis(t) : ((Number) value).longValue());
+        } else {
+            throw new IllegalArgumentException("Unsupported vector " + vector.getClass().getSimpleName());
+        }
+    }
+
+    /** A new batch of {@code schema} holding {@code rows}, allocated from {@code allocator}; the caller closes it. */
+    public static VectorSchemaRoot toBatch(RowSchema schema, List<List<Object>> rows,
+                                           org.apache.arrow.memory.BufferAllocator allocator) {
+        VectorSchemaRoot root = VectorSchemaRoot.create(schema.toArrowSchema(), allocator);
+        try {
+            root.allocateNew();
+            List<FieldVector> vectors = root.getFieldVectors();
+            for (int r = 0; r < rows.size(); r++) {
+                List<Object> row = rows.get(r);
+                for (int c = 0; c < vectors.size(); c++) {
+                    set(vectors.get(c), r, row.get(c));
+                }
+            }
+            root.setRowCount(rows.size());
+            return root;
+        } catch (RuntimeException e) {
+            root.close();
+            throw e;
+        }
+    }
+
     public static LocalDateTime toLocalDateTime(long epochMillis) {
         return LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
     }

@@ -1,0 +1,84 @@
+package dev.sluice.connectors.file;
+
+import dev.sluice.execution.connector.Connector;
+import dev.sluice.execution.connector.ConnectorContext;
+import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.sink.StreamSink;
+import dev.sluice.execution.type.RowSchema;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Connector 'filesystem': a directory of JSON-lines or CSV files on any Hadoop FileSystem, written
+ * exactly-once per batch by {@link FileSink}.
+ */
+public final class FileSystemConnector implements Connector {
+    public static final String IDENTIFIER = "filesystem";
+
+    public static final String PATH = "path";
+    public static final String PATH_DOC = "Output directory: a Hadoop FileSystem URI (file://, hdfs://) or a local path. Required.";
+    public static final String FORMAT = "format";
+    public static final String FORMAT_DOC = "'json' (one JSON object per line) or 'csv'. Required.";
+    public static final String CSV_HEADER = "csv.header";
+    public static final String CSV_HEADER_DOC = "'true' writes the column names as the first line of each CSV file. Default 'false'.";
+
+    private static final Map<String, String> OPTION_DOCS = Map.of(PATH, PATH_DOC, FORMAT, FORMAT_DOC,
+            CSV_HEADER, CSV_HEADER_DOC);
+
+    @Override
+    public String identifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public RowSchema validate(TableDescriptor table) {
+        Set<String> known = new TreeSet<>(OPTION_DOCS.keySet());
+        for (String key : table.options().keySet()) {
+            if (!key.equals("connector") && !known.contains(key)) {
+                throw new IllegalArgumentException("Unknown option '" + key + "' for filesystem table '" + table.name()
+                        + "' (valid: " + String.join(", ", known) + ")");
+            }
+        }
+        if (table.option(PATH).isEmpty()) {
+            throw new IllegalArgumentException("Filesystem table '" + table.name() + "' needs the option 'path'");
+        }
+        format(table);
+        String header = table.option(CSV_HEADER).orElse("false");
+        if (!header.equals("true") && !header.equals("false")) {
+            throw new IllegalArgumentException("Option 'csv.header' of table '" + table.name()
+                    + "' must be 'true' or 'false', not '" + header + "'");
+        }
+        return new RowSchema(List.of());
+    }
+
+    static FileFormat format(TableDescriptor table) {
+        String format = table.option(FORMAT).orElseThrow(() -> new IllegalArgumentException(
+                "Filesystem table '" + table.name() + "' needs the option 'format' ('json' or 'csv')"));
+        return switch (format) {
+            case "json" -> FileFormat.JSON;
+            case "csv" -> FileFormat.CSV;
+            default -> throw new IllegalArgumentException("Unsupported format '" + format + "' for filesystem table '"
+                    + table.name() + "' (supported: json, csv)");
+        };
+    }
+
+    @Override
+    public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
+        validate(table);
+        return new FileSink(table.option(PATH).orElseThrow(), format(table),
+                Boolean.parseBoolean(table.option(CSV_HEADER).orElse("false")));
+    }
+
+    /** The file formats the sink writes. */
+    enum FileFormat {
+        JSON("json"), CSV("csv");
+
+        final String extension;
+
+        FileFormat(String extension) {
+            this.extension = extension;
+        }
+    }
+}
