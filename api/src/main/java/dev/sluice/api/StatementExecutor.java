@@ -3,6 +3,7 @@ package dev.sluice.api;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.checkpoint.Checkpoint;
+import dev.sluice.execution.checkpoint.CheckpointMetadata;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.ConnectorRegistry;
@@ -234,6 +235,8 @@ final class StatementExecutor implements AutoCloseable {
             sink = console ? new CallbackSink(consumer)
                     : connectors.forTable(plan.target().get()).createSink(plan.target().get(), context);
             Checkpoint checkpoint = Checkpoint.open(checkpointUri);
+            // Stateless plans have no state to be incompatible with; stateful operators will fingerprint theirs.
+            checkpoint.metadata(new CheckpointMetadata(queryId, name, sql, "stateless", System.currentTimeMillis()));
             MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), sources, sink, checkpoint,
                     trigger, taskPool, allocator, query);
             query.start(execution);

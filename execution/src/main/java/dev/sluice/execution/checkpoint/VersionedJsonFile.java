@@ -2,6 +2,7 @@ package dev.sluice.execution.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.execution.fs.AtomicFileWriter;
@@ -20,9 +21,13 @@ import org.apache.hadoop.fs.Path;
  */
 final class VersionedJsonFile {
     static final String VERSION = "v1";
-    /** Records are written by their components only (not by helpers such as {@code isEmpty()}). */
+    /**
+     * Records are written by their components only (not by helpers such as {@code isEmpty()}); fields a
+     * newer Sluice added within the same version are ignored.
+     */
     static final ObjectMapper JSON = new ObjectMapper()
-            .setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE);
+            .setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private VersionedJsonFile() {
     }

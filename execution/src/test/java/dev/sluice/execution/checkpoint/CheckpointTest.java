@@ -1,0 +1,97 @@
+package dev.sluice.execution.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.execution.source.OffsetRange;
+import dev.sluice.execution.source.SourcePartition;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+    @TempDir
+    Path dir;
+
+    private static BatchOffsets offsets(long batchId, long from, long until) {
+        SourcePartition p0 = new SourcePartition("clicks", 0);
+        SourcePartition p1 = new SourcePartition("clicks", 1);
+        return new BatchOffsets(batchId, 1_700_000_000_000L + batchId, Map.of("clicks",
+                List.of(new OffsetRange(p0, from, until), new OffsetRange(p1, 7, 7))));
+    }
+
+    @Test
+    void offsetsRoundTripThroughTheVersionedFile() throws Exception {
+        Checkpoint cp = Checkpoint.open(dir.toUri().toString());
+        assertTrue(cp.offsetLog().add(0, offsets(0, 0, 10)));
+        assertEquals(Optional.of(offsets(0, 0, 10)), cp.offsetLog().get(0));
+        String text = Files.readString(dir.resolve("offsets").resolve("0"));
+        assertTrue(text.startsWith("v1\n{\"batchId\":0,"), text);
+        assertEquals(Map.of(new SourcePartition("clicks", 0), 10L, new SourcePartition("clicks", 1), 7L),
+                cp.offsetLog().get(0).orElseThrow().endOffsets("clicks"));
+        assertFalse(Files.list(dir.resolve("offsets")).anyMatch(p -> p.getFileName().toString().endsWith(".crc")));
+    }
+
+    @Test
+    void anEntryIsNeverOverwritten() {
+        Checkpoint cp = Checkpoint.open(dir.toString());
+        assertTrue(cp.offsetLog().add(3, offsets(3, 0, 10)));
+        assertFalse(cp.offsetLog().add(3, offsets(3, 0, 99)));
+        assertEquals(10, cp.offsetLog().get(3).orElseThrow().sources().get("clicks").get(0).untilOffset());
+    }
+
+    @Test
+    void pendingBatchIsTheLoggedButUncommittedOne() {
+        Checkpoint cp = Checkpoint.open(dir.toString());
+        assertEquals(Optional.empty(), cp.pendingBatch());
+        assertEquals(Optional.empty(), cp.lastCommittedBatch());
+        cp.offsetLog().add(0, offsets(0, 0, 10));
+        assertEquals(Optional.of(offsets(0, 0, 10)), cp.pendingBatch());
+        cp.commitLog().add(0, new CommitRecord(0, 1L, 10));
+        assertEquals(Optional.empty(), cp.pendingBatch());
+        assertEquals(Optional.of(0L), cp.lastCommittedBatch());
+        cp.offsetLog().add(1, offsets(1, 10, 20));
+        assertEquals(1, cp.pendingBatch().orElseThrow().batchId());
+        // A reopened checkpoint sees the same state.
+        Checkpoint reopened = Checkpoint.open(dir.toString());
+        assertEquals(1, reopened.pendingBatch().orElseThrow().batchId());
+        assertEquals(Optional.of(new CommitRecord(0, 1L, 10)), reopened.commitLog().get(0));
+    }
+
+    @Test
+    void purgeKeepsRecentEntriesAndTempFilesAreIgnored() throws Exception {
+        Checkpoint cp = Checkpoint.open(dir.toString());
+        for (long i = 0; i < 5; i++) {
+            cp.offsetLog().add(i, offsets(i, i * 10, i * 10 + 10));
+        }
+        Files.writeString(dir.resolve("offsets").resolve(".5.1234.tmp"), "v1\n{half");
+        cp.offsetLog().purgeBefore(3);
+        assertEquals(List.of(3L, 4L), cp.offsetLog().batchIds());
+        assertEquals(4, cp.offsetLog().latestBatchId().getAsLong());
+    }
+
+    @Test
+    void unknownVersionAndCorruptFilesAreNamed() throws Exception {
+        Checkpoint cp = Checkpoint.open(dir.toString());
+        Files.writeString(dir.resolve("offsets").resolve("0"), "v9\n{}");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> cp.offsetLog().get(0));
+        assertTrue(e.getMessage().contains("offsets/0 has version 'v9'"), e.getMessage());
+        Files.writeString(dir.resolve("offsets").resolve("1"), "v1\n{\"batchId\": 1, \"sour");
+        e = assertThrows(IllegalStateException.class, () -> cp.offsetLog().get(1));
+        assertTrue(e.getMessage().contains("offsets/1 is corrupt"), e.getMessage());
+    }
+
+    @Test
+    void metadataIsWrittenOnce() {
+        Checkpoint cp = Checkpoint.open(dir.toString());
+        CheckpointMetadata first = new CheckpointMetadata("id-1", "q", "SELECT 1", "none", 5L);
+        assertEquals(first, cp.metadata(first));
+        assertEquals(first, cp.metadata(new CheckpointMetadata("id-2", "q", "SELECT 2", "none", 6L)));
+    }
+}
