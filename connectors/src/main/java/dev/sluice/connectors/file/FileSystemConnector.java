@@ -7,8 +7,6 @@ import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.type.RowSchema;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Connector 'filesystem': a directory of JSON-lines or CSV files on any Hadoop FileSystem, written
@@ -34,13 +32,7 @@ public final class FileSystemConnector implements Connector {
 
     @Override
     public RowSchema validate(TableDescriptor table) {
-        Set<String> known = new TreeSet<>(OPTION_DOCS.keySet());
-        for (String key : table.options().keySet()) {
-            if (!key.equals("connector") && !known.contains(key)) {
-                throw new IllegalArgumentException("Unknown option '" + key + "' for filesystem table '" + table.name()
-                        + "' (valid: " + String.join(", ", known) + ")");
-            }
-        }
+        table.checkOptions("filesystem", OPTION_DOCS.keySet());
         if (table.option(PATH).isEmpty()) {
             throw new IllegalArgumentException("Filesystem table '" + table.name() + "' needs the option 'path'");
         }

@@ -90,12 +90,7 @@ public final class KafkaTableOptions {
 
     private KafkaTableOptions(TableDescriptor table) {
         this.table = table.name();
-        for (String key : table.options().keySet()) {
-            if (!OPTION_DOCS.containsKey(key) && !key.startsWith(PROPERTIES_PREFIX)) {
-                throw new IllegalArgumentException("Unknown option '" + key + "' for Kafka table '" + this.table
-                        + "' (valid options: " + String.join(", ", OPTION_DOCS.keySet()) + ", " + PROPERTIES_PREFIX + "*)");
-            }
-        }
+        table.checkOptions("Kafka", OPTION_DOCS.keySet(), PROPERTIES_PREFIX);
         topic = required(table, TOPIC);
         format = required(table, FORMAT).trim().toLowerCase(Locale.ROOT);
         if (!format.equals("json")) {

@@ -23,12 +23,7 @@ public final class MemoryConnector implements Connector {
 
     @Override
     public RowSchema validate(TableDescriptor table) {
-        for (String key : table.options().keySet()) {
-            if (!key.equals("connector")) {
-                throw new IllegalArgumentException("Unknown option '" + key + "' for memory table '" + table.name()
-                        + "' (memory tables take no options)");
-            }
-        }
+        table.checkOptions("memory", List.of());
         return new RowSchema(List.of());
     }
 

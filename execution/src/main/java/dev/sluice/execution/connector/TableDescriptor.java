@@ -3,9 +3,14 @@ package dev.sluice.execution.connector;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.type.RowSchema;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A table as the catalog knows it: its name, its declared columns (without connector metadata columns)
@@ -25,6 +30,25 @@ public record TableDescriptor(String name, RowSchema schema, Map<String, String>
 
     public Optional<String> option(String key) {
         return Optional.ofNullable(options.get(key));
+    }
+
+    /**
+     * Fails, naming the option and listing the valid ones, if the table has an option that is neither
+     * {@code connector}, nor in {@code known}, nor starts with one of {@code prefixes}.
+     *
+     * @param kind the connector's name for messages, e.g. "Kafka"
+     */
+    public void checkOptions(String kind, Collection<String> known, String... prefixes) {
+        for (String key : options.keySet()) {
+            if (key.equals("connector") || known.contains(key)
+                    || Arrays.stream(prefixes).anyMatch(key::startsWith)) {
+                continue;
+            }
+            List<String> valid = new ArrayList<>(new TreeSet<>(known));
+            Arrays.stream(prefixes).map(p -> p + "*").forEach(valid::add);
+            throw new IllegalArgumentException("Unknown option '" + key + "' for " + kind + " table '" + name + "'"
+                    + (valid.isEmpty() ? " (it takes no options)" : " (valid options: " + String.join(", ", valid) + ")"));
+        }
     }
 
     /** The options in key order, for stable display and persistence. */
