@@ -1,0 +1,57 @@
+package dev.sluice.execution.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.execution.source.OffsetRange;
+import dev.sluice.execution.source.SourcePartition;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The checkpoint on a real (in-JVM) HDFS: hdfs:// URIs, atomic rename, no overwrite. */
+class HdfsCheckpointTest {
+    @TempDir
+    static Path base;
+
+    private static MiniDFSCluster cluster;
+
+    @BeforeAll
+    static void startHdfs() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
+        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        cluster.waitActive();
+    }
+
+    @AfterAll
+    static void stopHdfs() {
+        if (cluster != null) {
+            cluster.shutdown();
+        }
+    }
+
+    @Test
+    void logsAndRecoveryOnHdfs() {
+        String uri = "hdfs://localhost:" + cluster.getNameNodePort() + "/sluice/checkpoints/q1";
+        Checkpoint cp = Checkpoint.open(uri);
+        assertEquals("hdfs", cp.root().toUri().getScheme());
+        BatchOffsets batch0 = new BatchOffsets(0, 1L, Map.of("t",
+                List.of(new OffsetRange(new SourcePartition("t", 0), 0, 5))));
+        assertTrue(cp.offsetLog().add(0, batch0));
+        assertFalse(cp.offsetLog().add(0, batch0), "an entry is never overwritten");
+        assertEquals(Optional.of(batch0), Checkpoint.open(uri).pendingBatch());
+        cp.commitLog().add(0, new CommitRecord(0, 2L, 5));
+        Checkpoint reopened = Checkpoint.open(uri);
+        assertEquals(Optional.empty(), reopened.pendingBatch());
+        assertEquals(Optional.of(0L), reopened.lastCommittedBatch());
+    }
+}
