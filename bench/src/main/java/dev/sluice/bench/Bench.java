@@ -1,0 +1,201 @@
+package dev.sluice.bench;
+
+import dev.sluice.connectors.embedded.EmbeddedKafkaBroker;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code ./sluice bench}: the reference workload of BENCHMARK.md. Generates the events topic (on an
+ * embedded broker unless {@code --bootstrap} is given), then measures, each in a fresh child JVM so each
+ * has its own peak RSS: the raw read ceiling (one consumer thread; one thread per partition), and Sluice's
+ * Q1 and Q3*. Prints one RESULT line per measurement and a Markdown table of ratios to the ceiling
+ * measured in the same run. A benchmark, not a test: it asserts only that the row counts are right.
+ */
+public final class Bench {
+    private static final PrintStream OUT = System.out;  // the bench's output is its report
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println((e.getMessage().equals("usage") ? "" : e.getMessage() + "\n")
+                    + "usage: ./sluice bench [--n 5000000] [--partitions 8] [--bootstrap host:port] [--topic events]"
+                    + " [--queries q1,q3] [--repeat 1] [--seed 42]");
+            System.exit(2);
+            return;
+        }
+        if (options.phase().isPresent()) {
+            OUT.println(runPhase(options).line());
+            System.exit(0);
+        }
+        System.exit(orchestrate(options));
+    }
+
+    private static PhaseResult runPhase(BenchOptions o) throws Exception {
+        String bootstrap = o.bootstrap().orElseThrow();
+        return switch (o.phase().get()) {
+            case "ceiling-1-thread" -> ReadCeiling.run("ceiling-1-thread", bootstrap, o.topic(), false);
+            case "ceiling-thread-per-partition" -> ReadCeiling.run("ceiling-thread-per-partition", bootstrap, o.topic(), true);
+            case "q1", "q3" -> SluiceQueryRun.run(o.phase().get(), bootstrap, o.topic());
+            default -> throw new IllegalArgumentException("Unknown phase " + o.phase().get());
+        };
+    }
+
+    private static int orchestrate(BenchOptions o) throws Exception {
+        EmbeddedKafkaBroker broker = null;
+        try {
+            String bootstrap;
+            if (o.bootstrap().isPresent()) {
+                bootstrap = o.bootstrap().get();
+            } else {
+                OUT.println("Starting an embedded Kafka broker...");
+                broker = EmbeddedKafkaBroker.start();
+                bootstrap = broker.bootstrapServers();
+            }
+            long expectedQ1 = -1;
+            long records = topicRecords(bootstrap, o.topic());
+            if (records < 0) {
+                createTopic(bootstrap, o.topic(), o.partitions());
+                OUT.printf(Locale.ROOT, "Generating %,d events into %s (%d partitions)...%n", o.n(), o.topic(), o.partitions());
+                long t0 = System.nanoTime();
+                expectedQ1 = EventGenerator.generate(bootstrap, o.topic(), o.n(), o.seed());
+                OUT.printf(Locale.ROOT, "  generated in %.1f s; expected Q1 rows (amount > 50): %,d%n",
+                        (System.nanoTime() - t0) / 1e9, expectedQ1);
+                records = topicRecords(bootstrap, o.topic());
+            } else {
+                OUT.printf(Locale.ROOT, "Using existing topic %s with %,d records (Q1's row count is not checked)%n",
+                        o.topic(), records);
+            }
+            List<PhaseResult> results = new ArrayList<>();
+            boolean ok = true;
+            for (int round = 1; round <= o.repeat(); round++) {
+                List<String> phases = new ArrayList<>(List.of("ceiling-1-thread", "ceiling-thread-per-partition"));
+                phases.addAll(o.queries());
+                for (String phase : phases) {
+                    PhaseResult r = runChild(o.childArgs(phase, bootstrap, records, expectedQ1));
+                    OUT.println(r.line());
+                    results.add(r);
+                    ok &= check(r, records, expectedQ1);
+                }
+            }
+            printTable(results, o);
+            return ok ? 0 : 1;
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+
+    private static boolean check(PhaseResult r, long records, long expectedQ1) {
+        long expectedOut = switch (r.phase()) {
+            case "q1" -> expectedQ1;
+            default -> records;
+        };
+        boolean good = r.records() == records && (expectedOut < 0 || r.rowsOut() == expectedOut);
+        if (!good) {
+            OUT.printf(Locale.ROOT, "CHECK FAILED %s: records %d (expected %d), rows out %d (expected %d)%n",
+                    r.phase(), r.records(), records, r.rowsOut(), expectedOut);
+        }
+        return good;
+    }
+
+    private static PhaseResult runChild(List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Bench.class.getName()));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Optional<PhaseResult> result = Optional.empty();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith("RESULT ")) {
+                    result = Optional.of(PhaseResult.parse(line));
+                }
+            }
+        }
+        int exit = p.waitFor();
+        return result.orElseThrow(() -> new IllegalStateException("phase " + args.get(1) + " failed (exit " + exit + ")"));
+    }
+
+    private static void printTable(List<PhaseResult> results, BenchOptions o) {
+        OUT.printf(Locale.ROOT, "%n| run | records | seconds | rec/s | vs 1-thread ceiling | vs thread-per-partition ceiling | peak RSS |%n");
+        OUT.println("| --- | --- | --- | --- | --- | --- | --- |");
+        PhaseResult single = null;
+        PhaseResult perPartition = null;
+        for (PhaseResult r : results) {
+            if (r.phase().equals("ceiling-1-thread")) {
+                single = r;
+            } else if (r.phase().equals("ceiling-thread-per-partition")) {
+                perPartition = r;
+            }
+            String name = switch (r.phase()) {
+                case "q1" -> "Sluice Q1 (filter + project, JSON)";
+                case "q3" -> "Sluice Q3* (per-partition projection, no parsing; GROUP BY not yet available)";
+                default -> "read ceiling, " + r.phase().substring("ceiling-".length()).replace('-', ' ');
+            };
+            OUT.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s | %s | %d MB |%n", name, r.records(), r.seconds(),
+                    r.recordsPerSecond(), ratio(r, single), ratio(r, perPartition), r.peakRssMb());
+        }
+        OUT.printf(Locale.ROOT, "%n%d cores; topic %s; ratios against the ceiling measured just before, in the same run.%n",
+                Runtime.getRuntime().availableProcessors(), o.topic());
+    }
+
+    private static String ratio(PhaseResult r, PhaseResult ceiling) {
+        return ceiling == null ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * r.recordsPerSecond() / ceiling.recordsPerSecond());
+    }
+
+    private static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    /** Records in the topic (sum of end minus start offsets), or -1 if it does not exist or is empty. */
+    private static long topicRecords(String bootstrap, String topic) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                return -1;
+            }
+            var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            Map<TopicPartition, OffsetSpec> earliest = new java.util.HashMap<>();
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            description.partitions().forEach(p -> {
+                earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
+                latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+            });
+            var start = admin.listOffsets(earliest).all().get();
+            var end = admin.listOffsets(latest).all().get();
+            long n = 0;
+            for (TopicPartition tp : end.keySet()) {
+                n += end.get(tp).offset() - start.get(tp).offset();
+            }
+            return n == 0 ? -1 : n;
+        }
+    }
+
+    private static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            }
+        }
+    }
+}

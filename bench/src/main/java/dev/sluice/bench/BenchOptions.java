@@ -1,0 +1,63 @@
+package dev.sluice.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Flags of {@code ./sluice bench}: {@code --n} events (5,000,000), {@code --partitions} (8),
+ * {@code --bootstrap host:port} (an existing broker; default: an embedded one), {@code --topic}
+ * (events), {@code --queries q1,q3}, {@code --repeat} (1), {@code --seed} (42). Internal:
+ * {@code --phase} runs one measurement in this JVM (the parent launches one child JVM per phase so each
+ * has its own peak RSS).
+ */
+record BenchOptions(long n, int partitions, Optional<String> bootstrap, String topic, List<String> queries,
+                    int repeat, long seed, Optional<String> phase, long expectedQ1) {
+
+    static BenchOptions parse(String[] args) {
+        long n = 5_000_000;
+        int partitions = 8;
+        Optional<String> bootstrap = Optional.empty();
+        String topic = "events";
+        List<String> queries = List.of("q1", "q3");
+        int repeat = 1;
+        long seed = 42;
+        Optional<String> phase = Optional.empty();
+        long expectedQ1 = -1;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.equals("--help") || flag.equals("-h")) {
+                throw new IllegalArgumentException("usage");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("Flag " + flag + " needs a value");
+            }
+            String value = args[++i];
+            switch (flag) {
+                case "--n" -> n = Long.parseLong(value.replace("_", ""));
+                case "--partitions" -> partitions = Integer.parseInt(value);
+                case "--bootstrap" -> bootstrap = Optional.of(value);
+                case "--topic" -> topic = value;
+                case "--queries" -> queries = List.of(value.toLowerCase(java.util.Locale.ROOT).split(","));
+                case "--repeat" -> repeat = Integer.parseInt(value);
+                case "--seed" -> seed = Long.parseLong(value);
+                case "--phase" -> phase = Optional.of(value);
+                case "--expected-q1" -> expectedQ1 = Long.parseLong(value);
+                default -> throw new IllegalArgumentException("Unknown flag " + flag);
+            }
+        }
+        for (String q : queries) {
+            if (!q.equals("q1") && !q.equals("q3")) {
+                throw new IllegalArgumentException("Unknown query '" + q + "' (q1, q3; q2 needs aggregation)");
+            }
+        }
+        return new BenchOptions(n, partitions, bootstrap, topic, queries, repeat, seed, phase, expectedQ1);
+    }
+
+    /** The flags a child JVM needs to run {@code phase} against {@code bootstrap}. */
+    List<String> childArgs(String phase, String bootstrapServers, long expectedRecords, long expectedQ1Rows) {
+        List<String> args = new ArrayList<>(List.of("--phase", phase, "--bootstrap", bootstrapServers, "--topic", topic,
+                "--n", Long.toString(expectedRecords), "--expected-q1", Long.toString(expectedQ1Rows)));
+        return args;
+    }
+}
