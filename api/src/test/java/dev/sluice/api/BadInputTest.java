@@ -1,8 +1,5 @@
 package dev.sluice.api;
 
-import static dev.sluice.api.SessionFixture.message;
-import static dev.sluice.api.SessionFixture.row;
-import static dev.sluice.api.SessionFixture.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,22 +10,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input gets a clear error naming the thing at fault, and no record is skipped without being counted. */
-class BadInputTest {
-    @TempDir
-    Path home;
-
-    private Sluice sluice;
+class BadInputTest extends SessionTest {
     private String topic;
 
     @BeforeEach
     void setUp() {
-        sluice = SessionFixture.session(home);
         topic = SharedKafkaBroker.createTopic("bad", 1);
         SharedKafkaBroker.produceValues(topic, 0,
                 "{\"id\": 1, \"name\": \"ok\"}",
@@ -38,13 +28,8 @@ class BadInputTest {
                 "{\"id\": 5}");
     }
 
-    @AfterEach
-    void tearDown() {
-        sluice.close();
-    }
-
     private void createTable(String name, String extraOptions) {
-        message(sluice, "CREATE TABLE " + name + " (id BIGINT, name VARCHAR) WITH ('connector'='kafka', 'topic'='"
+        message("CREATE TABLE " + name + " (id BIGINT, name VARCHAR) WITH ('connector'='kafka', 'topic'='"
                 + topic + "', 'format'='json'" + extraOptions + ")");
     }
 
@@ -59,7 +44,7 @@ class BadInputTest {
     @Test
     void malformedRecordStopsAContinuousQueryWithTheReason() throws InterruptedException {
         createTable("records", "");
-        message(sluice, "SET trigger = available-now");
+        message("SET trigger = available-now");
         StreamingQuery q = ((StatementResult.Query) sluice.execute("SELECT STREAM id FROM records", b -> { }))
                 .query();
         SluiceException e = assertThrows(SluiceException.class, () -> q.awaitTermination(Duration.ofSeconds(60)));
@@ -81,10 +66,10 @@ class BadInputTest {
     @Test
     void skipPolicyKeepsGoodRowsAndCountsTheOthers() throws InterruptedException {
         createTable("records", ", 'on-error'='skip'");
-        assertEquals(List.of(row(1L, "ok"), row(3L, "fine"), row(5L, null)), rows(sluice, "SELECT id, name FROM records"));
-        message(sluice, "SET trigger = available-now");
+        assertEquals(List.of(row(1L, "ok"), row(3L, "fine"), row(5L, null)), rows("SELECT id, name FROM records"));
+        message("SET trigger = available-now");
         List<List<Object>> streamed = new ArrayList<>();
-        StreamingQuery q = SessionFixture.runToEnd(sluice, "SELECT STREAM id FROM records", b -> streamed.addAll(b.rows()));
+        StreamingQuery q = runToEnd("SELECT STREAM id FROM records", b -> streamed.addAll(b.rows()));
         assertEquals(List.of(row(1L), row(3L), row(5L)), streamed);
         QueryProgress p = q.lastProgress().orElseThrow();
         assertEquals(2, p.malformedRows());
@@ -95,7 +80,7 @@ class BadInputTest {
     void deadLetterPolicySendsBadRecordsToTheirTopic() throws InterruptedException {
         String dlq = SharedKafkaBroker.createTopic("dlq", 1);
         createTable("records", ", 'on-error'='dead-letter', 'dead-letter.topic'='" + dlq + "'");
-        assertEquals(List.of(row(1L), row(3L), row(5L)), rows(sluice, "SELECT id FROM records"));
+        assertEquals(List.of(row(1L), row(3L), row(5L)), rows("SELECT id FROM records"));
         List<ConsumerRecord<String, String>> dead = SharedKafkaBroker.readAll(dlq);
         assertEquals(List.of("{\"id\": 2, \"name\": ", "{\"id\": \"four\", \"name\": \"typed wrong\"}"),
                 dead.stream().map(ConsumerRecord::value).toList());
@@ -116,13 +101,13 @@ class BadInputTest {
 
     @Test
     void missingTopicIsNamed() {
-        message(sluice, "CREATE TABLE ghost (id BIGINT) WITH ('connector'='kafka', 'topic'='no-such-topic', 'format'='json')");
+        message("CREATE TABLE ghost (id BIGINT) WITH ('connector'='kafka', 'topic'='no-such-topic', 'format'='json')");
         assertMessage("SELECT id FROM ghost", "no-such-topic", "does not exist");
     }
 
     @Test
     void unreachableBrokerIsNamed() {
-        message(sluice, "CREATE TABLE far (id BIGINT) WITH ('connector'='kafka', 'topic'='t', 'format'='json', "
+        message("CREATE TABLE far (id BIGINT) WITH ('connector'='kafka', 'topic'='t', 'format'='json', "
                 + "'bootstrap.servers'='127.0.0.1:1')");
         assertMessage("SELECT id FROM far", "127.0.0.1:1");
     }
@@ -135,7 +120,7 @@ class BadInputTest {
         assertMessage("CREATE TABLE t3 (id BIGINT) WITH ('connector'='kafka', 'topic'='x', 'format'='xml')", "xml");
         assertMessage("CREATE TABLE t4 (id BIGINT) WITH ('connector'='nosuch')", "nosuch");
         assertMessage("SET trigger = sometimes", "sometimes");
-        assertEquals(List.of(), rows(sluice, "SHOW TABLES"));
+        assertEquals(List.of(), rows("SHOW TABLES"));
     }
 
     private void assertMessage(String sql, String... fragments) {

@@ -1,6 +1,5 @@
 package dev.sluice.api;
 
-import static dev.sluice.api.SessionFixture.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,28 +21,19 @@ import org.junit.jupiter.api.io.TempDir;
  * Restart from a checkpoint at each point of a batch's life, and prove that the file sink then holds every
  * input row exactly once.
  */
-class RestartTest {
-    @TempDir
-    Path home;
+class RestartTest extends SessionTest {
     @TempDir
     Path out;
 
-    private Sluice sluice;
     private String topic;
     private int produced;
 
     @BeforeEach
     void setUp() {
-        sluice = SessionFixture.session(home);
         topic = SharedKafkaBroker.createTopic("restart", 3);
-        message(sluice, "CREATE TABLE src (id INT, name VARCHAR) WITH ('connector'='kafka', 'topic'='" + topic
+        message("CREATE TABLE src (id INT, name VARCHAR) WITH ('connector'='kafka', 'topic'='" + topic
                 + "', 'format'='json')");
-        message(sluice, "SET trigger = available-now");
-    }
-
-    @AfterEach
-    void tearDown() {
-        sluice.close();
+        message("SET trigger = available-now");
     }
 
     private void produce(int n) {
@@ -55,7 +44,7 @@ class RestartTest {
     }
 
     private StreamingQuery run(String sinkTable) throws InterruptedException {
-        message(sluice, "SET query.name = copy");
+        message("SET query.name = copy");
         StreamingQuery q = ((StatementResult.Query) sluice.execute(
                 "INSERT INTO " + sinkTable + " SELECT STREAM id, name FROM src")).query();
         try {
@@ -89,7 +78,7 @@ class RestartTest {
 
     @Test
     void crashAfterOffsetLogBeforeSinkReRunsTheSameOffsets() throws Exception {
-        message(sluice, "CREATE TABLE sink (id INT, name VARCHAR) WITH ('connector'='fail-once-file', 'path'='"
+        message("CREATE TABLE sink (id INT, name VARCHAR) WITH ('connector'='fail-once-file', 'path'='"
                 + out + "', 'format'='json', 'fail.batch'='1', 'fail.when'='before-sink')");
         produce(30);
         StreamingQuery first = run("sink");
@@ -115,7 +104,7 @@ class RestartTest {
 
     @Test
     void crashAfterSinkBeforeCommitDoesNotDuplicate() throws Exception {
-        message(sluice, "CREATE TABLE sink (id INT, name VARCHAR) WITH ('connector'='fail-once-file', 'path'='"
+        message("CREATE TABLE sink (id INT, name VARCHAR) WITH ('connector'='fail-once-file', 'path'='"
                 + out + "', 'format'='json', 'fail.batch'='1', 'fail.when'='after-sink')");
         produce(30);
         run("sink");
@@ -133,7 +122,7 @@ class RestartTest {
 
     @Test
     void crashBeforeOffsetLogAndCleanStopsResumeWhereCommitted() throws Exception {
-        message(sluice, "CREATE TABLE sink (id INT, name VARCHAR) WITH ('connector'='filesystem', 'path'='"
+        message("CREATE TABLE sink (id INT, name VARCHAR) WITH ('connector'='filesystem', 'path'='"
                 + out + "', 'format'='json')");
         List<Long> batchIds = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
@@ -151,13 +140,13 @@ class RestartTest {
 
     @Test
     void queriesCannotShareARunningName() throws Exception {
-        message(sluice, "CREATE TABLE sink (id INT, name VARCHAR) WITH ('connector'='filesystem', 'path'='"
+        message("CREATE TABLE sink (id INT, name VARCHAR) WITH ('connector'='filesystem', 'path'='"
                 + out + "', 'format'='json')");
-        message(sluice, "SET trigger = 10 s");
-        message(sluice, "SET query.name = busy");
+        message("SET trigger = 10 s");
+        message("SET query.name = busy");
         StreamingQuery q = ((StatementResult.Query) sluice.execute("INSERT INTO sink SELECT STREAM id, name FROM src")).query();
         try {
-            message(sluice, "SET query.name = busy");
+            message("SET query.name = busy");
             SluiceException e = assertThrows(SluiceException.class,
                     () -> sluice.execute("INSERT INTO sink SELECT STREAM id, name FROM src"));
             assertTrue(e.getMessage().contains("'busy' is already running"), e.getMessage());

@@ -1,9 +1,5 @@
 package dev.sluice.api;
 
-import static dev.sluice.api.SessionFixture.message;
-import static dev.sluice.api.SessionFixture.row;
-import static dev.sluice.api.SessionFixture.rows;
-import static dev.sluice.api.SessionFixture.streamRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,22 +9,15 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** SQL semantics end to end: records produced to a real broker, queried through the session, exact rows. */
-class SqlQueryTest {
-    @TempDir
-    Path home;
-
-    private Sluice sluice;
+class SqlQueryTest extends SessionTest {
     private String topic;
 
     @BeforeEach
     void setUp() {
-        sluice = SessionFixture.session(home);
         topic = SharedKafkaBroker.createTopic("orders", 2);
         SharedKafkaBroker.produce(topic, 0, 1_700_000_000_000L, "u1",
                 "{\"id\": 1, \"user\": \"ann\", \"amount\": 10.5, \"qty\": 2, \"country\": \"kr\"}");
@@ -38,18 +27,13 @@ class SqlQueryTest {
                 "{\"id\": 3, \"user\": \"Cy\", \"amount\": 50, \"qty\": 7}");
         SharedKafkaBroker.produce(topic, 1, 1_700_000_003_000L, "u4",
                 "{\"id\": 4, \"user\": \"dee\", \"amount\": 0.25, \"qty\": 0, \"country\": \"us\", \"extra\": [1, 2]}");
-        message(sluice, "CREATE TABLE orders (id BIGINT, \"user\" VARCHAR, amount DOUBLE, qty INT, country VARCHAR) "
+        message("CREATE TABLE orders (id BIGINT, \"user\" VARCHAR, amount DOUBLE, qty INT, country VARCHAR) "
                 + "WITH ('connector'='kafka', 'topic'='" + topic + "', 'format'='json')");
-    }
-
-    @AfterEach
-    void tearDown() {
-        sluice.close();
     }
 
     @Test
     void projectionFilterAndExpressions() {
-        List<List<Object>> result = sorted(rows(sluice, """
+        List<List<Object>> result = sorted(rows("""
                 SELECT id, amount * qty AS total, UPPER("user") AS u,
                        CASE WHEN amount >= 50 THEN 'big' ELSE 'small' END AS size,
                        COALESCE(country, '??') AS c, CAST(qty AS VARCHAR) || 'x' AS q
@@ -63,12 +47,12 @@ class SqlQueryTest {
     @Test
     void nullSemantics() {
         // country is NULL for ids 2 and 3: comparisons with NULL are not true, so neither side keeps them.
-        assertEquals(List.of(row(1L)), sorted(rows(sluice, "SELECT id FROM orders WHERE country = 'kr'")));
-        assertEquals(List.of(row(4L)), sorted(rows(sluice, "SELECT id FROM orders WHERE country <> 'kr'")));
-        assertEquals(List.of(row(1L, null), row(2L, false), row(3L, true), row(4L, null)), sorted(rows(sluice,
+        assertEquals(List.of(row(1L)), sorted(rows("SELECT id FROM orders WHERE country = 'kr'")));
+        assertEquals(List.of(row(4L)), sorted(rows("SELECT id FROM orders WHERE country <> 'kr'")));
+        assertEquals(List.of(row(1L, null), row(2L, false), row(3L, true), row(4L, null)), sorted(rows(
                 "SELECT id, CASE WHEN country IS NULL THEN qty > 1 END FROM orders")));
         assertEquals(List.of(row(1L, 4), row(2L, null), row(3L, null), row(4L, 4)),
-                sorted(rows(sluice, "SELECT id, CHAR_LENGTH(\"user\") + CHAR_LENGTH(country) - 1 FROM orders")));
+                sorted(rows("SELECT id, CHAR_LENGTH(\"user\") + CHAR_LENGTH(country) - 1 FROM orders")));
     }
 
     @Test
@@ -78,26 +62,26 @@ class SqlQueryTest {
                 row(2L, 0, 1L, "u2", LocalDateTime.of(2023, 11, 14, 22, 13, 21)),
                 row(3L, 1, 0L, null, LocalDateTime.of(2023, 11, 14, 22, 13, 22)),
                 row(4L, 1, 1L, "u4", LocalDateTime.of(2023, 11, 14, 22, 13, 23))),
-                sorted(rows(sluice, "SELECT id, \"partition\", \"offset\", \"key\", \"timestamp\" FROM orders")));
+                sorted(rows("SELECT id, \"partition\", \"offset\", \"key\", \"timestamp\" FROM orders")));
     }
 
     @Test
     void limitOnBoundedQuery() {
-        List<List<Object>> all = rows(sluice, "SELECT id FROM orders");
+        List<List<Object>> all = rows("SELECT id FROM orders");
         assertEquals(4, all.size());
         // Rows come partition by partition, in offset order within a partition.
-        assertEquals(List.of(row(1L), row(2L), row(3L)), rows(sluice, "SELECT id FROM orders LIMIT 3"));
-        assertEquals(List.of(row(2L), row(3L)), rows(sluice, "SELECT id FROM orders LIMIT 2 OFFSET 1"));
+        assertEquals(List.of(row(1L), row(2L), row(3L)), rows("SELECT id FROM orders LIMIT 3"));
+        assertEquals(List.of(row(2L), row(3L)), rows("SELECT id FROM orders LIMIT 2 OFFSET 1"));
     }
 
     @Test
     void unionAllOfTwoStreams() throws InterruptedException {
         String other = SharedKafkaBroker.createTopic("refunds", 1);
         SharedKafkaBroker.produce(other, 0, "r", "{\"order_id\": 2, \"reason\": \"broken\"}");
-        message(sluice, "CREATE TABLE refunds (order_id BIGINT, reason VARCHAR) "
+        message("CREATE TABLE refunds (order_id BIGINT, reason VARCHAR) "
                 + "WITH ('connector'='kafka', 'topic'='" + other + "', 'format'='json')");
-        message(sluice, "SET trigger = once");
-        List<List<Object>> result = sorted(streamRows(sluice, """
+        message("SET trigger = once");
+        List<List<Object>> result = sorted(streamRows("""
                 SELECT STREAM id, 'order' AS kind FROM orders WHERE amount > 20
                 UNION ALL
                 SELECT STREAM order_id, reason FROM refunds"""));
@@ -106,19 +90,18 @@ class SqlQueryTest {
 
     @Test
     void continuousQueryIntoMemoryTableThenBoundedRead() throws InterruptedException {
-        message(sluice, "CREATE TABLE big (id BIGINT, who VARCHAR) WITH ('connector'='memory')");
-        message(sluice, "SET trigger = available-now");
-        StreamingQuery q = SessionFixture.runToEnd(sluice,
-                "INSERT INTO big SELECT STREAM id, LOWER(\"user\") FROM orders WHERE amount >= 50", null);
+        message("CREATE TABLE big (id BIGINT, who VARCHAR) WITH ('connector'='memory')");
+        message("SET trigger = available-now");
+        StreamingQuery q = runToEnd("INSERT INTO big SELECT STREAM id, LOWER(\"user\") FROM orders WHERE amount >= 50", null);
         assertTrue(q.exception().isEmpty());
         assertEquals(2, q.lastProgress().orElseThrow().outputRows());
         assertEquals(4, q.lastProgress().orElseThrow().inputRows());
-        assertEquals(List.of(row(2L, "bob"), row(3L, "cy")), sorted(rows(sluice, "SELECT * FROM big")));
+        assertEquals(List.of(row(2L, "bob"), row(3L, "cy")), sorted(rows("SELECT * FROM big")));
     }
 
     @Test
     void continuousQueryPicksUpNewRecordsInLaterBatches() throws Exception {
-        message(sluice, "SET trigger = 200 ms");
+        message("SET trigger = 200 ms");
         List<ResultBatch> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
         StreamingQuery q = ((StatementResult.Query) sluice.execute(
                 "SELECT STREAM id FROM orders WHERE qty >= 1", batches::add)).query();
@@ -138,10 +121,10 @@ class SqlQueryTest {
     @Test
     void insertIntoKafkaTableWritesJson() throws InterruptedException {
         String out = SharedKafkaBroker.createTopic("out", 1);
-        message(sluice, "CREATE TABLE out_t (id BIGINT, label VARCHAR) WITH ('connector'='kafka', 'topic'='"
+        message("CREATE TABLE out_t (id BIGINT, label VARCHAR) WITH ('connector'='kafka', 'topic'='"
                 + out + "', 'format'='json')");
-        message(sluice, "SET trigger = available-now");
-        SessionFixture.runToEnd(sluice, "INSERT INTO out_t SELECT STREAM id, \"user\" || '!' FROM orders WHERE id <= 2", null);
+        message("SET trigger = available-now");
+        runToEnd("INSERT INTO out_t SELECT STREAM id, \"user\" || '!' FROM orders WHERE id <= 2", null);
         List<String> values = new ArrayList<>(SharedKafkaBroker.readValues(out));
         values.sort(Comparator.naturalOrder());
         assertEquals(List.of("{\"id\":1,\"label\":\"ann!\"}", "{\"id\":2,\"label\":\"bob!\"}"), values);
@@ -149,7 +132,7 @@ class SqlQueryTest {
 
     @Test
     void ddlShowAndDescribe() {
-        assertEquals(List.of(row("orders", "kafka", topic)), rows(sluice, "SHOW TABLES"));
+        assertEquals(List.of(row("orders", "kafka", topic)), rows("SHOW TABLES"));
         assertEquals(List.of(
                 row("id", "BIGINT", true, "column"),
                 row("user", "VARCHAR", true, "column"),
@@ -159,18 +142,17 @@ class SqlQueryTest {
                 row("partition", "INTEGER", false, "metadata"),
                 row("offset", "BIGINT", false, "metadata"),
                 row("timestamp", "TIMESTAMP", false, "metadata"),
-                row("key", "VARCHAR", true, "metadata")), rows(sluice, "DESCRIBE orders"));
+                row("key", "VARCHAR", true, "metadata")), rows("DESCRIBE orders"));
         // The catalog survives a restart of the session.
         sluice.close();
-        sluice = SessionFixture.session(home);
-        assertEquals(List.of(row("orders", "kafka", topic)), rows(sluice, "SHOW TABLES"));
-        assertEquals("Table 'orders' dropped.", message(sluice, "DROP TABLE orders"));
-        assertEquals(List.of(), rows(sluice, "SHOW TABLES"));
+        assertEquals(List.of(row("orders", "kafka", topic)), rows("SHOW TABLES"));
+        assertEquals("Table 'orders' dropped.", message("DROP TABLE orders"));
+        assertEquals(List.of(), rows("SHOW TABLES"));
     }
 
     @Test
     void explainShowsLogicalAndPhysicalPlans() {
-        String plan = message(sluice, "EXPLAIN SELECT STREAM id FROM orders WHERE amount > 50");
+        String plan = message("EXPLAIN SELECT STREAM id FROM orders WHERE amount > 50");
         assertTrue(plan.contains("LogicalCalc"), plan);
         assertTrue(plan.contains("Physical plan (continuous, micro-batches)"), plan);
         assertTrue(plan.contains("Scan(table=orders, columns=[id, amount])"), plan);

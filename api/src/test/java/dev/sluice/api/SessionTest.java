@@ -1,0 +1,67 @@
+package dev.sluice.api;
+
+import dev.sluice.connectors.testing.SharedKafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Base of the end-to-end tests: a session with its own home on the shared real broker, opened before and
+ * closed after each test, and shortcuts for the statements the tests run.
+ */
+abstract class SessionTest {
+    @TempDir
+    Path home;
+
+    Sluice sluice;
+
+    @BeforeEach
+    final void openSession() {
+        sluice = Sluice.builder().home(home).bootstrapServers(SharedKafkaBroker.bootstrapServers()).build();
+    }
+
+    @AfterEach
+    final void closeSession() {
+        sluice.close();
+    }
+
+    /** Closes the session and opens a new one on the same home (as a restarted shell would). */
+    void reopenSession() {
+        sluice.close();
+        openSession();
+    }
+
+    List<List<Object>> rows(String sql) {
+        return ((StatementResult.Rows) sluice.execute(sql)).rows();
+    }
+
+    String message(String sql) {
+        return ((StatementResult.Message) sluice.execute(sql)).text();
+    }
+
+    /** Runs a continuous query to its end (the session's trigger must be once or available-now). */
+    StreamingQuery runToEnd(String sql, BatchConsumer consumer) throws InterruptedException {
+        StreamingQuery q = ((StatementResult.Query) sluice.execute(sql, consumer)).query();
+        if (!q.awaitTermination(Duration.ofSeconds(60))) {
+            q.stop();
+            throw new AssertionError("query did not end within 60 s: " + sql);
+        }
+        return q;
+    }
+
+    /** Collects the rows of every batch of a SELECT STREAM query run to its end. */
+    List<List<Object>> streamRows(String sql) throws InterruptedException {
+        List<List<Object>> rows = new ArrayList<>();
+        runToEnd(sql, batch -> rows.addAll(batch.rows()));
+        return rows;
+    }
+
+    /** A row of values, nulls allowed (List.of refuses them; SQL results have them). */
+    static List<Object> row(Object... values) {
+        return java.util.Arrays.asList(values);
+    }
+}
