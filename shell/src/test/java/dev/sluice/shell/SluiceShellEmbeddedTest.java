@@ -37,7 +37,7 @@ class SluiceShellEmbeddedTest {
         ShellRun run = ShellRun.of("--embedded", "--home", home.toString(), "-e", "SHOW TABLES");
         assertEquals("", run.err());
         assertEquals("""
-                   name  | connector | topic
+                  name  | connector | topic
                 --------+-----------+--------
                  clicks | kafka     | clicks
                 (1 row)
