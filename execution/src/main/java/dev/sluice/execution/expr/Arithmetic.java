@@ -70,10 +70,7 @@ public final class Arithmetic implements CompositeExpr {
         try (Operand l = Operand.of(left, batch, allocator);
              Operand r = Operand.of(right, batch, allocator);
              VectorWriter out = VectorWriter.allocate(type, rows, allocator)) {
-            long validity = out.validityAddress();
-            for (int w = 0, words = Bits.words(rows); w < words; w++) {
-                Bits.writeWord(validity, w, l.validityWord(w, rows) & r.validityWord(w, rows));
-            }
+            out.copyValidity(l, r);
             // Values are computed for NULL rows too (cheaper than testing); errors are only raised for rows
             // whose result is valid.
             switch (type) {

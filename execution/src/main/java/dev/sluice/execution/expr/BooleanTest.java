@@ -16,12 +16,14 @@ public final class BooleanTest implements CompositeExpr {
     private final PhysicalExpr operand;
     private final boolean truthValue;
     private final boolean negated;
+    private final TruthTable table;
 
     /** {@code operand IS [NOT if negated] (TRUE if truthValue, else FALSE)}. */
     public BooleanTest(PhysicalExpr operand, boolean truthValue, boolean negated) {
         this.operand = requireNonNull(operand, "operand is null");
         this.truthValue = truthValue;
         this.negated = negated;
+        this.table = TruthTable.booleanTest(truthValue, negated);
         TypeCoercion.require(operand, ColumnType.BOOLEAN, "IS " + (negated ? "NOT " : "") + (truthValue ? "TRUE" : "FALSE"));
     }
 
@@ -37,18 +39,7 @@ public final class BooleanTest implements CompositeExpr {
 
     @Override
     public FieldVector evaluate(VectorSchemaRoot batch, BufferAllocator allocator) {
-        int rows = batch.getRowCount();
-        try (Operand in = Operand.of(operand, batch, allocator);
-             VectorWriter out = VectorWriter.allocate(ColumnType.BOOLEAN, rows, allocator)) {
-            for (int w = 0, words = Bits.words(rows); w < words; w++) {
-                long all = Bits.tailMask(rows - (w << 6));
-                long value = in.booleanWord(w, rows);
-                long matches = in.validityWord(w, rows) & (truthValue ? value : ~value);
-                Bits.writeWord(out.validityAddress(), w, all);
-                Bits.writeWord(out.dataAddress(), w, negated ? ~matches & all : matches);
-            }
-            return out.finish();
-        }
+        return table.evaluate(operand, batch, allocator);
     }
 
     @Override

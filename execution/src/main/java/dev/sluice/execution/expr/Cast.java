@@ -115,10 +115,7 @@ public final class Cast implements CompositeExpr {
         } else {
             return false;
         }
-        long validity = out.validityAddress();
-        for (int w = 0, words = Bits.words(rows); w < words; w++) {
-            Bits.writeWord(validity, w, in.validityWord(w, rows));
-        }
+        out.copyValidity(in);
         return true;
     }
 

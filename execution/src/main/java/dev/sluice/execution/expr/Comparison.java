@@ -93,8 +93,8 @@ public final class Comparison implements CompositeExpr {
              VectorWriter out = VectorWriter.allocate(ColumnType.BOOLEAN, rows, allocator)) {
             Operand a = operator.swap ? r : l;
             Operand b = operator.swap ? l : r;
+            out.copyValidity(l, r);
             long data = out.dataAddress();
-            long validity = out.validityAddress();
             int test = operator.test;
             for (int w = 0, words = Bits.words(rows); w < words; w++) {
                 int base = w << 6;
@@ -108,7 +108,6 @@ public final class Comparison implements CompositeExpr {
                     default -> throw new IllegalStateException("unexpected type " + left.type());
                 };
                 Bits.writeWord(data, w, operator.negate ? ~word & Bits.tailMask(end) : word);
-                Bits.writeWord(validity, w, l.validityWord(w, rows) & r.validityWord(w, rows));
             }
             return out.finish();
         }

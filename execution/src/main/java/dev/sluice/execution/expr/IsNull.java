@@ -38,17 +38,7 @@ public final class IsNull implements CompositeExpr {
 
     @Override
     public FieldVector evaluate(VectorSchemaRoot batch, BufferAllocator allocator) {
-        int rows = batch.getRowCount();
-        try (Operand in = Operand.of(operand, batch, allocator);
-             VectorWriter out = VectorWriter.allocate(ColumnType.BOOLEAN, rows, allocator)) {
-            for (int w = 0, words = Bits.words(rows); w < words; w++) {
-                long all = Bits.tailMask(rows - (w << 6));
-                long valid = in.validityWord(w, rows);
-                Bits.writeWord(out.validityAddress(), w, all);
-                Bits.writeWord(out.dataAddress(), w, negated ? valid : ~valid & all);
-            }
-            return out.finish();
-        }
+        return (negated ? TruthTable.IS_NOT_NULL : TruthTable.IS_NULL).evaluate(operand, batch, allocator);
     }
 
     @Override

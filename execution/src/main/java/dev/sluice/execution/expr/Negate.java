@@ -33,10 +33,8 @@ public final class Negate implements CompositeExpr {
         int rows = batch.getRowCount();
         try (Operand in = Operand.of(operand, batch, allocator);
              VectorWriter out = VectorWriter.allocate(type(), rows, allocator)) {
+            out.copyValidity(in);
             long validity = out.validityAddress();
-            for (int w = 0, words = Bits.words(rows); w < words; w++) {
-                Bits.writeWord(validity, w, in.validityWord(w, rows));
-            }
             long data = out.dataAddress();
             switch (type()) {
                 case INTEGER -> {

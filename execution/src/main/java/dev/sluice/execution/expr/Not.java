@@ -33,15 +33,7 @@ public final class Not implements CompositeExpr {
 
     @Override
     public FieldVector evaluate(VectorSchemaRoot batch, BufferAllocator allocator) {
-        int rows = batch.getRowCount();
-        try (Operand in = Operand.of(operand, batch, allocator);
-             VectorWriter out = VectorWriter.allocate(ColumnType.BOOLEAN, rows, allocator)) {
-            for (int w = 0, words = Bits.words(rows); w < words; w++) {
-                Bits.writeWord(out.validityAddress(), w, in.validityWord(w, rows));
-                Bits.writeWord(out.dataAddress(), w, ~in.booleanWord(w, rows) & Bits.tailMask(rows - (w << 6)));
-            }
-            return out.finish();
-        }
+        return TruthTable.NOT.evaluate(operand, batch, allocator);
     }
 
     @Override

@@ -45,11 +45,18 @@ public final class Search implements CompositeExpr {
     private final List<Range> ranges;
     private final NullAs nullAs;
     private final RangeSet set;
+    /** Maps a NULL operand as {@link #nullAs} says, a match to TRUE, else FALSE. */
+    private final TruthTable nullHandling;
 
     /** Ranges may come in any order but must not overlap; their values are normalised like a Literal's. */
     public Search(PhysicalExpr operand, List<Range> ranges, NullAs nullAs) {
         this.operand = requireNonNull(operand, "operand is null");
         this.nullAs = requireNonNull(nullAs, "nullAs is null");
+        this.nullHandling = new TruthTable(switch (nullAs) {
+            case UNKNOWN -> TruthTable.Value.NULL;
+            case TRUE -> TruthTable.Value.TRUE;
+            case FALSE -> TruthTable.Value.FALSE;
+        }, TruthTable.Value.TRUE, TruthTable.Value.FALSE);
         ColumnType type = operand.type();
         List<Range> normalized = new ArrayList<>();
         for (Range r : ranges) {
@@ -159,22 +166,7 @@ public final class Search implements CompositeExpr {
                         }
                     }
                 }
-                long valid = in.validityWord(w, rows);
-                long all = Bits.tailMask(rows - base);
-                switch (nullAs) {
-                    case UNKNOWN -> {
-                        Bits.writeWord(out.validityAddress(), w, valid);
-                        Bits.writeWord(out.dataAddress(), w, word & valid);
-                    }
-                    case TRUE -> {
-                        Bits.writeWord(out.validityAddress(), w, all);
-                        Bits.writeWord(out.dataAddress(), w, (word & valid) | (~valid & all));
-                    }
-                    default -> {
-                        Bits.writeWord(out.validityAddress(), w, all);
-                        Bits.writeWord(out.dataAddress(), w, word & valid);
-                    }
-                }
+                nullHandling.write(out, w, in.validityWord(w, rows), word, rows);
             }
             return out.finish();
         }

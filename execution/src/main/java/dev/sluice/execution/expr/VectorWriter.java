@@ -124,6 +124,20 @@ final class VectorWriter implements AutoCloseable {
         setBytes(row, value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Makes each row NULL exactly where the same row of {@code source} is (word by word). */
+    void copyValidity(Operand source) {
+        for (int w = 0, words = Bits.words(rows); w < words; w++) {
+            Bits.writeWord(validity, w, source.validityWord(w, rows));
+        }
+    }
+
+    /** Makes each row NULL where the same row of {@code a} or {@code b} is: most binary operators' NULL rule. */
+    void copyValidity(Operand a, Operand b) {
+        for (int w = 0, words = Bits.words(rows); w < words; w++) {
+            Bits.writeWord(validity, w, a.validityWord(w, rows) & b.validityWord(w, rows));
+        }
+    }
+
     /** Copies row {@code sourceRow} of {@code source} (same type), NULL included, into {@code row}. */
     void copy(int row, Operand source, int sourceRow) {
         if (source.isNull(sourceRow)) {

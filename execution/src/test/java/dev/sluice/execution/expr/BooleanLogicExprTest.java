@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.sluice.execution.expr.Arithmetic.Operator;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
+import dev.sluice.execution.type.RowSchema;
 import java.util.Arrays;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,27 @@ class BooleanLogicExprTest extends ExprTestBase {
         assertValues(new BooleanTest(Q, false, true), truthTable(), true, false, true, true, false, true, true, false, true);
         assertEquals("(q IS NOT FALSE)", new BooleanTest(Q, false, true).toString());
         assertEquals("(q IS NULL)", IsNull.isNull(Q).toString());
+    }
+
+    @Test
+    void unaryTestsCrossWordBoundaries() {
+        // 150 rows (three bitmap words, the last one partial) cycling through TRUE, FALSE, NULL.
+        Boolean[] cycle = {true, false, null};
+        Object[][] rows = new Object[150][];
+        Object[] not = new Object[150];
+        Object[] isNull = new Object[150];
+        Object[] isNotTrue = new Object[150];
+        for (int i = 0; i < rows.length; i++) {
+            Boolean value = cycle[i % 3];
+            rows[i] = row(value);
+            not[i] = value == null ? null : !value;
+            isNull[i] = value == null;
+            isNotTrue[i] = value != Boolean.TRUE;
+        }
+        RowSchema p = schema(Column.of("p", ColumnType.BOOLEAN));
+        assertValues(new Not(P), batch(p, rows), not);
+        assertValues(IsNull.isNull(P), batch(p, rows), isNull);
+        assertValues(new BooleanTest(P, true, true), batch(p, rows), isNotTrue);
     }
 
     @Test
