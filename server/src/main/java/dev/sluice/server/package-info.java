@@ -1,0 +1,2 @@
+/** {@code sluice server}: Sluice behind Avatica's JDBC wire protocol, for {@code jdbc:sluice://host:port}. */
+package dev.sluice.server;
