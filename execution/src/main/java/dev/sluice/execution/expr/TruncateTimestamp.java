@@ -20,11 +20,17 @@ public final class TruncateTimestamp extends RowFunction {
         this.unit = unit;
         this.ceil = ceil;
         TypeCoercion.require(timestamp, ColumnType.TIMESTAMP, name());
-        switch (unit) {
-            case YEAR, QUARTER, MONTH, DAY, HOUR, MINUTE, SECOND, MILLISECOND -> {
-            }
-            default -> throw new IllegalArgumentException(name() + "(... TO " + unit.sqlName() + ") is not supported yet");
+        if (!supports(unit)) {
+            throw new IllegalArgumentException(name() + "(... TO " + unit.sqlName() + ") is not supported yet");
         }
+    }
+
+    /** Whether timestamps can be truncated to {@code unit}. */
+    public static boolean supports(DateTimeUnit unit) {
+        return switch (unit) {
+            case YEAR, QUARTER, MONTH, DAY, HOUR, MINUTE, SECOND, MILLISECOND -> true;
+            default -> false;
+        };
     }
 
     @Override

@@ -243,12 +243,8 @@ public final class RexToPhysicalExpr {
         switch (name) {
             case "/INT":
                 return arithmetic(call, Arithmetic.Operator.DIVIDE);
-            case "UPPER":
-                return new LetterCase(LetterCase.Mode.UPPER, toExpr(operands.get(0)));
-            case "LOWER":
-                return new LetterCase(LetterCase.Mode.LOWER, toExpr(operands.get(0)));
-            case "INITCAP":
-                return new LetterCase(LetterCase.Mode.INITCAP, toExpr(operands.get(0)));
+            case "UPPER", "LOWER", "INITCAP":
+                return new LetterCase(LetterCase.Mode.valueOf(name), toExpr(operands.get(0)));
             case "CHAR_LENGTH", "CHARACTER_LENGTH":
                 return new CharLength(toExpr(operands.get(0)));
             case "SUBSTRING":
@@ -258,22 +254,8 @@ public final class RexToPhysicalExpr {
                 return new Concat(toExprs(operands));
             case "REPLACE":
                 return new Replace(toExpr(operands.get(0)), toExpr(operands.get(1)), toExpr(operands.get(2)));
-            case "ABS":
-                return math(call, MathFunction.Kind.ABS);
-            case "SIGN":
-                return math(call, MathFunction.Kind.SIGN);
-            case "ROUND":
-                return math(call, MathFunction.Kind.ROUND);
-            case "POWER":
-                return math(call, MathFunction.Kind.POWER);
-            case "SQRT":
-                return math(call, MathFunction.Kind.SQRT);
-            case "LN":
-                return math(call, MathFunction.Kind.LN);
-            case "LOG10":
-                return math(call, MathFunction.Kind.LOG10);
-            case "EXP":
-                return math(call, MathFunction.Kind.EXP);
+            case "ABS", "SIGN", "ROUND", "POWER", "SQRT", "LN", "LOG10", "EXP":
+                return new MathFunction(MathFunction.Kind.valueOf(name), toExprs(operands));
             case "MOD":
                 return arithmetic(call, Arithmetic.Operator.MODULO);
             default:
@@ -301,10 +283,6 @@ public final class RexToPhysicalExpr {
         PhysicalExpr b = toExpr(call.getOperands().get(1));
         return Or.of(And.of(IsNull.isNull(a), IsNull.isNull(b)),
                 new BooleanTest(new Comparison(Comparison.Operator.EQUAL, a, b), true, false));
-    }
-
-    private PhysicalExpr math(RexCall call, MathFunction.Kind kind) {
-        return new MathFunction(kind, toExprs(call.getOperands()));
     }
 
     private PhysicalExpr caseWhen(RexCall call) {
@@ -379,21 +357,10 @@ public final class RexToPhysicalExpr {
         if (value.getType().getSqlTypeName() != SqlTypeName.TIMESTAMP) {
             throw unsupported(call);
         }
-        DateTimeUnit field = switch (requireNonNull(unit, "EXTRACT unit")) {
-            case YEAR -> DateTimeUnit.YEAR;
-            case QUARTER -> DateTimeUnit.QUARTER;
-            case MONTH -> DateTimeUnit.MONTH;
-            case WEEK -> DateTimeUnit.WEEK;
-            case DAY -> DateTimeUnit.DAY;
-            case DOW -> DateTimeUnit.DAY_OF_WEEK;
-            case DOY -> DateTimeUnit.DAY_OF_YEAR;
-            case HOUR -> DateTimeUnit.HOUR;
-            case MINUTE -> DateTimeUnit.MINUTE;
-            case SECOND -> DateTimeUnit.SECOND;
-            case MILLISECOND -> DateTimeUnit.MILLISECOND;
-            case EPOCH -> DateTimeUnit.EPOCH;
-            default -> throw new PlanningException("EXTRACT(" + unit + " FROM ...) is not supported yet");
-        };
+        DateTimeUnit field = dateTimeUnit(requireNonNull(unit, "EXTRACT unit"));
+        if (field == null) {
+            throw new PlanningException("EXTRACT(" + unit + " FROM ...) is not supported yet");
+        }
         return new Extract(field, toExpr(value));
     }
 
@@ -408,18 +375,30 @@ public final class RexToPhysicalExpr {
         if (value.getType().getSqlTypeName() != SqlTypeName.TIMESTAMP || unit == null) {
             throw unsupported(call);
         }
-        DateTimeUnit field = switch (unit) {
+        DateTimeUnit field = dateTimeUnit(unit);
+        if (field == null || !TruncateTimestamp.supports(field)) {
+            throw new PlanningException((ceil ? "CEIL" : "FLOOR") + "(... TO " + unit + ") is not supported yet");
+        }
+        return new TruncateTimestamp(toExpr(value), field, ceil);
+    }
+
+    /** Calcite's time unit as Sluice's, or null if Sluice has no such unit. */
+    private static DateTimeUnit dateTimeUnit(TimeUnitRange unit) {
+        return switch (unit) {
             case YEAR -> DateTimeUnit.YEAR;
             case QUARTER -> DateTimeUnit.QUARTER;
             case MONTH -> DateTimeUnit.MONTH;
+            case WEEK -> DateTimeUnit.WEEK;
             case DAY -> DateTimeUnit.DAY;
+            case DOW -> DateTimeUnit.DAY_OF_WEEK;
+            case DOY -> DateTimeUnit.DAY_OF_YEAR;
             case HOUR -> DateTimeUnit.HOUR;
             case MINUTE -> DateTimeUnit.MINUTE;
             case SECOND -> DateTimeUnit.SECOND;
             case MILLISECOND -> DateTimeUnit.MILLISECOND;
-            default -> throw new PlanningException((ceil ? "CEIL" : "FLOOR") + "(... TO " + unit + ") is not supported yet");
+            case EPOCH -> DateTimeUnit.EPOCH;
+            default -> null;
         };
-        return new TruncateTimestamp(toExpr(value), field, ceil);
     }
 
     // ---- SEARCH (IN lists, BETWEEN, NOT IN and their combinations)
