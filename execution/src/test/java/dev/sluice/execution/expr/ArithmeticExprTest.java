@@ -11,16 +11,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
 
 class ArithmeticExprTest extends ExprTestBase {
-    private static final ColumnRef A = ref(0, "a", ColumnType.INTEGER);
-    private static final ColumnRef B = ref(1, "b", ColumnType.INTEGER);
-
-    private VectorSchemaRoot ints(Object[]... rows) {
-        return batch(schema(Column.of("a", ColumnType.INTEGER), Column.of("b", ColumnType.INTEGER)), rows);
-    }
-
     @Test
     void computesIntegersWithTruncatingDivision() {
-        try (VectorSchemaRoot input = ints(row(7, 2), row(-7, 2), row(null, 1), row(5, null))) {
+        try (VectorSchemaRoot input = intPairs(row(7, 2), row(-7, 2), row(null, 1), row(5, null))) {
             assertEquals(Arrays.asList(9, -5, null, null), evaluate(new Arithmetic(Operator.ADD, A, B), input));
             assertEquals(Arrays.asList(5, -9, null, null), evaluate(new Arithmetic(Operator.SUBTRACT, A, B), input));
             assertEquals(Arrays.asList(14, -14, null, null), evaluate(new Arithmetic(Operator.MULTIPLY, A, B), input));
@@ -32,7 +25,7 @@ class ArithmeticExprTest extends ExprTestBase {
 
     @Test
     void integerOverflowThrowsInsteadOfWrapping() {
-        try (VectorSchemaRoot input = ints(row(1, 1), row(Integer.MAX_VALUE, 1))) {
+        try (VectorSchemaRoot input = intPairs(row(1, 1), row(Integer.MAX_VALUE, 1))) {
             ExpressionException e = assertThrows(ExpressionException.class,
                     () -> evaluate(new Arithmetic(Operator.ADD, A, B), input));
             assertEquals("integer overflow in (a + b): 2147483647 + 1 does not fit in INTEGER", e.getMessage());
@@ -40,7 +33,7 @@ class ArithmeticExprTest extends ExprTestBase {
             assertThrows(ExpressionException.class, () -> evaluate(new Negate(
                     new Arithmetic(Operator.SUBTRACT, Literal.of(-2), A)), input));
         }
-        try (VectorSchemaRoot input = ints(row(Integer.MIN_VALUE, -1))) {
+        try (VectorSchemaRoot input = intPairs(row(Integer.MIN_VALUE, -1))) {
             assertThrows(ExpressionException.class, () -> evaluate(new Arithmetic(Operator.DIVIDE, A, B), input));
         }
         ColumnRef l = ref(0, "l", ColumnType.BIGINT);
@@ -53,14 +46,14 @@ class ArithmeticExprTest extends ExprTestBase {
 
     @Test
     void divisionByZeroThrowsButNotForNullRows() {
-        try (VectorSchemaRoot input = ints(row(1, 0))) {
+        try (VectorSchemaRoot input = intPairs(row(1, 0))) {
             ExpressionException e = assertThrows(ExpressionException.class,
                     () -> evaluate(new Arithmetic(Operator.DIVIDE, A, B), input));
             assertEquals("division by zero in (a / b)", e.getMessage());
             assertThrows(ExpressionException.class, () -> evaluate(new Arithmetic(Operator.MODULO, A, B), input));
         }
         // The NULL row's (garbage) divisor is zero, but its result is NULL anyway.
-        try (VectorSchemaRoot input = ints(row(null, 0), row(4, 2))) {
+        try (VectorSchemaRoot input = intPairs(row(null, 0), row(4, 2))) {
             assertEquals(Arrays.asList(null, 2), evaluate(new Arithmetic(Operator.DIVIDE, A, B), input));
         }
     }
@@ -86,13 +79,13 @@ class ArithmeticExprTest extends ExprTestBase {
 
     @Test
     void negatesEachNumericType() {
-        try (VectorSchemaRoot input = ints(row(5, 1), row(null, 1), row(-3, 1))) {
+        try (VectorSchemaRoot input = intPairs(row(5, 1), row(null, 1), row(-3, 1))) {
             assertEquals(Arrays.asList(-5, null, 3), evaluate(new Negate(A), input));
         }
         try (VectorSchemaRoot input = batch(schema(Column.of("d", ColumnType.DOUBLE)), row(2.5), row((Object) null))) {
             assertEquals(Arrays.asList(-2.5, null), evaluate(new Negate(ref(0, "d", ColumnType.DOUBLE)), input));
         }
-        try (VectorSchemaRoot input = ints(row(Integer.MIN_VALUE, 1))) {
+        try (VectorSchemaRoot input = intPairs(row(Integer.MIN_VALUE, 1))) {
             ExpressionException e = assertThrows(ExpressionException.class, () -> evaluate(new Negate(A), input));
             assertEquals("integer overflow in (- a): -(-2147483648) does not fit in INTEGER", e.getMessage());
         }

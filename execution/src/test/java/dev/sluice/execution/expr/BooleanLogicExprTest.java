@@ -79,13 +79,10 @@ class BooleanLogicExprTest extends ExprTestBase {
 
     @Test
     void laterOperandsOnlyFailForRowsThatNeedThem() {
-        ColumnRef a = ref(0, "a", ColumnType.INTEGER);
-        ColumnRef b = ref(1, "b", ColumnType.INTEGER);
-        PhysicalExpr bNotZero = new Comparison(Comparison.Operator.NOT_EQUAL, b, Literal.of(0));
-        PhysicalExpr ratioAboveOne = new Comparison(Comparison.Operator.GREATER_THAN, new Arithmetic(Operator.DIVIDE, a, b), Literal.of(1));
-        PhysicalExpr bIsZero = new Comparison(Comparison.Operator.EQUAL, b, Literal.of(0));
-        VectorSchemaRoot input = batch(schema(Column.of("a", ColumnType.INTEGER), Column.of("b", ColumnType.INTEGER)),
-                row(10, 0), row(10, 2), row(1, 2), row(null, 0), row(3, null));
+        PhysicalExpr bNotZero = new Comparison(Comparison.Operator.NOT_EQUAL, B, Literal.of(0));
+        PhysicalExpr ratioAboveOne = new Comparison(Comparison.Operator.GREATER_THAN, new Arithmetic(Operator.DIVIDE, A, B), Literal.of(1));
+        PhysicalExpr bIsZero = new Comparison(Comparison.Operator.EQUAL, B, Literal.of(0));
+        VectorSchemaRoot input = intPairs(row(10, 0), row(10, 2), row(1, 2), row(null, 0), row(3, null));
         try (input) {
             assertEquals(Arrays.asList(false, true, false, false, null), evaluate(And.of(bNotZero, ratioAboveOne), input));
             assertEquals(Arrays.asList(true, true, false, true, null), evaluate(Or.of(bIsZero, ratioAboveOne), input));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sluice.execution.testing.TestBatches;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -12,11 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class CastExprTest extends ExprTestBase {
     private VectorSchemaRoot column(ColumnType type, Object... values) {
-        Object[][] rows = new Object[values.length][];
-        for (int i = 0; i < values.length; i++) {
-            rows[i] = row(values[i]);
-        }
-        return batch(schema(Column.of("x", type)), rows);
+        return TestBatches.column(allocator, Column.of("x", type), values);
     }
 
     private static Cast cast(ColumnType from, ColumnType to) {

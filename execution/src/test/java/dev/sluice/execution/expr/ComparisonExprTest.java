@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sluice.execution.expr.Comparison.Operator;
-import dev.sluice.execution.testing.TestBatches;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import java.util.ArrayList;
@@ -36,13 +35,10 @@ class ComparisonExprTest extends ExprTestBase {
             rows.add(Arrays.asList(random.nextInt(10) == 0 ? null : random.nextInt(20) - 10,
                     random.nextInt(10) == 0 ? null : random.nextInt(20) - 10));
         }
-        ColumnRef a = ref(0, "a", ColumnType.INTEGER);
-        ColumnRef b = ref(1, "b", ColumnType.INTEGER);
-        try (VectorSchemaRoot input = TestBatches.of(allocator,
-                schema(Column.of("a", ColumnType.INTEGER), Column.of("b", ColumnType.INTEGER)), rows)) {
+        try (VectorSchemaRoot input = intPairs(rows.stream().map(List::toArray).toArray(Object[][]::new))) {
             for (Operator op : Operator.values()) {
-                List<Object> columns = evaluate(new Comparison(op, a, b), input);
-                List<Object> constant = evaluate(new Comparison(op, a, Literal.of(3)), input);
+                List<Object> columns = evaluate(new Comparison(op, A, B), input);
+                List<Object> constant = evaluate(new Comparison(op, A, Literal.of(3)), input);
                 for (int i = 0; i < rows.size(); i++) {
                     Integer x = (Integer) rows.get(i).get(0);
                     Integer y = (Integer) rows.get(i).get(1);

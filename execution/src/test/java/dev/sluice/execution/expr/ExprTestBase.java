@@ -2,35 +2,29 @@ package dev.sluice.execution.expr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sluice.execution.testing.ArrowTestBase;
 import dev.sluice.execution.testing.TestBatches;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
-/** Allocator lifecycle (a leak fails the test) and evaluation helpers for expression tests. */
-abstract class ExprTestBase {
-    protected BufferAllocator allocator;
-
-    @BeforeEach
-    void openAllocator() {
-        allocator = new RootAllocator();
-    }
-
-    @AfterEach
-    void closeAllocator() {
-        allocator.close();
-    }
+/** Evaluation helpers for expression tests (the allocator's lifecycle is {@link ArrowTestBase}'s). */
+abstract class ExprTestBase extends ArrowTestBase {
+    /** The columns of {@link #intPairs}. */
+    protected static final ColumnRef A = ref(0, "a", ColumnType.INTEGER);
+    protected static final ColumnRef B = ref(1, "b", ColumnType.INTEGER);
 
     protected VectorSchemaRoot batch(RowSchema schema, Object[]... rows) {
         return TestBatches.of(allocator, schema, rows);
+    }
+
+    /** A batch of two INTEGER columns, {@link #A} and {@link #B}. */
+    protected VectorSchemaRoot intPairs(Object[]... rows) {
+        return batch(schema(Column.of("a", ColumnType.INTEGER), Column.of("b", ColumnType.INTEGER)), rows);
     }
 
     /** Evaluates {@code expr} over {@code batch} and returns its values, checking the vector's type and size. */

@@ -11,6 +11,7 @@ import dev.sluice.execution.expr.ExpressionException;
 import dev.sluice.execution.expr.LetterCase;
 import dev.sluice.execution.expr.Literal;
 import dev.sluice.execution.expr.PhysicalExpr;
+import dev.sluice.execution.testing.ArrowTestBase;
 import dev.sluice.execution.testing.TestBatches;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
@@ -20,14 +21,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class FilterProjectOperatorTest {
+class FilterProjectOperatorTest extends ArrowTestBase {
     private static final RowSchema INPUT = RowSchema.of(Column.of("user_id", ColumnType.BIGINT),
             Column.of("amount", ColumnType.DOUBLE), Column.of("country", ColumnType.VARCHAR), Column.of("qty", ColumnType.INTEGER));
     private static final ColumnRef USER_ID = new ColumnRef(0, "user_id", ColumnType.BIGINT);
@@ -36,18 +33,6 @@ class FilterProjectOperatorTest {
     private static final ColumnRef QTY = new ColumnRef(3, "qty", ColumnType.INTEGER);
     private static final PhysicalExpr AMOUNT_OVER_50 = new Comparison(Comparison.Operator.GREATER_THAN, AMOUNT, Literal.of(50));
     private static final RowSchema USER_AMOUNT = RowSchema.of(Column.of("user_id", ColumnType.BIGINT), Column.of("amount", ColumnType.DOUBLE));
-
-    private BufferAllocator allocator;
-
-    @BeforeEach
-    void openAllocator() {
-        allocator = new RootAllocator();
-    }
-
-    @AfterEach
-    void closeAllocator() {
-        allocator.close();
-    }
 
     private VectorSchemaRoot orders() {
         return TestBatches.of(allocator, INPUT,
