@@ -1,30 +1,90 @@
 package dev.sluice.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * What one micro-batch did.
+ * What one micro-batch did: the numbers Spark's {@code StreamingQueryProgress} and streaming UI show.
+ * JSON-serialisable ({@link #toJson()}).
  *
  * @param queryName the query's name
  * @param batchId the batch
  * @param timestamp when the batch started
  * @param startOffsets per source table, per partition ("topic-partition"), the first offset read
  * @param endOffsets likewise, the offset after the last one read
- * @param inputRows records read
+ * @param lag per source table, per partition, the records still behind the batch's end when it was planned
+ *     (consumer lag)
+ * @param inputRows records read (malformed ones included)
  * @param outputRows rows handed to the sink
  * @param malformedRows records skipped because they could not be decoded
- * @param durationMillis time per phase ("planOffsets", "offsetLog", "process", "sink", "commit", "total")
- * @param inputRowsPerSecond input rows over the batch's wall-clock time
+ * @param lateRows rows dropped for being behind the watermark (stateful queries)
+ * @param inputRowsPerSecond input rows over the time since the previous batch started (the input rate)
+ * @param processedRowsPerSecond input rows over the batch's processing time (the processing rate)
+ * @param schedulingDelayMillis how late the batch started after its trigger was due (a previous batch
+ *     that overran its interval delays the next)
+ * @param processingTimeMillis from planning offsets to commit
+ * @param durationMillis time per phase: planOffsets, offsetLog, process (read + operators), sink, commit
+ * @param rateLimit records per second backpressure allowed this batch; -1 when backpressure did not limit it
+ * @param dataLoss offsets skipped because they had been deleted ({@code failOnDataLoss = false})
  */
 public record QueryProgress(String queryName, long batchId, Instant timestamp,
                             Map<String, Map<String, Long>> startOffsets,
                             Map<String, Map<String, Long>> endOffsets,
-                            long inputRows, long outputRows, long malformedRows,
-                            Map<String, Long> durationMillis, double inputRowsPerSecond) {
+                            Map<String, Map<String, Long>> lag,
+                            long inputRows, long outputRows, long malformedRows, long lateRows,
+                            double inputRowsPerSecond, double processedRowsPerSecond,
+                            long schedulingDelayMillis, long processingTimeMillis,
+                            Map<String, Long> durationMillis, double rateLimit, List<String> dataLoss) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     public QueryProgress {
         startOffsets = Map.copyOf(startOffsets);
         endOffsets = Map.copyOf(endOffsets);
+        lag = Map.copyOf(lag);
         durationMillis = Map.copyOf(durationMillis);
+        dataLoss = List.copyOf(dataLoss);
+    }
+
+    /** Scheduling delay plus processing time. */
+    public long totalDelayMillis() {
+        return schedulingDelayMillis + processingTimeMillis;
+    }
+
+    /** Records behind, over every partition. */
+    public long totalLag() {
+        return lag.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+    }
+
+    /** This progress as one JSON object: every component (timestamp in ISO-8601), then totalDelayMillis and totalLag. */
+    public String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("queryName", queryName);
+        m.put("batchId", batchId);
+        m.put("timestamp", timestamp.toString());
+        m.put("startOffsets", startOffsets);
+        m.put("endOffsets", endOffsets);
+        m.put("lag", lag);
+        m.put("inputRows", inputRows);
+        m.put("outputRows", outputRows);
+        m.put("malformedRows", malformedRows);
+        m.put("lateRows", lateRows);
+        m.put("inputRowsPerSecond", inputRowsPerSecond);
+        m.put("processedRowsPerSecond", processedRowsPerSecond);
+        m.put("schedulingDelayMillis", schedulingDelayMillis);
+        m.put("processingTimeMillis", processingTimeMillis);
+        m.put("durationMillis", durationMillis);
+        m.put("rateLimit", rateLimit);
+        m.put("dataLoss", dataLoss);
+        m.put("totalDelayMillis", totalDelayMillis());
+        m.put("totalLag", totalLag());
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

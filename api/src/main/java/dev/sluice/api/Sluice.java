@@ -67,6 +67,15 @@ public final class Sluice implements AutoCloseable {
         }
     }
 
+    /** Tells {@code listener} about every continuous query of this session, from now on. */
+    public void addListener(StreamingQueryListener listener) {
+        executor.addListener(listener);
+    }
+
+    public void removeListener(StreamingQueryListener listener) {
+        executor.removeListener(listener);
+    }
+
     /** The continuous queries started from this session that are still running. */
     public List<StreamingQuery> activeQueries() {
         return executor.activeQueries();

@@ -8,6 +8,7 @@ import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.ConnectorRegistry;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.flow.FlowControlOptions;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.StreamSource;
@@ -39,6 +40,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -64,6 +66,7 @@ final class StatementExecutor implements AutoCloseable {
     private final BufferAllocator allocator = new RootAllocator();
     private final ExecutorService taskPool;
     private final Map<String, RunningQuery> running = new ConcurrentHashMap<>();
+    private final List<StreamingQueryListener> listeners = new CopyOnWriteArrayList<>();
 
     StatementExecutor(Sluice session, Path home) {
         this.session = requireNonNull(session, "session is null");
@@ -153,6 +156,9 @@ final class StatementExecutor implements AutoCloseable {
         if (set.key().equals(Sluice.TRIGGER)) {
             Trigger.parse(set.value());
         }
+        if (FlowControlOptions.OPTION_DOCS.containsKey(set.key())) {
+            FlowControlOptions.parse(Map.of(set.key(), set.value()));
+        }
         session.setOption(set.key(), set.value());
         return new StatementResult.Message("Set '" + set.key() + "' = '" + set.value() + "'.");
     }
@@ -176,6 +182,14 @@ final class StatementExecutor implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("No running query named '" + nameOrId + "' (see SHOW QUERIES)");
+    }
+
+    void addListener(StreamingQueryListener listener) {
+        listeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    void removeListener(StreamingQueryListener listener) {
+        listeners.remove(listener);
     }
 
     List<StreamingQuery> activeQueries() {
@@ -213,12 +227,13 @@ final class StatementExecutor implements AutoCloseable {
         String name = Optional.ofNullable(options.get(Sluice.QUERY_NAME)).orElseGet(() -> defaultName(sql, plan));
         session.resetOption(Sluice.QUERY_NAME);  // a name is for one query
         Trigger trigger = Trigger.parse(options.getOrDefault(Sluice.TRIGGER, "1 s"));
+        FlowControlOptions flow = FlowControlOptions.parse(options);
         boolean console = plan.target().isEmpty();
         String checkpointUri = console ? tempCheckpoint(queryId)
                 : Optional.ofNullable(options.get(Sluice.CHECKPOINT_ROOT))
                         .map(root -> root.endsWith("/") ? root + name : root + "/" + name)
                         .orElseGet(() -> home.resolve("checkpoints").resolve(name).toUri().toString());
-        RunningQuery query = new RunningQuery(queryId, name, sql, q -> {
+        RunningQuery query = new RunningQuery(queryId, name, sql, () -> listeners, q -> {
             running.remove(q.name(), q);
             if (console) {
                 deleteQuietly(Path.of(java.net.URI.create(checkpointUri)));
@@ -238,7 +253,7 @@ final class StatementExecutor implements AutoCloseable {
             // Stateless plans have no state to be incompatible with; stateful operators will fingerprint theirs.
             checkpoint.metadata(new CheckpointMetadata(queryId, name, sql, "stateless", System.currentTimeMillis()));
             MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), sources, sink, checkpoint,
-                    trigger, taskPool, allocator, query);
+                    trigger, flow, taskPool, allocator, query);
             query.start(execution);
             LOG.info("Started query {} ({}), checkpoint {}, trigger {}", name, queryId, checkpointUri, trigger);
             return query;

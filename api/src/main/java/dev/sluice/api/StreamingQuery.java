@@ -31,6 +31,17 @@ public interface StreamingQuery {
     /** Stops after the running batch is committed (graceful), and waits for the query's thread to end. */
     void stop();
 
+    /**
+     * Stops gracefully if the running batch commits within {@code timeout}; otherwise stops by force: the
+     * running batch is abandoned and re-run, with the same offsets, when the query restarts.
+     *
+     * @return true if the query stopped gracefully
+     */
+    boolean stop(Duration timeout);
+
+    /** What the query is doing now: e.g. "running batch 12", "waiting for the next trigger", "stopped". */
+    String status();
+
     /** The progress of the last completed batch, if any. */
     Optional<QueryProgress> lastProgress();
 

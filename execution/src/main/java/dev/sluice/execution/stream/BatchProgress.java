@@ -1,6 +1,7 @@
 package dev.sluice.execution.stream;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,22 +9,41 @@ import java.util.Map;
  *
  * @param startOffsets per source table, per partition ("topic-partition"), the first offset read
  * @param endOffsets per source table, per partition, the offset after the last one read
- * @param durationMillis time per phase: planOffsets, offsetLog, process, sink, commit, total
+ * @param lag per source table, per partition, records left behind the batch's end when it was planned
+ * @param inputRows records read (including malformed ones)
+ * @param malformedRows records skipped because they could not be decoded
+ * @param lateRows rows dropped for being behind the watermark (stateful queries; 0 otherwise)
+ * @param inputRowsPerSecond input rows over the time since the previous batch started
+ * @param processedRowsPerSecond input rows over this batch's processing time
+ * @param schedulingDelayMillis how late the batch started after its trigger was due
+ * @param processingTimeMillis from planning offsets to commit
+ * @param durationMillis time per phase: planOffsets, offsetLog, process, sink, commit
+ * @param rateLimit records per second backpressure allowed this batch, or -1 when not limited by it
+ * @param dataLoss offsets skipped because they were deleted (failOnDataLoss = false)
  */
 public record BatchProgress(String queryName, long batchId, Instant timestamp,
                             Map<String, Map<String, Long>> startOffsets,
                             Map<String, Map<String, Long>> endOffsets,
-                            long inputRows, long outputRows, long malformedRows,
-                            Map<String, Long> durationMillis) {
+                            Map<String, Map<String, Long>> lag,
+                            long inputRows, long outputRows, long malformedRows, long lateRows,
+                            double inputRowsPerSecond, double processedRowsPerSecond,
+                            long schedulingDelayMillis, long processingTimeMillis,
+                            Map<String, Long> durationMillis, double rateLimit, List<String> dataLoss) {
     public BatchProgress {
         startOffsets = Map.copyOf(startOffsets);
         endOffsets = Map.copyOf(endOffsets);
+        lag = Map.copyOf(lag);
         durationMillis = Map.copyOf(durationMillis);
+        dataLoss = List.copyOf(dataLoss);
     }
 
-    /** Input rows per second of the batch's wall-clock time. */
-    public double inputRowsPerSecond() {
-        long total = durationMillis.getOrDefault("total", 0L);
-        return total <= 0 ? inputRows * 1000.0 : inputRows * 1000.0 / total;
+    /** Scheduling delay plus processing time: how long after it was due the batch's output was committed. */
+    public long totalDelayMillis() {
+        return schedulingDelayMillis + processingTimeMillis;
+    }
+
+    /** Records behind, over all partitions of all sources. */
+    public long totalLag() {
+        return lag.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
     }
 }

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.execution.checkpoint.BatchOffsets;
 import dev.sluice.execution.checkpoint.Checkpoint;
 import dev.sluice.execution.checkpoint.CommitRecord;
+import dev.sluice.execution.flow.FlowControlOptions;
+import dev.sluice.execution.flow.PidRateEstimator;
 import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.OffsetRange;
@@ -15,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -26,13 +29,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The micro-batch loop of one continuous query, run on the query's own thread.
  *
- * <p>Lifecycle of a batch: plan offsets &gt; write them to the offset log &gt; run the tasks &gt; hand the
- * output to the sink &gt; write the commit marker &gt; report progress. On start, a batch that was logged
- * but not committed (the previous run crashed in between) is re-run first with exactly its logged
- * offsets; committed batches are never re-run. Together with a sink that ignores a batch id it already
- * took, this gives exactly-once output.
+ * <p>Lifecycle of a batch: plan offsets (within the rate limits) &gt; write them to the offset log &gt;
+ * run the tasks &gt; hand the output to the sink &gt; write the commit marker &gt; report progress. On
+ * start, a batch that was logged but not committed (the previous run crashed in between) is re-run first
+ * with exactly its logged offsets; committed batches are never re-run. Together with a sink that ignores
+ * a batch id it already took, this gives exactly-once output.
  *
- * <p>This object owns the sources and the sink it is given and closes them when the loop ends.
+ * <p>Flow control ({@link FlowControlOptions}): manual caps ({@code maxOffsetsPerTrigger},
+ * {@code maxRatePerPartition}), a minimum batch size with a maximum delay, and backpressure: a
+ * {@link PidRateEstimator} sets the next batch's rate from the processing rate and scheduling delay of
+ * the last one, never above the caps.
+ *
+ * <p>Stopping: {@link #requestStop()} lets the running batch commit, then ends the loop; interrupting
+ * the thread abandons the running batch, which is re-run after a restart. This object owns the sources
+ * and the sink it is given and closes them when the loop ends.
  */
 public final class MicroBatchExecution implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatchExecution.class);
@@ -44,24 +54,36 @@ public final class MicroBatchExecution implements Runnable {
     private final StreamSink sink;
     private final Checkpoint checkpoint;
     private final Trigger trigger;
+    private final FlowControlOptions flow;
     private final BufferAllocator allocator;
     private final QueryObserver observer;
     private final BatchRunner runner;
     private final OffsetPlanner offsets;
+    private final Optional<PidRateEstimator> backpressure;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
+    /** Records per second backpressure allows; driver thread only. */
+    private double rateLimit;
+    private long previousStartMillis = -1;
+    private long lastBatchEndMillis = System.currentTimeMillis();
+
     public MicroBatchExecution(String queryName, PhysicalNode plan, Map<String, StreamSource> sources,
-                               StreamSink sink, Checkpoint checkpoint, Trigger trigger, ExecutorService taskPool,
-                               BufferAllocator allocator, QueryObserver observer) {
+                               StreamSink sink, Checkpoint checkpoint, Trigger trigger, FlowControlOptions flow,
+                               ExecutorService taskPool, BufferAllocator allocator, QueryObserver observer) {
         this.queryName = requireNonNull(queryName, "queryName is null");
         this.sources = Map.copyOf(sources);
         this.sink = requireNonNull(sink, "sink is null");
         this.checkpoint = requireNonNull(checkpoint, "checkpoint is null");
         this.trigger = requireNonNull(trigger, "trigger is null");
+        this.flow = requireNonNull(flow, "flow is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.observer = requireNonNull(observer, "observer is null");
         this.runner = new BatchRunner(BatchPlan.of(plan), sources, taskPool);
         this.offsets = new OffsetPlanner(sources);
+        this.backpressure = flow.backpressureEnabled() && trigger.kind() == Trigger.Kind.PROCESSING_TIME
+                ? Optional.of(PidRateEstimator.withDefaults(Math.max(1, trigger.interval().toMillis())))
+                : Optional.empty();
+        this.rateLimit = flow.backpressureEnabled() ? flow.backpressureInitialRate() : Long.MAX_VALUE;
     }
 
     /** Asks the loop to stop after the running batch is committed. Returns at once. */
@@ -104,7 +126,10 @@ public final class MicroBatchExecution implements Runnable {
         if (pending.isPresent()) {
             LOG.info("Query {}: re-running batch {} that was logged but not committed", queryName,
                     pending.get().batchId());
-            runBatch(pending.get().batchId(), pending.get().sources(), 0);
+            long records = pending.get().sources().values().stream().flatMap(List::stream)
+                    .mapToLong(OffsetRange::size).sum();
+            runBatch(pending.get().batchId(), new PlannedBatch(pending.get().sources(), Map.of(), records, List.of()),
+                    System.currentTimeMillis(), 0, 0, 0);
             nextBatchId = pending.get().batchId() + 1;
             if (trigger.kind() == Trigger.Kind.ONCE) {
                 return;
@@ -112,42 +137,80 @@ public final class MicroBatchExecution implements Runnable {
         }
         Optional<Map<String, Map<SourcePartition, Long>>> end = trigger.kind() == Trigger.Kind.AVAILABLE_NOW
                 ? Optional.of(offsets.latest()) : Optional.empty();
+        long dueMillis = System.currentTimeMillis();
         while (stopRequested.getCount() > 0) {
+            long startMillis = System.currentTimeMillis();
             long started = System.nanoTime();
-            Optional<Map<String, List<OffsetRange>>> ranges = offsets.next(end);
+            PlannedBatch batch = offsets.next(end, maxPerSource(), maxPerPartition(), flow.failOnDataLoss());
             long planMillis = (System.nanoTime() - started) / 1_000_000;
-            if (ranges.isPresent()) {
-                BatchOffsets logged = new BatchOffsets(nextBatchId, System.currentTimeMillis(), ranges.get());
+            boolean run = !batch.isEmpty() && (batch.records() >= flow.minOffsetsPerTrigger()
+                    || startMillis - lastBatchEndMillis >= flow.maxTriggerDelay().toMillis()
+                    || trigger.kind() != Trigger.Kind.PROCESSING_TIME);
+            if (run) {
+                BatchOffsets logged = new BatchOffsets(nextBatchId, startMillis, batch.ranges());
+                long logStarted = System.nanoTime();
                 if (!checkpoint.offsetLog().add(nextBatchId, logged)) {
                     throw new IllegalStateException("Batch " + nextBatchId + " is already in the offset log of "
                             + checkpoint.root() + ": is another query using this checkpoint?");
                 }
-                runBatch(nextBatchId, ranges.get(), planMillis);
+                notify(() -> observer.onBatchSubmitted(logged.batchId()));
+                long logMillis = (System.nanoTime() - logStarted) / 1_000_000;
+                runBatch(nextBatchId, batch, startMillis, Math.max(0, startMillis - dueMillis), planMillis, logMillis);
                 nextBatchId++;
             }
-            if (trigger.kind() == Trigger.Kind.ONCE || (trigger.kind() == Trigger.Kind.AVAILABLE_NOW
-                    && ranges.isEmpty())) {
+            if (trigger.kind() == Trigger.Kind.ONCE || (trigger.kind() == Trigger.Kind.AVAILABLE_NOW && batch.isEmpty())) {
                 return;
             }
             if (trigger.kind() == Trigger.Kind.PROCESSING_TIME) {
-                long waitNanos = trigger.interval().toNanos() - (System.nanoTime() - started);
-                if (waitNanos > 0 && stopRequested.await(waitNanos, TimeUnit.NANOSECONDS)) {
+                // The next batch is due one interval after this one started; an overrun batch is followed
+                // at once by the next (never by a queue of batches), and its lateness is the scheduling delay.
+                dueMillis = startMillis + trigger.interval().toMillis();
+                long waitMillis = dueMillis - System.currentTimeMillis();
+                if (waitMillis > 0 && stopRequested.await(waitMillis, TimeUnit.MILLISECONDS)) {
                     return;
                 }
+            } else {
+                dueMillis = System.currentTimeMillis();
             }
         }
     }
 
-    private void runBatch(long batchId, Map<String, List<OffsetRange>> ranges, long planMillis) throws Exception {
-        Instant timestamp = Instant.now();
+    /** Records a batch may read per source table: the manual cap and backpressure's rate, whichever is lower. */
+    private long maxPerSource() {
+        if (trigger.kind() == Trigger.Kind.ONCE) {
+            return Long.MAX_VALUE;  // as in Spark: one batch with everything
+        }
+        long cap = flow.maxOffsetsPerTrigger().orElse(Long.MAX_VALUE);
+        if (backpressure.isPresent() && rateLimit < Long.MAX_VALUE) {
+            cap = Math.min(cap, Math.max(1, (long) (rateLimit * intervalSeconds())));
+        }
+        return cap;
+    }
+
+    private long maxPerPartition() {
+        if (flow.maxRatePerPartition().isEmpty() || trigger.kind() != Trigger.Kind.PROCESSING_TIME) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(1, (long) (flow.maxRatePerPartition().getAsLong() * intervalSeconds()));
+    }
+
+    private double intervalSeconds() {
+        return Math.max(1, trigger.interval().toMillis()) / 1000.0;
+    }
+
+    private void runBatch(long batchId, PlannedBatch batch, long startMillis, long schedulingDelayMillis,
+                          long planMillis, long logMillis) throws Exception {
+        notify(() -> observer.onBatchStarted(batchId));
+        Instant timestamp = Instant.ofEpochMilli(startMillis);
         long t0 = System.nanoTime();
         Map<String, Long> durations = new LinkedHashMap<>();
         durations.put("planOffsets", planMillis);
+        durations.put("offsetLog", logMillis);
         long outputRows;
         long inputRows;
         long malformed;
         try (BufferAllocator batchAllocator = allocator.newChildAllocator("batch-" + batchId, 0, Long.MAX_VALUE);
-             BatchOutput output = runner.run(ranges, batchAllocator)) {
+             BatchOutput output = runner.run(batch.ranges(), batchAllocator)) {
             long t1 = System.nanoTime();
             durations.put("process", (t1 - t0) / 1_000_000);
             sink.addBatch(batchId, output.schema(), output.batches());
@@ -159,20 +222,44 @@ public final class MicroBatchExecution implements Runnable {
         }
         long t3 = System.nanoTime();
         checkpoint.commitLog().add(batchId, new CommitRecord(batchId, System.currentTimeMillis(), outputRows));
-        offsets.resumeAfter(ranges);
+        offsets.resumeAfter(batch.ranges());
         if (batchId >= RETAINED_BATCHES) {
             checkpoint.offsetLog().purgeBefore(batchId - RETAINED_BATCHES);
             checkpoint.commitLog().purgeBefore(batchId - RETAINED_BATCHES);
         }
         long t4 = System.nanoTime();
         durations.put("commit", (t4 - t3) / 1_000_000);
-        durations.put("total", planMillis + (t4 - t0) / 1_000_000);
-        BatchProgress progress = new BatchProgress(queryName, batchId, timestamp, offsetsOf(ranges, true),
-                offsetsOf(ranges, false), inputRows, outputRows, malformed, durations);
+        long processingMillis = planMillis + logMillis + (t4 - t0) / 1_000_000;
+        lastBatchEndMillis = System.currentTimeMillis();
+        double limitUsed = backpressure.isPresent() && rateLimit < Long.MAX_VALUE ? rateLimit : -1;
+        if (backpressure.isPresent()) {
+            OptionalDouble rate = backpressure.get().compute(lastBatchEndMillis, inputRows, Math.max(1, processingMillis),
+                    schedulingDelayMillis);
+            if (rate.isPresent()) {
+                rateLimit = rate.getAsDouble();
+            }
+        }
+        long sinceLastStart = previousStartMillis < 0 ? processingMillis : startMillis - previousStartMillis;
+        previousStartMillis = startMillis;
+        BatchProgress progress = new BatchProgress(queryName, batchId, timestamp, offsetsOf(batch.ranges(), true),
+                offsetsOf(batch.ranges(), false), batch.lag(), inputRows, outputRows, malformed, 0,
+                perSecond(inputRows, sinceLastStart), perSecond(inputRows, processingMillis), schedulingDelayMillis,
+                processingMillis, durations, limitUsed, batch.dataLoss());
+        for (String gap : batch.dataLoss()) {
+            LOG.warn("Query {} batch {}: data loss: {}", queryName, batchId, gap);
+        }
         LOG.debug("Query {} batch {}: {} rows in, {} out, {} malformed, {} ms", queryName, batchId, inputRows,
-                outputRows, malformed, durations.get("total"));
+                outputRows, malformed, processingMillis);
+        notify(() -> observer.onBatchCompleted(progress));
+    }
+
+    private static double perSecond(long rows, long millis) {
+        return millis <= 0 ? 0 : rows * 1000.0 / millis;
+    }
+
+    private void notify(Runnable event) {
         try {
-            observer.onBatchCompleted(progress);
+            event.run();
         } catch (RuntimeException e) {
             LOG.warn("Query observer failed", e);
         }

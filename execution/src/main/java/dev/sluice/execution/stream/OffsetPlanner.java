@@ -1,6 +1,8 @@
 package dev.sluice.execution.stream;
 
+import dev.sluice.execution.flow.OffsetAdmission;
 import dev.sluice.execution.source.OffsetRange;
+import dev.sluice.execution.source.SourceException;
 import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.source.StreamSource;
 import java.util.ArrayList;
@@ -12,11 +14,13 @@ import java.util.TreeMap;
 
 /**
  * Decides the offset ranges of the next micro-batch: per source partition, from where the previous batch
- * ended (or the table's startup position) up to the latest offset, or up to a fixed end for
- * {@code available-now}. Every known partition gets a range, empty ones included, so the offset log
- * alone says where each partition stands.
+ * ended (or the table's startup position) up to the latest offset, within the rate limits, or up to a
+ * fixed end for {@code available-now}. Every known partition gets a range, empty ones included, so the
+ * offset log alone says where each partition stands.
  *
- * <p>Partitions that appear while the query runs start at their earliest available offset.
+ * <p>Partitions that appear while the query runs start at their earliest available offset. Offsets that
+ * were deleted before the query read them (retention, a topic deleted and recreated) fail the query, or,
+ * with {@code failOnDataLoss = false}, are skipped and reported.
  */
 final class OffsetPlanner {
     private final Map<String, StreamSource> sources;
@@ -45,33 +49,67 @@ final class OffsetPlanner {
     }
 
     /**
-     * The next batch's ranges, each ending at the source's latest offset or at {@code end} if given;
-     * empty if no partition has new data.
+     * The next batch: each range ends at the source's latest offset (or at {@code end} if given), within
+     * {@code maxPerSource} records per source table and {@code maxPerPartition} per partition.
+     *
+     * @throws SourceException if offsets still needed were deleted and {@code failOnDataLoss}
      */
-    Optional<Map<String, List<OffsetRange>>> next(Optional<Map<String, Map<SourcePartition, Long>>> end) {
+    PlannedBatch next(Optional<Map<String, Map<SourcePartition, Long>>> end, long maxPerSource, long maxPerPartition,
+                      boolean failOnDataLoss) {
         Map<String, List<OffsetRange>> ranges = new TreeMap<>();
-        boolean any = false;
+        Map<String, Map<String, Long>> lag = new TreeMap<>();
+        List<String> dataLoss = new ArrayList<>();
+        long records = 0;
         for (Map.Entry<String, StreamSource> e : sources.entrySet()) {
             String name = e.getKey();
             StreamSource source = e.getValue();
-            Map<SourcePartition, Long> until = end.isPresent() ? end.get().get(name) : source.latestOffsets();
-            Map<SourcePartition, Long> from = positions.computeIfAbsent(name, k -> new HashMap<>(source.initialOffsets()));
-            Map<SourcePartition, Long> earliest = null;
+            Map<SourcePartition, Long> latest = source.latestOffsets();
+            Map<SourcePartition, Long> until = new TreeMap<>(end.isPresent() ? end.get().get(name) : latest);
+            Map<SourcePartition, Long> from = startPositions(name, source, until, failOnDataLoss, dataLoss);
+            Map<SourcePartition, Long> admitted = OffsetAdmission.admit(from, until, maxPerSource, maxPerPartition);
             List<OffsetRange> list = new ArrayList<>();
-            for (Map.Entry<SourcePartition, Long> u : new TreeMap<>(until).entrySet()) {
-                Long start = from.get(u.getKey());
-                if (start == null) {
-                    if (earliest == null) {
-                        earliest = source.earliestOffsets();
-                    }
-                    start = earliest.getOrDefault(u.getKey(), 0L);
-                }
-                long stop = Math.max(start, u.getValue());
-                list.add(new OffsetRange(u.getKey(), start, stop));
-                any |= stop > start;
+            Map<String, Long> sourceLag = new TreeMap<>();
+            for (SourcePartition p : until.keySet()) {
+                long start = from.get(p);
+                long stop = admitted.get(p);
+                list.add(new OffsetRange(p, start, stop));
+                sourceLag.put(p.toString(), Math.max(0, latest.getOrDefault(p, stop) - stop));
+                records += stop - start;
             }
             ranges.put(name, list);
+            lag.put(name, sourceLag);
         }
-        return any ? Optional.of(ranges) : Optional.empty();
+        return new PlannedBatch(ranges, lag, records, dataLoss);
+    }
+
+    /** Where each partition of {@code until} starts, checked against the earliest offsets still available. */
+    private Map<SourcePartition, Long> startPositions(String name, StreamSource source, Map<SourcePartition, Long> until,
+                                                     boolean failOnDataLoss, List<String> dataLoss) {
+        Map<SourcePartition, Long> known = positions.computeIfAbsent(name, k -> new HashMap<>(source.initialOffsets()));
+        Map<SourcePartition, Long> earliest = source.earliestOffsets();
+        Map<SourcePartition, Long> from = new HashMap<>();
+        for (SourcePartition p : until.keySet()) {
+            Long start = known.get(p);
+            long first = earliest.getOrDefault(p, 0L);
+            if (start == null) {
+                start = first;  // a partition that appeared while the query ran
+            } else if (start < first || start > until.get(p)) {
+                // Below the earliest offset: deleted by retention. Above the latest: the topic was deleted
+                // and recreated, and its offsets started again.
+                String gap = start < first
+                        ? "offsets [" + start + ", " + first + ") of " + p + " (table '" + name
+                                + "') were deleted before the query read them"
+                        : "the offsets of " + p + " (table '" + name + "') went back from " + start + " to "
+                                + until.get(p) + " (was the topic deleted and recreated?)";
+                if (failOnDataLoss) {
+                    throw new SourceException("Data loss: " + gap + ". Set failOnDataLoss = false to continue from "
+                            + "the earliest available offset.");
+                }
+                dataLoss.add(gap);
+                start = first;
+            }
+            from.put(p, start);
+        }
+        return from;
     }
 }

@@ -5,6 +5,14 @@ package dev.sluice.execution.stream;
  * not throw (an exception is logged and ignored).
  */
 public interface QueryObserver {
+    /** A batch's offsets were written to the offset log: it will run, now or after a restart. */
+    default void onBatchSubmitted(long batchId) {
+    }
+
+    /** A batch's tasks are starting. */
+    default void onBatchStarted(long batchId) {
+    }
+
     /** A batch was committed. */
     default void onBatchCompleted(BatchProgress progress) {
     }

@@ -1,0 +1,114 @@
+package dev.sluice.execution.flow;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * The rate-control options of a continuous query, with the names and meaning Spark users know. Set as
+ * session options ({@code SET maxOffsetsPerTrigger = 10000}) before the query starts. Immutable.
+ */
+public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong maxRatePerPartition,
+                                 long minOffsetsPerTrigger, Duration maxTriggerDelay, boolean backpressureEnabled,
+                                 long backpressureInitialRate, boolean failOnDataLoss) {
+    public static final String MAX_OFFSETS_PER_TRIGGER = "maxOffsetsPerTrigger";
+    public static final String MAX_OFFSETS_PER_TRIGGER_DOC = "Most records one batch reads, in total over the "
+            + "partitions of a source table, split in proportion to each partition's lag. Bounds batch size and "
+            + "memory; a backlog then takes several batches. Default: no limit.";
+    public static final String MAX_RATE_PER_PARTITION = "maxRatePerPartition";
+    public static final String MAX_RATE_PER_PARTITION_DOC = "Most records per second per partition: a batch "
+            + "reads at most this times the trigger interval from each partition. Default: no limit.";
+    public static final String MIN_OFFSETS_PER_TRIGGER = "minOffsetsPerTrigger";
+    public static final String MIN_OFFSETS_PER_TRIGGER_DOC = "Fewest records worth a batch: with less available, "
+            + "the trigger waits, but never longer than maxTriggerDelay. Default 0 (any new record starts a batch).";
+    public static final String MAX_TRIGGER_DELAY = "maxTriggerDelay";
+    public static final String MAX_TRIGGER_DELAY_DOC = "Longest wait for minOffsetsPerTrigger records, e.g. '15 s'. "
+            + "Default 15 s.";
+    public static final String BACKPRESSURE_ENABLED = "backpressure.enabled";
+    public static final String BACKPRESSURE_ENABLED_DOC = "Adapt each batch's intake to the rate the last batches "
+            + "were processed at (a PID controller on processing time and scheduling delay), never above the manual "
+            + "caps. Default false.";
+    public static final String BACKPRESSURE_INITIAL_RATE = "backpressure.initialRate";
+    public static final String BACKPRESSURE_INITIAL_RATE_DOC = "Records per second the first batch may read with "
+            + "backpressure on, before any rate was measured. Default: no limit.";
+    public static final String FAIL_ON_DATA_LOSS = "failOnDataLoss";
+    public static final String FAIL_ON_DATA_LOSS_DOC = "When offsets the query still needs were deleted (retention, "
+            + "topic deleted and recreated): 'true' (default) stops the query with an error naming the partition and "
+            + "the lost offsets; 'false' continues from the earliest available offset and reports the gap.";
+
+    /** Every option with its documentation, for HELP and docs. */
+    public static final Map<String, String> OPTION_DOCS = docs();
+
+    public static final FlowControlOptions DEFAULT = parse(Map.of());
+
+    private static Map<String, String> docs() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(MAX_OFFSETS_PER_TRIGGER, MAX_OFFSETS_PER_TRIGGER_DOC);
+        m.put(MAX_RATE_PER_PARTITION, MAX_RATE_PER_PARTITION_DOC);
+        m.put(MIN_OFFSETS_PER_TRIGGER, MIN_OFFSETS_PER_TRIGGER_DOC);
+        m.put(MAX_TRIGGER_DELAY, MAX_TRIGGER_DELAY_DOC);
+        m.put(BACKPRESSURE_ENABLED, BACKPRESSURE_ENABLED_DOC);
+        m.put(BACKPRESSURE_INITIAL_RATE, BACKPRESSURE_INITIAL_RATE_DOC);
+        m.put(FAIL_ON_DATA_LOSS, FAIL_ON_DATA_LOSS_DOC);
+        return Map.copyOf(m);
+    }
+
+    /**
+     * Reads the options from a session's options (other keys are ignored).
+     *
+     * @throws IllegalArgumentException naming the option and the bad value
+     */
+    public static FlowControlOptions parse(Map<String, String> options) {
+        return new FlowControlOptions(
+                optionalPositive(options, MAX_OFFSETS_PER_TRIGGER),
+                optionalPositive(options, MAX_RATE_PER_PARTITION),
+                optionalPositive(options, MIN_OFFSETS_PER_TRIGGER).orElse(0),
+                duration(options, MAX_TRIGGER_DELAY, Duration.ofSeconds(15)),
+                bool(options, BACKPRESSURE_ENABLED, false),
+                optionalPositive(options, BACKPRESSURE_INITIAL_RATE).orElse(Long.MAX_VALUE),
+                bool(options, FAIL_ON_DATA_LOSS, true));
+    }
+
+    private static OptionalLong optionalPositive(Map<String, String> options, String key) {
+        String v = options.get(key);
+        if (v == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            long n = Long.parseLong(v.trim().replace("_", ""));
+            if (n > 0) {
+                return OptionalLong.of(n);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("Option '" + key + "' must be a positive whole number, not '" + v + "'");
+    }
+
+    private static boolean bool(Map<String, String> options, String key, boolean defaultValue) {
+        String v = options.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("Option '" + key + "' must be 'true' or 'false', not '" + v + "'");
+        };
+    }
+
+    private static Duration duration(Map<String, String> options, String key, Duration defaultValue) {
+        String v = options.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return dev.sluice.execution.stream.Trigger.parse(v).interval();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Option '" + key + "' must be a duration such as '15 s' or '500 ms', not '"
+                    + v + "'");
+        }
+    }
+}
