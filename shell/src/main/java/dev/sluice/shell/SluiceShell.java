@@ -43,6 +43,9 @@ public final class SluiceShell {
     }
 
     public static void main(String[] args) {
+        // A failure on another thread (a query's, Kafka's) goes to the log, not over the user's screen.
+        Thread.setDefaultUncaughtExceptionHandler((thread, failure) ->
+                LoggerFactory.getLogger(SluiceShell.class).error("Uncaught failure in thread {}", thread.getName(), failure));
         System.exit(run(args, System.in, System.out, System.err));
     }
 
@@ -104,7 +107,7 @@ public final class SluiceShell {
                 errWriter.println("ERROR: " + e.getMessage());
                 return FAILURE;
             }
-            catch (RuntimeException e) {
+            catch (RuntimeException | Error e) {
                 log.error("The shell failed", e);
                 errWriter.println("ERROR: " + StatementRunner.errorMessage(e));
                 return FAILURE;

@@ -50,7 +50,8 @@ public final class StatementRunner {
             try {
                 run(statement);
             }
-            catch (RuntimeException e) {
+            // Errors too (a missing class, a stack overflow in planning): the shell outlives a bad statement.
+            catch (RuntimeException | Error e) {
                 reportError(statement, e);
                 return false;
             }
@@ -104,7 +105,7 @@ public final class StatementRunner {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            catch (RuntimeException e) {
+            catch (RuntimeException | Error e) {
                 reportError(query.sql(), e);
                 return false;
             }
@@ -113,13 +114,13 @@ public final class StatementRunner {
     }
 
     /** Prints an error for the user (its message, never a stack trace) and logs it with its stack trace. */
-    public void reportError(String statement, RuntimeException e) {
+    public void reportError(String statement, Throwable e) {
         log.warn("Statement failed: {}", statement, e);
         println(err, "ERROR: " + errorMessage(e));
     }
 
     /** What the user sees of an error: the message of a {@link SluiceException}, or the internal error's name. */
-    static String errorMessage(RuntimeException e) {
+    static String errorMessage(Throwable e) {
         if (e instanceof SluiceException && e.getMessage() != null) {
             return e.getMessage();
         }

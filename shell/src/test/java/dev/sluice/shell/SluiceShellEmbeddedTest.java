@@ -16,10 +16,13 @@ import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,24 @@ class SluiceShellEmbeddedTest {
                 (1 row)
                 """, run.out());
         assertEquals(SluiceShell.SUCCESS, run.exitCode());
+    }
+
+    @Test
+    void scriptWaitsForTheContinuousQueriesItStarted() throws IOException {
+        ShellRun run = ShellRun.of("--embedded", "--home", home.toString(), "-e", """
+                SET trigger = 'available-now';
+                CREATE TABLE big (page VARCHAR) WITH ('connector'='memory');
+                INSERT INTO big SELECT STREAM page FROM clicks WHERE amount > 90;
+                """);
+        assertEquals("", run.err());
+        Matcher output = Pattern.compile("Set 'trigger' = 'available-now'\\.\nTable 'big' created\\.\n"
+                + "Started query (insert_big_\\w+) \\(id [0-9a-f-]+\\)\n").matcher(run.out());
+        assertTrue(output.matches(), run.out());
+        assertEquals(SluiceShell.SUCCESS, run.exitCode());
+        // The shell exited after the query's batch committed, not by stopping it first.
+        try (Stream<Path> commits = Files.list(home.resolve("checkpoints").resolve(output.group(1)).resolve("commits"))) {
+            assertEquals(List.of("0"), commits.map(commit -> commit.getFileName().toString()).toList());
+        }
     }
 
     @Test
@@ -88,9 +109,12 @@ class SluiceShellEmbeddedTest {
     private static void awaitOutput(ByteArrayOutputStream output, Pattern pattern) throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            Matcher matcher = pattern.matcher(output.toString(UTF_8));
-            if (matcher.find()) {
+            String text = output.toString(UTF_8);
+            if (pattern.matcher(text).find()) {
                 return;
+            }
+            if (text.contains("ERROR:")) {
+                throw new AssertionError("Error instead of " + pattern + ":\n" + text);
             }
             Thread.sleep(50);
         }
