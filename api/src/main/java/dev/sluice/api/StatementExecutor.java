@@ -122,6 +122,9 @@ final class StatementExecutor implements AutoCloseable {
         Connector connector = connectors.forTable(table);
         connector.validate(table);
         boolean created = catalog.create(table, create.ifNotExists());
+        if (created) {
+            connector.create(table);
+        }
         return new StatementResult.Message(created ? "Table '" + table.name() + "' created."
                 : "Table '" + table.name() + "' already exists; nothing created.");
     }
@@ -248,7 +251,8 @@ final class StatementExecutor implements AutoCloseable {
         try {
             sources = openSources(plan, context);
             sink = console ? new CallbackSink(consumer)
-                    : connectors.forTable(plan.target().get()).createSink(plan.target().get(), context);
+                    : connectors.forTable(plan.target().get()).createSink(plan.target().get(),
+                            new ConnectorContext(options, name));
             Checkpoint checkpoint = Checkpoint.open(checkpointUri);
             // Stateless plans have no state to be incompatible with; stateful operators will fingerprint theirs.
             checkpoint.metadata(new CheckpointMetadata(queryId, name, sql, "stateless", System.currentTimeMillis()));

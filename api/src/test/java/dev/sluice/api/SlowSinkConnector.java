@@ -5,6 +5,7 @@ import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.sink.StreamSink;
+import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.type.RowSchema;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,6 +42,16 @@ public final class SlowSinkConnector implements Connector {
             Thread.sleep(rows * MICROS_PER_ROW.get(table.name()) / 1000);
             memory.addBatch(batchId, schema, batches);
         };
+    }
+
+    @Override
+    public StreamSource createSource(TableDescriptor table, ConnectorContext context) {
+        return new MemoryConnector().createSource(memoryTable(table), context);
+    }
+
+    @Override
+    public void create(TableDescriptor table) {
+        new MemoryConnector().create(memoryTable(table));
     }
 
     @Override

@@ -34,7 +34,12 @@ public final class MemoryConnector implements Connector {
 
     @Override
     public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
-        return new MemorySink(table.name(), MemoryTableStore.instance());
+        return new MemorySink(table.name(), context.queryId(), MemoryTableStore.instance());
+    }
+
+    @Override
+    public void create(TableDescriptor table) {
+        MemoryTableStore.instance().drop(table.name());  // a new table starts empty
     }
 
     @Override

@@ -9,13 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
-/** Appends batches to a memory table. Exactly-once: a batch id already taken is ignored. */
+/** Appends batches to a memory table. Exactly-once: a batch id this query already wrote is ignored. */
 final class MemorySink implements StreamSink {
     private final String table;
+    private final String writer;
     private final MemoryTableStore store;
 
-    MemorySink(String table, MemoryTableStore store) {
+    MemorySink(String table, String writer, MemoryTableStore store) {
         this.table = requireNonNull(table, "table is null");
+        this.writer = requireNonNull(writer, "writer is null");
         this.store = requireNonNull(store, "store is null");
     }
 
@@ -25,6 +27,6 @@ final class MemorySink implements StreamSink {
         for (VectorSchemaRoot root : batches) {
             rows.addAll(VectorValues.rows(root));
         }
-        store.append(table, batchId, rows);
+        store.append(table, writer, batchId, rows);
     }
 }

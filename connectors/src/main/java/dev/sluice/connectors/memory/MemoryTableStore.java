@@ -23,9 +23,12 @@ public final class MemoryTableStore {
         return INSTANCE;
     }
 
-    /** Appends a batch's rows unless batch {@code batchId} (or a later one) was taken already. */
-    public boolean append(String table, long batchId, List<List<Object>> rows) {
-        return table(table).append(batchId, rows);
+    /**
+     * Appends a batch's rows unless query {@code writer} already wrote batch {@code batchId} (or a later
+     * one) to this table: exactly-once per writing query, which may replay a batch after a restart.
+     */
+    public boolean append(String table, String writer, long batchId, List<List<Object>> rows) {
+        return table(table).append(writer, batchId, rows);
     }
 
     /** Rows {@code [from, until)} in arrival order. */
@@ -52,14 +55,14 @@ public final class MemoryTableStore {
 
     private static final class Table {
         private final List<List<Object>> rows = new ArrayList<>();
-        private long lastBatchId = -1;
+        private final Map<String, Long> lastBatchIds = new java.util.HashMap<>();
 
-        synchronized boolean append(long batchId, List<List<Object>> batch) {
-            if (batchId <= lastBatchId) {
+        synchronized boolean append(String writer, long batchId, List<List<Object>> batch) {
+            if (batchId <= lastBatchIds.getOrDefault(writer, -1L)) {
                 return false;
             }
             rows.addAll(batch);
-            lastBatchId = batchId;
+            lastBatchIds.put(writer, batchId);
             return true;
         }
 

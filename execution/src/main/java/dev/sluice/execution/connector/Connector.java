@@ -31,6 +31,10 @@ public interface Connector {
         throw new UnsupportedOperationException("Connector '" + identifier() + "' can't be read from");
     }
 
+    /** Prepares a table that was just created (e.g. starts an in-memory table empty). */
+    default void create(TableDescriptor table) {
+    }
+
     /** Releases what the connector keeps for a table that is being dropped (e.g. in-memory rows). */
     default void drop(TableDescriptor table) {
     }

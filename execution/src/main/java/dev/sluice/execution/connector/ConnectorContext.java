@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * What a connector may use from the session that opens it: session-wide defaults such as
- * {@code bootstrap.servers} (used when a table does not set its own) and the query's identity.
+ * {@code bootstrap.servers} (used when a table does not set its own) and the query's identity: its name,
+ * stable across restarts from the same checkpoint (sinks key their exactly-once bookkeeping by it).
  */
 public record ConnectorContext(Map<String, String> sessionOptions, String queryId) {
     public ConnectorContext {
