@@ -51,7 +51,9 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.validate.SqlConformance;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlDelegatingConformance;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
@@ -67,13 +69,21 @@ import org.apache.calcite.tools.RelBuilder;
  * names such as the metadata columns {@code "partition"} and {@code "offset"}.
  */
 public final class QueryPlanner {
+    /** Standard SQL, plus {@code a % b} as Spark, Flink and most databases allow it. */
+    private static final SqlConformance CONFORMANCE = new SqlDelegatingConformance(SqlConformanceEnum.DEFAULT) {
+        @Override
+        public boolean isPercentRemainderAllowed() {
+            return true;
+        }
+    };
+
     /** Parser settings shared by every Sluice SQL entry point. */
     public static final SqlParser.Config PARSER_CONFIG = SqlParser.config()
             .withQuoting(Quoting.DOUBLE_QUOTE)
             .withUnquotedCasing(Casing.UNCHANGED)
             .withQuotedCasing(Casing.UNCHANGED)
             .withCaseSensitive(false)
-            .withConformance(SqlConformanceEnum.DEFAULT);
+            .withConformance(CONFORMANCE);
 
     private static final HepProgram OPTIMISE = new HepProgramBuilder()
             .addRuleInstance(CoreRules.UNION_MERGE)
@@ -250,7 +260,7 @@ public final class QueryPlanner {
             catalogReader = new CalciteCatalogReader(root, List.of(), typeFactory, config);
             validator = SqlValidatorUtil.newValidator(SqlStdOperatorTable.instance(), catalogReader, typeFactory,
                     SqlValidator.Config.DEFAULT.withIdentifierExpansion(true)
-                            .withConformance(SqlConformanceEnum.DEFAULT));
+                            .withConformance(CONFORMANCE));
             cluster = RelOptCluster.create(new HepPlanner(OPTIMISE), new RexBuilder(typeFactory));
         }
 
