@@ -142,7 +142,13 @@ public final class QueryPlanner {
             RelNode rel = session.toRel(session.validator.validate(parsed));
             return finish(rel, Optional.empty(), streaming);
         } catch (CalciteContextException e) {
-            throw new PlanningException(e.getMessage(), e);
+            // Calcite's own rule for streaming GROUP BY is not Sluice's; what users need to know is that
+            // aggregation on streams is not there yet.
+            String message = e.getMessage().contains("Streaming aggregation requires")
+                    ? e.getMessage().replaceFirst("Streaming aggregation requires.*",
+                            "GROUP BY on a stream is not supported yet (aggregation and windows come in a later version)")
+                    : e.getMessage();
+            throw new PlanningException(message, e);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             throw new PlanningException(e.getMessage(), e);
         }
