@@ -1,0 +1,239 @@
+package dev.sluice.execution.aggregate;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.execution.state.ByteArrayReader;
+import dev.sluice.execution.state.ByteArrayWriter;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
+import dev.sluice.execution.type.RowSchema;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * The groups of a GROUP BY and the running aggregates of each, in Java memory (no Arrow buffers to close).
+ * Group keys are byte-encoded a column at a time over whole batches ({@link KeyColumn}) and given dense ids
+ * by a {@link GroupByHash}; each aggregate keeps its state in arrays indexed by group id
+ * ({@link Accumulator}), so the per-row work is: encode, hash, probe, then one array update per aggregate.
+ *
+ * <p>Groups are numbered in the order they are first seen, and results are written in that order.
+ *
+ * <p>Three kinds of input merge into the same groups, in any order: raw rows ({@link #addInput}), partial
+ * states from another instance ({@link #addPartial}, as {@link #writePartial} wrote them), and encoded states
+ * from a state store ({@link #addState}, as {@link #key} and {@link #state} give them). Not thread-safe.
+ */
+public final class GroupedAggregation {
+    private final List<ColumnType> keyTypes;
+    private final List<AggregateCall> calls;
+    private final KeyColumn[] keyColumns;
+    private final Accumulator[] accumulators;
+    private final GroupByHash groups = new GroupByHash();
+    private final ByteArrayWriter stateBuffer = new ByteArrayWriter();
+    /** Per batch, reused: each row's group id, key offsets and the encoded keys. */
+    private int[] groupIds = new int[0];
+    private int[] keyOffsets = new int[1];
+    private int[] positions = new int[0];
+    private byte[] keyBuffer = new byte[0];
+
+    public GroupedAggregation(List<ColumnType> keyTypes, List<AggregateCall> calls) {
+        this.keyTypes = List.copyOf(keyTypes);
+        this.calls = List.copyOf(calls);
+        this.keyColumns = this.keyTypes.stream().map(KeyColumn::of).toArray(KeyColumn[]::new);
+        this.accumulators = this.calls.stream().map(Accumulator::of).toArray(Accumulator[]::new);
+    }
+
+    /** The partial-state columns after the key columns of a partial batch, all aggregates in order. */
+    public List<Field> partialStateFields() {
+        List<Field> fields = new ArrayList<>();
+        for (Accumulator a : accumulators) {
+            fields.addAll(a.partialFields());
+        }
+        return fields;
+    }
+
+    /** The value schema of the encoded {@link #state}: every aggregate's state columns in order. */
+    public RowSchema stateSchema() {
+        List<Column> columns = new ArrayList<>();
+        for (Accumulator a : accumulators) {
+            columns.addAll(a.stateColumns());
+        }
+        return new RowSchema(columns);
+    }
+
+    /**
+     * Adds raw rows: the group key is columns {@code keyChannels} of {@code input}, each aggregate reads its
+     * {@link AggregateCall#argument()} column. The input stays the caller's.
+     */
+    public void addInput(VectorSchemaRoot input, int[] keyChannels) {
+        int rows = input.getRowCount();
+        if (rows == 0) {
+            return;
+        }
+        List<FieldVector> keys = new ArrayList<>(keyChannels.length);
+        for (int channel : keyChannels) {
+            keys.add(input.getVector(channel));
+        }
+        assignGroups(keys, rows);
+        for (int i = 0; i < accumulators.length; i++) {
+            int argument = calls.get(i).argument();
+            accumulators[i].addInput(groupIds, argument < 0 ? null : input.getVector(argument), rows);
+        }
+    }
+
+    /** Merges a partial batch: key columns, then {@link #partialStateFields()}. The input stays the caller's. */
+    public void addPartial(VectorSchemaRoot partial) {
+        int rows = partial.getRowCount();
+        if (rows == 0) {
+            return;
+        }
+        List<FieldVector> vectors = partial.getFieldVectors();
+        int k = keyColumns.length;
+        assignGroups(vectors.subList(0, k), rows);
+        int column = k;
+        for (Accumulator a : accumulators) {
+            int width = a.partialFields().size();
+            a.mergePartial(groupIds, vectors.subList(column, column + width), rows);
+            column += width;
+        }
+    }
+
+    /** Merges a stored state into the group of {@code key} (an encoded key as {@link #key} returns it). */
+    public void addState(byte[] key, byte[] state) {
+        mergeState(addKey(key), state);
+    }
+
+    /** The group of the encoded key {@code key}, added (empty) if new. */
+    public int addKey(byte[] key) {
+        int group = groups.putIfAbsent(key, 0, key.length);
+        ensureCapacity(groups.groupCount());
+        return group;
+    }
+
+    /** Merges a stored state, as {@link #state} encodes it, into {@code group}. */
+    public void mergeState(int group, byte[] state) {
+        requireNonNull(state, "state is null");
+        ByteArrayReader in = new ByteArrayReader(state);
+        for (Accumulator a : accumulators) {
+            a.mergeState(group, in);
+        }
+        if (in.hasRemaining()) {
+            throw new IllegalStateException("stored aggregate state has " + (state.length - in.position())
+                    + " bytes more than " + stateSchema() + " takes");
+        }
+    }
+
+    public int groupCount() {
+        return groups.groupCount();
+    }
+
+    /** The encoded key of {@code group} (a new array). */
+    public byte[] key(int group) {
+        return groups.key(group);
+    }
+
+    /** The encoded state of every aggregate of {@code group} (a new array). */
+    public byte[] state(int group) {
+        stateBuffer.reset();
+        for (Accumulator a : accumulators) {
+            a.writeState(group, stateBuffer);
+        }
+        return stateBuffer.toByteArray();
+    }
+
+    /**
+     * Writes every group into {@code out} (allocated, of key columns then {@link #partialStateFields()}) and
+     * sets its row count.
+     */
+    public void writePartial(VectorSchemaRoot out) {
+        int groupCount = groups.groupCount();
+        List<FieldVector> vectors = out.getFieldVectors();
+        writeKeys(vectors, groupCount);
+        int column = keyColumns.length;
+        for (Accumulator a : accumulators) {
+            int width = a.partialFields().size();
+            List<FieldVector> partial = vectors.subList(column, column + width);
+            a.writePartial(partial, groupCount);
+            partial.forEach(v -> v.setValueCount(groupCount));
+            column += width;
+        }
+        out.setRowCount(groupCount);
+    }
+
+    /**
+     * Writes every group's key and results into {@code out} (allocated, of the key columns then one column per
+     * aggregate of its result type) and sets its row count.
+     */
+    public void writeResults(VectorSchemaRoot out) {
+        int groupCount = groups.groupCount();
+        List<FieldVector> vectors = out.getFieldVectors();
+        writeKeys(vectors, groupCount);
+        for (int i = 0; i < accumulators.length; i++) {
+            FieldVector result = vectors.get(keyColumns.length + i);
+            accumulators[i].writeResult(result, groupCount);
+            result.setValueCount(groupCount);
+        }
+        out.setRowCount(groupCount);
+    }
+
+    private void writeKeys(List<FieldVector> vectors, int groupCount) {
+        byte[] keys = groups.keyBytes();
+        for (int g = 0; g < groupCount; g++) {
+            int offset = groups.keyOffset(g);
+            for (int c = 0; c < keyColumns.length; c++) {
+                offset = keyColumns[c].read(keys, offset, vectors.get(c), g);
+            }
+        }
+        for (int c = 0; c < keyColumns.length; c++) {
+            vectors.get(c).setValueCount(groupCount);
+        }
+    }
+
+    /** Encodes the key of each row (column by column) and sets {@code groupIds[row]}. */
+    private void assignGroups(List<FieldVector> keys, int rows) {
+        if (groupIds.length < rows) {
+            groupIds = new int[rows];
+            positions = new int[rows];
+            keyOffsets = new int[rows + 1];
+        }
+        int[] lengths = positions;
+        Arrays.fill(lengths, 0, rows, 0);
+        for (int c = 0; c < keyColumns.length; c++) {
+            keyColumns[c].addLengths(keys.get(c), rows, lengths);
+        }
+        int total = 0;
+        for (int r = 0; r < rows; r++) {
+            keyOffsets[r] = total;
+            total += lengths[r];
+        }
+        keyOffsets[rows] = total;
+        if (keyBuffer.length < total) {
+            keyBuffer = new byte[Math.max(total, keyBuffer.length * 2)];
+        }
+        System.arraycopy(keyOffsets, 0, positions, 0, rows);
+        for (int c = 0; c < keyColumns.length; c++) {
+            keyColumns[c].write(keys.get(c), rows, keyBuffer, positions);
+        }
+        for (int r = 0; r < rows; r++) {
+            groupIds[r] = groups.putIfAbsent(keyBuffer, keyOffsets[r], keyOffsets[r + 1] - keyOffsets[r]);
+        }
+        ensureCapacity(groups.groupCount());
+    }
+
+    private void ensureCapacity(int groupCount) {
+        for (Accumulator a : accumulators) {
+            a.ensureCapacity(groupCount);
+        }
+    }
+
+    public List<ColumnType> keyTypes() {
+        return keyTypes;
+    }
+
+    public List<AggregateCall> calls() {
+        return calls;
+    }
+}

@@ -1,0 +1,232 @@
+package dev.sluice.execution.aggregate;
+
+import dev.sluice.execution.type.ColumnType;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMilliVector;
+import org.apache.arrow.vector.VarCharVector;
+
+/**
+ * The byte encoding of one column's values inside a group key (and of COUNT(DISTINCT) values): a flag byte
+ * (0 NULL, 1 a value) then, for a value, 1 byte (BOOLEAN), 4 (INTEGER), 8 (BIGINT, TIMESTAMP, DOUBLE) or a
+ * 4-byte length and the UTF-8 bytes (VARCHAR). Equal SQL values have equal bytes: DOUBLE -0.0 is written as
+ * 0.0 and every NaN as the canonical NaN, so they group together as in Spark.
+ *
+ * <p>Encoding works a column at a time over a whole batch ({@link #addLengths}, then {@link #write}), so each
+ * loop runs over one vector type.
+ */
+abstract class KeyColumn {
+    static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    static final byte NULL = 0;
+    static final byte PRESENT = 1;
+
+    static KeyColumn of(ColumnType type) {
+        return switch (type) {
+            case BOOLEAN -> new FixedWidth(1);
+            case INTEGER -> new FixedWidth(4);
+            case BIGINT, TIMESTAMP -> new FixedWidth(8);
+            case DOUBLE -> new DoubleColumn();
+            case VARCHAR -> new VarCharColumn();
+        };
+    }
+
+    /** Adds the encoded size of each of the first {@code rows} values to {@code lengths}. */
+    abstract void addLengths(FieldVector vector, int rows, int[] lengths);
+
+    /** Writes each row's value at {@code positions[row]} of {@code target}, advancing the position. */
+    abstract void write(FieldVector vector, int rows, byte[] target, int[] positions);
+
+    /** The encoded size of the value at {@code row}. */
+    abstract int length(FieldVector vector, int row);
+
+    /** Writes the value at {@code row} at {@code offset} (room for {@link #length} bytes); returns the end. */
+    abstract int writeOne(FieldVector vector, int row, byte[] target, int offset);
+
+    /** Sets row {@code row} of {@code vector} from the value encoded at {@code offset}; returns its end. */
+    abstract int read(byte[] source, int offset, FieldVector vector, int row);
+
+    /** The end of the value encoded at {@code offset}. */
+    abstract int skip(byte[] source, int offset);
+
+    /** BOOLEAN, INTEGER, BIGINT and TIMESTAMP: the data buffer's bits, big-endian. */
+    private static final class FixedWidth extends KeyColumn {
+        private final int width;
+
+        FixedWidth(int width) {
+            this.width = width;
+        }
+
+        @Override
+        void addLengths(FieldVector vector, int rows, int[] lengths) {
+            for (int r = 0; r < rows; r++) {
+                lengths[r] += vector.isNull(r) ? 1 : 1 + width;
+            }
+        }
+
+        @Override
+        void write(FieldVector vector, int rows, byte[] target, int[] positions) {
+            for (int r = 0; r < rows; r++) {
+                positions[r] = writeOne(vector, r, target, positions[r]);
+            }
+        }
+
+        @Override
+        int length(FieldVector vector, int row) {
+            return vector.isNull(row) ? 1 : 1 + width;
+        }
+
+        @Override
+        int writeOne(FieldVector vector, int row, byte[] target, int offset) {
+            if (vector.isNull(row)) {
+                target[offset] = NULL;
+                return offset + 1;
+            }
+            target[offset] = PRESENT;
+            switch (width) {
+                case 1 -> target[offset + 1] = (byte) ((BitVector) vector).get(row);
+                case 4 -> INT.set(target, offset + 1, vector.getDataBuffer().getInt((long) row * 4));
+                default -> LONG.set(target, offset + 1, vector.getDataBuffer().getLong((long) row * 8));
+            }
+            return offset + 1 + width;
+        }
+
+        @Override
+        int read(byte[] source, int offset, FieldVector vector, int row) {
+            if (source[offset] == NULL) {
+                ((BaseFixedWidthVector) vector).setNull(row);
+                return offset + 1;
+            }
+            switch (width) {
+                case 1 -> ((BitVector) vector).setSafe(row, source[offset + 1]);
+                case 4 -> ((IntVector) vector).setSafe(row, (int) INT.get(source, offset + 1));
+                default -> {
+                    long value = (long) LONG.get(source, offset + 1);
+                    if (vector instanceof TimeStampMilliVector ts) {
+                        ts.setSafe(row, value);
+                    } else {
+                        ((BigIntVector) vector).setSafe(row, value);
+                    }
+                }
+            }
+            return offset + 1 + width;
+        }
+
+        @Override
+        int skip(byte[] source, int offset) {
+            return source[offset] == NULL ? offset + 1 : offset + 1 + width;
+        }
+    }
+
+    private static final class DoubleColumn extends KeyColumn {
+        @Override
+        void addLengths(FieldVector vector, int rows, int[] lengths) {
+            for (int r = 0; r < rows; r++) {
+                lengths[r] += vector.isNull(r) ? 1 : 9;
+            }
+        }
+
+        @Override
+        void write(FieldVector vector, int rows, byte[] target, int[] positions) {
+            for (int r = 0; r < rows; r++) {
+                positions[r] = writeOne(vector, r, target, positions[r]);
+            }
+        }
+
+        @Override
+        int length(FieldVector vector, int row) {
+            return vector.isNull(row) ? 1 : 9;
+        }
+
+        @Override
+        int writeOne(FieldVector vector, int row, byte[] target, int offset) {
+            if (vector.isNull(row)) {
+                target[offset] = NULL;
+                return offset + 1;
+            }
+            target[offset] = PRESENT;
+            double value = vector.getDataBuffer().getDouble((long) row * 8);
+            // +0.0 for -0.0 (adding 0.0 does that), one NaN for all NaNs (doubleToLongBits does that)
+            LONG.set(target, offset + 1, Double.doubleToLongBits(value + 0.0));
+            return offset + 9;
+        }
+
+        @Override
+        int read(byte[] source, int offset, FieldVector vector, int row) {
+            if (source[offset] == NULL) {
+                ((Float8Vector) vector).setNull(row);
+                return offset + 1;
+            }
+            ((Float8Vector) vector).setSafe(row, Double.longBitsToDouble((long) LONG.get(source, offset + 1)));
+            return offset + 9;
+        }
+
+        @Override
+        int skip(byte[] source, int offset) {
+            return source[offset] == NULL ? offset + 1 : offset + 9;
+        }
+    }
+
+    private static final class VarCharColumn extends KeyColumn {
+        @Override
+        void addLengths(FieldVector vector, int rows, int[] lengths) {
+            ArrowBuf offsets = vector.getOffsetBuffer();
+            for (int r = 0; r < rows; r++) {
+                lengths[r] += vector.isNull(r) ? 1
+                        : 5 + offsets.getInt((long) (r + 1) * 4) - offsets.getInt((long) r * 4);
+            }
+        }
+
+        @Override
+        void write(FieldVector vector, int rows, byte[] target, int[] positions) {
+            for (int r = 0; r < rows; r++) {
+                positions[r] = writeOne(vector, r, target, positions[r]);
+            }
+        }
+
+        @Override
+        int length(FieldVector vector, int row) {
+            ArrowBuf offsets = vector.getOffsetBuffer();
+            return vector.isNull(row) ? 1 : 5 + offsets.getInt((long) (row + 1) * 4) - offsets.getInt((long) row * 4);
+        }
+
+        @Override
+        int writeOne(FieldVector vector, int row, byte[] target, int offset) {
+            if (vector.isNull(row)) {
+                target[offset] = NULL;
+                return offset + 1;
+            }
+            ArrowBuf offsets = vector.getOffsetBuffer();
+            int start = offsets.getInt((long) row * 4);
+            int length = offsets.getInt((long) (row + 1) * 4) - start;
+            target[offset] = PRESENT;
+            INT.set(target, offset + 1, length);
+            vector.getDataBuffer().getBytes(start, target, offset + 5, length);
+            return offset + 5 + length;
+        }
+
+        @Override
+        int read(byte[] source, int offset, FieldVector vector, int row) {
+            if (source[offset] == NULL) {
+                ((VarCharVector) vector).setNull(row);
+                return offset + 1;
+            }
+            int length = (int) INT.get(source, offset + 1);
+            ((VarCharVector) vector).setSafe(row, source, offset + 5, length);
+            return offset + 5 + length;
+        }
+
+        @Override
+        int skip(byte[] source, int offset) {
+            return source[offset] == NULL ? offset + 1 : offset + 5 + (int) INT.get(source, offset + 1);
+        }
+    }
+}

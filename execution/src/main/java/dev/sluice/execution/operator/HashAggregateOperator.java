@@ -1,0 +1,335 @@
+package dev.sluice.execution.operator;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.execution.aggregate.AggregateCall;
+import dev.sluice.execution.aggregate.GroupedAggregation;
+import dev.sluice.execution.aggregate.OutputMode;
+import dev.sluice.execution.state.StateEntry;
+import dev.sluice.execution.state.StateStore;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
+import dev.sluice.execution.type.RowSchema;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Streaming {@code GROUP BY} by hashing, in two steps per micro-batch:
+ * <ol>
+ *   <li>{@link Step#PARTIAL}, one per task (Kafka partition): raw rows in (group-key and argument columns
+ *       already computed), one batch of partial states out, a row per group the task saw.</li>
+ *   <li>{@link Step#FINAL}, one per batch: the partial batches of every task in; each changed group is merged
+ *       with its state from the {@link StateStore} (keyed by the encoded group key) and written back; result
+ *       rows out, group keys then one column per aggregate: the changed groups ({@link OutputMode#UPDATE}) or
+ *       every group ({@link OutputMode#COMPLETE}).</li>
+ * </ol>
+ *
+ * <p>Properties: does not keep input order (UPDATE emits groups in the order this batch first saw them,
+ * COMPLETE in encoded-key order, both deterministic for the same input); one output partition; incremental:
+ * the cost of a batch is its rows plus its changed groups (COMPLETE adds one pass over the state); output rows
+ * are at most the changed groups (UPDATE) or all groups (COMPLETE), never an empty batch. A global aggregate
+ * (no group keys) in COMPLETE mode emits its one row even before any input, as SQL does.
+ *
+ * <p>State: a PARTIAL operator keeps its groups only until {@link #finish}. A FINAL operator keeps nothing
+ * itself: all state is in the store, which the caller opened at the last committed batch and commits with
+ * this batch's id after {@link #getOutput} (so a re-run batch starts from the same state and gives the same
+ * rows). The checkpoint holds, per group, the encoded key and every aggregate's state (counts, sums, min/max,
+ * and COUNT(DISTINCT)'s value set) in the store's delta and snapshot files. Rows carry no event time here, so
+ * no row is late; windows and watermarks are another operator's job.
+ *
+ * <p>Lifecycle (Trino's push model): {@link #needsInput} &gt; {@link #addInput} per batch &gt; {@link #finish}
+ * &gt; {@link #getOutput} once &gt; {@link #close}. Accumulators live on the Java heap; output vectors come
+ * from the allocator given to the factory's {@code create}, and the caller closes the batch
+ * {@code getOutput} returns. Not thread-safe.
+ */
+public final class HashAggregateOperator implements AutoCloseable {
+    /** Which half of the two-step aggregation an operator runs. */
+    public enum Step {
+        /** Raw rows to partial states, per task. */
+        PARTIAL,
+        /** Partial states merged into the state store, to result rows. */
+        FINAL
+    }
+
+    /**
+     * The validated description of one aggregation, shared by every task; {@link #createPartial} per task and
+     * {@link #createFinal} per batch.
+     */
+    public static final class Factory {
+        private final RowSchema inputSchema;
+        private final int[] groupChannels;
+        private final List<AggregateCall> calls;
+        private final OutputMode outputMode;
+        private final RowSchema keySchema;
+        private final RowSchema outputSchema;
+        private final Schema partialSchema;
+        private final RowSchema stateValueSchema;
+
+        /**
+         * @param inputSchema the rows the PARTIAL step reads
+         * @param groupChannels indices of the group-key columns in the input (empty for a global aggregate)
+         * @param calls the aggregates, their arguments indices into the input
+         * @param outputMode which groups the FINAL step emits
+         * @throws IllegalArgumentException if a channel is out of range, an argument's type is not the input
+         *     column's, or an output name repeats
+         */
+        public Factory(RowSchema inputSchema, List<Integer> groupChannels, List<AggregateCall> calls,
+                       OutputMode outputMode) {
+            this.inputSchema = requireNonNull(inputSchema, "inputSchema is null");
+            this.groupChannels = groupChannels.stream().mapToInt(Integer::intValue).toArray();
+            this.calls = List.copyOf(calls);
+            this.outputMode = requireNonNull(outputMode, "outputMode is null");
+            List<Column> keys = new ArrayList<>();
+            for (int channel : this.groupChannels) {
+                keys.add(column(channel, "group key"));
+            }
+            this.keySchema = new RowSchema(keys);
+            List<Column> output = new ArrayList<>(keys);
+            for (AggregateCall call : this.calls) {
+                if (call.argument() >= 0) {
+                    Column argument = column(call.argument(), "argument of " + call.name());
+                    if (argument.type() != call.argumentType()) {
+                        throw new IllegalArgumentException("Aggregate " + call + " expects " + call.argumentType()
+                                + " but input column '" + argument.name() + "' is " + argument.type());
+                    }
+                }
+                output.add(call.outputColumn());
+            }
+            this.outputSchema = new RowSchema(output);
+            if (outputSchema.names().stream().distinct().count() != output.size()) {
+                throw new IllegalArgumentException("Aggregation output columns repeat a name: " + outputSchema.names());
+            }
+            GroupedAggregation prototype = newAggregation();
+            List<Field> partial = new ArrayList<>();
+            keys.forEach(k -> partial.add(k.toArrowField()));
+            partial.addAll(prototype.partialStateFields());
+            this.partialSchema = new Schema(partial);
+            this.stateValueSchema = prototype.stateSchema();
+        }
+
+        private Column column(int channel, String role) {
+            if (channel < 0 || channel >= inputSchema.size()) {
+                throw new IllegalArgumentException("The " + role + " is input column " + channel + ", but the input has "
+                        + inputSchema.size() + " columns " + inputSchema.names());
+            }
+            return inputSchema.column(channel);
+        }
+
+        GroupedAggregation newAggregation() {
+            List<ColumnType> types = keySchema.columns().stream().map(Column::type).toList();
+            return new GroupedAggregation(types, calls);
+        }
+
+        /** The group-key columns: the key schema of the state store. */
+        public RowSchema keySchema() {
+            return keySchema;
+        }
+
+        /** The state store's value schema (what its fingerprint covers). */
+        public RowSchema stateValueSchema() {
+            return stateValueSchema;
+        }
+
+        /** What PARTIAL emits and FINAL reads: key columns, then each aggregate's partial-state columns. */
+        public Schema partialSchema() {
+            return partialSchema;
+        }
+
+        /** What FINAL emits: key columns, then one column per aggregate. */
+        public RowSchema outputSchema() {
+            return outputSchema;
+        }
+
+        public List<AggregateCall> calls() {
+            return calls;
+        }
+
+        public OutputMode outputMode() {
+            return outputMode;
+        }
+
+        /** A PARTIAL operator for one task, allocating its output from {@code allocator}. */
+        public HashAggregateOperator createPartial(BufferAllocator allocator) {
+            return new HashAggregateOperator(this, Step.PARTIAL, allocator, null);
+        }
+
+        /**
+         * A FINAL operator for one batch that merges into {@code store} (open at the last committed batch; the
+         * caller commits or aborts it after {@link #getOutput}), allocating its output from {@code allocator}.
+         */
+        public HashAggregateOperator createFinal(BufferAllocator allocator, StateStore store) {
+            return new HashAggregateOperator(this, Step.FINAL, allocator, requireNonNull(store, "store is null"));
+        }
+    }
+
+    private final Factory factory;
+    private final Step step;
+    private final BufferAllocator allocator;
+    private final StateStore store;
+    private GroupedAggregation groups;
+    private boolean finishing;
+    private VectorSchemaRoot output;
+    private boolean outputTaken;
+    private long inputRows;
+    private long nanos;
+
+    private HashAggregateOperator(Factory factory, Step step, BufferAllocator allocator, StateStore store) {
+        this.factory = factory;
+        this.step = step;
+        this.allocator = requireNonNull(allocator, "allocator is null");
+        this.store = store;
+        this.groups = factory.newAggregation();
+    }
+
+    public Step step() {
+        return step;
+    }
+
+    /** The Arrow schema of the batch {@link #getOutput} returns. */
+    public Schema outputSchema() {
+        return step == Step.PARTIAL ? factory.partialSchema : factory.outputSchema.toArrowSchema();
+    }
+
+    /** True until {@link #finish}. */
+    public boolean needsInput() {
+        return !finishing;
+    }
+
+    /**
+     * Aggregates one batch: raw rows (PARTIAL) or partial states (FINAL). The input stays the caller's.
+     *
+     * @throws IllegalStateException after {@link #finish}
+     * @throws ArithmeticException if an integer SUM overflows BIGINT, naming the aggregate
+     */
+    public void addInput(VectorSchemaRoot input) {
+        if (finishing) {
+            throw new IllegalStateException(this + " is finishing and takes no more input");
+        }
+        long start = System.nanoTime();
+        inputRows += input.getRowCount();
+        if (step == Step.PARTIAL) {
+            groups.addInput(input, factory.groupChannels);
+        } else {
+            groups.addPartial(input);
+        }
+        nanos += System.nanoTime() - start;
+    }
+
+    /** No more input: builds the output (FINAL: after writing every changed group to the store). */
+    public void finish() {
+        if (finishing) {
+            return;
+        }
+        finishing = true;
+        long start = System.nanoTime();
+        if (step == Step.PARTIAL) {
+            output = build(factory.partialSchema, groups.groupCount(), groups::writePartial);
+        } else {
+            mergeWithStore();
+            if (factory.outputMode == OutputMode.COMPLETE) {
+                groups = allGroupsInStore();
+            }
+            output = build(factory.outputSchema.toArrowSchema(), groups.groupCount(), groups::writeResults);
+        }
+        groups = null;
+        nanos += System.nanoTime() - start;
+    }
+
+    private void mergeWithStore() {
+        for (int g = 0; g < groups.groupCount(); g++) {
+            byte[] key = groups.key(g);
+            byte[] stored = store.get(key);
+            if (stored != null) {
+                groups.mergeState(g, stored);
+            }
+            store.put(key, groups.state(g));
+        }
+    }
+
+    /** Every group of the store, in encoded-key order so the output does not depend on hash map order. */
+    private GroupedAggregation allGroupsInStore() {
+        List<StateEntry> entries = new ArrayList<>();
+        for (Iterator<StateEntry> it = store.iterator(); it.hasNext(); ) {
+            entries.add(it.next());
+        }
+        entries.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+        GroupedAggregation all = factory.newAggregation();
+        for (StateEntry e : entries) {
+            all.addState(e.key(), e.value());
+        }
+        if (all.groupCount() == 0 && factory.groupChannels.length == 0) {
+            all.addKey(new byte[0]);
+        }
+        return all;
+    }
+
+    private interface Writer {
+        void writeTo(VectorSchemaRoot root);
+    }
+
+    private VectorSchemaRoot build(Schema schema, int rows, Writer writer) {
+        if (rows == 0) {
+            return null;
+        }
+        VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+        try {
+            root.allocateNew();
+            writer.writeTo(root);
+            return root;
+        } catch (RuntimeException | Error e) {
+            root.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The output after {@link #finish}, once: a batch the caller closes, or null if there is none (no groups,
+     * not finished yet, or already taken).
+     */
+    public VectorSchemaRoot getOutput() {
+        if (!finishing || outputTaken) {
+            return null;
+        }
+        outputTaken = true;
+        VectorSchemaRoot result = output;
+        output = null;
+        return result;
+    }
+
+    /** Finished and its output taken. */
+    public boolean isFinished() {
+        return finishing && outputTaken;
+    }
+
+    /** Rows added so far. */
+    public long inputRows() {
+        return inputRows;
+    }
+
+    /** Time spent in {@link #addInput} and {@link #finish}. */
+    public long processingNanos() {
+        return nanos;
+    }
+
+    /** Releases the output if it was never taken. */
+    @Override
+    public void close() {
+        if (output != null) {
+            output.close();
+            output = null;
+        }
+        groups = null;
+    }
+
+    @Override
+    public String toString() {
+        return "HashAggregate(" + step + ", keys=" + factory.keySchema.names() + ", aggregates=" + factory.calls
+                + (step == Step.FINAL ? ", mode=" + factory.outputMode : "") + ")";
+    }
+}
