@@ -25,6 +25,8 @@ public final class Sluice implements AutoCloseable {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     /** Session option: trigger of new continuous queries: {@code 1 s}, {@code 500 ms}, {@code once}, {@code available-now}. */
     public static final String TRIGGER = "trigger";
+    /** Session option: how a continuous GROUP BY emits results: {@code update} (changed groups, default) or {@code complete}. */
+    public static final String OUTPUT_MODE = "outputMode";
     /** Session option: name of the next continuous query (and of its checkpoint directory). */
     public static final String QUERY_NAME = "query.name";
     /** Session option: checkpoint root directory (a Hadoop FileSystem URI); default {@code <home>/checkpoints}. */

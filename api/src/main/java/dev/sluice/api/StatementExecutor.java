@@ -7,6 +7,7 @@ import dev.sluice.execution.checkpoint.CheckpointMetadata;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.ConnectorRegistry;
+import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.flow.FlowControlOptions;
 import dev.sluice.execution.plan.ScanNode;
@@ -256,8 +257,8 @@ final class StatementExecutor implements AutoCloseable {
             Checkpoint checkpoint = Checkpoint.open(checkpointUri);
             // Stateless plans have no state to be incompatible with; stateful operators will fingerprint theirs.
             checkpoint.metadata(new CheckpointMetadata(queryId, name, sql, "stateless", System.currentTimeMillis()));
-            MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), sources, sink, checkpoint,
-                    trigger, flow, taskPool, allocator, query);
+            MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), outputMode(plan, options),
+                    sources, sink, checkpoint, trigger, flow, taskPool, allocator, query);
             query.start(execution);
             LOG.info("Started query {} ({}), checkpoint {}, trigger {}", name, queryId, checkpointUri, trigger);
             return query;
@@ -268,6 +269,32 @@ final class StatementExecutor implements AutoCloseable {
             }
             sources.values().forEach(StreamSource::close);
             throw e;
+        }
+    }
+
+    /**
+     * The session's {@code outputMode} for this plan, checked as Spark does: a GROUP BY emits changed groups
+     * (update, the default) or all groups (complete); a query without one only appends.
+     */
+    private static OutputMode outputMode(PlannedQuery plan, Map<String, String> options) {
+        String mode = options.getOrDefault(Sluice.OUTPUT_MODE, "update").trim().toLowerCase(java.util.Locale.ROOT);
+        boolean aggregates = plan.hasAggregation();
+        switch (mode) {
+            case "update":
+                return OutputMode.UPDATE;
+            case "complete":
+                if (!aggregates) {
+                    throw new PlanningException("Output mode 'complete' needs a GROUP BY; this query only appends rows");
+                }
+                return OutputMode.COMPLETE;
+            case "append":
+                if (aggregates) {
+                    throw new PlanningException("Output mode 'append' is not supported for a GROUP BY without "
+                            + "windows and a watermark: use 'update' or 'complete'");
+                }
+                return OutputMode.UPDATE;
+            default:
+                throw new PlanningException("Invalid outputMode '" + mode + "' (append, update or complete)");
         }
     }
 

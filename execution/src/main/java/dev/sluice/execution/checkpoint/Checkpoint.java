@@ -34,6 +34,11 @@ public final class Checkpoint {
         return root;
     }
 
+    /** The checkpoint directory with its file system, e.g. for operator state under {@code state/}. */
+    public FileSystemLocation location() {
+        return new FileSystemLocation(fs, root);
+    }
+
     public OffsetLog offsetLog() {
         return offsetLog;
     }

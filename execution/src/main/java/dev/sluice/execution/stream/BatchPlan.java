@@ -2,7 +2,10 @@ package dev.sluice.execution.stream;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.operator.FilterProjectOperator;
+import dev.sluice.execution.operator.HashAggregateOperator;
+import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.PhysicalNode;
@@ -14,35 +17,59 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A physical plan cut into what runs inside the per-partition tasks ({@link TaskPipeline}s) and what runs
- * once per batch over all their output (here: LIMIT). Built once per query.
+ * A physical plan cut into what runs inside the per-partition tasks ({@link TaskPipeline}s, ending with
+ * a partial aggregation when there is a GROUP BY) and what runs once per batch over all their output
+ * (the final aggregation into the state, the operators above it, LIMIT). Built once per query.
  *
  * <p>Stateless operators above a UNION ALL are pushed into every branch, so a task always runs its whole
  * chain without waiting for other partitions.
  */
-record BatchPlan(List<TaskPipeline> pipelines, Optional<LimitNode> limit, RowSchema outputSchema) {
+record BatchPlan(List<TaskPipeline> pipelines, Optional<HashAggregateOperator.Factory> aggregate,
+                 List<FilterProjectOperator.Factory> afterAggregate, Optional<LimitNode> limit, RowSchema outputSchema) {
     BatchPlan {
         pipelines = List.copyOf(pipelines);
+        requireNonNull(aggregate, "aggregate is null");
+        afterAggregate = List.copyOf(afterAggregate);
         requireNonNull(limit, "limit is null");
         requireNonNull(outputSchema, "outputSchema is null");
     }
 
-    static BatchPlan of(PhysicalNode root) {
+    static BatchPlan of(PhysicalNode root, OutputMode mode) {
         Optional<LimitNode> limit = Optional.empty();
         PhysicalNode node = root;
         if (node instanceof LimitNode l) {
             limit = Optional.of(l);
             node = l.input();
         }
+        // Operators above an aggregation run on its merged output, once per batch.
+        List<FilterProjectOperator.Factory> above = new ArrayList<>();
+        PhysicalNode below = node;
+        while (below instanceof FilterProjectNode fp) {
+            above.add(0, factory(fp));
+            below = fp.input();
+        }
         List<TaskPipeline> pipelines = new ArrayList<>();
+        if (below instanceof AggregateNode agg) {
+            compile(agg.input(), List.of(), pipelines);
+            HashAggregateOperator.Factory aggregate = new HashAggregateOperator.Factory(agg.input().schema(),
+                    agg.groupKeys(), agg.calls(), mode);
+            return new BatchPlan(pipelines, Optional.of(aggregate), above, limit, root.schema());
+        }
         compile(node, List.of(), pipelines);
-        return new BatchPlan(pipelines, limit, root.schema());
+        return new BatchPlan(pipelines, Optional.empty(), List.of(), limit, root.schema());
     }
 
-    /** Rows a task needs to produce at most: with a LIMIT, OFFSET + FETCH; else unlimited. */
+    /** Rows a task needs to produce at most: with a LIMIT over rows (not groups), OFFSET + FETCH; else unlimited. */
     long rowsPerTask() {
+        if (aggregate.isPresent()) {
+            return Long.MAX_VALUE;
+        }
         return limit.map(l -> l.fetch() == Long.MAX_VALUE ? Long.MAX_VALUE : l.offset() + l.fetch())
                 .orElse(Long.MAX_VALUE);
+    }
+
+    private static FilterProjectOperator.Factory factory(FilterProjectNode fp) {
+        return new FilterProjectOperator.Factory(fp.filter(), fp.projections(), fp.schema());
     }
 
     private static void compile(PhysicalNode node, List<FilterProjectOperator.Factory> above,
@@ -51,7 +78,7 @@ record BatchPlan(List<TaskPipeline> pipelines, Optional<LimitNode> limit, RowSch
             out.add(new TaskPipeline(scan, above));
         } else if (node instanceof FilterProjectNode fp) {
             List<FilterProjectOperator.Factory> chain = new ArrayList<>();
-            chain.add(new FilterProjectOperator.Factory(fp.filter(), fp.projections(), fp.schema()));
+            chain.add(factory(fp));
             chain.addAll(above);
             compile(fp.input(), chain, out);
         } else if (node instanceof UnionAllNode union) {
@@ -60,6 +87,9 @@ record BatchPlan(List<TaskPipeline> pipelines, Optional<LimitNode> limit, RowSch
             }
         } else if (node instanceof LimitNode) {
             throw new IllegalArgumentException("LIMIT is only supported at the top of a query");
+        } else if (node instanceof AggregateNode) {
+            throw new IllegalArgumentException("Only one GROUP BY per query is supported yet (found one below another "
+                    + "operator than a projection or filter)");
         } else {
             throw new IllegalArgumentException("Unsupported plan node " + node.describe());
         }

@@ -4,14 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.operator.BatchOperator;
 import dev.sluice.execution.operator.FilterProjectOperator;
+import dev.sluice.execution.operator.HashAggregateOperator;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.source.OffsetRange;
 import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.state.StateStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -41,9 +44,11 @@ final class BatchRunner {
 
     /**
      * Runs the batch over {@code ranges} (per source table name). The output's batches are allocated from
-     * {@code allocator}; the caller closes the output.
+     * {@code allocator}; the caller closes the output. With a GROUP BY, the batch's groups are merged into
+     * {@code state}, which the caller commits (after the sink took the output) or aborts.
      */
-    BatchOutput run(Map<String, List<OffsetRange>> ranges, BufferAllocator allocator) throws Exception {
+    BatchOutput run(Map<String, List<OffsetRange>> ranges, BufferAllocator allocator, Optional<StateStore> state)
+            throws Exception {
         long rowsPerTask = plan.rowsPerTask();
         List<Future<TaskResult>> futures = new ArrayList<>();
         for (TaskPipeline pipeline : plan.pipelines()) {
@@ -51,7 +56,8 @@ final class BatchRunner {
             StreamSource source = requireNonNull(sources.get(table), () -> "no source for table " + table);
             for (OffsetRange range : ranges.getOrDefault(table, List.of())) {
                 if (!range.isEmpty()) {
-                    futures.add(taskPool.submit(task(pipeline, source, range, allocator, rowsPerTask)));
+                    futures.add(taskPool.submit(task(pipeline, source, range, allocator, rowsPerTask,
+                            plan.aggregate())));
                 }
             }
         }
@@ -86,7 +92,39 @@ final class BatchRunner {
             outputs.forEach(VectorSchemaRoot::close);
             throw failure;
         }
+        if (plan.aggregate().isPresent()) {
+            outputs = aggregate(plan.aggregate().get(), outputs, allocator, state.orElseThrow(() ->
+                    new IllegalStateException("a GROUP BY needs a state store")));
+        }
         return new BatchOutput(plan.outputSchema(), applyLimit(outputs), inputRows, malformed);
+    }
+
+    /** Merges the tasks' partial aggregates into the state, then runs the operators above the aggregation. */
+    private List<VectorSchemaRoot> aggregate(HashAggregateOperator.Factory factory, List<VectorSchemaRoot> partials,
+                                             BufferAllocator allocator, StateStore state) {
+        VectorSchemaRoot merged;
+        try (HashAggregateOperator merge = factory.createFinal(allocator, state)) {
+            for (VectorSchemaRoot partial : partials) {
+                merge.addInput(partial);
+            }
+            merge.finish();
+            merged = merge.getOutput();
+        } finally {
+            partials.forEach(VectorSchemaRoot::close);
+        }
+        if (merged == null) {
+            return List.of();
+        }
+        List<BatchOperator> operators = new ArrayList<>();
+        try {
+            for (FilterProjectOperator.Factory f : plan.afterAggregate()) {
+                operators.add(f.create(allocator));
+            }
+            VectorSchemaRoot out = runOperators(operators, merged);
+            return out == null ? List.of() : List.of(out);
+        } finally {
+            operators.forEach(BatchOperator::close);
+        }
     }
 
     private List<VectorSchemaRoot> applyLimit(List<VectorSchemaRoot> outputs) {
@@ -117,10 +155,12 @@ final class BatchRunner {
     }
 
     private static Callable<TaskResult> task(TaskPipeline pipeline, StreamSource source, OffsetRange range,
-                                             BufferAllocator allocator, long rowsPerTask) {
+                                             BufferAllocator allocator, long rowsPerTask,
+                                             Optional<HashAggregateOperator.Factory> aggregate) {
         return () -> {
             List<BatchOperator> operators = new ArrayList<>();
             List<VectorSchemaRoot> outputs = new ArrayList<>();
+            HashAggregateOperator partial = aggregate.map(f -> f.createPartial(allocator)).orElse(null);
             long inputRows = 0;
             long produced = 0;
             ScanSpec spec = new ScanSpec(range, pipeline.scan().schema().names(), ScanSpec.DEFAULT_MAX_BATCH_ROWS);
@@ -136,9 +176,20 @@ final class BatchRunner {
                     }
                     inputRows += batch.getRowCount();
                     VectorSchemaRoot out = runOperators(operators, batch);
-                    if (out != null) {
+                    if (out != null && partial != null) {
+                        try (out) {
+                            partial.addInput(out);
+                        }
+                    } else if (out != null) {
                         outputs.add(out);
                         produced += out.getRowCount();
+                    }
+                }
+                if (partial != null) {
+                    partial.finish();
+                    VectorSchemaRoot groups = partial.getOutput();
+                    if (groups != null) {
+                        outputs.add(groups);
                     }
                 }
                 return new TaskResult(outputs, inputRows + reader.malformedRecords(), reader.malformedRecords());
@@ -147,6 +198,9 @@ final class BatchRunner {
                 throw e;
             } finally {
                 operators.forEach(BatchOperator::close);
+                if (partial != null) {
+                    partial.close();
+                }
             }
         };
     }

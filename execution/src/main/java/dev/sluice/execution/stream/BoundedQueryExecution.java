@@ -1,16 +1,25 @@
 package dev.sluice.execution.stream;
 
+import dev.sluice.execution.aggregate.OutputMode;
+import dev.sluice.execution.fs.FileSystemLocation;
 import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.source.OffsetRange;
 import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.state.StateStore;
+import dev.sluice.execution.state.StateStoreProvider;
 import dev.sluice.execution.type.VectorValues;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
+import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -35,14 +44,33 @@ public final class BoundedQueryExecution {
             }
             ranges.put(e.getKey(), list);
         }
-        BatchRunner runner = new BatchRunner(BatchPlan.of(plan), sources, taskPool);
+        BatchPlan batchPlan = BatchPlan.of(plan, OutputMode.COMPLETE);
+        BatchRunner runner = new BatchRunner(batchPlan, sources, taskPool);
+        Path stateDir = batchPlan.aggregate().isPresent() ? Files.createTempDirectory("sluice-bounded-state") : null;
+        // A bounded GROUP BY aggregates into a throw-away state store: one batch, nothing to keep.
+        Optional<StateStore> store = batchPlan.aggregate().map(a -> StateStoreProvider.open(
+                FileSystemLocation.of(stateDir.toString()), "aggregate", a.keySchema(), a.stateValueSchema())
+                .getStore(StateStore.EMPTY_VERSION));
         try (BufferAllocator child = allocator.newChildAllocator("bounded-query", 0, Long.MAX_VALUE);
-             BatchOutput output = runner.run(ranges, child)) {
+             BatchOutput output = runner.run(ranges, child, store)) {
             List<List<Object>> rows = new ArrayList<>();
             for (VectorSchemaRoot root : output.batches()) {
                 rows.addAll(VectorValues.rows(root));
             }
             return new BoundedResult(output.schema(), rows, output.inputRows(), output.malformedRows());
+        } finally {
+            store.ifPresent(StateStore::abort);
+            if (stateDir != null) {
+                deleteRecursively(stateDir);
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.execution.stream;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.checkpoint.BatchOffsets;
 import dev.sluice.execution.checkpoint.Checkpoint;
 import dev.sluice.execution.checkpoint.CommitRecord;
@@ -12,6 +13,8 @@ import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.OffsetRange;
 import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.state.StateStore;
+import dev.sluice.execution.state.StateStoreProvider;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +63,8 @@ public final class MicroBatchExecution implements Runnable {
     private final BatchRunner runner;
     private final OffsetPlanner offsets;
     private final Optional<PidRateEstimator> backpressure;
+    /** The aggregation's keyed state, if the plan has a GROUP BY. */
+    private final Optional<StateStoreProvider> state;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
     /** Records per second backpressure allows; driver thread only. */
@@ -67,9 +72,10 @@ public final class MicroBatchExecution implements Runnable {
     private long previousStartMillis = -1;
     private long lastBatchEndMillis = System.currentTimeMillis();
 
-    public MicroBatchExecution(String queryName, PhysicalNode plan, Map<String, StreamSource> sources,
-                               StreamSink sink, Checkpoint checkpoint, Trigger trigger, FlowControlOptions flow,
-                               ExecutorService taskPool, BufferAllocator allocator, QueryObserver observer) {
+    public MicroBatchExecution(String queryName, PhysicalNode plan, OutputMode outputMode,
+                               Map<String, StreamSource> sources, StreamSink sink, Checkpoint checkpoint,
+                               Trigger trigger, FlowControlOptions flow, ExecutorService taskPool,
+                               BufferAllocator allocator, QueryObserver observer) {
         this.queryName = requireNonNull(queryName, "queryName is null");
         this.sources = Map.copyOf(sources);
         this.sink = requireNonNull(sink, "sink is null");
@@ -78,7 +84,11 @@ public final class MicroBatchExecution implements Runnable {
         this.flow = requireNonNull(flow, "flow is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.observer = requireNonNull(observer, "observer is null");
-        this.runner = new BatchRunner(BatchPlan.of(plan), sources, taskPool);
+        BatchPlan batchPlan = BatchPlan.of(plan, outputMode);
+        this.runner = new BatchRunner(batchPlan, sources, taskPool);
+        // Opening checks that the state on file was written for the same keys and aggregates.
+        this.state = batchPlan.aggregate().map(a -> StateStoreProvider.open(checkpoint.location(), "aggregate",
+                a.keySchema(), a.stateValueSchema()));
         this.offsets = new OffsetPlanner(sources);
         this.backpressure = flow.backpressureEnabled() && trigger.kind() == Trigger.Kind.PROCESSING_TIME
                 ? Optional.of(PidRateEstimator.withDefaults(Math.max(1, trigger.interval().toMillis())))
@@ -209,8 +219,10 @@ public final class MicroBatchExecution implements Runnable {
         long outputRows;
         long inputRows;
         long malformed;
+        // State as of the previous batch: batch ids are consecutive, so a re-run batch sees what it saw.
+        Optional<StateStore> store = state.map(p -> p.getStore(batchId - 1));
         try (BufferAllocator batchAllocator = allocator.newChildAllocator("batch-" + batchId, 0, Long.MAX_VALUE);
-             BatchOutput output = runner.run(batch.ranges(), batchAllocator)) {
+             BatchOutput output = runner.run(batch.ranges(), batchAllocator, store)) {
             long t1 = System.nanoTime();
             durations.put("process", (t1 - t0) / 1_000_000);
             sink.addBatch(batchId, output.schema(), output.batches());
@@ -219,8 +231,14 @@ public final class MicroBatchExecution implements Runnable {
             outputRows = output.outputRows();
             inputRows = output.inputRows();
             malformed = output.malformedRows();
+        } catch (Exception | Error e) {
+            store.ifPresent(StateStore::abort);
+            throw e;
         }
         long t3 = System.nanoTime();
+        // The state of batch N is durable before its commit marker: a crash in between re-runs batch N
+        // from the state of N - 1, which the store still has.
+        store.ifPresent(s -> s.commit(batchId));
         checkpoint.commitLog().add(batchId, new CommitRecord(batchId, System.currentTimeMillis(), outputRows));
         offsets.resumeAfter(batch.ranges());
         if (batchId >= RETAINED_BATCHES) {

@@ -1,7 +1,10 @@
 package dev.sluice.planner.physical;
 
+import dev.sluice.execution.aggregate.AggregateCall;
+import dev.sluice.execution.aggregate.AggregateFunction;
 import dev.sluice.execution.expr.ColumnRef;
 import dev.sluice.execution.expr.PhysicalExpr;
+import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.PhysicalNode;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Calc;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
@@ -25,6 +29,7 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexProgram;
 import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
@@ -67,8 +72,11 @@ public final class PhysicalPlanBuilder {
         if (rel instanceof Sort sort) {
             return convertSort(sort);
         }
+        if (rel instanceof Aggregate aggregate) {
+            return convertAggregate(aggregate);
+        }
         throw new PlanningException("Operator " + rel.getRelTypeName().replace("Logical", "")
-                + " is not supported yet (aggregation, joins and windows are planned for a later version)");
+                + " is not supported yet (joins and windows are planned for a later version)");
     }
 
     /**
@@ -93,6 +101,76 @@ public final class PhysicalPlanBuilder {
             refs.add(new ColumnRef(i, columns.get(i).type()));
         }
         return new FilterProjectNode(root, Optional.empty(), refs, renamed);
+    }
+
+    private PhysicalNode convertAggregate(Aggregate aggregate) {
+        if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
+            throw new PlanningException("GROUPING SETS, ROLLUP and CUBE are not supported yet");
+        }
+        List<Integer> keys = aggregate.getGroupSet().asList();
+        List<org.apache.calcite.rel.core.AggregateCall> calls = aggregate.getAggCallList();
+        PhysicalNode input;
+        int[] newIndex;
+        if (aggregate.getInput() instanceof TableScan scan) {
+            // Read only the grouped and aggregated columns.
+            CatalogTable table = table(scan);
+            ImmutableBitSet.Builder used = ImmutableBitSet.builder().addAll(keys);
+            calls.forEach(c -> used.addAll(c.getArgList()));
+            newIndex = new int[table.fullSchema().size()];
+            List<Column> columns = new ArrayList<>();
+            for (int i : used.build()) {
+                newIndex[i] = columns.size();
+                columns.add(table.fullSchema().column(i));
+            }
+            input = new ScanNode(table.descriptor(), new RowSchema(columns));
+        } else {
+            input = convert(aggregate.getInput());
+            newIndex = java.util.stream.IntStream.range(0, input.schema().size()).toArray();
+        }
+        List<String> names = aggregate.getRowType().getFieldNames();
+        List<AggregateCall> physical = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            physical.add(aggregateCall(calls.get(i), names.get(keys.size() + i), input.schema(), newIndex));
+        }
+        return new AggregateNode(input, keys.stream().map(k -> newIndex[k]).toList(), physical,
+                TypeMapping.toRowSchema(aggregate.getRowType()));
+    }
+
+    private static AggregateCall aggregateCall(org.apache.calcite.rel.core.AggregateCall call, String name,
+                                               RowSchema input, int[] newIndex) {
+        if (call.filterArg >= 0) {
+            throw new PlanningException("Aggregate FILTER (WHERE ...) is not supported yet: " + call);
+        }
+        SqlKind kind = call.getAggregation().getKind();
+        if (call.getArgList().isEmpty()) {
+            if (kind != SqlKind.COUNT) {
+                throw new PlanningException("Aggregate " + call + " is not supported");
+            }
+            return AggregateCall.countStar(name);
+        }
+        if (call.getArgList().size() != 1) {
+            throw new PlanningException("Aggregate " + call + " with several arguments is not supported yet");
+        }
+        int argument = newIndex[call.getArgList().get(0)];
+        AggregateFunction function = switch (kind) {
+            case COUNT -> call.isDistinct() ? AggregateFunction.COUNT_DISTINCT : AggregateFunction.COUNT;
+            case SUM, SUM0 -> AggregateFunction.SUM;
+            case AVG -> AggregateFunction.AVG;
+            case MIN -> AggregateFunction.MIN;
+            case MAX -> AggregateFunction.MAX;
+            default -> throw new PlanningException("Aggregate function " + call.getAggregation().getName()
+                    + " is not supported yet (COUNT, COUNT(DISTINCT), SUM, AVG, MIN, MAX are)");
+        };
+        if (call.isDistinct() && function != AggregateFunction.COUNT_DISTINCT && function != AggregateFunction.MIN
+                && function != AggregateFunction.MAX) {
+            throw new PlanningException("DISTINCT is only supported in COUNT(DISTINCT ...) yet: " + call);
+        }
+        try {
+            return new AggregateCall(function, argument, input.column(argument).type(), name,
+                    TypeMapping.toColumnType(call.getType()));
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException(e.getMessage(), e);
+        }
     }
 
     private PhysicalNode convertSort(Sort sort) {

@@ -3,6 +3,7 @@ package dev.sluice.planner.sql;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.type.RowSchema;
@@ -29,6 +30,15 @@ public record PlannedQuery(boolean streaming, PhysicalNode root, Optional<TableD
 
     public RowSchema outputSchema() {
         return root.schema();
+    }
+
+    /** Whether the plan aggregates (GROUP BY): its results are then updates of keyed state. */
+    public boolean hasAggregation() {
+        return hasAggregation(root);
+    }
+
+    private static boolean hasAggregation(PhysicalNode node) {
+        return node instanceof AggregateNode || node.inputs().stream().anyMatch(PlannedQuery::hasAggregation);
     }
 
     /** The scans of the plan, left to right. */

@@ -43,7 +43,9 @@ import org.apache.calcite.sql.SqlExplain;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlSelectKeyword;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -130,7 +132,10 @@ public final class QueryPlanner {
             throw new PlanningException("Use EXPLAIN as a statement of its own");
         }
         boolean streaming = isStreaming(parsed);
-        Session session = new Session(streaming);
+        // Sluice runs every query incrementally and has its own rules for streams (output modes, state);
+        // Calcite validates the query as over relations, so its stream-only restrictions do not apply.
+        removeStreamKeyword(parsed);
+        Session session = new Session(false);
         try {
             if (parsed instanceof SqlInsert insert) {
                 return planInsert(session, insert, streaming);
@@ -142,13 +147,7 @@ public final class QueryPlanner {
             RelNode rel = session.toRel(session.validator.validate(parsed));
             return finish(rel, Optional.empty(), streaming);
         } catch (CalciteContextException e) {
-            // Calcite's own rule for streaming GROUP BY is not Sluice's; what users need to know is that
-            // aggregation on streams is not there yet.
-            String message = e.getMessage().contains("Streaming aggregation requires")
-                    ? e.getMessage().replaceFirst("Streaming aggregation requires.*",
-                            "GROUP BY on a stream is not supported yet (aggregation and windows come in a later version)")
-                    : e.getMessage();
-            throw new PlanningException(message, e);
+            throw new PlanningException(e.getMessage(), e);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             throw new PlanningException(e.getMessage(), e);
         }
@@ -226,6 +225,24 @@ public final class QueryPlanner {
             }
         });
         return found[0];
+    }
+
+    private static void removeStreamKeyword(SqlNode node) {
+        node.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlCall call) {
+                if (call instanceof SqlSelect select && select.isKeywordPresent(SqlSelectKeyword.STREAM)) {
+                    SqlNodeList keywords = new SqlNodeList(select.getParserPosition());
+                    for (SqlNode k : (SqlNodeList) select.getOperandList().get(0)) {
+                        if (!(k instanceof SqlLiteral literal && literal.getValue() == SqlSelectKeyword.STREAM)) {
+                            keywords.add(k);
+                        }
+                    }
+                    select.setOperand(0, keywords);
+                }
+                return super.visit(call);
+            }
+        });
     }
 
     /** Parses one query with Sluice's parser settings. */

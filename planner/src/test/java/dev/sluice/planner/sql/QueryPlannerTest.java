@@ -82,9 +82,9 @@ class QueryPlannerTest {
         assertError("SELECT * FROM nope", "Object 'nope' not found");
         assertError("SELECT STREAM page FROM clicks LIMIT 2", "LIMIT and OFFSET are only supported on bounded queries");
         assertError("SELECT page FROM clicks ORDER BY page", "ORDER BY is not supported yet");
-        assertError("SELECT page, COUNT(*) FROM clicks GROUP BY page", "Operator Aggregate is not supported yet");
-        assertError("SELECT STREAM page, COUNT(*) FROM clicks GROUP BY page",
-                "From line 1, column 42 to line 1, column 54: GROUP BY on a stream is not supported yet");
+        assertError("SELECT page, COUNT(*) FROM clicks GROUP BY ROLLUP(page)", "ROLLUP");
+        assertError("SELECT STREAM page, STDDEV_POP(amount) FROM clicks GROUP BY page",
+                "Aggregate function STDDEV_POP is not supported yet");
         assertError("INSERT INTO sink SELECT STREAM page, user_id FROM clicks", "column 1 ('page') is VARCHAR, can't be written to 'uid' BIGINT");
         assertError("INSERT INTO sink SELECT STREAM page FROM clicks", "the query has 1 columns, the table has 2");
         assertError("INSERT INTO sink SELECT user_id, page FROM clicks", "needs a continuous query");

@@ -1,0 +1,136 @@
+package dev.sluice.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.connectors.testing.SharedKafkaBroker;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GROUP BY end to end: bounded, continuous with keyed state in the checkpoint, restarts, output modes. */
+class AggregationTest extends SessionTest {
+    @TempDir
+    Path out;
+
+    private String topic;
+
+    @BeforeEach
+    void createSource() {
+        topic = SharedKafkaBroker.createTopic("agg", 2);
+        message("CREATE TABLE sales (country VARCHAR, amount DOUBLE, qty INT) WITH ('connector'='kafka', 'topic'='"
+                + topic + "', 'format'='json')");
+        message("SET trigger = available-now");
+    }
+
+    private void sale(int partition, String country, double amount, Integer qty) {
+        SharedKafkaBroker.produce(topic, partition, null, "{\"country\": " + (country == null ? "null" : "\"" + country + "\"")
+                + ", \"amount\": " + amount + ", \"qty\": " + qty + "}");
+    }
+
+    private void firstSales() {
+        sale(0, "KR", 10.0, 1);
+        sale(1, "KR", 30.0, 3);
+        sale(0, "US", 5.5, null);
+        sale(1, null, 1.0, 2);
+    }
+
+    @Test
+    void boundedGroupByWithEveryAggregate() {
+        firstSales();
+        // sorted() orders by the text of the first value: "KR" < "US" < "null".
+        assertEquals(List.of(
+                row("KR", 2L, 4, 20.0, 10.0, 30.0, 2L),
+                row("US", 1L, null, 5.5, 5.5, 5.5, 0L),
+                row(null, 1L, 2, 1.0, 1.0, 1.0, 1L)), SqlQueryTest.sorted(rows("""
+                SELECT country, COUNT(*), SUM(qty), AVG(amount), MIN(amount), MAX(amount), COUNT(qty)
+                FROM sales GROUP BY country""")));
+        assertEquals(List.of(row(2L, 2L)), rows("SELECT COUNT(DISTINCT country), COUNT(DISTINCT qty) FROM sales WHERE amount > 2"));
+        assertEquals(List.of(row("KR", 40.0)),
+                rows("SELECT country, SUM(amount) AS total FROM sales GROUP BY country HAVING SUM(amount) > 6"));
+    }
+
+    @Test
+    void continuousGroupByUpdatesChangedGroupsAcrossRestarts() throws Exception {
+        message("CREATE TABLE totals (country VARCHAR, n BIGINT, total DOUBLE) WITH ('connector'='memory')");
+        String insert = "INSERT INTO totals SELECT STREAM country, COUNT(*), SUM(amount) FROM sales "
+                + "WHERE country IS NOT NULL GROUP BY country";
+        firstSales();
+        runToEnd(insert, null);
+        assertEquals(List.of(row("KR", 2L, 40.0), row("US", 1L, 5.5)), SqlQueryTest.sorted(rows("SELECT * FROM totals")));
+
+        // A new run of the same query restores the state of the last batch from the checkpoint.
+        sale(0, "US", 4.5, 1);
+        sale(1, "JP", 7.0, 1);
+        StreamingQuery q = runToEnd(insert, null);
+        assertEquals(1, q.lastProgress().orElseThrow().batchId());
+        assertEquals(2, q.lastProgress().orElseThrow().outputRows(), "update mode: only the changed groups");
+        List<List<Object>> all = rows("SELECT * FROM totals");
+        assertEquals(List.of(row("JP", 1L, 7.0), row("US", 2L, 10.0)), SqlQueryTest.sorted(all.subList(2, 4)));
+    }
+
+    @Test
+    void completeModeEmitsEveryGroupAndEqualsTheBoundedQuery() throws Exception {
+        message("CREATE TABLE everything (country VARCHAR, n BIGINT) WITH ('connector'='memory')");
+        message("SET outputMode = complete");
+        message("SET maxOffsetsPerTrigger = 2");
+        firstSales();
+        StreamingQuery q = runToEnd("INSERT INTO everything SELECT STREAM country, COUNT(*) FROM sales GROUP BY country", null);
+        List<QueryProgress> batches = q.recentProgress();
+        assertEquals(2, batches.size());
+        List<List<Object>> emitted = rows("SELECT * FROM everything");
+        List<List<Object>> lastBatch = emitted.subList(emitted.size() - (int) batches.get(1).outputRows(), emitted.size());
+        // Differential check: the last complete result equals the bounded query over the same offsets.
+        assertEquals(SqlQueryTest.sorted(rows("SELECT country, COUNT(*) FROM sales GROUP BY country")),
+                SqlQueryTest.sorted(lastBatch));
+    }
+
+    @Test
+    void crashBetweenSinkAndCommitReplaysTheSameAggregates() throws Exception {
+        message("CREATE TABLE per_country (country VARCHAR, n BIGINT, total DOUBLE) WITH ('connector'='fail-once-file', "
+                + "'path'='" + out + "', 'format'='json', 'fail.batch'='1', 'fail.when'='after-sink')");
+        message("SET query.name = agg_restart");
+        String insert = "INSERT INTO per_country SELECT STREAM country, COUNT(*), SUM(amount) FROM sales "
+                + "WHERE country IS NOT NULL GROUP BY country";
+        firstSales();
+        runToEnd(insert, null);
+        sale(0, "KR", 60.0, 1);
+        message("SET query.name = agg_restart");
+        StreamingQuery crashed = ((StatementResult.Query) sluice.execute(insert)).query();
+        try {
+            crashed.awaitTermination();
+        } catch (SluiceException expected) {
+            assertTrue(expected.getMessage().contains("injected crash after"));
+        }
+        sale(1, "KR", 100.0, 1);
+        message("SET query.name = agg_restart");
+        StreamingQuery restarted = runToEnd(insert, null);
+        assertEquals(List.of(1L, 2L), restarted.recentProgress().stream().map(QueryProgress::batchId).toList());
+        // Each batch's rows once, and the last value of KR is the total over all three batches.
+        Map<String, String> last = new TreeMap<>();
+        List<String> lines = FileSinkContents.committedLines(out.toString());
+        for (String line : lines) {
+            last.put(line.replaceAll(".*\"country\":\"(\\w+)\".*", "$1"), line);
+        }
+        assertEquals("{\"country\":\"KR\",\"n\":4,\"total\":200.0}", last.get("KR"));
+        assertEquals(4, lines.size(), "batch 0: KR and US; batch 1: KR; batch 2: KR");
+    }
+
+    @Test
+    void outputModesAreChecked() {
+        message("CREATE TABLE t (country VARCHAR) WITH ('connector'='memory')");
+        message("SET outputMode = complete");
+        SluiceException e = org.junit.jupiter.api.Assertions.assertThrows(SluiceException.class,
+                () -> sluice.execute("INSERT INTO t SELECT STREAM country FROM sales"));
+        assertTrue(e.getMessage().contains("'complete' needs a GROUP BY"), e.getMessage());
+        message("SET outputMode = append");
+        message("CREATE TABLE c (country VARCHAR, n BIGINT) WITH ('connector'='memory')");
+        e = org.junit.jupiter.api.Assertions.assertThrows(SluiceException.class,
+                () -> sluice.execute("INSERT INTO c SELECT STREAM country, COUNT(*) FROM sales GROUP BY country"));
+        assertTrue(e.getMessage().contains("'append' is not supported for a GROUP BY"), e.getMessage());
+    }
+}

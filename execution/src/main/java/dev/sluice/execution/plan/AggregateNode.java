@@ -1,0 +1,39 @@
+package dev.sluice.execution.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.execution.aggregate.AggregateCall;
+import dev.sluice.execution.type.RowSchema;
+import java.util.List;
+
+/**
+ * GROUP BY {@code groupKeys} computing {@code calls}: partially in each task (per partition), then merged
+ * once per batch into the keyed state of the previous batches. Output: the group keys, then the
+ * aggregates. Stateful on streams: its state lives in the checkpoint ({@code state/aggregate}), versioned
+ * by batch id. Emits the groups changed by the batch (update mode) or every group (complete mode).
+ */
+public record AggregateNode(PhysicalNode input, List<Integer> groupKeys, List<AggregateCall> calls, RowSchema schema)
+        implements PhysicalNode {
+    public AggregateNode {
+        requireNonNull(input, "input is null");
+        groupKeys = List.copyOf(groupKeys);
+        calls = List.copyOf(calls);
+        requireNonNull(schema, "schema is null");
+    }
+
+    @Override
+    public List<PhysicalNode> inputs() {
+        return List.of(input);
+    }
+
+    @Override
+    public boolean isStateful() {
+        return true;
+    }
+
+    @Override
+    public String describe() {
+        List<String> keys = groupKeys.stream().map(i -> input.schema().column(i).name()).toList();
+        return "HashAggregate(group=" + keys + ", aggregates=" + calls + ", state=keyed by group)";
+    }
+}
