@@ -8,18 +8,14 @@ import dev.sluice.execution.type.RowSchema;
 import dev.sluice.planner.physical.TypeMapping;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
-import org.apache.calcite.schema.StreamableTable;
-import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractTable;
 
 /**
- * A catalog table as Calcite sees it in a bounded query: its row type (declared columns then the
- * connector's metadata columns). Calcite only plans over it; Sluice's engine runs it.
- *
- * <p>Calcite lets a table be either a relation or a stream, never both ({@code RelOptTableImpl
- * .supportsModality}); {@link Stream} is the same table for continuous queries.
+ * A catalog table as Calcite sees it: its row type (declared columns then the connector's metadata
+ * columns). Calcite only plans over it; Sluice's engine runs it. Continuous queries ({@code SELECT
+ * STREAM}) are validated over the same relation: the STREAM keyword is Sluice's to interpret.
  */
-public class CatalogTable extends AbstractTable {
+public final class CatalogTable extends AbstractTable {
     private final TableDescriptor descriptor;
     private final RowSchema fullSchema;
 
@@ -44,17 +40,5 @@ public class CatalogTable extends AbstractTable {
             builder.add(c.name(), TypeMapping.toRelDataType(c.type(), c.nullable(), typeFactory));
         }
         return builder.build();
-    }
-
-    /** The table as a stream, for {@code SELECT STREAM}. */
-    public static final class Stream extends CatalogTable implements StreamableTable {
-        public Stream(TableDescriptor descriptor, RowSchema fullSchema) {
-            super(descriptor, fullSchema);
-        }
-
-        @Override
-        public Table stream() {
-            return this;
-        }
     }
 }

@@ -30,7 +30,6 @@ import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.rules.CoreRules;
-import org.apache.calcite.rel.stream.Delta;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -135,7 +134,7 @@ public final class QueryPlanner {
         // Sluice runs every query incrementally and has its own rules for streams (output modes, state);
         // Calcite validates the query as over relations, so its stream-only restrictions do not apply.
         removeStreamKeyword(parsed);
-        Session session = new Session(false);
+        Session session = new Session();
         try {
             if (parsed instanceof SqlInsert insert) {
                 return planInsert(session, insert, streaming);
@@ -189,9 +188,8 @@ public final class QueryPlanner {
             throw new PlanningException("INSERT INTO " + target.get().name()
                     + " needs a continuous query: write INSERT INTO ... SELECT STREAM ...");
         }
-        RelNode withoutDelta = removeDeltas(rel);
         HepPlanner hep = new HepPlanner(OPTIMISE);
-        hep.setRoot(withoutDelta);
+        hep.setRoot(rel);
         RelNode optimised = hep.findBestExp();
         PhysicalNode physical = PhysicalPlanBuilder.build(optimised, streaming);
         if (target.isPresent()) {
@@ -200,19 +198,7 @@ public final class QueryPlanner {
         return new PlannedQuery(streaming, physical, target, RelOptUtil.toString(optimised));
     }
 
-    /**
-     * Drops Calcite's Delta nodes: Sluice runs every plan incrementally, one micro-batch at a time, so
-     * "the stream of changes" is how each operator already works.
-     */
-    private static RelNode removeDeltas(RelNode rel) {
-        if (rel instanceof Delta delta) {
-            return removeDeltas(delta.getInput());
-        }
-        List<RelNode> inputs = rel.getInputs().stream().map(QueryPlanner::removeDeltas).toList();
-        return inputs.equals(rel.getInputs()) ? rel : rel.copy(rel.getTraitSet(), inputs);
-    }
-
-    /** Whether the statement has a SELECT STREAM anywhere (its tables are then streams). */
+    /** Whether the statement has a SELECT STREAM anywhere: then it is a continuous query. */
     private static boolean isStreaming(SqlNode node) {
         boolean[] found = {false};
         node.accept(new SqlBasicVisitor<Void>() {
@@ -271,11 +257,10 @@ public final class QueryPlanner {
         final SqlValidator validator;
         final RelOptCluster cluster;
 
-        Session(boolean streaming) {
+        Session() {
             CalciteSchema root = CalciteSchema.createRootSchema(false, false);
             for (TableDescriptor t : catalog.tables()) {
-                RowSchema schema = fullSchema(t);
-                root.add(t.name(), streaming ? new CatalogTable.Stream(t, schema) : new CatalogTable(t, schema));
+                root.add(t.name(), new CatalogTable(t, fullSchema(t)));
             }
             Properties props = new Properties();
             props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
