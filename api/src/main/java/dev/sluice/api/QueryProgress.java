@@ -28,6 +28,8 @@ import java.util.Map;
  *     that overran its interval delays the next)
  * @param processingTimeMillis from planning offsets to commit
  * @param durationMillis time per phase: planOffsets, offsetLog, process (read + operators), sink, commit
+ * @param stateRows rows of operator state after the batch (one per GROUP BY group); 0 for stateless queries
+ * @param stateBytes estimated bytes of that state
  * @param rateLimit records per second backpressure allowed this batch; -1 when backpressure did not limit it
  * @param dataLoss offsets skipped because they had been deleted ({@code failOnDataLoss = false})
  */
@@ -38,7 +40,8 @@ public record QueryProgress(String queryName, long batchId, Instant timestamp,
                             long inputRows, long outputRows, long malformedRows, long lateRows,
                             double inputRowsPerSecond, double processedRowsPerSecond,
                             long schedulingDelayMillis, long processingTimeMillis,
-                            Map<String, Long> durationMillis, double rateLimit, List<String> dataLoss) {
+                            Map<String, Long> durationMillis, long stateRows, long stateBytes, double rateLimit,
+                            List<String> dataLoss) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public QueryProgress {
@@ -77,6 +80,8 @@ public record QueryProgress(String queryName, long batchId, Instant timestamp,
         m.put("schedulingDelayMillis", schedulingDelayMillis);
         m.put("processingTimeMillis", processingTimeMillis);
         m.put("durationMillis", durationMillis);
+        m.put("stateRows", stateRows);
+        m.put("stateBytes", stateBytes);
         m.put("rateLimit", rateLimit);
         m.put("dataLoss", dataLoss);
         m.put("totalDelayMillis", totalDelayMillis());

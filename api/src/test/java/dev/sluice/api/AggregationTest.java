@@ -69,6 +69,8 @@ class AggregationTest extends SessionTest {
         StreamingQuery q = runToEnd(insert, null);
         assertEquals(1, q.lastProgress().orElseThrow().batchId());
         assertEquals(2, q.lastProgress().orElseThrow().outputRows(), "update mode: only the changed groups");
+        assertEquals(3, q.lastProgress().orElseThrow().stateRows(), "KR, US and JP are kept");
+        assertTrue(q.lastProgress().orElseThrow().stateBytes() > 0);
         List<List<Object>> all = rows("SELECT * FROM totals");
         assertEquals(List.of(row("JP", 1L, 7.0), row("US", 2L, 10.0)), SqlQueryTest.sorted(all.subList(2, 4)));
     }

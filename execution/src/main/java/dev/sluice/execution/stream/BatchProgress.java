@@ -18,6 +18,8 @@ import java.util.Map;
  * @param schedulingDelayMillis how late the batch started after its trigger was due
  * @param processingTimeMillis from planning offsets to commit
  * @param durationMillis time per phase: planOffsets, offsetLog, process, sink, commit
+ * @param stateRows rows of operator state after the batch (GROUP BY groups), 0 for stateless queries
+ * @param stateBytes estimated size of that state in bytes
  * @param rateLimit records per second backpressure allowed this batch, or -1 when not limited by it
  * @param dataLoss offsets skipped because they were deleted (failOnDataLoss = false)
  */
@@ -28,7 +30,8 @@ public record BatchProgress(String queryName, long batchId, Instant timestamp,
                             long inputRows, long outputRows, long malformedRows, long lateRows,
                             double inputRowsPerSecond, double processedRowsPerSecond,
                             long schedulingDelayMillis, long processingTimeMillis,
-                            Map<String, Long> durationMillis, double rateLimit, List<String> dataLoss) {
+                            Map<String, Long> durationMillis, long stateRows, long stateBytes, double rateLimit,
+                            List<String> dataLoss) {
     public BatchProgress {
         startOffsets = Map.copyOf(startOffsets);
         endOffsets = Map.copyOf(endOffsets);

@@ -239,6 +239,8 @@ public final class MicroBatchExecution implements Runnable {
         // The state of batch N is durable before its commit marker: a crash in between re-runs batch N
         // from the state of N - 1, which the store still has.
         store.ifPresent(s -> s.commit(batchId));
+        long stateRows = store.map(s -> s.metrics().rows()).orElse(0L);
+        long stateBytes = store.map(s -> s.metrics().bytesEstimate()).orElse(0L);
         checkpoint.commitLog().add(batchId, new CommitRecord(batchId, System.currentTimeMillis(), outputRows));
         offsets.resumeAfter(batch.ranges());
         if (batchId >= RETAINED_BATCHES) {
@@ -262,7 +264,7 @@ public final class MicroBatchExecution implements Runnable {
         BatchProgress progress = new BatchProgress(queryName, batchId, timestamp, offsetsOf(batch.ranges(), true),
                 offsetsOf(batch.ranges(), false), batch.lag(), inputRows, outputRows, malformed, 0,
                 perSecond(inputRows, sinceLastStart), perSecond(inputRows, processingMillis), schedulingDelayMillis,
-                processingMillis, durations, limitUsed, batch.dataLoss());
+                processingMillis, durations, stateRows, stateBytes, limitUsed, batch.dataLoss());
         for (String gap : batch.dataLoss()) {
             LOG.warn("Query {} batch {}: data loss: {}", queryName, batchId, gap);
         }
