@@ -123,6 +123,33 @@ class AggregationTest extends SessionTest {
     }
 
     @Test
+    void tumblingWindowsGroupByWindowAndKeyInUpdateMode() throws Exception {
+        String clicks = SharedKafkaBroker.createTopic("windows", 1);
+        message("CREATE TABLE clicks (ts TIMESTAMP, page VARCHAR) WITH ('connector'='kafka', 'topic'='" + clicks
+                + "', 'format'='json')");
+        message("CREATE TABLE per_window (window_start TIMESTAMP, window_end TIMESTAMP, page VARCHAR, n BIGINT) "
+                + "WITH ('connector'='memory')");
+        // Epoch millis in JSON decode into TIMESTAMP; 1700000000000 is 2023-11-14 22:13:20 UTC.
+        long base = 1_700_000_000_000L;
+        for (long offset : new long[] {0, 3_000, 9_999, 10_000, 25_000}) {
+            SharedKafkaBroker.produce(clicks, 0, null, "{\"ts\": " + (base + offset) + ", \"page\": \"/a\"}");
+        }
+        SharedKafkaBroker.produce(clicks, 0, null, "{\"ts\": " + (base + 1_000) + ", \"page\": \"/b\"}");
+        runToEnd("""
+                INSERT INTO per_window
+                SELECT STREAM TUMBLE_START(ts, INTERVAL '10' SECOND), TUMBLE_END(ts, INTERVAL '10' SECOND), page, COUNT(*)
+                FROM clicks GROUP BY TUMBLE(ts, INTERVAL '10' SECOND), page""", null);
+        java.time.LocalDateTime w0 = java.time.LocalDateTime.of(2023, 11, 14, 22, 13, 20);
+        assertEquals(List.of(
+                row(w0, w0.plusSeconds(10), "/a", 3L),
+                row(w0, w0.plusSeconds(10), "/b", 1L),
+                row(w0.plusSeconds(10), w0.plusSeconds(20), "/a", 1L),
+                row(w0.plusSeconds(20), w0.plusSeconds(30), "/a", 1L)),
+                rows("SELECT * FROM per_window").stream().sorted(java.util.Comparator.comparing(
+                        (List<Object> r) -> r.get(0).toString()).thenComparing(r -> r.get(2).toString())).toList());
+    }
+
+    @Test
     void outputModesAreChecked() {
         message("CREATE TABLE t (country VARCHAR) WITH ('connector'='memory')");
         message("SET outputMode = complete");

@@ -31,6 +31,8 @@ import dev.sluice.execution.expr.Replace;
 import dev.sluice.execution.expr.Search;
 import dev.sluice.execution.expr.Substring;
 import dev.sluice.execution.expr.Trim;
+import dev.sluice.execution.expr.TimestampPlusInterval;
+import dev.sluice.execution.expr.TumbleWindowStart;
 import dev.sluice.execution.expr.TruncateTimestamp;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
@@ -50,6 +52,8 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.fun.SqlLikeOperator;
 import org.apache.calcite.sql.fun.SqlTrimFunction;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -132,6 +136,35 @@ public final class RexToPhysicalExpr {
         return new ColumnRef(index, column.name(), column.type());
     }
 
+    // ---- Time windows and intervals
+
+    private static boolean isInterval(RexNode node) {
+        return SqlTypeUtil.isInterval(node.getType());
+    }
+
+    /** The milliseconds of a constant day-time interval, or an error naming the expression. */
+    private static long intervalMillis(RexNode node, RexCall call) {
+        if (node instanceof RexLiteral literal && SqlTypeUtil.isInterval(literal.getType())
+                && literal.getType().getSqlTypeName().getFamily() == SqlTypeFamily.INTERVAL_DAY_TIME) {
+            return literal.getValueAs(BigDecimal.class).longValueExact();
+        }
+        throw new PlanningException("Only constant day-time intervals (e.g. INTERVAL '10' SECOND) are supported in "
+                + call);
+    }
+
+    /** {@code ts + INTERVAL ...} ({@code sign} 1) or {@code ts - INTERVAL ...} ({@code sign} -1). */
+    private PhysicalExpr plusInterval(RexCall call, int sign) {
+        return new TimestampPlusInterval(toExpr(call.getOperands().get(0)),
+                sign * intervalMillis(call.getOperands().get(1), call));
+    }
+
+    /** {@code TUMBLE(ts, size [, offset])} in GROUP BY: the window's start. */
+    private PhysicalExpr tumble(RexCall call) {
+        List<RexNode> operands = call.getOperands();
+        long offset = operands.size() > 2 ? intervalMillis(operands.get(2), call) : 0;
+        return new TumbleWindowStart(toExpr(operands.get(0)), intervalMillis(operands.get(1), call), offset);
+    }
+
     // ---- Literals
 
     private static Literal literal(RexLiteral literal, ColumnType type) {
@@ -156,9 +189,11 @@ public final class RexToPhysicalExpr {
         SqlKind kind = call.getKind();
         switch (kind) {
             case PLUS, CHECKED_PLUS:
-                return arithmetic(call, Arithmetic.Operator.ADD);
+                return isInterval(operands.get(1)) ? plusInterval(call, 1) : arithmetic(call, Arithmetic.Operator.ADD);
             case MINUS, CHECKED_MINUS:
-                return arithmetic(call, Arithmetic.Operator.SUBTRACT);
+                return isInterval(operands.get(1)) ? plusInterval(call, -1) : arithmetic(call, Arithmetic.Operator.SUBTRACT);
+            case TUMBLE:
+                return tumble(call);
             case TIMES, CHECKED_TIMES:
                 return arithmetic(call, Arithmetic.Operator.MULTIPLY);
             case DIVIDE, CHECKED_DIVIDE:

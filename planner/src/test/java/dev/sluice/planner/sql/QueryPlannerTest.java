@@ -37,6 +37,9 @@ class QueryPlannerTest {
         catalog.create(new TableDescriptor("views", RowSchema.of(
                 Column.of("user_id", ColumnType.INTEGER), Column.of("page", ColumnType.VARCHAR)),
                 Map.of("connector", "test")), false);
+        catalog.create(new TableDescriptor("events", RowSchema.of(
+                Column.of("ts", ColumnType.TIMESTAMP), Column.of("page", ColumnType.VARCHAR),
+                Column.of("amount", ColumnType.DOUBLE)), Map.of("connector", "test")), false);
         catalog.create(new TableDescriptor("sink", RowSchema.of(
                 Column.of("uid", ColumnType.BIGINT), Column.of("label", ColumnType.VARCHAR)),
                 Map.of("connector", "test")), false);
