@@ -21,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
  * {@code ./sluice bench}: the reference workload of BENCHMARK.md. Generates the events topic (on an
  * embedded broker unless {@code --bootstrap} is given), then measures, each in a fresh child JVM so each
  * has its own peak RSS: the raw read ceiling (one consumer thread; one thread per partition), and Sluice's
- * Q1 and Q3. Prints one RESULT line per measurement and a Markdown table of ratios to the ceiling
+ * Q1, Q2 and Q3. Prints one RESULT line per measurement and a Markdown table of ratios to the ceiling
  * measured in the same run. A benchmark, not a test: it asserts only that the row counts are right.
  */
 public final class Bench {
@@ -37,7 +37,7 @@ public final class Bench {
         } catch (IllegalArgumentException e) {
             System.err.println((e.getMessage().equals("usage") ? "" : e.getMessage() + "\n")
                     + "usage: ./sluice bench [--n 5000000] [--partitions 8] [--bootstrap host:port] [--topic events]"
-                    + " [--queries q1,q3] [--repeat 1] [--seed 42]");
+                    + " [--queries q1,q2,q3] [--repeat 1] [--seed 42]");
             System.exit(2);
             return;
         }
@@ -53,7 +53,7 @@ public final class Bench {
         return switch (o.phase().get()) {
             case "ceiling-1-thread" -> ReadCeiling.run("ceiling-1-thread", bootstrap, o.topic(), false);
             case "ceiling-thread-per-partition" -> ReadCeiling.run("ceiling-thread-per-partition", bootstrap, o.topic(), true);
-            case "q1", "q3" -> SluiceQueryRun.run(o.phase().get(), bootstrap, o.topic());
+            case "q1", "q2", "q3" -> SluiceQueryRun.run(o.phase().get(), bootstrap, o.topic());
             default -> throw new IllegalArgumentException("Unknown phase " + o.phase().get());
         };
     }
@@ -107,6 +107,7 @@ public final class Bench {
     private static boolean check(PhaseResult r, long records, long expectedQ1) {
         long expectedOut = switch (r.phase()) {
             case "q1" -> expectedQ1;
+            case "q2" -> -1;  // groups emitted: not derived from the generator
             default -> records;
         };
         boolean good = r.records() == records && (expectedOut < 0 || r.rowsOut() == expectedOut);
@@ -150,6 +151,7 @@ public final class Bench {
             }
             String name = switch (r.phase()) {
                 case "q1" -> "Sluice Q1 (filter + project, JSON)";
+                case "q2" -> "Sluice Q2 (10 s tumbling windows by page, COUNT, SUM, update mode)";
                 case "q3" -> "Sluice Q3 (GROUP BY partition, COUNT(*), complete mode, no parsing)";
                 default -> "read ceiling, " + r.phase().substring("ceiling-".length()).replace('-', ' ');
             };

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Flags of {@code ./sluice bench}: {@code --n} events (5,000,000), {@code --partitions} (8),
  * {@code --bootstrap host:port} (an existing broker; default: an embedded one), {@code --topic}
- * (events), {@code --queries q1,q3}, {@code --repeat} (1), {@code --seed} (42). Internal:
+ * (events), {@code --queries q1,q2,q3}, {@code --repeat} (1), {@code --seed} (42). Internal:
  * {@code --phase} runs one measurement in this JVM (the parent launches one child JVM per phase so each
  * has its own peak RSS).
  */
@@ -19,7 +19,7 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
         int partitions = 8;
         Optional<String> bootstrap = Optional.empty();
         String topic = "events";
-        List<String> queries = List.of("q1", "q3");
+        List<String> queries = List.of("q1", "q2", "q3");
         int repeat = 1;
         long seed = 42;
         Optional<String> phase = Optional.empty();
@@ -47,8 +47,8 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
             }
         }
         for (String q : queries) {
-            if (!q.equals("q1") && !q.equals("q3")) {
-                throw new IllegalArgumentException("Unknown query '" + q + "' (q1, q3; q2 needs aggregation)");
+            if (!List.of("q1", "q2", "q3").contains(q)) {
+                throw new IllegalArgumentException("Unknown query '" + q + "' (q1, q2, q3)");
             }
         }
         return new BenchOptions(n, partitions, bootstrap, topic, queries, repeat, seed, phase, expectedQ1);
