@@ -37,7 +37,7 @@ public final class Bench {
         } catch (IllegalArgumentException e) {
             System.err.println((e.getMessage().equals("usage") ? "" : e.getMessage() + "\n")
                     + "usage: ./sluice bench [--n 5000000] [--partitions 8] [--bootstrap host:port] [--topic events]"
-                    + " [--queries q1,q2,q3] [--repeat 1] [--seed 42]");
+                    + " [--queries q1,q2,q3] [--repeat 1] [--seed 42] [--heap 1g]");
             System.exit(2);
             return;
         }
@@ -89,7 +89,7 @@ public final class Bench {
                 List<String> phases = new ArrayList<>(List.of("ceiling-1-thread", "ceiling-thread-per-partition"));
                 phases.addAll(o.queries());
                 for (String phase : phases) {
-                    PhaseResult r = runChild(o.childArgs(phase, bootstrap, records, expectedQ1));
+                    PhaseResult r = runChild(o.heap(), o.childArgs(phase, bootstrap, records, expectedQ1));
                     OUT.println(r.line());
                     results.add(r);
                     ok &= check(r, records, expectedQ1);
@@ -118,10 +118,10 @@ public final class Bench {
         return good;
     }
 
-    private static PhaseResult runChild(List<String> args) throws Exception {
+    private static PhaseResult runChild(String heap, List<String> args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx" + heap,
                 "-cp", System.getProperty("java.class.path"), Bench.class.getName()));
         command.addAll(args);
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

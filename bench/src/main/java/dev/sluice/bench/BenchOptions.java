@@ -7,12 +7,13 @@ import java.util.Optional;
 /**
  * Flags of {@code ./sluice bench}: {@code --n} events (5,000,000), {@code --partitions} (8),
  * {@code --bootstrap host:port} (an existing broker; default: an embedded one), {@code --topic}
- * (events), {@code --queries q1,q2,q3}, {@code --repeat} (1), {@code --seed} (42). Internal:
+ * (events), {@code --queries q1,q2,q3}, {@code --repeat} (1), {@code --seed} (42), {@code --heap} (1g: the
+ * -Xmx of every measured JVM, Spark's default driver heap, so peak RSS compares like for like). Internal:
  * {@code --phase} runs one measurement in this JVM (the parent launches one child JVM per phase so each
  * has its own peak RSS).
  */
 record BenchOptions(long n, int partitions, Optional<String> bootstrap, String topic, List<String> queries,
-                    int repeat, long seed, Optional<String> phase, long expectedQ1) {
+                    int repeat, long seed, String heap, Optional<String> phase, long expectedQ1) {
 
     static BenchOptions parse(String[] args) {
         long n = 5_000_000;
@@ -22,6 +23,7 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
         List<String> queries = List.of("q1", "q2", "q3");
         int repeat = 1;
         long seed = 42;
+        String heap = "1g";
         Optional<String> phase = Optional.empty();
         long expectedQ1 = -1;
         for (int i = 0; i < args.length; i++) {
@@ -41,6 +43,7 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
                 case "--queries" -> queries = List.of(value.toLowerCase(java.util.Locale.ROOT).split(","));
                 case "--repeat" -> repeat = Integer.parseInt(value);
                 case "--seed" -> seed = Long.parseLong(value);
+                case "--heap" -> heap = value;
                 case "--phase" -> phase = Optional.of(value);
                 case "--expected-q1" -> expectedQ1 = Long.parseLong(value);
                 default -> throw new IllegalArgumentException("Unknown flag " + flag);
@@ -51,7 +54,7 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
                 throw new IllegalArgumentException("Unknown query '" + q + "' (q1, q2, q3)");
             }
         }
-        return new BenchOptions(n, partitions, bootstrap, topic, queries, repeat, seed, phase, expectedQ1);
+        return new BenchOptions(n, partitions, bootstrap, topic, queries, repeat, seed, heap, phase, expectedQ1);
     }
 
     /** The flags a child JVM needs to run {@code phase} against {@code bootstrap}. */
