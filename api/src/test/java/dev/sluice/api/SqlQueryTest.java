@@ -142,7 +142,8 @@ class SqlQueryTest extends SessionTest {
                 row("partition", "INTEGER", false, "metadata"),
                 row("offset", "BIGINT", false, "metadata"),
                 row("timestamp", "TIMESTAMP", false, "metadata"),
-                row("key", "VARCHAR", true, "metadata")), rows("DESCRIBE orders"));
+                row("key", "VARCHAR", true, "metadata"),
+                row("topic", "VARCHAR", false, "metadata")), rows("DESCRIBE orders"));
         // The catalog survives a restart of the session.
         sluice.close();
         assertEquals(List.of(row("orders", "kafka", topic)), rows("SHOW TABLES"));

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.IsolationLevel;
@@ -43,6 +44,12 @@ final class KafkaMetadataClient implements AutoCloseable {
             throw new SourceException("Can't connect table '" + table + "' to Kafka at '"
                     + clientProperties.bootstrapServers() + "': " + e.getMessage(), e);
         }
+    }
+
+    /** The names of the topics that exist now, sorted. */
+    List<String> topicNames() {
+        return await(admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs())).names(), "list topics", "*")
+                .stream().sorted().toList();
     }
 
     /**

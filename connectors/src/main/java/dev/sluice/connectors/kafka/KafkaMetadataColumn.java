@@ -19,7 +19,9 @@ public enum KafkaMetadataColumn {
     /** The record's timestamp (create or log-append time, as the topic says). */
     TIMESTAMP(new Column("timestamp", ColumnType.TIMESTAMP, false)),
     /** The record's key as UTF-8 text, NULL if it has none. */
-    KEY(new Column("key", ColumnType.VARCHAR, true));
+    KEY(new Column("key", ColumnType.VARCHAR, true)),
+    /** The record's topic (a table may read several). */
+    TOPIC(new Column("topic", ColumnType.VARCHAR, false));
 
     private static final RowSchema SCHEMA = new RowSchema(Arrays.stream(values()).map(KafkaMetadataColumn::column).toList());
 
@@ -37,7 +39,7 @@ public enum KafkaMetadataColumn {
         return column.name();
     }
 
-    /** All metadata columns, in order: partition, offset, timestamp, key. */
+    /** All metadata columns, in order: partition, offset, timestamp, key, topic. */
     public static RowSchema schema() {
         return SCHEMA;
     }

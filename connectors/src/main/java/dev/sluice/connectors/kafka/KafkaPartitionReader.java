@@ -25,6 +25,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,9 @@ final class KafkaPartitionReader implements PartitionReader {
     private BigIntVector offsetVector;
     private TimeStampMilliVector timestampVector;
     private VarCharVector keyVector;
+    private VarCharVector topicVector;
+    /** The partition's topic as UTF-8, written into the topic column of every row. */
+    private final byte[] topicBytes;
 
     private long malformedRecords;
     private String firstMalformed;
@@ -75,6 +79,7 @@ final class KafkaPartitionReader implements PartitionReader {
         this.source = source;
         this.range = spec.range();
         this.partition = range.partition();
+        this.topicBytes = partition.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.maxBatchRows = spec.maxBatchRows();
         this.projection = projection;
         this.allocator = allocator;
@@ -88,7 +93,7 @@ final class KafkaPartitionReader implements PartitionReader {
             this.consumer = null;
             this.finished = true;
         } else {
-            this.consumer = source.consumerPool().borrow(partition.partition());
+            this.consumer = source.consumerPool().borrow(new TopicPartition(partition.topic(), partition.partition()));
             try {
                 consumer.seek(range.fromOffset());
             } catch (RuntimeException e) {
@@ -136,6 +141,7 @@ final class KafkaPartitionReader implements PartitionReader {
         offsetVector = null;
         timestampVector = null;
         keyVector = null;
+        topicVector = null;
         List<FieldVector> vectors = root.getFieldVectors();
         for (FieldVector v : vectors) {
             if (v instanceof BaseVariableWidthVector variableWidth) {
@@ -156,6 +162,7 @@ final class KafkaPartitionReader implements PartitionReader {
                     case OFFSET -> offsetVector = (BigIntVector) vectors.get(i);
                     case TIMESTAMP -> timestampVector = (TimeStampMilliVector) vectors.get(i);
                     case KEY -> keyVector = (VarCharVector) vectors.get(i);
+                    case TOPIC -> topicVector = (VarCharVector) vectors.get(i);
                 }
             }
         }
@@ -228,6 +235,9 @@ final class KafkaPartitionReader implements PartitionReader {
         }
         if (timestampVector != null) {
             timestampVector.setSafe(row, record.timestamp());
+        }
+        if (topicVector != null) {
+            topicVector.setSafe(row, topicBytes);
         }
         if (keyVector != null) {
             byte[] key = record.key();

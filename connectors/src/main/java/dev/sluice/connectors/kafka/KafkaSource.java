@@ -13,15 +13,20 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.IntFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A Kafka topic read as offset ranges per partition (the "direct" model): offsets are looked up with an
- * admin client owned by the source, and each range is read by a {@link KafkaPartitionReader} with a
- * consumer assigned to its partition, pooled per partition across micro-batches.
+ * One or several Kafka topics (a list, or every topic matching a pattern) read as offset ranges per
+ * partition (the "direct" model): offsets are looked up with an admin client owned by the source, and
+ * each range is read by a {@link KafkaPartitionReader} with a consumer assigned to its partition, pooled
+ * per partition across micro-batches. Topics and partitions are looked up again on every call, so
+ * partitions added and (with a pattern) topics created while a query runs join at its next batch.
  *
  * <p>Schema: the table's declared columns, decoded from JSON record values, then the metadata columns
  * partition, offset, timestamp and key ({@link KafkaMetadataColumn}).
@@ -30,6 +35,8 @@ import org.apache.kafka.common.TopicPartition;
  * the source closes the admin client, the pooled consumers and the dead-letter producer.
  */
 public final class KafkaSource implements StreamSource {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
+
     private final KafkaTableOptions options;
     private final RowSchema declared;
     private final RowSchema schema;
@@ -49,7 +56,7 @@ public final class KafkaSource implements StreamSource {
         this.clientProperties = clientProperties;
         this.metadata = metadata;
         this.consumerPool = new PartitionConsumerPool(partition -> new PartitionConsumer(
-                clientProperties.consumer(partition), new TopicPartition(options.topic(), partition)));
+                clientProperties.consumer(partition.partition()), partition));
     }
 
     /**
@@ -66,8 +73,12 @@ public final class KafkaSource implements StreamSource {
         KafkaSource source = new KafkaSource(options, declared, clientProperties,
                 new KafkaMetadataClient(options.table(), clientProperties));
         try {
-            source.partitions(options.topic());
-            options.deadLetterTopic().ifPresent(source::partitions);
+            Map<String, List<Integer>> partitions = source.partitions();
+            if (options.topicPattern().isPresent() && partitions.isEmpty()) {
+                LOG.warn("No topic matches '{}' for table '{}' yet; queries wait for one", options.topicPattern().get(),
+                        options.table());
+            }
+            options.deadLetterTopic().ifPresent(source.metadata::partitions);
             return source;
         } catch (RuntimeException e) {
             source.close();
@@ -78,10 +89,6 @@ public final class KafkaSource implements StreamSource {
     @Override
     public String name() {
         return options.table();
-    }
-
-    public String topic() {
-        return options.topic();
     }
 
     @Override
@@ -96,26 +103,26 @@ public final class KafkaSource implements StreamSource {
 
     @Override
     public synchronized Map<SourcePartition, Long> initialOffsets() {
-        List<Integer> partitions = partitions(options.topic());
+        Map<String, List<Integer>> partitions = partitions();
         return Collections.unmodifiableMap(switch (options.startupMode()) {
             case EARLIEST -> listOffsets(partitions, p -> OffsetSpec.earliest());
             case LATEST -> listOffsets(partitions, p -> OffsetSpec.latest());
             case TIMESTAMP -> timestampOffsets(partitions);
-            case SPECIFIC_OFFSETS -> specificOffsets(partitions);
+            case SPECIFIC_OFFSETS -> specificOffsets(partitions.getOrDefault(options.topic(), List.of()));
         });
     }
 
     @Override
     public synchronized Map<SourcePartition, Long> latestOffsets() {
-        return Collections.unmodifiableMap(listOffsets(partitions(options.topic()), p -> OffsetSpec.latest()));
+        return Collections.unmodifiableMap(listOffsets(partitions(), p -> OffsetSpec.latest()));
     }
 
     @Override
     public synchronized Map<SourcePartition, Long> earliestOffsets() {
-        return Collections.unmodifiableMap(listOffsets(partitions(options.topic()), p -> OffsetSpec.earliest()));
+        return Collections.unmodifiableMap(listOffsets(partitions(), p -> OffsetSpec.earliest()));
     }
 
-    private Map<SourcePartition, Long> timestampOffsets(List<Integer> partitions) {
+    private Map<SourcePartition, Long> timestampOffsets(Map<String, List<Integer>> partitions) {
         Map<SourcePartition, Long> offsets = listOffsets(partitions,
                 p -> OffsetSpec.forTimestamp(options.startupTimestampMillis()));
         Map<SourcePartition, Long> latest = null;
@@ -140,8 +147,9 @@ public final class KafkaSource implements StreamSource {
                         + partitions);
             }
         }
-        Map<SourcePartition, Long> latest = listOffsets(partitions, p -> OffsetSpec.latest());
-        Map<SourcePartition, Long> offsets = listOffsets(partitions, p -> OffsetSpec.earliest());
+        Map<String, List<Integer>> topicPartitions = Map.of(options.topic(), partitions);
+        Map<SourcePartition, Long> latest = listOffsets(topicPartitions, p -> OffsetSpec.latest());
+        Map<SourcePartition, Long> offsets = listOffsets(topicPartitions, p -> OffsetSpec.earliest());
         specific.forEach((p, offset) -> {
             SourcePartition partition = new SourcePartition(options.topic(), p);
             long end = latest.get(partition);
@@ -154,12 +162,39 @@ public final class KafkaSource implements StreamSource {
         return offsets;
     }
 
-    private List<Integer> partitions(String topic) {
-        return metadata.partitions(topic);
+    /**
+     * The partitions of every topic the table reads now: the listed topics (each must exist), or the topics
+     * matching the pattern (a topic deleted meanwhile simply drops out).
+     */
+    private Map<String, List<Integer>> partitions() {
+        Map<String, List<Integer>> partitions = new TreeMap<>();
+        if (options.topicPattern().isPresent()) {
+            for (String topic : metadata.topicNames()) {
+                if (options.topicPattern().get().matcher(topic).matches()) {
+                    try {
+                        partitions.put(topic, metadata.partitions(topic));
+                    } catch (SourceException deletedMeanwhile) {
+                        LOG.warn("Topic '{}' of table '{}' disappeared while listing it", topic, name());
+                    }
+                }
+            }
+        } else {
+            for (String topic : options.topics()) {
+                partitions.put(topic, metadata.partitions(topic));
+            }
+        }
+        return partitions;
     }
 
-    private Map<SourcePartition, Long> listOffsets(List<Integer> partitions, IntFunction<OffsetSpec> spec) {
-        return metadata.offsets(options.topic(), partitions, spec);
+    private Map<SourcePartition, Long> listOffsets(Map<String, List<Integer>> partitions, IntFunction<OffsetSpec> spec) {
+        Map<SourcePartition, Long> offsets = new TreeMap<>();
+        partitions.forEach((topic, list) -> offsets.putAll(metadata.offsets(topic, list, spec)));
+        return offsets;
+    }
+
+    /** Whether the table reads {@code topic}. */
+    private boolean reads(String topic) {
+        return options.topicPattern().map(p -> p.matcher(topic).matches()).orElse(options.topics().contains(topic));
     }
 
     /**
@@ -172,9 +207,8 @@ public final class KafkaSource implements StreamSource {
     public PartitionReader openReader(ScanSpec spec, BufferAllocator allocator) {
         requireNonNull(spec, "spec is null");
         requireNonNull(allocator, "allocator is null");
-        if (!spec.range().partition().topic().equals(options.topic())) {
-            throw new IllegalArgumentException("Table '" + name() + "' reads topic '" + options.topic()
-                    + "', not " + spec.range().partition());
+        if (!reads(spec.range().partition().topic())) {
+            throw new IllegalArgumentException("Table '" + name() + "' does not read " + spec.range().partition());
         }
         KafkaProjection projection = KafkaProjection.of(name(), declared, spec.columns());
         return new KafkaPartitionReader(this, spec, projection, allocator);

@@ -5,14 +5,18 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The {@code WITH (...)} options of a Kafka table: their names and documentation (as constants, in the
@@ -25,7 +29,13 @@ public final class KafkaTableOptions {
     public static final String CONNECTOR_DOC = "Must be 'kafka'.";
 
     public static final String TOPIC = "topic";
-    public static final String TOPIC_DOC = "The Kafka topic holding the table's records. Required.";
+    public static final String TOPIC_DOC = "The Kafka topic holding the table's records, or several separated by "
+            + "';' (read together as one table). This or 'topic-pattern' is required.";
+
+    public static final String TOPIC_PATTERN = "topic-pattern";
+    public static final String TOPIC_PATTERN_DOC = "A Java regular expression: the table reads every topic whose whole "
+            + "name matches, including topics created while a query runs (picked up at its next batch, from their "
+            + "earliest offset). Not with 'topic'.";
 
     public static final String FORMAT = "format";
     public static final String FORMAT_DOC = "How record values are encoded. Required; only 'json' is supported: one "
@@ -77,7 +87,8 @@ public final class KafkaTableOptions {
     private static final String SPECIFIC_OFFSETS_SYNTAX = "'partition:<p>,offset:<o>;partition:<p>,offset:<o>...'";
 
     private final String table;
-    private final String topic;
+    private final List<String> topics;
+    private final Optional<Pattern> topicPattern;
     private final String format;
     private final Optional<String> bootstrapServers;
     private final StartupMode startupMode;
@@ -91,7 +102,23 @@ public final class KafkaTableOptions {
     private KafkaTableOptions(TableDescriptor table) {
         this.table = table.name();
         table.checkOptions("Kafka", OPTION_DOCS.keySet(), PROPERTIES_PREFIX);
-        topic = required(table, TOPIC);
+        Optional<String> topicOption = table.option(TOPIC);
+        Optional<String> patternOption = table.option(TOPIC_PATTERN);
+        if (topicOption.isPresent() == patternOption.isPresent()) {
+            throw new IllegalArgumentException("Kafka table '" + this.table + "' needs exactly one of the options '"
+                    + TOPIC + "' and '" + TOPIC_PATTERN + "'");
+        }
+        topics = topicOption.map(t -> Arrays.stream(t.split(";")).map(String::trim).filter(x -> !x.isEmpty()).toList())
+                .orElse(List.of());
+        if (topicOption.isPresent() && topics.isEmpty()) {
+            throw new IllegalArgumentException("Option '" + TOPIC + "' of Kafka table '" + this.table + "' names no topic");
+        }
+        try {
+            topicPattern = patternOption.map(Pattern::compile);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("Option '" + TOPIC_PATTERN + "' of Kafka table '" + this.table
+                    + "' is not a valid regular expression: " + e.getDescription(), e);
+        }
         format = required(table, FORMAT).trim().toLowerCase(Locale.ROOT);
         if (!format.equals("json")) {
             throw new IllegalArgumentException("Unsupported format '" + table.option(FORMAT).orElseThrow()
@@ -120,9 +147,9 @@ public final class KafkaTableOptions {
             throw new IllegalArgumentException("Kafka table '" + this.table + "' has '" + ON_ERROR + "'='"
                     + ErrorPolicy.DEAD_LETTER.optionValue() + "' but no '" + DEAD_LETTER_TOPIC + "' option");
         }
-        if (deadLetterTopic.isPresent() && deadLetterTopic.get().equals(topic)) {
+        if (deadLetterTopic.isPresent() && topics.contains(deadLetterTopic.get())) {
             throw new IllegalArgumentException("Option '" + DEAD_LETTER_TOPIC + "' of table '" + this.table
-                    + "' can't be the table's own topic '" + topic + "'");
+                    + "' can't be one of the table's own topics " + topics);
         }
 
         Map<String, String> properties = new TreeMap<>();
@@ -162,6 +189,7 @@ public final class KafkaTableOptions {
         docs.put(SCAN_STARTUP_SPECIFIC_OFFSETS, SCAN_STARTUP_SPECIFIC_OFFSETS_DOC);
         docs.put(SCAN_STARTUP_TIMESTAMP_MILLIS, SCAN_STARTUP_TIMESTAMP_MILLIS_DOC);
         docs.put(TOPIC, TOPIC_DOC);
+        docs.put(TOPIC_PATTERN, TOPIC_PATTERN_DOC);
         return Collections.unmodifiableMap(docs);
     }
 
@@ -253,8 +281,27 @@ public final class KafkaTableOptions {
         return table;
     }
 
+    /**
+     * The table's one topic, for what needs exactly one (writing, specific startup offsets).
+     *
+     * @throws IllegalArgumentException naming the table if it reads several topics or a pattern
+     */
     public String topic() {
-        return topic;
+        if (topics.size() != 1) {
+            throw new IllegalArgumentException("Kafka table '" + table + "' reads " + (topicPattern.isPresent()
+                    ? "the topics matching '" + topicPattern.get() + "'" : "several topics " + topics)
+                    + "; this needs a table over a single topic");
+        }
+        return topics.get(0);
+    }
+
+    /** The listed topics; empty when the table reads a pattern. */
+    public List<String> topics() {
+        return topics;
+    }
+
+    public Optional<Pattern> topicPattern() {
+        return topicPattern;
     }
 
     public String format() {
@@ -301,7 +348,8 @@ public final class KafkaTableOptions {
 
     @Override
     public String toString() {
-        return "KafkaTableOptions{table=" + table + ", topic=" + topic + ", startupMode=" + startupMode
+        return "KafkaTableOptions{table=" + table + ", topics=" + topicPattern.map(Pattern::pattern).orElse(String.join(";", topics))
+                + ", startupMode=" + startupMode
                 + ", errorPolicy=" + errorPolicy + "}";
     }
 }

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
+import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,17 +18,17 @@ import org.slf4j.LoggerFactory;
 final class PartitionConsumerPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionConsumerPool.class);
 
-    private final IntFunction<PartitionConsumer> factory;
-    private final Map<Integer, PartitionConsumer> idle = new HashMap<>();
+    private final Function<TopicPartition, PartitionConsumer> factory;
+    private final Map<TopicPartition, PartitionConsumer> idle = new HashMap<>();
     private int created;
     private boolean closed;
 
-    PartitionConsumerPool(IntFunction<PartitionConsumer> factory) {
+    PartitionConsumerPool(Function<TopicPartition, PartitionConsumer> factory) {
         this.factory = factory;
     }
 
     /** An idle consumer of the partition, or a new one. The caller gives it back with {@link #release}. */
-    PartitionConsumer borrow(int partition) {
+    PartitionConsumer borrow(TopicPartition partition) {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("The source is closed");
@@ -44,8 +45,8 @@ final class PartitionConsumerPool implements AutoCloseable {
     /** Takes back a borrowed consumer; one that failed ({@code healthy} false) is closed instead. */
     void release(PartitionConsumer consumer, boolean healthy) {
         synchronized (this) {
-            if (healthy && !closed && !idle.containsKey(consumer.partition().partition())) {
-                idle.put(consumer.partition().partition(), consumer);
+            if (healthy && !closed && !idle.containsKey(consumer.partition())) {
+                idle.put(consumer.partition(), consumer);
                 return;
             }
         }

@@ -55,7 +55,8 @@ class KafkaConnectorTest {
                 new Column("partition", ColumnType.INTEGER, false),
                 new Column("offset", ColumnType.BIGINT, false),
                 new Column("timestamp", ColumnType.TIMESTAMP, false),
-                new Column("key", ColumnType.VARCHAR, true)), connector.validate(table()));
+                new Column("key", ColumnType.VARCHAR, true),
+                new Column("topic", ColumnType.VARCHAR, false)), connector.validate(table()));
     }
 
     @Test
@@ -110,13 +111,14 @@ class KafkaConnectorTest {
     void unknownOptionIsNamedWithTheValidOnes() {
         assertEquals("Unknown option 'scan.startup.offset' for Kafka table 't' (valid options: bootstrap.servers, "
                 + "connector, dead-letter.topic, format, on-error, scan.read-timeout-ms, scan.startup.mode, "
-                + "scan.startup.specific-offsets, scan.startup.timestamp-millis, topic, properties.*)",
+                + "scan.startup.specific-offsets, scan.startup.timestamp-millis, topic, topic-pattern, properties.*)",
                 error(table("scan.startup.offset", "5")));
     }
 
     @Test
     void requiredOptions() {
-        assertEquals("Kafka table 't' needs option 'topic'", error(table("topic", null)));
+        assertEquals("Kafka table 't' needs exactly one of the options 'topic' and 'topic-pattern'",
+                error(table("topic", null)));
         assertEquals("Kafka table 't' needs option 'format'", error(table("format", null)));
         assertEquals("Unsupported format 'avro' for Kafka table 't' (supported: json)", error(table("format", "avro")));
     }
@@ -155,7 +157,7 @@ class KafkaConnectorTest {
                 error(table("on-error", "dead-letter")));
         assertEquals("Option 'dead-letter.topic' of table 't' needs 'on-error'='dead-letter'",
                 error(table("dead-letter.topic", "bad")));
-        assertEquals("Option 'dead-letter.topic' of table 't' can't be the table's own topic 'clicks'",
+        assertEquals("Option 'dead-letter.topic' of table 't' can't be one of the table's own topics [clicks]",
                 error(table("on-error", "dead-letter", "dead-letter.topic", "clicks")));
     }
 
@@ -170,6 +172,6 @@ class KafkaConnectorTest {
     @Test
     void declaredColumnsCantBeNamedLikeMetadataColumns() {
         assertEquals("Column 'Offset' of Kafka table 't' has the name of a metadata column (partition, offset, "
-                + "timestamp, key); rename it", error(table(RowSchema.of(Column.of("Offset", ColumnType.BIGINT)))));
+                + "timestamp, key, topic); rename it", error(table(RowSchema.of(Column.of("Offset", ColumnType.BIGINT)))));
     }
 }

@@ -75,7 +75,8 @@ class KafkaSourceTest {
                     new Column("partition", ColumnType.INTEGER, false),
                     new Column("offset", ColumnType.BIGINT, false),
                     new Column("timestamp", ColumnType.TIMESTAMP, false),
-                    new Column("key", ColumnType.VARCHAR, true)), source.schema());
+                    new Column("key", ColumnType.VARCHAR, true),
+                    new Column("topic", ColumnType.VARCHAR, false)), source.schema());
         }
     }
 

@@ -16,7 +16,7 @@ public interface Connector {
 
     /**
      * Checks the options of a table about to be created, and returns the connector's metadata columns
-     * (for Kafka: partition, offset, timestamp, key), which are appended to the declared columns.
+     * (for Kafka: partition, offset, timestamp, key, topic), which are appended to the declared columns.
      *
      * @throws IllegalArgumentException naming the option at fault
      */
