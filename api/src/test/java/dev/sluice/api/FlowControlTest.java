@@ -48,6 +48,53 @@ class FlowControlTest extends SessionTest {
     }
 
     @Test
+    void maxRatePerPartitionCapsEachPartitionPerInterval() throws Exception {
+        String topic = createSource(2);
+        for (int i = 0; i < 40; i++) {
+            SharedKafkaBroker.produce(topic, i % 2, null, "{\"id\": " + i + "}");
+        }
+        message("CREATE TABLE out_rows (id INT) WITH ('connector'='memory')");
+        message("SET maxRatePerPartition = 25");
+        message("SET trigger = 200 ms");  // 25 records/s x 0.2 s = 5 records per partition and batch
+        StreamingQuery q = ((StatementResult.Query) sluice.execute("INSERT INTO out_rows SELECT STREAM id FROM src")).query();
+        try {
+            SqlQueryTest.waitFor(() -> rows("SELECT id FROM out_rows").size() == 40);
+        } finally {
+            q.stop();
+        }
+        List<QueryProgress> batches = q.recentProgress();
+        assertEquals(4, batches.size(), "20 records per partition, 5 per batch");
+        batches.forEach(p -> assertEquals(10, p.inputRows()));
+    }
+
+    @Test
+    void minOffsetsPerTriggerWaitsForEnoughRecordsOrTheMaxDelay() throws Exception {
+        String topic = createSource(1);
+        message("CREATE TABLE out_rows (id INT) WITH ('connector'='memory')");
+        message("SET minOffsetsPerTrigger = 10");
+        message("SET maxTriggerDelay = 2 s");
+        message("SET trigger = 100 ms");
+        long started = System.currentTimeMillis();
+        StreamingQuery q = ((StatementResult.Query) sluice.execute("INSERT INTO out_rows SELECT STREAM id FROM src")).query();
+        try {
+            for (int i = 0; i < 3; i++) {
+                SharedKafkaBroker.produce(topic, 0, null, "{\"id\": " + i + "}");
+            }
+            SqlQueryTest.waitFor(() -> q.lastProgress().isPresent());
+            QueryProgress first = q.lastProgress().orElseThrow();
+            assertEquals(3, first.inputRows(), "3 < 10 records: they wait for the delay, then go together");
+            assertTrue(first.timestamp().toEpochMilli() - started >= 2000, "not before maxTriggerDelay");
+            for (int i = 3; i < 13; i++) {
+                SharedKafkaBroker.produce(topic, 0, null, "{\"id\": " + i + "}");
+            }
+            SqlQueryTest.waitFor(() -> q.recentProgress().size() == 2);
+            assertEquals(10, q.recentProgress().get(1).inputRows(), "10 records start a batch at once");
+        } finally {
+            q.stop();
+        }
+    }
+
+    @Test
     void backpressureBoundsTheDelayThenRecovers() throws Exception {
         List<QueryProgress> without = runSlow(false);
         List<QueryProgress> with = runSlow(true);
