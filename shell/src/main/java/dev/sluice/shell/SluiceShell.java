@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.sluice.api.Sluice;
 import dev.sluice.shell.console.InputReader;
+import dev.sluice.shell.console.SqlCompleter;
 import dev.sluice.shell.console.InteractiveConsole;
 import dev.sluice.shell.demo.EmbeddedDemo;
 import dev.sluice.shell.logging.LogConfiguration;
@@ -186,7 +187,7 @@ public final class SluiceShell {
     private static void runInteractive(Sluice sluice, Path home, EmbeddedDemo demo, InputStream in, PrintStream out)
             throws IOException {
         try (Terminal terminal = openTerminal(in, out);
-                InputReader input = new InputReader(terminal, home.resolve("history"))) {
+                InputReader input = new InputReader(terminal, home.resolve("history"), new SqlCompleter(sluice))) {
             PrintWriter writer = terminal.writer();
             if (demo != null) {
                 writer.print(demo.banner());

@@ -2,13 +2,17 @@ package dev.sluice.shell;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.api.QueryProgress;
 import dev.sluice.api.Sluice;
 import dev.sluice.api.SluiceException;
 import dev.sluice.api.StatementResult;
 import dev.sluice.api.StreamingQuery;
 import dev.sluice.shell.printer.ResultPrinter;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatementRunner {
     private static final Logger log = LoggerFactory.getLogger(StatementRunner.class);
+    private static final Duration STATUS_INTERVAL = Duration.ofMillis(200);
 
     private final Sluice sluice;
     private final ResultPrinter printer;
@@ -69,6 +74,10 @@ public final class StatementRunner {
         Thread.interrupted();
         try {
             log.debug("Running: {}", statement);
+            if (StatementSplitter.firstKeyword(statement).equals("HELP")) {
+                println(out, HelpText.TEXT);
+                return;
+            }
             boolean background = StatementSplitter.firstKeyword(statement).equals("INSERT");
             StatementResult result = background ? sluice.execute(statement) : sluice.execute(statement, printer::printBatch);
             if (result instanceof StatementResult.Message message) {
@@ -116,7 +125,9 @@ public final class StatementRunner {
     /** Prints an error for the user (its message, never a stack trace) and logs it with its stack trace. */
     public void reportError(String statement, Throwable e) {
         log.warn("Statement failed: {}", statement, e);
-        println(err, "ERROR: " + errorMessage(e));
+        String message = errorMessage(e);
+        println(err, "ERROR: " + message);
+        ErrorPosition.of(message).flatMap(p -> p.render(statement)).ifPresent(where -> println(err, where));
     }
 
     /** What the user sees of an error: the message of a {@link SluiceException}, or the internal error's name. */
@@ -128,9 +139,20 @@ public final class StatementRunner {
         return "Internal error: " + e + " (details in the log)";
     }
 
+    /**
+     * Waits for a foreground query, printing a status line after each batch (batch id, rates, lag, delay),
+     * as the Flink SQL client and the Spark UI show them.
+     */
     private void awaitForeground(StreamingQuery query) {
         try {
-            query.awaitTermination();
+            long shown = -1;
+            while (!query.awaitTermination(STATUS_INTERVAL)) {
+                Optional<QueryProgress> last = query.lastProgress();
+                if (last.isPresent() && last.get().batchId() != shown) {
+                    shown = last.get().batchId();
+                    println(out, status(last.get()));
+                }
+            }
         }
         catch (InterruptedException e) {
             log.info("Stopping query {} (interrupted)", query.name());
@@ -140,6 +162,13 @@ public final class StatementRunner {
                 throw failure;
             });
         }
+    }
+
+    static String status(QueryProgress p) {
+        return String.format(Locale.ROOT, "-- batch %d: %d rows in, %d out | %,.0f rows/s in, %,.0f rows/s processed"
+                + " | lag %d | delay %d ms (scheduling %d ms)", p.batchId(), p.inputRows(), p.outputRows(),
+                p.inputRowsPerSecond(), p.processedRowsPerSecond(), p.totalLag(), p.totalDelayMillis(),
+                p.schedulingDelayMillis());
     }
 
     private static void println(PrintWriter writer, String text) {

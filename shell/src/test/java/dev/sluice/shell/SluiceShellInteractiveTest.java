@@ -37,6 +37,8 @@ class SluiceShellInteractiveTest {
         assertEquals(SluiceShell.SUCCESS, run.exitCode());
         assertEquals("Type statements ending with ';', quit to leave.\n"
                 + "sluice> ERROR: At line 1, column 6: Expected TABLES or QUERIES after SHOW, found 'TABELS'\n"
+                + "SHOW TABELS\n"
+                + "     ^\n"
                 + "sluice> " + TABLES
                 + "sluice> ", run.out());
         assertEquals("", run.err());

@@ -20,6 +20,14 @@ class SluiceShellTest {
     Path home;
 
     @Test
+    void helpStatementListsStatementsAndOptions() {
+        ShellRun run = ShellRun.of("--home", home.toString(), "-e", "HELP");
+        assertEquals(SluiceShell.SUCCESS, run.exitCode());
+        assertEquals(HelpText.TEXT + "\n", run.out());
+        assertTrue(run.out().contains("SELECT STREAM") && run.out().contains("maxOffsetsPerTrigger"), run.out());
+    }
+
+    @Test
     void helpPrintsUsage() {
         ShellRun run = ShellRun.of("--help");
         assertEquals(SluiceShell.SUCCESS, run.exitCode());
@@ -75,7 +83,10 @@ class SluiceShellTest {
                 ------+-----------+-------
                 (0 rows)
                 """, run.out());
-        assertEquals("ERROR: At line 1, column 6: Expected TABLES or QUERIES after SHOW, found 'TABELS'\n", run.err());
+        // The message, then the statement's line with a caret under the token at fault.
+        assertEquals("ERROR: At line 1, column 6: Expected TABLES or QUERIES after SHOW, found 'TABELS'\n"
+                + "SHOW TABELS\n"
+                + "     ^\n", run.err());
         // The user gets the message; the log gets the stack trace.
         String log = Files.readString(LogConfiguration.logFile(home));
         assertTrue(log.contains("Statement failed: SHOW TABELS"), log);

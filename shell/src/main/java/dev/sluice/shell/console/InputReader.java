@@ -5,11 +5,13 @@ import static java.util.Objects.requireNonNull;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.History;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.completer.NullCompleter;
 import org.jline.reader.impl.history.DefaultHistory;
 import org.jline.terminal.Terminal;
 
@@ -29,12 +31,24 @@ public final class InputReader implements Closeable {
      * @param historyFile where the history is loaded from and saved (its directory must exist)
      */
     public InputReader(Terminal terminal, Path historyFile) {
+        this(terminal, historyFile, new NullCompleter());
+    }
+
+    /**
+     * @param terminal where to read from and echo to
+     * @param historyFile where the history is loaded from and saved (its directory must exist)
+     * @param completer what Tab offers (e.g. {@link SqlCompleter})
+     */
+    public InputReader(Terminal terminal, Path historyFile, Completer completer) {
         requireNonNull(terminal, "terminal is null");
         requireNonNull(historyFile, "historyFile is null");
+        requireNonNull(completer, "completer is null");
         this.reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("sluice")
                 .parser(new InputParser())
+                .completer(completer)
+                .highlighter(new SqlHighlighter())
                 .history(new DefaultHistory())
                 .variable(LineReader.HISTORY_FILE, historyFile)
                 .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION_PROMPT)

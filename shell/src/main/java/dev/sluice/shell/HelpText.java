@@ -1,0 +1,28 @@
+package dev.sluice.shell;
+
+/** What {@code HELP} prints: the statements, the session options and the shell's keys. */
+final class HelpText {
+    static final String TEXT = """
+            Statements (end each with ;):
+              CREATE TABLE [IF NOT EXISTS] t (col TYPE, ...) WITH ('connector'='kafka', 'topic'='...', 'format'='json')
+              DROP TABLE [IF EXISTS] t            SHOW TABLES            DESCRIBE t
+              SELECT ... FROM t [WHERE ...] [GROUP BY ...] [LIMIT n]     bounded: the offsets present now
+              SELECT STREAM ... FROM t ...        continuous: batches print as they come, Ctrl-C stops
+              INSERT INTO t SELECT STREAM ...     continuous, in the background
+              SHOW QUERIES                        STOP QUERY name
+              EXPLAIN <query>                     the logical and physical plans
+              SET key = value    SET (list)    RESET key
+            Session options (SET):
+              trigger               1 s | 500 ms | once | available-now
+              query.name            name (and checkpoint) of the next continuous query
+              checkpoint.root       where INSERT INTO queries keep checkpoints (a Hadoop FileSystem URI)
+              outputMode            update | complete (GROUP BY)
+              maxOffsetsPerTrigger, maxRatePerPartition, minOffsetsPerTrigger, maxTriggerDelay,
+              backpressure.enabled, backpressure.initialRate, failOnDataLoss
+              bootstrap.servers     Kafka for tables that don't name their own
+            Keys: Tab completes keywords, tables and columns; Ctrl-C stops the running statement;
+            Ctrl-D or quit leaves. Docs: docs/user-guide.md, docs/operations.md.""";
+
+    private HelpText() {
+    }
+}
