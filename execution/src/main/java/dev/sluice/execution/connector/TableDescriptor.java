@@ -13,14 +13,29 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A table as the catalog knows it: its name, its declared columns (without connector metadata columns)
- * and its {@code WITH (...)} options. Immutable.
+ * A table as the catalog knows it: its name, its declared columns (without connector metadata columns),
+ * its {@code WITH (...)} options and, if declared, its watermark. Immutable.
  */
-public record TableDescriptor(String name, RowSchema schema, Map<String, String> options) {
+public record TableDescriptor(String name, RowSchema schema, Map<String, String> options,
+                              Optional<WatermarkSpec> watermark) {
     public TableDescriptor {
         requireNonNull(name, "name is null");
         requireNonNull(schema, "schema is null");
         options = Map.copyOf(options);
+        requireNonNull(watermark, "watermark is null");
+        watermark.ifPresent(w -> {
+            var column = schema.find(w.column()).orElseThrow(() -> new IllegalArgumentException(
+                    "The watermark of table '" + name + "' is on column '" + w.column() + "', which it does not declare"));
+            if (column.type() != dev.sluice.execution.type.ColumnType.TIMESTAMP) {
+                throw new IllegalArgumentException("The watermark of table '" + name + "' needs a TIMESTAMP column; '"
+                        + w.column() + "' is " + column.type());
+            }
+        });
+    }
+
+    /** A table without a watermark. */
+    public TableDescriptor(String name, RowSchema schema, Map<String, String> options) {
+        this(name, schema, options, Optional.empty());
     }
 
     public String connector() {

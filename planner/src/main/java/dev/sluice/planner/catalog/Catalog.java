@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.connector.WatermarkSpec;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -28,7 +29,8 @@ import java.util.TreeMap;
  * case-insensitively and kept as declared. Thread-safe.
  *
  * <p>File format: {@code {"version": 1, "tables": [{"name":..., "columns": [{"name":..., "type":...,
- * "nullable":...}], "options": {...}}]}}; written atomically (temp file + rename).
+ * "nullable":...}], "options": {...}, "watermark": {"column":..., "delayMillis":...}}]}} (watermark
+ * optional); written atomically (temp file + rename).
  */
 public final class Catalog {
     private static final int VERSION = 1;
@@ -128,8 +130,10 @@ public final class Catalog {
             columns.add(new Column((String) c.get("name"), ColumnType.valueOf((String) c.get("type")),
                     (Boolean) c.get("nullable")));
         }
+        Map<String, Object> watermark = (Map<String, Object>) t.get("watermark");
         return new TableDescriptor((String) t.get("name"), new RowSchema(columns),
-                (Map<String, String>) t.get("options"));
+                (Map<String, String>) t.get("options"), Optional.ofNullable(watermark).map(w -> new WatermarkSpec(
+                        (String) w.get("column"), ((Number) w.get("delayMillis")).longValue())));
     }
 
     private void save() {
@@ -150,6 +154,7 @@ public final class Catalog {
             }
             m.put("columns", columns);
             m.put("options", t.sortedOptions());
+            t.watermark().ifPresent(w -> m.put("watermark", Map.of("column", w.column(), "delayMillis", w.delayMillis())));
             list.add(m);
         }
         Map<String, Object> root = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.sluice.planner.ddl;
 
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.connector.WatermarkSpec;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -119,7 +121,16 @@ public final class StatementParser {
         expectSymbol("(");
         List<Column> columns = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        Optional<WatermarkSpec> watermark = Optional.empty();
         do {
+            if (peek().isWord("WATERMARK")) {
+                Token at = peek();
+                if (watermark.isPresent()) {
+                    throw PlanningException.at(at.line(), at.column(), "Table '" + name + "' has two watermarks");
+                }
+                watermark = Optional.of(watermark());
+                continue;
+            }
             Token at = peek();
             String column = identifier("column name");
             if (!seen.add(column.toLowerCase(Locale.ROOT))) {
@@ -156,7 +167,49 @@ public final class StatementParser {
             throw PlanningException.at(end.line(), end.column(), "Table '" + name
                     + "' needs a 'connector' option, e.g. WITH ('connector'='kafka', 'topic'='...', 'format'='json')");
         }
-        return new SluiceStatement.CreateTable(new TableDescriptor(name, new RowSchema(columns), options), ifNotExists);
+        try {
+            return new SluiceStatement.CreateTable(new TableDescriptor(name, new RowSchema(columns), options, watermark),
+                    ifNotExists);
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException(e.getMessage(), e);
+        }
+    }
+
+    /** {@code WATERMARK FOR ts AS ts [- INTERVAL 'n' unit]}, as in Flink SQL. */
+    private WatermarkSpec watermark() {
+        take();
+        expectWord("FOR");
+        String column = identifier("watermark column");
+        expectWord("AS");
+        Token ref = peek();
+        String again = identifier("column");
+        if (!again.equalsIgnoreCase(column)) {
+            throw PlanningException.at(ref.line(), ref.column(), "A watermark is written WATERMARK FOR " + column
+                    + " AS " + column + " - INTERVAL '5' SECOND");
+        }
+        long delay = 0;
+        if (acceptSymbol("-")) {
+            expectWord("INTERVAL");
+            Token amount = take();
+            long n;
+            try {
+                n = Long.parseLong(amount.text().trim());
+            } catch (NumberFormatException e) {
+                throw PlanningException.at(amount.line(), amount.column(), "Expected a number of units, found "
+                        + amount.describe());
+            }
+            Token unit = take();
+            delay = n * switch (unit.text().toUpperCase(Locale.ROOT).replaceAll("S$", "")) {
+                case "MILLISECOND" -> 1L;
+                case "SECOND" -> 1_000L;
+                case "MINUTE" -> 60_000L;
+                case "HOUR" -> 3_600_000L;
+                case "DAY" -> 86_400_000L;
+                default -> throw PlanningException.at(unit.line(), unit.column(), "Expected SECOND, MINUTE, HOUR, DAY or "
+                        + "MILLISECOND, found " + unit.describe());
+            };
+        }
+        return new WatermarkSpec(column, delay);
     }
 
     private ColumnType columnType(String column) {

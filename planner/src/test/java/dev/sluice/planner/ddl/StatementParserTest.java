@@ -40,6 +40,22 @@ class StatementParserTest {
     }
 
     @Test
+    void createTableWithWatermark() {
+        SluiceStatement.CreateTable create = (SluiceStatement.CreateTable) StatementParser.parse("""
+                CREATE TABLE events (ts TIMESTAMP, page VARCHAR, WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)
+                WITH ('connector'='kafka', 'topic'='events', 'format'='json')""");
+        assertEquals(java.util.Optional.of(new dev.sluice.execution.connector.WatermarkSpec("ts", 5_000)),
+                create.table().watermark());
+        assertEquals(2, create.table().schema().size());
+        PlanningException e = assertThrows(PlanningException.class, () -> StatementParser.parse(
+                "CREATE TABLE t (ts BIGINT, WATERMARK FOR ts AS ts) WITH ('connector'='memory')"));
+        assertEquals("The watermark of table 't' needs a TIMESTAMP column; 'ts' is BIGINT", e.getMessage());
+        e = assertThrows(PlanningException.class, () -> StatementParser.parse(
+                "CREATE TABLE t (ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '5' WEEK) WITH ('connector'='memory')"));
+        assertEquals("At line 1, column 69: Expected SECOND, MINUTE, HOUR, DAY or MILLISECOND, found 'WEEK'", e.getMessage());
+    }
+
+    @Test
     void errorsNameLineColumnAndToken() {
         PlanningException e = assertThrows(PlanningException.class,
                 () -> StatementParser.parse("CREATE TABLE t (\n  a INT,\n  b BLOB\n) WITH ('connector'='memory')"));
