@@ -21,7 +21,8 @@ import java.util.Map;
  * @param inputRows records read (malformed ones included)
  * @param outputRows rows handed to the sink
  * @param malformedRows records skipped because they could not be decoded
- * @param lateRows rows dropped for being behind the watermark (stateful queries)
+ * @param lateRows rows dropped for being behind the watermark (stateful queries over watermarked tables)
+ * @param watermarkMillis the watermark the batch ran with (epoch millis), or {@code Long.MIN_VALUE} if none
  * @param inputRowsPerSecond input rows over the time since the previous batch started (the input rate)
  * @param processedRowsPerSecond input rows over the batch's processing time (the processing rate)
  * @param schedulingDelayMillis how late the batch started after its trigger was due (a previous batch
@@ -37,7 +38,7 @@ public record QueryProgress(String queryName, long batchId, Instant timestamp,
                             Map<String, Map<String, Long>> startOffsets,
                             Map<String, Map<String, Long>> endOffsets,
                             Map<String, Map<String, Long>> lag,
-                            long inputRows, long outputRows, long malformedRows, long lateRows,
+                            long inputRows, long outputRows, long malformedRows, long lateRows, long watermarkMillis,
                             double inputRowsPerSecond, double processedRowsPerSecond,
                             long schedulingDelayMillis, long processingTimeMillis,
                             Map<String, Long> durationMillis, long stateRows, long stateBytes, double rateLimit,
@@ -75,6 +76,7 @@ public record QueryProgress(String queryName, long batchId, Instant timestamp,
         m.put("outputRows", outputRows);
         m.put("malformedRows", malformedRows);
         m.put("lateRows", lateRows);
+        m.put("watermark", watermarkMillis == Long.MIN_VALUE ? null : Instant.ofEpochMilli(watermarkMillis).toString());
         m.put("inputRowsPerSecond", inputRowsPerSecond);
         m.put("processedRowsPerSecond", processedRowsPerSecond);
         m.put("schedulingDelayMillis", schedulingDelayMillis);

@@ -168,7 +168,7 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
     @Override
     public void onBatchCompleted(BatchProgress p) {
         QueryProgress progress = new QueryProgress(p.queryName(), p.batchId(), p.timestamp(), p.startOffsets(),
-                p.endOffsets(), p.lag(), p.inputRows(), p.outputRows(), p.malformedRows(), p.lateRows(),
+                p.endOffsets(), p.lag(), p.inputRows(), p.outputRows(), p.malformedRows(), p.lateRows(), p.watermarkMillis(),
                 p.inputRowsPerSecond(), p.processedRowsPerSecond(), p.schedulingDelayMillis(),
                 p.processingTimeMillis(), p.durationMillis(), p.stateRows(), p.stateBytes(), p.rateLimit(), p.dataLoss());
         synchronized (this) {

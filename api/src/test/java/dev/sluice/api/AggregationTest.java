@@ -150,6 +150,39 @@ class AggregationTest extends SessionTest {
     }
 
     @Test
+    void rowsBehindTheWatermarkAreDroppedAndCountedAcrossRestarts() throws Exception {
+        String clicks = SharedKafkaBroker.createTopic("late", 1);
+        message("CREATE TABLE clicks (ts TIMESTAMP, page VARCHAR, WATERMARK FOR ts AS ts - INTERVAL '5' SECOND) "
+                + "WITH ('connector'='kafka', 'topic'='" + clicks + "', 'format'='json')");
+        message("CREATE TABLE counts (window_start TIMESTAMP, n BIGINT) WITH ('connector'='memory')");
+        long base = 1_700_000_000_000L;
+        String insert = "INSERT INTO counts SELECT STREAM TUMBLE_START(ts, INTERVAL '10' SECOND), COUNT(*) FROM clicks "
+                + "GROUP BY TUMBLE(ts, INTERVAL '10' SECOND)";
+        for (long t : new long[] {0, 12_000}) {
+            SharedKafkaBroker.produce(clicks, 0, null, "{\"ts\": " + (base + t) + ", \"page\": \"/a\"}");
+        }
+        message("SET query.name = late_rows");
+        QueryProgress first = runToEnd(insert, null).lastProgress().orElseThrow();
+        assertEquals(Long.MIN_VALUE, first.watermarkMillis(), "no watermark before the first batch");
+        assertEquals(0, first.lateRows());
+
+        // Batch 1 is a new run: the watermark (12 s - 5 s) comes back from the checkpoint.
+        for (long t : new long[] {3_000, 8_000, 20_000}) {
+            SharedKafkaBroker.produce(clicks, 0, null, "{\"ts\": " + (base + t) + ", \"page\": \"/a\"}");
+        }
+        message("SET query.name = late_rows");
+        QueryProgress second = runToEnd(insert, null).lastProgress().orElseThrow();
+        assertEquals(1, second.batchId());
+        assertEquals(base + 7_000, second.watermarkMillis());
+        assertEquals(1, second.lateRows(), "3 s is behind the 7 s watermark");
+        assertTrue(second.toJson().contains("\"watermark\":\"2023-11-14T22:13:27Z\""), second.toJson());
+        // The window [0 s, 10 s) counted 0 s and 8 s, not the late 3 s.
+        java.time.LocalDateTime w0 = java.time.LocalDateTime.of(2023, 11, 14, 22, 13, 20);
+        List<List<Object>> counts = rows("SELECT * FROM counts");
+        assertEquals(row(w0, 2L), counts.stream().filter(r -> r.get(0).equals(w0)).reduce((a, b) -> b).orElseThrow());
+    }
+
+    @Test
     void outputModesAreChecked() {
         message("CREATE TABLE t (country VARCHAR) WITH ('connector'='memory')");
         message("SET outputMode = complete");

@@ -9,13 +9,22 @@ import java.util.TreeMap;
 
 /**
  * The offset-log entry of one micro-batch: per source table, the offset range of every partition (empty
- * ranges included, so the entry alone says where each partition stands).
+ * ranges included, so the entry alone says where each partition stands), and the watermark the batch runs
+ * with ({@link #NO_WATERMARK} if none), so that a re-run drops exactly the same late rows.
  */
-public record BatchOffsets(long batchId, long timestampMillis, Map<String, List<OffsetRange>> sources) {
+public record BatchOffsets(long batchId, long timestampMillis, Map<String, List<OffsetRange>> sources,
+                           long watermarkMillis) {
+    /** No watermark yet (or no watermarked table). */
+    public static final long NO_WATERMARK = Long.MIN_VALUE;
+
     public BatchOffsets {
         Map<String, List<OffsetRange>> copy = new TreeMap<>();
         sources.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         sources = Map.copyOf(copy);
+    }
+
+    public BatchOffsets(long batchId, long timestampMillis, Map<String, List<OffsetRange>> sources) {
+        this(batchId, timestampMillis, sources, NO_WATERMARK);
     }
 
     /** Where each partition of {@code source} ends after this batch (exclusive). */

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param inputRows records read (including malformed ones)
  * @param malformedRows records skipped because they could not be decoded
  * @param lateRows rows dropped for being behind the watermark (stateful queries; 0 otherwise)
+ * @param watermarkMillis the watermark the batch ran with, or {@code Long.MIN_VALUE} if none
  * @param inputRowsPerSecond input rows over the time since the previous batch started
  * @param processedRowsPerSecond input rows over this batch's processing time
  * @param schedulingDelayMillis how late the batch started after its trigger was due
@@ -27,7 +28,7 @@ public record BatchProgress(String queryName, long batchId, Instant timestamp,
                             Map<String, Map<String, Long>> startOffsets,
                             Map<String, Map<String, Long>> endOffsets,
                             Map<String, Map<String, Long>> lag,
-                            long inputRows, long outputRows, long malformedRows, long lateRows,
+                            long inputRows, long outputRows, long malformedRows, long lateRows, long watermarkMillis,
                             double inputRowsPerSecond, double processedRowsPerSecond,
                             long schedulingDelayMillis, long processingTimeMillis,
                             Map<String, Long> durationMillis, long stateRows, long stateBytes, double rateLimit,

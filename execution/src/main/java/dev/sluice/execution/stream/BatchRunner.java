@@ -11,7 +11,9 @@ import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.state.StateStore;
+import dev.sluice.execution.source.SourcePartition;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +51,16 @@ final class BatchRunner {
      */
     BatchOutput run(Map<String, List<OffsetRange>> ranges, BufferAllocator allocator, Optional<StateStore> state)
             throws Exception {
+        return run(ranges, allocator, state, Long.MIN_VALUE);
+    }
+
+    /**
+     * As {@link #run(Map, BufferAllocator, Optional)}, with the query's watermark: a stateful plan drops the
+     * rows of watermarked tables whose event time is behind it (or NULL), and counts them as late.
+     */
+    BatchOutput run(Map<String, List<OffsetRange>> ranges, BufferAllocator allocator, Optional<StateStore> state,
+                    long watermark) throws Exception {
+        boolean dropLate = plan.aggregate().isPresent() && watermark > Long.MIN_VALUE;
         long rowsPerTask = plan.rowsPerTask();
         List<Future<TaskResult>> futures = new ArrayList<>();
         for (TaskPipeline pipeline : plan.pipelines()) {
@@ -57,13 +69,15 @@ final class BatchRunner {
             for (OffsetRange range : ranges.getOrDefault(table, List.of())) {
                 if (!range.isEmpty()) {
                     futures.add(taskPool.submit(task(pipeline, source, range, allocator, rowsPerTask,
-                            plan.aggregate())));
+                            plan.aggregate(), dropLate ? watermark : Long.MIN_VALUE)));
                 }
             }
         }
         List<VectorSchemaRoot> outputs = new ArrayList<>();
         long inputRows = 0;
         long malformed = 0;
+        long late = 0;
+        Map<String, Map<SourcePartition, Long>> maxEventTimes = new HashMap<>();
         Exception failure = null;
         for (Future<TaskResult> f : futures) {
             try {
@@ -74,6 +88,11 @@ final class BatchRunner {
                 outputs.addAll(r.outputs());
                 inputRows += r.inputRows();
                 malformed += r.malformedRows();
+                late += r.lateRows();
+                if (r.maxEventTime() != Long.MIN_VALUE) {
+                    maxEventTimes.computeIfAbsent(r.table(), t -> new HashMap<>())
+                            .merge(r.partition(), r.maxEventTime(), Math::max);
+                }
             } catch (ExecutionException e) {
                 if (failure == null) {
                     failure = e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
@@ -96,7 +115,7 @@ final class BatchRunner {
             outputs = aggregate(plan.aggregate().get(), outputs, allocator, state.orElseThrow(() ->
                     new IllegalStateException("a GROUP BY needs a state store")));
         }
-        return new BatchOutput(plan.outputSchema(), applyLimit(outputs), inputRows, malformed);
+        return new BatchOutput(plan.outputSchema(), applyLimit(outputs), inputRows, malformed, late, maxEventTimes);
     }
 
     /** Merges the tasks' partial aggregates into the state, then runs the operators above the aggregation. */
@@ -156,11 +175,13 @@ final class BatchRunner {
 
     private static Callable<TaskResult> task(TaskPipeline pipeline, StreamSource source, OffsetRange range,
                                              BufferAllocator allocator, long rowsPerTask,
-                                             Optional<HashAggregateOperator.Factory> aggregate) {
+                                             Optional<HashAggregateOperator.Factory> aggregate, long dropBefore) {
         return () -> {
             List<BatchOperator> operators = new ArrayList<>();
             List<VectorSchemaRoot> outputs = new ArrayList<>();
             HashAggregateOperator partial = aggregate.map(f -> f.createPartial(allocator)).orElse(null);
+            EventTimeTracker eventTime = EventTimeTracker.of(pipeline.scan(), dropBefore, allocator);
+            long lateRows = 0;
             long inputRows = 0;
             long produced = 0;
             ScanSpec spec = new ScanSpec(range, pipeline.scan().schema().names(), ScanSpec.DEFAULT_MAX_BATCH_ROWS);
@@ -175,6 +196,12 @@ final class BatchRunner {
                         throw new InterruptedException("task cancelled");
                     }
                     inputRows += batch.getRowCount();
+                    int before = batch.getRowCount();
+                    batch = eventTime.observe(batch);
+                    lateRows += before - (batch == null ? 0 : batch.getRowCount());
+                    if (batch == null) {
+                        continue;
+                    }
                     VectorSchemaRoot out = runOperators(operators, batch);
                     if (out != null && partial != null) {
                         try (out) {
@@ -192,12 +219,14 @@ final class BatchRunner {
                         outputs.add(groups);
                     }
                 }
-                return new TaskResult(outputs, inputRows + reader.malformedRecords(), reader.malformedRecords());
+                return new TaskResult(outputs, inputRows + reader.malformedRecords(), reader.malformedRecords(), lateRows,
+                        pipeline.scan().table().name(), range.partition(), eventTime.max());
             } catch (Exception | Error e) {
                 outputs.forEach(VectorSchemaRoot::close);
                 throw e;
             } finally {
                 operators.forEach(BatchOperator::close);
+                eventTime.close();
                 if (partial != null) {
                     partial.close();
                 }
@@ -223,6 +252,7 @@ final class BatchRunner {
         return current;
     }
 
-    private record TaskResult(List<VectorSchemaRoot> outputs, long inputRows, long malformedRows) {
+    private record TaskResult(List<VectorSchemaRoot> outputs, long inputRows, long malformedRows, long lateRows,
+                              String table, SourcePartition partition, long maxEventTime) {
     }
 }

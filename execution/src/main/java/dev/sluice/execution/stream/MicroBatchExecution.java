@@ -67,6 +67,12 @@ public final class MicroBatchExecution implements Runnable {
     private final Optional<StateStoreProvider> state;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
+    /** Watermark delay per watermarked source table. */
+    private final Map<String, Long> watermarkDelays;
+    /** The largest event time seen per partition of each watermarked table; driver thread only. */
+    private final Map<String, Map<SourcePartition, Long>> maxEventTimes = new java.util.HashMap<>();
+    /** The watermark the next batch runs with; never decreases. */
+    private long watermark = BatchOffsets.NO_WATERMARK;
     /** Records per second backpressure allows; driver thread only. */
     private double rateLimit;
     private long previousStartMillis = -1;
@@ -85,6 +91,10 @@ public final class MicroBatchExecution implements Runnable {
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.observer = requireNonNull(observer, "observer is null");
         BatchPlan batchPlan = BatchPlan.of(plan, outputMode);
+        Map<String, Long> delays = new TreeMap<>();
+        batchPlan.pipelines().forEach(p -> p.scan().table().watermark()
+                .ifPresent(w -> delays.put(p.scan().table().name(), w.delayMillis())));
+        this.watermarkDelays = Map.copyOf(delays);
         this.runner = new BatchRunner(batchPlan, sources, taskPool);
         // Opening checks that the state on file was written for the same keys and aggregates.
         this.state = batchPlan.aggregate().map(a -> StateStoreProvider.open(checkpoint.location(), "aggregate",
@@ -131,6 +141,8 @@ public final class MicroBatchExecution implements Runnable {
                             + lastCommitted.get() + " but no offsets for it"));
             offsets.resumeAfter(committed.sources());
             nextBatchId = lastCommitted.get() + 1;
+            watermark = checkpoint.commitLog().get(lastCommitted.get()).map(CommitRecord::watermarkMillis)
+                    .orElse(BatchOffsets.NO_WATERMARK);
         }
         Optional<BatchOffsets> pending = checkpoint.pendingBatch();
         if (pending.isPresent()) {
@@ -138,6 +150,7 @@ public final class MicroBatchExecution implements Runnable {
                     pending.get().batchId());
             long records = pending.get().sources().values().stream().flatMap(List::stream)
                     .mapToLong(OffsetRange::size).sum();
+            watermark = pending.get().watermarkMillis();  // the re-run drops the same late rows
             runBatch(pending.get().batchId(), new PlannedBatch(pending.get().sources(), Map.of(), records, List.of()),
                     System.currentTimeMillis(), 0, 0, 0);
             nextBatchId = pending.get().batchId() + 1;
@@ -157,7 +170,7 @@ public final class MicroBatchExecution implements Runnable {
                     || startMillis - lastBatchEndMillis >= flow.maxTriggerDelay().toMillis()
                     || trigger.kind() != Trigger.Kind.PROCESSING_TIME);
             if (run) {
-                BatchOffsets logged = new BatchOffsets(nextBatchId, startMillis, batch.ranges());
+                BatchOffsets logged = new BatchOffsets(nextBatchId, startMillis, batch.ranges(), watermark);
                 long logStarted = System.nanoTime();
                 if (!checkpoint.offsetLog().add(nextBatchId, logged)) {
                     throw new IllegalStateException("Batch " + nextBatchId + " is already in the offset log of "
@@ -219,10 +232,12 @@ public final class MicroBatchExecution implements Runnable {
         long outputRows;
         long inputRows;
         long malformed;
+        long late;
+        long batchWatermark = watermark;
         // State as of the previous batch: batch ids are consecutive, so a re-run batch sees what it saw.
         Optional<StateStore> store = state.map(p -> p.getStore(batchId - 1));
         try (BufferAllocator batchAllocator = allocator.newChildAllocator("batch-" + batchId, 0, Long.MAX_VALUE);
-             BatchOutput output = runner.run(batch.ranges(), batchAllocator, store)) {
+             BatchOutput output = runner.run(batch.ranges(), batchAllocator, store, batchWatermark)) {
             long t1 = System.nanoTime();
             durations.put("process", (t1 - t0) / 1_000_000);
             sink.addBatch(batchId, output.schema(), output.batches());
@@ -231,6 +246,8 @@ public final class MicroBatchExecution implements Runnable {
             outputRows = output.outputRows();
             inputRows = output.inputRows();
             malformed = output.malformedRows();
+            late = output.lateRows();
+            advanceWatermark(output.maxEventTimes());
         } catch (Exception | Error e) {
             store.ifPresent(StateStore::abort);
             throw e;
@@ -241,7 +258,7 @@ public final class MicroBatchExecution implements Runnable {
         store.ifPresent(s -> s.commit(batchId));
         long stateRows = store.map(s -> s.metrics().rows()).orElse(0L);
         long stateBytes = store.map(s -> s.metrics().bytesEstimate()).orElse(0L);
-        checkpoint.commitLog().add(batchId, new CommitRecord(batchId, System.currentTimeMillis(), outputRows));
+        checkpoint.commitLog().add(batchId, new CommitRecord(batchId, System.currentTimeMillis(), outputRows, watermark));
         offsets.resumeAfter(batch.ranges());
         if (batchId >= RETAINED_BATCHES) {
             checkpoint.offsetLog().purgeBefore(batchId - RETAINED_BATCHES);
@@ -262,7 +279,7 @@ public final class MicroBatchExecution implements Runnable {
         long sinceLastStart = previousStartMillis < 0 ? processingMillis : startMillis - previousStartMillis;
         previousStartMillis = startMillis;
         BatchProgress progress = new BatchProgress(queryName, batchId, timestamp, offsetsOf(batch.ranges(), true),
-                offsetsOf(batch.ranges(), false), batch.lag(), inputRows, outputRows, malformed, 0,
+                offsetsOf(batch.ranges(), false), batch.lag(), inputRows, outputRows, malformed, late, batchWatermark,
                 perSecond(inputRows, sinceLastStart), perSecond(inputRows, processingMillis), schedulingDelayMillis,
                 processingMillis, durations, stateRows, stateBytes, limitUsed, batch.dataLoss());
         for (String gap : batch.dataLoss()) {
@@ -271,6 +288,30 @@ public final class MicroBatchExecution implements Runnable {
         LOG.debug("Query {} batch {}: {} rows in, {} out, {} malformed, {} ms", queryName, batchId, inputRows,
                 outputRows, malformed, processingMillis);
         notify(() -> observer.onBatchCompleted(progress));
+    }
+
+    /**
+     * The watermark rule: per watermarked table, the smallest of the largest event times of the partitions
+     * that had data in this batch, minus the table's delay; over several tables, the smallest of those.
+     * Partitions without data in the batch are idle and do not hold the watermark back. It never goes back.
+     */
+    private void advanceWatermark(Map<String, Map<SourcePartition, Long>> batchMax) {
+        long candidate = Long.MAX_VALUE;
+        for (Map.Entry<String, Long> table : watermarkDelays.entrySet()) {
+            Map<SourcePartition, Long> seen = batchMax.getOrDefault(table.getKey(), Map.of());
+            if (seen.isEmpty()) {
+                continue;
+            }
+            Map<SourcePartition, Long> max = maxEventTimes.computeIfAbsent(table.getKey(), t -> new java.util.HashMap<>());
+            long tableMin = Long.MAX_VALUE;
+            for (Map.Entry<SourcePartition, Long> e : seen.entrySet()) {
+                tableMin = Math.min(tableMin, max.merge(e.getKey(), e.getValue(), Math::max));
+            }
+            candidate = Math.min(candidate, tableMin - table.getValue());
+        }
+        if (candidate != Long.MAX_VALUE) {
+            watermark = Math.max(watermark, candidate);
+        }
     }
 
     private static double perSecond(long rows, long millis) {

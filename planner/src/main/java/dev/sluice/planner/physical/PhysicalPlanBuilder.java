@@ -118,7 +118,7 @@ public final class PhysicalPlanBuilder {
             calls.forEach(c -> used.addAll(c.getArgList()));
             newIndex = new int[table.fullSchema().size()];
             List<Column> columns = new ArrayList<>();
-            for (int i : used.build()) {
+            for (int i : withEventTime(used.build(), table)) {
                 newIndex[i] = columns.size();
                 columns.add(table.fullSchema().column(i));
             }
@@ -210,7 +210,7 @@ public final class PhysicalPlanBuilder {
             if (condition != null) {
                 all.add(condition);
             }
-            ImmutableBitSet used = RelOptUtil.InputFinder.bits(all, null);
+            ImmutableBitSet used = withEventTime(RelOptUtil.InputFinder.bits(all, null), table);
             int[] newIndex = new int[table.fullSchema().size()];
             List<Column> columns = new ArrayList<>();
             for (int i : used) {
@@ -241,6 +241,17 @@ public final class PhysicalPlanBuilder {
             exprs.add(RexToPhysicalExpr.convert(p, inputSchema));
         }
         return new FilterProjectNode(input, filter, exprs, output);
+    }
+
+    /**
+     * The columns a scan reads, plus the table's event-time column on a stream: its tasks track event time
+     * for the watermark even when the query does not use the column.
+     */
+    private ImmutableBitSet withEventTime(ImmutableBitSet used, CatalogTable table) {
+        if (!streaming || table.descriptor().watermark().isEmpty()) {
+            return used;
+        }
+        return used.set(table.fullSchema().indexOf(table.descriptor().watermark().get().column()));
     }
 
     private static boolean isIdentity(List<RexNode> projects) {
