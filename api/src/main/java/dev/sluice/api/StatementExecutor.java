@@ -288,11 +288,12 @@ final class StatementExecutor implements AutoCloseable {
                 }
                 return OutputMode.COMPLETE;
             case "append":
-                if (aggregates) {
-                    throw new PlanningException("Output mode 'append' is not supported for a GROUP BY without "
-                            + "windows and a watermark: use 'update' or 'complete'");
+                if (aggregates && !plan.hasWatermarkedWindow()) {
+                    throw new PlanningException("Output mode 'append' needs a GROUP BY over a TUMBLE window of a table "
+                            + "with a WATERMARK (a group's row is final only when its window closes): use 'update' or "
+                            + "'complete'");
                 }
-                return OutputMode.UPDATE;
+                return aggregates ? OutputMode.APPEND : OutputMode.UPDATE;
             default:
                 throw new PlanningException("Invalid outputMode '" + mode + "' (append, update or complete)");
         }

@@ -8,5 +8,10 @@ public enum OutputMode {
     /** The rows of the groups the batch changed, with their new values. */
     UPDATE,
     /** Every group's row, each batch. */
-    COMPLETE
+    COMPLETE,
+    /**
+     * A window's row once, when the watermark passes the window's end (then its state is dropped): for
+     * windowed aggregations over a watermarked table.
+     */
+    APPEND
 }

@@ -23,6 +23,10 @@ public final class TumbleWindowStart extends RowFunction {
         this.offsetMillis = offsetMillis;
     }
 
+    public long sizeMillis() {
+        return sizeMillis;
+    }
+
     @Override
     void compute(Operand[] args, int row, VectorWriter out) {
         long ts = args[0].getLong(row);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.execution.aggregate.AggregateCall;
 import dev.sluice.execution.aggregate.GroupedAggregation;
 import dev.sluice.execution.aggregate.OutputMode;
+import dev.sluice.execution.expr.RowSelection;
 import dev.sluice.execution.state.StateEntry;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.type.Column;
@@ -12,9 +13,11 @@ import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -119,6 +122,46 @@ public final class HashAggregateOperator implements AutoCloseable {
                         + inputSchema.size() + " columns " + inputSchema.names());
             }
             return inputSchema.column(channel);
+        }
+
+        /**
+         * Removes from {@code store} the groups whose window has closed (the window-start key at
+         * {@code windowKey}, plus {@code windowMillis}, at or before {@code watermark}) and returns their final
+         * rows (for append mode), or null if no window closed. The caller closes the returned batch and
+         * commits or aborts the store. Reads the whole state: windows close once, so it stays small.
+         */
+        public VectorSchemaRoot evictClosedWindows(StateStore store, int windowKey, long windowMillis, long watermark,
+                                                   BufferAllocator allocator) {
+            List<StateEntry> entries = new ArrayList<>();
+            for (Iterator<StateEntry> it = store.iterator(); it.hasNext(); ) {
+                entries.add(it.next());
+            }
+            if (entries.isEmpty()) {
+                return null;
+            }
+            GroupedAggregation all = newAggregation();
+            for (StateEntry e : entries) {
+                all.addState(e.key(), e.value());
+            }
+            try (VectorSchemaRoot rows = VectorSchemaRoot.create(outputSchema.toArrowSchema(), allocator)) {
+                rows.allocateNew();
+                all.writeResults(rows);
+                TimeStampMilliVector starts = (TimeStampMilliVector) rows.getVector(windowKey);
+                int[] closed = new int[rows.getRowCount()];
+                int count = 0;
+                for (int g = 0; g < rows.getRowCount(); g++) {
+                    if (!starts.isNull(g) && starts.get(g) + windowMillis <= watermark) {
+                        closed[count++] = g;
+                        store.remove(all.key(g));
+                    }
+                }
+                if (count == 0) {
+                    return null;
+                }
+                BitSet columns = new BitSet();
+                columns.set(0, outputSchema.size());
+                return RowSelection.of(closed, count).compact(rows, columns, allocator);
+            }
         }
 
         GroupedAggregation newAggregation() {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.execution.aggregate.AggregateCall;
 import dev.sluice.execution.type.RowSchema;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * GROUP BY {@code groupKeys} computing {@code calls}: partially in each task (per partition), then merged
@@ -12,13 +13,21 @@ import java.util.List;
  * aggregates. Stateful on streams: its state lives in the checkpoint ({@code state/aggregate}), versioned
  * by batch id. Emits the groups changed by the batch (update mode) or every group (complete mode).
  */
-public record AggregateNode(PhysicalNode input, List<Integer> groupKeys, List<AggregateCall> calls, RowSchema schema)
-        implements PhysicalNode {
+public record AggregateNode(PhysicalNode input, List<Integer> groupKeys, List<AggregateCall> calls, RowSchema schema,
+                            Optional<Window> window) implements PhysicalNode {
+    /**
+     * A tumbling event-time window among the group keys: the key at position {@code key} of the group keys
+     * is the window's start, and windows last {@code millis}. With a watermark, closed windows leave the state.
+     */
+    public record Window(int key, long millis) {
+    }
+
     public AggregateNode {
         requireNonNull(input, "input is null");
         groupKeys = List.copyOf(groupKeys);
         calls = List.copyOf(calls);
         requireNonNull(schema, "schema is null");
+        requireNonNull(window, "window is null");
     }
 
     @Override
@@ -34,6 +43,7 @@ public record AggregateNode(PhysicalNode input, List<Integer> groupKeys, List<Ag
     @Override
     public String describe() {
         List<String> keys = groupKeys.stream().map(i -> input.schema().column(i).name()).toList();
-        return "HashAggregate(group=" + keys + ", aggregates=" + calls + ", state=keyed by group)";
+        return "HashAggregate(group=" + keys + ", aggregates=" + calls + ", state=keyed by group"
+                + window.map(w -> ", window=" + w.millis() + " ms tumbling on " + keys.get(w.key())).orElse("") + ")";
     }
 }

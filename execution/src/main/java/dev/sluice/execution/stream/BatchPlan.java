@@ -25,10 +25,13 @@ import java.util.Optional;
  * chain without waiting for other partitions.
  */
 record BatchPlan(List<TaskPipeline> pipelines, Optional<HashAggregateOperator.Factory> aggregate,
+                 Optional<AggregateNode.Window> window, OutputMode mode,
                  List<FilterProjectOperator.Factory> afterAggregate, Optional<LimitNode> limit, RowSchema outputSchema) {
     BatchPlan {
         pipelines = List.copyOf(pipelines);
         requireNonNull(aggregate, "aggregate is null");
+        requireNonNull(window, "window is null");
+        requireNonNull(mode, "mode is null");
         afterAggregate = List.copyOf(afterAggregate);
         requireNonNull(limit, "limit is null");
         requireNonNull(outputSchema, "outputSchema is null");
@@ -51,12 +54,13 @@ record BatchPlan(List<TaskPipeline> pipelines, Optional<HashAggregateOperator.Fa
         List<TaskPipeline> pipelines = new ArrayList<>();
         if (below instanceof AggregateNode agg) {
             compile(agg.input(), List.of(), pipelines);
+            // Append merges like update; what it emits (closed windows only) is decided after the merge.
             HashAggregateOperator.Factory aggregate = new HashAggregateOperator.Factory(agg.input().schema(),
-                    agg.groupKeys(), agg.calls(), mode);
-            return new BatchPlan(pipelines, Optional.of(aggregate), above, limit, root.schema());
+                    agg.groupKeys(), agg.calls(), mode == OutputMode.APPEND ? OutputMode.UPDATE : mode);
+            return new BatchPlan(pipelines, Optional.of(aggregate), agg.window(), mode, above, limit, root.schema());
         }
         compile(node, List.of(), pipelines);
-        return new BatchPlan(pipelines, Optional.empty(), List.of(), limit, root.schema());
+        return new BatchPlan(pipelines, Optional.empty(), Optional.empty(), mode, List.of(), limit, root.schema());
     }
 
     /** Rows a task needs to produce at most: with a LIMIT over rows (not groups), OFFSET + FETCH; else unlimited. */

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.operator.BatchOperator;
 import dev.sluice.execution.operator.FilterProjectOperator;
+import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.operator.HashAggregateOperator;
+import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.source.OffsetRange;
 import dev.sluice.execution.source.PartitionReader;
@@ -113,14 +115,14 @@ final class BatchRunner {
         }
         if (plan.aggregate().isPresent()) {
             outputs = aggregate(plan.aggregate().get(), outputs, allocator, state.orElseThrow(() ->
-                    new IllegalStateException("a GROUP BY needs a state store")));
+                    new IllegalStateException("a GROUP BY needs a state store")), watermark);
         }
         return new BatchOutput(plan.outputSchema(), applyLimit(outputs), inputRows, malformed, late, maxEventTimes);
     }
 
     /** Merges the tasks' partial aggregates into the state, then runs the operators above the aggregation. */
     private List<VectorSchemaRoot> aggregate(HashAggregateOperator.Factory factory, List<VectorSchemaRoot> partials,
-                                             BufferAllocator allocator, StateStore state) {
+                                             BufferAllocator allocator, StateStore state, long watermark) {
         VectorSchemaRoot merged;
         try (HashAggregateOperator merge = factory.createFinal(allocator, state)) {
             for (VectorSchemaRoot partial : partials) {
@@ -130,6 +132,23 @@ final class BatchRunner {
             merged = merge.getOutput();
         } finally {
             partials.forEach(VectorSchemaRoot::close);
+        }
+        // Windows the watermark has passed are final: append mode emits them now, update mode already did;
+        // either way they leave the state (complete mode keeps every group, as in Spark).
+        if (plan.window().isPresent() && watermark != Long.MIN_VALUE && plan.mode() != OutputMode.COMPLETE) {
+            AggregateNode.Window w = plan.window().get();
+            VectorSchemaRoot closed = factory.evictClosedWindows(state, w.key(), w.millis(), watermark, allocator);
+            if (plan.mode() == OutputMode.APPEND) {
+                if (merged != null) {
+                    merged.close();
+                }
+                merged = closed;
+            } else if (closed != null) {
+                closed.close();
+            }
+        } else if (plan.mode() == OutputMode.APPEND && merged != null) {
+            merged.close();  // no watermark yet: no window is final
+            merged = null;
         }
         if (merged == null) {
             return List.of();

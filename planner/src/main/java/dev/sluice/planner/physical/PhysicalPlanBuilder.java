@@ -4,6 +4,7 @@ import dev.sluice.execution.aggregate.AggregateCall;
 import dev.sluice.execution.aggregate.AggregateFunction;
 import dev.sluice.execution.expr.ColumnRef;
 import dev.sluice.execution.expr.PhysicalExpr;
+import dev.sluice.execution.expr.TumbleWindowStart;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.LimitNode;
@@ -132,8 +133,21 @@ public final class PhysicalPlanBuilder {
         for (int i = 0; i < calls.size(); i++) {
             physical.add(aggregateCall(calls.get(i), names.get(keys.size() + i), input.schema(), newIndex));
         }
-        return new AggregateNode(input, keys.stream().map(k -> newIndex[k]).toList(), physical,
-                TypeMapping.toRowSchema(aggregate.getRowType()));
+        List<Integer> groupKeys = keys.stream().map(k -> newIndex[k]).toList();
+        return new AggregateNode(input, groupKeys, physical, TypeMapping.toRowSchema(aggregate.getRowType()),
+                window(input, groupKeys));
+    }
+
+    /** The tumbling window among the group keys: a key computed by TUMBLE in the projection below. */
+    private static Optional<AggregateNode.Window> window(PhysicalNode input, List<Integer> groupKeys) {
+        if (input instanceof FilterProjectNode fp) {
+            for (int k = 0; k < groupKeys.size(); k++) {
+                if (fp.projections().get(groupKeys.get(k)) instanceof TumbleWindowStart tumble) {
+                    return Optional.of(new AggregateNode.Window(k, tumble.sizeMillis()));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static AggregateCall aggregateCall(org.apache.calcite.rel.core.AggregateCall call, String name,

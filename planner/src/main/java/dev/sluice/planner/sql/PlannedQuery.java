@@ -41,6 +41,16 @@ public record PlannedQuery(boolean streaming, PhysicalNode root, Optional<TableD
         return node instanceof AggregateNode || node.inputs().stream().anyMatch(PlannedQuery::hasAggregation);
     }
 
+    /** Whether the plan groups by a tumbling window over a table with a watermark (append mode is then possible). */
+    public boolean hasWatermarkedWindow() {
+        return windowed(root) && scans().stream().anyMatch(s -> s.table().watermark().isPresent());
+    }
+
+    private static boolean windowed(PhysicalNode node) {
+        return node instanceof AggregateNode agg && agg.window().isPresent()
+                || node.inputs().stream().anyMatch(PlannedQuery::windowed);
+    }
+
     /** The scans of the plan, left to right. */
     public List<ScanNode> scans() {
         List<ScanNode> scans = new ArrayList<>();
