@@ -255,8 +255,15 @@ final class StatementExecutor implements AutoCloseable {
                     : connectors.forTable(plan.target().get()).createSink(plan.target().get(),
                             new ConnectorContext(options, name));
             Checkpoint checkpoint = Checkpoint.open(checkpointUri);
-            // Stateless plans have no state to be incompatible with; stateful operators will fingerprint theirs.
-            checkpoint.metadata(new CheckpointMetadata(queryId, name, sql, "stateless", System.currentTimeMillis()));
+            // A restarted query must have the stateful operators its state was written by.
+            String fingerprint = plan.statefulFingerprint();
+            CheckpointMetadata metadata = checkpoint.metadata(new CheckpointMetadata(queryId, name, sql, fingerprint,
+                    System.currentTimeMillis()));
+            if (!metadata.planFingerprint().equals(fingerprint)) {
+                throw new PlanningException("Query '" + name + "' can't restart from its checkpoint " + checkpointUri
+                        + ": its stateful part changed (was: " + metadata.planFingerprint() + "; now: " + fingerprint
+                        + "). Give the new query another name (SET query.name = ...) or remove the checkpoint.");
+            }
             MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), outputMode(plan, options),
                     sources, sink, checkpoint, trigger, flow, taskPool, allocator, query);
             query.start(execution);

@@ -209,6 +209,22 @@ class AggregationTest extends SessionTest {
     }
 
     @Test
+    void restartWithDifferentGroupingIsRefused() throws Exception {
+        message("CREATE TABLE totals (k VARCHAR, n BIGINT) WITH ('connector'='memory')");
+        firstSales();
+        message("SET query.name = regrouped");
+        runToEnd("INSERT INTO totals SELECT STREAM country, COUNT(*) FROM sales GROUP BY country", null);
+        message("SET query.name = regrouped");
+        SluiceException e = org.junit.jupiter.api.Assertions.assertThrows(SluiceException.class, () -> sluice.execute(
+                "INSERT INTO totals SELECT STREAM CAST(qty AS VARCHAR), COUNT(*) FROM sales GROUP BY CAST(qty AS VARCHAR)"));
+        assertTrue(e.getMessage().contains("Query 'regrouped' can't restart from its checkpoint"), e.getMessage());
+        assertTrue(e.getMessage().contains("group=[country]"), e.getMessage());
+        // The same query restarts fine.
+        message("SET query.name = regrouped");
+        runToEnd("INSERT INTO totals SELECT STREAM country, COUNT(*) FROM sales GROUP BY country", null);
+    }
+
+    @Test
     void outputModesAreChecked() {
         message("CREATE TABLE t (country VARCHAR) WITH ('connector'='memory')");
         message("SET outputMode = complete");

@@ -41,6 +41,23 @@ public record PlannedQuery(boolean streaming, PhysicalNode root, Optional<TableD
         return node instanceof AggregateNode || node.inputs().stream().anyMatch(PlannedQuery::hasAggregation);
     }
 
+    /**
+     * What a checkpoint's state depends on: the stateful operators with their keys and aggregates
+     * ({@code "stateless"} if there are none). A restart whose fingerprint differs would misread the state.
+     */
+    public String statefulFingerprint() {
+        List<String> stateful = new ArrayList<>();
+        collectStateful(root, stateful);
+        return stateful.isEmpty() ? "stateless" : String.join("; ", stateful);
+    }
+
+    private static void collectStateful(PhysicalNode node, List<String> out) {
+        if (node.isStateful()) {
+            out.add(node.describe());
+        }
+        node.inputs().forEach(input -> collectStateful(input, out));
+    }
+
     /** Whether the plan groups by a tumbling window over a table with a watermark (append mode is then possible). */
     public boolean hasWatermarkedWindow() {
         return windowed(root) && scans().stream().anyMatch(s -> s.table().watermark().isPresent());
