@@ -6,42 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.execution.source.OffsetRange;
 import dev.sluice.execution.source.SourcePartition;
-import java.nio.file.Path;
+import dev.sluice.execution.testing.MiniHdfs;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The checkpoint on a real (in-JVM) HDFS: hdfs:// URIs, atomic rename, no overwrite. */
 class HdfsCheckpointTest {
-    @TempDir
-    static Path base;
-
-    private static MiniDFSCluster cluster;
-
-    @BeforeAll
-    static void startHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        cluster.waitActive();
-    }
-
-    @AfterAll
-    static void stopHdfs() {
-        if (cluster != null) {
-            cluster.shutdown();
-        }
-    }
+    @RegisterExtension
+    static final MiniHdfs HDFS = new MiniHdfs();
 
     @Test
     void logsAndRecoveryOnHdfs() {
-        String uri = "hdfs://localhost:" + cluster.getNameNodePort() + "/sluice/checkpoints/q1";
+        String uri = HDFS.uri("/sluice/checkpoints/q1");
         Checkpoint cp = Checkpoint.open(uri);
         assertEquals("hdfs", cp.root().toUri().getScheme());
         BatchOffsets batch0 = new BatchOffsets(0, 1L, Map.of("t",

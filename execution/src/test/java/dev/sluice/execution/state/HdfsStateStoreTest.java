@@ -10,43 +10,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.execution.fs.FileSystemLocation;
-import java.nio.file.Path;
+import dev.sluice.execution.testing.MiniHdfs;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The state store on a real (in-JVM) HDFS: restore from snapshot plus deltas, crash leftovers, cleanup. */
 class HdfsStateStoreTest {
-    @TempDir
-    static Path base;
-
-    private static MiniDFSCluster cluster;
-
-    @BeforeAll
-    static void startHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        cluster.waitActive();
-    }
-
-    @AfterAll
-    static void stopHdfs() {
-        if (cluster != null) {
-            cluster.shutdown();
-        }
-    }
+    @RegisterExtension
+    static final MiniHdfs HDFS = new MiniHdfs();
 
     @Test
     void restoresCommittedVersionsOnHdfs() throws Exception {
         FileSystemLocation checkpoint = FileSystemLocation.of(
-                "hdfs://localhost:" + cluster.getNameNodePort() + "/sluice/checkpoints/q1");
+                HDFS.uri("/sluice/checkpoints/q1"));
         StateStoreOptions options = new StateStoreOptions(3, 5);
         List<Map<String, String>> expected = writeVersions(
                 StateStoreProvider.open(checkpoint, "agg-1", KEYS, VALUES, options), 9);
