@@ -29,6 +29,7 @@ import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -162,7 +163,12 @@ public final class QueryPlanner {
                         + targetName.getParserPosition().getColumnNum() + ": Table '" + targetName.getSimple()
                         + "' does not exist"));
         RelNode source = session.toRel(session.validator.validate(insert.getSource()));
-        RelDataType targetType = session.rowType(target.schema());
+        return finish(castToTable(source, target), Optional.of(target), streaming);
+    }
+
+    /** {@code source} with the table's column types and names, or an error naming the column that can't be. */
+    private static RelNode castToTable(RelNode source, TableDescriptor target) {
+        RelDataType targetType = rowType(target.schema(), source.getCluster().getTypeFactory());
         List<RelDataTypeField> sourceFields = source.getRowType().getFieldList();
         List<RelDataTypeField> targetFields = targetType.getFieldList();
         if (sourceFields.size() != targetFields.size()) {
@@ -179,8 +185,32 @@ public final class QueryPlanner {
             }
         }
         // Cast to the table's types and names, so the sink receives exactly its own schema.
-        RelNode cast = RelOptUtil.createCastRel(source, targetType, true);
-        return finish(cast, Optional.of(target), streaming);
+        return RelOptUtil.createCastRel(source, targetType, true);
+    }
+
+    /**
+     * A Calcite {@link RelBuilder} over the catalog's tables: the DataFrame API builds its relational plans
+     * with it, and {@link #plan(RelNode, boolean, Optional)} plans them exactly as SQL is planned.
+     */
+    public RelBuilder relBuilder() {
+        Session session = new Session();
+        return RelFactories.LOGICAL_BUILDER.create(session.cluster, session.catalogReader);
+    }
+
+    /**
+     * Plans a relational plan built with {@link #relBuilder()}: a bounded query, a continuous one, or (with a
+     * target table) a continuous INSERT INTO, through the same rules and physical planning as SQL.
+     *
+     * @throws PlanningException naming the operator, column or table at fault
+     */
+    public PlannedQuery plan(RelNode rel, boolean streaming, Optional<String> targetTable) {
+        try {
+            Optional<TableDescriptor> target = targetTable.map(catalog::require);
+            RelNode source = target.isPresent() ? castToTable(rel, target.get()) : rel;
+            return finish(source, target, streaming);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            throw new PlanningException(e.getMessage(), e);
+        }
     }
 
     private PlannedQuery finish(RelNode rel, Optional<TableDescriptor> target, boolean streaming) {
@@ -196,6 +226,15 @@ public final class QueryPlanner {
             physical = PhysicalPlanBuilder.withNames(physical, target.get().schema().names());
         }
         return new PlannedQuery(streaming, physical, target, RelOptUtil.toString(optimised));
+    }
+
+    private static RelDataType rowType(RowSchema schema, RelDataTypeFactory typeFactory) {
+        RelDataTypeFactory.Builder builder = typeFactory.builder();
+        for (Column c : schema.columns()) {
+            builder.add(c.name(), dev.sluice.planner.physical.TypeMapping.toRelDataType(c.type(), c.nullable(),
+                    typeFactory));
+        }
+        return builder.build();
     }
 
     /** Whether the statement has a SELECT STREAM anywhere: then it is a continuous query. */
@@ -280,15 +319,6 @@ public final class QueryPlanner {
                             .withInSubQueryThreshold(Integer.MAX_VALUE)
                             .withRelBuilderFactory(RelBuilder.proto(org.apache.calcite.plan.Contexts.empty())));
             return converter.convertQuery(validated, false, true).project();
-        }
-
-        RelDataType rowType(RowSchema schema) {
-            RelDataTypeFactory.Builder builder = typeFactory.builder();
-            for (Column c : schema.columns()) {
-                builder.add(c.name(), dev.sluice.planner.physical.TypeMapping.toRelDataType(c.type(), c.nullable(),
-                        typeFactory));
-            }
-            return builder.build();
         }
     }
 }
