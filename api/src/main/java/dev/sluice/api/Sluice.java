@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -67,6 +68,38 @@ public final class Sluice implements AutoCloseable {
         } catch (RuntimeException e) {
             throw Errors.toSluiceException(e);
         }
+    }
+
+    /**
+     * A query as a {@link DataFrame}: a {@code SELECT} gives a bounded one, a {@code SELECT STREAM} a streaming
+     * one. Either can be refined with the DataFrame API.
+     *
+     * @throws SluiceException if the query is invalid, with the line and column at fault
+     */
+    public DataFrame sql(String query) {
+        try {
+            // Converted once to learn whether it is streaming (and to fail early), then in each plan's builder.
+            boolean streaming = executor.sqlToRel(query, executor.relBuilder(List.of()), List.of()).streaming();
+            return new DataFrame(executor, b -> b.push(executor.sqlToRel(query, b, List.of()).rel()), List.of(),
+                    streaming, Optional.empty());
+        } catch (RuntimeException e) {
+            throw Errors.toSluiceException(e);
+        }
+    }
+
+    /** The catalog table {@code name} as a bounded {@link DataFrame} (what it holds now). */
+    public DataFrame table(String name) {
+        return read().table(name);
+    }
+
+    /** Reads tables or topics into bounded DataFrames. */
+    public DataFrameReader read() {
+        return new DataFrameReader(executor, false);
+    }
+
+    /** Reads tables or topics into streaming DataFrames, run with {@link DataFrame#writeStream()}. */
+    public DataFrameReader readStream() {
+        return new DataFrameReader(executor, true);
     }
 
     /** Tells {@code listener} about every continuous query of this session, from now on. */

@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -49,6 +50,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.tools.RelBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,44 +205,58 @@ final class StatementExecutor implements AutoCloseable {
 
     private StatementResult query(String sql, BatchConsumer consumer) {
         PlannedQuery plan = planner.plan(sql);
-        String queryId = UUID.randomUUID().toString();
-        ConnectorContext context = new ConnectorContext(session.options(), queryId);
         if (!plan.streaming()) {
-            Map<String, StreamSource> sources = openSources(plan, context);
-            try {
-                BoundedResult result = BoundedQueryExecution.run(plan.root(), sources, taskPool, allocator);
-                return new StatementResult.Rows(result.schema().names(),
-                        result.schema().columns().stream().map(c -> c.type().sqlName()).toList(), result.rows());
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw Errors.toSluiceException(e);
-            } finally {
-                sources.values().forEach(StreamSource::close);
-            }
+            return runBounded(plan);
         }
         if (plan.target().isEmpty() && consumer == null) {
             throw new PlanningException("SELECT STREAM needs somewhere to send its rows: run it in the shell, or "
                     + "write INSERT INTO <table> SELECT STREAM ...");
         }
-        return new StatementResult.Query(startContinuous(sql, plan, consumer, queryId, context));
+        Map<String, String> options = session.options();
+        session.resetOption(Sluice.QUERY_NAME);  // a name is for one query
+        return new StatementResult.Query(start(sql, plan, consumer, options));
     }
 
-    private RunningQuery startContinuous(String sql, PlannedQuery plan, BatchConsumer consumer, String queryId,
-                                         ConnectorContext context) {
-        Map<String, String> options = session.options();
-        String name = Optional.ofNullable(options.get(Sluice.QUERY_NAME)).orElseGet(() -> defaultName(sql, plan));
-        session.resetOption(Sluice.QUERY_NAME);  // a name is for one query
+    /** Runs a bounded query to its result. */
+    StatementResult.Rows runBounded(PlannedQuery plan) {
+        ConnectorContext context = new ConnectorContext(session.options(), UUID.randomUUID().toString());
+        Map<String, StreamSource> sources = openSources(plan, context);
+        try {
+            BoundedResult result = BoundedQueryExecution.run(plan.root(), sources, taskPool, allocator);
+            return new StatementResult.Rows(result.schema().names(),
+                    result.schema().columns().stream().map(c -> c.type().sqlName()).toList(), result.rows());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw Errors.toSluiceException(e);
+        } finally {
+            sources.values().forEach(StreamSource::close);
+        }
+    }
+
+    /**
+     * Starts a continuous query: into its target table, or (without one) into {@code consumer}.
+     *
+     * @param description the statement (or DataFrame plan) shown by SHOW QUERIES and kept in the checkpoint
+     * @param options the session options, overridden by the query's own (name, trigger, output mode,
+     *     {@link DataStreamWriter#CHECKPOINT_LOCATION}, flow control)
+     */
+    RunningQuery start(String description, PlannedQuery plan, BatchConsumer consumer, Map<String, String> options) {
+        String queryId = UUID.randomUUID().toString();
+        ConnectorContext context = new ConnectorContext(options, queryId);
+        String name = Optional.ofNullable(options.get(Sluice.QUERY_NAME)).orElseGet(() -> defaultName(description, plan));
         Trigger trigger = Trigger.parse(options.getOrDefault(Sluice.TRIGGER, "1 s"));
         FlowControlOptions flow = FlowControlOptions.parse(options);
         boolean console = plan.target().isEmpty();
-        String checkpointUri = console ? tempCheckpoint(queryId)
-                : Optional.ofNullable(options.get(Sluice.CHECKPOINT_ROOT))
+        Optional<String> location = Optional.ofNullable(options.get(DataStreamWriter.CHECKPOINT_LOCATION));
+        boolean temporaryCheckpoint = console && location.isEmpty();
+        String checkpointUri = temporaryCheckpoint ? tempCheckpoint(queryId) : location.orElseGet(() ->
+                Optional.ofNullable(options.get(Sluice.CHECKPOINT_ROOT))
                         .map(root -> root.endsWith("/") ? root + name : root + "/" + name)
-                        .orElseGet(() -> home.resolve("checkpoints").resolve(name).toUri().toString());
-        RunningQuery query = new RunningQuery(queryId, name, sql, () -> listeners, q -> {
+                        .orElseGet(() -> home.resolve("checkpoints").resolve(name).toUri().toString()));
+        RunningQuery query = new RunningQuery(queryId, name, description, () -> listeners, q -> {
             running.remove(q.name(), q);
-            if (console) {
+            if (temporaryCheckpoint) {
                 deleteQuietly(Path.of(java.net.URI.create(checkpointUri)));
             }
         });
@@ -257,8 +274,8 @@ final class StatementExecutor implements AutoCloseable {
             Checkpoint checkpoint = Checkpoint.open(checkpointUri);
             // A restarted query must have the stateful operators its state was written by.
             String fingerprint = plan.statefulFingerprint();
-            CheckpointMetadata metadata = checkpoint.metadata(new CheckpointMetadata(queryId, name, sql, fingerprint,
-                    System.currentTimeMillis()));
+            CheckpointMetadata metadata = checkpoint.metadata(new CheckpointMetadata(queryId, name, description,
+                    fingerprint, System.currentTimeMillis()));
             if (!metadata.planFingerprint().equals(fingerprint)) {
                 throw new PlanningException("Query '" + name + "' can't restart from its checkpoint " + checkpointUri
                         + ": its stateful part changed (was: " + metadata.planFingerprint() + "; now: " + fingerprint
@@ -277,6 +294,47 @@ final class StatementExecutor implements AutoCloseable {
             sources.values().forEach(StreamSource::close);
             throw e;
         }
+    }
+
+    // ---- What the DataFrame API plans and runs with
+
+    /** A relational plan builder over the catalog and {@code temporaryTables}. */
+    RelBuilder relBuilder(Collection<TableDescriptor> temporaryTables) {
+        return planner.relBuilder(temporaryTables);
+    }
+
+    QueryPlanner.SqlRel sqlToRel(String sql, RelBuilder builder, Collection<TableDescriptor> temporaryTables) {
+        return planner.sqlToRel(sql, builder, temporaryTables);
+    }
+
+    PlannedQuery plan(RelNode rel, boolean streaming, Optional<TableDescriptor> target) {
+        return planner.plan(rel, streaming, target);
+    }
+
+    Map<String, String> sessionOptions() {
+        return session.options();
+    }
+
+    TableDescriptor catalogTable(String name) {
+        return catalog.require(name);
+    }
+
+    /**
+     * A table that exists only for the DataFrames built on it, from a CREATE TABLE statement, checked by its
+     * connector as CREATE TABLE would be.
+     */
+    TableDescriptor temporaryTable(String createTable) {
+        SluiceStatement statement = StatementParser.parse(createTable);
+        TableDescriptor table = ((SluiceStatement.CreateTable) statement).table();
+        connectors.forTable(table).validate(table);
+        return table;
+    }
+
+    /** Checks and prepares (e.g. creates the topic of) a sink table that is not in the catalog. */
+    void prepareTemporarySink(TableDescriptor table) {
+        Connector connector = connectors.forTable(table);
+        connector.validate(table);
+        connector.create(table);
     }
 
     /**

@@ -12,6 +12,9 @@ import dev.sluice.planner.catalog.Catalog;
 import dev.sluice.planner.catalog.CatalogTable;
 import dev.sluice.planner.physical.PhysicalPlanBuilder;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -20,8 +23,10 @@ import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.config.CalciteConnectionConfig;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.hep.HepPlanner;
@@ -29,7 +34,6 @@ import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -58,9 +62,11 @@ import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlDelegatingConformance;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.RelFieldTrimmer;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.tools.RelBuilderFactory;
 
 /**
  * SQL to physical plan, the DataFusion way, each step visible: parse (Calcite) &gt; validate against the
@@ -106,6 +112,10 @@ public final class QueryPlanner {
         }
     };
 
+    /** Builds plans with their expressions as written (not simplified), as SQL's conversion keeps them. */
+    private static final RelBuilderFactory UNSIMPLIFIED =
+            RelBuilder.proto(Contexts.of(RelBuilder.Config.DEFAULT.withSimplify(false)));
+
     private final Catalog catalog;
     private final ConnectorRegistry connectors;
 
@@ -135,7 +145,7 @@ public final class QueryPlanner {
         // Sluice runs every query incrementally and has its own rules for streams (output modes, state);
         // Calcite validates the query as over relations, so its stream-only restrictions do not apply.
         removeStreamKeyword(parsed);
-        Session session = new Session();
+        Session session = new Session(List.of(), null);
         try {
             if (parsed instanceof SqlInsert insert) {
                 return planInsert(session, insert, streaming);
@@ -189,24 +199,54 @@ public final class QueryPlanner {
     }
 
     /**
-     * A Calcite {@link RelBuilder} over the catalog's tables: the DataFrame API builds its relational plans
-     * with it, and {@link #plan(RelNode, boolean, Optional)} plans them exactly as SQL is planned.
+     * A Calcite {@link RelBuilder} over the catalog's tables and {@code temporaryTables} (which shadow catalog
+     * tables of the same name): the DataFrame API builds its relational plans with it, and
+     * {@link #plan(RelNode, boolean, Optional)} plans them exactly as SQL is planned.
      */
-    public RelBuilder relBuilder() {
-        Session session = new Session();
-        return RelFactories.LOGICAL_BUILDER.create(session.cluster, session.catalogReader);
+    public RelBuilder relBuilder(Collection<TableDescriptor> temporaryTables) {
+        Session session = new Session(temporaryTables, null);
+        return UNSIMPLIFIED.create(session.cluster, session.catalogReader);
     }
 
     /**
-     * Plans a relational plan built with {@link #relBuilder()}: a bounded query, a continuous one, or (with a
+     * A SELECT [STREAM] query as a relational plan in {@code builder}'s cluster, so that it can be combined
+     * with plans built there (the DataFrame API's {@code session.sql(...)}).
+     *
+     * @throws PlanningException with the line, column and object at fault
+     */
+    public SqlRel sqlToRel(String sql, RelBuilder builder, Collection<TableDescriptor> temporaryTables) {
+        SqlNode parsed = parse(sql);
+        if (!parsed.getKind().belongsTo(SqlKind.QUERY)) {
+            throw new PlanningException("Expected a SELECT or SELECT STREAM query, got " + parsed.getKind());
+        }
+        boolean streaming = isStreaming(parsed);
+        removeStreamKeyword(parsed);
+        Session session = new Session(temporaryTables, builder.getCluster());
+        try {
+            return new SqlRel(session.toRel(session.validator.validate(parsed)), streaming);
+        } catch (CalciteContextException | IllegalArgumentException | UnsupportedOperationException e) {
+            throw new PlanningException(e.getMessage(), e);
+        }
+    }
+
+    /** A query converted by {@link #sqlToRel}: its plan and whether it said {@code SELECT STREAM}. */
+    public record SqlRel(RelNode rel, boolean streaming) {
+        public SqlRel {
+            requireNonNull(rel, "rel is null");
+        }
+    }
+
+    /**
+     * Plans a relational plan built with {@link #relBuilder}: a bounded query, a continuous one, or (with a
      * target table) a continuous INSERT INTO, through the same rules and physical planning as SQL.
      *
      * @throws PlanningException naming the operator, column or table at fault
      */
-    public PlannedQuery plan(RelNode rel, boolean streaming, Optional<String> targetTable) {
+    public PlannedQuery plan(RelNode rel, boolean streaming, Optional<TableDescriptor> target) {
         try {
-            Optional<TableDescriptor> target = targetTable.map(catalog::require);
-            RelNode source = target.isPresent() ? castToTable(rel, target.get()) : rel;
+            // Unused columns are trimmed as SQL's conversion trims them, so both get the same plan.
+            RelNode trimmed = new RelFieldTrimmer(null, UNSIMPLIFIED.create(rel.getCluster(), null)).trim(rel);
+            RelNode source = target.isPresent() ? castToTable(trimmed, target.get()) : trimmed;
             return finish(source, target, streaming);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             throw new PlanningException(e.getMessage(), e);
@@ -291,14 +331,20 @@ public final class QueryPlanner {
 
     /** The Calcite objects of one planning run (a validator can validate one statement). */
     private final class Session {
-        final JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(TYPE_SYSTEM);
+        final JavaTypeFactory typeFactory;
         final CalciteCatalogReader catalogReader;
         final SqlValidator validator;
         final RelOptCluster cluster;
 
-        Session() {
+        /** @param cluster the cluster to convert into, or null for a new one */
+        Session(Collection<TableDescriptor> temporaryTables, RelOptCluster cluster) {
+            this.typeFactory = cluster == null ? new JavaTypeFactoryImpl(TYPE_SYSTEM)
+                    : (JavaTypeFactory) cluster.getTypeFactory();
             CalciteSchema root = CalciteSchema.createRootSchema(false, false);
-            for (TableDescriptor t : catalog.tables()) {
+            Map<String, TableDescriptor> tables = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            catalog.tables().forEach(t -> tables.put(t.name(), t));
+            temporaryTables.forEach(t -> tables.put(t.name(), t));
+            for (TableDescriptor t : tables.values()) {
                 root.add(t.name(), new CatalogTable(t, fullSchema(t)));
             }
             Properties props = new Properties();
@@ -308,7 +354,8 @@ public final class QueryPlanner {
             validator = SqlValidatorUtil.newValidator(SqlStdOperatorTable.instance(), catalogReader, typeFactory,
                     SqlValidator.Config.DEFAULT.withIdentifierExpansion(true)
                             .withConformance(CONFORMANCE));
-            cluster = RelOptCluster.create(new HepPlanner(OPTIMISE), new RexBuilder(typeFactory));
+            this.cluster = cluster != null ? cluster
+                    : RelOptCluster.create(new HepPlanner(OPTIMISE), new RexBuilder(typeFactory));
         }
 
         RelNode toRel(SqlNode validated) {
@@ -317,7 +364,7 @@ public final class QueryPlanner {
             }, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
                     SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false)
                             .withInSubQueryThreshold(Integer.MAX_VALUE)
-                            .withRelBuilderFactory(RelBuilder.proto(org.apache.calcite.plan.Contexts.empty())));
+                            .withRelBuilderFactory(RelBuilder.proto(Contexts.empty())));
             return converter.convertQuery(validated, false, true).project();
         }
     }
