@@ -181,7 +181,7 @@ public final class Column {
             RexNode l = toRex(scope);
             RexNode r = right.toRex(scope);
             if (op.getKind().belongsTo(SqlKind.COMPARISON)) {
-                // As SQL's validator does: a numeric literal compared with a column takes the column's type.
+                // As SQL's validator does: a numeric or string literal compared with a column takes its type.
                 l = coerceLiteral(scope, l, r);
                 r = coerceLiteral(scope, r, l);
             }
@@ -192,11 +192,16 @@ public final class Column {
     private static RexNode coerceLiteral(ColumnScope scope, RexNode literal, RexNode other) {
         RelDataType from = literal.getType();
         RelDataType to = other.getType();
-        if (!(literal instanceof RexLiteral) || !SqlTypeUtil.isNumeric(from) || !SqlTypeUtil.isNumeric(to)
-                || from.getSqlTypeName() == to.getSqlTypeName()) {
+        if (!(literal instanceof RexLiteral value) || from.getSqlTypeName() == to.getSqlTypeName()) {
             return literal;
         }
         RelDataType target = scope.builder().getTypeFactory().createTypeWithNullability(to, from.isNullable());
+        if (SqlTypeUtil.isCharacter(from) && SqlTypeUtil.isCharacter(to)) {
+            return scope.builder().getRexBuilder().makeCast(target, value);
+        }
+        if (!SqlTypeUtil.isNumeric(from) || !SqlTypeUtil.isNumeric(to)) {
+            return literal;
+        }
         // A CAST call, not a folded literal: the expression SQL's validator writes.
         return scope.builder().getRexBuilder().makeCall(target, SqlStdOperatorTable.CAST, List.of(literal));
     }

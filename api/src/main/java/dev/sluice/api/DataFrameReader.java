@@ -34,7 +34,12 @@ public final class DataFrameReader {
 
     /** The table of the catalog called {@code name}. */
     public DataFrame table(String name) {
-        String table = executor.catalogTable(name).name();
+        String table;
+        try {
+            table = executor.catalogTable(name).name();
+        } catch (RuntimeException e) {
+            throw Errors.toSluiceException(e);
+        }
         return new DataFrame(executor, b -> b.scan(table), List.of(), streaming, Optional.empty());
     }
 

@@ -77,7 +77,7 @@ public final class PhysicalPlanBuilder {
             return convertAggregate(aggregate);
         }
         throw new PlanningException("Operator " + rel.getRelTypeName().replace("Logical", "")
-                + " is not supported yet (joins and windows are planned for a later version)");
+                + " is not supported yet (joins are planned for a later version)");
     }
 
     /**
