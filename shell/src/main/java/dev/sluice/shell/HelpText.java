@@ -7,7 +7,8 @@ final class HelpText {
               CREATE TABLE [IF NOT EXISTS] t (col TYPE, ...) WITH ('connector'='kafka', 'topic'='...', 'format'='json')
               DROP TABLE [IF EXISTS] t            SHOW TABLES            DESCRIBE t
               SELECT ... FROM t [WHERE ...] [GROUP BY ...] [LIMIT n]     bounded: the offsets present now
-              SELECT STREAM ... FROM t ...        continuous: batches print as they come, Ctrl-C stops
+              SELECT STREAM ... FROM t ...        continuous: batches print as they come, Ctrl-C stops,
+                                                  Ctrl-Z sends it to the background
               INSERT INTO t SELECT STREAM ...     continuous, in the background
               SHOW QUERIES                        STOP QUERY name
               EXPLAIN <query>                     the logical and physical plans
@@ -20,6 +21,7 @@ final class HelpText {
               maxOffsetsPerTrigger, maxRatePerPartition, minOffsetsPerTrigger, maxTriggerDelay,
               backpressure.enabled, backpressure.initialRate, failOnDataLoss
               bootstrap.servers     Kafka for tables that don't name their own
+            Long results page: Space next page, Enter next line, q quit.
             Keys: Tab completes keywords, tables and columns; Ctrl-C stops the running statement;
             Ctrl-D or quit leaves. Docs: docs/user-guide.md, docs/operations.md.""";
 

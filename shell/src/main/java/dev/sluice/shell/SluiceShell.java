@@ -8,7 +8,9 @@ import dev.sluice.shell.console.SqlCompleter;
 import dev.sluice.shell.console.InteractiveConsole;
 import dev.sluice.shell.demo.EmbeddedDemo;
 import dev.sluice.shell.logging.LogConfiguration;
+import dev.sluice.shell.console.Pager;
 import dev.sluice.shell.printer.AlignedTablePrinter;
+import dev.sluice.shell.printer.PagedTablePrinter;
 import dev.sluice.shell.printer.ResultPrinter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -186,15 +188,22 @@ public final class SluiceShell {
 
     private static void runInteractive(Sluice sluice, Path home, EmbeddedDemo demo, InputStream in, PrintStream out)
             throws IOException {
-        try (Terminal terminal = openTerminal(in, out);
-                InputReader input = new InputReader(terminal, home.resolve("history"), new SqlCompleter(sluice))) {
+        try (Terminal terminal = openTerminal(in, out)) {
+            runInteractive(sluice, home, demo, terminal);
+        }
+    }
+
+    /** The prompt on {@code terminal}, until the user leaves; then the session's queries are stopped. */
+    static void runInteractive(Sluice sluice, Path home, EmbeddedDemo demo, Terminal terminal) throws IOException {
+        try (InputReader input = new InputReader(terminal, home.resolve("history"), new SqlCompleter(sluice))) {
             PrintWriter writer = terminal.writer();
             if (demo != null) {
                 writer.print(demo.banner());
             }
             writer.println("Type statements ending with ';', quit to leave.");
             writer.flush();
-            new InteractiveConsole(terminal, input, new StatementRunner(sluice, new AlignedTablePrinter(writer), writer, writer)).run();
+            ResultPrinter printer = new PagedTablePrinter(new Pager(terminal), writer);
+            new InteractiveConsole(terminal, input, new StatementRunner(sluice, printer, writer, writer)).run();
             int running = sluice.activeQueries().size();
             if (running > 0) {
                 writer.println("Stopping " + running + (running == 1 ? " query." : " queries."));

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code SELECT STREAM} runs in the foreground: each micro-batch goes to the printer as it comes, and
  * {@link #run} returns when the query ends, or stops the query (gracefully) when the calling thread is
- * interrupted, which is what Ctrl-C does. {@code INSERT INTO ... SELECT STREAM} runs in the background.
+ * interrupted, which is what Ctrl-C does, or leaves it running in the background on {@link #sendToBackground()}
+ * (Ctrl-Z). {@code INSERT INTO ... SELECT STREAM} runs in the background.
  */
 public final class StatementRunner {
     private static final Logger log = LoggerFactory.getLogger(StatementRunner.class);
@@ -32,6 +34,8 @@ public final class StatementRunner {
     private final ResultPrinter printer;
     private final PrintWriter out;
     private final PrintWriter err;
+    /** Set while a SELECT STREAM runs in the foreground; setting its flag sends the query to the background. */
+    private volatile AtomicBoolean foreground;
 
     /**
      * @param out where messages go
@@ -79,7 +83,14 @@ public final class StatementRunner {
                 return;
             }
             boolean background = StatementSplitter.firstKeyword(statement).equals("INSERT");
-            StatementResult result = background ? sluice.execute(statement) : sluice.execute(statement, printer::printBatch);
+            AtomicBoolean detached = new AtomicBoolean();
+            foreground = detached;
+            // Once sent to the background, a SELECT STREAM's rows are no longer printed (they'd mix with the prompt).
+            StatementResult result = background ? sluice.execute(statement) : sluice.execute(statement, batch -> {
+                if (!detached.get()) {
+                    printer.printBatch(batch);
+                }
+            });
             if (result instanceof StatementResult.Message message) {
                 println(out, message.text());
             }
@@ -91,13 +102,25 @@ public final class StatementRunner {
                     println(out, "Started query " + query.query().name() + " (id " + query.query().id() + ")");
                 }
                 else {
-                    awaitForeground(query.query());
+                    awaitForeground(query.query(), detached);
                 }
             }
         }
         finally {
+            foreground = null;
             Thread.interrupted();
         }
+    }
+
+    /**
+     * Sends the running {@code SELECT STREAM}, if any, to the background (Ctrl-Z does this): it goes on
+     * without printing, {@link #run} returns, and {@code SHOW QUERIES} / {@code STOP QUERY} reach it.
+     *
+     * @return whether there was a foreground query to send
+     */
+    public boolean sendToBackground() {
+        AtomicBoolean current = foreground;
+        return current != null && current.compareAndSet(false, true);
     }
 
     /**
@@ -143,10 +166,15 @@ public final class StatementRunner {
      * Waits for a foreground query, printing a status line after each batch (batch id, rates, lag, delay),
      * as the Flink SQL client and the Spark UI show them.
      */
-    private void awaitForeground(StreamingQuery query) {
+    private void awaitForeground(StreamingQuery query, AtomicBoolean detached) {
         try {
             long shown = -1;
             while (!query.awaitTermination(STATUS_INTERVAL)) {
+                if (detached.get()) {
+                    println(out, "Query " + query.name() + " continues in the background, its rows not shown "
+                            + "(SHOW QUERIES; STOP QUERY " + query.name() + ").");
+                    return;
+                }
                 Optional<QueryProgress> last = query.lastProgress();
                 if (last.isPresent() && last.get().batchId() != shown) {
                     shown = last.get().batchId();

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * The interactive loop: reads statements, runs them, until {@code quit}, {@code exit} or end of input.
  *
  * <p>Ctrl-C while typing discards the input; Ctrl-C while a statement runs interrupts the thread running
- * it, which stops a foreground {@code SELECT STREAM} and returns to the prompt. A failing statement prints
+ * it, which stops a foreground {@code SELECT STREAM} and returns to the prompt; Ctrl-Z sends that query to
+ * the background and returns to the prompt. A failing statement prints
  * its error and skips the rest of that input.
  */
 public final class InteractiveConsole {
@@ -37,6 +38,8 @@ public final class InteractiveConsole {
         Thread thread = Thread.currentThread();
         // While reading a line JLine handles Ctrl-C itself (UserInterruptException); this is for the rest.
         SignalHandler previous = terminal.handle(Signal.INT, signal -> thread.interrupt());
+        // Ctrl-Z sends a running SELECT STREAM to the background instead of suspending the shell.
+        SignalHandler previousSuspend = terminal.handle(Signal.TSTP, signal -> runner.sendToBackground());
         try {
             while (true) {
                 String text;
@@ -58,6 +61,7 @@ public final class InteractiveConsole {
         }
         finally {
             terminal.handle(Signal.INT, previous);
+            terminal.handle(Signal.TSTP, previousSuspend);
         }
     }
 }
