@@ -36,12 +36,27 @@ public final class EmbeddedDemo implements AutoCloseable {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         try {
             DemoClickGenerator generator = new DemoClickGenerator(broker.bootstrapServers()).start();
+            awaitFirstEvents(generator);
             log.info("Demo broker on {}, click events to topic {}", broker.bootstrapServers(), TOPIC);
             return new EmbeddedDemo(broker, generator);
         }
         catch (RuntimeException e) {
             broker.close();
             throw e;
+        }
+    }
+
+    /** Waits (a second or so) for a few events, so that the first query of the demo finds data. */
+    private static void awaitFirstEvents(DemoClickGenerator generator) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (generator.eventsSent() < DemoClickGenerator.DEFAULT_PARTITIONS && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
