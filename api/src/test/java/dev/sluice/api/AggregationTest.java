@@ -208,6 +208,46 @@ class AggregationTest extends SessionTest {
         assertEquals(List.of(2L, 3L, 3L), stateRows, "windows 10 s and 20 s and 30 s stay until they close");
     }
 
+    private static final String HOP = "HOP(ts, INTERVAL '5' SECOND, INTERVAL '10' SECOND)";
+
+    @Test
+    void hoppingWindowsCountEachRowInEveryWindowItBelongsTo() throws Exception {
+        String clicks = SharedKafkaBroker.createTopic("hop", 1);
+        message("CREATE TABLE clicks (ts TIMESTAMP, page VARCHAR, WATERMARK FOR ts AS ts - INTERVAL '5' SECOND) "
+                + "WITH ('connector'='kafka', 'topic'='" + clicks + "', 'format'='json')");
+        message("CREATE TABLE hops (window_start TIMESTAMP, window_end TIMESTAMP, n BIGINT) WITH ('connector'='memory')");
+        long base = 1_700_000_000_000L;
+        java.time.LocalDateTime w0 = java.time.LocalDateTime.of(2023, 11, 14, 22, 13, 20);
+        long[][] rounds = {{1_000, 4_000, 12_000}, {13_000, 22_000}, {31_000}};
+        String query = "SELECT STREAM HOP_START(ts, INTERVAL '5' SECOND, INTERVAL '10' SECOND), "
+                + "HOP_END(ts, INTERVAL '5' SECOND, INTERVAL '10' SECOND), COUNT(*) FROM clicks GROUP BY " + HOP;
+        message("SET outputMode = append");
+        for (long[] round : rounds) {
+            for (long t : round) {
+                SharedKafkaBroker.produce(clicks, 0, null, "{\"ts\": " + (base + t) + ", \"page\": \"/a\"}");
+            }
+            message("SET query.name = hopper");
+            runToEnd("INSERT INTO hops " + query, null);
+        }
+        // Each row is in two windows of 10 s; append mode emits a window once the watermark (latest - 5 s)
+        // passes its end: batch 1 (watermark 7 s) closes [-5 s, 5 s), batch 2 (17 s) [0 s, 10 s) and [5 s, 15 s).
+        assertEquals(List.of(row(w0.minusSeconds(5), w0.plusSeconds(5), 2L), row(w0, w0.plusSeconds(10), 2L),
+                row(w0.plusSeconds(5), w0.plusSeconds(15), 2L)), SqlQueryTest.sorted(rows("SELECT * FROM hops")));
+
+        // The bounded query over the same offsets counts every window, open ones too.
+        assertEquals(List.of(row(w0.minusSeconds(5), 2L), row(w0, 2L), row(w0.plusSeconds(5), 2L),
+                row(w0.plusSeconds(10), 2L), row(w0.plusSeconds(15), 1L), row(w0.plusSeconds(20), 1L),
+                row(w0.plusSeconds(25), 1L), row(w0.plusSeconds(30), 1L)),
+                SqlQueryTest.sorted(rows("SELECT HOP_START(ts, INTERVAL '5' SECOND, INTERVAL '10' SECOND), COUNT(*) "
+                        + "FROM clicks GROUP BY " + HOP)));
+        assertTrue(message("EXPLAIN " + query).contains("window=10000 ms hopping every 5000 ms on $f0"),
+                message("EXPLAIN " + query));
+
+        SluiceException e = org.junit.jupiter.api.Assertions.assertThrows(SluiceException.class, () -> rows(
+                "SELECT COUNT(*) FROM clicks GROUP BY HOP(ts, INTERVAL '3' SECOND, INTERVAL '10' SECOND)"));
+        assertTrue(e.getMessage().contains("HOP needs a size that is a multiple of its slide"), e.getMessage());
+    }
+
     @Test
     void restartWithDifferentGroupingIsRefused() throws Exception {
         message("CREATE TABLE totals (k VARCHAR, n BIGINT) WITH ('connector'='memory')");

@@ -6,6 +6,7 @@ import dev.sluice.execution.aggregate.AggregateCall;
 import dev.sluice.execution.aggregate.GroupedAggregation;
 import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.expr.RowSelection;
+import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.state.StateEntry;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.type.Column;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -73,6 +75,7 @@ public final class HashAggregateOperator implements AutoCloseable {
         private final RowSchema outputSchema;
         private final Schema partialSchema;
         private final RowSchema stateValueSchema;
+        private final Optional<AggregateNode.Window> window;
 
         /**
          * @param inputSchema the rows the PARTIAL step reads
@@ -84,6 +87,16 @@ public final class HashAggregateOperator implements AutoCloseable {
          */
         public Factory(RowSchema inputSchema, List<Integer> groupChannels, List<AggregateCall> calls,
                        OutputMode outputMode) {
+            this(inputSchema, groupChannels, calls, outputMode, Optional.empty());
+        }
+
+        /**
+         * As {@link #Factory(RowSchema, List, List, OutputMode)}, with the event-time window among the group
+         * keys: for a hopping window the PARTIAL step adds each row to each window it belongs to.
+         */
+        public Factory(RowSchema inputSchema, List<Integer> groupChannels, List<AggregateCall> calls,
+                       OutputMode outputMode, Optional<AggregateNode.Window> window) {
+            this.window = requireNonNull(window, "window is null");
             this.inputSchema = requireNonNull(inputSchema, "inputSchema is null");
             this.groupChannels = groupChannels.stream().mapToInt(Integer::intValue).toArray();
             this.calls = List.copyOf(calls);
@@ -256,12 +269,43 @@ public final class HashAggregateOperator implements AutoCloseable {
         }
         long start = System.nanoTime();
         inputRows += input.getRowCount();
-        if (step == Step.PARTIAL) {
+        if (step == Step.PARTIAL && factory.window.isPresent() && factory.window.get().windowsPerRow() > 1) {
+            addToEachHoppingWindow(input, factory.window.get());
+        } else if (step == Step.PARTIAL) {
             groups.addInput(input, factory.groupChannels);
         } else {
             groups.addPartial(input);
         }
         nanos += System.nanoTime() - start;
+    }
+
+    /**
+     * Adds each row to every hopping window it belongs to: the window key holds the latest window's start;
+     * pass {@code j} groups the rows under the start {@code j} slides earlier.
+     */
+    private void addToEachHoppingWindow(VectorSchemaRoot input, AggregateNode.Window window) {
+        int channel = factory.groupChannels[window.key()];
+        TimeStampMilliVector latest = (TimeStampMilliVector) input.getVector(channel);
+        int rows = input.getRowCount();
+        groups.addInput(input, factory.groupChannels);
+        try (TimeStampMilliVector earlier = new TimeStampMilliVector(latest.getField(), allocator)) {
+            earlier.allocateNew(rows);
+            List<org.apache.arrow.vector.FieldVector> vectors = new ArrayList<>(input.getFieldVectors());
+            vectors.set(channel, earlier);
+            VectorSchemaRoot shifted = new VectorSchemaRoot(input.getSchema().getFields(), vectors, rows);
+            for (int j = 1; j < window.windowsPerRow(); j++) {
+                long shift = j * window.slideMillis();
+                for (int row = 0; row < rows; row++) {
+                    if (latest.isNull(row)) {
+                        earlier.setNull(row);
+                    } else {
+                        earlier.set(row, latest.get(row) - shift);
+                    }
+                }
+                earlier.setValueCount(rows);
+                groups.addInput(shifted, factory.groupChannels);
+            }
+        }
     }
 
     /** No more input: builds the output (FINAL: after writing every changed group to the store). */

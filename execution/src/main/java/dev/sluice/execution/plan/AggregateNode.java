@@ -16,10 +16,33 @@ import java.util.Optional;
 public record AggregateNode(PhysicalNode input, List<Integer> groupKeys, List<AggregateCall> calls, RowSchema schema,
                             Optional<Window> window) implements PhysicalNode {
     /**
-     * A tumbling event-time window among the group keys: the key at position {@code key} of the group keys
-     * is the window's start, and windows last {@code millis}. With a watermark, closed windows leave the state.
+     * An event-time window among the group keys: the key at position {@code key} of the group keys is the
+     * window's start, windows last {@code millis} and start every {@code slideMillis}: tumbling windows when
+     * both are equal, hopping (sliding) windows when the slide is shorter, a row then belonging to
+     * {@code millis / slideMillis} windows. With a watermark, closed windows leave the state.
      */
-    public record Window(int key, long millis) {
+    public record Window(int key, long millis, long slideMillis) {
+        public Window {
+            if (millis <= 0 || slideMillis <= 0 || millis % slideMillis != 0) {
+                throw new IllegalArgumentException("A window of " + millis + " ms can't start every " + slideMillis
+                        + " ms");
+            }
+        }
+
+        /** A tumbling window. */
+        public Window(int key, long millis) {
+            this(key, millis, millis);
+        }
+
+        /** How many windows each row belongs to. */
+        public int windowsPerRow() {
+            return Math.toIntExact(millis / slideMillis);
+        }
+
+        @Override
+        public String toString() {
+            return millis == slideMillis ? millis + " ms tumbling" : millis + " ms hopping every " + slideMillis + " ms";
+        }
     }
 
     public AggregateNode {
@@ -44,6 +67,6 @@ public record AggregateNode(PhysicalNode input, List<Integer> groupKeys, List<Ag
     public String describe() {
         List<String> keys = groupKeys.stream().map(i -> input.schema().column(i).name()).toList();
         return "HashAggregate(group=" + keys + ", aggregates=" + calls + ", state=keyed by group"
-                + window.map(w -> ", window=" + w.millis() + " ms tumbling on " + keys.get(w.key())).orElse("") + ")";
+                + window.map(w -> ", window=" + w + " on " + keys.get(w.key())).orElse("") + ")";
     }
 }

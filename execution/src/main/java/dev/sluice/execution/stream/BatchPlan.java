@@ -56,7 +56,7 @@ record BatchPlan(List<TaskPipeline> pipelines, Optional<HashAggregateOperator.Fa
             compile(agg.input(), List.of(), pipelines);
             // Append merges like update; what it emits (closed windows only) is decided after the merge.
             HashAggregateOperator.Factory aggregate = new HashAggregateOperator.Factory(agg.input().schema(),
-                    agg.groupKeys(), agg.calls(), mode == OutputMode.APPEND ? OutputMode.UPDATE : mode);
+                    agg.groupKeys(), agg.calls(), mode == OutputMode.APPEND ? OutputMode.UPDATE : mode, agg.window());
             return new BatchPlan(pipelines, Optional.of(aggregate), agg.window(), mode, above, limit, root.schema());
         }
         compile(node, List.of(), pipelines);

@@ -4,6 +4,7 @@ import dev.sluice.execution.aggregate.AggregateCall;
 import dev.sluice.execution.aggregate.AggregateFunction;
 import dev.sluice.execution.expr.ColumnRef;
 import dev.sluice.execution.expr.PhysicalExpr;
+import dev.sluice.execution.expr.HopWindowStart;
 import dev.sluice.execution.expr.TumbleWindowStart;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
@@ -138,12 +139,16 @@ public final class PhysicalPlanBuilder {
                 window(input, groupKeys));
     }
 
-    /** The tumbling window among the group keys: a key computed by TUMBLE in the projection below. */
+    /** The window among the group keys: a key computed by TUMBLE or HOP in the projection below. */
     private static Optional<AggregateNode.Window> window(PhysicalNode input, List<Integer> groupKeys) {
         if (input instanceof FilterProjectNode fp) {
             for (int k = 0; k < groupKeys.size(); k++) {
-                if (fp.projections().get(groupKeys.get(k)) instanceof TumbleWindowStart tumble) {
+                PhysicalExpr key = fp.projections().get(groupKeys.get(k));
+                if (key instanceof TumbleWindowStart tumble) {
                     return Optional.of(new AggregateNode.Window(k, tumble.sizeMillis()));
+                }
+                if (key instanceof HopWindowStart hop) {
+                    return Optional.of(new AggregateNode.Window(k, hop.sizeMillis(), hop.slideMillis()));
                 }
             }
         }

@@ -29,6 +29,7 @@ import dev.sluice.execution.expr.PhysicalExpr;
 import dev.sluice.execution.expr.Position;
 import dev.sluice.execution.expr.Replace;
 import dev.sluice.execution.expr.Search;
+import dev.sluice.execution.expr.HopWindowStart;
 import dev.sluice.execution.expr.Substring;
 import dev.sluice.execution.expr.Trim;
 import dev.sluice.execution.expr.TimestampPlusInterval;
@@ -165,6 +166,18 @@ public final class RexToPhysicalExpr {
         return new TumbleWindowStart(toExpr(operands.get(0)), intervalMillis(operands.get(1), call), offset);
     }
 
+    /** {@code HOP(ts, slide, size [, offset])} in GROUP BY: the start of the latest window holding the row. */
+    private PhysicalExpr hop(RexCall call) {
+        List<RexNode> operands = call.getOperands();
+        long offset = operands.size() > 3 ? intervalMillis(operands.get(3), call) : 0;
+        try {
+            return new HopWindowStart(toExpr(operands.get(0)), intervalMillis(operands.get(1), call),
+                    intervalMillis(operands.get(2), call), offset);
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException(e.getMessage() + " (in " + call + ")", e);
+        }
+    }
+
     // ---- Literals
 
     private static Literal literal(RexLiteral literal, ColumnType type) {
@@ -194,6 +207,8 @@ public final class RexToPhysicalExpr {
                 return isInterval(operands.get(1)) ? plusInterval(call, -1) : arithmetic(call, Arithmetic.Operator.SUBTRACT);
             case TUMBLE:
                 return tumble(call);
+            case HOP:
+                return hop(call);
             case TIMES, CHECKED_TIMES:
                 return arithmetic(call, Arithmetic.Operator.MULTIPLY);
             case DIVIDE, CHECKED_DIVIDE:
