@@ -214,7 +214,13 @@ final class StatementExecutor implements AutoCloseable {
         }
         Map<String, String> options = session.options();
         session.resetOption(Sluice.QUERY_NAME);  // a name is for one query
-        return new StatementResult.Query(start(sql, plan, consumer, options));
+        RunningQuery query = start(sql, plan, consumer, options);
+        if (plan.target().isPresent()) {
+            return new StatementResult.Query(query, List.of(), List.of());
+        }
+        RowSchema schema = plan.outputSchema();
+        return new StatementResult.Query(query, schema.names(),
+                schema.columns().stream().map(c -> c.type().sqlName()).toList());
     }
 
     /** Runs a bounded query to its result. */

@@ -31,10 +31,18 @@ public sealed interface StatementResult {
         }
     }
 
-    /** A continuous query that was started and keeps running in the background. */
-    record Query(StreamingQuery query) implements StatementResult {
+    /**
+     * A continuous query that was started and keeps running in the background.
+     *
+     * @param columns names of the columns of the rows the query hands to its {@link BatchConsumer} (a
+     *     {@code SELECT STREAM}); empty when it writes into a table
+     * @param types SQL type names of those columns
+     */
+    record Query(StreamingQuery query, List<String> columns, List<String> types) implements StatementResult {
         public Query {
             requireNonNull(query, "query is null");
+            columns = List.copyOf(columns);
+            types = List.copyOf(types);
         }
     }
 }

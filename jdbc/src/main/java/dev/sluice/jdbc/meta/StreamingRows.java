@@ -1,0 +1,77 @@
+package dev.sluice.jdbc.meta;
+
+import dev.sluice.api.ResultBatch;
+import dev.sluice.api.SluiceException;
+import dev.sluice.api.StreamingQuery;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The rows of a {@code SELECT STREAM} on their way from the query's thread to a JDBC client's
+ * {@code ResultSet.next()}. The queue is bounded: a client that reads slowly holds the query back (it
+ * waits to hand over its batch) instead of piling rows up in memory.
+ */
+final class StreamingRows {
+    private static final int CAPACITY = 10_000;
+
+    private final BlockingQueue<List<Object>> rows = new ArrayBlockingQueue<>(CAPACITY);
+    private volatile boolean closed;
+    private volatile StreamingQuery query;
+
+    /** Called by the query's thread with each micro-batch: waits for room, unless the reader is gone. */
+    void accept(ResultBatch batch) throws InterruptedException {
+        for (List<Object> row : batch.rows()) {
+            List<Object> converted = JdbcValues.toJdbc(row);
+            while (!closed && !rows.offer(converted, 100, TimeUnit.MILLISECONDS)) {
+                // the reader is behind: wait
+            }
+            if (closed) {
+                return;
+            }
+        }
+    }
+
+    void attach(StreamingQuery query) {
+        this.query = query;
+    }
+
+    /**
+     * Up to {@code max} rows, waiting at most {@code wait} for the first one.
+     *
+     * @return the rows, and whether no more will come (the query ended and every row was taken)
+     * @throws SluiceException if the query failed
+     */
+    Fetched fetch(int max, Duration wait) throws InterruptedException {
+        List<Object> out = new ArrayList<>();
+        List<Object> first = rows.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (first != null) {
+            out.add(first);
+            List<List<Object>> more = new ArrayList<>();
+            rows.drainTo(more, Math.max(0, max - 1));
+            out.addAll(more);
+        }
+        StreamingQuery q = query;
+        boolean ended = closed || (q != null && !q.isActive() && rows.isEmpty());
+        if (ended && out.isEmpty() && q != null && q.exception().isPresent()) {
+            throw q.exception().get();
+        }
+        return new Fetched(out, ended && rows.isEmpty());
+    }
+
+    /** The reader is gone (statement closed or cancelled): stop the query and drop what is queued. */
+    void close() {
+        closed = true;
+        rows.clear();
+        StreamingQuery q = query;
+        if (q != null) {
+            q.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    record Fetched(List<Object> rows, boolean done) {
+    }
+}

@@ -1,0 +1,102 @@
+package dev.sluice.jdbc.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.api.Sluice;
+import dev.sluice.jdbc.meta.SluiceMeta;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.calcite.avatica.remote.Driver;
+import org.apache.calcite.avatica.remote.LocalService;
+import org.apache.calcite.avatica.server.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code sluice server}: one Sluice session served to remote JDBC clients ({@code jdbc:sluice://host:port})
+ * over Avatica's HTTP protocol (protobuf). Every connection shares the session: its catalog, its options and
+ * its continuous queries.
+ *
+ * <pre>
+ * ./sluice server --port 8765 --bootstrap localhost:9092 [--home DIR]
+ * </pre>
+ */
+public final class SluiceServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SluiceServer.class);
+    /** The default port, Avatica's. */
+    public static final int DEFAULT_PORT = 8765;
+
+    private final HttpServer server;
+
+    private SluiceServer(HttpServer server) {
+        this.server = requireNonNull(server, "server is null");
+    }
+
+    /** Serves {@code session} on {@code port} (0: any free port); the caller keeps closing the session. */
+    public static SluiceServer start(Sluice session, int port) {
+        LocalService service = new LocalService(new SluiceMeta(null, session, false));
+        HttpServer server = new HttpServer.Builder<>()
+                .withHandler(service, Driver.Serialization.PROTOBUF)
+                .withPort(port)
+                .build();
+        server.start();
+        LOG.info("Sluice server listening on port {}", server.getPort());
+        return new SluiceServer(server);
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    /** {@code sluice server [--port N] [--bootstrap host:port] [--home DIR]}. */
+    public static void main(String[] args) throws Exception {
+        int port = DEFAULT_PORT;
+        Sluice.Builder builder = Sluice.builder();
+        List<String> list = List.of(args);
+        for (int i = 0; i < list.size(); i++) {
+            String arg = list.get(i);
+            String value = i + 1 < list.size() ? list.get(i + 1) : null;
+            switch (arg) {
+                case "--port" -> port = Integer.parseInt(requireValue(arg, value));
+                case "--bootstrap" -> builder.bootstrapServers(requireValue(arg, value));
+                case "--home" -> builder.home(Path.of(requireValue(arg, value)));
+                case "-h", "--help" -> {
+                    System.out.println("Usage: sluice server [--port N] [--bootstrap host:port] [--home DIR]");
+                    return;
+                }
+                default -> {
+                    System.err.println("sluice server: unknown option '" + arg + "'");
+                    System.exit(2);
+                }
+            }
+            i++;
+        }
+        Sluice session = builder.build();
+        SluiceServer server = start(session, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            session.close();
+        }, "sluice-server-shutdown"));
+        System.out.println("Sluice server: connect with jdbc:sluice://localhost:" + server.port());
+        server.join();
+    }
+
+    private static String requireValue(String option, String value) {
+        if (value == null) {
+            System.err.println("sluice server: " + option + " needs a value");
+            System.exit(2);
+        }
+        return value;
+    }
+}
