@@ -197,6 +197,31 @@ class SluiceJdbcTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"embedded", "remote"})
+    void aQueryTimeoutEndsAStreamingSelect(String mode) throws Exception {
+        try (Connection connection = connect(mode); Statement statement = connection.createStatement();
+                Statement other = connection.createStatement()) {
+            createClicks(statement);
+            statement.setQueryTimeout(2);
+            long start = System.nanoTime();
+            int rows = 0;
+            try (ResultSet rs = statement.executeQuery("SELECT STREAM user_id FROM clicks")) {
+                while (rs.next()) {
+                    rows++;
+                }
+            } catch (SQLException e) {
+                assertTrue(e.getMessage().contains("cancel"), e.getMessage());
+            }
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertEquals(3, rows);
+            assertTrue(seconds >= 1 && seconds < 20, seconds + " s");
+            assertEquals(List.of(), longs(other, "SHOW QUERIES"), "the continuous query stopped");
+            // The statement runs again, uncancelled, with its timeout.
+            assertEquals(List.of(1L, 2L, 3L), longs(statement, "SELECT user_id FROM clicks"));
+        }
+    }
+
     private static List<Long> longs(Statement statement, String sql) throws SQLException {
         List<Long> values = new ArrayList<>();
         try (ResultSet rs = statement.executeQuery(sql)) {
