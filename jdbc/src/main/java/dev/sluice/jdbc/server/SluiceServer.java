@@ -61,6 +61,7 @@ public final class SluiceServer implements AutoCloseable {
 
     /** {@code sluice server [--port N] [--bootstrap host:port] [--home DIR]}. */
     public static void main(String[] args) throws Exception {
+        quietLogs();
         int port = DEFAULT_PORT;
         Sluice.Builder builder = Sluice.builder();
         List<String> list = List.of(args);
@@ -90,6 +91,16 @@ public final class SluiceServer implements AutoCloseable {
         }, "sluice-server-shutdown"));
         System.out.println("Sluice server: connect with jdbc:sluice://localhost:" + server.port());
         server.join();
+    }
+
+    /** INFO for Sluice and the server, WARN for the chatty Kafka and Jetty clients (logback's default is DEBUG). */
+    private static void quietLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.INFO);
+            for (String chatty : List.of("org.apache.kafka", "org.eclipse.jetty", "org.apache.hadoop")) {
+                context.getLogger(chatty).setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+        }
     }
 
     private static String requireValue(String option, String value) {
