@@ -203,9 +203,13 @@ public final class DataFrame {
         return new DataFrame(executor, plan, temporaryTables, streaming, Optional.of(name));
     }
 
-    /** The plan this DataFrame runs with, as SQL's EXPLAIN shows it (logical and physical). */
+    /**
+     * The plan this DataFrame runs with, as SQL's EXPLAIN shows it: logical and physical plans, and for a
+     * streaming DataFrame how it runs incrementally with the session's options.
+     */
     public String explain() {
-        return plan(Optional.empty()).explain();
+        PlannedQuery planned = plan(Optional.empty());
+        return executor.explain(planned, planned.logicalPlan(), executor.sessionOptions());
     }
 
     /**

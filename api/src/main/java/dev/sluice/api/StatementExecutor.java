@@ -116,7 +116,8 @@ final class StatementExecutor implements AutoCloseable {
             return new StatementResult.Message("Query '" + q.name() + "' stopped.");
         }
         if (statement instanceof SluiceStatement.Explain explain) {
-            return new StatementResult.Message(planner.plan(explain.querySql()).explain());
+            PlannedQuery plan = planner.plan(explain.querySql());
+            return new StatementResult.Message(explain(plan, explain.querySql(), session.options()));
         }
         return query(((SluiceStatement.Query) statement).sql(), consumer);
     }
@@ -254,12 +255,8 @@ final class StatementExecutor implements AutoCloseable {
         Trigger trigger = Trigger.parse(options.getOrDefault(Sluice.TRIGGER, "1 s"));
         FlowControlOptions flow = FlowControlOptions.parse(options);
         boolean console = plan.target().isEmpty();
-        Optional<String> location = Optional.ofNullable(options.get(DataStreamWriter.CHECKPOINT_LOCATION));
-        boolean temporaryCheckpoint = console && location.isEmpty();
-        String checkpointUri = temporaryCheckpoint ? tempCheckpoint(queryId) : location.orElseGet(() ->
-                Optional.ofNullable(options.get(Sluice.CHECKPOINT_ROOT))
-                        .map(root -> root.endsWith("/") ? root + name : root + "/" + name)
-                        .orElseGet(() -> home.resolve("checkpoints").resolve(name).toUri().toString()));
+        boolean temporaryCheckpoint = console && !options.containsKey(DataStreamWriter.CHECKPOINT_LOCATION);
+        String checkpointUri = temporaryCheckpoint ? tempCheckpoint(queryId) : checkpointLocation(name, options);
         RunningQuery query = new RunningQuery(queryId, name, description, () -> listeners, q -> {
             running.remove(q.name(), q);
             if (temporaryCheckpoint) {
@@ -341,6 +338,30 @@ final class StatementExecutor implements AutoCloseable {
         Connector connector = connectors.forTable(table);
         connector.validate(table);
         connector.create(table);
+    }
+
+    /** Where the checkpoint of the query {@code name} lives, unless it is a temporary one. */
+    private String checkpointLocation(String name, Map<String, String> options) {
+        return Optional.ofNullable(options.get(DataStreamWriter.CHECKPOINT_LOCATION)).orElseGet(() ->
+                Optional.ofNullable(options.get(Sluice.CHECKPOINT_ROOT))
+                        .map(root -> root.endsWith("/") ? root + name : root + "/" + name)
+                        .orElseGet(() -> home.resolve("checkpoints").resolve(name).toUri().toString()));
+    }
+
+    /**
+     * EXPLAIN's text: the logical and physical plans and, for a continuous query, how it runs incrementally
+     * with {@code options}: trigger, output mode, what runs per partition and per batch, where state lives.
+     */
+    String explain(PlannedQuery plan, String description, Map<String, String> options) {
+        if (!plan.streaming()) {
+            return plan.explain();
+        }
+        String name = Optional.ofNullable(options.get(Sluice.QUERY_NAME)).orElseGet(() -> defaultName(description, plan));
+        boolean temporary = plan.target().isEmpty() && !options.containsKey(DataStreamWriter.CHECKPOINT_LOCATION);
+        String checkpoint = temporary ? "temporary (SELECT STREAM without a target; deleted when the query ends)"
+                : checkpointLocation(name, options);
+        return plan.explain() + IncrementalPlanText.of(plan.root(), Trigger.parse(options.getOrDefault(Sluice.TRIGGER,
+                "1 s")), outputMode(plan, options), checkpoint, plan.target().map(TableDescriptor::name));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.sluice.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.connectors.testing.SharedKafkaBroker;
@@ -246,6 +247,26 @@ class AggregationTest extends SessionTest {
         SluiceException e = org.junit.jupiter.api.Assertions.assertThrows(SluiceException.class, () -> rows(
                 "SELECT COUNT(*) FROM clicks GROUP BY HOP(ts, INTERVAL '3' SECOND, INTERVAL '10' SECOND)"));
         assertTrue(e.getMessage().contains("HOP needs a size that is a multiple of its slide"), e.getMessage());
+    }
+
+    @Test
+    void explainShowsHowAContinuousQueryRunsAndWhereItsStateLives() {
+        message("CREATE TABLE totals (country VARCHAR, n BIGINT) WITH ('connector'='memory')");
+        message("SET trigger = '5 s'");
+        message("SET query.name = totals_q");
+        String plan = message("EXPLAIN INSERT INTO totals SELECT STREAM country, COUNT(*) FROM sales "
+                + "WHERE amount > 1 GROUP BY country");
+        String checkpoint = home.resolve("checkpoints").resolve("totals_q").toUri().toString();
+        assertTrue(plan.endsWith("""
+                == Incremental execution ==
+                Trigger: processing-time 5000 ms; output mode: update
+                Per partition (one task per Kafka partition, stateless): Scan sales -> FilterProject -> HashAggregate (partial)
+                Per batch (once, after the tasks): HashAggregate (final: merge into state) -> FilterProject -> write to totals
+                State: HashAggregate keyed by [country], versioned by batch id in %s/state/aggregate (a delta per batch, snapshots, old versions cleaned)
+                Checkpoint: %s (offsets logged before each batch, commits after)
+                """.formatted(checkpoint, checkpoint)), plan);
+        assertEquals("totals_q", sluice.options().get(Sluice.QUERY_NAME), "EXPLAIN does not use up the query's name");
+        assertFalse(message("EXPLAIN SELECT country FROM sales").contains("Incremental"), "bounded: no increments");
     }
 
     @Test
