@@ -33,6 +33,12 @@ public record TableDescriptor(String name, RowSchema schema, Map<String, String>
         });
     }
 
+    /**
+     * Option of any table: {@code 'static'='true'} makes it a static table in continuous joins, read whole for
+     * every micro-batch (a dimension table), rather than a stream read incrementally.
+     */
+    public static final String STATIC = "static";
+
     /** A table without a watermark. */
     public TableDescriptor(String name, RowSchema schema, Map<String, String> options) {
         this(name, schema, options, Optional.empty());
@@ -55,7 +61,7 @@ public record TableDescriptor(String name, RowSchema schema, Map<String, String>
      */
     public void checkOptions(String kind, Collection<String> known, String... prefixes) {
         for (String key : options.keySet()) {
-            if (key.equals("connector") || known.contains(key)
+            if (key.equals("connector") || key.equals(STATIC) || known.contains(key)
                     || Arrays.stream(prefixes).anyMatch(key::startsWith)) {
                 continue;
             }

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.operator.HashAggregateOperator;
+import dev.sluice.execution.operator.LookupJoinOperator;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.LimitNode;
+import dev.sluice.execution.plan.LookupJoinNode;
 import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.plan.UnionAllNode;
@@ -24,11 +26,13 @@ import java.util.Optional;
  * <p>Stateless operators above a UNION ALL are pushed into every branch, so a task always runs its whole
  * chain without waiting for other partitions.
  */
-record BatchPlan(List<TaskPipeline> pipelines, Optional<HashAggregateOperator.Factory> aggregate,
+record BatchPlan(List<TaskPipeline> pipelines, List<LookupSide> lookups,
+                 Optional<HashAggregateOperator.Factory> aggregate,
                  Optional<AggregateNode.Window> window, OutputMode mode,
                  List<FilterProjectOperator.Factory> afterAggregate, Optional<LimitNode> limit, RowSchema outputSchema) {
     BatchPlan {
         pipelines = List.copyOf(pipelines);
+        lookups = List.copyOf(lookups);
         requireNonNull(aggregate, "aggregate is null");
         requireNonNull(window, "window is null");
         requireNonNull(mode, "mode is null");
@@ -52,15 +56,25 @@ record BatchPlan(List<TaskPipeline> pipelines, Optional<HashAggregateOperator.Fa
             below = fp.input();
         }
         List<TaskPipeline> pipelines = new ArrayList<>();
+        List<LookupSide> lookups = new ArrayList<>();
         if (below instanceof AggregateNode agg) {
-            compile(agg.input(), List.of(), pipelines);
+            compile(agg.input(), List.of(), pipelines, lookups);
             // Append merges like update; what it emits (closed windows only) is decided after the merge.
             HashAggregateOperator.Factory aggregate = new HashAggregateOperator.Factory(agg.input().schema(),
                     agg.groupKeys(), agg.calls(), mode == OutputMode.APPEND ? OutputMode.UPDATE : mode, agg.window());
-            return new BatchPlan(pipelines, Optional.of(aggregate), agg.window(), mode, above, limit, root.schema());
+            return new BatchPlan(pipelines, lookups, Optional.of(aggregate), agg.window(), mode, above, limit,
+                    root.schema());
         }
-        compile(node, List.of(), pipelines);
-        return new BatchPlan(pipelines, Optional.empty(), Optional.empty(), mode, List.of(), limit, root.schema());
+        compile(node, List.of(), pipelines, lookups);
+        return new BatchPlan(pipelines, lookups, Optional.empty(), Optional.empty(), mode, List.of(), limit,
+                root.schema());
+    }
+
+    /** The names of the tables read whole each batch, as the static side of a lookup join. */
+    java.util.Set<String> lookupTables() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        lookups.forEach(l -> l.pipelines().forEach(p -> names.add(p.scan().table().name())));
+        return names;
     }
 
     /** Rows a task needs to produce at most: with a LIMIT over rows (not groups), OFFSET + FETCH; else unlimited. */
@@ -76,24 +90,35 @@ record BatchPlan(List<TaskPipeline> pipelines, Optional<HashAggregateOperator.Fa
         return new FilterProjectOperator.Factory(fp.filter(), fp.projections(), fp.schema());
     }
 
-    private static void compile(PhysicalNode node, List<FilterProjectOperator.Factory> above,
-                                List<TaskPipeline> out) {
+    private static void compile(PhysicalNode node, List<OperatorStep> above, List<TaskPipeline> out,
+                                List<LookupSide> lookups) {
         if (node instanceof ScanNode scan) {
             out.add(new TaskPipeline(scan, above));
         } else if (node instanceof FilterProjectNode fp) {
-            List<FilterProjectOperator.Factory> chain = new ArrayList<>();
-            chain.add(factory(fp));
+            List<OperatorStep> chain = new ArrayList<>();
+            chain.add(OperatorStep.of(factory(fp)));
             chain.addAll(above);
-            compile(fp.input(), chain, out);
+            compile(fp.input(), chain, out, lookups);
         } else if (node instanceof UnionAllNode union) {
             for (PhysicalNode input : union.inputs()) {
-                compile(input, above, out);
+                compile(input, above, out, lookups);
             }
+        } else if (node instanceof LookupJoinNode join) {
+            // The static side first: lookups it needs itself are then built before it.
+            List<TaskPipeline> staticSide = new ArrayList<>();
+            compile(join.lookup(), List.of(), staticSide, lookups);
+            int id = lookups.size();
+            lookups.add(new LookupSide(id, staticSide, join.lookupKeys(), join.lookup().schema().size()));
+            List<OperatorStep> chain = new ArrayList<>();
+            chain.add(OperatorStep.lookupJoin(new LookupJoinOperator.Factory(join.streamKeys(), join.outer(),
+                    join.schema()), id));
+            chain.addAll(above);
+            compile(join.stream(), chain, out, lookups);
         } else if (node instanceof LimitNode) {
             throw new IllegalArgumentException("LIMIT is only supported at the top of a query");
         } else if (node instanceof AggregateNode) {
             throw new IllegalArgumentException("Only one GROUP BY per query is supported yet (found one below another "
-                    + "operator than a projection or filter)");
+                    + "operator than a projection, filter or join)");
         } else {
             throw new IllegalArgumentException("Unsupported plan node " + node.describe());
         }

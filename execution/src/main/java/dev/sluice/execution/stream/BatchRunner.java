@@ -6,6 +6,7 @@ import dev.sluice.execution.operator.BatchOperator;
 import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.operator.HashAggregateOperator;
+import dev.sluice.execution.operator.LookupTable;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.source.OffsetRange;
@@ -63,18 +64,54 @@ final class BatchRunner {
     BatchOutput run(Map<String, List<OffsetRange>> ranges, BufferAllocator allocator, Optional<StateStore> state,
                     long watermark) throws Exception {
         boolean dropLate = plan.aggregate().isPresent() && watermark > Long.MIN_VALUE;
-        long rowsPerTask = plan.rowsPerTask();
+        Map<Integer, LookupTable> lookups = new HashMap<>();
+        for (LookupSide side : plan.lookups()) {
+            List<VectorSchemaRoot> rows = runTasks(submit(side.pipelines(), ranges, allocator, Long.MAX_VALUE,
+                    Optional.empty(), Long.MIN_VALUE, lookups)).outputs();
+            try {
+                lookups.put(side.id(), LookupTable.build(rows, side.keys(), side.width()));
+            } finally {
+                rows.forEach(VectorSchemaRoot::close);
+            }
+        }
+        List<Future<TaskResult>> futures = submit(plan.pipelines(), ranges, allocator, plan.rowsPerTask(),
+                plan.aggregate(), dropLate ? watermark : Long.MIN_VALUE, lookups);
+        TaskResults results = runTasks(futures);
+        List<VectorSchemaRoot> outputs = results.outputs();
+        if (plan.aggregate().isPresent()) {
+            outputs = aggregate(plan.aggregate().get(), outputs, allocator, state.orElseThrow(() ->
+                    new IllegalStateException("a GROUP BY needs a state store")), watermark);
+        }
+        return new BatchOutput(plan.outputSchema(), applyLimit(outputs), results.inputRows(), results.malformedRows(),
+                results.lateRows(), results.maxEventTimes());
+    }
+
+    /** Starts one task per pipeline and non-empty partition range. */
+    private List<Future<TaskResult>> submit(List<TaskPipeline> pipelines, Map<String, List<OffsetRange>> ranges,
+                                            BufferAllocator allocator, long rowsPerTask,
+                                            Optional<HashAggregateOperator.Factory> aggregate, long dropBefore,
+                                            Map<Integer, LookupTable> lookups) {
         List<Future<TaskResult>> futures = new ArrayList<>();
-        for (TaskPipeline pipeline : plan.pipelines()) {
+        for (TaskPipeline pipeline : pipelines) {
             String table = pipeline.scan().table().name();
             StreamSource source = requireNonNull(sources.get(table), () -> "no source for table " + table);
             for (OffsetRange range : ranges.getOrDefault(table, List.of())) {
                 if (!range.isEmpty()) {
-                    futures.add(taskPool.submit(task(pipeline, source, range, allocator, rowsPerTask,
-                            plan.aggregate(), dropLate ? watermark : Long.MIN_VALUE)));
+                    futures.add(taskPool.submit(task(pipeline, source, range, allocator, rowsPerTask, aggregate,
+                            dropBefore, Map.copyOf(lookups))));
                 }
             }
         }
+        return futures;
+    }
+
+    /** Everything the tasks of a batch produced and counted. */
+    private record TaskResults(List<VectorSchemaRoot> outputs, long inputRows, long malformedRows, long lateRows,
+                               Map<String, Map<SourcePartition, Long>> maxEventTimes) {
+    }
+
+    /** Waits for the tasks; the first failure cancels the others, frees what they produced, and is thrown. */
+    private static TaskResults runTasks(List<Future<TaskResult>> futures) throws Exception {
         List<VectorSchemaRoot> outputs = new ArrayList<>();
         long inputRows = 0;
         long malformed = 0;
@@ -113,11 +150,7 @@ final class BatchRunner {
             outputs.forEach(VectorSchemaRoot::close);
             throw failure;
         }
-        if (plan.aggregate().isPresent()) {
-            outputs = aggregate(plan.aggregate().get(), outputs, allocator, state.orElseThrow(() ->
-                    new IllegalStateException("a GROUP BY needs a state store")), watermark);
-        }
-        return new BatchOutput(plan.outputSchema(), applyLimit(outputs), inputRows, malformed, late, maxEventTimes);
+        return new TaskResults(outputs, inputRows, malformed, late, maxEventTimes);
     }
 
     /** Merges the tasks' partial aggregates into the state, then runs the operators above the aggregation. */
@@ -194,7 +227,8 @@ final class BatchRunner {
 
     private static Callable<TaskResult> task(TaskPipeline pipeline, StreamSource source, OffsetRange range,
                                              BufferAllocator allocator, long rowsPerTask,
-                                             Optional<HashAggregateOperator.Factory> aggregate, long dropBefore) {
+                                             Optional<HashAggregateOperator.Factory> aggregate, long dropBefore,
+                                             Map<Integer, LookupTable> lookups) {
         return () -> {
             List<BatchOperator> operators = new ArrayList<>();
             List<VectorSchemaRoot> outputs = new ArrayList<>();
@@ -205,8 +239,8 @@ final class BatchRunner {
             long produced = 0;
             ScanSpec spec = new ScanSpec(range, pipeline.scan().schema().names(), ScanSpec.DEFAULT_MAX_BATCH_ROWS);
             try (PartitionReader reader = source.openReader(spec, allocator)) {
-                for (FilterProjectOperator.Factory f : pipeline.operators()) {
-                    operators.add(f.create(allocator));
+                for (OperatorStep step : pipeline.operators()) {
+                    operators.add(step.create(allocator, lookups));
                 }
                 VectorSchemaRoot batch;
                 while (produced < rowsPerTask && (batch = reader.next()) != null) {

@@ -99,7 +99,7 @@ public final class MicroBatchExecution implements Runnable {
         // Opening checks that the state on file was written for the same keys and aggregates.
         this.state = batchPlan.aggregate().map(a -> StateStoreProvider.open(checkpoint.location(), "aggregate",
                 a.keySchema(), a.stateValueSchema()));
-        this.offsets = new OffsetPlanner(sources);
+        this.offsets = new OffsetPlanner(sources, batchPlan.lookupTables());
         this.backpressure = flow.backpressureEnabled() && trigger.kind() == Trigger.Kind.PROCESSING_TIME
                 ? Optional.of(PidRateEstimator.withDefaults(Math.max(1, trigger.interval().toMillis())))
                 : Optional.empty();

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -27,8 +28,17 @@ final class OffsetPlanner {
     /** Next offset to read, per source table and partition; state of the driver thread only. */
     private final Map<String, Map<SourcePartition, Long>> positions = new HashMap<>();
 
+    /** Tables read whole for every batch (the static side of lookup joins). */
+    private final Set<String> wholeTables;
+
     OffsetPlanner(Map<String, StreamSource> sources) {
+        this(sources, Set.of());
+    }
+
+    /** @param wholeTables tables each batch reads from their start, not from where the last batch ended */
+    OffsetPlanner(Map<String, StreamSource> sources, Set<String> wholeTables) {
         this.sources = Map.copyOf(sources);
+        this.wholeTables = Set.copyOf(wholeTables);
     }
 
     /** Sets the positions to where a logged batch ended. */
@@ -65,8 +75,12 @@ final class OffsetPlanner {
             StreamSource source = e.getValue();
             Map<SourcePartition, Long> latest = source.latestOffsets();
             Map<SourcePartition, Long> until = new TreeMap<>(end.isPresent() ? end.get().get(name) : latest);
-            Map<SourcePartition, Long> from = startPositions(name, source, until, failOnDataLoss, dataLoss);
-            Map<SourcePartition, Long> admitted = OffsetAdmission.admit(from, until, maxPerSource, maxPerPartition);
+            boolean whole = wholeTables.contains(name);
+            Map<SourcePartition, Long> from = whole ? wholeTable(source, until)
+                    : startPositions(name, source, until, failOnDataLoss, dataLoss);
+            // A static table is read whole, not rationed: its rows are not the stream's input.
+            Map<SourcePartition, Long> admitted = whole ? until
+                    : OffsetAdmission.admit(from, until, maxPerSource, maxPerPartition);
             List<OffsetRange> list = new ArrayList<>();
             Map<String, Long> sourceLag = new TreeMap<>();
             for (SourcePartition p : until.keySet()) {
@@ -74,12 +88,25 @@ final class OffsetPlanner {
                 long stop = admitted.get(p);
                 list.add(new OffsetRange(p, start, stop));
                 sourceLag.put(p.toString(), Math.max(0, latest.getOrDefault(p, stop) - stop));
-                records += stop - start;
+                records += whole ? 0 : stop - start;
             }
             ranges.put(name, list);
             lag.put(name, sourceLag);
         }
         return new PlannedBatch(ranges, lag, records, dataLoss);
+    }
+
+    /** A static table's start: its startup position (or earliest offset) in every partition, each batch. */
+    private static Map<SourcePartition, Long> wholeTable(StreamSource source, Map<SourcePartition, Long> until) {
+        Map<SourcePartition, Long> initial = source.initialOffsets();
+        Map<SourcePartition, Long> earliest = source.earliestOffsets();
+        Map<SourcePartition, Long> from = new HashMap<>();
+        for (Map.Entry<SourcePartition, Long> u : until.entrySet()) {
+            long first = earliest.getOrDefault(u.getKey(), 0L);
+            long start = Math.max(first, initial.getOrDefault(u.getKey(), first));
+            from.put(u.getKey(), Math.min(start, u.getValue()));
+        }
+        return from;
     }
 
     /** Where each partition of {@code until} starts, checked against the earliest offsets still available. */

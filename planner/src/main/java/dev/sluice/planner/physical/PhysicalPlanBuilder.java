@@ -9,6 +9,7 @@ import dev.sluice.execution.expr.TumbleWindowStart;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.LimitNode;
+import dev.sluice.execution.plan.LookupJoinNode;
 import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.plan.UnionAllNode;
@@ -23,6 +24,9 @@ import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Calc;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Union;
@@ -73,6 +77,9 @@ public final class PhysicalPlanBuilder {
         }
         if (rel instanceof Sort sort) {
             return convertSort(sort);
+        }
+        if (rel instanceof Join join) {
+            return convertJoin(join);
         }
         if (rel instanceof Aggregate aggregate) {
             return convertAggregate(aggregate);
@@ -260,6 +267,84 @@ public final class PhysicalPlanBuilder {
             exprs.add(RexToPhysicalExpr.convert(p, inputSchema));
         }
         return new FilterProjectNode(input, filter, exprs, output);
+    }
+
+    /**
+     * An equi-join as a lookup join: the stream side's rows probe the static side, read whole each batch. On a
+     * stream one side must be static (tables with {@code 'static'='true'}); a LEFT JOIN keeps the stream's
+     * rows, so the stream is its left side.
+     */
+    private PhysicalNode convertJoin(Join join) {
+        JoinRelType type = join.getJoinType();
+        if (type != JoinRelType.INNER && type != JoinRelType.LEFT) {
+            throw new PlanningException(type + " JOIN is not supported yet (INNER and LEFT are)");
+        }
+        JoinInfo info = join.analyzeCondition();
+        if (info.leftKeys.isEmpty()) {
+            throw new PlanningException("A join needs at least one equality between the two sides' columns in its "
+                    + "ON clause: " + join.getCondition());
+        }
+        RexNode remaining = info.getRemaining(join.getCluster().getRexBuilder());
+        if (type == JoinRelType.LEFT && !remaining.isAlwaysTrue()) {
+            throw new PlanningException("A LEFT JOIN's ON clause may only compare columns for equality yet: "
+                    + remaining);
+        }
+        PhysicalNode left = convert(join.getLeft());
+        PhysicalNode right = convert(join.getRight());
+        RowSchema schema = TypeMapping.toRowSchema(join.getRowType());
+        boolean leftStatic = isStatic(left);
+        boolean rightStatic = isStatic(right);
+        if (streaming && !leftStatic && !rightStatic) {
+            throw new PlanningException("Joining two streams is not supported yet: one side of a continuous join "
+                    + "must be a static table, read whole each batch (CREATE TABLE ... WITH (..., 'static'='true')). "
+                    + "Tables: " + tableNames(left) + " and " + tableNames(right));
+        }
+        PhysicalNode joined;
+        if (!streaming || rightStatic) {
+            joined = new LookupJoinNode(left, right, info.leftKeys, info.rightKeys, type == JoinRelType.LEFT, schema);
+        } else if (type == JoinRelType.LEFT) {
+            throw new PlanningException("A LEFT JOIN keeps the rows of its left side, so that side must be the stream: "
+                    + tableNames(left) + " is static");
+        } else {
+            // The static table is on the left: probe it with the right side, then put the columns back in order.
+            List<Column> swapped = new ArrayList<>(right.schema().columns());
+            swapped.addAll(left.schema().columns());
+            PhysicalNode probe = new LookupJoinNode(right, left, info.rightKeys, info.leftKeys, false,
+                    new RowSchema(swapped));
+            List<PhysicalExpr> order = new ArrayList<>();
+            int rightWidth = right.schema().size();
+            for (int i = 0; i < schema.size(); i++) {
+                int from = i < left.schema().size() ? rightWidth + i : i - left.schema().size();
+                Column c = probe.schema().column(from);
+                order.add(new ColumnRef(from, c.name(), c.type()));
+            }
+            joined = new FilterProjectNode(probe, Optional.empty(), order, schema);
+        }
+        if (remaining.isAlwaysTrue()) {
+            return joined;
+        }
+        List<PhysicalExpr> all = new ArrayList<>();
+        for (int i = 0; i < schema.size(); i++) {
+            all.add(new ColumnRef(i, schema.column(i).name(), schema.column(i).type()));
+        }
+        return new FilterProjectNode(joined, Optional.of(RexToPhysicalExpr.convert(remaining, schema)), all, schema);
+    }
+
+    /** Whether every table the node reads is static ({@code 'static'='true'}): read whole, each batch. */
+    private static boolean isStatic(PhysicalNode node) {
+        if (node instanceof ScanNode scan) {
+            return scan.table().option("static").map(Boolean::parseBoolean).orElse(false);
+        }
+        return !node.inputs().isEmpty() && node.inputs().stream().allMatch(PhysicalPlanBuilder::isStatic);
+    }
+
+    private static List<String> tableNames(PhysicalNode node) {
+        List<String> names = new ArrayList<>();
+        if (node instanceof ScanNode scan) {
+            names.add(scan.table().name());
+        }
+        node.inputs().forEach(input -> names.addAll(tableNames(input)));
+        return names;
     }
 
     /**

@@ -1,0 +1,45 @@
+package dev.sluice.execution.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.execution.type.RowSchema;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stream joined with a static table on equal keys (SQL {@code JOIN ... ON s.k = t.k}): each row of
+ * {@code stream} meets the rows of {@code lookup} with the same keys. The lookup side is read whole for every
+ * micro-batch, up to the offsets logged for that batch, so a replayed batch joins with the same rows; it keeps
+ * no state between batches. Output: the stream's columns, then the lookup side's; with {@code outer}, a stream
+ * row without a match is kept with NULLs (LEFT JOIN).
+ */
+public record LookupJoinNode(PhysicalNode stream, PhysicalNode lookup, List<Integer> streamKeys,
+                             List<Integer> lookupKeys, boolean outer, RowSchema schema) implements PhysicalNode {
+    public LookupJoinNode {
+        requireNonNull(stream, "stream is null");
+        requireNonNull(lookup, "lookup is null");
+        streamKeys = List.copyOf(streamKeys);
+        lookupKeys = List.copyOf(lookupKeys);
+        requireNonNull(schema, "schema is null");
+        if (streamKeys.isEmpty() || streamKeys.size() != lookupKeys.size()) {
+            throw new IllegalArgumentException("A lookup join needs as many keys on each side, at least one: "
+                    + streamKeys + " and " + lookupKeys);
+        }
+    }
+
+    @Override
+    public List<PhysicalNode> inputs() {
+        return List.of(stream, lookup);
+    }
+
+    @Override
+    public String describe() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < streamKeys.size(); i++) {
+            keys.add(stream.schema().column(streamKeys.get(i)).name() + " = "
+                    + lookup.schema().column(lookupKeys.get(i)).name());
+        }
+        return "LookupJoin(type=" + (outer ? "left" : "inner") + ", keys=" + keys
+                + ", lookup side read whole each batch)";
+    }
+}

@@ -1,0 +1,19 @@
+package dev.sluice.execution.stream;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * The static side of a lookup join: the pipelines that read it (whole, each batch) and its join keys.
+ *
+ * @param id the index the probe operators find its table under
+ * @param width the number of columns of its rows
+ */
+record LookupSide(int id, List<TaskPipeline> pipelines, List<Integer> keys, int width) {
+    LookupSide {
+        pipelines = List.copyOf(pipelines);
+        keys = List.copyOf(keys);
+        requireNonNull(pipelines, "pipelines is null");
+    }
+}
