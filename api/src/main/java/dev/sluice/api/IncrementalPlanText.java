@@ -5,6 +5,7 @@ import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.plan.ScanNode;
+import dev.sluice.execution.plan.StreamJoinNode;
 import dev.sluice.execution.stream.Trigger;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ final class IncrementalPlanText {
         List<String> perTask = new ArrayList<>();
         List<String> perBatch = new ArrayList<>();
         List<String> state = new ArrayList<>();
-        cut(root, perTask, perBatch, state);
+        cut(root, perTask, perBatch, state, checkpoint);
         StringBuilder sb = new StringBuilder("\n== Incremental execution ==\n");
         sb.append("Trigger: ").append(trigger).append("; output mode: ").append(mode.name().toLowerCase(Locale.ROOT))
                 .append('\n');
@@ -37,27 +38,36 @@ final class IncrementalPlanText {
             sb.append("State: none (stateless query)\n");
         }
         for (String s : state) {
-            sb.append("State: ").append(s).append(", versioned by batch id in ").append(checkpoint)
-                    .append("/state/aggregate (a delta per batch, snapshots, old versions cleaned)\n");
+            sb.append("State: ").append(s).append(" (a delta per batch, snapshots, old versions cleaned)\n");
         }
         sb.append("Checkpoint: ").append(checkpoint).append(" (offsets logged before each batch, commits after)\n");
         return sb.toString();
     }
 
     /** Collects the operators bottom-up: those below (and the partial step of) an aggregate run per task. */
-    private static void cut(PhysicalNode node, List<String> perTask, List<String> perBatch, List<String> state) {
+    private static void cut(PhysicalNode node, List<String> perTask, List<String> perBatch, List<String> state,
+                            String checkpoint) {
         if (node instanceof AggregateNode agg) {
-            cut(agg.input(), perTask, perBatch, state);
+            cut(agg.input(), perTask, perBatch, state, checkpoint);
             perTask.add("HashAggregate (partial)");
             perBatch.add("HashAggregate (final: merge into state)");
             List<String> keys = agg.groupKeys().stream().map(k -> agg.input().schema().column(k).name()).toList();
             state.add("HashAggregate keyed by " + keys + agg.window().map(w -> ", window " + w + " (closed windows "
-                    + "leave the state as the watermark passes them)").orElse(""));
+                    + "leave the state as the watermark passes them)").orElse("") + ", versioned by batch id in "
+                    + checkpoint + "/state/aggregate");
+            return;
+        }
+        if (node instanceof StreamJoinNode join) {
+            cut(join.left(), perTask, perBatch, state, checkpoint);
+            cut(join.right(), perTask, perBatch, state, checkpoint);
+            perBatch.add("StreamJoin (new rows of each side against the state)");
+            state.add("StreamJoin rows of both sides, until the watermark passes their time bound, versioned by "
+                    + "batch id in " + checkpoint + "/state/join");
             return;
         }
         boolean hasAggregateBelow = containsAggregate(node);
         for (PhysicalNode input : node.inputs()) {
-            cut(input, perTask, perBatch, state);
+            cut(input, perTask, perBatch, state, checkpoint);
         }
         String name = node instanceof ScanNode scan ? "Scan " + scan.table().name()
                 : node.getClass().getSimpleName().replace("Node", "");
@@ -69,6 +79,7 @@ final class IncrementalPlanText {
     }
 
     private static boolean containsAggregate(PhysicalNode node) {
-        return node instanceof AggregateNode || node.inputs().stream().anyMatch(IncrementalPlanText::containsAggregate);
+        return node instanceof AggregateNode || node instanceof StreamJoinNode
+                || node.inputs().stream().anyMatch(IncrementalPlanText::containsAggregate);
     }
 }

@@ -180,7 +180,8 @@ class DataFrameTest extends SessionTest {
         e = assertThrows(SluiceException.class, () -> sluice.readStream().table("clicks").alias("a")
                 .join(sluice.readStream().table("clicks").alias("b"), col("a.user_id").equalTo(col("b.user_id")))
                 .writeStream().foreachBatch(b -> { }));
-        assertTrue(e.getMessage().contains("Joining two streams is not supported yet"), e.getMessage());
+        assertTrue(e.getMessage().contains("A join of two streams ([clicks] and [clicks]) needs a bound between their "
+                + "event times"), e.getMessage());
     }
 
     private static List<List<Object>> sortedByText(List<List<Object>> rows) {

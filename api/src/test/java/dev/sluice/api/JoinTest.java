@@ -147,8 +147,8 @@ class JoinTest extends SessionTest {
                 + clicksTopic + "', 'format'='json')");
         SluiceException e = assertThrows(SluiceException.class, () -> sluice.execute("SELECT STREAM c.page FROM clicks c "
                 + "JOIN orders o ON c.user_id = o.user_id", b -> { }));
-        assertTrue(e.getMessage().contains("Joining two streams is not supported yet") && e.getMessage().contains("'static'='true'"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("A join of two streams ([clicks] and [orders]) needs a bound")
+                && e.getMessage().contains("'static'='true'"), e.getMessage());
         e = assertThrows(SluiceException.class, () -> sluice.execute("SELECT STREAM c.page FROM users u "
                 + "LEFT JOIN clicks c ON c.user_id = u.id", b -> { }));
         assertTrue(e.getMessage().contains("A LEFT JOIN keeps the rows of its left side"), e.getMessage());

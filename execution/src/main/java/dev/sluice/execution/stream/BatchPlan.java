@@ -6,12 +6,14 @@ import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.operator.HashAggregateOperator;
 import dev.sluice.execution.operator.LookupJoinOperator;
+import dev.sluice.execution.operator.StreamJoinOperator;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.LookupJoinNode;
 import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.plan.ScanNode;
+import dev.sluice.execution.plan.StreamJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
 import dev.sluice.execution.type.RowSchema;
 import java.util.ArrayList;
@@ -27,18 +29,47 @@ import java.util.Optional;
  * chain without waiting for other partitions.
  */
 record BatchPlan(List<TaskPipeline> pipelines, List<LookupSide> lookups,
-                 Optional<HashAggregateOperator.Factory> aggregate,
+                 Optional<HashAggregateOperator.Factory> aggregate, Optional<StreamJoin> streamJoin,
                  Optional<AggregateNode.Window> window, OutputMode mode,
                  List<FilterProjectOperator.Factory> afterAggregate, Optional<LimitNode> limit, RowSchema outputSchema) {
     BatchPlan {
         pipelines = List.copyOf(pipelines);
         lookups = List.copyOf(lookups);
+        requireNonNull(streamJoin, "streamJoin is null");
         requireNonNull(aggregate, "aggregate is null");
         requireNonNull(window, "window is null");
         requireNonNull(mode, "mode is null");
         afterAggregate = List.copyOf(afterAggregate);
         requireNonNull(limit, "limit is null");
         requireNonNull(outputSchema, "outputSchema is null");
+    }
+
+    /**
+     * A stream-stream join at the batch level: the first {@code leftPipelines} pipelines bring the left side's
+     * new rows, the others the right side's; {@code afterJoin} runs on the joined rows.
+     */
+    record StreamJoin(int leftPipelines, StreamJoinOperator.Factory factory, RowSchema joinedSchema,
+                      List<FilterProjectOperator.Factory> afterJoin) {
+        StreamJoin {
+            requireNonNull(factory, "factory is null");
+            requireNonNull(joinedSchema, "joinedSchema is null");
+            afterJoin = List.copyOf(afterJoin);
+        }
+    }
+
+    /** The keyed state the plan keeps between batches, if any: operator id, key and value schemas. */
+    Optional<StateSpec> state() {
+        if (aggregate.isPresent()) {
+            return Optional.of(new StateSpec("aggregate", aggregate.get().keySchema(),
+                    aggregate.get().stateValueSchema()));
+        }
+        return streamJoin.map(j -> new StateSpec("join", StreamJoinOperator.STATE_KEY_SCHEMA,
+                j.factory().stateValueSchema()));
+    }
+
+    /** Whether rows behind the watermark are dropped (and counted late): in stateful plans. */
+    boolean dropsLateRows() {
+        return aggregate.isPresent() || streamJoin.isPresent();
     }
 
     static BatchPlan of(PhysicalNode root, OutputMode mode) {
@@ -57,17 +88,28 @@ record BatchPlan(List<TaskPipeline> pipelines, List<LookupSide> lookups,
         }
         List<TaskPipeline> pipelines = new ArrayList<>();
         List<LookupSide> lookups = new ArrayList<>();
+        if (below instanceof StreamJoinNode join) {
+            compile(join.left(), List.of(), pipelines, lookups);
+            int leftPipelines = pipelines.size();
+            compile(join.right(), List.of(), pipelines, lookups);
+            StreamJoinOperator.Factory factory = new StreamJoinOperator.Factory(join.left().schema(),
+                    join.right().schema(), join.leftKeys(), join.rightKeys(), join.leftTime(), join.rightTime(),
+                    join.lowerMillis(), join.upperMillis());
+            return new BatchPlan(pipelines, lookups, Optional.empty(),
+                    Optional.of(new StreamJoin(leftPipelines, factory, join.schema(), above)), Optional.empty(), mode, List.of(),
+                    limit, root.schema());
+        }
         if (below instanceof AggregateNode agg) {
             compile(agg.input(), List.of(), pipelines, lookups);
             // Append merges like update; what it emits (closed windows only) is decided after the merge.
             HashAggregateOperator.Factory aggregate = new HashAggregateOperator.Factory(agg.input().schema(),
                     agg.groupKeys(), agg.calls(), mode == OutputMode.APPEND ? OutputMode.UPDATE : mode, agg.window());
-            return new BatchPlan(pipelines, lookups, Optional.of(aggregate), agg.window(), mode, above, limit,
-                    root.schema());
+            return new BatchPlan(pipelines, lookups, Optional.of(aggregate), Optional.empty(), agg.window(), mode,
+                    above, limit, root.schema());
         }
         compile(node, List.of(), pipelines, lookups);
-        return new BatchPlan(pipelines, lookups, Optional.empty(), Optional.empty(), mode, List.of(), limit,
-                root.schema());
+        return new BatchPlan(pipelines, lookups, Optional.empty(), Optional.empty(), Optional.empty(), mode, List.of(),
+                limit, root.schema());
     }
 
     /** The names of the tables read whole each batch, as the static side of a lookup join. */
@@ -79,7 +121,7 @@ record BatchPlan(List<TaskPipeline> pipelines, List<LookupSide> lookups,
 
     /** Rows a task needs to produce at most: with a LIMIT over rows (not groups), OFFSET + FETCH; else unlimited. */
     long rowsPerTask() {
-        if (aggregate.isPresent()) {
+        if (aggregate.isPresent() || streamJoin.isPresent()) {
             return Long.MAX_VALUE;
         }
         return limit.map(l -> l.fetch() == Long.MAX_VALUE ? Long.MAX_VALUE : l.offset() + l.fetch())
@@ -116,6 +158,9 @@ record BatchPlan(List<TaskPipeline> pipelines, List<LookupSide> lookups,
             compile(join.stream(), chain, out, lookups);
         } else if (node instanceof LimitNode) {
             throw new IllegalArgumentException("LIMIT is only supported at the top of a query");
+        } else if (node instanceof StreamJoinNode) {
+            throw new IllegalArgumentException("A join of two streams is only supported at the top of a query "
+                    + "(under projections and filters), not below a GROUP BY or another join yet");
         } else if (node instanceof AggregateNode) {
             throw new IllegalArgumentException("Only one GROUP BY per query is supported yet (found one below another "
                     + "operator than a projection, filter or join)");

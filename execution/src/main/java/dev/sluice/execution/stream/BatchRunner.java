@@ -7,6 +7,7 @@ import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.operator.HashAggregateOperator;
 import dev.sluice.execution.operator.LookupTable;
+import dev.sluice.execution.type.VectorValues;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.source.OffsetRange;
@@ -63,7 +64,7 @@ final class BatchRunner {
      */
     BatchOutput run(Map<String, List<OffsetRange>> ranges, BufferAllocator allocator, Optional<StateStore> state,
                     long watermark) throws Exception {
-        boolean dropLate = plan.aggregate().isPresent() && watermark > Long.MIN_VALUE;
+        boolean dropLate = plan.dropsLateRows() && watermark > Long.MIN_VALUE;
         Map<Integer, LookupTable> lookups = new HashMap<>();
         for (LookupSide side : plan.lookups()) {
             List<VectorSchemaRoot> rows = runTasks(submit(side.pipelines(), ranges, allocator, Long.MAX_VALUE,
@@ -74,6 +75,10 @@ final class BatchRunner {
                 rows.forEach(VectorSchemaRoot::close);
             }
         }
+        if (plan.streamJoin().isPresent()) {
+            return runStreamJoin(plan.streamJoin().get(), ranges, allocator, state.orElseThrow(() ->
+                    new IllegalStateException("a stream join needs a state store")), watermark, dropLate, lookups);
+        }
         List<Future<TaskResult>> futures = submit(plan.pipelines(), ranges, allocator, plan.rowsPerTask(),
                 plan.aggregate(), dropLate ? watermark : Long.MIN_VALUE, lookups);
         TaskResults results = runTasks(futures);
@@ -83,6 +88,54 @@ final class BatchRunner {
                     new IllegalStateException("a GROUP BY needs a state store")), watermark);
         }
         return new BatchOutput(plan.outputSchema(), applyLimit(outputs), results.inputRows(), results.malformedRows(),
+                results.lateRows(), results.maxEventTimes());
+    }
+
+    /** Reads each side's new rows in tasks, then joins them with the state's rows at the batch level. */
+    private BatchOutput runStreamJoin(BatchPlan.StreamJoin join, Map<String, List<OffsetRange>> ranges,
+                                      BufferAllocator allocator, StateStore state, long watermark, boolean dropLate,
+                                      Map<Integer, LookupTable> lookups) throws Exception {
+        List<TaskPipeline> all = plan.pipelines();
+        long dropBefore = dropLate ? watermark : Long.MIN_VALUE;
+        // Both sides' tasks run at once; the futures of the left side come first.
+        List<Future<TaskResult>> left = submit(all.subList(0, join.leftPipelines()), ranges, allocator, Long.MAX_VALUE,
+                Optional.empty(), dropBefore, lookups);
+        List<Future<TaskResult>> right = submit(all.subList(join.leftPipelines(), all.size()), ranges, allocator,
+                Long.MAX_VALUE, Optional.empty(), dropBefore, lookups);
+        List<Future<TaskResult>> both = new ArrayList<>(left);
+        both.addAll(right);
+        TaskResults results = runTasks(both);
+        List<List<Object>> leftRows = new ArrayList<>();
+        List<List<Object>> rightRows = new ArrayList<>();
+        int leftOutputs = 0;
+        for (Future<TaskResult> f : left) {
+            leftOutputs += f.get().outputs().size();
+        }
+        List<VectorSchemaRoot> outputs = results.outputs();
+        for (int i = 0; i < outputs.size(); i++) {
+            (i < leftOutputs ? leftRows : rightRows).addAll(VectorValues.rows(outputs.get(i)));
+            outputs.get(i).close();
+        }
+        // The store is open at the previous batch's version, so this batch's id is the next.
+        List<List<Object>> joined = join.factory().create(state).join(leftRows, rightRows, state.version() + 1,
+                watermark);
+        List<VectorSchemaRoot> result = new ArrayList<>();
+        if (!joined.isEmpty()) {
+            List<BatchOperator> operators = new ArrayList<>();
+            try {
+                for (FilterProjectOperator.Factory f : join.afterJoin()) {
+                    operators.add(f.create(allocator));
+                }
+                VectorSchemaRoot out = runOperators(operators, VectorValues.toBatch(join.joinedSchema(), joined,
+                        allocator));
+                if (out != null) {
+                    result.add(out);
+                }
+            } finally {
+                operators.forEach(BatchOperator::close);
+            }
+        }
+        return new BatchOutput(plan.outputSchema(), applyLimit(result), results.inputRows(), results.malformedRows(),
                 results.lateRows(), results.maxEventTimes());
     }
 

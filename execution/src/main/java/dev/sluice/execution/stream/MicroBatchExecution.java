@@ -97,8 +97,8 @@ public final class MicroBatchExecution implements Runnable {
         this.watermarkDelays = Map.copyOf(delays);
         this.runner = new BatchRunner(batchPlan, sources, taskPool);
         // Opening checks that the state on file was written for the same keys and aggregates.
-        this.state = batchPlan.aggregate().map(a -> StateStoreProvider.open(checkpoint.location(), "aggregate",
-                a.keySchema(), a.stateValueSchema()));
+        this.state = batchPlan.state().map(s -> StateStoreProvider.open(checkpoint.location(), s.operatorId(),
+                s.keySchema(), s.valueSchema()));
         this.offsets = new OffsetPlanner(sources, batchPlan.lookupTables());
         this.backpressure = flow.backpressureEnabled() && trigger.kind() == Trigger.Kind.PROCESSING_TIME
                 ? Optional.of(PidRateEstimator.withDefaults(Math.max(1, trigger.interval().toMillis())))

@@ -12,6 +12,7 @@ import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.LookupJoinNode;
 import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.plan.ScanNode;
+import dev.sluice.execution.plan.StreamJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.RowSchema;
@@ -295,9 +296,7 @@ public final class PhysicalPlanBuilder {
         boolean leftStatic = isStatic(left);
         boolean rightStatic = isStatic(right);
         if (streaming && !leftStatic && !rightStatic) {
-            throw new PlanningException("Joining two streams is not supported yet: one side of a continuous join "
-                    + "must be a static table, read whole each batch (CREATE TABLE ... WITH (..., 'static'='true')). "
-                    + "Tables: " + tableNames(left) + " and " + tableNames(right));
+            return streamJoin(join, info, remaining, left, right, schema);
         }
         PhysicalNode joined;
         if (!streaming || rightStatic) {
@@ -328,6 +327,42 @@ public final class PhysicalPlanBuilder {
             all.add(new ColumnRef(i, schema.column(i).name(), schema.column(i).type()));
         }
         return new FilterProjectNode(joined, Optional.of(RexToPhysicalExpr.convert(remaining, schema)), all, schema);
+    }
+
+    /**
+     * An inner join of two streams: equal keys plus a bound between the two sides' event times, from which the
+     * join knows when a row can no longer match and leaves its state.
+     */
+    private static PhysicalNode streamJoin(Join join, JoinInfo info, RexNode remaining, PhysicalNode left,
+                                           PhysicalNode right, RowSchema schema) {
+        String tables = tableNames(left) + " and " + tableNames(right);
+        if (join.getJoinType() != JoinRelType.INNER) {
+            throw new PlanningException("A join of two streams must be an inner join yet (" + tables + ")");
+        }
+        TimeBound bound = TimeBound.of(remaining, left.schema().size()).orElseThrow(() -> new PlanningException(
+                "A join of two streams (" + tables + ") needs a bound between their event times, e.g. "
+                        + "a.ts BETWEEN b.ts - INTERVAL '1' MINUTE AND b.ts, so that its state can be cleaned up; "
+                        + "or make one side a static table ('static'='true')"));
+        if (!hasWatermark(left) || !hasWatermark(right)) {
+            throw new PlanningException("A join of two streams needs a WATERMARK on both (" + tables + "): the "
+                    + "watermark tells when a row can no longer match and leaves the join's state");
+        }
+        int rightTime = bound.rightTime() - left.schema().size();
+        PhysicalNode joined = new StreamJoinNode(left, right, info.leftKeys, info.rightKeys, bound.leftTime(),
+                rightTime, bound.lowerMillis(), bound.upperMillis(), schema);
+        // The whole remaining condition (time bound included) filters the pairs, as written.
+        List<PhysicalExpr> all = new ArrayList<>();
+        for (int i = 0; i < schema.size(); i++) {
+            all.add(new ColumnRef(i, schema.column(i).name(), schema.column(i).type()));
+        }
+        return new FilterProjectNode(joined, Optional.of(RexToPhysicalExpr.convert(remaining, schema)), all, schema);
+    }
+
+    private static boolean hasWatermark(PhysicalNode node) {
+        if (node instanceof ScanNode scan) {
+            return scan.table().watermark().isPresent();
+        }
+        return node.inputs().stream().anyMatch(PhysicalPlanBuilder::hasWatermark);
     }
 
     /** Whether every table the node reads is static ({@code 'static'='true'}): read whole, each batch. */

@@ -95,6 +95,10 @@ public final class QueryPlanner {
 
     private static final HepProgram OPTIMISE = new HepProgramBuilder()
             .addRuleInstance(CoreRules.UNION_MERGE)
+            // Joins read (and a stream join keeps in its state) only the columns the query uses; expressions
+            // stay where they are, so a join's time bound still compares its two sides' columns.
+            .addRuleInstance(CoreRules.PROJECT_JOIN_TRANSPOSE.config
+                    .withPreserveExprCondition(expr -> false).toRule())
             .addRuleInstance(CoreRules.PROJECT_REMOVE)
             .addRuleCollection(List.of(CoreRules.FILTER_MERGE, CoreRules.PROJECT_MERGE))
             .addRuleCollection(List.of(CoreRules.FILTER_TO_CALC, CoreRules.PROJECT_TO_CALC))

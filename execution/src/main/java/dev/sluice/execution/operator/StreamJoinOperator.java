@@ -1,0 +1,194 @@
+package dev.sluice.execution.operator;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.execution.state.ByteArrayReader;
+import dev.sluice.execution.state.ByteArrayWriter;
+import dev.sluice.execution.state.RowCodec;
+import dev.sluice.execution.state.StateEntry;
+import dev.sluice.execution.state.StateStore;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
+import dev.sluice.execution.type.RowSchema;
+import dev.sluice.execution.type.VectorValues;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The batch-level step of a stream-stream join ({@code StreamJoinNode}): joins the batch's new rows of each
+ * side with the other side's rows (kept in the state from earlier batches, and new), stores the new rows, and
+ * drops from the state the rows the watermark has made unmatchable. One instance per batch.
+ *
+ * <p>State: one entry per kept row, keyed by (side, batch id, sequence), its value the row.
+ */
+public final class StreamJoinOperator {
+    private static final int LEFT = 0;
+    private static final int RIGHT = 1;
+    /** The state's key columns: which side, the batch that brought the row, its position in that batch. */
+    public static final RowSchema STATE_KEY_SCHEMA = new RowSchema(List.of(new Column("side", ColumnType.INTEGER, false),
+            new Column("batch", ColumnType.BIGINT, false), new Column("seq", ColumnType.INTEGER, false)));
+
+    /** What every batch's join shares: the sides' schemas, keys and time columns, and the time bound. */
+    public static final class Factory {
+        private final RowSchema leftSchema;
+        private final RowSchema rightSchema;
+        private final List<Integer> leftKeys;
+        private final List<Integer> rightKeys;
+        private final int leftTime;
+        private final int rightTime;
+        private final long lowerMillis;
+        private final long upperMillis;
+
+        public Factory(RowSchema leftSchema, RowSchema rightSchema, List<Integer> leftKeys, List<Integer> rightKeys,
+                       int leftTime, int rightTime, long lowerMillis, long upperMillis) {
+            this.leftSchema = requireNonNull(leftSchema, "leftSchema is null");
+            this.rightSchema = requireNonNull(rightSchema, "rightSchema is null");
+            this.leftKeys = List.copyOf(leftKeys);
+            this.rightKeys = List.copyOf(rightKeys);
+            this.leftTime = leftTime;
+            this.rightTime = rightTime;
+            this.lowerMillis = lowerMillis;
+            this.upperMillis = upperMillis;
+        }
+
+        /** The state's values: a row of either side, as the columns of both (the other side's all NULL). */
+        public RowSchema stateValueSchema() {
+            List<Column> columns = new ArrayList<>(nullable(leftSchema));
+            columns.addAll(nullable(rightSchema));
+            return new RowSchema(columns);
+        }
+
+        public StreamJoinOperator create(StateStore store) {
+            return new StreamJoinOperator(this, requireNonNull(store, "store is null"));
+        }
+
+        private static List<Column> nullable(RowSchema schema) {
+            return schema.columns().stream().map(c -> new Column(c.name(), c.type(), true)).toList();
+        }
+    }
+
+    private final Factory factory;
+    private final StateStore store;
+
+    private StreamJoinOperator(Factory factory, StateStore store) {
+        this.factory = factory;
+        this.store = store;
+    }
+
+    /**
+     * Joins the batch's new rows, keeps them in the state, evicts what the watermark closed.
+     *
+     * @return the joined rows (left columns, then right columns)
+     */
+    public List<List<Object>> join(List<List<Object>> newLeft, List<List<Object>> newRight, long batchId,
+                                   long watermark) {
+        RowSchema values = factory.stateValueSchema();
+        int leftWidth = factory.leftSchema.size();
+        Map<List<Object>, List<List<Object>>> oldLeft = new HashMap<>();
+        Map<List<Object>, List<List<Object>>> allRight = new HashMap<>();
+        List<byte[]> evict = new ArrayList<>();
+        for (Iterator<StateEntry> it = store.iterator(); it.hasNext(); ) {
+            StateEntry e = it.next();
+            int side = new ByteArrayReader(e.key()).readInt();
+            List<Object> both = RowCodec.decode(e.value(), values);
+            if (side == LEFT) {
+                List<Object> row = both.subList(0, leftWidth);
+                index(oldLeft, row, factory.leftKeys);
+                if (closedLeft(row, watermark)) {
+                    evict.add(e.key());
+                }
+            } else {
+                List<Object> row = both.subList(leftWidth, both.size());
+                index(allRight, row, factory.rightKeys);
+                if (closedRight(row, watermark)) {
+                    evict.add(e.key());
+                }
+            }
+        }
+        List<List<Object>> out = new ArrayList<>();
+        // New right rows meet the left rows of earlier batches; new left rows meet every right row, the new
+        // ones included: each pair once.
+        for (List<Object> right : newRight) {
+            for (List<Object> left : oldLeft.getOrDefault(LookupTable.key(right, factory.rightKeys), List.of())) {
+                emitIfInBounds(left, right, out);
+            }
+        }
+        for (List<Object> right : newRight) {
+            index(allRight, right, factory.rightKeys);
+        }
+        for (List<Object> left : newLeft) {
+            for (List<Object> right : allRight.getOrDefault(LookupTable.key(left, factory.leftKeys), List.of())) {
+                emitIfInBounds(left, right, out);
+            }
+        }
+        keep(newLeft, LEFT, batchId, watermark);
+        keep(newRight, RIGHT, batchId, watermark);
+        evict.forEach(store::remove);
+        return out;
+    }
+
+    private void emitIfInBounds(List<Object> left, List<Object> right, List<List<Object>> out) {
+        Object lt = left.get(factory.leftTime);
+        Object rt = right.get(factory.rightTime);
+        if (lt == null || rt == null) {
+            return;  // a NULL time is in no bound
+        }
+        long l = millis(lt);
+        long r = millis(rt);
+        if (l >= r + factory.lowerMillis && l <= r + factory.upperMillis) {
+            List<Object> row = new ArrayList<>(left);
+            row.addAll(right);
+            out.add(row);
+        }
+    }
+
+    /** Stores the new rows that can still meet a future row of the other side. */
+    private void keep(List<List<Object>> rows, int side, long batchId, long watermark) {
+        RowSchema values = factory.stateValueSchema();
+        int leftWidth = factory.leftSchema.size();
+        for (int seq = 0; seq < rows.size(); seq++) {
+            List<Object> row = rows.get(seq);
+            boolean closed = side == LEFT ? closedLeft(row, watermark) : closedRight(row, watermark);
+            if (closed) {
+                continue;
+            }
+            List<Object> both = new ArrayList<>(values.size());
+            if (side == LEFT) {
+                both.addAll(row);
+                both.addAll(java.util.Collections.nCopies(values.size() - leftWidth, null));
+            } else {
+                both.addAll(java.util.Collections.nCopies(leftWidth, null));
+                both.addAll(row);
+            }
+            byte[] key = new ByteArrayWriter().writeInt(side).writeLong(batchId).writeInt(seq).toByteArray();
+            store.put(key, RowCodec.encode(both, values));
+        }
+    }
+
+    /** A left row matches right rows up to {@code left.time - lower}: past the watermark, none can come. */
+    private boolean closedLeft(List<Object> row, long watermark) {
+        Object t = row.get(factory.leftTime);
+        return t == null || (watermark != Long.MIN_VALUE && millis(t) - factory.lowerMillis < watermark);
+    }
+
+    /** A right row matches left rows up to {@code right.time + upper}. */
+    private boolean closedRight(List<Object> row, long watermark) {
+        Object t = row.get(factory.rightTime);
+        return t == null || (watermark != Long.MIN_VALUE && millis(t) + factory.upperMillis < watermark);
+    }
+
+    private static void index(Map<List<Object>, List<List<Object>>> byKey, List<Object> row, List<Integer> keys) {
+        List<Object> key = LookupTable.key(row, keys);
+        if (key != null) {
+            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
+        }
+    }
+
+    private static long millis(Object timestamp) {
+        return VectorValues.toEpochMillis((LocalDateTime) timestamp);
+    }
+}
