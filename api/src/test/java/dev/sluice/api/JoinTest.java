@@ -142,6 +142,33 @@ class JoinTest extends SessionTest {
     }
 
     @Test
+    void aStaticTableCanBeLoadedFromCsvOrJsonFiles() throws Exception {
+        Path csv = out.resolve("users-csv");
+        java.nio.file.Files.createDirectories(csv);
+        java.nio.file.Files.writeString(csv.resolve("part-1.csv"), "id,country\n1,KR\n2,\"U,S\"\n\n");
+        message("CREATE TABLE users_csv (id BIGINT, country VARCHAR) WITH ('connector'='filesystem', 'path'='" + csv
+                + "', 'format'='csv', 'csv.header'='true', 'static'='true')");
+        assertEquals(List.of(row(1L, "KR"), row(2L, "U,S")), rows("SELECT * FROM users_csv"));
+        List<List<Object>> seen = new ArrayList<>();
+        StreamingQuery q = ((StatementResult.Query) sluice.execute("SELECT STREAM c.page, u.country FROM clicks c "
+                + "JOIN users_csv u ON c.user_id = u.id", b -> seen.addAll(b.rows()))).query();
+        assertTrue(q.awaitTermination(Duration.ofSeconds(60)));
+        assertEquals(List.of(row("/a", "KR"), row("/b", "U,S")), SqlQueryTest.sorted(seen));
+
+        Path json = out.resolve("users-json");
+        java.nio.file.Files.createDirectories(json);
+        java.nio.file.Files.writeString(json.resolve("a.json"), "{\"id\": 1, \"country\": \"KR\"}\n");
+        java.nio.file.Files.writeString(json.resolve("b.json"), "{\"id\": 2, \"country\": \"US\"}\n{\"id\": \"x\"}\n");
+        message("CREATE TABLE users_json (id BIGINT, country VARCHAR) WITH ('connector'='filesystem', 'path'='" + json
+                + "', 'format'='json', 'static'='true')");
+        SluiceException e = assertThrows(SluiceException.class, () -> rows("SELECT * FROM users_json"));
+        assertTrue(e.getMessage().contains("users_json") && e.getMessage().contains("b.json")
+                && e.getMessage().contains("record 2 of the file"), e.getMessage());
+        java.nio.file.Files.writeString(json.resolve("b.json"), "{\"id\": 2, \"country\": \"US\"}\n");
+        assertEquals(List.of(row(1L, "KR"), row(2L, "US")), rows("SELECT * FROM users_json"));
+    }
+
+    @Test
     void joinsThatCanNotRunSaySo() {
         message("CREATE TABLE orders (user_id BIGINT, amount DOUBLE) WITH ('connector'='kafka', 'topic'='"
                 + clicksTopic + "', 'format'='json')");

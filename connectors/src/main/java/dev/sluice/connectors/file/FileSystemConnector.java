@@ -4,23 +4,24 @@ import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.sink.StreamSink;
+import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.type.RowSchema;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Connector 'filesystem': a directory of JSON-lines or CSV files on any Hadoop FileSystem, written
- * exactly-once per batch by {@link FileSink}.
+ * exactly-once per batch by {@link FileSink} and read by {@link FileSource} (each file a partition).
  */
 public final class FileSystemConnector implements Connector {
     public static final String IDENTIFIER = "filesystem";
 
     public static final String PATH = "path";
-    public static final String PATH_DOC = "Output directory: a Hadoop FileSystem URI (file://, hdfs://) or a local path. Required.";
+    public static final String PATH_DOC = "The directory: a Hadoop FileSystem URI (file://, hdfs://) or a local path. Required.";
     public static final String FORMAT = "format";
     public static final String FORMAT_DOC = "'json' (one JSON object per line) or 'csv'. Required.";
     public static final String CSV_HEADER = "csv.header";
-    public static final String CSV_HEADER_DOC = "'true' writes the column names as the first line of each CSV file. Default 'false'.";
+    public static final String CSV_HEADER_DOC = "'true': the first line of each CSV file holds the column names (written, and skipped when read). Default 'false'.";
 
     private static final Map<String, String> OPTION_DOCS = Map.of(PATH, PATH_DOC, FORMAT, FORMAT_DOC,
             CSV_HEADER, CSV_HEADER_DOC);
@@ -54,6 +55,13 @@ public final class FileSystemConnector implements Connector {
             default -> throw new IllegalArgumentException("Unsupported format '" + format + "' for filesystem table '"
                     + table.name() + "' (supported: json, csv)");
         };
+    }
+
+    /** Reads the directory's files (committed ones only, for a directory a Sluice sink writes). */
+    @Override
+    public StreamSource createSource(TableDescriptor table, ConnectorContext context) {
+        validate(table);
+        return new FileSource(table, format(table), Boolean.parseBoolean(table.option(CSV_HEADER).orElse("false")));
     }
 
     @Override

@@ -1,0 +1,80 @@
+package dev.sluice.connectors.file;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.connectors.format.RecordDecoder;
+import dev.sluice.connectors.format.RecordDecoderException;
+import dev.sluice.execution.source.MalformedRecordException;
+import dev.sluice.execution.source.PartitionReader;
+import dev.sluice.execution.source.ScanSpec;
+import dev.sluice.execution.type.RowSchema;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/** Reads the records {@code [from, until)} of one file into Arrow batches; a record that can't be decoded fails. */
+final class FilePartitionReader implements PartitionReader {
+    private final String table;
+    private final ScanSpec spec;
+    private final RowSchema columns;
+    private final RecordDecoder decoder;
+    private final List<byte[]> records;
+    private final BufferAllocator allocator;
+    private long next;
+
+    FilePartitionReader(String table, ScanSpec spec, RowSchema columns, RecordDecoder decoder, List<byte[]> records,
+                        BufferAllocator allocator) {
+        this.table = requireNonNull(table, "table is null");
+        this.spec = requireNonNull(spec, "spec is null");
+        this.columns = requireNonNull(columns, "columns is null");
+        this.decoder = requireNonNull(decoder, "decoder is null");
+        this.records = requireNonNull(records, "records is null");
+        this.allocator = requireNonNull(allocator, "allocator is null");
+        this.next = spec.range().fromOffset();
+    }
+
+    @Override
+    public VectorSchemaRoot next() {
+        long until = Math.min(spec.range().untilOffset(), records.size());
+        if (next >= until) {
+            return null;
+        }
+        int rows = (int) Math.min(spec.maxBatchRows(), until - next);
+        VectorSchemaRoot root = VectorSchemaRoot.create(columns.toArrowSchema(), allocator);
+        try {
+            for (FieldVector v : root.getFieldVectors()) {
+                v.setInitialCapacity(rows);
+                v.allocateNew();
+            }
+            decoder.bind(root.getFieldVectors());
+            for (int row = 0; row < rows; row++) {
+                long offset = next + row;
+                try {
+                    decoder.decode(records.get((int) offset), row);
+                } catch (RecordDecoderException e) {
+                    throw new MalformedRecordException(table, spec.range().partition(), offset, e.reason()
+                            + " (record " + (offset + 1) + " of the file)");
+                }
+            }
+            for (FieldVector v : root.getFieldVectors()) {
+                v.setValueCount(rows);
+            }
+            root.setRowCount(rows);
+            next += rows;
+            return root;
+        } catch (RuntimeException e) {
+            root.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public long malformedRecords() {
+        return 0;
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,147 @@
+package dev.sluice.connectors.file;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.connectors.format.CsvRecordDecoder;
+import dev.sluice.connectors.format.JsonRecordDecoder;
+import dev.sluice.connectors.format.RecordDecoder;
+import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.fs.FileSystemLocation;
+import dev.sluice.execution.source.PartitionReader;
+import dev.sluice.execution.source.ScanSpec;
+import dev.sluice.execution.source.SourceException;
+import dev.sluice.execution.source.SourcePartition;
+import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.type.RowSchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A directory of JSON-lines or CSV files read as a table: each file is a partition, its offsets are its
+ * record numbers (non-blank lines, after the CSV header). A directory a Sluice file sink writes is read
+ * through its manifest, so only committed files count. Files that appear later are new partitions, so a
+ * file table is a stream too; as the static side of a join it is read whole each batch.
+ */
+final class FileSource implements StreamSource {
+    private final TableDescriptor table;
+    private final FileSystemLocation dir;
+    private final FileSystemConnector.FileFormat format;
+    private final boolean header;
+    /** Lines of each file read so far, by path and modification time: files are read once, not each batch. */
+    private final Map<String, List<byte[]>> cache = new ConcurrentHashMap<>();
+
+    FileSource(TableDescriptor table, FileSystemConnector.FileFormat format, boolean header) {
+        this.table = requireNonNull(table, "table is null");
+        this.dir = FileSystemLocation.of(table.option(FileSystemConnector.PATH).orElseThrow());
+        this.format = requireNonNull(format, "format is null");
+        this.header = header;
+    }
+
+    @Override
+    public String name() {
+        return table.name();
+    }
+
+    @Override
+    public RowSchema schema() {
+        return table.schema();
+    }
+
+    @Override
+    public Map<SourcePartition, Long> initialOffsets() {
+        Map<SourcePartition, Long> offsets = new TreeMap<>();
+        files().keySet().forEach(p -> offsets.put(p, 0L));
+        return offsets;
+    }
+
+    @Override
+    public Map<SourcePartition, Long> latestOffsets() {
+        Map<SourcePartition, Long> offsets = new TreeMap<>();
+        files().forEach((p, status) -> offsets.put(p, (long) records(status).size()));
+        return offsets;
+    }
+
+    @Override
+    public PartitionReader openReader(ScanSpec spec, BufferAllocator allocator) {
+        FileStatus status = files().get(spec.range().partition());
+        if (status == null) {
+            throw new SourceException("File '" + spec.range().partition().topic() + "' of table '" + table.name()
+                    + "' in " + dir.path() + " is gone");
+        }
+        List<String> names = spec.columns();
+        RowSchema columns = new RowSchema(names.stream().map(n -> table.schema().column(table.schema().indexOf(n)))
+                .toList());
+        RecordDecoder decoder = format == FileSystemConnector.FileFormat.JSON ? new JsonRecordDecoder(columns)
+                : new CsvRecordDecoder(table.schema(), columns);
+        return new FilePartitionReader(table.name(), spec, columns, decoder, records(status), allocator);
+    }
+
+    @Override
+    public void close() {
+        cache.clear();
+    }
+
+    /** The table's data files by partition (file name), in name order. */
+    private Map<SourcePartition, FileStatus> files() {
+        Map<SourcePartition, FileStatus> files = new TreeMap<>();
+        try {
+            if (!dir.fs().exists(dir.path())) {
+                throw new SourceException("The directory " + dir.path() + " of table '" + table.name()
+                        + "' does not exist");
+            }
+            List<Path> committed = FileSinkManifest.committedFiles(dir.path().toString());
+            if (!committed.isEmpty()) {
+                for (Path p : committed) {
+                    Path full = p.isAbsolute() ? p : new Path(dir.path(), p);
+                    files.put(new SourcePartition(full.getName(), 0), dir.fs().getFileStatus(full));
+                }
+                return files;
+            }
+            for (FileStatus status : dir.fs().listStatus(dir.path())) {
+                String name = status.getPath().getName();
+                if (status.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+                    files.put(new SourcePartition(name, 0), status);
+                }
+            }
+            return files;
+        } catch (IOException e) {
+            throw new SourceException("Can't list the files of table '" + table.name() + "' in " + dir.path() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The records (non-blank lines after any header) of a file. */
+    private List<byte[]> records(FileStatus status) {
+        String key = status.getPath() + "@" + status.getModificationTime() + "/" + status.getLen();
+        return cache.computeIfAbsent(key, k -> {
+            try (InputStream in = dir.fs().open(status.getPath())) {
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                List<byte[]> records = new ArrayList<>();
+                boolean first = true;
+                for (String line : text.split("\n")) {
+                    if (first && header && format == FileSystemConnector.FileFormat.CSV) {
+                        first = false;
+                        continue;
+                    }
+                    first = false;
+                    if (!line.isBlank()) {
+                        records.add(line.getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                return records;
+            } catch (IOException e) {
+                throw new SourceException("Can't read " + status.getPath() + " of table '" + table.name() + "': "
+                        + e.getMessage(), e);
+            }
+        });
+    }
+}
