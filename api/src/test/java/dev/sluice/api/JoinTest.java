@@ -48,16 +48,6 @@ class JoinTest extends SessionTest {
                 + "\", \"amount\": " + amount + "}");
     }
 
-    private StreamingQuery run(String name, String sql) throws InterruptedException {
-        message("SET query.name = " + name);
-        StreamingQuery q = ((StatementResult.Query) sluice.execute(sql)).query();
-        try {
-            assertTrue(q.awaitTermination(Duration.ofSeconds(60)), "query ended");
-        } catch (SluiceException e) {
-            // A failed run: the caller looks at q.exception().
-        }
-        return q;
-    }
 
     private static final String ENRICH = "INSERT INTO enriched SELECT STREAM c.user_id, c.page, u.country "
             + "FROM clicks c JOIN users u ON c.user_id = u.id";
@@ -65,14 +55,14 @@ class JoinTest extends SessionTest {
     @Test
     void eachNewClickMeetsTheUsersKnownWhenItsBatchRan() throws Exception {
         message("CREATE TABLE enriched (user_id BIGINT, page VARCHAR, country VARCHAR) WITH ('connector'='memory')");
-        assertTrue(run("enrich", ENRICH).exception().isEmpty());
+        assertTrue(runNamed("enrich", ENRICH).exception().isEmpty());
         assertEquals(List.of(row(1L, "/a", "KR"), row(2L, "/b", "US")), SqlQueryTest.sorted(rows("SELECT * FROM enriched")));
 
         // A new user and new clicks: only the new clicks are joined, with the users as they are now.
         user(3, "JP");
         click(3, "/d", 2.0);
         click(1, "/e", 3.0);
-        StreamingQuery second = run("enrich", ENRICH);
+        StreamingQuery second = runNamed("enrich", ENRICH);
         assertEquals(1, second.lastProgress().orElseThrow().batchId());
         assertEquals(2, second.lastProgress().orElseThrow().inputRows(), "the static table is not stream input");
         assertEquals(List.of(row(1L, "/a", "KR"), row(1L, "/e", "KR"), row(2L, "/b", "US"), row(3L, "/d", "JP")),
@@ -106,9 +96,9 @@ class JoinTest extends SessionTest {
         message("SET outputMode = complete");
         String query = "SELECT u.country, SUM(c.amount) FROM clicks c JOIN users u ON c.user_id = u.id "
                 + "GROUP BY u.country";
-        run("per_country", "INSERT INTO per_country " + query.replace("SELECT", "SELECT STREAM"));
+        runNamed("per_country", "INSERT INTO per_country " + query.replace("SELECT", "SELECT STREAM"));
         click(2, "/f", 7.0);
-        StreamingQuery second = run("per_country", "INSERT INTO per_country " + query.replace("SELECT", "SELECT STREAM"));
+        StreamingQuery second = runNamed("per_country", "INSERT INTO per_country " + query.replace("SELECT", "SELECT STREAM"));
         assertTrue(second.exception().isEmpty());
         List<List<Object>> all = rows("SELECT * FROM per_country");
         assertEquals(List.of(row("KR", 10.0), row("US", 12.0)), SqlQueryTest.sorted(all.subList(all.size() - 2, all.size())));
@@ -120,17 +110,17 @@ class JoinTest extends SessionTest {
         message("CREATE TABLE enriched (user_id BIGINT, page VARCHAR, country VARCHAR) WITH ("
                 + "'connector'='fail-once-file', 'path'='" + out + "', 'format'='json', 'fail.batch'='1', "
                 + "'fail.when'='before-sink')");
-        assertTrue(run("replay", ENRICH).exception().isEmpty());
+        assertTrue(runNamed("replay", ENRICH).exception().isEmpty());
         user(3, "JP");
         click(3, "/d", 2.0);
-        StreamingQuery crashed = run("replay", ENRICH);
+        StreamingQuery crashed = runNamed("replay", ENRICH);
         assertTrue(crashed.exception().orElseThrow().getMessage().contains("injected crash before"));
 
         // After the crash user 3 moves, and user 4 arrives: the re-run of batch 1 must not see either.
         user(3, "FR");
         user(4, "DE");
         click(4, "/g", 1.0);
-        StreamingQuery restarted = run("replay", ENRICH);
+        StreamingQuery restarted = runNamed("replay", ENRICH);
         assertTrue(restarted.exception().isEmpty(), () -> restarted.exception().get().getMessage());
         List<String> lines = new ArrayList<>(FileSinkContents.committedLines(out.toString()));
         lines.sort(null);

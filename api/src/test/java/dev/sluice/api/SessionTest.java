@@ -53,6 +53,21 @@ abstract class SessionTest {
         return q;
     }
 
+    /**
+     * Runs a continuous statement under the query name {@code name} to its end (trigger once or
+     * available-now); a failed run is returned too, for the caller to look at {@code exception()}.
+     */
+    StreamingQuery runNamed(String name, String sql) throws InterruptedException {
+        message("SET query.name = " + name);
+        StreamingQuery q = ((StatementResult.Query) sluice.execute(sql)).query();
+        try {
+            org.junit.jupiter.api.Assertions.assertTrue(q.awaitTermination(Duration.ofSeconds(60)), "query ended");
+        } catch (SluiceException e) {
+            // A failed run: the caller looks at q.exception().
+        }
+        return q;
+    }
+
     /** Collects the rows of every batch of a SELECT STREAM query run to its end. */
     List<List<Object>> streamRows(String sql) throws InterruptedException {
         List<List<Object>> rows = new ArrayList<>();

@@ -64,16 +64,6 @@ class StreamJoinTest extends SessionTest {
         }
     }
 
-    private StreamingQuery run(String name, String sql) throws InterruptedException {
-        message("SET query.name = " + name);
-        StreamingQuery q = ((StatementResult.Query) sluice.execute(sql)).query();
-        try {
-            assertTrue(q.awaitTermination(Duration.ofSeconds(60)), "query ended");
-        } catch (SluiceException e) {
-            // A failed run: the caller looks at q.exception().
-        }
-        return q;
-    }
 
     private static final List<List<Object>> MATCHES = List.of(
             row(1L, T0, T0.plusSeconds(3)), row(1L, T0, T0.plusSeconds(9)),
@@ -86,7 +76,7 @@ class StreamJoinTest extends SessionTest {
         List<Long> late = new ArrayList<>();
         for (int r = 0; r < 4; r++) {
             round(r);
-            StreamingQuery q = run("matcher", "INSERT INTO matched " + JOIN);
+            StreamingQuery q = runNamed("matcher", "INSERT INTO matched " + JOIN);
             assertTrue(q.exception().isEmpty(), () -> q.exception().get().getMessage());
             stateRows.add(q.lastProgress().orElseThrow().stateRows());
             late.add(q.lastProgress().orElseThrow().lateRows());
@@ -112,12 +102,12 @@ class StreamJoinTest extends SessionTest {
                 + "'connector'='fail-once-file', 'path'='" + out + "', 'format'='json', 'fail.batch'='1', "
                 + "'fail.when'='after-sink')");
         round(0);
-        assertTrue(run("crashy", "INSERT INTO matched " + JOIN).exception().isEmpty());
+        assertTrue(runNamed("crashy", "INSERT INTO matched " + JOIN).exception().isEmpty());
         round(1);
-        StreamingQuery crashed = run("crashy", "INSERT INTO matched " + JOIN);
+        StreamingQuery crashed = runNamed("crashy", "INSERT INTO matched " + JOIN);
         assertTrue(crashed.exception().orElseThrow().getMessage().contains("injected crash after"));
         round(2);
-        StreamingQuery restarted = run("crashy", "INSERT INTO matched " + JOIN);
+        StreamingQuery restarted = runNamed("crashy", "INSERT INTO matched " + JOIN);
         assertTrue(restarted.exception().isEmpty(), () -> restarted.exception().get().getMessage());
         List<String> lines = new ArrayList<>(FileSinkContents.committedLines(out.toString()));
         lines.sort(null);
