@@ -3,6 +3,7 @@ package dev.sluice.jdbc.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.api.Sluice;
+import dev.sluice.api.demo.EmbeddedDemo;
 import dev.sluice.jdbc.meta.SluiceMeta;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * ./sluice server --port 8765 --bootstrap localhost:9092 [--home DIR]
+ * ./sluice server --embedded        (a demo broker with a live clicks table)
  * </pre>
  */
 public final class SluiceServer implements AutoCloseable {
@@ -59,10 +61,14 @@ public final class SluiceServer implements AutoCloseable {
         server.stop();
     }
 
-    /** {@code sluice server [--port N] [--bootstrap host:port] [--home DIR]}. */
+    /**
+     * {@code sluice server [--port N] [--embedded] [--bootstrap host:port] [--home DIR]}; {@code --embedded}
+     * starts the demo broker with its live {@code clicks} table, as the shell's does.
+     */
     public static void main(String[] args) throws Exception {
         quietLogs();
         int port = DEFAULT_PORT;
+        boolean embedded = false;
         Sluice.Builder builder = Sluice.builder();
         List<String> list = List.of(args);
         for (int i = 0; i < list.size(); i++) {
@@ -72,8 +78,12 @@ public final class SluiceServer implements AutoCloseable {
                 case "--port" -> port = Integer.parseInt(requireValue(arg, value));
                 case "--bootstrap" -> builder.bootstrapServers(requireValue(arg, value));
                 case "--home" -> builder.home(Path.of(requireValue(arg, value)));
+                case "--embedded" -> {
+                    embedded = true;
+                    i--;  // takes no value
+                }
                 case "-h", "--help" -> {
-                    System.out.println("Usage: sluice server [--port N] [--bootstrap host:port] [--home DIR]");
+                    System.out.println("Usage: sluice server [--port N] [--embedded] [--bootstrap host:port] [--home DIR]");
                     return;
                 }
                 default -> {
@@ -83,11 +93,21 @@ public final class SluiceServer implements AutoCloseable {
             }
             i++;
         }
+        EmbeddedDemo demo = embedded ? EmbeddedDemo.start() : null;
+        if (demo != null) {
+            builder.bootstrapServers(demo.bootstrapServers());
+        }
         Sluice session = builder.build();
+        if (demo != null) {
+            demo.registerTable(session);
+        }
         SluiceServer server = start(session, port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             session.close();
+            if (demo != null) {
+                demo.close();
+            }
         }, "sluice-server-shutdown"));
         System.out.println("Sluice server: connect with jdbc:sluice://localhost:" + server.port());
         server.join();

@@ -1,4 +1,4 @@
-package dev.sluice.shell.demo;
+package dev.sluice.api.demo;
 
 import static java.util.Objects.requireNonNull;
 
