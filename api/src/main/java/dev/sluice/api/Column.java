@@ -86,7 +86,7 @@ public final class Column {
     }
 
     public Column mod(Object other) {
-        return binary(SqlStdOperatorTable.MOD, "%", other);
+        return binary(dev.sluice.planner.sql.SluiceOperators.MOD, "%", other);
     }
 
     public Column equalTo(Object other) {

@@ -42,6 +42,7 @@ import org.apache.calcite.rel.type.RelDataTypeSystem;
 import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlExplain;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -149,6 +150,7 @@ public final class QueryPlanner {
         // Sluice runs every query incrementally and has its own rules for streams (output modes, state);
         // Calcite validates the query as over relations, so its stream-only restrictions do not apply.
         removeStreamKeyword(parsed);
+        useSluiceOperators(parsed);
         Session session = new Session(List.of(), null);
         try {
             if (parsed instanceof SqlInsert insert) {
@@ -225,6 +227,7 @@ public final class QueryPlanner {
         }
         boolean streaming = isStreaming(parsed);
         removeStreamKeyword(parsed);
+        useSluiceOperators(parsed);
         Session session = new Session(temporaryTables, builder.getCluster());
         try {
             return new SqlRel(session.toRel(session.validator.validate(parsed)), streaming);
@@ -308,6 +311,20 @@ public final class QueryPlanner {
                         }
                     }
                     select.setOperand(0, keywords);
+                }
+                return super.visit(call);
+            }
+        });
+    }
+
+    /** Replaces the operators Sluice types differently ({@link SluiceOperators}): MOD and %. */
+    private static void useSluiceOperators(SqlNode node) {
+        node.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlCall call) {
+                if (call instanceof SqlBasicCall basic && call.operandCount() == 2
+                        && (call.getKind() == SqlKind.MOD || call.getOperator().getName().equalsIgnoreCase("MOD"))) {
+                    basic.setOperator(SluiceOperators.MOD);
                 }
                 return super.visit(call);
             }
