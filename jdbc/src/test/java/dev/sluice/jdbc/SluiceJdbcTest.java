@@ -124,6 +124,22 @@ class SluiceJdbcTest {
                 assertTrue(found.size() > 4, "the Kafka metadata columns follow: " + found);
             }
 
+            // What tools call on connect: type info, and empty answers for what Sluice does not have.
+            try (ResultSet types = meta.getTypeInfo()) {
+                List<String> names = new ArrayList<>();
+                while (types.next()) {
+                    names.add(types.getString("TYPE_NAME") + ":" + types.getInt("DATA_TYPE"));
+                }
+                assertEquals(List.of("BOOLEAN:" + Types.BOOLEAN, "INTEGER:" + Types.INTEGER, "BIGINT:" + Types.BIGINT,
+                        "DOUBLE:" + Types.DOUBLE, "VARCHAR:" + Types.VARCHAR, "TIMESTAMP:" + Types.TIMESTAMP), names);
+            }
+            try (ResultSet keys = meta.getPrimaryKeys(null, null, "clicks")) {
+                assertFalse(keys.next());
+            }
+            try (ResultSet procedures = meta.getProcedures(null, null, "%")) {
+                assertFalse(procedures.next());
+            }
+
             SQLException e = assertThrows(SQLException.class, () -> statement.executeQuery("SELECT pgae FROM clicks"));
             assertTrue(e.getMessage().contains("line 1, column 8") && e.getMessage().contains("pgae"), e.getMessage());
             e = assertThrows(SQLException.class, () -> statement.executeQuery("SELECT * FROM nowhere"));

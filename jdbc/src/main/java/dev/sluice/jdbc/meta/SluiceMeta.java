@@ -198,6 +198,19 @@ public final class SluiceMeta extends MetaImpl {
     }
 
     @Override
+    public MetaResultSet getTypeInfo(ConnectionHandle ch) {
+        List<Object> rows = new ArrayList<>();
+        for (String type : List.of("BOOLEAN", "INTEGER", "BIGINT", "DOUBLE", "VARCHAR", "TIMESTAMP")) {
+            boolean text = type.equals("VARCHAR");
+            boolean numeric = type.equals("INTEGER") || type.equals("BIGINT") || type.equals("DOUBLE");
+            rows.add(fieldValues(new MetaTypeInfo(type, JdbcValues.sqlType(type), null, text ? "'" : null,
+                    text ? "'" : null, (short) DatabaseMetaData.typeNullable, text,
+                    (short) DatabaseMetaData.typeSearchable, false, false, false, (short) 0, (short) 0, numeric ? 10 : 0)));
+        }
+        return metadataResult(ch, MetaTypeInfo.class, rows);
+    }
+
+    @Override
     public MetaResultSet getSchemas(ConnectionHandle ch, String catalog, Pat schemaPattern) {
         return metadataResult(ch, MetaSchema.class, List.of());
     }
@@ -275,6 +288,19 @@ public final class SluiceMeta extends MetaImpl {
             meta.add(JdbcValues.column(columns.get(i), i, types.get(i)));
         }
         return Signature.create(meta, sql, List.of(), CursorFactory.LIST, StatementType.SELECT);
+    }
+
+    /**
+     * Avatica's metadata calls Sluice does not answer (keys, procedures, privileges...) give empty results
+     * through this; its own version needs a client connection, which the server's Meta does not have.
+     */
+    @Override
+    protected MetaResultSet createResultSet(Map<String, Object> internalParameters, List<ColumnMetaData> columns,
+                                            CursorFactory cursorFactory, Frame firstFrame) {
+        Signature signature = new Signature(columns, "", List.of(), internalParameters, cursorFactory,
+                StatementType.SELECT);
+        return MetaResultSet.create(connection != null ? connection.id : "", statementIds.incrementAndGet(), true,
+                signature, firstFrame);
     }
 
     /** A metadata result whose rows are the public fields of Avatica's {@code Meta*} classes, in order. */
