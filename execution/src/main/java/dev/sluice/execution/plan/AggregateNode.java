@@ -21,17 +21,29 @@ public record AggregateNode(PhysicalNode input, List<Integer> groupKeys, List<Ag
      * both are equal, hopping (sliding) windows when the slide is shorter, a row then belonging to
      * {@code millis / slideMillis} windows. With a watermark, closed windows leave the state.
      */
-    public record Window(int key, long millis, long slideMillis) {
+    public record Window(int key, long millis, long slideMillis, boolean session) {
         public Window {
-            if (millis <= 0 || slideMillis <= 0 || millis % slideMillis != 0) {
+            if (session && millis > 0) {
+                slideMillis = millis;
+            } else if (millis <= 0 || slideMillis <= 0 || millis % slideMillis != 0) {
                 throw new IllegalArgumentException("A window of " + millis + " ms can't start every " + slideMillis
                         + " ms");
             }
         }
 
+        /** A tumbling or hopping window. */
+        public Window(int key, long millis, long slideMillis) {
+            this(key, millis, slideMillis, false);
+        }
+
         /** A tumbling window. */
         public Window(int key, long millis) {
             this(key, millis, millis);
+        }
+
+        /** Session windows: rows of a group less than {@code gapMillis} apart share a session. */
+        public static Window session(int key, long gapMillis) {
+            return new Window(key, gapMillis, gapMillis, true);
         }
 
         /** How many windows each row belongs to. */
@@ -41,6 +53,9 @@ public record AggregateNode(PhysicalNode input, List<Integer> groupKeys, List<Ag
 
         @Override
         public String toString() {
+            if (session) {
+                return "sessions with a " + millis + " ms gap";
+            }
             return millis == slideMillis ? millis + " ms tumbling" : millis + " ms hopping every " + slideMillis + " ms";
         }
     }

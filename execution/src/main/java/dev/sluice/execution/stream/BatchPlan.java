@@ -6,6 +6,7 @@ import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.operator.HashAggregateOperator;
 import dev.sluice.execution.operator.LookupJoinOperator;
+import dev.sluice.execution.operator.SessionAggregateOperator;
 import dev.sluice.execution.operator.StreamJoinOperator;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
@@ -30,12 +31,14 @@ import java.util.Optional;
  */
 record BatchPlan(List<TaskPipeline> pipelines, List<LookupSide> lookups,
                  Optional<HashAggregateOperator.Factory> aggregate, Optional<StreamJoin> streamJoin,
+                 Optional<SessionAggregate> sessionAggregate,
                  Optional<AggregateNode.Window> window, OutputMode mode,
                  List<FilterProjectOperator.Factory> afterAggregate, Optional<LimitNode> limit, RowSchema outputSchema) {
     BatchPlan {
         pipelines = List.copyOf(pipelines);
         lookups = List.copyOf(lookups);
         requireNonNull(streamJoin, "streamJoin is null");
+        requireNonNull(sessionAggregate, "sessionAggregate is null");
         requireNonNull(aggregate, "aggregate is null");
         requireNonNull(window, "window is null");
         requireNonNull(mode, "mode is null");
@@ -57,11 +60,24 @@ record BatchPlan(List<TaskPipeline> pipelines, List<LookupSide> lookups,
         }
     }
 
+    /** A GROUP BY over SESSION windows, at the batch level; {@code afterAggregate} runs on its rows. */
+    record SessionAggregate(SessionAggregateOperator.Factory factory,
+                            List<FilterProjectOperator.Factory> afterAggregate) {
+        SessionAggregate {
+            requireNonNull(factory, "factory is null");
+            afterAggregate = List.copyOf(afterAggregate);
+        }
+    }
+
     /** The keyed state the plan keeps between batches, if any: operator id, key and value schemas. */
     Optional<StateSpec> state() {
         if (aggregate.isPresent()) {
             return Optional.of(new StateSpec("aggregate", aggregate.get().keySchema(),
                     aggregate.get().stateValueSchema()));
+        }
+        if (sessionAggregate.isPresent()) {
+            SessionAggregateOperator.Factory f = sessionAggregate.get().factory();
+            return Optional.of(new StateSpec("session", f.keySchema(), f.valueSchema()));
         }
         return streamJoin.map(j -> new StateSpec("join", StreamJoinOperator.STATE_KEY_SCHEMA,
                 j.factory().stateValueSchema()));
@@ -69,7 +85,7 @@ record BatchPlan(List<TaskPipeline> pipelines, List<LookupSide> lookups,
 
     /** Whether rows behind the watermark are dropped (and counted late): in stateful plans. */
     boolean dropsLateRows() {
-        return aggregate.isPresent() || streamJoin.isPresent();
+        return aggregate.isPresent() || streamJoin.isPresent() || sessionAggregate.isPresent();
     }
 
     static BatchPlan of(PhysicalNode root, OutputMode mode) {
@@ -96,20 +112,29 @@ record BatchPlan(List<TaskPipeline> pipelines, List<LookupSide> lookups,
                     join.right().schema(), join.leftKeys(), join.rightKeys(), join.leftTime(), join.rightTime(),
                     join.lowerMillis(), join.upperMillis());
             return new BatchPlan(pipelines, lookups, Optional.empty(),
-                    Optional.of(new StreamJoin(leftPipelines, factory, join.schema(), above)), Optional.empty(), mode, List.of(),
-                    limit, root.schema());
+                    Optional.of(new StreamJoin(leftPipelines, factory, join.schema(), above)), Optional.empty(),
+                    Optional.empty(), mode, List.of(), limit, root.schema());
+        }
+        if (below instanceof AggregateNode agg && agg.window().map(AggregateNode.Window::session).orElse(false)) {
+            compile(agg.input(), List.of(), pipelines, lookups);
+            AggregateNode.Window w = agg.window().get();
+            SessionAggregateOperator.Factory factory = new SessionAggregateOperator.Factory(agg.input().schema(),
+                    agg.groupKeys(), w.key(), w.millis(), agg.calls(), agg.schema());
+            return new BatchPlan(pipelines, lookups, Optional.empty(), Optional.empty(),
+                    Optional.of(new SessionAggregate(factory, above)), agg.window(), mode, List.of(), limit,
+                    root.schema());
         }
         if (below instanceof AggregateNode agg) {
             compile(agg.input(), List.of(), pipelines, lookups);
             // Append merges like update; what it emits (closed windows only) is decided after the merge.
             HashAggregateOperator.Factory aggregate = new HashAggregateOperator.Factory(agg.input().schema(),
                     agg.groupKeys(), agg.calls(), mode == OutputMode.APPEND ? OutputMode.UPDATE : mode, agg.window());
-            return new BatchPlan(pipelines, lookups, Optional.of(aggregate), Optional.empty(), agg.window(), mode,
-                    above, limit, root.schema());
+            return new BatchPlan(pipelines, lookups, Optional.of(aggregate), Optional.empty(), Optional.empty(),
+                    agg.window(), mode, above, limit, root.schema());
         }
         compile(node, List.of(), pipelines, lookups);
-        return new BatchPlan(pipelines, lookups, Optional.empty(), Optional.empty(), Optional.empty(), mode, List.of(),
-                limit, root.schema());
+        return new BatchPlan(pipelines, lookups, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), mode, List.of(), limit, root.schema());
     }
 
     /** The names of the tables read whole each batch, as the static side of a lookup join. */
@@ -121,7 +146,7 @@ record BatchPlan(List<TaskPipeline> pipelines, List<LookupSide> lookups,
 
     /** Rows a task needs to produce at most: with a LIMIT over rows (not groups), OFFSET + FETCH; else unlimited. */
     long rowsPerTask() {
-        if (aggregate.isPresent() || streamJoin.isPresent()) {
+        if (aggregate.isPresent() || streamJoin.isPresent() || sessionAggregate.isPresent()) {
             return Long.MAX_VALUE;
         }
         return limit.map(l -> l.fetch() == Long.MAX_VALUE ? Long.MAX_VALUE : l.offset() + l.fetch())

@@ -7,6 +7,7 @@ import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.operator.HashAggregateOperator;
 import dev.sluice.execution.operator.LookupTable;
+import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.LimitNode;
@@ -75,6 +76,10 @@ final class BatchRunner {
                 rows.forEach(VectorSchemaRoot::close);
             }
         }
+        if (plan.sessionAggregate().isPresent()) {
+            return runSessionAggregate(plan.sessionAggregate().get(), ranges, allocator, state.orElseThrow(() ->
+                    new IllegalStateException("a session window needs a state store")), watermark, dropLate, lookups);
+        }
         if (plan.streamJoin().isPresent()) {
             return runStreamJoin(plan.streamJoin().get(), ranges, allocator, state.orElseThrow(() ->
                     new IllegalStateException("a stream join needs a state store")), watermark, dropLate, lookups);
@@ -89,6 +94,43 @@ final class BatchRunner {
         }
         return new BatchOutput(plan.outputSchema(), applyLimit(outputs), results.inputRows(), results.malformedRows(),
                 results.lateRows(), results.maxEventTimes());
+    }
+
+    /** Reads the batch's rows in tasks, then adds them to the sessions in the state, at the batch level. */
+    private BatchOutput runSessionAggregate(BatchPlan.SessionAggregate sessions, Map<String, List<OffsetRange>> ranges,
+                                            BufferAllocator allocator, StateStore state, long watermark,
+                                            boolean dropLate, Map<Integer, LookupTable> lookups) throws Exception {
+        TaskResults results = runTasks(submit(plan.pipelines(), ranges, allocator, Long.MAX_VALUE, Optional.empty(),
+                dropLate ? watermark : Long.MIN_VALUE, lookups));
+        List<List<Object>> rows = new ArrayList<>();
+        for (VectorSchemaRoot root : results.outputs()) {
+            rows.addAll(VectorValues.rows(root));
+            root.close();
+        }
+        List<List<Object>> emitted = sessions.factory().create(state).aggregate(rows, plan.mode(), watermark);
+        List<VectorSchemaRoot> result = afterBatchLevel(emitted, sessions.factory().outputSchema(),
+                sessions.afterAggregate(), allocator);
+        return new BatchOutput(plan.outputSchema(), applyLimit(result), results.inputRows(), results.malformedRows(),
+                results.lateRows(), results.maxEventTimes());
+    }
+
+    /** Rows computed at the batch level, as a batch of {@code schema}, through the operators above them. */
+    private static List<VectorSchemaRoot> afterBatchLevel(List<List<Object>> rows, RowSchema schema,
+                                                          List<FilterProjectOperator.Factory> above,
+                                                          BufferAllocator allocator) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        List<BatchOperator> operators = new ArrayList<>();
+        try {
+            for (FilterProjectOperator.Factory f : above) {
+                operators.add(f.create(allocator));
+            }
+            VectorSchemaRoot out = runOperators(operators, VectorValues.toBatch(schema, rows, allocator));
+            return out == null ? List.of() : List.of(out);
+        } finally {
+            operators.forEach(BatchOperator::close);
+        }
     }
 
     /** Reads each side's new rows in tasks, then joins them with the state's rows at the batch level. */
@@ -119,22 +161,7 @@ final class BatchRunner {
         // The store is open at the previous batch's version, so this batch's id is the next.
         List<List<Object>> joined = join.factory().create(state).join(leftRows, rightRows, state.version() + 1,
                 watermark);
-        List<VectorSchemaRoot> result = new ArrayList<>();
-        if (!joined.isEmpty()) {
-            List<BatchOperator> operators = new ArrayList<>();
-            try {
-                for (FilterProjectOperator.Factory f : join.afterJoin()) {
-                    operators.add(f.create(allocator));
-                }
-                VectorSchemaRoot out = runOperators(operators, VectorValues.toBatch(join.joinedSchema(), joined,
-                        allocator));
-                if (out != null) {
-                    result.add(out);
-                }
-            } finally {
-                operators.forEach(BatchOperator::close);
-            }
-        }
+        List<VectorSchemaRoot> result = afterBatchLevel(joined, join.joinedSchema(), join.afterJoin(), allocator);
         return new BatchOutput(plan.outputSchema(), applyLimit(result), results.inputRows(), results.malformedRows(),
                 results.lateRows(), results.maxEventTimes());
     }

@@ -46,10 +46,11 @@ public final class BoundedQueryExecution {
         }
         BatchPlan batchPlan = BatchPlan.of(plan, OutputMode.COMPLETE);
         BatchRunner runner = new BatchRunner(batchPlan, sources, taskPool);
-        Path stateDir = batchPlan.aggregate().isPresent() ? Files.createTempDirectory("sluice-bounded-state") : null;
+        Optional<StateSpec> spec = batchPlan.state();
+        Path stateDir = spec.isPresent() ? Files.createTempDirectory("sluice-bounded-state") : null;
         // A bounded GROUP BY aggregates into a throw-away state store: one batch, nothing to keep.
-        Optional<StateStore> store = batchPlan.aggregate().map(a -> StateStoreProvider.open(
-                FileSystemLocation.of(stateDir.toString()), "aggregate", a.keySchema(), a.stateValueSchema())
+        Optional<StateStore> store = spec.map(a -> StateStoreProvider.open(
+                FileSystemLocation.of(stateDir.toString()), a.operatorId(), a.keySchema(), a.valueSchema())
                 .getStore(StateStore.EMPTY_VERSION));
         try (BufferAllocator child = allocator.newChildAllocator("bounded-query", 0, Long.MAX_VALUE);
              BatchOutput output = runner.run(ranges, child, store)) {

@@ -5,6 +5,7 @@ import dev.sluice.execution.aggregate.AggregateFunction;
 import dev.sluice.execution.expr.ColumnRef;
 import dev.sluice.execution.expr.PhysicalExpr;
 import dev.sluice.execution.expr.HopWindowStart;
+import dev.sluice.execution.expr.SessionWindowTime;
 import dev.sluice.execution.expr.TumbleWindowStart;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
@@ -147,7 +148,7 @@ public final class PhysicalPlanBuilder {
                 window(input, groupKeys));
     }
 
-    /** The window among the group keys: a key computed by TUMBLE or HOP in the projection below. */
+    /** The window among the group keys: a key computed by TUMBLE, HOP or SESSION in the projection below. */
     private static Optional<AggregateNode.Window> window(PhysicalNode input, List<Integer> groupKeys) {
         if (input instanceof FilterProjectNode fp) {
             for (int k = 0; k < groupKeys.size(); k++) {
@@ -157,6 +158,9 @@ public final class PhysicalPlanBuilder {
                 }
                 if (key instanceof HopWindowStart hop) {
                     return Optional.of(new AggregateNode.Window(k, hop.sizeMillis(), hop.slideMillis()));
+                }
+                if (key instanceof SessionWindowTime session) {
+                    return Optional.of(AggregateNode.Window.session(k, session.gapMillis()));
                 }
             }
         }

@@ -30,6 +30,7 @@ import dev.sluice.execution.expr.Position;
 import dev.sluice.execution.expr.Replace;
 import dev.sluice.execution.expr.Search;
 import dev.sluice.execution.expr.HopWindowStart;
+import dev.sluice.execution.expr.SessionWindowTime;
 import dev.sluice.execution.expr.Substring;
 import dev.sluice.execution.expr.Trim;
 import dev.sluice.execution.expr.TimestampPlusInterval;
@@ -209,6 +210,9 @@ public final class RexToPhysicalExpr {
                 return tumble(call);
             case HOP:
                 return hop(call);
+            case SESSION:
+                return new SessionWindowTime(toExpr(call.getOperands().get(0)),
+                        intervalMillis(call.getOperands().get(1), call));
             case TIMES, CHECKED_TIMES:
                 return arithmetic(call, Arithmetic.Operator.MULTIPLY);
             case DIVIDE, CHECKED_DIVIDE:

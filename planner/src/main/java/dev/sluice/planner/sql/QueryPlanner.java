@@ -317,11 +317,21 @@ public final class QueryPlanner {
         });
     }
 
-    /** Replaces the operators Sluice types differently ({@link SluiceOperators}): MOD and %. */
+    /**
+     * Replaces the operators Sluice types differently ({@link SluiceOperators}): MOD and %; and
+     * {@code SESSION_END(ts, gap)}, which Calcite converts to the session's start, by
+     * {@code MAX(ts) + gap}: a session ends a gap after its last event.
+     */
     private static void useSluiceOperators(SqlNode node) {
         node.accept(new SqlBasicVisitor<Void>() {
             @Override
             public Void visit(SqlCall call) {
+                if (call instanceof SqlBasicCall basic && call.operandCount() == 2
+                        && call.getOperator().getName().equalsIgnoreCase("SESSION_END")) {
+                    SqlNode time = call.getOperandList().get(0);
+                    basic.setOperator(SqlStdOperatorTable.PLUS);
+                    basic.setOperand(0, SqlStdOperatorTable.MAX.createCall(call.getParserPosition(), time));
+                }
                 if (call instanceof SqlBasicCall basic && call.operandCount() == 2
                         && (call.getKind() == SqlKind.MOD || call.getOperator().getName().equalsIgnoreCase("MOD"))) {
                     basic.setOperator(SluiceOperators.MOD);
