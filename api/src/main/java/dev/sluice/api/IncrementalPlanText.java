@@ -47,6 +47,14 @@ final class IncrementalPlanText {
     /** Collects the operators bottom-up: those below (and the partial step of) an aggregate run per task. */
     private static void cut(PhysicalNode node, List<String> perTask, List<String> perBatch, List<String> state,
                             String checkpoint) {
+        if (node instanceof AggregateNode agg && agg.window().map(AggregateNode.Window::session).orElse(false)) {
+            cut(agg.input(), perTask, perBatch, state, checkpoint);
+            List<String> keys = agg.groupKeys().stream().map(k -> agg.input().schema().column(k).name()).toList();
+            perBatch.add("SessionAggregate (the batch's rows into the sessions in state)");
+            state.add("sessions of " + keys + ", " + agg.window().get() + ", closed as the watermark passes "
+                    + "their end, versioned by batch id in " + checkpoint + "/state/session");
+            return;
+        }
         if (node instanceof AggregateNode agg) {
             cut(agg.input(), perTask, perBatch, state, checkpoint);
             perTask.add("HashAggregate (partial)");

@@ -92,7 +92,10 @@ class SessionWindowTest extends SessionTest {
                 row(T0.plusSeconds(1), T0.plusSeconds(11), "b", 1L, 1.0),
                 row(T0.plusSeconds(25), T0.plusSeconds(35), "b", 1L, 1.0)), SqlQueryTest.sorted(rows("SELECT * FROM sessions")));
         assertEquals(List.of(2L, 4L, 4L, 3L, 4L, 1L), stateRows, "closed sessions leave the state; c's stays open");
-        assertTrue(message("EXPLAIN INSERT INTO sessions " + SESSIONS).contains("sessions with a 10000 ms gap"));
+        String plan = message("EXPLAIN INSERT INTO sessions " + SESSIONS);
+        assertTrue(plan.contains("sessions with a 10000 ms gap"), plan);
+        assertTrue(plan.contains("Per batch (once, after the tasks): SessionAggregate"), plan);
+        assertTrue(plan.contains("/state/session"), plan);
     }
 
     @Test
