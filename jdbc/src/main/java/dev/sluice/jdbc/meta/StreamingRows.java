@@ -17,17 +17,41 @@ import java.util.concurrent.TimeUnit;
  */
 final class StreamingRows {
     private static final int CAPACITY = 10_000;
+    /** A client that has not fetched for this long while the buffer is full is taken for gone. */
+    static final Duration ABANDONED_AFTER = Duration.ofMinutes(5);
 
-    private final BlockingQueue<List<Object>> rows = new ArrayBlockingQueue<>(CAPACITY);
+    private final BlockingQueue<List<Object>> rows;
+    private final Duration abandonedAfter;
     private volatile boolean closed;
     private volatile StreamingQuery query;
+    private volatile long lastFetchNanos = System.nanoTime();
 
-    /** Called by the query's thread with each micro-batch: waits for room, unless the reader is gone. */
+    StreamingRows() {
+        this(CAPACITY, ABANDONED_AFTER);
+    }
+
+    StreamingRows(int capacity, Duration abandonedAfter) {
+        this.rows = new ArrayBlockingQueue<>(capacity);
+        this.abandonedAfter = abandonedAfter;
+    }
+
+    /**
+     * Called by the query's thread with each micro-batch: waits for room, unless the reader is gone.
+     *
+     * @throws SluiceException if the buffer stayed full and nothing was fetched for {@link #ABANDONED_AFTER}
+     *     (a client that died without closing): the query then fails and ends instead of waiting forever
+     */
     void accept(ResultBatch batch) throws InterruptedException {
         for (List<Object> row : batch.rows()) {
             List<Object> converted = JdbcValues.toJdbc(row);
             while (!closed && !rows.offer(converted, 100, TimeUnit.MILLISECONDS)) {
-                // the reader is behind: wait
+                // the reader is behind: wait, unless it is gone
+                if (System.nanoTime() - lastFetchNanos > abandonedAfter.toNanos()) {
+                    closed = true;
+                    rows.clear();
+                    throw new SluiceException("The JDBC client stopped reading this SELECT STREAM (nothing fetched for "
+                            + abandonedAfter.toSeconds() + " s with the buffer full): the query is stopped");
+                }
             }
             if (closed) {
                 return;
@@ -46,6 +70,7 @@ final class StreamingRows {
      * @throws SluiceException if the query failed
      */
     Fetched fetch(int max, Duration wait) throws InterruptedException {
+        lastFetchNanos = System.nanoTime();
         List<Object> out = new ArrayList<>();
         List<Object> first = rows.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
         if (first != null) {
