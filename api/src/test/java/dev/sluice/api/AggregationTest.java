@@ -206,6 +206,11 @@ class AggregationTest extends SessionTest {
         // Batch 0 (watermark none) emits nothing; batch 1 runs at watermark 7 s: nothing closed yet;
         // batch 2 runs at watermark 17 s: [0 s, 10 s) closes with its 2 rows.
         assertEquals(List.of(row(w0, 2L)), rows("SELECT * FROM closed"));
+        // The table-valued TUMBLE over the same offsets counts the same windows (all, bounded).
+        assertEquals(SqlQueryTest.sorted(rows("SELECT TUMBLE_START(ts, INTERVAL '10' SECOND), COUNT(*) FROM clicks "
+                + "GROUP BY TUMBLE(ts, INTERVAL '10' SECOND)")), SqlQueryTest.sorted(rows("SELECT window_start, "
+                + "COUNT(*) FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' SECOND)) "
+                + "GROUP BY window_start, window_end")));
         assertEquals(List.of(2L, 3L, 3L), stateRows, "windows 10 s and 20 s and 30 s stay until they close");
     }
 
@@ -217,6 +222,9 @@ class AggregationTest extends SessionTest {
         message("CREATE TABLE clicks (ts TIMESTAMP, page VARCHAR, WATERMARK FOR ts AS ts - INTERVAL '5' SECOND) "
                 + "WITH ('connector'='kafka', 'topic'='" + clicks + "', 'format'='json')");
         message("CREATE TABLE hops (window_start TIMESTAMP, window_end TIMESTAMP, n BIGINT) WITH ('connector'='memory')");
+        message("CREATE TABLE hops_tvf (window_start TIMESTAMP, window_end TIMESTAMP, n BIGINT) WITH ('connector'='memory')");
+        String tableValued = "INSERT INTO hops_tvf SELECT STREAM window_start, window_end, COUNT(*) FROM TABLE(HOP(TABLE "
+                + "clicks, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '10' SECOND)) GROUP BY window_start, window_end";
         long base = 1_700_000_000_000L;
         java.time.LocalDateTime w0 = java.time.LocalDateTime.of(2023, 11, 14, 22, 13, 20);
         long[][] rounds = {{1_000, 4_000, 12_000}, {13_000, 22_000}, {31_000}};
@@ -229,11 +237,15 @@ class AggregationTest extends SessionTest {
             }
             message("SET query.name = hopper");
             runToEnd("INSERT INTO hops " + query, null);
+            message("SET query.name = tvf_hopper");
+            runToEnd(tableValued, null);
         }
         // Each row is in two windows of 10 s; append mode emits a window once the watermark (latest - 5 s)
         // passes its end: batch 1 (watermark 7 s) closes [-5 s, 5 s), batch 2 (17 s) [0 s, 10 s) and [5 s, 15 s).
         assertEquals(List.of(row(w0.minusSeconds(5), w0.plusSeconds(5), 2L), row(w0, w0.plusSeconds(10), 2L),
                 row(w0.plusSeconds(5), w0.plusSeconds(15), 2L)), SqlQueryTest.sorted(rows("SELECT * FROM hops")));
+        // The table-valued form (window_start and window_end as group keys) gives the same windows.
+        assertEquals(SqlQueryTest.sorted(rows("SELECT * FROM hops")), SqlQueryTest.sorted(rows("SELECT * FROM hops_tvf")));
 
         // The bounded query over the same offsets counts every window, open ones too.
         assertEquals(List.of(row(w0.minusSeconds(5), 2L), row(w0, 2L), row(w0.plusSeconds(5), 2L),

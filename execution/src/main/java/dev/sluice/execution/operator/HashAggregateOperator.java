@@ -284,28 +284,41 @@ public final class HashAggregateOperator implements AutoCloseable {
      * pass {@code j} groups the rows under the start {@code j} slides earlier.
      */
     private void addToEachHoppingWindow(VectorSchemaRoot input, AggregateNode.Window window) {
-        int channel = factory.groupChannels[window.key()];
-        TimeStampMilliVector latest = (TimeStampMilliVector) input.getVector(channel);
         int rows = input.getRowCount();
         groups.addInput(input, factory.groupChannels);
-        try (TimeStampMilliVector earlier = new TimeStampMilliVector(latest.getField(), allocator)) {
-            earlier.allocateNew(rows);
-            List<org.apache.arrow.vector.FieldVector> vectors = new ArrayList<>(input.getFieldVectors());
-            vectors.set(channel, earlier);
+        int startChannel = factory.groupChannels[window.key()];
+        int endChannel = window.endKey() >= 0 ? factory.groupChannels[window.endKey()] : -1;
+        List<org.apache.arrow.vector.FieldVector> vectors = new ArrayList<>(input.getFieldVectors());
+        try (TimeStampMilliVector start = new TimeStampMilliVector(input.getVector(startChannel).getField(), allocator);
+             TimeStampMilliVector end = new TimeStampMilliVector(input.getVector(startChannel).getField(), allocator)) {
+            start.allocateNew(rows);
+            vectors.set(startChannel, start);
+            if (endChannel >= 0) {
+                end.allocateNew(rows);
+                vectors.set(endChannel, end);
+            }
             VectorSchemaRoot shifted = new VectorSchemaRoot(input.getSchema().getFields(), vectors, rows);
             for (int j = 1; j < window.windowsPerRow(); j++) {
                 long shift = j * window.slideMillis();
-                for (int row = 0; row < rows; row++) {
-                    if (latest.isNull(row)) {
-                        earlier.setNull(row);
-                    } else {
-                        earlier.set(row, latest.get(row) - shift);
-                    }
+                shift((TimeStampMilliVector) input.getVector(startChannel), start, shift, rows);
+                if (endChannel >= 0) {
+                    shift((TimeStampMilliVector) input.getVector(endChannel), end, shift, rows);
                 }
-                earlier.setValueCount(rows);
                 groups.addInput(shifted, factory.groupChannels);
             }
         }
+    }
+
+    /** {@code to} = {@code from} minus {@code shift}, NULLs kept. */
+    private static void shift(TimeStampMilliVector from, TimeStampMilliVector to, long shift, int rows) {
+        for (int row = 0; row < rows; row++) {
+            if (from.isNull(row)) {
+                to.setNull(row);
+            } else {
+                to.set(row, from.get(row) - shift);
+            }
+        }
+        to.setValueCount(rows);
     }
 
     /** No more input: builds the output (FINAL: after writing every changed group to the store). */

@@ -21,7 +21,7 @@ public record AggregateNode(PhysicalNode input, List<Integer> groupKeys, List<Ag
      * both are equal, hopping (sliding) windows when the slide is shorter, a row then belonging to
      * {@code millis / slideMillis} windows. With a watermark, closed windows leave the state.
      */
-    public record Window(int key, long millis, long slideMillis, boolean session) {
+    public record Window(int key, long millis, long slideMillis, boolean session, int endKey) {
         public Window {
             if (session && millis > 0) {
                 slideMillis = millis;
@@ -33,7 +33,15 @@ public record AggregateNode(PhysicalNode input, List<Integer> groupKeys, List<Ag
 
         /** A tumbling or hopping window. */
         public Window(int key, long millis, long slideMillis) {
-            this(key, millis, slideMillis, false);
+            this(key, millis, slideMillis, false, -1);
+        }
+
+        /**
+         * The same window, whose end is also a group key, at position {@code endKey} (the table-valued
+         * form's {@code window_end}): a hopping window shifts it with the start.
+         */
+        public Window withEndKey(int endKey) {
+            return new Window(key, millis, slideMillis, session, endKey);
         }
 
         /** A tumbling window. */
@@ -43,7 +51,7 @@ public record AggregateNode(PhysicalNode input, List<Integer> groupKeys, List<Ag
 
         /** Session windows: rows of a group less than {@code gapMillis} apart share a session. */
         public static Window session(int key, long gapMillis) {
-            return new Window(key, gapMillis, gapMillis, true);
+            return new Window(key, gapMillis, gapMillis, true, -1);
         }
 
         /** How many windows each row belongs to. */

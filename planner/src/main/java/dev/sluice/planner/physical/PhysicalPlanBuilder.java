@@ -6,6 +6,7 @@ import dev.sluice.execution.expr.ColumnRef;
 import dev.sluice.execution.expr.PhysicalExpr;
 import dev.sluice.execution.expr.HopWindowStart;
 import dev.sluice.execution.expr.SessionWindowTime;
+import dev.sluice.execution.expr.TimestampPlusInterval;
 import dev.sluice.execution.expr.TumbleWindowStart;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
@@ -21,6 +22,7 @@ import dev.sluice.planner.PlanningException;
 import dev.sluice.planner.catalog.CatalogTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
@@ -30,14 +32,17 @@ import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableFunctionScan;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexProgram;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
@@ -83,11 +88,14 @@ public final class PhysicalPlanBuilder {
         if (rel instanceof Join join) {
             return convertJoin(join);
         }
+        if (rel instanceof TableFunctionScan function) {
+            return convertWindowFunction(function);
+        }
         if (rel instanceof Aggregate aggregate) {
             return convertAggregate(aggregate);
         }
         throw new PlanningException("Operator " + rel.getRelTypeName().replace("Logical", "")
-                + " is not supported yet (joins are planned for a later version)");
+                + " is not supported yet");
     }
 
     /**
@@ -148,23 +156,96 @@ public final class PhysicalPlanBuilder {
                 window(input, groupKeys));
     }
 
-    /** The window among the group keys: a key computed by TUMBLE, HOP or SESSION in the projection below. */
+    /**
+     * The window among the group keys: a key computed by TUMBLE, HOP or SESSION in the projections below
+     * (the table-valued form's {@code window_start}, whose {@code window_end} may be a key too).
+     */
     private static Optional<AggregateNode.Window> window(PhysicalNode input, List<Integer> groupKeys) {
-        if (input instanceof FilterProjectNode fp) {
+        Optional<AggregateNode.Window> window = Optional.empty();
+        for (int k = 0; k < groupKeys.size() && window.isEmpty(); k++) {
+            PhysicalExpr key = resolve(input, groupKeys.get(k));
+            if (key instanceof TumbleWindowStart tumble) {
+                window = Optional.of(new AggregateNode.Window(k, tumble.sizeMillis()));
+            } else if (key instanceof HopWindowStart hop) {
+                window = Optional.of(new AggregateNode.Window(k, hop.sizeMillis(), hop.slideMillis()));
+            } else if (key instanceof SessionWindowTime session) {
+                window = Optional.of(AggregateNode.Window.session(k, session.gapMillis()));
+            }
+        }
+        if (window.isPresent()) {
+            PhysicalExpr start = resolve(input, groupKeys.get(window.get().key()));
             for (int k = 0; k < groupKeys.size(); k++) {
-                PhysicalExpr key = fp.projections().get(groupKeys.get(k));
-                if (key instanceof TumbleWindowStart tumble) {
-                    return Optional.of(new AggregateNode.Window(k, tumble.sizeMillis()));
-                }
-                if (key instanceof HopWindowStart hop) {
-                    return Optional.of(new AggregateNode.Window(k, hop.sizeMillis(), hop.slideMillis()));
-                }
-                if (key instanceof SessionWindowTime session) {
-                    return Optional.of(AggregateNode.Window.session(k, session.gapMillis()));
+                if (resolve(input, groupKeys.get(k)) instanceof TimestampPlusInterval end
+                        && end.children().get(0).toString().equals(start.toString())) {
+                    return Optional.of(window.get().withEndKey(k));
                 }
             }
         }
-        return Optional.empty();
+        return window;
+    }
+
+    /** The expression behind column {@code column} of {@code node}, through projections that only pass it on. */
+    private static PhysicalExpr resolve(PhysicalNode node, int column) {
+        PhysicalNode current = node;
+        int index = column;
+        while (current instanceof FilterProjectNode fp) {
+            PhysicalExpr expr = fp.projections().get(index);
+            if (!(expr instanceof ColumnRef ref) || !(fp.input() instanceof FilterProjectNode)) {
+                return expr;
+            }
+            index = ref.index();
+            current = fp.input();
+        }
+        return null;
+    }
+
+    /**
+     * The table-valued windows {@code TUMBLE(TABLE t, DESCRIPTOR(ts), size)} and
+     * {@code HOP(TABLE t, DESCRIPTOR(ts), slide, size)}: the input's columns, then {@code window_start}
+     * and {@code window_end}.
+     */
+    private PhysicalNode convertWindowFunction(TableFunctionScan function) {
+        String name = function.getCall() instanceof RexCall c ? c.getOperator().getName().toUpperCase(Locale.ROOT) : "";
+        if (!(function.getCall() instanceof RexCall call) || function.getInputs().size() != 1
+                || (!name.equals("TUMBLE") && !name.equals("HOP"))) {
+            throw new PlanningException("Table function " + function.getCall() + " is not supported (the window "
+                    + "functions TUMBLE and HOP are)");
+        }
+        PhysicalNode input = convert(function.getInput(0));
+        RexCall descriptor = (RexCall) call.getOperands().get(0);
+        int timeColumn = ((RexInputRef) descriptor.getOperands().get(0)).getIndex();
+        Column time = input.schema().column(timeColumn);
+        PhysicalExpr ts = new ColumnRef(timeColumn, time.name(), time.type());
+        long first = intervalMillis(call.getOperands().get(1), call);
+        PhysicalExpr start;
+        long size;
+        try {
+            if (name.equals("TUMBLE")) {
+                size = first;
+                start = new TumbleWindowStart(ts, size, 0);
+            } else {
+                size = intervalMillis(call.getOperands().get(2), call);
+                start = new HopWindowStart(ts, first, size, 0);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException(e.getMessage() + " (in " + call + ")", e);
+        }
+        List<PhysicalExpr> projections = new ArrayList<>();
+        for (int i = 0; i < input.schema().size(); i++) {
+            Column c = input.schema().column(i);
+            projections.add(new ColumnRef(i, c.name(), c.type()));
+        }
+        projections.add(start);
+        projections.add(new TimestampPlusInterval(start, size));
+        return new FilterProjectNode(input, Optional.empty(), projections,
+                TypeMapping.toRowSchema(function.getRowType()));
+    }
+
+    private static long intervalMillis(RexNode node, RexCall call) {
+        if (node instanceof RexLiteral literal && SqlTypeUtil.isInterval(literal.getType())) {
+            return literal.getValueAs(java.math.BigDecimal.class).longValueExact();
+        }
+        throw new PlanningException("Only constant intervals are supported in " + call);
     }
 
     private static AggregateCall aggregateCall(org.apache.calcite.rel.core.AggregateCall call, String name,
