@@ -42,7 +42,6 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexProgram;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.sql.SqlKind;
-import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
@@ -216,7 +215,7 @@ public final class PhysicalPlanBuilder {
         int timeColumn = ((RexInputRef) descriptor.getOperands().get(0)).getIndex();
         Column time = input.schema().column(timeColumn);
         PhysicalExpr ts = new ColumnRef(timeColumn, time.name(), time.type());
-        long first = intervalMillis(call.getOperands().get(1), call);
+        long first = RexToPhysicalExpr.intervalMillis(call.getOperands().get(1), call);
         PhysicalExpr start;
         long size;
         try {
@@ -224,28 +223,17 @@ public final class PhysicalPlanBuilder {
                 size = first;
                 start = new TumbleWindowStart(ts, size, 0);
             } else {
-                size = intervalMillis(call.getOperands().get(2), call);
+                size = RexToPhysicalExpr.intervalMillis(call.getOperands().get(2), call);
                 start = new HopWindowStart(ts, first, size, 0);
             }
         } catch (IllegalArgumentException e) {
             throw new PlanningException(e.getMessage() + " (in " + call + ")", e);
         }
-        List<PhysicalExpr> projections = new ArrayList<>();
-        for (int i = 0; i < input.schema().size(); i++) {
-            Column c = input.schema().column(i);
-            projections.add(new ColumnRef(i, c.name(), c.type()));
-        }
+        List<PhysicalExpr> projections = new ArrayList<>(columnRefs(input.schema()));
         projections.add(start);
         projections.add(new TimestampPlusInterval(start, size));
         return new FilterProjectNode(input, Optional.empty(), projections,
                 TypeMapping.toRowSchema(function.getRowType()));
-    }
-
-    private static long intervalMillis(RexNode node, RexCall call) {
-        if (node instanceof RexLiteral literal && SqlTypeUtil.isInterval(literal.getType())) {
-            return literal.getValueAs(java.math.BigDecimal.class).longValueExact();
-        }
-        throw new PlanningException("Only constant intervals are supported in " + call);
     }
 
     private static AggregateCall aggregateCall(org.apache.calcite.rel.core.AggregateCall call, String name,
@@ -404,14 +392,7 @@ public final class PhysicalPlanBuilder {
             }
             joined = new FilterProjectNode(probe, Optional.empty(), order, schema);
         }
-        if (remaining.isAlwaysTrue()) {
-            return joined;
-        }
-        List<PhysicalExpr> all = new ArrayList<>();
-        for (int i = 0; i < schema.size(); i++) {
-            all.add(new ColumnRef(i, schema.column(i).name(), schema.column(i).type()));
-        }
-        return new FilterProjectNode(joined, Optional.of(RexToPhysicalExpr.convert(remaining, schema)), all, schema);
+        return remaining.isAlwaysTrue() ? joined : filtered(joined, remaining);
     }
 
     /**
@@ -436,11 +417,23 @@ public final class PhysicalPlanBuilder {
         PhysicalNode joined = new StreamJoinNode(left, right, info.leftKeys, info.rightKeys, bound.leftTime(),
                 rightTime, bound.lowerMillis(), bound.upperMillis(), schema);
         // The whole remaining condition (time bound included) filters the pairs, as written.
-        List<PhysicalExpr> all = new ArrayList<>();
+        return filtered(joined, remaining);
+    }
+
+    /** The rows of {@code node} for which {@code condition} (over its columns) holds, all columns kept. */
+    private static PhysicalNode filtered(PhysicalNode node, RexNode condition) {
+        RowSchema schema = node.schema();
+        return new FilterProjectNode(node, Optional.of(RexToPhysicalExpr.convert(condition, schema)),
+                columnRefs(schema), schema);
+    }
+
+    /** A reference to each column of {@code schema}, in order. */
+    private static List<PhysicalExpr> columnRefs(RowSchema schema) {
+        List<PhysicalExpr> refs = new ArrayList<>();
         for (int i = 0; i < schema.size(); i++) {
-            all.add(new ColumnRef(i, schema.column(i).name(), schema.column(i).type()));
+            refs.add(new ColumnRef(i, schema.column(i).name(), schema.column(i).type()));
         }
-        return new FilterProjectNode(joined, Optional.of(RexToPhysicalExpr.convert(remaining, schema)), all, schema);
+        return refs;
     }
 
     private static boolean hasWatermark(PhysicalNode node) {

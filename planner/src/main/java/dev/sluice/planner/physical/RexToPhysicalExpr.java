@@ -145,7 +145,7 @@ public final class RexToPhysicalExpr {
     }
 
     /** The milliseconds of a constant day-time interval, or an error naming the expression. */
-    private static long intervalMillis(RexNode node, RexCall call) {
+    static long intervalMillis(RexNode node, RexCall call) {
         if (node instanceof RexLiteral literal && SqlTypeUtil.isInterval(literal.getType())
                 && literal.getType().getSqlTypeName().getFamily() == SqlTypeFamily.INTERVAL_DAY_TIME) {
             return literal.getValueAs(BigDecimal.class).longValueExact();
