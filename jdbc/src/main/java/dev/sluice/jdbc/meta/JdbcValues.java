@@ -1,7 +1,6 @@
 package dev.sluice.jdbc.meta;
 
 import java.sql.DatabaseMetaData;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -26,13 +25,13 @@ final class JdbcValues {
         return MetaImpl.columnMetaData(name, index, javaClass(type), DatabaseMetaData.columnNullable);
     }
 
-    static Class<?> javaClass(String type) {
+    /** The value class of a non-TIMESTAMP column (timestamps travel as epoch milliseconds, see {@link #column}). */
+    private static Class<?> javaClass(String type) {
         return switch (type) {
             case "BOOLEAN" -> Boolean.class;
             case "INTEGER" -> Integer.class;
             case "BIGINT" -> Long.class;
             case "DOUBLE" -> Double.class;
-            case "TIMESTAMP" -> Timestamp.class;
             default -> String.class;
         };
     }

@@ -297,18 +297,22 @@ public final class SluiceMeta extends MetaImpl {
     @Override
     protected MetaResultSet createResultSet(Map<String, Object> internalParameters, List<ColumnMetaData> columns,
                                             CursorFactory cursorFactory, Frame firstFrame) {
+        return ownResultSet(connection != null ? connection.id : "", columns, internalParameters, cursorFactory,
+                firstFrame);
+    }
+
+    /** A result set on a statement of its own (metadata): no client statement handle is needed for it. */
+    private MetaResultSet ownResultSet(String connectionId, List<ColumnMetaData> columns,
+                                       Map<String, Object> internalParameters, CursorFactory cursorFactory,
+                                       Frame firstFrame) {
         Signature signature = new Signature(columns, "", List.of(), internalParameters, cursorFactory,
                 StatementType.SELECT);
-        return MetaResultSet.create(connection != null ? connection.id : "", statementIds.incrementAndGet(), true,
-                signature, firstFrame);
+        return MetaResultSet.create(connectionId, statementIds.incrementAndGet(), true, signature, firstFrame);
     }
 
     /** A metadata result whose rows are the public fields of Avatica's {@code Meta*} classes, in order. */
     private MetaResultSet metadataResult(ConnectionHandle ch, Class<?> rowClass, List<Object> rows) {
-        List<ColumnMetaData> columns = fieldMetaData(rowClass).columns;
-        Signature signature = new Signature(columns, "", List.of(), Map.of(), CursorFactory.LIST,
-                StatementType.SELECT);
-        return MetaResultSet.create(ch.id, statementIds.incrementAndGet(), true, signature,
+        return ownResultSet(ch.id, fieldMetaData(rowClass).columns, Map.of(), CursorFactory.LIST,
                 Frame.create(0, true, rows));
     }
 
