@@ -172,13 +172,14 @@ final class BatchRunner {
                                             Optional<HashAggregateOperator.Factory> aggregate, long dropBefore,
                                             Map<Integer, LookupTable> lookups) {
         List<Future<TaskResult>> futures = new ArrayList<>();
+        Map<Integer, LookupTable> built = Map.copyOf(lookups);  // the tasks share what is built so far
         for (TaskPipeline pipeline : pipelines) {
             String table = pipeline.scan().table().name();
             StreamSource source = requireNonNull(sources.get(table), () -> "no source for table " + table);
             for (OffsetRange range : ranges.getOrDefault(table, List.of())) {
                 if (!range.isEmpty()) {
                     futures.add(taskPool.submit(task(pipeline, source, range, allocator, rowsPerTask, aggregate,
-                            dropBefore, Map.copyOf(lookups))));
+                            dropBefore, built)));
                 }
             }
         }
