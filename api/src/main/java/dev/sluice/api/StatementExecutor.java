@@ -251,11 +251,11 @@ final class StatementExecutor implements AutoCloseable {
     RunningQuery start(String description, PlannedQuery plan, BatchConsumer consumer, Map<String, String> options) {
         String queryId = UUID.randomUUID().toString();
         ConnectorContext context = new ConnectorContext(options, queryId);
-        String name = Optional.ofNullable(options.get(Sluice.QUERY_NAME)).orElseGet(() -> defaultName(description, plan));
-        Trigger trigger = Trigger.parse(options.getOrDefault(Sluice.TRIGGER, "1 s"));
+        String name = queryName(description, plan, options);
+        Trigger trigger = trigger(options);
         FlowControlOptions flow = FlowControlOptions.parse(options);
         boolean console = plan.target().isEmpty();
-        boolean temporaryCheckpoint = console && !options.containsKey(DataStreamWriter.CHECKPOINT_LOCATION);
+        boolean temporaryCheckpoint = hasTemporaryCheckpoint(plan, options);
         String checkpointUri = temporaryCheckpoint ? tempCheckpoint(queryId) : checkpointLocation(name, options);
         RunningQuery query = new RunningQuery(queryId, name, description, () -> listeners, q -> {
             running.remove(q.name(), q);
@@ -356,12 +356,25 @@ final class StatementExecutor implements AutoCloseable {
         if (!plan.streaming()) {
             return plan.explain();
         }
-        String name = Optional.ofNullable(options.get(Sluice.QUERY_NAME)).orElseGet(() -> defaultName(description, plan));
-        boolean temporary = plan.target().isEmpty() && !options.containsKey(DataStreamWriter.CHECKPOINT_LOCATION);
-        String checkpoint = temporary ? "temporary (SELECT STREAM without a target; deleted when the query ends)"
-                : checkpointLocation(name, options);
-        return plan.explain() + IncrementalPlanText.of(plan.root(), Trigger.parse(options.getOrDefault(Sluice.TRIGGER,
-                "1 s")), outputMode(plan, options), checkpoint, plan.target().map(TableDescriptor::name));
+        String checkpoint = hasTemporaryCheckpoint(plan, options)
+                ? "temporary (SELECT STREAM without a target; deleted when the query ends)"
+                : checkpointLocation(queryName(description, plan, options), options);
+        return plan.explain() + IncrementalPlanText.of(plan.root(), trigger(options), outputMode(plan, options),
+                checkpoint, plan.target().map(TableDescriptor::name));
+    }
+
+    /** The query's name: the {@code query.name} option, or one derived from its text. */
+    private static String queryName(String description, PlannedQuery plan, Map<String, String> options) {
+        return Optional.ofNullable(options.get(Sluice.QUERY_NAME)).orElseGet(() -> defaultName(description, plan));
+    }
+
+    private static Trigger trigger(Map<String, String> options) {
+        return Trigger.parse(options.getOrDefault(Sluice.TRIGGER, "1 s"));
+    }
+
+    /** A SELECT STREAM into the client, without a checkpoint location given, checkpoints to a temporary place. */
+    private static boolean hasTemporaryCheckpoint(PlannedQuery plan, Map<String, String> options) {
+        return plan.target().isEmpty() && !options.containsKey(DataStreamWriter.CHECKPOINT_LOCATION);
     }
 
     /**
