@@ -124,17 +124,12 @@ final class FileSource implements StreamSource {
         String key = status.getPath() + "@" + status.getModificationTime() + "/" + status.getLen();
         return cache.computeIfAbsent(key, k -> {
             try (InputStream in = dir.fs().open(status.getPath())) {
-                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
+                int first = header && format == FileSystemConnector.FileFormat.CSV ? 1 : 0;  // the column names
                 List<byte[]> records = new ArrayList<>();
-                boolean first = true;
-                for (String line : text.split("\n")) {
-                    if (first && header && format == FileSystemConnector.FileFormat.CSV) {
-                        first = false;
-                        continue;
-                    }
-                    first = false;
-                    if (!line.isBlank()) {
-                        records.add(line.getBytes(StandardCharsets.UTF_8));
+                for (int i = first; i < lines.length; i++) {
+                    if (!lines[i].isBlank()) {
+                        records.add(lines[i].getBytes(StandardCharsets.UTF_8));
                     }
                 }
                 return records;
