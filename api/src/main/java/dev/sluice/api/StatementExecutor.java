@@ -249,14 +249,26 @@ final class StatementExecutor implements AutoCloseable {
      *     {@link DataStreamWriter#CHECKPOINT_LOCATION}, flow control)
      */
     RunningQuery start(String description, PlannedQuery plan, BatchConsumer consumer, Map<String, String> options) {
-        String queryId = UUID.randomUUID().toString();
-        ConnectorContext context = new ConnectorContext(options, queryId);
         String name = queryName(description, plan, options);
         Trigger trigger = trigger(options);
         FlowControlOptions flow = FlowControlOptions.parse(options);
         boolean console = plan.target().isEmpty();
         boolean temporaryCheckpoint = hasTemporaryCheckpoint(plan, options);
-        String checkpointUri = temporaryCheckpoint ? tempCheckpoint(queryId) : checkpointLocation(name, options);
+        String newId = UUID.randomUUID().toString();
+        String checkpointUri = temporaryCheckpoint ? tempCheckpoint(newId) : checkpointLocation(name, options);
+        Checkpoint checkpoint = Checkpoint.open(checkpointUri);
+        // A restarted query must have the stateful operators its state was written by.
+        String fingerprint = plan.statefulFingerprint();
+        CheckpointMetadata metadata = checkpoint.metadata(new CheckpointMetadata(newId, name, description,
+                fingerprint, System.currentTimeMillis()));
+        if (!metadata.planFingerprint().equals(fingerprint)) {
+            throw new PlanningException("Query '" + name + "' can't restart from its checkpoint " + checkpointUri
+                    + ": its stateful part changed (was: " + metadata.planFingerprint() + "; now: " + fingerprint
+                    + "). Give the new query another name (SET query.name = ...) or remove the checkpoint.");
+        }
+        // The id lives in the checkpoint: the same query after a restart, another one with a new checkpoint.
+        String queryId = metadata.queryId();
+        ConnectorContext context = new ConnectorContext(options, queryId, name);
         RunningQuery query = new RunningQuery(queryId, name, description, () -> listeners, q -> {
             running.remove(q.name(), q);
             if (temporaryCheckpoint) {
@@ -272,18 +284,7 @@ final class StatementExecutor implements AutoCloseable {
         try {
             sources = openSources(plan, context);
             sink = console ? new CallbackSink(consumer)
-                    : connectors.forTable(plan.target().get()).createSink(plan.target().get(),
-                            new ConnectorContext(options, name));
-            Checkpoint checkpoint = Checkpoint.open(checkpointUri);
-            // A restarted query must have the stateful operators its state was written by.
-            String fingerprint = plan.statefulFingerprint();
-            CheckpointMetadata metadata = checkpoint.metadata(new CheckpointMetadata(queryId, name, description,
-                    fingerprint, System.currentTimeMillis()));
-            if (!metadata.planFingerprint().equals(fingerprint)) {
-                throw new PlanningException("Query '" + name + "' can't restart from its checkpoint " + checkpointUri
-                        + ": its stateful part changed (was: " + metadata.planFingerprint() + "; now: " + fingerprint
-                        + "). Give the new query another name (SET query.name = ...) or remove the checkpoint.");
-            }
+                    : connectors.forTable(plan.target().get()).createSink(plan.target().get(), context);
             MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), outputMode(plan, options),
                     sources, sink, checkpoint, trigger, flow, taskPool, allocator, query);
             query.start(execution);
