@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.stream.BatchProgress;
 import dev.sluice.execution.stream.MicroBatchExecution;
+import dev.sluice.execution.stream.Outage;
 import dev.sluice.execution.stream.QueryObserver;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -184,6 +185,20 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
     }
 
     @Override
+    public void onOutage(Outage outage) {
+        String waiting = outage.describe();
+        status = waiting;
+        each(l -> l.onQueryWaiting(this, waiting));
+    }
+
+    @Override
+    public void onOutageOver(Outage outage) {
+        if (status.equals(outage.describe())) {  // not yet replaced by the batch that went through
+            status = "running (" + outage.unreachable() + " answers again)";
+        }
+    }
+
+    @Override
     public void onTerminated(Throwable error) {
         if (error != null) {
             failure = Errors.toSluiceException(error);
@@ -229,6 +244,11 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
     }
 
     // StreamingQueryMXBean: the last batch's numbers.
+
+    @Override
+    public String getStatus() {
+        return status;
+    }
 
     @Override
     public String getName() {

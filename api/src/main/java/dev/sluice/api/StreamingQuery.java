@@ -39,7 +39,11 @@ public interface StreamingQuery {
      */
     boolean stop(Duration timeout);
 
-    /** What the query is doing now: e.g. "running batch 12", "waiting for the next trigger", "stopped". */
+    /**
+     * What the query is doing now: e.g. "running batch 12", "waiting for the next trigger", "stopped", or,
+     * while a source or sink can't be reached, "waiting for Kafka at 'host:9092': ..." with the attempts so
+     * far, the next one, the limit ({@code outageTimeout}) and the last error.
+     */
     String status();
 
     /** The progress of the last completed batch, if any. */

@@ -26,6 +26,14 @@ public interface StreamingQueryListener {
     default void onBatchCompleted(StreamingQuery query, QueryProgress progress) {
     }
 
+    /**
+     * A source or sink of the query can't be reached (e.g. a Kafka broker is down): the query waits and
+     * tries again, up to its {@code outageTimeout}. Once per failed attempt; {@code status} is the query's
+     * {@link StreamingQuery#status()} (what it waits for, since when, the next attempt, the last error).
+     */
+    default void onQueryWaiting(StreamingQuery query, String status) {
+    }
+
     /** The query ended: stopped ({@code error} empty) or failed. */
     default void onQueryTerminated(StreamingQuery query, Optional<SluiceException> error) {
     }

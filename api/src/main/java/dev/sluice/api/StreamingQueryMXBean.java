@@ -12,6 +12,9 @@ public interface StreamingQueryMXBean {
 
     boolean isActive();
 
+    /** What the query is doing now ({@link StreamingQuery#status()}), e.g. waiting for Kafka to come back. */
+    String getStatus();
+
     long getLastBatchId();
 
     long getInputRows();

@@ -19,7 +19,7 @@ final class HelpText {
               checkpoint.root       where INSERT INTO queries keep checkpoints (a Hadoop FileSystem URI)
               outputMode            update | complete (GROUP BY)
               maxOffsetsPerTrigger, maxRatePerPartition, minOffsetsPerTrigger, maxTriggerDelay,
-              backpressure.enabled, backpressure.initialRate, failOnDataLoss
+              backpressure.enabled, backpressure.initialRate, failOnDataLoss, outageTimeout
               bootstrap.servers     Kafka for tables that don't name their own
             Long results page: Space next page, Enter next line, q quit.
             Keys: Tab completes keywords, tables and columns; Ctrl-C stops the running statement;

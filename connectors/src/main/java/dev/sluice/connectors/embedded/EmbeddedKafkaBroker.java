@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>Built on Kafka's internal server classes ({@link KafkaRaftServer}, {@link Formatter}), the same way
  * Kafka's own test kit does; they may change between Kafka versions. The broker logs through SLF4J.
  *
+ * <p>{@link #stop()} and {@link #restart()} take the broker down and bring it back on the same ports with
+ * the same data, as a broker bounce would (for tests of outages).
+ *
  * <p>Thread-safe. {@link #close()} stops the broker, and deletes its data if it lives in a temporary
  * directory created by {@link #start()}.
  */
@@ -49,18 +52,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final long TOPIC_READY_TIMEOUT_MS = 30_000;
 
-    private final KafkaRaftServer server;
     private final Path dataDir;
     private final boolean deleteOnClose;
+    private final int port;
+    private final int controllerPort;
     private final String bootstrapServers;
+    /** The running server; null while stopped. */
+    private KafkaRaftServer server;
     private Admin admin;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, String bootstrapServers) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port,
+                                int controllerPort) {
         this.server = server;
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
-        this.bootstrapServers = bootstrapServers;
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.bootstrapServers = "127.0.0.1:" + port;
     }
 
     /** Starts a broker whose data lives in a fresh temporary directory, deleted by {@link #close()}. */
@@ -82,10 +91,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose) {
         requireNonNull(dataDir, "dataDir is null");
-        long started = System.nanoTime();
         int port = freePort();
         int controllerPort = freePort();
-        String bootstrapServers = "127.0.0.1:" + port;
+        try {
+            return new EmbeddedKafkaBroker(startServer(dataDir, port, controllerPort), dataDir, deleteOnClose, port,
+                    controllerPort);
+        } catch (RuntimeException e) {
+            if (deleteOnClose) {
+                deleteRecursively(dataDir);
+            }
+            throw e;
+        }
+    }
+
+    private static KafkaRaftServer startServer(Path dataDir, int port, int controllerPort) {
+        long started = System.nanoTime();
         Path logDir = dataDir.toAbsolutePath().resolve("kraft-logs");
         try {
             Files.createDirectories(logDir);
@@ -93,14 +113,59 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             formatStorage(logDir);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            LOG.info("Embedded Kafka broker listening on {} (data in {}) started in {} ms", bootstrapServers, dataDir,
+            LOG.info("Embedded Kafka broker listening on 127.0.0.1:{} (data in {}) started in {} ms", port, dataDir,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            return new EmbeddedKafkaBroker(server, dataDir, deleteOnClose, bootstrapServers);
+            return server;
         } catch (Exception e) {
-            if (deleteOnClose) {
-                deleteRecursively(dataDir);
-            }
             throw new IllegalStateException("Can't start the embedded Kafka broker in " + dataDir + ": " + e, e);
+        }
+    }
+
+    /**
+     * Takes the broker down, as if its process stopped: clients can't reach it until {@link #restart()}. Its
+     * data is kept. Does nothing if it is stopped already.
+     *
+     * @throws IllegalStateException if the broker is closed
+     */
+    public void stop() {
+        KafkaRaftServer running;
+        synchronized (this) {
+            checkOpen();
+            running = server;
+            server = null;
+            if (admin != null) {
+                admin.close();
+                admin = null;
+            }
+        }
+        if (running != null) {
+            running.shutdown();
+            running.awaitShutdown();
+            LOG.info("Embedded Kafka broker on {} stopped (data kept in {})", bootstrapServers, dataDir);
+        }
+    }
+
+    /**
+     * Brings a {@link #stop() stopped} broker back on the same ports with the same data (topics, records,
+     * topic ids). Does nothing if it is running.
+     *
+     * @throws IllegalStateException if the broker is closed or can't start (e.g. its port was taken meanwhile)
+     */
+    public synchronized void restart() {
+        checkOpen();
+        if (server == null) {
+            server = startServer(dataDir, port, controllerPort);
+        }
+    }
+
+    /** Whether the broker runs (not stopped, not closed). */
+    public synchronized boolean isRunning() {
+        return !closed && server != null;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("The embedded Kafka broker is closed");
         }
     }
 
@@ -224,9 +289,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private synchronized Admin admin() {
-        if (closed) {
-            throw new IllegalStateException("The embedded Kafka broker is closed");
-        }
+        checkOpen();
         if (admin == null) {
             admin = Admin.create(Map.of(
                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -238,6 +301,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Stops the broker and waits until it is down; deletes its data if it is in a temporary directory. */
     @Override
     public void close() {
+        KafkaRaftServer running;
         synchronized (this) {
             if (closed) {
                 return;
@@ -246,9 +310,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (admin != null) {
                 admin.close();
             }
+            running = server;
+            server = null;
         }
-        server.shutdown();
-        server.awaitShutdown();
+        if (running != null) {
+            running.shutdown();
+            running.awaitShutdown();
+        }
         if (deleteOnClose) {
             deleteRecursively(dataDir);
         }

@@ -65,6 +65,29 @@ final class KafkaMetadataClient implements AutoCloseable {
     }
 
     /**
+     * The id of each topic (Kafka's topic UUID, new each time a topic of that name is created), in one
+     * request. A topic that does not exist fails the call, or, with {@code skipMissing}, is left out.
+     *
+     * @throws SourceException if a topic does not exist (and not {@code skipMissing}) or the cluster can't
+     *     be reached
+     */
+    Map<String, String> topicIds(List<String> topics, boolean skipMissing) {
+        Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(topics,
+                new DescribeTopicsOptions().timeoutMs(timeoutMs())).topicNameValues();
+        Map<String, String> ids = new TreeMap<>();
+        for (String topic : topics) {
+            try {
+                ids.put(topic, await(futures.get(topic), "describe topic '" + topic + "'", topic).topicId().toString());
+            } catch (SourceException e) {
+                if (!(skipMissing && e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+        }
+        return ids;
+    }
+
+    /**
      * Offsets of the given partitions, as {@code spec} says per partition (earliest, latest, for a
      * timestamp, which is -1 where no record is that recent), sorted by partition.
      */
@@ -111,9 +134,11 @@ final class KafkaMetadataClient implements AutoCloseable {
         }
     }
 
+    /** An error naming what can't be reached, whose cause is a Kafka {@link TimeoutException} ({@link KafkaOutage}). */
     private SourceException unreachable(String action, Throwable cause) {
+        Throwable timeout = cause instanceof TimeoutException ? cause : new TimeoutException(cause.getMessage(), cause);
         return new SourceException("Can't reach Kafka at '" + clientProperties.bootstrapServers() + "' for table '"
-                + table + "' within " + timeoutMs() + " ms (trying to " + action + "): " + cause.getMessage(), cause);
+                + table + "' within " + timeoutMs() + " ms (trying to " + action + "): " + cause.getMessage(), timeout);
     }
 
     @Override

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -292,11 +293,13 @@ final class KafkaPartitionReader implements PartitionReader {
         }
     }
 
+    /** The range's records exist but did not arrive: Kafka can't be reached, an outage ({@link KafkaOutage}). */
     private SourceException stalled() {
-        return new SourceException("No record of " + partition + " (table '" + source.name() + "') arrived for "
+        String message = "No record of " + partition + " (table '" + source.name() + "') arrived for "
                 + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos) + " ms while reading offsets [" + range.fromOffset()
                 + ", " + range.untilOffset() + ") at offset " + consumer.position() + " from Kafka at '"
-                + source.bootstrapServers() + "' (option '" + KafkaTableOptions.SCAN_READ_TIMEOUT_MS + "')");
+                + source.bootstrapServers() + "' (option '" + KafkaTableOptions.SCAN_READ_TIMEOUT_MS + "')";
+        return new SourceException(message, new TimeoutException(message));
     }
 
     private SourceException outOfRange(OffsetOutOfRangeException e) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.vector.FieldVector;
@@ -146,6 +147,13 @@ public final class KafkaSink implements StreamSink {
         valueIndexes = indexes.stream().mapToInt(Integer::intValue).toArray();
         encoder = new JsonRowEncoder(valueSchema);
         schema = batchSchema;
+    }
+
+    /** Kafka unreachable for now ({@link KafkaOutage}): the query waits and gives the batch again. */
+    @Override
+    public Optional<String> unreachable(Throwable failure) {
+        return KafkaOutage.causes(failure) ? Optional.of("Kafka (topic '" + topic + "' of table '" + table + "')")
+                : Optional.empty();
     }
 
     @Override

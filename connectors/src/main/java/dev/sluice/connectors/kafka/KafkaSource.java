@@ -13,11 +13,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,6 +124,31 @@ public final class KafkaSource implements StreamSource {
         return Collections.unmodifiableMap(listOffsets(partitions(), p -> OffsetSpec.earliest()));
     }
 
+    /**
+     * Kafka's topic id (a UUID, new each time a topic of that name is created) of every topic the table
+     * reads now; a topic matching the pattern that is deleted meanwhile drops out.
+     *
+     * @throws SourceException if a listed topic does not exist or Kafka can't be reached
+     */
+    @Override
+    public synchronized Map<String, String> topicIds() {
+        if (options.topicPattern().isPresent()) {
+            List<String> matching = metadata.topicNames().stream()
+                    .filter(t -> options.topicPattern().get().matcher(t).matches()).toList();
+            return metadata.topicIds(matching, true);
+        }
+        return metadata.topicIds(options.topics(), false);
+    }
+
+    /**
+     * {@code Kafka at '<bootstrap servers>'} if {@code failure} was caused by Kafka being unreachable for now
+     * (timeouts, lost connections: {@link KafkaOutage}), so that the query waits and retries.
+     */
+    @Override
+    public Optional<String> unreachable(Throwable failure) {
+        return KafkaOutage.causes(failure) ? Optional.of("Kafka at '" + bootstrapServers() + "'") : Optional.empty();
+    }
+
     private Map<SourcePartition, Long> timestampOffsets(Map<String, List<Integer>> partitions) {
         Map<SourcePartition, Long> offsets = listOffsets(partitions,
                 p -> OffsetSpec.forTimestamp(options.startupTimestampMillis()));
@@ -173,7 +200,10 @@ public final class KafkaSource implements StreamSource {
                 if (options.topicPattern().get().matcher(topic).matches()) {
                     try {
                         partitions.put(topic, metadata.partitions(topic));
-                    } catch (SourceException deletedMeanwhile) {
+                    } catch (SourceException e) {
+                        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                            throw e;
+                        }
                         LOG.warn("Topic '{}' of table '{}' disappeared while listing it", topic, name());
                     }
                 }

@@ -14,7 +14,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * A log with one file per batch id (like Spark's HDFSMetadataLog): {@code <dir>/<batchId>}, each a
- * {@link VersionedJsonFile}. An entry, once written, is never overwritten. Used by one query at a time.
+ * {@link VersionedJsonFile}. An entry, once written, is not overwritten (except through a subclass's
+ * documented {@link #overwrite}). Used by one query at a time.
  */
 public class MetadataLog<T> {
     private final FileSystem fs;
@@ -35,6 +36,11 @@ public class MetadataLog<T> {
     /** Writes the entry of {@code batchId}; returns false if one exists already (nothing is written). */
     public boolean add(long batchId, T value) {
         return VersionedJsonFile.writeIfAbsent(fs, file(batchId), value);
+    }
+
+    /** Replaces the entry of {@code batchId} (written atomically); for subclasses that document when. */
+    protected void overwrite(long batchId, T value) {
+        VersionedJsonFile.write(fs, file(batchId), value);
     }
 
     public Optional<T> get(long batchId) {

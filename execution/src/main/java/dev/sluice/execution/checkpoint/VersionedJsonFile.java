@@ -37,11 +37,20 @@ final class VersionedJsonFile {
      * is written).
      */
     static boolean writeIfAbsent(FileSystem fs, Path file, Object value) {
-        return AtomicFileWriter.writeIfAbsent(fs, file, out -> {
+        return AtomicFileWriter.writeIfAbsent(fs, file, content(value));
+    }
+
+    /** Writes {@code value} to {@code file}, replacing the file if it exists. */
+    static void write(FileSystem fs, Path file, Object value) {
+        AtomicFileWriter.write(fs, file, content(value));
+    }
+
+    private static AtomicFileWriter.Content content(Object value) {
+        return out -> {
             out.write((VERSION + "\n").getBytes(StandardCharsets.UTF_8));
             out.write(JSON.writeValueAsBytes(value));
             out.write('\n');
-        });
+        };
     }
 
     /** The file's value, empty if the file does not exist. */

@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  */
 public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong maxRatePerPartition,
                                  long minOffsetsPerTrigger, Duration maxTriggerDelay, boolean backpressureEnabled,
-                                 long backpressureInitialRate, boolean failOnDataLoss) {
+                                 long backpressureInitialRate, boolean failOnDataLoss, Duration outageTimeout) {
     public static final String MAX_OFFSETS_PER_TRIGGER = "maxOffsetsPerTrigger";
     public static final String MAX_OFFSETS_PER_TRIGGER_DOC = "Most records one batch reads, in total over the "
             + "partitions of a source table, split in proportion to each partition's lag. Bounds batch size and "
@@ -37,11 +37,25 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
     public static final String FAIL_ON_DATA_LOSS_DOC = "When offsets the query still needs were deleted (retention, "
             + "topic deleted and recreated): 'true' (default) stops the query with an error naming the partition and "
             + "the lost offsets; 'false' continues from the earliest available offset and reports the gap.";
+    public static final String OUTAGE_TIMEOUT = "outageTimeout";
+    public static final String OUTAGE_TIMEOUT_DOC = "How long a query waits for a source or sink that can't be "
+            + "reached (a Kafka broker down or unreachable: timeouts, lost connections), retrying with exponential "
+            + "backoff, before it fails naming this limit and the last error, e.g. '30 s'. '0 s' fails at once. "
+            + "Default 5 min.";
+    public static final Duration DEFAULT_OUTAGE_TIMEOUT = Duration.ofMinutes(5);
 
     /** Every option with its documentation, for HELP and docs. */
     public static final Map<String, String> OPTION_DOCS = docs();
 
     public static final FlowControlOptions DEFAULT = parse(Map.of());
+
+    /** Options with the default {@code outageTimeout}. */
+    public FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong maxRatePerPartition,
+                              long minOffsetsPerTrigger, Duration maxTriggerDelay, boolean backpressureEnabled,
+                              long backpressureInitialRate, boolean failOnDataLoss) {
+        this(maxOffsetsPerTrigger, maxRatePerPartition, minOffsetsPerTrigger, maxTriggerDelay, backpressureEnabled,
+                backpressureInitialRate, failOnDataLoss, DEFAULT_OUTAGE_TIMEOUT);
+    }
 
     private static Map<String, String> docs() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -52,6 +66,7 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
         m.put(BACKPRESSURE_ENABLED, BACKPRESSURE_ENABLED_DOC);
         m.put(BACKPRESSURE_INITIAL_RATE, BACKPRESSURE_INITIAL_RATE_DOC);
         m.put(FAIL_ON_DATA_LOSS, FAIL_ON_DATA_LOSS_DOC);
+        m.put(OUTAGE_TIMEOUT, OUTAGE_TIMEOUT_DOC);
         return Map.copyOf(m);
     }
 
@@ -68,7 +83,8 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
                 duration(options, MAX_TRIGGER_DELAY, Duration.ofSeconds(15)),
                 bool(options, BACKPRESSURE_ENABLED, false),
                 optionalPositive(options, BACKPRESSURE_INITIAL_RATE).orElse(Long.MAX_VALUE),
-                bool(options, FAIL_ON_DATA_LOSS, true));
+                bool(options, FAIL_ON_DATA_LOSS, true),
+                duration(options, OUTAGE_TIMEOUT, DEFAULT_OUTAGE_TIMEOUT));
     }
 
     private static OptionalLong optionalPositive(Map<String, String> options, String key) {

@@ -2,6 +2,7 @@ package dev.sluice.execution.sink;
 
 import dev.sluice.execution.type.RowSchema;
 import java.util.List;
+import java.util.Optional;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -18,6 +19,16 @@ public interface StreamSink extends AutoCloseable {
      * {@code schema}; they stay owned by the caller, who closes them after this returns.
      */
     void addBatch(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) throws Exception;
+
+    /**
+     * What can't be reached, if {@code failure} (thrown by {@link #addBatch} or while running the batch)
+     * means that the sink's system is unreachable for now and may come back (see
+     * {@link dev.sluice.execution.source.StreamSource#unreachable}); the query then calls
+     * {@link #addBatch} again with the same batch id. Default: empty (nothing is retried).
+     */
+    default Optional<String> unreachable(Throwable failure) {
+        return Optional.empty();
+    }
 
     @Override
     default void close() {

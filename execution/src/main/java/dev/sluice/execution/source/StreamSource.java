@@ -2,6 +2,7 @@ package dev.sluice.execution.source;
 
 import dev.sluice.execution.type.RowSchema;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
@@ -30,6 +31,28 @@ public interface StreamSource extends AutoCloseable {
      */
     default Map<SourcePartition, Long> earliestOffsets() {
         return Map.of();
+    }
+
+    /**
+     * Per topic the table reads now, an id that is new each time a topic of that name is created (for
+     * Kafka: the topic's UUID), so that a topic deleted and recreated is told apart from the one the query
+     * read before, even when the new one has more records than the old one had. Called by the driver
+     * thread before {@link #latestOffsets()} when a batch is planned; the ids are kept in the offset log.
+     * Default: none (an empty map), for sources whose partitions have no such identity.
+     */
+    default Map<String, String> topicIds() {
+        return Map.of();
+    }
+
+    /**
+     * What can't be reached, if {@code failure} (thrown while planning or running a batch of a query that
+     * reads this source) means that this source's system is unreachable for now and may come back, e.g.
+     * {@code "Kafka at 'host:9092'"} for timeouts and lost connections; empty for every other failure (bad
+     * data, a missing topic, deleted offsets, a bug). The query then waits and re-runs the batch with the
+     * same offsets, up to its {@code outageTimeout}. Default: empty (nothing is retried).
+     */
+    default Optional<String> unreachable(Throwable failure) {
+        return Optional.empty();
     }
 
     /**

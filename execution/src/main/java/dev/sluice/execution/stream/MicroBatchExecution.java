@@ -36,7 +36,12 @@ import org.slf4j.LoggerFactory;
  * run the tasks &gt; hand the output to the sink &gt; write the commit marker &gt; report progress. On
  * start, a batch that was logged but not committed (the previous run crashed in between) is re-run first
  * with exactly its logged offsets; committed batches are never re-run. Together with a sink that ignores
- * a batch id it already took, this gives exactly-once output.
+ * a batch id it already took, this gives exactly-once output. If offsets the logged batch needs were
+ * deleted meanwhile, it fails, or with {@code failOnDataLoss = false} re-runs over what is left, after
+ * logging the adjusted ranges in place of the old ones ({@link OffsetPlanner#recover}).
+ *
+ * <p>Outages: planning or running a batch that fails because a source or the sink can't be reached is
+ * retried with backoff, the same batch again, up to the {@code outageTimeout} ({@link OutageRetry}).
  *
  * <p>Flow control ({@link FlowControlOptions}): manual caps ({@code maxOffsetsPerTrigger},
  * {@code maxRatePerPartition}), a minimum batch size with a maximum delay, and backpressure: a
@@ -62,6 +67,7 @@ public final class MicroBatchExecution implements Runnable {
     private final QueryObserver observer;
     private final BatchRunner runner;
     private final OffsetPlanner offsets;
+    private final OutageRetry retry;
     private final Optional<PidRateEstimator> backpressure;
     /** The aggregation's keyed state, if the plan has a GROUP BY. */
     private final Optional<StateStoreProvider> state;
@@ -100,6 +106,7 @@ public final class MicroBatchExecution implements Runnable {
         this.state = batchPlan.state().map(s -> StateStoreProvider.open(checkpoint.location(), s.operatorId(),
                 s.keySchema(), s.valueSchema()));
         this.offsets = new OffsetPlanner(sources, batchPlan.lookupTables());
+        this.retry = new OutageRetry(queryName, flow.outageTimeout(), this::unreachable, observer, stopRequested);
         this.backpressure = flow.backpressureEnabled() && trigger.kind() == Trigger.Kind.PROCESSING_TIME
                 ? Optional.of(PidRateEstimator.withDefaults(Math.max(1, trigger.interval().toMillis())))
                 : Optional.empty();
@@ -119,6 +126,8 @@ public final class MicroBatchExecution implements Runnable {
         } catch (InterruptedException e) {
             LOG.info("Query {} interrupted; an uncommitted batch will be re-run on restart", queryName);
             Thread.currentThread().interrupt();
+        } catch (OutageRetry.StoppedWhileWaiting e) {
+            LOG.info("{}; an uncommitted batch will be re-run on restart", e.getMessage());
         } catch (Throwable t) {
             LOG.error("Query {} failed", queryName, t);
             failure = t;
@@ -139,38 +148,35 @@ public final class MicroBatchExecution implements Runnable {
             BatchOffsets committed = checkpoint.offsetLog().get(lastCommitted.get()).orElseThrow(() ->
                     new IllegalStateException("Checkpoint " + checkpoint.root() + " has a commit for batch "
                             + lastCommitted.get() + " but no offsets for it"));
-            offsets.resumeAfter(committed.sources());
+            offsets.resumeAfter(committed.sources(), committed.topicIds());
             nextBatchId = lastCommitted.get() + 1;
             watermark = checkpoint.commitLog().get(lastCommitted.get()).map(CommitRecord::watermarkMillis)
                     .orElse(BatchOffsets.NO_WATERMARK);
         }
         Optional<BatchOffsets> pending = checkpoint.pendingBatch();
         if (pending.isPresent()) {
-            LOG.info("Query {}: re-running batch {} that was logged but not committed", queryName,
-                    pending.get().batchId());
-            long records = pending.get().sources().values().stream().flatMap(List::stream)
-                    .mapToLong(OffsetRange::size).sum();
-            watermark = pending.get().watermarkMillis();  // the re-run drops the same late rows
-            runBatch(pending.get().batchId(), new PlannedBatch(pending.get().sources(), Map.of(), records, List.of()),
-                    System.currentTimeMillis(), 0, 0, 0);
+            rerunPendingBatch(pending.get());
             nextBatchId = pending.get().batchId() + 1;
             if (trigger.kind() == Trigger.Kind.ONCE) {
                 return;
             }
         }
         Optional<Map<String, Map<SourcePartition, Long>>> end = trigger.kind() == Trigger.Kind.AVAILABLE_NOW
-                ? Optional.of(offsets.latest()) : Optional.empty();
+                ? Optional.of(retry.call("listing the latest offsets", offsets::latest)) : Optional.empty();
         long dueMillis = System.currentTimeMillis();
         while (stopRequested.getCount() > 0) {
             long startMillis = System.currentTimeMillis();
             long started = System.nanoTime();
-            PlannedBatch batch = offsets.next(end, maxPerSource(), maxPerPartition(), flow.failOnDataLoss());
+            long batchId = nextBatchId;
+            PlannedBatch batch = retry.call("planning batch " + batchId,
+                    () -> offsets.next(end, maxPerSource(), maxPerPartition(), flow.failOnDataLoss()));
             long planMillis = (System.nanoTime() - started) / 1_000_000;
             boolean run = !batch.isEmpty() && (batch.records() >= flow.minOffsetsPerTrigger()
                     || startMillis - lastBatchEndMillis >= flow.maxTriggerDelay().toMillis()
                     || trigger.kind() != Trigger.Kind.PROCESSING_TIME);
             if (run) {
-                BatchOffsets logged = new BatchOffsets(nextBatchId, startMillis, batch.ranges(), watermark);
+                BatchOffsets logged = new BatchOffsets(nextBatchId, startMillis, batch.ranges(), watermark,
+                        batch.topicIds());
                 long logStarted = System.nanoTime();
                 if (!checkpoint.offsetLog().add(nextBatchId, logged)) {
                     throw new IllegalStateException("Batch " + nextBatchId + " is already in the offset log of "
@@ -198,6 +204,39 @@ public final class MicroBatchExecution implements Runnable {
         }
     }
 
+    /**
+     * Re-runs the batch that was logged but not committed, with its logged offsets, adjusted (and logged
+     * again) only where offsets it needs no longer exist and {@code failOnDataLoss} is off.
+     */
+    private void rerunPendingBatch(BatchOffsets pending) throws Exception {
+        long batchId = pending.batchId();
+        LOG.info("Query {}: re-running batch {} that was logged but not committed", queryName, batchId);
+        long started = System.nanoTime();
+        PlannedBatch batch = retry.call("checking the offsets of batch " + batchId,
+                () -> offsets.recover(pending, flow.failOnDataLoss()));
+        if (!batch.ranges().equals(pending.sources()) || !batch.topicIds().equals(pending.topicIds())) {
+            // Logged again so that a crash during the re-run replays these ranges, not the lost ones.
+            checkpoint.offsetLog().replace(batchId, new BatchOffsets(batchId, pending.timestampMillis(), batch.ranges(),
+                    pending.watermarkMillis(), batch.topicIds()));
+            LOG.warn("Query {}: batch {} re-runs over the offsets left: {} (logged before: {})", queryName, batchId,
+                    batch.ranges(), pending.sources());
+        }
+        long planMillis = (System.nanoTime() - started) / 1_000_000;
+        watermark = pending.watermarkMillis();  // the re-run drops the same late rows
+        runBatch(batchId, batch, System.currentTimeMillis(), 0, planMillis, 0);
+    }
+
+    /** What can't be reached, if {@code failure} means that a source or the sink is unreachable for now. */
+    private Optional<String> unreachable(Throwable failure) {
+        for (StreamSource source : sources.values()) {
+            Optional<String> what = source.unreachable(failure);
+            if (what.isPresent()) {
+                return what;
+            }
+        }
+        return sink.unreachable(failure);
+    }
+
     /** Records a batch may read per source table: the manual cap and backpressure's rate, whichever is lower. */
     private long maxPerSource() {
         if (trigger.kind() == Trigger.Kind.ONCE) {
@@ -221,8 +260,17 @@ public final class MicroBatchExecution implements Runnable {
         return Math.max(1, trigger.interval().toMillis()) / 1000.0;
     }
 
+    /** Runs a logged batch to its commit, again while a source or the sink can't be reached. */
     private void runBatch(long batchId, PlannedBatch batch, long startMillis, long schedulingDelayMillis,
                           long planMillis, long logMillis) throws Exception {
+        retry.call("running batch " + batchId, () -> {
+            runBatchOnce(batchId, batch, startMillis, schedulingDelayMillis, planMillis, logMillis);
+            return null;
+        });
+    }
+
+    private void runBatchOnce(long batchId, PlannedBatch batch, long startMillis, long schedulingDelayMillis,
+                              long planMillis, long logMillis) throws Exception {
         notify(() -> observer.onBatchStarted(batchId));
         Instant timestamp = Instant.ofEpochMilli(startMillis);
         long t0 = System.nanoTime();
@@ -259,13 +307,14 @@ public final class MicroBatchExecution implements Runnable {
         long stateRows = store.map(s -> s.metrics().rows()).orElse(0L);
         long stateBytes = store.map(s -> s.metrics().bytesEstimate()).orElse(0L);
         checkpoint.commitLog().add(batchId, new CommitRecord(batchId, System.currentTimeMillis(), outputRows, watermark));
-        offsets.resumeAfter(batch.ranges());
+        offsets.resumeAfter(batch.ranges(), batch.topicIds());
         if (batchId >= RETAINED_BATCHES) {
             checkpoint.offsetLog().purgeBefore(batchId - RETAINED_BATCHES);
             checkpoint.commitLog().purgeBefore(batchId - RETAINED_BATCHES);
         }
         long t4 = System.nanoTime();
         durations.put("commit", (t4 - t3) / 1_000_000);
+        durations.put("outage", retry.takeWaitedMillis());
         long processingMillis = planMillis + logMillis + (t4 - t0) / 1_000_000;
         lastBatchEndMillis = System.currentTimeMillis();
         double limitUsed = backpressure.isPresent() && rateLimit < Long.MAX_VALUE ? rateLimit : -1;

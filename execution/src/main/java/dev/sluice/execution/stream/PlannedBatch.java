@@ -3,18 +3,23 @@ package dev.sluice.execution.stream;
 import dev.sluice.execution.source.OffsetRange;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The next batch as the {@link OffsetPlanner} decided it: the offset ranges per source table, the latest
- * offsets seen while planning (for lag), how many records the ranges hold, and the data lost to
- * retention that was skipped (only with {@code failOnDataLoss = false}).
+ * offsets seen while planning (for lag), how many records the ranges hold, the data lost to retention or
+ * to a recreated topic that was skipped (only with {@code failOnDataLoss = false}), and per source table
+ * the id of each topic read (to be kept in the offset log).
  */
 record PlannedBatch(Map<String, List<OffsetRange>> ranges, Map<String, Map<String, Long>> lag, long records,
-                    List<String> dataLoss) {
+                    List<String> dataLoss, Map<String, Map<String, String>> topicIds) {
     PlannedBatch {
         ranges = Map.copyOf(ranges);
         lag = Map.copyOf(lag);
         dataLoss = List.copyOf(dataLoss);
+        Map<String, Map<String, String>> ids = new TreeMap<>();
+        topicIds.forEach((k, v) -> ids.put(k, Map.copyOf(v)));
+        topicIds = Map.copyOf(ids);
     }
 
     boolean isEmpty() {

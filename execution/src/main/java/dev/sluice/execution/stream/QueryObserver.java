@@ -17,6 +17,17 @@ public interface QueryObserver {
     default void onBatchCompleted(BatchProgress progress) {
     }
 
+    /**
+     * A source or the sink can't be reached: the query waits {@link Outage#retryInMillis()}, then tries
+     * again (up to its {@code outageTimeout}). Once per failed attempt.
+     */
+    default void onOutage(Outage outage) {
+    }
+
+    /** The attempt after {@code outage} (the last failed one) succeeded: what was unreachable answers again. */
+    default void onOutageOver(Outage outage) {
+    }
+
     /** The query ended: {@code failure} is null when it stopped normally. */
     default void onTerminated(Throwable failure) {
     }
