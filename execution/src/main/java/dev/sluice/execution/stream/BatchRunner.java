@@ -26,7 +26,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -178,8 +181,10 @@ final class BatchRunner {
             StreamSource source = requireNonNull(sources.get(table), () -> "no source for table " + table);
             for (OffsetRange range : ranges.getOrDefault(table, List.of())) {
                 if (!range.isEmpty()) {
-                    futures.add(taskPool.submit(task(pipeline, source, range, allocator, rowsPerTask, aggregate,
-                            dropBefore, built)));
+                    TaskFuture future = new TaskFuture(task(pipeline, source, range, allocator, rowsPerTask, aggregate,
+                            dropBefore, built));
+                    taskPool.execute(future);
+                    futures.add(future);
                 }
             }
         }
@@ -191,7 +196,11 @@ final class BatchRunner {
                                Map<String, Map<SourcePartition, Long>> maxEventTimes) {
     }
 
-    /** Waits for the tasks; the first failure cancels the others, frees what they produced, and is thrown. */
+    /**
+     * Waits for the tasks; the first failure cancels the others, frees what they produced, waits until the
+     * cancelled ones have stopped (so nothing still uses the batch's allocator when the caller closes it, and
+     * the batch can be run again), and is thrown.
+     */
     private static TaskResults runTasks(List<Future<TaskResult>> futures) throws Exception {
         List<VectorSchemaRoot> outputs = new ArrayList<>();
         long inputRows = 0;
@@ -229,6 +238,9 @@ final class BatchRunner {
         }
         if (failure != null) {
             outputs.forEach(VectorSchemaRoot::close);
+            for (Future<TaskResult> f : futures) {
+                ((TaskFuture) f).awaitStopped();
+            }
             throw failure;
         }
         return new TaskResults(outputs, inputRows, malformed, late, maxEventTimes);
@@ -388,5 +400,42 @@ final class BatchRunner {
 
     private record TaskResult(List<VectorSchemaRoot> outputs, long inputRows, long malformedRows, long lateRows,
                               String table, SourcePartition partition, long maxEventTime) {
+    }
+
+    /**
+     * A task that can be waited for after it was cancelled: {@link #cancel} only interrupts a running task,
+     * which stops (and frees its batches) a little later. A result that comes after the cancellation is freed.
+     */
+    private static final class TaskFuture extends FutureTask<TaskResult> {
+        private static final long STOP_TIMEOUT_SECONDS = 30;
+        private final CountDownLatch stopped = new CountDownLatch(1);
+
+        TaskFuture(Callable<TaskResult> task) {
+            super(task);
+        }
+
+        @Override
+        public void run() {
+            try {
+                super.run();  // returns at once if cancelled before it started
+            } finally {
+                stopped.countDown();
+            }
+        }
+
+        @Override
+        protected void set(TaskResult result) {
+            super.set(result);
+            if (isCancelled()) {
+                result.outputs().forEach(VectorSchemaRoot::close);
+            }
+        }
+
+        /** Waits until the task has run or will never run (bounded: a pool shut down never runs it). */
+        void awaitStopped() throws InterruptedException {
+            if (!isDone() || isCancelled()) {
+                stopped.await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+        }
     }
 }
