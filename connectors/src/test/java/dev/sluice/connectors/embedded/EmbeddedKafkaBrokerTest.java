@@ -9,6 +9,13 @@ import dev.sluice.connectors.testing.SharedKafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +53,31 @@ class EmbeddedKafkaBrokerTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir)) {
             assertTrue(broker.topicExists("kept"));
             assertFalse(broker.topicExists("never-created"));
+        }
+    }
+
+    @Test
+    void stopsAndRestartsOnTheSamePortWithItsData() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            broker.createTopic("bounced", 1);
+            String servers = broker.bootstrapServers();
+            Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+            try (Admin admin = Admin.create(config)) {
+                Uuid id = admin.describeTopics(List.of("bounced")).allTopicNames().get().get("bounced").topicId();
+
+                broker.stop();
+                assertFalse(broker.isRunning());
+                ExecutionException down = assertThrows(ExecutionException.class,
+                        () -> admin.listTopics().names().get(10, TimeUnit.SECONDS));
+                assertTrue(down.getCause() instanceof TimeoutException, down.toString());
+
+                broker.restart();
+                assertTrue(broker.isRunning());
+                assertEquals(servers, broker.bootstrapServers());
+                assertEquals(id, admin.describeTopics(List.of("bounced")).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get("bounced").topicId(), "the same topic, with its id, on the same port");
+            }
         }
     }
 

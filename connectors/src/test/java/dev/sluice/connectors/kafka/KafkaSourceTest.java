@@ -141,6 +141,43 @@ class KafkaSourceTest {
     }
 
     @Test
+    void topicIdsAreKafkasAndChangeWhenATopicIsRecreated() throws Exception {
+        String recreated = SharedKafkaBroker.createTopic("ids", 1);
+        String before;
+        try (StreamSource source = openSource(table("r", recreated, CLICKS))) {
+            before = source.topicIds().get(recreated);
+            try (Admin admin = admin()) {
+                assertEquals(admin.describeTopics(List.of(recreated)).allTopicNames().get().get(recreated).topicId()
+                        .toString(), before);
+                assertEquals(Map.of(recreated, before), source.topicIds(), "stable while the topic lives");
+                admin.deleteTopics(List.of(recreated)).all().get();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (true) {
+                    try {
+                        SharedKafkaBroker.broker().createTopic(recreated, 1);
+                        break;
+                    } catch (IllegalStateException stillBeingDeleted) {
+                        assertTrue(System.nanoTime() < deadline, stillBeingDeleted.getMessage());
+                        Thread.sleep(100);
+                    }
+                }
+            }
+            String after = source.topicIds().get(recreated);
+            assertTrue(after != null && !after.equals(before), before + " then " + after);
+        }
+    }
+
+    @Test
+    void unreachableKafkaIsAnOutageAMissingTopicIsNot() {
+        try (StreamSource source = openSource(table("t", topic, CLICKS))) {
+            assertEquals(java.util.Optional.of("Kafka at '" + SharedKafkaBroker.bootstrapServers() + "'"),
+                    source.unreachable(new SourceException("x", new org.apache.kafka.common.errors.TimeoutException("y"))));
+            SourceException missing = assertThrows(SourceException.class, () -> openSource(table("t", "no-such-topic", CLICKS)));
+            assertEquals(java.util.Optional.empty(), source.unreachable(missing));
+        }
+    }
+
+    @Test
     void missingTopicIsNamed() {
         SourceException e = assertThrows(SourceException.class, () -> openSource(table("t", "no-such-topic", CLICKS)));
         assertEquals("Topic 'no-such-topic' of table 't' does not exist (Kafka at '" + SharedKafkaBroker.bootstrapServers()

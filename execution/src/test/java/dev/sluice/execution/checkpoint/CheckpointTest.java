@@ -47,6 +47,34 @@ class CheckpointTest {
     }
 
     @Test
+    void topicIdsRoundTripAndEntriesWithoutThemStillRead() throws Exception {
+        Checkpoint cp = Checkpoint.open(dir.toString());
+        BatchOffsets withIds = new BatchOffsets(0, 5L, offsets(0, 0, 10).sources(), BatchOffsets.NO_WATERMARK,
+                Map.of("clicks", Map.of("clicks", "AAAAAAAAAAAAAAAAAAAAAQ")));
+        assertTrue(cp.offsetLog().add(0, withIds));
+        assertEquals(Optional.of(withIds), cp.offsetLog().get(0));
+        assertTrue(Files.readString(dir.resolve("offsets").resolve("0"))
+                .contains("\"topicIds\":{\"clicks\":{\"clicks\":\"AAAAAAAAAAAAAAAAAAAAAQ\"}}"));
+        // An entry written before Sluice kept topic ids.
+        Files.writeString(dir.resolve("offsets").resolve("1"), "v1\n{\"batchId\":1,\"timestampMillis\":6,"
+                + "\"sources\":{\"clicks\":[{\"partition\":{\"topic\":\"clicks\",\"partition\":0},"
+                + "\"fromOffset\":10,\"untilOffset\":20}]},\"watermarkMillis\":-9223372036854775808}\n");
+        BatchOffsets old = cp.offsetLog().get(1).orElseThrow();
+        assertEquals(Map.of(), old.topicIds());
+        assertEquals(20, old.sources().get("clicks").get(0).untilOffset());
+    }
+
+    @Test
+    void aPendingEntryCanBeReplacedWithAdjustedRanges() {
+        Checkpoint cp = Checkpoint.open(dir.toString());
+        cp.offsetLog().add(4, offsets(4, 0, 10));
+        cp.offsetLog().replace(4, offsets(4, 6, 10));
+        assertEquals(Optional.of(offsets(4, 6, 10)), cp.offsetLog().get(4));
+        assertEquals(List.of(4L), cp.offsetLog().batchIds(), "no temp file is left");
+        assertThrows(IllegalArgumentException.class, () -> cp.offsetLog().replace(5, offsets(4, 6, 10)));
+    }
+
+    @Test
     void pendingBatchIsTheLoggedButUncommittedOne() {
         Checkpoint cp = Checkpoint.open(dir.toString());
         assertEquals(Optional.empty(), cp.pendingBatch());

@@ -20,6 +20,7 @@ class FlowControlOptionsTest {
         assertEquals(Duration.ofSeconds(15), o.maxTriggerDelay());
         assertFalse(o.backpressureEnabled());
         assertTrue(o.failOnDataLoss());
+        assertEquals(Duration.ofMinutes(5), o.outageTimeout());
     }
 
     @Test
@@ -27,9 +28,9 @@ class FlowControlOptionsTest {
         FlowControlOptions o = FlowControlOptions.parse(Map.of("maxOffsetsPerTrigger", "10_000",
                 "maxRatePerPartition", "500", "minOffsetsPerTrigger", "100", "maxTriggerDelay", "2 s",
                 "backpressure.enabled", "true", "backpressure.initialRate", "1000", "failOnDataLoss", "false",
-                "trigger", "ignored"));
+                "outageTimeout", "30 s", "trigger", "ignored"));
         assertEquals(new FlowControlOptions(OptionalLong.of(10_000), OptionalLong.of(500), 100, Duration.ofSeconds(2),
-                true, 1000, false), o);
+                true, 1000, false, Duration.ofSeconds(30)), o);
     }
 
     @Test
@@ -40,5 +41,8 @@ class FlowControlOptionsTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> FlowControlOptions.parse(Map.of("backpressure.enabled", "yes")));
         assertEquals("Option 'backpressure.enabled' must be 'true' or 'false', not 'yes'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> FlowControlOptions.parse(Map.of("outageTimeout", "forever")));
+        assertTrue(e.getMessage().startsWith("Option 'outageTimeout' must be a duration"), e.getMessage());
     }
 }
