@@ -38,9 +38,12 @@ public class MetadataLog<T> {
         return VersionedJsonFile.writeIfAbsent(fs, file(batchId), value);
     }
 
-    /** Replaces the entry of {@code batchId} (written atomically); for subclasses that document when. */
+    /**
+     * Replaces the entry of {@code batchId} in one atomic rename (never a moment without an entry); for
+     * subclasses that document when.
+     */
     protected void overwrite(long batchId, T value) {
-        VersionedJsonFile.write(fs, file(batchId), value);
+        VersionedJsonFile.replace(fs, file(batchId), value);
     }
 
     public Optional<T> get(long batchId) {

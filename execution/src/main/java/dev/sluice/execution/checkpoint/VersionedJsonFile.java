@@ -40,9 +40,9 @@ final class VersionedJsonFile {
         return AtomicFileWriter.writeIfAbsent(fs, file, content(value));
     }
 
-    /** Writes {@code value} to {@code file}, replacing the file if it exists. */
-    static void write(FileSystem fs, Path file, Object value) {
-        AtomicFileWriter.write(fs, file, content(value));
+    /** Writes {@code value} to {@code file}, replacing the file if it exists in one atomic rename. */
+    static void replace(FileSystem fs, Path file, Object value) {
+        AtomicFileWriter.replace(fs, file, content(value));
     }
 
     private static AtomicFileWriter.Content content(Object value) {

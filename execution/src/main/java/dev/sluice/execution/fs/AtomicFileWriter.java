@@ -5,7 +5,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -50,6 +52,23 @@ public final class AtomicFileWriter {
             fs.delete(file, false);
             if (!fs.rename(tmp, file)) {
                 throw new IOException("rename of " + tmp + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Can't write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Replaces {@code file} (which may exist) in one rename, so that a reader, or a crash, finds the old
+     * content or the new one, never no file: a local file system's rename replaces the target; on others
+     * (HDFS), whose rename does not, the temp file is renamed with {@link Options.Rename#OVERWRITE}
+     * through {@link FileContext}.
+     */
+    public static void replace(FileSystem fs, Path file, Content content) {
+        try {
+            Path tmp = writeTemp(fs, file, content);
+            if (!fs.rename(tmp, file)) {
+                FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(tmp, file, Options.Rename.OVERWRITE);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Can't write " + file + ": " + e.getMessage(), e);

@@ -28,6 +28,13 @@ class HdfsCheckpointTest {
         assertTrue(cp.offsetLog().add(0, batch0));
         assertFalse(cp.offsetLog().add(0, batch0), "an entry is never overwritten");
         assertEquals(Optional.of(batch0), Checkpoint.open(uri).pendingBatch());
+        // A pending entry adjusted for data loss replaces the logged one (HDFS's rename does not overwrite).
+        BatchOffsets adjusted = new BatchOffsets(0, 1L, Map.of("t",
+                List.of(new OffsetRange(new SourcePartition("t", 0), 3, 5))));
+        cp.offsetLog().replace(0, adjusted);
+        assertEquals(Optional.of(adjusted), Checkpoint.open(uri).pendingBatch());
+        cp.offsetLog().replace(0, batch0);
+        assertEquals(List.of(0L), cp.offsetLog().batchIds());
         cp.commitLog().add(0, new CommitRecord(0, 2L, 5));
         Checkpoint reopened = Checkpoint.open(uri);
         assertEquals(Optional.empty(), reopened.pendingBatch());
