@@ -55,11 +55,12 @@ public final class KafkaConnector implements Connector {
     public StreamSource createSource(TableDescriptor table, ConnectorContext context) {
         KafkaTableOptions options = KafkaTableOptions.parse(table);
         checkColumnNames(table);
-        return KafkaSource.open(options, table.schema(), options.bootstrapServers(table, context));
+        return KafkaSource.open(options, table.schema(), options.bootstrapServers(table, context), context.queryId());
     }
 
     /**
-     * Opens a {@link KafkaSink} writing to the table's topic (at-least-once).
+     * Opens a {@link KafkaSink} writing to the table's topic (exactly-once unless the table's
+     * {@code sink.delivery-guarantee} says at-least-once), its transactions named after the query's id.
      *
      * @throws IllegalArgumentException if an option is invalid or no bootstrap servers are set
      * @throws dev.sluice.execution.source.SourceException if the topic does not exist or Kafka can't be
@@ -68,6 +69,6 @@ public final class KafkaConnector implements Connector {
     @Override
     public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         KafkaTableOptions options = KafkaTableOptions.parse(table);
-        return KafkaSink.open(options, options.bootstrapServers(table, context));
+        return KafkaSink.open(options, options.bootstrapServers(table, context), context.queryId());
     }
 }

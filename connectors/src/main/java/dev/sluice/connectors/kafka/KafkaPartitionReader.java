@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
@@ -55,9 +54,9 @@ final class KafkaPartitionReader implements PartitionReader {
     private final ErrorPolicy errorPolicy;
     private final long readTimeoutNanos;
     private final PartitionConsumer consumer;
-    /** Created at the first malformed record under {@link ErrorPolicy#DEAD_LETTER}. */
-    private DeadLetterWriter deadLetters;
-    private final AtomicReference<Exception> deadLetterFailure = new AtomicReference<>();
+    /** The range's dead letters, opened at the first malformed record under {@link ErrorPolicy#DEAD_LETTER}. */
+    private DeadLetterWriter.Range deadLetters;
+    private String deadLetterTopic;
 
     // Vectors of the batch being filled, by role (null if not requested).
     private final List<FieldVector> valueVectors;
@@ -262,13 +261,16 @@ final class KafkaPartitionReader implements PartitionReader {
                 record.offset(), reason);
         if (errorPolicy == ErrorPolicy.DEAD_LETTER) {
             if (deadLetters == null) {
-                deadLetters = source.deadLetterWriter();
-            }
-            deadLetters.write(record, reason, (metadata, e) -> {
-                if (e != null) {
-                    deadLetterFailure.compareAndSet(null, e);
+                DeadLetterWriter writer = source.deadLetterWriter();
+                deadLetterTopic = writer.topic();
+                try {
+                    deadLetters = writer.open(new TopicPartition(partition.topic(), partition.partition()),
+                            range.untilOffset());
+                } catch (KafkaException e) {
+                    throw deadLetterFailure(e);
                 }
-            });
+            }
+            deadLetters.write(record, reason);
         }
     }
 
@@ -276,20 +278,24 @@ final class KafkaPartitionReader implements PartitionReader {
     private void finish() {
         finished = true;
         if (deadLetters != null) {
-            deadLetters.flush();
-            Exception failure = deadLetterFailure.get();
-            if (failure != null) {
-                throw new SourceException("Failed to write malformed records of table '" + source.name() + "' ("
-                        + partition + " offsets [" + range.fromOffset() + ", " + range.untilOffset()
-                        + ")) to dead-letter topic '" + deadLetters.topic() + "': " + failure.getMessage(), failure);
+            try {
+                deadLetters.commit();
+            } catch (KafkaException e) {
+                throw deadLetterFailure(e);
             }
         }
         if (malformedRecords > 0) {
             LOG.warn("Skipped {} malformed record(s) of table '{}' in {} offsets [{}, {}){} (first at {})",
                     malformedRecords, source.name(), partition, range.fromOffset(), range.untilOffset(),
-                    deadLetters == null ? "" : ", written to dead-letter topic '" + deadLetters.topic() + "'",
+                    deadLetters == null ? "" : ", written to dead-letter topic '" + deadLetterTopic + "'",
                     firstMalformed);
         }
+    }
+
+    private SourceException deadLetterFailure(KafkaException e) {
+        return new SourceException("Failed to write malformed records of table '" + source.name() + "' (" + partition
+                + " offsets [" + range.fromOffset() + ", " + range.untilOffset() + ")) to dead-letter topic '"
+                + deadLetterTopic + "': " + e.getMessage(), e);
     }
 
     private SourceException stalled() {
@@ -324,6 +330,9 @@ final class KafkaPartitionReader implements PartitionReader {
             return;
         }
         closed = true;
+        if (deadLetters != null) {
+            deadLetters.abort();  // no-op once committed
+        }
         if (consumer != null) {
             source.consumerPool().release(consumer, healthy);
         }

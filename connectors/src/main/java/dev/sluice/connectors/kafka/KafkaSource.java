@@ -43,12 +43,15 @@ public final class KafkaSource implements StreamSource {
     private final KafkaClientProperties clientProperties;
     private final KafkaMetadataClient metadata;
     private final PartitionConsumerPool consumerPool;
+    /** The query's id, naming the dead-letter writer's transactions. */
+    private final String queryId;
     private DeadLetterWriter deadLetterWriter;
     private boolean closed;
 
     private KafkaSource(KafkaTableOptions options, RowSchema declared, KafkaClientProperties clientProperties,
-            KafkaMetadataClient metadata) {
+            KafkaMetadataClient metadata, String queryId) {
         this.options = options;
+        this.queryId = queryId;
         this.declared = declared;
         List<Column> columns = new ArrayList<>(declared.columns());
         columns.addAll(KafkaMetadataColumn.schema().columns());
@@ -65,13 +68,14 @@ public final class KafkaSource implements StreamSource {
      * @throws SourceException if a topic does not exist or Kafka can't be reached within the API timeout
      *         (10 s unless {@code properties.default.api.timeout.ms} says otherwise)
      */
-    static KafkaSource open(KafkaTableOptions options, RowSchema declared, String bootstrapServers) {
+    static KafkaSource open(KafkaTableOptions options, RowSchema declared, String bootstrapServers, String queryId) {
         requireNonNull(options, "options is null");
         requireNonNull(declared, "declared is null");
+        requireNonNull(queryId, "queryId is null");
         KafkaClientProperties clientProperties = new KafkaClientProperties(bootstrapServers, options.table(),
                 options.clientProperties());
         KafkaSource source = new KafkaSource(options, declared, clientProperties,
-                new KafkaMetadataClient(options.table(), clientProperties));
+                new KafkaMetadataClient(options.table(), clientProperties), queryId);
         try {
             Map<String, List<Integer>> partitions = source.partitions();
             if (options.topicPattern().isPresent() && partitions.isEmpty()) {
@@ -236,8 +240,9 @@ public final class KafkaSource implements StreamSource {
             throw new IllegalStateException("Source of table '" + name() + "' is closed");
         }
         if (deadLetterWriter == null) {
-            deadLetterWriter = new DeadLetterWriter(clientProperties.producer("dead-letter"),
-                    options.deadLetterTopic().orElseThrow());
+            boolean exactlyOnce = options.deadLetterDeliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE;
+            deadLetterWriter = new DeadLetterWriter(clientProperties, options.deadLetterTopic().orElseThrow(),
+                    exactlyOnce ? options.transactionalIdPrefix() + "-" + queryId + "-dlq" : null);
         }
         return deadLetterWriter;
     }

@@ -72,6 +72,24 @@ public final class KafkaTableOptions {
     public static final String DEAD_LETTER_TOPIC_DOC = "The existing topic that receives undecodable records when "
             + "'on-error' is 'dead-letter'.";
 
+    public static final String DEAD_LETTER_DELIVERY_GUARANTEE = "dead-letter.delivery-guarantee";
+    public static final String DEAD_LETTER_DELIVERY_GUARANTEE_DOC = "'exactly-once' (default): the dead letters of "
+            + "each offset range are written in one Kafka transaction, so a batch re-run after a crash does not write "
+            + "them again (read the dead-letter topic with isolation.level=read_committed); 'at-least-once': no "
+            + "transaction, a re-run batch writes its dead letters again.";
+
+    public static final String SINK_DELIVERY_GUARANTEE = "sink.delivery-guarantee";
+    public static final String SINK_DELIVERY_GUARANTEE_DOC = "When the table is written to: 'exactly-once' "
+            + "(default): each micro-batch is written in one Kafka transaction that also records the batch id, so "
+            + "a batch re-run after a crash is never written twice and readers with isolation.level=read_committed "
+            + "see every row once; 'at-least-once': no transaction (faster), a re-run batch is written again.";
+
+    public static final String SINK_TRANSACTIONAL_ID_PREFIX = "sink.transactional-id-prefix";
+    public static final String SINK_TRANSACTIONAL_ID_PREFIX_DOC = "Prefix of the Kafka transactional ids (and of the "
+            + "consumer groups holding their batch markers) of the exactly-once sink and dead-letter writer: "
+            + "'<prefix>-<query id>-sink' and '<prefix>-<query id>-dlq-...'. Default 'sluice'. Set it when ACLs "
+            + "grant transactional ids and groups by prefix.";
+
     public static final String PROPERTIES_PREFIX = "properties.";
     public static final String PROPERTIES_PREFIX_DOC = "Options starting with 'properties.' are passed, without the "
             + "prefix, to Sluice's Kafka clients (e.g. 'properties.security.protocol').";
@@ -82,7 +100,7 @@ public final class KafkaTableOptions {
     /** Client settings Sluice manages itself; setting them through {@code properties.*} would break reads. */
     private static final Set<String> MANAGED_CLIENT_PROPERTIES = Set.of(
             "bootstrap.servers", "key.deserializer", "value.deserializer", "key.serializer", "value.serializer",
-            "enable.auto.commit", "auto.offset.reset");
+            "enable.auto.commit", "auto.offset.reset", "transactional.id");
 
     private static final String SPECIFIC_OFFSETS_SYNTAX = "'partition:<p>,offset:<o>;partition:<p>,offset:<o>...'";
 
@@ -97,6 +115,9 @@ public final class KafkaTableOptions {
     private final Duration readTimeout;
     private final ErrorPolicy errorPolicy;
     private final Optional<String> deadLetterTopic;
+    private final DeliveryGuarantee sinkDeliveryGuarantee;
+    private final DeliveryGuarantee deadLetterDeliveryGuarantee;
+    private final String transactionalIdPrefix;
     private final Map<String, String> clientProperties;
 
     private KafkaTableOptions(TableDescriptor table) {
@@ -152,6 +173,21 @@ public final class KafkaTableOptions {
                     + "' can't be one of the table's own topics " + topics);
         }
 
+        sinkDeliveryGuarantee = table.option(SINK_DELIVERY_GUARANTEE)
+                .map(v -> DeliveryGuarantee.fromOptionValue(v, SINK_DELIVERY_GUARANTEE, this.table))
+                .orElse(DeliveryGuarantee.EXACTLY_ONCE);
+        if (table.option(DEAD_LETTER_DELIVERY_GUARANTEE).isPresent() && errorPolicy != ErrorPolicy.DEAD_LETTER) {
+            throw new IllegalArgumentException("Option '" + DEAD_LETTER_DELIVERY_GUARANTEE + "' of table '" + this.table
+                    + "' needs '" + ON_ERROR + "'='" + ErrorPolicy.DEAD_LETTER.optionValue() + "'");
+        }
+        deadLetterDeliveryGuarantee = table.option(DEAD_LETTER_DELIVERY_GUARANTEE).map(v -> DeliveryGuarantee.fromOptionValue(v, DEAD_LETTER_DELIVERY_GUARANTEE, this.table))
+                .orElse(DeliveryGuarantee.EXACTLY_ONCE);
+        transactionalIdPrefix = table.option(SINK_TRANSACTIONAL_ID_PREFIX).map(String::trim).orElse("sluice");
+        if (transactionalIdPrefix.isEmpty()) {
+            throw new IllegalArgumentException("Option '" + SINK_TRANSACTIONAL_ID_PREFIX + "' of table '" + this.table
+                    + "' is empty");
+        }
+
         Map<String, String> properties = new TreeMap<>();
         table.options().forEach((key, value) -> {
             if (key.startsWith(PROPERTIES_PREFIX)) {
@@ -181,6 +217,7 @@ public final class KafkaTableOptions {
         Map<String, String> docs = new LinkedHashMap<>();
         docs.put(BOOTSTRAP_SERVERS, BOOTSTRAP_SERVERS_DOC);
         docs.put(CONNECTOR, CONNECTOR_DOC);
+        docs.put(DEAD_LETTER_DELIVERY_GUARANTEE, DEAD_LETTER_DELIVERY_GUARANTEE_DOC);
         docs.put(DEAD_LETTER_TOPIC, DEAD_LETTER_TOPIC_DOC);
         docs.put(FORMAT, FORMAT_DOC);
         docs.put(ON_ERROR, ON_ERROR_DOC);
@@ -188,6 +225,8 @@ public final class KafkaTableOptions {
         docs.put(SCAN_STARTUP_MODE, SCAN_STARTUP_MODE_DOC);
         docs.put(SCAN_STARTUP_SPECIFIC_OFFSETS, SCAN_STARTUP_SPECIFIC_OFFSETS_DOC);
         docs.put(SCAN_STARTUP_TIMESTAMP_MILLIS, SCAN_STARTUP_TIMESTAMP_MILLIS_DOC);
+        docs.put(SINK_DELIVERY_GUARANTEE, SINK_DELIVERY_GUARANTEE_DOC);
+        docs.put(SINK_TRANSACTIONAL_ID_PREFIX, SINK_TRANSACTIONAL_ID_PREFIX_DOC);
         docs.put(TOPIC, TOPIC_DOC);
         docs.put(TOPIC_PATTERN, TOPIC_PATTERN_DOC);
         return Collections.unmodifiableMap(docs);
@@ -332,6 +371,21 @@ public final class KafkaTableOptions {
 
     public Optional<String> deadLetterTopic() {
         return deadLetterTopic;
+    }
+
+    /** How rows written to the table reach it ({@code sink.delivery-guarantee}). */
+    public DeliveryGuarantee sinkDeliveryGuarantee() {
+        return sinkDeliveryGuarantee;
+    }
+
+    /** How undecodable records reach the dead-letter topic ({@code dead-letter.delivery-guarantee}). */
+    public DeliveryGuarantee deadLetterDeliveryGuarantee() {
+        return deadLetterDeliveryGuarantee;
+    }
+
+    /** The prefix of transactional ids and marker groups ({@code sink.transactional-id-prefix}). */
+    public String transactionalIdPrefix() {
+        return transactionalIdPrefix;
     }
 
     /** The {@code properties.*} options, without the prefix, for the Kafka clients. */

@@ -110,8 +110,9 @@ class KafkaConnectorTest {
     @Test
     void unknownOptionIsNamedWithTheValidOnes() {
         assertEquals("Unknown option 'scan.startup.offset' for Kafka table 't' (valid options: bootstrap.servers, "
-                + "connector, dead-letter.topic, format, on-error, scan.read-timeout-ms, scan.startup.mode, "
-                + "scan.startup.specific-offsets, scan.startup.timestamp-millis, topic, topic-pattern, properties.*)",
+                + "connector, dead-letter.delivery-guarantee, dead-letter.topic, format, on-error, scan.read-timeout-ms, "
+                + "scan.startup.mode, scan.startup.specific-offsets, scan.startup.timestamp-millis, "
+                + "sink.delivery-guarantee, sink.transactional-id-prefix, topic, topic-pattern, properties.*)",
                 error(table("scan.startup.offset", "5")));
     }
 
