@@ -45,7 +45,8 @@ public final class KafkaConnector implements Connector {
     }
 
     /**
-     * Opens a {@link KafkaSource} over the table's topic.
+     * Opens a {@link KafkaSource} over the table's topic; a continuous query commits its progress to the
+     * consumer group {@link KafkaTableOptions#commitGroup} names.
      *
      * @throws IllegalArgumentException if an option is invalid or no bootstrap servers are set
      * @throws dev.sluice.execution.source.SourceException if the topic does not exist or Kafka can't be
@@ -55,7 +56,8 @@ public final class KafkaConnector implements Connector {
     public StreamSource createSource(TableDescriptor table, ConnectorContext context) {
         KafkaTableOptions options = KafkaTableOptions.parse(table);
         checkColumnNames(table);
-        return KafkaSource.open(options, table.schema(), options.bootstrapServers(table, context));
+        return KafkaSource.open(options, table.schema(), options.bootstrapServers(table, context),
+                options.commitGroup(context));
     }
 
     /**
