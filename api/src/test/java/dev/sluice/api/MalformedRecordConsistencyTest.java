@@ -107,6 +107,21 @@ class MalformedRecordConsistencyTest extends SessionTest {
     }
 
     @Test
+    void aRawTableReadsEveryRecordUndecoded() {
+        message("CREATE TABLE raw_records (payload VARCHAR) WITH ('connector'='kafka', 'topic'='" + topic
+                + "', 'format'='raw')");
+        assertEquals(List.of(row((long) RECORDS.size())), rows("SELECT COUNT(*) FROM raw_records"));
+        List<List<Object>> expected = new ArrayList<>();
+        for (int offset = 0; offset < RECORDS.size(); offset++) {
+            expected.add(row((long) offset, RECORDS.get(offset).value()));
+        }
+        assertEquals(expected, rows("SELECT \"offset\", payload FROM raw_records"));
+        SluiceException e = assertThrows(SluiceException.class,
+                () -> sluice.execute("INSERT INTO raw_records SELECT STREAM payload FROM raw_records"));
+        assertTrue(e.getMessage().contains("can be read, not written"), e.getMessage());
+    }
+
+    @Test
     void aFileTableFailsEveryQueryAtTheSameRecord() throws IOException {
         for (String format : List.of("json", "csv")) {
             Path dir = Files.createDirectory(home.resolve("files-" + format));

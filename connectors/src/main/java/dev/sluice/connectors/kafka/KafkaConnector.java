@@ -1,5 +1,6 @@
 package dev.sluice.connectors.kafka;
 
+import dev.sluice.connectors.format.RawRecordDecoder;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
@@ -10,7 +11,7 @@ import dev.sluice.execution.type.RowSchema;
 
 /**
  * Kafka topics as tables ({@code 'connector'='kafka'}): read as offset ranges per partition with record
- * values decoded from JSON, written as JSON records. Options: {@link KafkaTableOptions}; metadata columns:
+ * values decoded from JSON (or not decoded, format 'raw'), written as JSON records. Options: {@link KafkaTableOptions}; metadata columns:
  * {@link KafkaMetadataColumn}. Stateless and thread-safe.
  */
 public final class KafkaConnector implements Connector {
@@ -29,9 +30,19 @@ public final class KafkaConnector implements Connector {
      */
     @Override
     public RowSchema validate(TableDescriptor table) {
-        KafkaTableOptions.parse(table);
-        checkColumnNames(table);
+        checkColumns(table, KafkaTableOptions.parse(table));
         return KafkaMetadataColumn.schema();
+    }
+
+    private static void checkColumns(TableDescriptor table, KafkaTableOptions options) {
+        checkColumnNames(table);
+        if (options.format().equals(KafkaTableOptions.FORMAT_RAW)) {
+            try {
+                RawRecordDecoder.checkColumns(table.schema());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Kafka table '" + table.name() + "': " + e.getMessage(), e);
+            }
+        }
     }
 
     private static void checkColumnNames(TableDescriptor table) {
@@ -55,7 +66,7 @@ public final class KafkaConnector implements Connector {
     @Override
     public StreamSource createSource(TableDescriptor table, ConnectorContext context) {
         KafkaTableOptions options = KafkaTableOptions.parse(table);
-        checkColumnNames(table);
+        checkColumns(table, options);
         return KafkaSource.open(options, table.schema(), options.bootstrapServers(table, context),
                 options.commitGroup(context));
     }
@@ -70,6 +81,10 @@ public final class KafkaConnector implements Connector {
     @Override
     public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         KafkaTableOptions options = KafkaTableOptions.parse(table);
+        if (options.format().equals(KafkaTableOptions.FORMAT_RAW)) {
+            throw new IllegalArgumentException("Kafka table '" + table.name() + "' has format '"
+                    + KafkaTableOptions.FORMAT_RAW + "': it can be read, not written (use 'json')");
+        }
         return KafkaSink.open(options, options.bootstrapServers(table, context));
     }
 }

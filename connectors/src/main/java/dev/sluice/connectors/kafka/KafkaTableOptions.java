@@ -39,8 +39,14 @@ public final class KafkaTableOptions {
             + "earliest offset). Not with 'topic'.";
 
     public static final String FORMAT = "format";
-    public static final String FORMAT_DOC = "How record values are encoded. Required; only 'json' is supported: one "
-            + "JSON object per record, fields matched to columns by name.";
+    public static final String FORMAT_DOC = "How record values are encoded. Required: 'json' (one JSON object per "
+            + "record, fields matched to columns by name; every record is checked against all the declared columns) "
+            + "or 'raw' (not decoded: the table's one VARCHAR column holds each value as it is; read only).";
+
+    /** Format: one JSON object per record value. */
+    public static final String FORMAT_JSON = "json";
+    /** Format: record values not decoded (one VARCHAR column). */
+    public static final String FORMAT_RAW = "raw";
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String BOOTSTRAP_SERVERS_DOC = "host:port list of Kafka brokers. If the table does not set "
@@ -138,9 +144,9 @@ public final class KafkaTableOptions {
                     + "' is not a valid regular expression: " + e.getDescription(), e);
         }
         format = required(table, FORMAT).trim().toLowerCase(Locale.ROOT);
-        if (!format.equals("json")) {
+        if (!format.equals(FORMAT_JSON) && !format.equals(FORMAT_RAW)) {
             throw new IllegalArgumentException("Unsupported format '" + table.option(FORMAT).orElseThrow()
-                    + "' for Kafka table '" + this.table + "' (supported: json)");
+                    + "' for Kafka table '" + this.table + "' (supported: " + FORMAT_JSON + ", " + FORMAT_RAW + ")");
         }
         bootstrapServers = table.option(BOOTSTRAP_SERVERS).map(String::trim);
         if (bootstrapServers.isPresent() && bootstrapServers.get().isEmpty()) {
