@@ -80,8 +80,9 @@ final class FileSource implements StreamSource {
         List<String> names = spec.columns();
         RowSchema columns = new RowSchema(names.stream().map(n -> table.schema().column(table.schema().indexOf(n)))
                 .toList());
-        RecordDecoder decoder = format == FileSystemConnector.FileFormat.JSON ? new JsonRecordDecoder(columns)
-                : new CsvRecordDecoder(table.schema(), columns);
+        // Both check every record against all the table's columns, also when few or none are read (COUNT(*)).
+        RecordDecoder decoder = format == FileSystemConnector.FileFormat.JSON
+                ? new JsonRecordDecoder(table.schema(), columns) : new CsvRecordDecoder(table.schema(), columns);
         return new FilePartitionReader(table.name(), spec, columns, decoder, records(status), allocator);
     }
 

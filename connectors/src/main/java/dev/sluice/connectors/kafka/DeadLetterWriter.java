@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exactly-once ({@code dead-letter.delivery-guarantee}, the default): the dead letters of a range are
  * written in one transaction, per source partition ({@link TransactionalWriter}, transactional id
- * {@code <prefix>-<query id>-dlq-<topic>-<partition>}), committed with the range's end offset as the
+ * {@code <prefix>-<query id>-dlq-<table>-<topic>-<partition>}, markers in group
+ * {@code <prefix>-<query id>-dlq-<table>}), committed with the range's end offset as the
  * partition's marker. A range re-read after a crash (a batch is re-run with exactly its logged ranges)
  * finds its marker committed and writes nothing again. Two readers of the same partition (a self-join)
  * take turns, and the second finds the range written. At-least-once: one shared plain producer.
@@ -44,7 +45,7 @@ final class DeadLetterWriter implements AutoCloseable {
 
     private final String topic;
     private final KafkaClientProperties clientProperties;
-    /** The transactional id prefix, {@code <prefix>-<query id>-dlq}; null when at-least-once. */
+    /** The transactional id prefix, {@code <prefix>-<query id>-dlq-<table>}; null when at-least-once. */
     private final String transactionalIdPrefix;
     /** At-least-once: created on first use. */
     private KafkaProducer<byte[], byte[]> producer;

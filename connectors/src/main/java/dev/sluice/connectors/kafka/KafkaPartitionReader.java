@@ -1,6 +1,7 @@
 package dev.sluice.connectors.kafka;
 
 import dev.sluice.connectors.format.JsonRecordDecoder;
+import dev.sluice.connectors.format.RawRecordDecoder;
 import dev.sluice.connectors.format.RecordDecoder;
 import dev.sluice.connectors.format.RecordDecoderException;
 import dev.sluice.execution.source.MalformedRecordException;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads exactly the offsets {@code [from, until)} of one Kafka partition into Arrow batches, decoding record
- * values straight into the vectors of the requested columns.
+ * values straight into the vectors of the requested columns. Every record value is checked against all the
+ * table's declared columns, so the same records are malformed whatever columns a query reads.
  *
  * <p>Uses a pooled {@link PartitionConsumer} (assign and seek, no group, no commits). Offsets may have gaps
  * (compaction, transaction markers): the range is done once the consumer's position reaches {@code until}.
@@ -83,8 +85,11 @@ final class KafkaPartitionReader implements PartitionReader {
         this.projection = projection;
         this.allocator = allocator;
         KafkaTableOptions options = source.options();
-        // Metadata-only reads never look at record values.
-        this.decoder = projection.valueColumns().size() == 0 ? null : new JsonRecordDecoder(projection.valueColumns());
+        // Every record is checked against all declared columns, also when the query reads only some or none
+        // of them (e.g. COUNT(*), metadata columns): which records are malformed must not depend on the columns.
+        this.decoder = options.format().equals(KafkaTableOptions.FORMAT_RAW)
+                ? new RawRecordDecoder(source.declaredSchema(), projection.valueColumns())
+                : new JsonRecordDecoder(source.declaredSchema(), projection.valueColumns());
         this.valueVectors = new ArrayList<>(projection.valueColumns().size());
         this.errorPolicy = options.errorPolicy();
         this.readTimeoutNanos = options.readTimeout().toNanos();
@@ -165,9 +170,7 @@ final class KafkaPartitionReader implements PartitionReader {
                 }
             }
         }
-        if (decoder != null) {
-            decoder.bind(valueVectors);
-        }
+        decoder.bind(valueVectors);
     }
 
     /** Reads records into the bound vectors until the batch is full or the range done; returns the rows. */
@@ -218,13 +221,11 @@ final class KafkaPartitionReader implements PartitionReader {
 
     /** Decodes one record into {@code row}; false if it is malformed and the policy skips it. */
     private boolean read(ConsumerRecord<byte[], byte[]> record, int row) {
-        if (decoder != null) {
-            try {
-                decoder.decode(record.value(), row);
-            } catch (RecordDecoderException e) {
-                malformed(record, e.reason());
-                return false;
-            }
+        try {
+            decoder.decode(record.value(), row);
+        } catch (RecordDecoderException e) {
+            malformed(record, e.reason());
+            return false;
         }
         if (partitionVector != null) {
             partitionVector.setSafe(row, record.partition());

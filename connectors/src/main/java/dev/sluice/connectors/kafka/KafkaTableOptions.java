@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * The {@code WITH (...)} options of a Kafka table: their names and documentation (as constants, in the
@@ -38,8 +39,14 @@ public final class KafkaTableOptions {
             + "earliest offset). Not with 'topic'.";
 
     public static final String FORMAT = "format";
-    public static final String FORMAT_DOC = "How record values are encoded. Required; only 'json' is supported: one "
-            + "JSON object per record, fields matched to columns by name.";
+    public static final String FORMAT_DOC = "How record values are encoded. Required: 'json' (one JSON object per "
+            + "record, fields matched to columns by name; every record is checked against all the declared columns) "
+            + "or 'raw' (not decoded: the table's one VARCHAR column holds each value as it is; read only).";
+
+    /** Format: one JSON object per record value. */
+    public static final String FORMAT_JSON = "json";
+    /** Format: record values not decoded (one VARCHAR column). */
+    public static final String FORMAT_RAW = "raw";
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String BOOTSTRAP_SERVERS_DOC = "host:port list of Kafka brokers. If the table does not set "
@@ -62,6 +69,22 @@ public final class KafkaTableOptions {
     public static final String SCAN_READ_TIMEOUT_MS_DOC = "How long a task waits for the next record of the offset "
             + "range it reads before failing. Default 60000.";
     public static final long DEFAULT_SCAN_READ_TIMEOUT_MS = 60_000;
+
+    public static final String SCAN_COMMIT_OFFSETS = "scan.commit-offsets";
+    public static final String SCAN_COMMIT_OFFSETS_DOC = "'true' (default): after each committed batch, a continuous "
+            + "query commits the batch's end offsets to a Kafka consumer group (named by the query option "
+            + "'kafka.group.id', else 'properties.group.id', else 'sluice-<query name>'), so that Kafka's tools show the query's "
+            + "lag. The group is not used for assignment, and the checkpoint, not the group, says where a query "
+            + "resumes. 'false': commit nothing.";
+
+    /**
+     * Query (or session) option naming the consumer group a query commits its Kafka offsets to, over the
+     * tables' {@code properties.group.id}. Like {@code query.name}, it is for one query.
+     */
+    public static final String QUERY_GROUP_ID = "kafka.group.id";
+
+    /** The consumer group of a query that sets none: this prefix and the query's name. */
+    public static final String DEFAULT_GROUP_ID_PREFIX = "sluice-";
 
     public static final String ON_ERROR = "on-error";
     public static final String ON_ERROR_DOC = "What to do with a record that can't be decoded: 'fail' (default) the "
@@ -118,6 +141,7 @@ public final class KafkaTableOptions {
     private final DeliveryGuarantee sinkDeliveryGuarantee;
     private final DeliveryGuarantee deadLetterDeliveryGuarantee;
     private final String transactionalIdPrefix;
+    private final boolean commitOffsets;
     private final Map<String, String> clientProperties;
 
     private KafkaTableOptions(TableDescriptor table) {
@@ -141,9 +165,9 @@ public final class KafkaTableOptions {
                     + "' is not a valid regular expression: " + e.getDescription(), e);
         }
         format = required(table, FORMAT).trim().toLowerCase(Locale.ROOT);
-        if (!format.equals("json")) {
+        if (!format.equals(FORMAT_JSON) && !format.equals(FORMAT_RAW)) {
             throw new IllegalArgumentException("Unsupported format '" + table.option(FORMAT).orElseThrow()
-                    + "' for Kafka table '" + this.table + "' (supported: json)");
+                    + "' for Kafka table '" + this.table + "' (supported: " + FORMAT_JSON + ", " + FORMAT_RAW + ")");
         }
         bootstrapServers = table.option(BOOTSTRAP_SERVERS).map(String::trim);
         if (bootstrapServers.isPresent() && bootstrapServers.get().isEmpty()) {
@@ -160,6 +184,13 @@ public final class KafkaTableOptions {
                 .map(v -> parseLong(SCAN_STARTUP_TIMESTAMP_MILLIS, v, 0)).orElse(-1L);
         readTimeout = Duration.ofMillis(table.option(SCAN_READ_TIMEOUT_MS)
                 .map(v -> parseLong(SCAN_READ_TIMEOUT_MS, v, 1)).orElse(DEFAULT_SCAN_READ_TIMEOUT_MS));
+
+        String commit = table.option(SCAN_COMMIT_OFFSETS).map(v -> v.trim().toLowerCase(Locale.ROOT)).orElse("true");
+        if (!commit.equals("true") && !commit.equals("false")) {
+            throw new IllegalArgumentException("Invalid value '" + table.option(SCAN_COMMIT_OFFSETS).orElseThrow()
+                    + "' for option '" + SCAN_COMMIT_OFFSETS + "' of table '" + this.table + "': expected 'true' or 'false'");
+        }
+        commitOffsets = commit.equals("true");
 
         errorPolicy = table.option(ON_ERROR).map(v -> ErrorPolicy.fromOptionValue(v, this.table)).orElse(ErrorPolicy.FAIL);
         deadLetterTopic = onlyFor(table, DEAD_LETTER_TOPIC, errorPolicy == ErrorPolicy.DEAD_LETTER,
@@ -221,6 +252,7 @@ public final class KafkaTableOptions {
         docs.put(DEAD_LETTER_TOPIC, DEAD_LETTER_TOPIC_DOC);
         docs.put(FORMAT, FORMAT_DOC);
         docs.put(ON_ERROR, ON_ERROR_DOC);
+        docs.put(SCAN_COMMIT_OFFSETS, SCAN_COMMIT_OFFSETS_DOC);
         docs.put(SCAN_READ_TIMEOUT_MS, SCAN_READ_TIMEOUT_MS_DOC);
         docs.put(SCAN_STARTUP_MODE, SCAN_STARTUP_MODE_DOC);
         docs.put(SCAN_STARTUP_SPECIFIC_OFFSETS, SCAN_STARTUP_SPECIFIC_OFFSETS_DOC);
@@ -314,6 +346,36 @@ public final class KafkaTableOptions {
                 .orElseThrow(() -> new IllegalArgumentException("Kafka table '" + table + "' has no '"
                         + BOOTSTRAP_SERVERS + "' option, and the session sets none (SET '" + BOOTSTRAP_SERVERS
                         + "' = 'host:port')"));
+    }
+
+    /**
+     * The consumer group a continuous query commits its offsets of this table to: the query's
+     * {@value #QUERY_GROUP_ID} option (the most specific: set for this query), else the table's
+     * {@code properties.group.id}, else {@code sluice-<query name>}; empty if the table sets
+     * {@code 'scan.commit-offsets'='false'}.
+     *
+     * @throws IllegalArgumentException naming the option if a group id is blank
+     */
+    public Optional<String> commitGroup(ConnectorContext context) {
+        if (!commitOffsets) {
+            return Optional.empty();
+        }
+        String property = PROPERTIES_PREFIX + ConsumerConfig.GROUP_ID_CONFIG;
+        Optional<String> tableGroup = Optional.ofNullable(clientProperties.get(ConsumerConfig.GROUP_ID_CONFIG));
+        Optional<String> queryGroup = Optional.ofNullable(context.sessionOptions().get(QUERY_GROUP_ID));
+        if (tableGroup.isPresent() && tableGroup.get().isBlank()) {
+            throw new IllegalArgumentException("Option '" + property + "' of table '" + table + "' is empty");
+        }
+        if (queryGroup.isPresent() && queryGroup.get().isBlank()) {
+            throw new IllegalArgumentException("Option '" + QUERY_GROUP_ID + "' is empty (RESET it, or name a group)");
+        }
+        return Optional.of(queryGroup.or(() -> tableGroup).map(String::trim)
+                .orElse(DEFAULT_GROUP_ID_PREFIX + context.queryName()));
+    }
+
+    /** Whether continuous queries commit their offsets of this table to a consumer group ({@value #SCAN_COMMIT_OFFSETS}). */
+    public boolean commitOffsets() {
+        return commitOffsets;
     }
 
     public String table() {
