@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
@@ -99,9 +100,10 @@ final class FileSource implements StreamSource {
                 throw new SourceException("The directory " + dir.path() + " of table '" + table.name()
                         + "' does not exist");
             }
-            List<Path> committed = FileSinkManifest.committedFiles(dir.path().toString());
-            if (!committed.isEmpty()) {
-                for (Path p : committed) {
+            // A sink's directory (it has a manifest) is read through it, even while no batch had rows.
+            Optional<List<Path>> committed = FileSinkManifest.read(dir.path().toString());
+            if (committed.isPresent()) {
+                for (Path p : committed.get()) {
                     Path full = p.isAbsolute() ? p : new Path(dir.path(), p);
                     files.put(new SourcePartition(full.getName(), 0), dir.fs().getFileStatus(full));
                 }
