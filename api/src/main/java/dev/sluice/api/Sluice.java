@@ -30,6 +30,12 @@ public final class Sluice implements AutoCloseable {
     public static final String OUTPUT_MODE = "outputMode";
     /** Session option: name of the next continuous query (and of its checkpoint directory). */
     public static final String QUERY_NAME = "query.name";
+    /**
+     * Session option: the Kafka consumer group the next continuous query commits its offsets to (over the
+     * tables' {@code properties.group.id}; default {@code sluice-<query name>}). Like {@link #QUERY_NAME}, it
+     * is for one query.
+     */
+    public static final String KAFKA_GROUP_ID = "kafka.group.id";  // read by the Kafka connector (KafkaTableOptions)
     /** Session option: checkpoint root directory (a Hadoop FileSystem URI); default {@code <home>/checkpoints}. */
     public static final String CHECKPOINT_ROOT = "checkpoint.root";
 

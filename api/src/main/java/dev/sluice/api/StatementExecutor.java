@@ -215,6 +215,7 @@ final class StatementExecutor implements AutoCloseable {
         }
         Map<String, String> options = session.options();
         session.resetOption(Sluice.QUERY_NAME);  // a name is for one query
+        session.resetOption(Sluice.KAFKA_GROUP_ID);  // and so is a consumer group
         RunningQuery query = start(sql, plan, consumer, options);
         if (plan.target().isPresent()) {
             return new StatementResult.Query(query, List.of(), List.of());

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.connectors.testing.SharedKafkaBroker;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +88,48 @@ class BadInputTest extends SessionTest {
         assertEquals(List.of("{\"id\": 2, \"name\": ", "{\"id\": \"four\", \"name\": \"typed wrong\"}"),
                 dead.stream().map(ConsumerRecord::value).toList());
         assertEquals("1", SharedKafkaBroker.header(dead.get(0), "sluice.offset"));
+    }
+
+    @Test
+    void truncatedOrGarbledCheckpointFilesAreNamedWithTheProblemNotTheirBytes() throws Exception {
+        createTable("records", ", 'on-error'='skip'");
+        message("CREATE TABLE copied (id BIGINT) WITH ('connector'='memory')");
+        message("SET trigger = available-now");
+        String sql = "INSERT INTO copied SELECT STREAM id FROM records";
+        assertTrue(runNamed("copier", sql).exception().isEmpty());
+        Path checkpoint = home.resolve("checkpoints").resolve("copier");
+        Path offsets = checkpoint.resolve("offsets").resolve("0");
+        Path commit = checkpoint.resolve("commits").resolve("0");
+        byte[] offsetsBytes = Files.readAllBytes(offsets);
+        byte[] commitBytes = Files.readAllBytes(commit);
+
+        // A file cut short (a copy interrupted, a disk full).
+        Files.write(offsets, Arrays.copyOf(offsetsBytes, offsetsBytes.length / 2));
+        String error = runNamed("copier", sql).exception().orElseThrow().getMessage();
+        assertTrue(error.matches("Checkpoint file \\S+/checkpoints/copier/offsets/0 is not valid JSON: it ends in the"
+                + " middle of a value at line 2, column \\d+ \\(truncated\\?\\)"), error);
+        Files.write(offsets, offsetsBytes);
+
+        // A file overwritten with 300 bytes of garbage.
+        byte[] garbage = new byte[300];
+        new Random(42).nextBytes(garbage);
+        garbage[0] = 'x';
+        Files.write(commit, garbage);
+        error = runNamed("copier", sql).exception().orElseThrow().getMessage();
+        assertTrue(error.matches("Checkpoint file \\S+/checkpoints/copier/commits/0 does not start with the version"
+                + " line 'v1': its first line is \\d+ characters, not all of them text \\(garbled, or not a checkpoint"
+                + " file\\?\\)"), error);
+        // Valid JSON of the wrong shape names the field.
+        Files.writeString(commit, "v1\n{\"batchId\": 0, \"timestampMillis\": \"yesterday\", \"outputRows\": 3}\n");
+        error = runNamed("copier", sql).exception().orElseThrow().getMessage();
+        assertTrue(error.endsWith("commits/0 is JSON but not a valid CommitRecord (field 'timestampMillis') at line 2,"
+                + " column 35: expected a long there"), error);
+        Files.write(commit, commitBytes);
+
+        // Repaired, the query resumes after batch 0: nothing new to read.
+        StreamingQuery repaired = runNamed("copier", sql);
+        assertTrue(repaired.exception().isEmpty(), () -> repaired.exception().toString());
+        assertTrue(repaired.recentProgress().isEmpty());
     }
 
     @Test

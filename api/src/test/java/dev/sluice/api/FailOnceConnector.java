@@ -1,6 +1,8 @@
 package dev.sluice.api;
 
 import dev.sluice.connectors.file.FileSystemConnector;
+import dev.sluice.connectors.kafka.KafkaConnector;
+import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.sink.StreamSink;
@@ -14,12 +16,24 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * Test connector 'fail-once-file': a filesystem sink that crashes the query once, at batch
  * {@code fail.batch}, either before handing the batch to the file sink or after the file sink took it
  * (i.e. just before the commit marker would be written). Used to prove exactly-once recovery.
+ * {@link Kafka 'fail-once-kafka'} does the same around a Kafka sink.
  */
-public final class FailOnceConnector extends WrappingConnector {
+public class FailOnceConnector extends WrappingConnector {
     static final Set<String> FAILED = ConcurrentHashMap.newKeySet();
 
     public FailOnceConnector() {
-        super("fail-once-file", new FileSystemConnector(), List.of("fail.batch", "fail.when"));
+        this("fail-once-file", new FileSystemConnector());
+    }
+
+    FailOnceConnector(String identifier, Connector delegate) {
+        super(identifier, delegate, List.of("fail.batch", "fail.when"));
+    }
+
+    /** 'fail-once-kafka': the same around the Kafka connector's sink. */
+    public static final class Kafka extends FailOnceConnector {
+        public Kafka() {
+            super("fail-once-kafka", new KafkaConnector());
+        }
     }
 
     @Override
@@ -27,7 +41,7 @@ public final class FailOnceConnector extends WrappingConnector {
         StreamSink files = delegate.createSink(delegateTable(table), context);
         long failBatch = Long.parseLong(table.options().get("fail.batch"));
         boolean afterSink = "after-sink".equals(table.options().get("fail.when"));
-        String key = table.options().get("path");
+        String key = table.options().getOrDefault("path", table.options().get("topic"));
         return new StreamSink() {
             @Override
             public void addBatch(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) throws Exception {

@@ -37,7 +37,7 @@ public final class Bench {
         } catch (IllegalArgumentException e) {
             System.err.println((e.getMessage().equals("usage") ? "" : e.getMessage() + "\n")
                     + "usage: ./sluice bench [--n 5000000] [--partitions 8] [--bootstrap host:port] [--topic events]"
-                    + " [--queries q1,q2,q3] [--repeat 1] [--seed 42] [--heap 1g]");
+                    + " [--queries q1,q2,q3,q1-kafka-eos,q1-kafka-alo] [--repeat 1] [--seed 42] [--heap 1g]");
             System.exit(2);
             return;
         }
@@ -53,7 +53,7 @@ public final class Bench {
         return switch (o.phase().get()) {
             case "ceiling-1-thread" -> ReadCeiling.run("ceiling-1-thread", bootstrap, o.topic(), false);
             case "ceiling-thread-per-partition" -> ReadCeiling.run("ceiling-thread-per-partition", bootstrap, o.topic(), true);
-            case "q1", "q2", "q3" -> SluiceQueryRun.run(o.phase().get(), bootstrap, o.topic());
+            case "q1", "q2", "q3", "q1-kafka-eos", "q1-kafka-alo" -> SluiceQueryRun.run(o.phase().get(), bootstrap, o.topic());
             default -> throw new IllegalArgumentException("Unknown phase " + o.phase().get());
         };
     }
@@ -106,7 +106,7 @@ public final class Bench {
 
     private static boolean check(PhaseResult r, long records, long expectedQ1) {
         long expectedOut = switch (r.phase()) {
-            case "q1" -> expectedQ1;
+            case "q1", "q1-kafka-eos", "q1-kafka-alo" -> expectedQ1;
             case "q2" -> -1;  // groups emitted: not derived from the generator
             default -> records;
         };
@@ -153,6 +153,8 @@ public final class Bench {
                 case "q1" -> "Sluice Q1 (filter + project, JSON)";
                 case "q2" -> "Sluice Q2 (10 s tumbling windows by page, COUNT, SUM, update mode)";
                 case "q3" -> "Sluice Q3 (GROUP BY partition, COUNT(*), complete mode, no parsing)";
+                case "q1-kafka-eos" -> "Sluice Q1 into a Kafka topic, exactly-once (a transaction per batch)";
+                case "q1-kafka-alo" -> "Sluice Q1 into a Kafka topic, at-least-once";
                 default -> "read ceiling, " + r.phase().substring("ceiling-".length()).replace('-', ' ');
             };
             OUT.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s | %s | %d MB |%n", name, r.records(), r.seconds(),

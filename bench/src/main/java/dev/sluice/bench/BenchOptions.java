@@ -50,8 +50,9 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
             }
         }
         for (String q : queries) {
-            if (!List.of("q1", "q2", "q3").contains(q)) {
-                throw new IllegalArgumentException("Unknown query '" + q + "' (q1, q2, q3)");
+            if (!SluiceQueryRun.QUERIES.contains(q)) {
+                throw new IllegalArgumentException("Unknown query '" + q + "' (" + String.join(", ", SluiceQueryRun.QUERIES)
+                        + ")");
             }
         }
         return new BenchOptions(n, partitions, bootstrap, topic, queries, repeat, seed, heap, phase, expectedQ1);

@@ -6,6 +6,11 @@ import dev.sluice.api.StreamingQuery;
 import dev.sluice.connectors.blackhole.BlackholeConnector;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Runs one benchmark query through Sluice's public api, from the earliest offsets, with the
@@ -18,10 +23,19 @@ import java.nio.file.Path;
  *       are not implemented yet, so no state is dropped (the data has no late rows anyway);</li>
  *   <li>Q3: {@code SELECT STREAM "partition", COUNT(*) FROM events GROUP BY "partition"} in complete mode
  *       (no JSON parsing: only a metadata column is read), into a memory table whose counts must add up
- *       to the records read.</li>
+ *       to the records read;</li>
+ *   <li>Q1-kafka-eos and Q1-kafka-alo: Q1 {@code INSERT INTO} a Kafka topic (a new one per run, as many
+ *       partitions as the input) with {@code 'sink.delivery-guarantee'} exactly-once (a transaction per
+ *       batch) and at-least-once, in batches of at most {@value #KAFKA_SINK_BATCH} records, so the cost
+ *       of the transactions shows as the ratio of the two.</li>
  * </ul>
  */
 final class SluiceQueryRun {
+    /** The queries a phase may run, in the order {@code --queries} lists them by default. */
+    static final List<String> QUERIES = List.of("q1", "q2", "q3", "q1-kafka-eos", "q1-kafka-alo");
+    /** Records per batch of the Kafka-sink queries (maxOffsetsPerTrigger): many transactions per run. */
+    static final int KAFKA_SINK_BATCH = 250_000;
+
     private SluiceQueryRun() {
     }
 
@@ -29,6 +43,16 @@ final class SluiceQueryRun {
     private static long countedByQ3(Sluice sluice) {
         StatementResult.Rows rows = (StatementResult.Rows) sluice.execute("SELECT SUM(n) FROM q3_out");
         return ((Number) rows.rows().get(0).get(0)).longValue();
+    }
+
+    /** A new topic for a Kafka-sink run, with the input's partition count. */
+    private static String createOutputTopic(String bootstrap, String input) throws Exception {
+        String name = input + "-out-" + System.currentTimeMillis();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            int partitions = admin.describeTopics(List.of(input)).allTopicNames().get().get(input).partitions().size();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+        }
+        return name;
     }
 
     static PhaseResult run(String query, String bootstrap, String topic) throws Exception {
@@ -47,6 +71,13 @@ final class SluiceQueryRun {
                         + "WITH ('connector'='blackhole')");
                 sql = "INSERT INTO q2_sink SELECT STREAM TUMBLE_END(ts, INTERVAL '10' SECOND), page, COUNT(*), SUM(amount) "
                         + "FROM events_t GROUP BY TUMBLE(ts, INTERVAL '10' SECOND), page";
+            } else if (query.startsWith("q1-kafka-")) {
+                String out = createOutputTopic(bootstrap, topic);
+                String guarantee = query.endsWith("eos") ? "exactly-once" : "at-least-once";
+                sluice.execute("CREATE TABLE kafka_sink (user_id INT, amount DOUBLE) WITH ('connector'='kafka', 'topic'='"
+                        + out + "', 'format'='json', 'sink.delivery-guarantee'='" + guarantee + "')");
+                sluice.execute("SET maxOffsetsPerTrigger = " + KAFKA_SINK_BATCH);
+                sql = "INSERT INTO kafka_sink SELECT STREAM user_id, amount FROM events WHERE amount > 50";
             } else {
                 sluice.execute("CREATE TABLE q3_out (p INT, n BIGINT) WITH ('connector'='memory')");
                 sluice.execute("SET outputMode = complete");
@@ -58,7 +89,9 @@ final class SluiceQueryRun {
             q.awaitTermination();
             double seconds = (System.nanoTime() - t0) / 1e9;
             long records = q.recentProgress().stream().mapToLong(p -> p.inputRows()).sum();
-            long rowsOut = query.equals("q3") ? countedByQ3(sluice) : BlackholeConnector.rowsWritten(query + "_sink");
+            long rowsOut = query.equals("q3") ? countedByQ3(sluice)
+                    : query.startsWith("q1-kafka-") ? q.recentProgress().stream().mapToLong(p -> p.outputRows()).sum()
+                    : BlackholeConnector.rowsWritten(query + "_sink");
             return new PhaseResult(query, records, rowsOut, seconds, PhaseResult.currentPeakRssMb());
         }
     }

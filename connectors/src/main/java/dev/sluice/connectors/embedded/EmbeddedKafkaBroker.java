@@ -190,6 +190,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // No time retention: tests write records with fixed, old timestamps, which the broker's retention
+        // check (30 s after start, then every 5 min) would otherwise delete mid-run. Topics may still set retention.ms.
+        p.put("log.retention.ms", "-1");
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "1");
         return p;

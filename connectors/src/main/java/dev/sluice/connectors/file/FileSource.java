@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
@@ -80,8 +81,9 @@ final class FileSource implements StreamSource {
         List<String> names = spec.columns();
         RowSchema columns = new RowSchema(names.stream().map(n -> table.schema().column(table.schema().indexOf(n)))
                 .toList());
-        RecordDecoder decoder = format == FileSystemConnector.FileFormat.JSON ? new JsonRecordDecoder(columns)
-                : new CsvRecordDecoder(table.schema(), columns);
+        // Both check every record against all the table's columns, also when few or none are read (COUNT(*)).
+        RecordDecoder decoder = format == FileSystemConnector.FileFormat.JSON
+                ? new JsonRecordDecoder(table.schema(), columns) : new CsvRecordDecoder(table.schema(), columns);
         return new FilePartitionReader(table.name(), spec, columns, decoder, records(status), allocator);
     }
 
@@ -98,9 +100,10 @@ final class FileSource implements StreamSource {
                 throw new SourceException("The directory " + dir.path() + " of table '" + table.name()
                         + "' does not exist");
             }
-            List<Path> committed = FileSinkManifest.committedFiles(dir.path().toString());
-            if (!committed.isEmpty()) {
-                for (Path p : committed) {
+            // A sink's directory (it has a manifest) is read through it, even while no batch had rows.
+            Optional<List<Path>> committed = FileSinkManifest.read(dir.path().toString());
+            if (committed.isPresent()) {
+                for (Path p : committed.get()) {
                     Path full = p.isAbsolute() ? p : new Path(dir.path(), p);
                     files.put(new SourcePartition(full.getName(), 0), dir.fs().getFileStatus(full));
                 }

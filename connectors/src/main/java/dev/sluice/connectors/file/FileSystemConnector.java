@@ -68,7 +68,7 @@ public final class FileSystemConnector implements Connector {
     public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         validate(table);
         return new FileSink(table.option(PATH).orElseThrow(), format(table),
-                Boolean.parseBoolean(table.option(CSV_HEADER).orElse("false")));
+                Boolean.parseBoolean(table.option(CSV_HEADER).orElse("false")), context.queryId());
     }
 
     /** The file formats the sink writes. */

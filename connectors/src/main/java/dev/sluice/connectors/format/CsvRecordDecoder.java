@@ -2,6 +2,7 @@ package dev.sluice.connectors.format;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
 import java.nio.charset.StandardCharsets;
@@ -10,13 +11,18 @@ import java.util.List;
 import org.apache.arrow.vector.FieldVector;
 
 /**
- * Decodes a CSV line (RFC 4180 quoting: {@code "a ""quoted"", value"}) into the vectors of the declared
+ * Decodes a CSV line (RFC 4180 quoting: {@code "a ""quoted"", value"}) into the vectors of the requested
  * columns, by position: the file's first field is the table's first column. An empty field is NULL.
- * Timestamps are epoch milliseconds or ISO-8601 date-times, as in JSON.
+ * Timestamps are epoch milliseconds or ISO-8601 date-times, as in JSON. Every field of a line is checked
+ * against its column's type, also the fields of columns not requested, so whether a line is malformed
+ * never depends on which columns a query reads.
  */
 public final class CsvRecordDecoder implements RecordDecoder {
-    private final RowSchema columns;
-    private final int[] positions;
+    private final RowSchema fileColumns;
+    /** Per column of the file: the index of the vector it is decoded into, or -1 if it is only checked. */
+    private final int[] vectorIndexes;
+    /** Indexes of requested columns that the file does not have (always NULL). */
+    private final int[] absent;
     private List<? extends FieldVector> vectors = List.of();
 
     /**
@@ -24,11 +30,20 @@ public final class CsvRecordDecoder implements RecordDecoder {
      * @param columns the columns to decode (a subset of the file's), in the order of the bound vectors
      */
     public CsvRecordDecoder(RowSchema fileColumns, RowSchema columns) {
-        this.columns = requireNonNull(columns, "columns is null");
-        this.positions = new int[columns.size()];
+        this.fileColumns = requireNonNull(fileColumns, "fileColumns is null");
+        requireNonNull(columns, "columns is null");
+        this.vectorIndexes = new int[fileColumns.size()];
+        java.util.Arrays.fill(vectorIndexes, -1);
+        List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
-            positions[i] = fileColumns.indexOf(columns.column(i).name());
+            int position = fileColumns.indexOf(columns.column(i).name());
+            if (position < 0) {
+                missing.add(i);
+            } else {
+                vectorIndexes[position] = i;
+            }
         }
+        this.absent = missing.stream().mapToInt(Integer::intValue).toArray();
     }
 
     @Override
@@ -38,26 +53,36 @@ public final class CsvRecordDecoder implements RecordDecoder {
 
     @Override
     public void decode(byte[] value, int row) throws RecordDecoderException {
+        if (value == null) {
+            throw new RecordDecoderException("record value is null");
+        }
         List<String> fields = fields(new String(value, StandardCharsets.UTF_8));
-        for (int i = 0; i < positions.length; i++) {
-            String field = positions[i] >= 0 && positions[i] < fields.size() ? fields.get(positions[i]) : null;
+        for (int position = 0; position < vectorIndexes.length; position++) {
+            String field = position < fields.size() ? fields.get(position) : null;
+            int vector = vectorIndexes[position];
             try {
-                VectorValues.set(vectors.get(i), row, parse(field, i));
+                Object parsed = parse(field, fileColumns.column(position).type());
+                if (vector >= 0) {
+                    VectorValues.set(vectors.get(vector), row, parsed);
+                }
             } catch (RuntimeException e) {
                 for (FieldVector v : vectors) {
                     v.setNull(row);
                 }
-                throw new RecordDecoderException("column '" + columns.column(i).name() + "': can't read '" + field
-                        + "' as " + columns.column(i).type().sqlName());
+                throw new RecordDecoderException("column '" + fileColumns.column(position).name() + "': can't read '"
+                        + field + "' as " + fileColumns.column(position).type().sqlName());
             }
+        }
+        for (int vector : absent) {
+            vectors.get(vector).setNull(row);
         }
     }
 
-    private Object parse(String field, int column) {
+    private static Object parse(String field, ColumnType type) {
         if (field == null || field.isEmpty()) {
             return null;
         }
-        return switch (columns.column(column).type()) {
+        return switch (type) {
             case BOOLEAN -> switch (field.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "true" -> Boolean.TRUE;
                 case "false" -> Boolean.FALSE;

@@ -37,7 +37,12 @@ import org.apache.arrow.vector.VarCharVector;
  *       or ISO-8601 such as {@code 2023-11-14T22:13:20.123Z} (no zone means UTC).</li>
  * </ul>
  * Anything else, including invalid JSON and a null value, is a {@link RecordDecoderException} whose reason
- * names the column and what was found. Not thread-safe.
+ * names the column and what was found.
+ *
+ * <p>A decoder knows all the table's declared columns and checks every one of them in every record, also
+ * those a query does not read (only validated: the token's type is checked and the value skipped, nothing
+ * is written to a vector), so whether a record is malformed never depends on which columns are read.
+ * Not thread-safe.
  */
 public final class JsonRecordDecoder implements RecordDecoder {
     /** Longest piece of a bad value quoted in an error. */
@@ -45,25 +50,55 @@ public final class JsonRecordDecoder implements RecordDecoder {
 
     // One factory per decoder: its symbol table of field names is then shared by no other thread.
     private final JsonFactory factory = new JsonFactory();
+    /** The decoded columns, in the order of the bound vectors. */
     private final ColumnTarget[] targets;
+    /** Every declared column: the decoded ones and those only checked. */
     private final Map<String, ColumnTarget> targetsByName;
     /** Identifies the record being decoded, to know which columns it has set (no per-record clearing). */
     private long recordStamp;
     private byte[] utf8 = new byte[256];
 
-    /** A decoder filling one vector per column of {@code columns}, in that order. */
+    /** A decoder filling one vector per column of {@code columns}, in that order; the table has no other column. */
     public JsonRecordDecoder(RowSchema columns) {
-        requireNonNull(columns, "columns is null");
-        targets = new ColumnTarget[columns.size()];
+        this(columns, columns);
+    }
+
+    /**
+     * A decoder filling one vector per column of {@code decoded}, in that order, that also checks the fields
+     * of the other {@code declared} columns without decoding them.
+     *
+     * @param declared every column of the table
+     * @param decoded the columns to decode, each one of {@code declared} (possibly none)
+     * @throws IllegalArgumentException if a column is given twice or a decoded column is not declared
+     */
+    public JsonRecordDecoder(RowSchema declared, RowSchema decoded) {
+        requireNonNull(declared, "declared is null");
+        requireNonNull(decoded, "decoded is null");
+        targets = new ColumnTarget[decoded.size()];
         targetsByName = new HashMap<>();
         for (int i = 0; i < targets.length; i++) {
-            Column column = columns.column(i);
+            Column column = decoded.column(i);
             // Jackson interns field names, so interned keys make most map lookups an identity check.
-            ColumnTarget target = new ColumnTarget(column.name().intern(), column.type());
+            ColumnTarget target = new ColumnTarget(column.name().intern(), column.type(), true);
             if (targetsByName.put(target.name, target) != null) {
                 throw new IllegalArgumentException("Column '" + column.name() + "' is requested twice");
             }
             targets[i] = target;
+        }
+        for (Column column : declared.columns()) {
+            ColumnTarget target = targetsByName.get(column.name());
+            if (target == null) {
+                targetsByName.put(column.name().intern(), new ColumnTarget(column.name().intern(), column.type(), false));
+            } else if (target.type != column.type()) {
+                throw new IllegalArgumentException("Column '" + column.name() + "' is declared " + column.type().sqlName()
+                        + " but decoded as " + target.type.sqlName());
+            }
+        }
+        for (ColumnTarget target : targets) {
+            if (declared.find(target.name).isEmpty()) {
+                throw new IllegalArgumentException("Column '" + target.name + "' is decoded but not declared (columns: "
+                        + String.join(", ", declared.names()) + ")");
+            }
         }
     }
 
@@ -99,8 +134,10 @@ public final class JsonRecordDecoder implements RecordDecoder {
                 token = parser.nextToken();
                 if (target == null) {
                     parser.skipChildren();
-                } else {
+                } else if (target.decoded) {
                     write(target, parser, token, row, stamp);
+                } else {
+                    check(target, parser, token, row, stamp);
                 }
             }
             if (parser.nextToken() != null) {
@@ -176,6 +213,65 @@ public final class JsonRecordDecoder implements RecordDecoder {
                     throw mismatch(target, "epoch milliseconds or a timestamp string", parser, token, row, stamp);
                 }
                 ((TimeStampMilliVector) target.vector).setSafe(row, millis);
+            }
+            default -> throw new IllegalStateException("Unsupported column type " + target.type);
+        }
+    }
+
+    /**
+     * Checks a field the query does not read as {@link #write} would decode it, without materialising it:
+     * a string or a number that is not needed is skipped by the parser unread.
+     */
+    private void check(ColumnTarget target, JsonParser parser, JsonToken token, int row, long stamp)
+            throws IOException, RecordDecoderException {
+        if (token == JsonToken.VALUE_NULL) {
+            return;
+        }
+        switch (target.type) {
+            case INTEGER -> {
+                if (token != JsonToken.VALUE_NUMBER_INT) {
+                    throw mismatch(target, "an integer", parser, token, row, stamp);
+                }
+                if (parser.getNumberType() != JsonParser.NumberType.INT) {
+                    throw outOfRange(target, parser, row, stamp);
+                }
+            }
+            case BIGINT -> {
+                if (token != JsonToken.VALUE_NUMBER_INT) {
+                    throw mismatch(target, "an integer", parser, token, row, stamp);
+                }
+                if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    throw outOfRange(target, parser, row, stamp);
+                }
+            }
+            case DOUBLE -> {
+                if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+                    throw mismatch(target, "a number", parser, token, row, stamp);
+                }
+            }
+            case BOOLEAN -> {
+                if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+                    throw mismatch(target, "true or false", parser, token, row, stamp);
+                }
+            }
+            case VARCHAR -> {
+                if (!token.isScalarValue()) {
+                    throw mismatch(target, "a string", parser, token, row, stamp);
+                }
+            }
+            case TIMESTAMP -> {
+                if (token == JsonToken.VALUE_STRING) {
+                    // Only a parse tells whether the text is a timestamp.
+                    if (TimestampDecoder.parse(parser.getTextCharacters(), parser.getTextOffset(),
+                            parser.getTextLength()) == TimestampDecoder.INVALID) {
+                        throw mismatch(target, "a timestamp 'yyyy-MM-dd HH:mm:ss[.SSS]' or ISO-8601", parser,
+                                token, row, stamp);
+                    }
+                } else if (token == JsonToken.VALUE_NUMBER_INT) {
+                    integral(target, parser, token, row, stamp);
+                } else {
+                    throw mismatch(target, "epoch milliseconds or a timestamp string", parser, token, row, stamp);
+                }
             }
             default -> throw new IllegalStateException("Unsupported column type " + target.type);
         }
@@ -286,10 +382,14 @@ public final class JsonRecordDecoder implements RecordDecoder {
         return o;
     }
 
-    /** A requested column, the vector it is written to in the current batch, and per-record state. */
+    /**
+     * A declared column: if decoded, the vector it is written to in the current batch and per-record state;
+     * else only checked.
+     */
     private static final class ColumnTarget {
         final String name;
         final ColumnType type;
+        final boolean decoded;
         FieldVector vector;
         VarCharVector varChar;
         /** The {@link #recordStamp} of the last record that wrote this column. */
@@ -297,9 +397,10 @@ public final class JsonRecordDecoder implements RecordDecoder {
         /** The VarChar vector's last set row before the current record wrote to it. */
         int lastSetBefore;
 
-        ColumnTarget(String name, ColumnType type) {
+        ColumnTarget(String name, ColumnType type, boolean decoded) {
             this.name = name;
             this.type = type;
+            this.decoded = decoded;
         }
 
         void bind(FieldVector v) {

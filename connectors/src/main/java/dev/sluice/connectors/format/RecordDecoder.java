@@ -7,6 +7,11 @@ import org.apache.arrow.vector.FieldVector;
  * Decodes serialized record values (e.g. Kafka record values) straight into Arrow vectors, one row at a
  * time, without building intermediate row objects.
  *
+ * <p>A decoder is made for a table's declared columns and the subset of them to decode. It checks every
+ * declared column of every record, decoded or not (cheaply: a column that is not decoded is not
+ * materialised), so a record is malformed or not whatever columns a query reads, and a table's error
+ * policy gives the same rows for {@code COUNT(*)} as for {@code COUNT(column)}.
+ *
  * <p>Usage: {@link #bind} the vectors of a batch, then {@link #decode} each record into the next row.
  * The decoder never owns or closes the vectors. Not thread-safe: one decoder per reader.
  */
@@ -21,7 +26,8 @@ public interface RecordDecoder {
      * Decodes a record value into row {@code row} of every bound vector (a column missing from the record
      * becomes NULL).
      *
-     * @throws RecordDecoderException if the value can't be decoded; the row is then left NULL in every
+     * @throws RecordDecoderException if the value can't be decoded, or a field of a column that is not
+     *         decoded does not fit its column's type; the row is then left NULL in every
      *         bound vector, so the caller may reuse it for the next record
      */
     void decode(byte[] value, int row) throws RecordDecoderException;

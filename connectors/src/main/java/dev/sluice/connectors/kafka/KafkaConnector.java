@@ -1,5 +1,6 @@
 package dev.sluice.connectors.kafka;
 
+import dev.sluice.connectors.format.RawRecordDecoder;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
@@ -10,7 +11,7 @@ import dev.sluice.execution.type.RowSchema;
 
 /**
  * Kafka topics as tables ({@code 'connector'='kafka'}): read as offset ranges per partition with record
- * values decoded from JSON, written as JSON records. Options: {@link KafkaTableOptions}; metadata columns:
+ * values decoded from JSON (or not decoded, format 'raw'), written as JSON records. Options: {@link KafkaTableOptions}; metadata columns:
  * {@link KafkaMetadataColumn}. Stateless and thread-safe.
  */
 public final class KafkaConnector implements Connector {
@@ -29,9 +30,19 @@ public final class KafkaConnector implements Connector {
      */
     @Override
     public RowSchema validate(TableDescriptor table) {
-        KafkaTableOptions.parse(table);
-        checkColumnNames(table);
+        checkColumns(table, KafkaTableOptions.parse(table));
         return KafkaMetadataColumn.schema();
+    }
+
+    private static void checkColumns(TableDescriptor table, KafkaTableOptions options) {
+        checkColumnNames(table);
+        if (options.format().equals(KafkaTableOptions.FORMAT_RAW)) {
+            try {
+                RawRecordDecoder.checkColumns(table.schema());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Kafka table '" + table.name() + "': " + e.getMessage(), e);
+            }
+        }
     }
 
     private static void checkColumnNames(TableDescriptor table) {
@@ -45,7 +56,8 @@ public final class KafkaConnector implements Connector {
     }
 
     /**
-     * Opens a {@link KafkaSource} over the table's topic.
+     * Opens a {@link KafkaSource} over the table's topic; a continuous query commits its progress to the
+     * consumer group {@link KafkaTableOptions#commitGroup} names.
      *
      * @throws IllegalArgumentException if an option is invalid or no bootstrap servers are set
      * @throws dev.sluice.execution.source.SourceException if the topic does not exist or Kafka can't be
@@ -54,12 +66,14 @@ public final class KafkaConnector implements Connector {
     @Override
     public StreamSource createSource(TableDescriptor table, ConnectorContext context) {
         KafkaTableOptions options = KafkaTableOptions.parse(table);
-        checkColumnNames(table);
-        return KafkaSource.open(options, table.schema(), options.bootstrapServers(table, context));
+        checkColumns(table, options);
+        return KafkaSource.open(options, table.schema(), options.bootstrapServers(table, context), context.queryId(),
+                options.commitGroup(context));
     }
 
     /**
-     * Opens a {@link KafkaSink} writing to the table's topic (at-least-once).
+     * Opens a {@link KafkaSink} writing to the table's topic (exactly-once unless the table's
+     * {@code sink.delivery-guarantee} says at-least-once), its transactions named after the query's id.
      *
      * @throws IllegalArgumentException if an option is invalid or no bootstrap servers are set
      * @throws dev.sluice.execution.source.SourceException if the topic does not exist or Kafka can't be
@@ -68,6 +82,10 @@ public final class KafkaConnector implements Connector {
     @Override
     public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         KafkaTableOptions options = KafkaTableOptions.parse(table);
-        return KafkaSink.open(options, options.bootstrapServers(table, context));
+        if (options.format().equals(KafkaTableOptions.FORMAT_RAW)) {
+            throw new IllegalArgumentException("Kafka table '" + table.name() + "' has format '"
+                    + KafkaTableOptions.FORMAT_RAW + "': it can be read, not written (use 'json')");
+        }
+        return KafkaSink.open(options, options.bootstrapServers(table, context), context.queryId());
     }
 }

@@ -11,12 +11,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
@@ -104,6 +106,16 @@ final class KafkaMetadataClient implements AutoCloseable {
         Map<SourcePartition, Long> offsets = new TreeMap<>();
         result.forEach((tp, info) -> offsets.put(new SourcePartition(tp.topic(), tp.partition()), info.offset()));
         return offsets;
+    }
+
+    /**
+     * Starts committing {@code offsets} to the consumer group {@code groupId} without joining it (Kafka
+     * accepts this while the group has no active member); the future completes once Kafka has them, or with
+     * the failure, within the API timeout. Never blocks.
+     */
+    KafkaFuture<Void> commitGroupOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        return admin.alterConsumerGroupOffsets(groupId, offsets,
+                new AlterConsumerGroupOffsetsOptions().timeoutMs(timeoutMs())).all();
     }
 
     private int timeoutMs() {

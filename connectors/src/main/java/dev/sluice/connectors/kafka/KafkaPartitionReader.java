@@ -1,6 +1,7 @@
 package dev.sluice.connectors.kafka;
 
 import dev.sluice.connectors.format.JsonRecordDecoder;
+import dev.sluice.connectors.format.RawRecordDecoder;
 import dev.sluice.connectors.format.RecordDecoder;
 import dev.sluice.connectors.format.RecordDecoderException;
 import dev.sluice.execution.source.MalformedRecordException;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads exactly the offsets {@code [from, until)} of one Kafka partition into Arrow batches, decoding record
- * values straight into the vectors of the requested columns.
+ * values straight into the vectors of the requested columns. Every record value is checked against all the
+ * table's declared columns, so the same records are malformed whatever columns a query reads.
  *
  * <p>Uses a pooled {@link PartitionConsumer} (assign and seek, no group, no commits). Offsets may have gaps
  * (compaction, transaction markers): the range is done once the consumer's position reaches {@code until}.
@@ -56,9 +57,9 @@ final class KafkaPartitionReader implements PartitionReader {
     private final ErrorPolicy errorPolicy;
     private final long readTimeoutNanos;
     private final PartitionConsumer consumer;
-    /** Created at the first malformed record under {@link ErrorPolicy#DEAD_LETTER}. */
-    private DeadLetterWriter deadLetters;
-    private final AtomicReference<Exception> deadLetterFailure = new AtomicReference<>();
+    /** The range's dead letters, opened at the first malformed record under {@link ErrorPolicy#DEAD_LETTER}. */
+    private DeadLetterWriter.Range deadLetters;
+    private String deadLetterTopic;
 
     // Vectors of the batch being filled, by role (null if not requested).
     private final List<FieldVector> valueVectors;
@@ -85,8 +86,11 @@ final class KafkaPartitionReader implements PartitionReader {
         this.projection = projection;
         this.allocator = allocator;
         KafkaTableOptions options = source.options();
-        // Metadata-only reads never look at record values.
-        this.decoder = projection.valueColumns().size() == 0 ? null : new JsonRecordDecoder(projection.valueColumns());
+        // Every record is checked against all declared columns, also when the query reads only some or none
+        // of them (e.g. COUNT(*), metadata columns): which records are malformed must not depend on the columns.
+        this.decoder = options.format().equals(KafkaTableOptions.FORMAT_RAW)
+                ? new RawRecordDecoder(source.declaredSchema(), projection.valueColumns())
+                : new JsonRecordDecoder(source.declaredSchema(), projection.valueColumns());
         this.valueVectors = new ArrayList<>(projection.valueColumns().size());
         this.errorPolicy = options.errorPolicy();
         this.readTimeoutNanos = options.readTimeout().toNanos();
@@ -167,9 +171,7 @@ final class KafkaPartitionReader implements PartitionReader {
                 }
             }
         }
-        if (decoder != null) {
-            decoder.bind(valueVectors);
-        }
+        decoder.bind(valueVectors);
     }
 
     /** Reads records into the bound vectors until the batch is full or the range done; returns the rows. */
@@ -220,13 +222,11 @@ final class KafkaPartitionReader implements PartitionReader {
 
     /** Decodes one record into {@code row}; false if it is malformed and the policy skips it. */
     private boolean read(ConsumerRecord<byte[], byte[]> record, int row) {
-        if (decoder != null) {
-            try {
-                decoder.decode(record.value(), row);
-            } catch (RecordDecoderException e) {
-                malformed(record, e.reason());
-                return false;
-            }
+        try {
+            decoder.decode(record.value(), row);
+        } catch (RecordDecoderException e) {
+            malformed(record, e.reason());
+            return false;
         }
         if (partitionVector != null) {
             partitionVector.setSafe(row, record.partition());
@@ -263,13 +263,16 @@ final class KafkaPartitionReader implements PartitionReader {
                 record.offset(), reason);
         if (errorPolicy == ErrorPolicy.DEAD_LETTER) {
             if (deadLetters == null) {
-                deadLetters = source.deadLetterWriter();
-            }
-            deadLetters.write(record, reason, (metadata, e) -> {
-                if (e != null) {
-                    deadLetterFailure.compareAndSet(null, e);
+                DeadLetterWriter writer = source.deadLetterWriter();
+                deadLetterTopic = writer.topic();
+                try {
+                    deadLetters = writer.open(new TopicPartition(partition.topic(), partition.partition()),
+                            range.untilOffset());
+                } catch (KafkaException e) {
+                    throw deadLetterFailure(e);
                 }
-            });
+            }
+            deadLetters.write(record, reason);
         }
     }
 
@@ -277,20 +280,24 @@ final class KafkaPartitionReader implements PartitionReader {
     private void finish() {
         finished = true;
         if (deadLetters != null) {
-            deadLetters.flush();
-            Exception failure = deadLetterFailure.get();
-            if (failure != null) {
-                throw new SourceException("Failed to write malformed records of table '" + source.name() + "' ("
-                        + partition + " offsets [" + range.fromOffset() + ", " + range.untilOffset()
-                        + ")) to dead-letter topic '" + deadLetters.topic() + "': " + failure.getMessage(), failure);
+            try {
+                deadLetters.commit();
+            } catch (KafkaException e) {
+                throw deadLetterFailure(e);
             }
         }
         if (malformedRecords > 0) {
             LOG.warn("Skipped {} malformed record(s) of table '{}' in {} offsets [{}, {}){} (first at {})",
                     malformedRecords, source.name(), partition, range.fromOffset(), range.untilOffset(),
-                    deadLetters == null ? "" : ", written to dead-letter topic '" + deadLetters.topic() + "'",
+                    deadLetters == null ? "" : ", written to dead-letter topic '" + deadLetterTopic + "'",
                     firstMalformed);
         }
+    }
+
+    private SourceException deadLetterFailure(KafkaException e) {
+        return new SourceException("Failed to write malformed records of table '" + source.name() + "' (" + partition
+                + " offsets [" + range.fromOffset() + ", " + range.untilOffset() + ")) to dead-letter topic '"
+                + deadLetterTopic + "': " + e.getMessage(), e);
     }
 
     /** The range's records exist but did not arrive: Kafka can't be reached, an outage ({@link KafkaOutage}). */
@@ -327,6 +334,9 @@ final class KafkaPartitionReader implements PartitionReader {
             return;
         }
         closed = true;
+        if (deadLetters != null) {
+            deadLetters.abort();  // no-op once committed
+        }
         if (consumer != null) {
             source.consumerPool().release(consumer, healthy);
         }

@@ -15,12 +15,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes each row as one Kafka record whose value is a JSON object of the row's columns (see
@@ -30,14 +35,25 @@ import org.apache.kafka.common.KafkaException;
  * are columns named like the other Kafka metadata columns ({@code partition}, {@code offset},
  * {@code timestamp}), which Kafka assigns itself. Rows whose key is NULL get no key.
  *
- * <p>Guarantee: <b>at-least-once</b>. {@link #addBatch} returns once every record of the batch is
- * acknowledged; a batch replayed after a crash is written again, so readers may see its records twice.
+ * <p>Guarantee ({@code sink.delivery-guarantee}): <b>exactly-once</b> by default. Each batch is written
+ * in one Kafka transaction with a marker saying which batch it is ({@link TransactionalWriter}); a batch
+ * replayed after a crash whose transaction had committed is not written again, and one whose transaction
+ * had not is written again (its first attempt was aborted and is invisible to readers with
+ * {@code isolation.level=read_committed}). With {@code at-least-once}, no transaction: {@link #addBatch}
+ * returns once every record is acknowledged, and a replayed batch is written again.
  * Called by one thread at a time.
  */
 public final class KafkaSink implements StreamSink {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSink.class);
+
     private final String table;
     private final String topic;
+    /** The at-least-once producer; null when exactly-once. */
     private final KafkaProducer<byte[], byte[]> producer;
+    /** The exactly-once writer; null when at-least-once. */
+    private final TransactionalWriter transactions;
+    /** Where batch markers are committed: partition 0 of the sink's topic (it exists; any would do). */
+    private final TopicPartition markerPartition;
 
     // Layout of the last schema seen; batches of a query all have the same schema.
     private RowSchema schema;
@@ -45,10 +61,13 @@ public final class KafkaSink implements StreamSink {
     private int[] valueIndexes;
     private JsonRowEncoder encoder;
 
-    private KafkaSink(String table, String topic, KafkaProducer<byte[], byte[]> producer) {
+    private KafkaSink(String table, String topic, KafkaProducer<byte[], byte[]> producer,
+                      TransactionalWriter transactions) {
         this.table = table;
         this.topic = topic;
         this.producer = producer;
+        this.transactions = transactions;
+        this.markerPartition = new TopicPartition(topic, 0);
     }
 
     /**
@@ -57,14 +76,20 @@ public final class KafkaSink implements StreamSink {
      * @throws dev.sluice.execution.source.SourceException if the topic does not exist or Kafka can't be
      *         reached within the API timeout
      */
-    static KafkaSink open(KafkaTableOptions options, String bootstrapServers) {
+    static KafkaSink open(KafkaTableOptions options, String bootstrapServers, String queryId) {
         requireNonNull(options, "options is null");
         KafkaClientProperties clientProperties = new KafkaClientProperties(bootstrapServers, options.table(),
                 options.clientProperties());
         try (KafkaMetadataClient metadata = new KafkaMetadataClient(options.table(), clientProperties)) {
             metadata.partitions(options.topic());
         }
-        return new KafkaSink(options.table(), options.topic(), new KafkaProducer<>(clientProperties.producer("sink")));
+        if (options.sinkDeliveryGuarantee() == DeliveryGuarantee.AT_LEAST_ONCE) {
+            return new KafkaSink(options.table(), options.topic(), new KafkaProducer<>(clientProperties.producer("sink")),
+                    null);
+        }
+        String id = options.transactionalIdPrefix() + "-" + queryId + "-sink";
+        return new KafkaSink(options.table(), options.topic(), null, new TransactionalWriter(id, id,
+                clientProperties.producer("sink"), clientProperties.admin(), clientProperties.apiTimeoutMs()));
     }
 
     public String topic() {
@@ -72,33 +97,68 @@ public final class KafkaSink implements StreamSink {
     }
 
     /**
-     * Sends every row of the batches, then waits until all are acknowledged.
+     * Writes every row of the batches: in one transaction with the batch's marker (exactly-once; a batch
+     * whose marker is already committed is skipped), or sent and acknowledged (at-least-once).
      *
-     * @throws IOException naming the table, topic and batch if any record could not be written (some of the
-     *         batch's records may have been written)
+     * @throws IOException naming the table, topic and batch if the batch could not be written; exactly-once,
+     *         none of its records are then visible to read_committed readers, and the batch may be retried
      */
     @Override
     public void addBatch(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) throws IOException {
         prepare(schema);
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong failed = new AtomicLong();
-        try {
-            for (VectorSchemaRoot root : batches) {
-                send(root, failure, failed);
+        if (transactions != null) {
+            try {
+                writeTransaction(batchId, batches, failure, failed);
+            } catch (KafkaException e) {
+                transactions.abort();
+                failure.compareAndSet(null, e);
             }
-        } catch (KafkaException e) {
-            failure.compareAndSet(null, e);
-        } finally {
-            producer.flush();
+        } else {
+            try {
+                for (VectorSchemaRoot root : batches) {
+                    send(root, (record, callback) -> producer.send(record, callback), failure, failed);
+                }
+            } catch (KafkaException e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                producer.flush();
+            }
         }
         Exception e = failure.get();
         if (e != null) {
             throw new IOException("Failed to write batch " + batchId + " of table '" + table + "' to topic '" + topic
-                    + "'" + (failed.get() > 0 ? " (" + failed.get() + " record(s) failed)" : "") + ": " + e.getMessage(), e);
+                    + "'" + (failed.get() > 0 ? " (" + failed.get() + " record(s) failed)" : "")
+                    + (transactions != null ? " in transaction '" + transactions.transactionalId() + "'" : "")
+                    + ": " + e.getMessage(), e);
         }
     }
 
-    private void send(VectorSchemaRoot root, AtomicReference<Exception> failure, AtomicLong failed) {
+    private void writeTransaction(long batchId, List<VectorSchemaRoot> batches, AtomicReference<Exception> failure,
+                                  AtomicLong failed) {
+        // Markers hold the next batch to write, so batch 0 is distinguishable from "nothing written".
+        if (transactions.markerOf(markerPartition) > batchId) {
+            LOG.info("Batch {} of table '{}' is already committed to topic '{}' (transaction '{}'); not written again",
+                    batchId, table, topic, transactions.transactionalId());
+            return;
+        }
+        if (batches.stream().allMatch(root -> root.getRowCount() == 0)) {
+            return;  // nothing a replay could duplicate
+        }
+        transactions.begin();
+        for (VectorSchemaRoot root : batches) {
+            send(root, transactions::send, failure, failed);
+        }
+        if (failure.get() == null) {
+            transactions.commit(markerPartition, batchId + 1);
+        } else {
+            transactions.abort();
+        }
+    }
+
+    private void send(VectorSchemaRoot root, BiConsumer<ProducerRecord<byte[], byte[]>, Callback> sender,
+                      AtomicReference<Exception> failure, AtomicLong failed) {
         List<FieldVector> vectors = root.getFieldVectors();
         List<FieldVector> valueVectors = new ArrayList<>(valueIndexes.length);
         for (int i : valueIndexes) {
@@ -110,7 +170,7 @@ public final class KafkaSink implements StreamSink {
         FieldVector keyVector = keyIndex < 0 ? null : vectors.get(keyIndex);
         for (int row = 0; row < root.getRowCount(); row++) {
             byte[] key = keyVector == null ? null : keyBytes(keyVector, row);
-            producer.send(new ProducerRecord<>(topic, key, encoder.encode(values, row)), (metadata, e) -> {
+            sender.accept(new ProducerRecord<>(topic, key, encoder.encode(values, row)), (metadata, e) -> {
                 if (e != null) {
                     failed.incrementAndGet();
                     failure.compareAndSet(null, e);
@@ -158,6 +218,10 @@ public final class KafkaSink implements StreamSink {
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(10));
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+        } else {
+            transactions.close();
+        }
     }
 }

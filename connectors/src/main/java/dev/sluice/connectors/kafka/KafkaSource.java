@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>Schema: the table's declared columns, decoded from JSON record values, then the metadata columns
  * partition, offset, timestamp and key ({@link KafkaMetadataColumn}).
  *
+ * <p>After each batch a continuous query commits, the source commits the batch's end offsets to the query's
+ * consumer group ({@link GroupOffsetCommitter}) for Kafka's tools to show the query's lag; the group is
+ * never joined nor read back.
+ *
  * <p>Thread-safety: offset lookups are synchronized; readers may be opened from several threads. Closing
  * the source closes the admin client, the pooled consumers and the dead-letter producer.
  */
@@ -45,18 +49,25 @@ public final class KafkaSource implements StreamSource {
     private final KafkaClientProperties clientProperties;
     private final KafkaMetadataClient metadata;
     private final PartitionConsumerPool consumerPool;
+    /** The query's id, naming the dead-letter writer's transactions. */
+    private final String queryId;
+    /** Commits each committed batch's end offsets to the query's consumer group; empty if turned off. */
+    private final Optional<GroupOffsetCommitter> groupCommitter;
     private DeadLetterWriter deadLetterWriter;
     private boolean closed;
 
     private KafkaSource(KafkaTableOptions options, RowSchema declared, KafkaClientProperties clientProperties,
-            KafkaMetadataClient metadata) {
+            KafkaMetadataClient metadata, String queryId, Optional<String> commitGroup) {
         this.options = options;
+        this.queryId = queryId;
         this.declared = declared;
         List<Column> columns = new ArrayList<>(declared.columns());
         columns.addAll(KafkaMetadataColumn.schema().columns());
         this.schema = new RowSchema(columns);
         this.clientProperties = clientProperties;
         this.metadata = metadata;
+        this.groupCommitter = commitGroup.map(group -> new GroupOffsetCommitter(options.table(), group, metadata,
+                clientProperties.bootstrapServers()));
         this.consumerPool = new PartitionConsumerPool(partition -> new PartitionConsumer(
                 clientProperties.consumer(partition.partition()), partition));
     }
@@ -64,16 +75,22 @@ public final class KafkaSource implements StreamSource {
     /**
      * Opens a source and checks that its topic (and dead-letter topic, if any) exists.
      *
+     * @param queryId the query's id, naming the exactly-once dead-letter writer's transactions
+     * @param commitGroup the consumer group that continuous queries commit each batch's end offsets to
+     *     ({@link #onBatchCommitted}), or empty to commit none
      * @throws SourceException if a topic does not exist or Kafka can't be reached within the API timeout
      *         (10 s unless {@code properties.default.api.timeout.ms} says otherwise)
      */
-    static KafkaSource open(KafkaTableOptions options, RowSchema declared, String bootstrapServers) {
+    static KafkaSource open(KafkaTableOptions options, RowSchema declared, String bootstrapServers, String queryId,
+            Optional<String> commitGroup) {
         requireNonNull(options, "options is null");
         requireNonNull(declared, "declared is null");
+        requireNonNull(queryId, "queryId is null");
+        requireNonNull(commitGroup, "commitGroup is null");
         KafkaClientProperties clientProperties = new KafkaClientProperties(bootstrapServers, options.table(),
                 options.clientProperties());
         KafkaSource source = new KafkaSource(options, declared, clientProperties,
-                new KafkaMetadataClient(options.table(), clientProperties));
+                new KafkaMetadataClient(options.table(), clientProperties), queryId, commitGroup);
         try {
             Map<String, List<Integer>> partitions = source.partitions();
             if (options.topicPattern().isPresent() && partitions.isEmpty()) {
@@ -244,6 +261,20 @@ public final class KafkaSource implements StreamSource {
         return new KafkaPartitionReader(this, spec, projection, allocator);
     }
 
+    /**
+     * Commits the batch's end offsets to the query's consumer group (unless {@code 'scan.commit-offsets'} is
+     * {@code 'false'}), without waiting; a failure is logged, never thrown.
+     */
+    @Override
+    public void onBatchCommitted(long batchId, Map<SourcePartition, Long> endOffsets) {
+        groupCommitter.ifPresent(c -> c.commit(batchId, endOffsets));
+    }
+
+    /** The consumer group the source commits offsets to, if it does. */
+    Optional<String> commitGroup() {
+        return groupCommitter.map(GroupOffsetCommitter::groupId);
+    }
+
     KafkaTableOptions options() {
         return options;
     }
@@ -266,8 +297,9 @@ public final class KafkaSource implements StreamSource {
             throw new IllegalStateException("Source of table '" + name() + "' is closed");
         }
         if (deadLetterWriter == null) {
-            deadLetterWriter = new DeadLetterWriter(clientProperties.producer("dead-letter"),
-                    options.deadLetterTopic().orElseThrow());
+            boolean exactlyOnce = options.deadLetterDeliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE;
+            deadLetterWriter = new DeadLetterWriter(clientProperties, options.deadLetterTopic().orElseThrow(),
+                    exactlyOnce ? options.transactionalIdPrefix() + "-" + queryId + "-dlq-" + options.table() : null);
         }
         return deadLetterWriter;
     }
@@ -287,6 +319,7 @@ public final class KafkaSource implements StreamSource {
             closed = true;
             writer = deadLetterWriter;
         }
+        groupCommitter.ifPresent(GroupOffsetCommitter::close);
         consumerPool.close();
         if (writer != null) {
             writer.close();

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * The {@code WITH (...)} options of a Kafka table: their names and documentation (as constants, in the
@@ -38,8 +39,14 @@ public final class KafkaTableOptions {
             + "earliest offset). Not with 'topic'.";
 
     public static final String FORMAT = "format";
-    public static final String FORMAT_DOC = "How record values are encoded. Required; only 'json' is supported: one "
-            + "JSON object per record, fields matched to columns by name.";
+    public static final String FORMAT_DOC = "How record values are encoded. Required: 'json' (one JSON object per "
+            + "record, fields matched to columns by name; every record is checked against all the declared columns) "
+            + "or 'raw' (not decoded: the table's one VARCHAR column holds each value as it is; read only).";
+
+    /** Format: one JSON object per record value. */
+    public static final String FORMAT_JSON = "json";
+    /** Format: record values not decoded (one VARCHAR column). */
+    public static final String FORMAT_RAW = "raw";
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String BOOTSTRAP_SERVERS_DOC = "host:port list of Kafka brokers. If the table does not set "
@@ -63,6 +70,22 @@ public final class KafkaTableOptions {
             + "range it reads before failing. Default 60000.";
     public static final long DEFAULT_SCAN_READ_TIMEOUT_MS = 60_000;
 
+    public static final String SCAN_COMMIT_OFFSETS = "scan.commit-offsets";
+    public static final String SCAN_COMMIT_OFFSETS_DOC = "'true' (default): after each committed batch, a continuous "
+            + "query commits the batch's end offsets to a Kafka consumer group (named by the query option "
+            + "'kafka.group.id', else 'properties.group.id', else 'sluice-<query name>'), so that Kafka's tools show the query's "
+            + "lag. The group is not used for assignment, and the checkpoint, not the group, says where a query "
+            + "resumes. 'false': commit nothing.";
+
+    /**
+     * Query (or session) option naming the consumer group a query commits its Kafka offsets to, over the
+     * tables' {@code properties.group.id}. Like {@code query.name}, it is for one query.
+     */
+    public static final String QUERY_GROUP_ID = "kafka.group.id";
+
+    /** The consumer group of a query that sets none: this prefix and the query's name. */
+    public static final String DEFAULT_GROUP_ID_PREFIX = "sluice-";
+
     public static final String ON_ERROR = "on-error";
     public static final String ON_ERROR_DOC = "What to do with a record that can't be decoded: 'fail' (default) the "
             + "query, 'skip' it (counted), or 'dead-letter': skip it (counted) and write it unchanged to "
@@ -71,6 +94,24 @@ public final class KafkaTableOptions {
     public static final String DEAD_LETTER_TOPIC = "dead-letter.topic";
     public static final String DEAD_LETTER_TOPIC_DOC = "The existing topic that receives undecodable records when "
             + "'on-error' is 'dead-letter'.";
+
+    public static final String DEAD_LETTER_DELIVERY_GUARANTEE = "dead-letter.delivery-guarantee";
+    public static final String DEAD_LETTER_DELIVERY_GUARANTEE_DOC = "'exactly-once' (default): the dead letters of "
+            + "each offset range are written in one Kafka transaction, so a batch re-run after a crash does not write "
+            + "them again (read the dead-letter topic with isolation.level=read_committed); 'at-least-once': no "
+            + "transaction, a re-run batch writes its dead letters again.";
+
+    public static final String SINK_DELIVERY_GUARANTEE = "sink.delivery-guarantee";
+    public static final String SINK_DELIVERY_GUARANTEE_DOC = "When the table is written to: 'exactly-once' "
+            + "(default): each micro-batch is written in one Kafka transaction that also records the batch id, so "
+            + "a batch re-run after a crash is never written twice and readers with isolation.level=read_committed "
+            + "see every row once; 'at-least-once': no transaction (faster), a re-run batch is written again.";
+
+    public static final String SINK_TRANSACTIONAL_ID_PREFIX = "sink.transactional-id-prefix";
+    public static final String SINK_TRANSACTIONAL_ID_PREFIX_DOC = "Prefix of the Kafka transactional ids (and of the "
+            + "consumer groups holding their batch markers) of the exactly-once sink and dead-letter writer: "
+            + "'<prefix>-<query id>-sink' and '<prefix>-<query id>-dlq-...'. Default 'sluice'. Set it when ACLs "
+            + "grant transactional ids and groups by prefix.";
 
     public static final String PROPERTIES_PREFIX = "properties.";
     public static final String PROPERTIES_PREFIX_DOC = "Options starting with 'properties.' are passed, without the "
@@ -82,7 +123,7 @@ public final class KafkaTableOptions {
     /** Client settings Sluice manages itself; setting them through {@code properties.*} would break reads. */
     private static final Set<String> MANAGED_CLIENT_PROPERTIES = Set.of(
             "bootstrap.servers", "key.deserializer", "value.deserializer", "key.serializer", "value.serializer",
-            "enable.auto.commit", "auto.offset.reset");
+            "enable.auto.commit", "auto.offset.reset", "transactional.id");
 
     private static final String SPECIFIC_OFFSETS_SYNTAX = "'partition:<p>,offset:<o>;partition:<p>,offset:<o>...'";
 
@@ -97,6 +138,10 @@ public final class KafkaTableOptions {
     private final Duration readTimeout;
     private final ErrorPolicy errorPolicy;
     private final Optional<String> deadLetterTopic;
+    private final DeliveryGuarantee sinkDeliveryGuarantee;
+    private final DeliveryGuarantee deadLetterDeliveryGuarantee;
+    private final String transactionalIdPrefix;
+    private final boolean commitOffsets;
     private final Map<String, String> clientProperties;
 
     private KafkaTableOptions(TableDescriptor table) {
@@ -120,9 +165,9 @@ public final class KafkaTableOptions {
                     + "' is not a valid regular expression: " + e.getDescription(), e);
         }
         format = required(table, FORMAT).trim().toLowerCase(Locale.ROOT);
-        if (!format.equals("json")) {
+        if (!format.equals(FORMAT_JSON) && !format.equals(FORMAT_RAW)) {
             throw new IllegalArgumentException("Unsupported format '" + table.option(FORMAT).orElseThrow()
-                    + "' for Kafka table '" + this.table + "' (supported: json)");
+                    + "' for Kafka table '" + this.table + "' (supported: " + FORMAT_JSON + ", " + FORMAT_RAW + ")");
         }
         bootstrapServers = table.option(BOOTSTRAP_SERVERS).map(String::trim);
         if (bootstrapServers.isPresent() && bootstrapServers.get().isEmpty()) {
@@ -140,6 +185,13 @@ public final class KafkaTableOptions {
         readTimeout = Duration.ofMillis(table.option(SCAN_READ_TIMEOUT_MS)
                 .map(v -> parseLong(SCAN_READ_TIMEOUT_MS, v, 1)).orElse(DEFAULT_SCAN_READ_TIMEOUT_MS));
 
+        String commit = table.option(SCAN_COMMIT_OFFSETS).map(v -> v.trim().toLowerCase(Locale.ROOT)).orElse("true");
+        if (!commit.equals("true") && !commit.equals("false")) {
+            throw new IllegalArgumentException("Invalid value '" + table.option(SCAN_COMMIT_OFFSETS).orElseThrow()
+                    + "' for option '" + SCAN_COMMIT_OFFSETS + "' of table '" + this.table + "': expected 'true' or 'false'");
+        }
+        commitOffsets = commit.equals("true");
+
         errorPolicy = table.option(ON_ERROR).map(v -> ErrorPolicy.fromOptionValue(v, this.table)).orElse(ErrorPolicy.FAIL);
         deadLetterTopic = onlyFor(table, DEAD_LETTER_TOPIC, errorPolicy == ErrorPolicy.DEAD_LETTER,
                 ON_ERROR + "'='" + ErrorPolicy.DEAD_LETTER.optionValue()).map(String::trim);
@@ -150,6 +202,21 @@ public final class KafkaTableOptions {
         if (deadLetterTopic.isPresent() && topics.contains(deadLetterTopic.get())) {
             throw new IllegalArgumentException("Option '" + DEAD_LETTER_TOPIC + "' of table '" + this.table
                     + "' can't be one of the table's own topics " + topics);
+        }
+
+        sinkDeliveryGuarantee = table.option(SINK_DELIVERY_GUARANTEE)
+                .map(v -> DeliveryGuarantee.fromOptionValue(v, SINK_DELIVERY_GUARANTEE, this.table))
+                .orElse(DeliveryGuarantee.EXACTLY_ONCE);
+        if (table.option(DEAD_LETTER_DELIVERY_GUARANTEE).isPresent() && errorPolicy != ErrorPolicy.DEAD_LETTER) {
+            throw new IllegalArgumentException("Option '" + DEAD_LETTER_DELIVERY_GUARANTEE + "' of table '" + this.table
+                    + "' needs '" + ON_ERROR + "'='" + ErrorPolicy.DEAD_LETTER.optionValue() + "'");
+        }
+        deadLetterDeliveryGuarantee = table.option(DEAD_LETTER_DELIVERY_GUARANTEE).map(v -> DeliveryGuarantee.fromOptionValue(v, DEAD_LETTER_DELIVERY_GUARANTEE, this.table))
+                .orElse(DeliveryGuarantee.EXACTLY_ONCE);
+        transactionalIdPrefix = table.option(SINK_TRANSACTIONAL_ID_PREFIX).map(String::trim).orElse("sluice");
+        if (transactionalIdPrefix.isEmpty()) {
+            throw new IllegalArgumentException("Option '" + SINK_TRANSACTIONAL_ID_PREFIX + "' of table '" + this.table
+                    + "' is empty");
         }
 
         Map<String, String> properties = new TreeMap<>();
@@ -181,13 +248,17 @@ public final class KafkaTableOptions {
         Map<String, String> docs = new LinkedHashMap<>();
         docs.put(BOOTSTRAP_SERVERS, BOOTSTRAP_SERVERS_DOC);
         docs.put(CONNECTOR, CONNECTOR_DOC);
+        docs.put(DEAD_LETTER_DELIVERY_GUARANTEE, DEAD_LETTER_DELIVERY_GUARANTEE_DOC);
         docs.put(DEAD_LETTER_TOPIC, DEAD_LETTER_TOPIC_DOC);
         docs.put(FORMAT, FORMAT_DOC);
         docs.put(ON_ERROR, ON_ERROR_DOC);
+        docs.put(SCAN_COMMIT_OFFSETS, SCAN_COMMIT_OFFSETS_DOC);
         docs.put(SCAN_READ_TIMEOUT_MS, SCAN_READ_TIMEOUT_MS_DOC);
         docs.put(SCAN_STARTUP_MODE, SCAN_STARTUP_MODE_DOC);
         docs.put(SCAN_STARTUP_SPECIFIC_OFFSETS, SCAN_STARTUP_SPECIFIC_OFFSETS_DOC);
         docs.put(SCAN_STARTUP_TIMESTAMP_MILLIS, SCAN_STARTUP_TIMESTAMP_MILLIS_DOC);
+        docs.put(SINK_DELIVERY_GUARANTEE, SINK_DELIVERY_GUARANTEE_DOC);
+        docs.put(SINK_TRANSACTIONAL_ID_PREFIX, SINK_TRANSACTIONAL_ID_PREFIX_DOC);
         docs.put(TOPIC, TOPIC_DOC);
         docs.put(TOPIC_PATTERN, TOPIC_PATTERN_DOC);
         return Collections.unmodifiableMap(docs);
@@ -277,6 +348,36 @@ public final class KafkaTableOptions {
                         + "' = 'host:port')"));
     }
 
+    /**
+     * The consumer group a continuous query commits its offsets of this table to: the query's
+     * {@value #QUERY_GROUP_ID} option (the most specific: set for this query), else the table's
+     * {@code properties.group.id}, else {@code sluice-<query name>}; empty if the table sets
+     * {@code 'scan.commit-offsets'='false'}.
+     *
+     * @throws IllegalArgumentException naming the option if a group id is blank
+     */
+    public Optional<String> commitGroup(ConnectorContext context) {
+        if (!commitOffsets) {
+            return Optional.empty();
+        }
+        String property = PROPERTIES_PREFIX + ConsumerConfig.GROUP_ID_CONFIG;
+        Optional<String> tableGroup = Optional.ofNullable(clientProperties.get(ConsumerConfig.GROUP_ID_CONFIG));
+        Optional<String> queryGroup = Optional.ofNullable(context.sessionOptions().get(QUERY_GROUP_ID));
+        if (tableGroup.isPresent() && tableGroup.get().isBlank()) {
+            throw new IllegalArgumentException("Option '" + property + "' of table '" + table + "' is empty");
+        }
+        if (queryGroup.isPresent() && queryGroup.get().isBlank()) {
+            throw new IllegalArgumentException("Option '" + QUERY_GROUP_ID + "' is empty (RESET it, or name a group)");
+        }
+        return Optional.of(queryGroup.or(() -> tableGroup).map(String::trim)
+                .orElse(DEFAULT_GROUP_ID_PREFIX + context.queryName()));
+    }
+
+    /** Whether continuous queries commit their offsets of this table to a consumer group ({@value #SCAN_COMMIT_OFFSETS}). */
+    public boolean commitOffsets() {
+        return commitOffsets;
+    }
+
     public String table() {
         return table;
     }
@@ -332,6 +433,21 @@ public final class KafkaTableOptions {
 
     public Optional<String> deadLetterTopic() {
         return deadLetterTopic;
+    }
+
+    /** How rows written to the table reach it ({@code sink.delivery-guarantee}). */
+    public DeliveryGuarantee sinkDeliveryGuarantee() {
+        return sinkDeliveryGuarantee;
+    }
+
+    /** How undecodable records reach the dead-letter topic ({@code dead-letter.delivery-guarantee}). */
+    public DeliveryGuarantee deadLetterDeliveryGuarantee() {
+        return deadLetterDeliveryGuarantee;
+    }
+
+    /** The prefix of transactional ids and marker groups ({@code sink.transactional-id-prefix}). */
+    public String transactionalIdPrefix() {
+        return transactionalIdPrefix;
     }
 
     /** The {@code properties.*} options, without the prefix, for the Kafka clients. */

@@ -41,12 +41,17 @@ class FileSinkTest {
     }
 
     private StreamSink sink(String format, String... extra) {
+        return sinkOf("q", format, extra);
+    }
+
+    private StreamSink sinkOf(String queryId, String format, String... extra) {
         Map<String, String> options = new java.util.HashMap<>(Map.of("connector", "filesystem", "path", dir.toString(),
                 "format", format));
         for (int i = 0; i < extra.length; i += 2) {
             options.put(extra[i], extra[i + 1]);
         }
-        return connector.createSink(new TableDescriptor("out", SCHEMA, options), new ConnectorContext(Map.of(), "q"));
+        return connector.createSink(new TableDescriptor("out", SCHEMA, options),
+                new ConnectorContext(Map.of(), queryId));
     }
 
     private void write(StreamSink sink, long batchId, List<Object>... rows) throws Exception {
@@ -74,7 +79,7 @@ class FileSinkTest {
                 "{\"id\":1,\"name\":\"a\",\"at\":\"2024-01-02 03:04:05.000\"}",
                 "{\"id\":2,\"name\":null,\"at\":null}",
                 "{\"id\":3,\"name\":\"c\\\"q\",\"at\":null}"), committedLines());
-        assertTrue(Files.exists(dir.resolve("part-00000000000000000001.json")));
+        assertTrue(Files.exists(dir.resolve("part-00000000000000000001-q.json")));
     }
 
     @Test
@@ -89,7 +94,7 @@ class FileSinkTest {
     @SuppressWarnings("unchecked")
     void aDataFileWithoutManifestEntryIsRewritten() throws Exception {
         // A crash between the data file and the manifest leaves an uncommitted file behind.
-        Files.writeString(dir.resolve("part-00000000000000000000.json"), "{\"id\":666}\n");
+        Files.writeString(dir.resolve("part-00000000000000000000-q.json"), "{\"id\":666}\n");
         assertEquals(List.of(), committedLines());
         write(sink("json"), 0, Arrays.asList(1L, "a", null));
         assertEquals(List.of("{\"id\":1,\"name\":\"a\",\"at\":null}"), committedLines());
@@ -99,8 +104,86 @@ class FileSinkTest {
     void emptyBatchIsRecordedWithoutDataFile() throws Exception {
         StreamSink sink = sink("json");
         sink.addBatch(0, SCHEMA, List.of());
-        assertTrue(Files.exists(dir.resolve("_sluice_manifest").resolve("0")));
+        assertTrue(Files.exists(dir.resolve("_sluice_manifest").resolve("0-q")));
         assertEquals(List.of(), committedLines());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void queriesSharingADirectoryEachWriteTheirBatches() throws Exception {
+        StreamSink a = sinkOf("query-a", "json");
+        StreamSink b = sinkOf("query-b", "json");
+        write(a, 0, Arrays.asList(1L, "a0", null));
+        write(a, 1, Arrays.asList(2L, "a1", null));
+        write(b, 0, Arrays.asList(10L, "b0", null));
+        write(b, 1, Arrays.asList(11L, "b1", null));
+        write(a, 1, Arrays.asList(99L, "replay of a", null));
+        write(sinkOf("query-b", "json"), 1, Arrays.asList(99L, "replay of b after a restart", null));
+        assertEquals(List.of(
+                "{\"id\":1,\"name\":\"a0\",\"at\":null}",
+                "{\"id\":10,\"name\":\"b0\",\"at\":null}",
+                "{\"id\":2,\"name\":\"a1\",\"at\":null}",
+                "{\"id\":11,\"name\":\"b1\",\"at\":null}"), committedLines());
+        assertEquals("v2\nquery query-b\npart-00000000000000000001-query-b.json\n",
+                Files.readString(dir.resolve("_sluice_manifest").resolve("1-query-b")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void directoriesOfTheLayoutWithoutQueryIdsStayReadable() throws Exception {
+        // As an earlier Sluice left it: _sluice_manifest/<batchId>, v1, and part-<batchId>.json.
+        Files.createDirectories(dir.resolve("_sluice_manifest"));
+        Files.writeString(dir.resolve("part-00000000000000000000.json"), "{\"id\":7}\n");
+        Files.writeString(dir.resolve("_sluice_manifest").resolve("0"), "v1\npart-00000000000000000000.json\n");
+        Files.writeString(dir.resolve("_sluice_manifest").resolve("1"), "v1\n");
+        write(sink("json"), 0, Arrays.asList(1L, "new", null));
+        assertEquals(List.of("{\"id\":7}", "{\"id\":1,\"name\":\"new\",\"at\":null}"), committedLines());
+    }
+
+    @Test
+    void aGarbledManifestIsNamedWithoutItsBytes() throws Exception {
+        write(sink("json"), 0);
+        Files.write(dir.resolve("_sluice_manifest").resolve("0-q"), new byte[] {0x01, (byte) 0xff, 0x00, 'x'});
+        IllegalStateException e = assertThrows(IllegalStateException.class, this::committedLines);
+        assertTrue(e.getMessage().startsWith("Manifest file "), e.getMessage());
+        assertTrue(e.getMessage().contains("_sluice_manifest/0-q does not start with the version line 'v2'"
+                + " (found 4 characters that are not text: garbled?)"), e.getMessage());
+        Files.writeString(dir.resolve("_sluice_manifest").resolve("0-q"), "v2\nquery other\n");
+        e = assertThrows(IllegalStateException.class, this::committedLines);
+        assertTrue(e.getMessage().contains("should name query q on its second line (found 'query other')"),
+                e.getMessage());
+        Files.writeString(dir.resolve("_sluice_manifest").resolve("0-q"), "v2\nquery q\n");
+        assertEquals(List.of(), committedLines());
+        Files.writeString(dir.resolve("_sluice_manifest").resolve("notes.txt"), "mine");
+        e = assertThrows(IllegalStateException.class, this::committedLines);
+        assertTrue(e.getMessage().contains("notes.txt, which is not a manifest entry"), e.getMessage());
+    }
+
+    @Test
+    void openingASinkDeletesOnlyItsOwnQuerysLeftoverTempFiles() throws Exception {
+        Path manifest = Files.createDirectories(dir.resolve("_sluice_manifest"));
+        // What a run of query 'q' killed while writing batch 3 (data file, then manifest entry) leaves behind.
+        Path ownData = leftover(dir.resolve("part-00000000000000000003-q.json"));
+        Path ownEntry = leftover(manifest.resolve("3-q"));
+        // Query 'q2' (whose id starts like q's) and a query of an earlier Sluice may still be writing these.
+        Path otherData = leftover(dir.resolve("part-00000000000000000003-q2.json"));
+        Path otherEntry = leftover(manifest.resolve("3-q2"));
+        Path earlierLayout = leftover(dir.resolve("part-00000000000000000003.json"));
+        Path userFile = Files.writeString(dir.resolve(".notes.tmp"), "not ours");
+
+        sink("json");
+        assertTrue(!Files.exists(ownData) && !Files.exists(ownEntry), "this query's leftovers are deleted");
+        for (Path kept : List.of(otherData, otherEntry, earlierLayout, userFile)) {
+            assertTrue(Files.exists(kept), kept + " is not this query's and is kept");
+        }
+        assertEquals(List.of(), committedLines());
+    }
+
+    /** A temp file of a write of {@code target}, half written, as a process killed during the write leaves it. */
+    private static Path leftover(Path target) throws Exception {
+        org.apache.hadoop.fs.Path tmp = dev.sluice.execution.fs.AtomicFileWriter.tempFile(
+                new org.apache.hadoop.fs.Path(target.toUri()));
+        return Files.writeString(Path.of(tmp.toUri()), "{\"id\":1,\"na");
     }
 
     @Test

@@ -251,6 +251,79 @@ class JsonRecordDecoderTest {
         assertEquals("Column 'i' is requested twice", e.getMessage());
     }
 
+    @Test
+    void checksTheColumnsItDoesNotDecodeWithTheSameErrors() {
+        List<String> records = List.of(
+                "{\"i\":7,\"b\":9000000000,\"d\":1.25,\"flag\":true,\"s\":\"x\",\"ts\":1700000000123}",
+                "{\"i\":\"7\"}",
+                "{\"i\":2147483648}",
+                "{\"b\":9223372036854775808}",
+                "{\"b\":1.5}",
+                "{\"d\":\"abc\"}",
+                "{\"flag\":1}",
+                "{\"s\":{\"nested\":1}}",
+                "{\"s\":[1]}",
+                "{\"ts\":\"yesterday\"}",
+                "{\"ts\":true}",
+                "{\"ts\":\"2023-11-14 22:13:20\",\"s\":42,\"other\":{\"i\":\"ignored\"}}",
+                "{\"i\":null,\"b\":null,\"d\":null,\"flag\":null,\"s\":null,\"ts\":null}",
+                "{\"s\":\"a\",\"d\":[],\"i\":\"b\"}",
+                "{\"i\":1,",
+                "[1]",
+                "{\"i\":1}{}",
+                "{}");
+        List<Object> all = decodeEach(ALL_TYPES, ALL_TYPES, records);
+        assertEquals(4, all.stream().filter(List.class::isInstance).count(), "records decoded: " + all);
+        List<RowSchema> projections = List.of(
+                RowSchema.of(),
+                RowSchema.of(Column.of("i", ColumnType.INTEGER)),
+                RowSchema.of(Column.of("ts", ColumnType.TIMESTAMP), Column.of("s", ColumnType.VARCHAR)),
+                RowSchema.of(Column.of("flag", ColumnType.BOOLEAN), Column.of("d", ColumnType.DOUBLE),
+                        Column.of("b", ColumnType.BIGINT)));
+        for (RowSchema projection : projections) {
+            List<Object> expected = new ArrayList<>();
+            for (Object row : all) {
+                if (row instanceof String reason) {
+                    expected.add(reason);
+                } else {
+                    List<?> values = (List<?>) row;
+                    expected.add(projection.names().stream().map(n -> values.get(ALL_TYPES.indexOf(n))).toList());
+                }
+            }
+            assertEquals(expected, decodeEach(ALL_TYPES, projection, records), "decoding " + projection.names());
+        }
+    }
+
+    @Test
+    void refusesDecodedColumnsThatAreNotDeclared() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new JsonRecordDecoder(
+                RowSchema.of(Column.of("i", ColumnType.INTEGER)), RowSchema.of(Column.of("j", ColumnType.INTEGER))));
+        assertEquals("Column 'j' is decoded but not declared (columns: i)", e.getMessage());
+    }
+
+    /**
+     * Decodes each record on its own with a decoder of {@code declared} that decodes {@code decoded}: per
+     * record, its row of values, or the reason it could not be decoded.
+     */
+    private List<Object> decodeEach(RowSchema declared, RowSchema decoded, List<String> jsons) {
+        JsonRecordDecoder decoder = new JsonRecordDecoder(declared, decoded);
+        List<Object> results = new ArrayList<>();
+        for (String json : jsons) {
+            try (VectorSchemaRoot root = VectorSchemaRoot.create(decoded.toArrowSchema(), allocator)) {
+                root.allocateNew();
+                decoder.bind(root.getFieldVectors());
+                try {
+                    decoder.decode(utf8(json), 0);
+                    root.setRowCount(1);
+                    results.add(VectorValues.rows(root).get(0));
+                } catch (RecordDecoderException e) {
+                    results.add(e.reason());
+                }
+            }
+        }
+        return results;
+    }
+
     /** Decodes each JSON text into the next row; every one must decode. */
     private List<List<Object>> decodeAll(RowSchema schema, String... jsons) {
         try (VectorSchemaRoot root = VectorSchemaRoot.create(schema.toArrowSchema(), allocator)) {

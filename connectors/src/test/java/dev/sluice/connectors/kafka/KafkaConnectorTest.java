@@ -44,6 +44,33 @@ class KafkaConnectorTest {
     }
 
     @Test
+    void rawTablesHaveOneVarcharColumnAndAreReadOnly() {
+        RowSchema payload = RowSchema.of(Column.of("payload", ColumnType.VARCHAR));
+        connector.validate(table(payload, "format", "raw"));
+        assertEquals("Kafka table 't': a table of format 'raw' has exactly one column, of type VARCHAR, that receives "
+                + "each record value (declared: [user_id INTEGER])", error(table("format", "raw")));
+        assertEquals("Kafka table 't' has format 'raw': it can be read, not written (use 'json')",
+                assertThrows(IllegalArgumentException.class, () -> connector.createSink(table(payload, "format", "raw"),
+                        KafkaTestTables.CONTEXT)).getMessage());
+    }
+
+    @Test
+    void commitOffsetsIsTrueOrFalseAndNamesAGroup() {
+        var context = new dev.sluice.execution.connector.ConnectorContext(Map.of(), "id-1", "orders");
+        assertEquals(java.util.Optional.of("sluice-orders"), KafkaTableOptions.parse(table()).commitGroup(context));
+        assertEquals(java.util.Optional.empty(),
+                KafkaTableOptions.parse(table("scan.commit-offsets", "FALSE")).commitGroup(context));
+        assertEquals(java.util.Optional.of("mine"),
+                KafkaTableOptions.parse(table("properties.group.id", "mine")).commitGroup(context));
+        var withQueryGroup = new dev.sluice.execution.connector.ConnectorContext(
+                Map.of(KafkaTableOptions.QUERY_GROUP_ID, "ours"), "id-1", "orders");
+        assertEquals(java.util.Optional.of("ours"),
+                KafkaTableOptions.parse(table("properties.group.id", "mine")).commitGroup(withQueryGroup));
+        assertEquals("Invalid value 'yes' for option 'scan.commit-offsets' of table 't': expected 'true' or 'false'",
+                error(table("scan.commit-offsets", "yes")));
+    }
+
+    @Test
     void isFoundByItsIdentifier() {
         assertTrue(ServiceLoader.load(Connector.class).stream().anyMatch(p -> p.type() == KafkaConnector.class));
         assertEquals(KafkaConnector.class, ConnectorRegistry.loadFromClassPath().get("kafka").getClass());
@@ -110,8 +137,9 @@ class KafkaConnectorTest {
     @Test
     void unknownOptionIsNamedWithTheValidOnes() {
         assertEquals("Unknown option 'scan.startup.offset' for Kafka table 't' (valid options: bootstrap.servers, "
-                + "connector, dead-letter.topic, format, on-error, scan.read-timeout-ms, scan.startup.mode, "
-                + "scan.startup.specific-offsets, scan.startup.timestamp-millis, topic, topic-pattern, properties.*)",
+                + "connector, dead-letter.delivery-guarantee, dead-letter.topic, format, on-error, scan.commit-offsets, "
+                + "scan.read-timeout-ms, scan.startup.mode, scan.startup.specific-offsets, scan.startup.timestamp-millis, "
+                + "sink.delivery-guarantee, sink.transactional-id-prefix, topic, topic-pattern, properties.*)",
                 error(table("scan.startup.offset", "5")));
     }
 
@@ -120,7 +148,7 @@ class KafkaConnectorTest {
         assertEquals("Kafka table 't' needs exactly one of the options 'topic' and 'topic-pattern'",
                 error(table("topic", null)));
         assertEquals("Kafka table 't' needs option 'format'", error(table("format", null)));
-        assertEquals("Unsupported format 'avro' for Kafka table 't' (supported: json)", error(table("format", "avro")));
+        assertEquals("Unsupported format 'avro' for Kafka table 't' (supported: json, raw)", error(table("format", "avro")));
     }
 
     @Test

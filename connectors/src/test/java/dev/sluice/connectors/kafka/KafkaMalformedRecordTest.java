@@ -11,10 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sluice.connectors.kafka.KafkaTestTables.Drained;
 import dev.sluice.connectors.testing.SharedKafkaBroker;
+import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.source.MalformedRecordException;
 import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.source.SourcePartition;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class KafkaMalformedRecordTest {
     private static final String INVALID_JSON = "{\"user_id\": 2, \"page\": ";
     private static final String WRONG_TYPE = "{\"user_id\": 4, \"amount\": \"abc\"}";
+    private static final List<String> VALUES = List.of(click(0, "/a", 1.5, 0), click(1, "/b", 2.5, 0), INVALID_JSON,
+            click(3, "/d", 3.5, 0), WRONG_TYPE, click(5, "/f", 4.5, 0));
     private static String topic;
 
     private BufferAllocator allocator;
@@ -35,13 +41,13 @@ class KafkaMalformedRecordTest {
     @BeforeAll
     static void writeRecords() {
         topic = SharedKafkaBroker.createTopic("malformed", 1);
-        SharedKafkaBroker.produce(topic, 0, "k0", click(0, "/a", 1.5, 0));
-        SharedKafkaBroker.produce(topic, 0, "k1", click(1, "/b", 2.5, 0));
-        SharedKafkaBroker.produce(new ProducerRecord<>(topic, 0, "k2", INVALID_JSON,
+        SharedKafkaBroker.produce(topic, 0, "k0", VALUES.get(0));
+        SharedKafkaBroker.produce(topic, 0, "k1", VALUES.get(1));
+        SharedKafkaBroker.produce(new ProducerRecord<>(topic, 0, "k2", VALUES.get(2),
                 SharedKafkaBroker.headers("origin", "test")));
-        SharedKafkaBroker.produce(topic, 0, "k3", click(3, "/d", 3.5, 0));
-        SharedKafkaBroker.produce(topic, 0, null, WRONG_TYPE);
-        SharedKafkaBroker.produce(topic, 0, "k5", click(5, "/f", 4.5, 0));
+        SharedKafkaBroker.produce(topic, 0, "k3", VALUES.get(3));
+        SharedKafkaBroker.produce(topic, 0, null, VALUES.get(4));
+        SharedKafkaBroker.produce(topic, 0, "k5", VALUES.get(5));
     }
 
     @BeforeEach
@@ -117,6 +123,93 @@ class KafkaMalformedRecordTest {
         assertEquals("0", SharedKafkaBroker.header(wrongType, "sluice.partition"));
         assertEquals("4", SharedKafkaBroker.header(wrongType, "sluice.offset"));
         assertEquals("2", SharedKafkaBroker.header(letters.get(0), "sluice.offset"));
+    }
+
+    /** Column lists a query may read: none (COUNT(*)), metadata only, some value columns, all of them. */
+    private static final List<List<String>> PROJECTIONS = List.of(
+            List.of(),
+            List.of("offset"),
+            List.of("key", "partition", "timestamp", "topic"),
+            List.of("user_id"),
+            List.of("ts", "offset"),
+            List.of("user_id", "page", "amount", "ts", "offset"));
+
+    @Test
+    void everyProjectionFailsAtTheSameRecordWithTheSameReason() {
+        try (KafkaSource source = openSource(table("clicks", topic, CLICKS))) {
+            for (List<String> columns : PROJECTIONS) {
+                MalformedRecordException invalidJson = readFailure(source, 0, columns);
+                assertEquals("Malformed record in table 'clicks' at " + topic + "-0 offset 2: invalid JSON at column 24: "
+                        + "Unexpected end-of-input within/between Object entries", invalidJson.getMessage(), "reading " + columns);
+                // The record at offset 4 has a good user_id but an amount of the wrong type.
+                MalformedRecordException wrongType = readFailure(source, 3, columns);
+                assertEquals("Malformed record in table 'clicks' at " + topic + "-0 offset 4: column 'amount' (DOUBLE): "
+                        + "expected a number, found string \"abc\"", wrongType.getMessage(), "reading " + columns);
+            }
+        }
+    }
+
+    @Test
+    void everyProjectionSkipsTheSameRecords() {
+        try (KafkaSource source = openSource(table("clicks", topic, CLICKS, "on-error", "skip"))) {
+            for (List<String> columns : PROJECTIONS) {
+                assertEquals(goodOffsets(), readOffsets(source, columns), "reading " + columns);
+            }
+        }
+    }
+
+    @Test
+    void everyProjectionSendsTheSameRecordsToTheDeadLetterTopic() {
+        for (List<String> columns : PROJECTIONS) {
+            String deadLetters = SharedKafkaBroker.createTopic("dead-letters", 1);
+            // Each projection is another query: one query's re-read of a range would not write its dead letters again.
+            ConnectorContext query = new ConnectorContext(Map.of(), UUID.randomUUID().toString());
+            try (KafkaSource source = (KafkaSource) new KafkaConnector().createSource(table("clicks", topic, CLICKS,
+                    "on-error", "dead-letter", "dead-letter.topic", deadLetters), query)) {
+                assertEquals(goodOffsets(), readOffsets(source, columns), "reading " + columns);
+            }
+            assertEquals(List.of(INVALID_JSON, WRONG_TYPE), SharedKafkaBroker.readValues(deadLetters), "reading " + columns);
+        }
+    }
+
+    /** The offsets of the records written as clicks, from the list written (not from a reader). */
+    private static List<Long> goodOffsets() {
+        List<Long> offsets = new ArrayList<>();
+        for (int i = 0; i < VALUES.size(); i++) {
+            if (!VALUES.get(i).equals(INVALID_JSON) && !VALUES.get(i).equals(WRONG_TYPE)) {
+                offsets.add((long) i);
+            }
+        }
+        return offsets;
+    }
+
+    private MalformedRecordException readFailure(KafkaSource source, long from, List<String> columns) {
+        try (PartitionReader reader = source.openReader(spec(topic, 0, from, 6, 100, columns.toArray(String[]::new)),
+                allocator)) {
+            return assertThrows(MalformedRecordException.class, () -> drain(reader), "reading " + columns);
+        }
+    }
+
+    /**
+     * The offsets of the records a reader of {@code columns} returns (read with the "offset" column added,
+     * or, for no column, counted and checked against the count of good records), and checks that it counted
+     * the others as malformed.
+     */
+    private List<Long> readOffsets(KafkaSource source, List<String> columns) {
+        List<String> read = new ArrayList<>(columns);
+        if (!columns.isEmpty() && !columns.contains("offset")) {
+            read.add("offset");
+        }
+        try (PartitionReader reader = source.openReader(spec(topic, 0, 0, 6, 2, read.toArray(String[]::new)), allocator)) {
+            Drained drained = drain(reader);
+            assertEquals(VALUES.size() - goodOffsets().size(), reader.malformedRecords(), "malformed reading " + columns);
+            if (columns.isEmpty()) {
+                assertEquals(goodOffsets().size(), drained.batchSizes().stream().mapToInt(Integer::intValue).sum());
+                return goodOffsets();
+            }
+            int offsetColumn = read.indexOf("offset");
+            return drained.rows().stream().map(r -> (Long) r.get(offsetColumn)).toList();
+        }
     }
 
     @Test

@@ -15,6 +15,9 @@ import dev.sluice.connectors.kafka.KafkaTestTables.Drained;
 import dev.sluice.connectors.testing.SharedKafkaBroker;
 import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.source.SourceException;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
+import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,16 +102,35 @@ class KafkaPartitionReaderTest {
     }
 
     @Test
-    void readsMetadataOnlyWithoutDecodingValues() {
+    void readsMetadataOnly() {
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 2, 4, 1000, "key", "partition", "offset"), allocator)) {
+            assertEquals(List.of(Arrays.asList("u2", 1, 2L), Arrays.asList("u3", 1, 3L)), drain(reader).rows());
+        }
+    }
+
+    @Test
+    void metadataOnlyReadsStillCheckRecordValues() {
         String notJson = SharedKafkaBroker.createTopic("not-json", 1);
         SharedKafkaBroker.produce(notJson, 0, 5L, "a", "this is not JSON");
         SharedKafkaBroker.produce(notJson, 0, 6L, null, null);
-        try (KafkaSource s = openSource(table("raw", notJson, CLICKS));
-                PartitionReader reader = s.openReader(spec(notJson, 0, 0, 2, 1000, "timestamp", "key", "partition", "offset"), allocator)) {
-            assertEquals(List.of(
-                    Arrays.asList(VectorValues.toLocalDateTime(5L), "a", 0, 0L),
-                    Arrays.asList(VectorValues.toLocalDateTime(6L), null, 0, 1L)), drain(reader).rows());
-            assertEquals(0, reader.malformedRecords());
+        SharedKafkaBroker.produce(notJson, 0, 7L, "c", click(7, "/ok", 1.0, 7));
+        try (KafkaSource s = openSource(table("raw", notJson, CLICKS, "on-error", "skip"));
+                PartitionReader reader = s.openReader(spec(notJson, 0, 0, 3, 1000, "timestamp", "key", "partition", "offset"), allocator)) {
+            assertEquals(List.of(Arrays.asList(VectorValues.toLocalDateTime(7L), "c", 0, 2L)), drain(reader).rows());
+            assertEquals(2, reader.malformedRecords());
+        }
+        // Format 'raw' reads any value, undecoded.
+        RowSchema payload = RowSchema.of(Column.of("payload", ColumnType.VARCHAR));
+        try (KafkaSource s = openSource(table("raw", notJson, payload, "format", "raw"))) {
+            try (PartitionReader reader = s.openReader(spec(notJson, 0, 0, 3, 1000, "offset", "payload"), allocator)) {
+                assertEquals(List.of(Arrays.asList(0L, "this is not JSON"), Arrays.asList(1L, null),
+                        Arrays.asList(2L, click(7, "/ok", 1.0, 7))), drain(reader).rows());
+                assertEquals(0, reader.malformedRecords());
+            }
+            try (PartitionReader reader = s.openReader(spec(notJson, 0, 0, 3, 1000, "key"), allocator)) {
+                assertEquals(List.of(Arrays.asList("a"), Arrays.asList((Object) null), Arrays.asList("c")),
+                        drain(reader).rows());
+            }
         }
     }
 

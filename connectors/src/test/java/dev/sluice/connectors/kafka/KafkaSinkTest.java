@@ -153,7 +153,7 @@ class KafkaSinkTest {
                 VectorSchemaRoot root = clicks(OUT, 2, 4)) {
             IOException e = assertThrows(IOException.class, () -> sink.addBatch(5, OUT, List.of(root)));
             assertTrue(e.getMessage().startsWith("Failed to write batch 5 of table 'out' to topic '" + topic
-                    + "' (2 record(s) failed): "), e.getMessage());
+                    + "' (2 record(s) failed) in transaction '"), e.getMessage());
         }
         assertEquals(List.of(), SharedKafkaBroker.readAll(topic));
     }

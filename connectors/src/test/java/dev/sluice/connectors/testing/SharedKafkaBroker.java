@@ -130,8 +130,17 @@ public final class SharedKafkaBroker {
      * end offsets at the time of the call.
      */
     public static List<ConsumerRecord<String, String>> readAll(String topic) {
+        return readAll(topic, false);
+    }
+
+    /**
+     * Like {@link #readAll(String)}, as a reader with {@code isolation.level=read_committed} (only records
+     * of committed transactions, up to the last stable offset) or {@code read_uncommitted} (every record
+     * written, aborted transactions' too) sees it.
+     */
+    public static List<ConsumerRecord<String, String>> readAll(String topic, boolean readCommitted) {
         requireNonNull(topic, "topic is null");
-        try (KafkaConsumer<String, String> consumer = consumer()) {
+        try (KafkaConsumer<String, String> consumer = consumer(readCommitted)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, READ_TIMEOUT).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .sorted(Comparator.comparingInt(TopicPartition::partition))
@@ -173,10 +182,16 @@ public final class SharedKafkaBroker {
 
     /** A new consumer of the shared broker with String keys and values, no group; the caller closes it. */
     public static KafkaConsumer<String, String> consumer() {
+        return consumer(false);
+    }
+
+    /** Like {@link #consumer()}, reading committed transactional records only if {@code readCommitted}. */
+    public static KafkaConsumer<String, String> consumer(boolean readCommitted) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted"),
                 new StringDeserializer(), new StringDeserializer());
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.execution.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,7 +54,10 @@ final class VersionedJsonFile {
         };
     }
 
-    /** The file's value, empty if the file does not exist. */
+    /**
+     * The file's value, empty if the file does not exist. A file that can't be read as one fails naming the
+     * file and what is wrong where (never with the file's bytes: a garbled file may hold anything).
+     */
     static <T> Optional<T> read(FileSystem fs, Path file, JavaType type) {
         byte[] bytes;
         try (InputStream in = fs.open(file)) {
@@ -69,13 +73,20 @@ final class VersionedJsonFile {
         int newline = text.indexOf('\n');
         String version = newline < 0 ? text : text.substring(0, newline);
         if (!version.equals(VERSION)) {
-            throw new IllegalStateException("Checkpoint file " + file + " has version '" + version.strip()
-                    + "'; this Sluice reads '" + VERSION + "'");
+            throw new IllegalStateException("Checkpoint file " + file
+                    + CheckpointFileDefect.ofVersionLine(version, VERSION));
+        }
+        String json = text.substring(newline + 1);
+        if (json.isBlank()) {
+            throw new IllegalStateException("Checkpoint file " + file + " ends after its version line (truncated?)");
         }
         try {
-            return Optional.of(JSON.readValue(text.substring(newline + 1), type));
+            return Optional.of(JSON.readValue(json, type));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Checkpoint file " + file + CheckpointFileDefect.ofJson(e, json, 1,
+                    type.getRawClass()));
         } catch (IOException e) {
-            throw new IllegalStateException("Checkpoint file " + file + " is corrupt: " + e.getMessage(), e);
+            throw new IllegalStateException("Checkpoint file " + file + " can't be read: " + e.getClass().getSimpleName());
         }
     }
 }

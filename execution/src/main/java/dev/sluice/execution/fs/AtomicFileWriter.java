@@ -3,9 +3,14 @@ package dev.sluice.execution.fs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
@@ -13,9 +18,14 @@ import org.apache.hadoop.fs.Path;
 /**
  * Writes a file so that readers see all of it or nothing: the content goes to a hidden temp file
  * ({@code .<name>.<uuid>.tmp}) in the same directory, is synced, then renamed to its name. Readers
- * ignore names starting with a dot.
+ * ignore names starting with a dot. A write that fails deletes its temp file; one killed with its
+ * process leaves it behind, for its owner to remove with {@link #deleteTempFiles}.
  */
 public final class AtomicFileWriter {
+    private static final String TEMP_SUFFIX = ".tmp";
+    /** The {@code .<uuid>.tmp} tail of a temp file's name. */
+    private static final int TEMP_TAIL = 1 + 36 + TEMP_SUFFIX.length();
+
     /** Writes the content of a file to a stream. */
     @FunctionalInterface
     public interface Content {
@@ -51,6 +61,7 @@ public final class AtomicFileWriter {
             Path tmp = writeTemp(fs, file, content);
             fs.delete(file, false);
             if (!fs.rename(tmp, file)) {
+                fs.delete(tmp, false);
                 throw new IOException("rename of " + tmp + " failed");
             }
         } catch (IOException e) {
@@ -75,11 +86,69 @@ public final class AtomicFileWriter {
         }
     }
 
+    /**
+     * Deletes the temp files in {@code dir} of writes of the files whose names {@code target} accepts: those
+     * a process killed while writing left behind. The caller must own these names: a temp file of a write
+     * still running elsewhere is deleted too (that write then fails).
+     *
+     * @return the temp files deleted
+     */
+    public static List<Path> deleteTempFiles(FileSystem fs, Path dir, Predicate<String> target) {
+        List<Path> deleted = new ArrayList<>();
+        try {
+            if (!fs.exists(dir)) {
+                return deleted;
+            }
+            for (FileStatus status : fs.listStatus(dir)) {
+                String name = status.getPath().getName();
+                if (status.isFile() && targetOfTemp(name).filter(target).isPresent()
+                        && fs.delete(status.getPath(), false)) {
+                    deleted.add(status.getPath());
+                }
+            }
+            return deleted;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Can't delete the temp files in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The name of the file a temp file was to become, if {@code name} is one of our temp files. */
+    static Optional<String> targetOfTemp(String name) {
+        if (!name.startsWith(".") || !name.endsWith(TEMP_SUFFIX) || name.length() <= 1 + TEMP_TAIL) {
+            return Optional.empty();
+        }
+        String uuid = name.substring(name.length() - TEMP_TAIL + 1, name.length() - TEMP_SUFFIX.length());
+        if (name.charAt(name.length() - TEMP_TAIL) != '.' || !isUuid(uuid)) {
+            return Optional.empty();
+        }
+        return Optional.of(name.substring(1, name.length() - TEMP_TAIL));
+    }
+
+    private static boolean isUuid(String text) {
+        try {
+            return UUID.fromString(text).toString().equals(text);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** A new temp file for a write of {@code file}: {@code .<name>.<uuid>.tmp} in the same directory. */
+    public static Path tempFile(Path file) {
+        return new Path(file.getParent(), "." + file.getName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+    }
+
     private static Path writeTemp(FileSystem fs, Path file, Content content) throws IOException {
-        Path tmp = new Path(file.getParent(), "." + file.getName() + "." + UUID.randomUUID() + ".tmp");
+        Path tmp = tempFile(file);
         try (FSDataOutputStream out = fs.create(tmp, false)) {
             content.writeTo(out);
             out.hsync();
+        } catch (IOException | RuntimeException e) {
+            try {
+                fs.delete(tmp, false);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
         return tmp;
     }

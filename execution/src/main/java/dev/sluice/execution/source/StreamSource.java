@@ -56,6 +56,18 @@ public interface StreamSource extends AutoCloseable {
     }
 
     /**
+     * Tells the source that batch {@code batchId} of a continuous query is committed (its commit marker
+     * written to the checkpoint), with the end offset (exclusive) of every partition of this source that the
+     * batch covered. For publishing a query's progress outside Sluice (the Kafka source commits these
+     * offsets to a consumer group, for Kafka's tools to show the query's lag); the checkpoint, not this,
+     * says where a query resumes. Called on the query's driver thread: it must return quickly, and a
+     * failure must not fail the query (the engine logs anything thrown). Bounded queries never call it.
+     * Default: nothing.
+     */
+    default void onBatchCommitted(long batchId, Map<SourcePartition, Long> endOffsets) {
+    }
+
+    /**
      * Opens a reader for one task. The batches it returns are allocated from {@code allocator} and owned
      * by the caller.
      */

@@ -2,8 +2,10 @@ package dev.sluice.execution.state;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.execution.checkpoint.CheckpointFileDefect;
 import dev.sluice.execution.fs.AtomicFileWriter;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -97,10 +99,16 @@ final class StateFile {
             DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 1 << 16));
             String version = readLine(in);
             if (!version.equals(VERSION)) {
-                throw new IllegalStateException("State file " + file + " has version '" + version.strip()
-                        + "'; this Sluice reads '" + VERSION + "'");
+                throw new IllegalStateException("State file " + file + CheckpointFileDefect.ofVersionLine(version, VERSION));
             }
-            Header header = JSON.readValue(readLine(in), Header.class);
+            String headerLine = readLine(in);
+            Header header;
+            try {
+                header = JSON.readValue(headerLine, Header.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("State file " + file
+                        + CheckpointFileDefect.ofJson(e, headerLine, 1, Header.class));
+            }
             long entries = 0;
             for (int keyLength = in.readInt(); keyLength != END; keyLength = in.readInt()) {
                 byte[] key = readBytes(in, keyLength, file);
@@ -152,10 +160,16 @@ final class StateFile {
             int newline = text.indexOf('\n');
             String version = newline < 0 ? text : text.substring(0, newline);
             if (!version.equals(VERSION)) {
-                throw new IllegalStateException("State schema file " + file + " has version '" + version.strip()
-                        + "'; this Sluice reads '" + VERSION + "'");
+                throw new IllegalStateException("State schema file " + file
+                        + CheckpointFileDefect.ofVersionLine(version, VERSION));
             }
-            return JSON.readValue(text.substring(newline + 1), StateSchema.class);
+            String json = text.substring(newline + 1);
+            try {
+                return JSON.readValue(json, StateSchema.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("State schema file " + file
+                        + CheckpointFileDefect.ofJson(e, json, 1, StateSchema.class));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Can't read state schema file " + file + ": " + e.getMessage(), e);
         }

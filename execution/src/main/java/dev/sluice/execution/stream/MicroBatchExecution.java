@@ -308,6 +308,7 @@ public final class MicroBatchExecution implements Runnable {
         long stateBytes = store.map(s -> s.metrics().bytesEstimate()).orElse(0L);
         checkpoint.commitLog().add(batchId, new CommitRecord(batchId, System.currentTimeMillis(), outputRows, watermark));
         offsets.resumeAfter(batch.ranges(), batch.topicIds());
+        batch.ranges().forEach((table, ranges) -> batchCommitted(table, batchId, ranges));
         if (batchId >= RETAINED_BATCHES) {
             checkpoint.offsetLog().purgeBefore(batchId - RETAINED_BATCHES);
             checkpoint.commitLog().purgeBefore(batchId - RETAINED_BATCHES);
@@ -385,6 +386,17 @@ public final class MicroBatchExecution implements Runnable {
             result.put(table, m);
         });
         return result;
+    }
+
+    /** Tells a source that a batch is committed, with its end offsets; a failure there never fails the query. */
+    private void batchCommitted(String table, long batchId, List<OffsetRange> ranges) {
+        Map<SourcePartition, Long> endOffsets = new TreeMap<>();
+        ranges.forEach(r -> endOffsets.put(r.partition(), r.untilOffset()));
+        try {
+            sources.get(table).onBatchCommitted(batchId, java.util.Collections.unmodifiableMap(endOffsets));
+        } catch (RuntimeException e) {
+            LOG.warn("Query {}: source {} failed to take the commit of batch {}", queryName, table, batchId, e);
+        }
     }
 
     private void closeQuietly() {

@@ -1,5 +1,6 @@
 package dev.sluice.execution.checkpoint;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -112,7 +113,40 @@ class CheckpointTest {
         assertTrue(e.getMessage().contains("offsets/0 has version 'v9'"), e.getMessage());
         Files.writeString(dir.resolve("offsets").resolve("1"), "v1\n{\"batchId\": 1, \"sour");
         e = assertThrows(IllegalStateException.class, () -> cp.offsetLog().get(1));
-        assertTrue(e.getMessage().contains("offsets/1 is corrupt"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("offsets/1 is not valid JSON: it ends in the middle of a value at line 2,"
+                + " column 21 (truncated?)"), e.getMessage());
+    }
+
+    @Test
+    void brokenFilesAreDescribedWithoutTheirBytes() throws Exception {
+        Checkpoint cp = Checkpoint.open(dir.toString());
+        String garbage = "\u0001\u0002 garbled " + "x".repeat(400);
+        assertBroken(cp, new byte[0], "offsets/0 is empty (truncated?)");
+        assertBroken(cp, "v1\n".getBytes(UTF_8), "offsets/0 ends after its version line (truncated?)");
+        assertBroken(cp, "v1\n{\"batchId\":0,\"timestampMillis\":1700000000000,\"sources\":{\"clicks\":[{".getBytes(UTF_8),
+                "offsets/0 is not valid JSON: it ends in the middle of a value at line 2, column 68 (truncated?)");
+        assertBroken(cp, ("v1\n{\"batchId\": 0, \"sources\": " + garbage + "}\n").getBytes(UTF_8),
+                "offsets/0 is not valid JSON at line 2, column 28 (garbled?)");
+        assertBroken(cp, garbage.getBytes(UTF_8), "offsets/0 does not start with the version line 'v1': its first"
+                + " line is 411 characters, not all of them text (garbled, or not a checkpoint file?)");
+        assertBroken(cp, "{\"batchId\": 0}\n".getBytes(UTF_8), "offsets/0 does not start with the version line"
+                + " 'v1': its first line is 14 characters (garbled, or not a checkpoint file?)");
+        byte[] zeros = new byte[64];
+        System.arraycopy("v1\n{\"batchId\":".getBytes(UTF_8), 0, zeros, 0, 14);
+        assertBroken(cp, zeros, "offsets/0 is not valid JSON at line 2, column 13: it holds zero bytes (a crash of"
+                + " the machine or file system?)");
+        assertBroken(cp, "v1\n{\"batchId\": \"seven\", \"sources\": {}}\n".getBytes(UTF_8),
+                "offsets/0 is JSON but not a valid BatchOffsets (field 'batchId') at line 2, column 13: expected a long"
+                + " there");
+    }
+
+    private void assertBroken(Checkpoint cp, byte[] content, String expectedEnd) throws Exception {
+        Files.write(dir.resolve("offsets").resolve("0"), content);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> cp.offsetLog().get(0));
+        assertTrue(e.getMessage().startsWith("Checkpoint file "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(expectedEnd), e.getMessage());
+        assertFalse(e.getMessage().contains("xxx") || e.getMessage().contains("garbled x"), "no raw bytes: " + e.getMessage());
+        assertTrue(e.getCause() == null, "no parser exception quoting the file");
     }
 
     @Test

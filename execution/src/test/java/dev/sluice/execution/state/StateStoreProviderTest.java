@@ -128,6 +128,36 @@ class StateStoreProviderTest {
     }
 
     @Test
+    void garbledStateFilesAreNamedWithoutTheirBytes() throws IOException {
+        StateStoreProvider provider = open(StateStoreOptions.DEFAULT);
+        StateStore store = provider.getStore(StateStore.EMPTY_VERSION);
+        store.put(bytes("fr"), bytes("1"));
+        store.commit(0);
+        Path delta = dir.resolve("state/agg-1/0.delta");
+        byte[] good = Files.readAllBytes(delta);
+        String garbage = "x".repeat(300);
+
+        Files.write(delta, bytes("v1\n{\"operatorId\": " + garbage + "\n"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> open(StateStoreOptions.DEFAULT).getStore(0));
+        assertTrue(e.getMessage().matches("State file \\S+/state/agg-1/0.delta is not valid JSON at line 2, column \\d+"
+                + " \\(garbled\\?\\)"), e.getMessage());
+
+        byte[] binary = good.clone();
+        binary[0] = 0;
+        Files.write(delta, binary);
+        e = assertThrows(IllegalStateException.class, () -> open(StateStoreOptions.DEFAULT).getStore(0));
+        assertTrue(e.getMessage().matches("State file \\S+/state/agg-1/0.delta does not start with the version line"
+                + " 'v1': its first line is 2 characters, not all of them text \\(garbled, or not a checkpoint file\\?\\)"),
+                e.getMessage());
+
+        Path schema = dir.resolve("state/agg-1/schema");
+        Files.write(schema, bytes("v1\n{\"keySchema\": [\"country VARCHAR\"], \"valueSchema\": " + garbage));
+        e = assertThrows(IllegalStateException.class, () -> open(StateStoreOptions.DEFAULT));
+        assertTrue(e.getMessage().matches("State schema file \\S+/state/agg-1/schema is not valid JSON at line 2,"
+                + " column \\d+ \\(garbled\\?\\)"), e.getMessage());
+    }
+
+    @Test
     void restoresEveryVersionFromSnapshotPlusDeltas() throws IOException {
         List<Map<String, String>> expected = writeVersions(open(new StateStoreOptions(3, 100)), 12);
         assertTrue(stateFiles().containsAll(List.of("2.snapshot", "5.snapshot", "8.snapshot", "11.snapshot")),
