@@ -18,9 +18,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,10 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
  * A Kafka broker bounce while a query runs: the broker is stopped and started again on the same port with
  * the same data (a dedicated broker, not the shared one). The query rides out an outage shorter than its
  * {@code outageTimeout}, saying meanwhile that it waits for Kafka; a longer one fails it clearly, and a
- * restart then loses nothing. Every input row is checked in the file sink, exactly once.
+ * restart then loses nothing. Every input row is checked in the file sink, and in an exactly-once Kafka
+ * sink on the same broker (read with read_committed), exactly once.
  */
 class BrokerOutageTest {
     private static final String TOPIC = "bounce";
+    private static final String OUT_TOPIC = "bounce-out";
 
     @TempDir
     Path home;
@@ -55,6 +62,7 @@ class BrokerOutageTest {
     void setUp() {
         broker = EmbeddedKafkaBroker.start(brokerData);
         broker.createTopic(TOPIC, 2);
+        broker.createTopic(OUT_TOPIC, 2);
         producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -71,6 +79,8 @@ class BrokerOutageTest {
             }
         });
         sluice.execute("CREATE TABLE sink (id INT) WITH ('connector'='filesystem', 'path'='" + out + "', 'format'='json')");
+        sluice.execute("CREATE TABLE ksink (id INT) WITH ('connector'='kafka', 'topic'='" + OUT_TOPIC + "', "
+                + "'format'='json')");
     }
 
     @AfterEach
@@ -98,18 +108,33 @@ class BrokerOutageTest {
     }
 
     private StreamingQuery start(String name) {
+        return start(name, "sink");
+    }
+
+    private StreamingQuery start(String name, String sink) {
         sluice.execute("SET query.name = " + name);
-        return ((StatementResult.Query) sluice.execute("INSERT INTO sink SELECT STREAM id FROM src")).query();
+        return ((StatementResult.Query) sluice.execute("INSERT INTO " + sink + " SELECT STREAM id FROM src")).query();
     }
 
     @Test
     void queryRidesOutABrokerBounceAndWritesEveryRowOnce() throws Exception {
+        rideOutABounce("sink", this::sinkIds);
+    }
+
+    @Test
+    void exactlyOnceKafkaSinkRidesOutABrokerBounce() throws Exception {
+        // Transactions open or committing when the broker stops are aborted or completed; the batch is retried.
+        rideOutABounce("ksink", this::committedOutputIds);
+    }
+
+    private void rideOutABounce(String sink, java.util.function.Supplier<Map<Integer, Integer>> sinkIds)
+            throws Exception {
         // A read the outage stalls gives up after 5 s (instead of 60) and is retried like a failed planning, so
         // the query says it waits for Kafka within the outage whatever it was doing when the broker stopped.
         sluice.execute("CREATE TABLE src (id INT) WITH ('connector'='kafka', 'topic'='" + TOPIC + "', 'format'='json', "
                 + "'scan.read-timeout-ms'='5000')");
         sluice.execute("SET trigger = '200 ms'");
-        StreamingQuery query = start("bounce");
+        StreamingQuery query = start("bounce", sink);
         // Input keeps coming while the broker is down: the producer holds it and delivers it once it is back.
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicReference<Integer> produced = new AtomicReference<>(0);
@@ -126,7 +151,7 @@ class BrokerOutageTest {
         }, "bounce-input");
         input.start();
         try {
-            waitFor(() -> sinkIds().size() >= 300, "the query to write its first rows");
+            waitFor(() -> sinkIds.get().size() >= 300, "the query to write its first rows");
 
             broker.stop();
             Thread.sleep(20_000);
@@ -145,10 +170,10 @@ class BrokerOutageTest {
         producer.flush();
         assertEquals(List.of(), sendFailures);
         assertEquals(produced.get(), acknowledged.size());
-        waitFor(() -> sinkIds().size() >= acknowledged.size(), "every produced row in the sink");
+        waitFor(() -> sinkIds.get().size() >= acknowledged.size(), "every produced row in the sink");
         query.stop();
         assertEquals(Optional.empty(), query.exception());
-        assertEquals(eachOnce(produced.get()), sinkIds());
+        assertEquals(eachOnce(produced.get()), sinkIds.get());
         assertTrue(query.recentProgress().stream().anyMatch(p -> p.durationMillis().get("outage") > 0),
                 "a batch reports the time it waited for Kafka");
         assertTrue(waiting.get(0).contains("Can't reach Kafka at '" + broker.bootstrapServers() + "'"), waiting.get(0));
@@ -199,6 +224,26 @@ class BrokerOutageTest {
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+        return counts;
+    }
+
+    /** Each id in the Kafka sink's topic as a read_committed reader sees it, and how often. */
+    private Map<Integer, Integer> committedOutputIds() {
+        Map<Integer, Integer> counts = new TreeMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = List.of(new TopicPartition(OUT_TOPIC, 0), new TopicPartition(OUT_TOPIC, 1));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    counts.merge(Integer.parseInt(r.value().replaceAll("\\D", "")), 1, Integer::sum);
+                }
+            }
         }
         return counts;
     }
