@@ -1,0 +1,110 @@
+package dev.sluice.chaos;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A Kafka broker in a separate JVM ({@link ChaosBroker}), started by the harness and stopped by
+ * {@link #close()}. Its log goes to {@code broker.log} in the data directory's parent.
+ */
+final class BrokerProcess implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Process process;
+    private final String bootstrapServers;
+
+    private BrokerProcess(Process process, String bootstrapServers) {
+        this.process = process;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /**
+     * Starts the broker with its data in {@code dataDir} and waits until it listens.
+     *
+     * @throws IllegalStateException if it does not come up within 90 s (its log says why)
+     */
+    static BrokerProcess start(Path dataDir) throws IOException {
+        requireNonNull(dataDir, "dataDir is null");
+        Files.createDirectories(dataDir);
+        Path log = dataDir.toAbsolutePath().getParent().resolve("broker.log");
+        Process process = new ProcessBuilder(JvmCommand.of(ChaosBroker.class, List.of("-Xmx768m"), List.of(dataDir.toString())))
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        // readLine blocks; the broker prints its line within seconds or dies (EOF).
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith(ChaosBroker.BOOTSTRAP)) {
+                return new BrokerProcess(process, line.substring(ChaosBroker.BOOTSTRAP.length()).trim());
+            }
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("The Kafka broker process did not start; see " + log);
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Creates a topic, replication factor 1. */
+    void createTopic(String name, int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Can't create topic '" + name + "': " + e, e);
+        }
+    }
+
+    /** Records in {@code topic}: the sum of its partitions' end offsets (its partitions start at 0). */
+    long records(String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS)
+                    .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        } catch (Exception e) {
+            throw new IllegalStateException("Can't read the end offsets of topic '" + topic + "': " + e, e);
+        }
+    }
+
+    /** Closes the broker's stdin (it then stops cleanly) and waits for it; kills it if it does not stop in 60 s. */
+    @Override
+    public void close() {
+        try {
+            process.getOutputStream().close();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
