@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -49,29 +53,67 @@ final class BrokerProcess implements AutoCloseable {
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        // readLine blocks; the broker prints its line within seconds or dies (EOF).
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.startsWith(ChaosBroker.BOOTSTRAP)) {
-                return new BrokerProcess(process, line.substring(ChaosBroker.BOOTSTRAP.length()).trim());
+        CompletableFuture<String> bootstrap = CompletableFuture.supplyAsync(() -> {
+            try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith(ChaosBroker.BOOTSTRAP)) {
+                        return line.substring(ChaosBroker.BOOTSTRAP.length()).trim();
+                    }
+                }
+                return null;  // the process died
+            } catch (IOException e) {
+                return null;
             }
-            if (System.nanoTime() > deadline) {
-                break;
-            }
+        });
+        String servers = null;
+        try {
+            servers = bootstrap.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // Reported below.
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while the Kafka broker process started", e);
         }
-        process.destroyForcibly();
-        throw new IllegalStateException("The Kafka broker process did not start; see " + log);
+        if (servers == null) {
+            process.destroyForcibly();
+            throw new IllegalStateException("The Kafka broker process did not start within " + START_TIMEOUT + "; see " + log);
+        }
+        // Anything it prints later is drained, so that a full pipe never blocks it.
+        Thread drain = new Thread(() -> {
+            try {
+                out.transferTo(Writer.nullWriter());
+            } catch (IOException e) {
+                // The process ended.
+            }
+        }, "chaos-broker-stdout");
+        drain.setDaemon(true);
+        drain.start();
+        return new BrokerProcess(process, servers);
     }
 
     String bootstrapServers() {
         return bootstrapServers;
     }
 
-    /** Creates a topic, replication factor 1. */
+    /**
+     * Creates a topic, replication factor 1.
+     *
+     * @throws IllegalStateException if it can't (e.g. it exists), naming it
+     */
     void createTopic(String name, int partitions) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            // Wait for every partition's leader, so that the first writes don't bounce off a missing one.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!admin.describeTopics(List.of(name)).allTopicNames().get(60, TimeUnit.SECONDS).get(name).partitions()
+                    .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("partitions without a leader after 60 s");
+                }
+                Thread.sleep(50);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("Can't create topic '" + name + "': " + e, e);
         }

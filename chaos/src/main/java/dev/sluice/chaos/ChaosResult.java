@@ -2,6 +2,9 @@ package dev.sluice.chaos;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,7 +13,8 @@ import java.util.Optional;
  *
  * @param scenario the scenario's name
  * @param kills query processes killed
- * @param killsByPhase where the kills landed (as the query process last reported), by phase label
+ * @param killsByPhase where the kills landed (as the query process last reported), by phase label, in the
+ *     order of {@link QueryProcess.Phase}
  * @param batches batches committed over all runs (re-runs of a killed batch included)
  * @param verification the sink compared with the reference; empty if the run failed before it got there
  * @param failure why the run could not finish (a query process failed by itself, never caught up...)
@@ -21,7 +25,7 @@ record ChaosResult(String scenario, int kills, Map<String, Integer> killsByPhase
                    Optional<Verification> verification, Optional<String> failure, String notes, double seconds) {
     ChaosResult {
         requireNonNull(scenario, "scenario is null");
-        killsByPhase = Map.copyOf(killsByPhase);
+        killsByPhase = Collections.unmodifiableMap(new LinkedHashMap<>(killsByPhase));
         requireNonNull(verification, "verification is null");
         requireNonNull(failure, "failure is null");
         requireNonNull(notes, "notes is null");
@@ -35,7 +39,7 @@ record ChaosResult(String scenario, int kills, Map<String, Integer> killsByPhase
     /** One line for the report. */
     String line() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(java.util.Locale.ROOT, "%-7s %s  kills %d %s, %d batches committed, %.1f s: ",
+        s.append(String.format(Locale.ROOT, "%-7s %s  kills %d %s, %d batches committed, %.1f s: ",
                 scenario, passed() ? "PASS" : "FAIL", kills, killsByPhase, batches, seconds));
         verification.ifPresent(v -> s.append(v.summary()));
         failure.ifPresent(f -> s.append(verification.isPresent() ? "; " : "").append("run failed: ").append(f));

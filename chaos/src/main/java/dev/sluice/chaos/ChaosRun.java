@@ -63,14 +63,18 @@ final class ChaosRun {
         Path home = dir.resolve("home");
         Random random = new Random(settings.seed() * 31 + scenario.name().hashCode());
         Map<String, Integer> killsByPhase = new LinkedHashMap<>();
+        for (QueryProcess.Phase phase : QueryProcess.Phase.values()) {
+            killsByPhase.put(phase.label, 0);
+        }
         List<ProducerRecord<String, String>> produced;
         long batches = 0;
         Optional<String> failure = Optional.empty();
+        QueryProcess query = null;
         try (InputProducer producer = new InputProducer(broker.bootstrapServers(), settings.rowsPerSecond())) {
             producer.start(round -> scenario.round(round, settings.rowsPerRound()));
             for (int run = 0; run < settings.kills() && failure.isEmpty(); run++) {
                 KillPlan plan = KillPlan.draw(random, settings);
-                QueryProcess query = QueryProcess.launch(run, broker.bootstrapServers(), home, script, dir);
+                query = QueryProcess.launch(run, broker.bootstrapServers(), home, script, dir);
                 long delay = plan.delayMillis();
                 if (plan.batch() > 0) {
                     if (!query.awaitBatchStarted(plan.batch(), BATCH_TIMEOUT) && !query.isAlive()) {
@@ -94,6 +98,7 @@ final class ChaosRun {
             }
             if (failure.isEmpty()) {
                 QueryProcess last = QueryProcess.launch(settings.kills(), broker.bootstrapServers(), home, script, dir);
+                query = last;
                 Thread.sleep(LAST_RUN_INPUT.toMillis());  // input keeps coming while the last run starts
                 int rounds = producer.stop();
                 failure = awaitCaughtUp(last, producer.produced(), checkpointRoot);
@@ -115,6 +120,10 @@ final class ChaosRun {
                 batches += last.committedBatches();
             }
             produced = producer.produced();
+        } finally {
+            if (query != null && query.isAlive()) {
+                query.kill();  // the run ended early (an exception): leave no query process behind
+            }
         }
         Optional<Verification> verification = Optional.empty();
         if (failure.isEmpty()) {

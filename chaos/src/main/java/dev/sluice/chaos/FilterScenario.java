@@ -95,6 +95,6 @@ final class FilterScenario implements Scenario {
 
     @Override
     public String notes() throws IOException {
-        return kafka ? "" : SinkOutput.uncommittedFiles(sinkDir) + " uncommitted file(s) left in the sink directory";
+        return kafka ? "" : SinkOutput.fileSinkNotes(sinkDir);
     }
 }

@@ -122,6 +122,6 @@ final class JoinScenario implements Scenario {
 
     @Override
     public String notes() throws IOException {
-        return SinkOutput.uncommittedFiles(sinkDir) + " uncommitted file(s) left in the sink directory";
+        return SinkOutput.fileSinkNotes(sinkDir);
     }
 }

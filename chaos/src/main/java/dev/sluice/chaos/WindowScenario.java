@@ -147,6 +147,6 @@ final class WindowScenario implements Scenario {
 
     @Override
     public String notes() throws IOException {
-        return SinkOutput.uncommittedFiles(sinkDir) + " uncommitted file(s) left in the sink directory";
+        return SinkOutput.fileSinkNotes(sinkDir);
     }
 }
