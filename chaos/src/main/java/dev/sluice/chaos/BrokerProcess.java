@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * A Kafka broker in a separate JVM ({@link ChaosBroker}), started by the harness and stopped by
@@ -107,8 +108,7 @@ final class BrokerProcess implements AutoCloseable {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
             // Wait for every partition's leader, so that the first writes don't bounce off a missing one.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!admin.describeTopics(List.of(name)).allTopicNames().get(60, TimeUnit.SECONDS).get(name).partitions()
-                    .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+            while (!hasLeaders(admin, name)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("partitions without a leader after 60 s");
                 }
@@ -116,6 +116,18 @@ final class BrokerProcess implements AutoCloseable {
             }
         } catch (Exception e) {
             throw new IllegalStateException("Can't create topic '" + name + "': " + e, e);
+        }
+    }
+
+    private static boolean hasLeaders(Admin admin, String topic) throws Exception {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic).partitions()
+                    .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;  // created, but not in the broker's metadata yet
+            }
+            throw e;
         }
     }
 
