@@ -25,7 +25,7 @@ import java.util.Optional;
  *
  * <p>It tells the harness what it is doing with one line per event on stdout, so that the harness can say
  * where each kill landed: {@code STARTED <name>}, {@code SUBMITTED <batch>} (offsets logged),
- * {@code RUNNING <batch>}, {@code COMMITTED <batch> <input rows> <output rows> <late rows>},
+ * {@code RUNNING <batch>}, {@code COMMITTED <batch> <input rows> <output rows> <late rows> <{phase=ms, ...}>},
  * {@code STOPPED}, {@code FAILED <message>}.
  *
  * <p>Usage: {@code ChaosQuery <bootstrap servers> <sluice home> <script.sql>}; statements end with {@code ;}.
@@ -108,7 +108,7 @@ public final class ChaosQuery {
         @Override
         public void onBatchCompleted(StreamingQuery query, QueryProgress progress) {
             OUT.println("COMMITTED " + progress.batchId() + " " + progress.inputRows() + " " + progress.outputRows()
-                    + " " + progress.lateRows());
+                    + " " + progress.lateRows() + " " + progress.durationMillis());
         }
 
         @Override

@@ -105,7 +105,7 @@ final class QueryProcess {
                         startedBatches++;
                     }
                     case "COMMITTED" -> {
-                        if (startedBatches > 0) {
+                        if (committedBatches > 0) {  // the run's first batch loads classes: not typical
                             lastBatchMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - batchStartedNanos);
                         }
                         committedBatches++;
@@ -183,7 +183,10 @@ final class QueryProcess {
         return process.isAlive() ? null : process.exitValue();
     }
 
-    /** How long the last batch of this run took from start to commit, as reported; -1 if none committed yet. */
+    /**
+     * How long the last batch of this run took from start to commit, as reported; -1 if none but the run's first
+     * (which loads classes and warms up, so says little about the next) committed yet.
+     */
     long lastBatchMillis() {
         return lastBatchMillis;
     }
