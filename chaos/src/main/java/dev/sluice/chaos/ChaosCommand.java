@@ -20,7 +20,7 @@ import java.util.Locale;
 public final class ChaosCommand {
     private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     private static final String USAGE = "usage: ./sluice chaos [--kills 20] [--scenario file|window|kafka|join|all]"
-            + " [--seed 1] [--rows-per-round 2000] [--rate 2000] [--min-delay-ms 1000] [--max-delay-ms 8000] [--dir DIR]";
+            + " [--seed 1] [--rows-per-round 5000] [--rate 5000] [--min-delay-ms 1000] [--max-delay-ms 8000] [--dir DIR]";
 
     private ChaosCommand() {
     }
@@ -29,8 +29,8 @@ public final class ChaosCommand {
         int kills = 20;
         List<String> scenarios = Scenario.NAMES;
         long seed = 1;
-        int rowsPerRound = 2000;
-        double rate = 2000;
+        int rowsPerRound = 5000;
+        double rate = 5000;
         long minDelay = 1000;
         long maxDelay = 8000;
         Path dir = null;

@@ -70,6 +70,7 @@ final class ChaosRun {
         long batches = 0;
         Optional<String> failure = Optional.empty();
         QueryProcess query = null;
+        BatchTimes firstBatchOfLastRun = null;
         try (InputProducer producer = new InputProducer(broker.bootstrapServers(), settings.rowsPerSecond())) {
             producer.start(round -> scenario.round(round, settings.rowsPerRound()));
             for (int run = 0; run < settings.kills() && failure.isEmpty(); run++) {
@@ -81,7 +82,7 @@ final class ChaosRun {
                         failure = Optional.of(ended(query));
                         break;
                     }
-                    delay = plan.delayInBatch(query.lastBatchMillis());
+                    delay = plan.delayInBatch(query.lastBatch(), firstBatchOfLastRun);
                 }
                 Thread.sleep(delay);
                 if (!query.isAlive()) {
@@ -89,11 +90,15 @@ final class ChaosRun {
                     break;
                 }
                 QueryProcess.Phase phase = query.kill();
+                if (query.firstBatch() != null) {
+                    firstBatchOfLastRun = query.firstBatch();
+                }
                 killsByPhase.merge(phase.label, 1, Integer::sum);
                 batches += query.committedBatches();
                 out.printf(Locale.ROOT, "  %s: kill %d/%d %d ms %s: %s (%d batches committed in that run)%n",
                         scenario.name(), run + 1, settings.kills(), delay,
-                        plan.batch() == 0 ? "after launch" : "after batch " + plan.batch() + " of the run started",
+                        plan.batch() == 0 ? "after launch" : "after batch " + plan.batch() + " of the run started"
+                                + (plan.sinkOrCommit() ? " (aimed at its sink or commit)" : ""),
                         phase.label, query.committedBatches());
             }
             if (failure.isEmpty()) {

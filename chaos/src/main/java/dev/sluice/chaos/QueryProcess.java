@@ -52,8 +52,8 @@ final class QueryProcess {
     private volatile Phase phase = Phase.STARTING;
     private volatile int committedBatches;
     private volatile int startedBatches;
-    private volatile long batchStartedNanos;
-    private volatile long lastBatchMillis = -1;
+    private volatile BatchTimes firstBatch;
+    private volatile BatchTimes lastBatch;
     private volatile long lateRows;
     private volatile String failure;
 
@@ -101,12 +101,16 @@ final class QueryProcess {
                     case "SUBMITTED" -> phase = Phase.IN_BATCH;
                     case "RUNNING" -> {
                         phase = Phase.IN_BATCH;
-                        batchStartedNanos = System.nanoTime();
                         startedBatches++;
                     }
                     case "COMMITTED" -> {
-                        if (committedBatches > 0) {  // the run's first batch loads classes: not typical
-                            lastBatchMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - batchStartedNanos);
+                        if (f.length > 5) {
+                            BatchTimes times = BatchTimes.parse(line.substring(line.indexOf('{')));
+                            if (committedBatches == 0) {
+                                firstBatch = times;
+                            } else {
+                                lastBatch = times;  // the run's first batch loads classes: not typical
+                            }
                         }
                         committedBatches++;
                         lateRows += Long.parseLong(f[4]);
@@ -184,11 +188,16 @@ final class QueryProcess {
     }
 
     /**
-     * How long the last batch of this run took from start to commit, as reported; -1 if none but the run's first
-     * (which loads classes and warms up, so says little about the next) committed yet.
+     * The phase times of the last batch of this run, as reported; null if none but the run's first (which loads
+     * classes and warms up, so says little about the next) committed yet.
      */
-    long lastBatchMillis() {
-        return lastBatchMillis;
+    BatchTimes lastBatch() {
+        return lastBatch;
+    }
+
+    /** The phase times of this run's first batch (cold, and often the re-run of a killed one); null if none yet. */
+    BatchTimes firstBatch() {
+        return firstBatch;
     }
 
     int committedBatches() {
