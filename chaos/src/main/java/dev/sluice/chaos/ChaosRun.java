@@ -68,6 +68,7 @@ final class ChaosRun {
         }
         List<ProducerRecord<String, String>> produced;
         long batches = 0;
+        long lateRows = 0;
         Optional<String> failure = Optional.empty();
         QueryProcess query = null;
         BatchTimes firstBatchOfLastRun = null;
@@ -95,6 +96,7 @@ final class ChaosRun {
                 }
                 killsByPhase.merge(phase.label, 1, Integer::sum);
                 batches += query.committedBatches();
+                lateRows += query.lateRows();
                 out.printf(Locale.ROOT, "  %s: kill %d/%d %d ms %s: %s (%d batches committed in that run)%n",
                         scenario.name(), run + 1, settings.kills(), delay,
                         plan.batch() == 0 ? "after launch" : "after batch " + plan.batch() + " of the run started"
@@ -123,6 +125,7 @@ final class ChaosRun {
                     last.kill();
                 }
                 batches += last.committedBatches();
+                lateRows += last.lateRows();
             }
             produced = producer.produced();
         } finally {
@@ -135,8 +138,12 @@ final class ChaosRun {
             verification = Optional.of(Verification.of(scenario.expected(produced), scenario.found(broker.bootstrapServers())));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        String notes = scenario.notes();
+        if (lateRows > 0) {
+            notes += (notes.isEmpty() ? "" : "; ") + lateRows + " rows dropped as late (batches re-run count again)";
+        }
         return new ChaosResult(scenario.name(), killsByPhase.values().stream().mapToInt(Integer::intValue).sum(),
-                killsByPhase, batches, verification, failure, scenario.notes(), seconds);
+                killsByPhase, batches, verification, failure, notes, seconds);
     }
 
     private static String ended(QueryProcess query) {
