@@ -1,0 +1,30 @@
+package dev.sluice.chaos;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of a child JVM running {@code mainClass}: this JVM's own {@code java} and classpath, the
+ * flag Arrow needs ({@code --add-opens=java.base/java.nio=ALL-UNNAMED}) and the given JVM flags, so that the
+ * child runs exactly the code under test.
+ */
+final class JvmCommand {
+    private static final String ARROW_FLAG = "--add-opens=java.base/java.nio=ALL-UNNAMED";
+
+    private JvmCommand() {
+    }
+
+    static List<String> of(Class<?> mainClass, List<String> jvmFlags, List<String> args) {
+        requireNonNull(mainClass, "mainClass is null");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(ARROW_FLAG);
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(args);
+        return List.copyOf(command);
+    }
+}
