@@ -21,7 +21,7 @@ import java.util.Optional;
  * (a {@link Sluice} session), whose last statement starts one continuous query ({@code INSERT INTO ...
  * SELECT STREAM ...}, with the query name and checkpoint root set by the script), and keeps it running until
  * killed, or until its stdin ends: then it stops the query gracefully (the running batch commits) and exits 0.
- * A query that fails exits 1.
+ * A statement or query that fails exits 1.
  *
  * <p>It tells the harness what it is doing with one line per event on stdout, so that the harness can say
  * where each kill landed: {@code STARTED <name>}, {@code SUBMITTED <batch>} (offsets logged),
@@ -46,7 +46,16 @@ public final class ChaosQuery {
         sluice.addListener(new EventPrinter());
         StreamingQuery query = null;
         for (String statement : statements) {
-            StatementResult result = sluice.execute(statement);
+            StatementResult result;
+            try {
+                result = sluice.execute(statement);
+            } catch (SluiceException e) {
+                // A start that fails (a checkpoint the restart can't read, ...) is a finding: say so and why.
+                OUT.println("FAILED " + e.getMessage().replace('\n', ' '));
+                e.printStackTrace();
+                System.exit(1);
+                return;
+            }
             if (result instanceof StatementResult.Query q) {
                 query = q.query();
             }

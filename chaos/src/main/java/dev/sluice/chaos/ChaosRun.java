@@ -75,6 +75,10 @@ final class ChaosRun {
         try (InputProducer producer = new InputProducer(broker.bootstrapServers(), settings.rowsPerSecond())) {
             producer.start(round -> scenario.round(round, settings.rowsPerRound()));
             for (int run = 0; run < settings.kills() && failure.isEmpty(); run++) {
+                failure = producer.failure();
+                if (failure.isPresent()) {
+                    break;
+                }
                 KillPlan plan = KillPlan.draw(random, settings);
                 query = QueryProcess.launch(run, broker.bootstrapServers(), home, script, dir);
                 long delay = plan.delayMillis();
@@ -108,13 +112,13 @@ final class ChaosRun {
                 query = last;
                 Thread.sleep(LAST_RUN_INPUT.toMillis());  // input keeps coming while the last run starts
                 int rounds = producer.stop();
-                failure = awaitCaughtUp(last, producer.produced(), checkpointRoot);
+                failure = caughtUp(last, producer, checkpointRoot);
                 for (List<ProducerRecord<String, String>> closing : scenario.closing(rounds, settings.rowsPerRound())) {
                     if (failure.isPresent()) {
                         break;
                     }
                     producer.write(closing);
-                    failure = awaitCaughtUp(last, producer.produced(), checkpointRoot);
+                    failure = caughtUp(last, producer, checkpointRoot);
                 }
                 if (failure.isEmpty()) {
                     int exit = last.stop(STOP_TIMEOUT);
@@ -149,6 +153,13 @@ final class ChaosRun {
     private static String ended(QueryProcess query) {
         return "run " + query.run() + " exited by itself with code " + query.exitCode()
                 + (query.failure() == null ? "" : ": " + query.failure()) + "; see " + query.log();
+    }
+
+    /** Why the input could not be written, or else why the query did not catch up with it, if it did not. */
+    private Optional<String> caughtUp(QueryProcess query, InputProducer producer, Path checkpointRoot)
+            throws InterruptedException {
+        Optional<String> failed = producer.failure();
+        return failed.isPresent() ? failed : awaitCaughtUp(query, producer.produced(), checkpointRoot);
     }
 
     /**
