@@ -272,10 +272,12 @@ class AggregationTest extends SessionTest {
         assertTrue(plan.endsWith("""
                 == Incremental execution ==
                 Trigger: processing-time 5000 ms; output mode: update
-                Per partition (one task per Kafka partition, stateless): Scan sales -> FilterProject -> HashAggregate (partial)
-                Per batch (once, after the tasks): HashAggregate (final: merge into state) -> FilterProject -> write to totals
-                State: HashAggregate keyed by [country], versioned by batch id in %s/state/aggregate (a delta per batch, snapshots, old versions cleaned)
-                Checkpoint: %s (offsets logged before each batch, commits after)
+                Operators, top-down; each batch's changes flow bottom-up:
+                  Write to totals
+                    FilterProject(project=[country AS country, EXPR$1 AS n]) [changes: upsert by [0]]
+                      HashAggregate(group=[country], aggregates=[COUNT(*) AS EXPR$1], state=keyed by group), emits the groups each batch changed [changes: upsert by [0]; state: %s/state/aggregate keyed by [country]]
+                        Tasks, one per partition (stateless): Scan sales -> FilterProject -> HashAggregate (partial) [changes: append]
+                Checkpoint: %s (offsets logged before each batch, commits after; state versioned by batch id: a delta per batch, snapshots, old versions cleaned)
                 """.formatted(checkpoint, checkpoint)), plan);
         assertEquals("totals_q", sluice.options().get(Sluice.QUERY_NAME), "EXPLAIN does not use up the query's name");
         assertFalse(message("EXPLAIN SELECT country FROM sales").contains("Incremental"), "bounded: no increments");

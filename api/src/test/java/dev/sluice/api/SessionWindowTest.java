@@ -94,7 +94,7 @@ class SessionWindowTest extends SessionTest {
         assertEquals(List.of(2L, 4L, 4L, 3L, 4L, 1L), stateRows, "closed sessions leave the state; c's stays open");
         String plan = message("EXPLAIN INSERT INTO sessions " + SESSIONS);
         assertTrue(plan.contains("sessions with a 10000 ms gap"), plan);
-        assertTrue(plan.contains("Per batch (once, after the tasks): SessionAggregate"), plan);
+        assertTrue(plan.contains("SessionAggregate(group="), plan);
         assertTrue(plan.contains("/state/session"), plan);
     }
 

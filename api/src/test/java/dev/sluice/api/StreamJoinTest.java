@@ -90,8 +90,9 @@ class StreamJoinTest extends SessionTest {
         assertEquals(MATCHES, SqlQueryTest.sorted(rows(JOIN.replace("SELECT STREAM", "SELECT"))));
         String plan = message("EXPLAIN INSERT INTO matched " + JOIN);
         assertTrue(plan.contains("StreamJoin(keys=[ad_id = ad_id], ts BETWEEN ts + 0 ms AND + 10000 ms"), plan);
-        assertTrue(plan.contains("Per batch (once, after the tasks): StreamJoin (new rows of each side against the "
-                + "state) -> FilterProject"), plan);
+        assertTrue(plan.contains("rows of both sides wait until the watermark passes their bound) [changes: append; "
+                + "state: "), plan);
+        assertTrue(plan.contains("watermark: its inputs' minus 10000 ms"), plan);
         assertTrue(plan.contains("Scan(table=clicks, columns=[ad_id, ts])"), "only the columns used are kept: " + plan);
         assertTrue(plan.contains("/state/join"), plan);
     }

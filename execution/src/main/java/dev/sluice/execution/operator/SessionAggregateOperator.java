@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.execution.aggregate.AggregateCall;
 import dev.sluice.execution.aggregate.AggregateFunction;
 import dev.sluice.execution.aggregate.OutputMode;
+import dev.sluice.execution.changelog.ChangeBatch;
+import dev.sluice.execution.changelog.ChangelogMode;
 import dev.sluice.execution.state.RowCodec;
+import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateEntry;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.type.Column;
@@ -18,6 +21,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -28,22 +32,29 @@ import java.util.TreeMap;
  * sessions the batch changed; complete, every session; append, each session once the watermark passes its
  * end (last event + gap). Sessions the watermark has closed leave the state (except in complete mode).
  */
-public final class SessionAggregateOperator {
+public final class SessionAggregateOperator implements StreamOperator {
     /** What every batch shares: the input's layout, the keys, the gap and the aggregates. */
-    public static final class Factory {
+    public static final class Factory implements StreamOperator.Factory {
         private final RowSchema inputSchema;
         private final List<Integer> groupKeys;
         private final int windowKey;
         private final long gapMillis;
         private final List<AggregateCall> calls;
         private final RowSchema outputSchema;
+        private final OutputMode mode;
+        private final boolean singleBatch;
 
         /**
          * @param groupKeys the group keys' input columns, in output order
          * @param windowKey the position among {@code groupKeys} of the session key (the rows' event time)
+         * @param mode which sessions each batch emits
+         * @param singleBatch whether the query is one batch over all its input (a bounded query): then every
+         *     session it emits is final, an insert
          */
         public Factory(RowSchema inputSchema, List<Integer> groupKeys, int windowKey, long gapMillis,
-                       List<AggregateCall> calls, RowSchema outputSchema) {
+                       List<AggregateCall> calls, RowSchema outputSchema, OutputMode mode, boolean singleBatch) {
+            this.singleBatch = singleBatch;
+            this.mode = requireNonNull(mode, "mode is null");
             this.inputSchema = requireNonNull(inputSchema, "inputSchema is null");
             this.groupKeys = List.copyOf(groupKeys);
             this.windowKey = windowKey;
@@ -92,8 +103,32 @@ public final class SessionAggregateOperator {
             return outputSchema;
         }
 
-        public SessionAggregateOperator create(StateStore store) {
-            return new SessionAggregateOperator(this, requireNonNull(store, "store is null"));
+        @Override
+        public ChangelogMode changelogMode() {
+            return mode == OutputMode.APPEND || singleBatch ? ChangelogMode.APPEND
+                    : ChangelogMode.upsert(java.util.stream.IntStream.range(0, groupKeys.size()).boxed().toList());
+        }
+
+        @Override
+        public Optional<StateSpec> state(String operatorId) {
+            return Optional.of(new StateSpec(operatorId, keySchema(), valueSchema()));
+        }
+
+        @Override
+        public String kind() {
+            return "session";
+        }
+
+        @Override
+        public SessionAggregateOperator create(OperatorContext context) {
+            return new SessionAggregateOperator(this, context);
+        }
+
+        @Override
+        public String describe() {
+            List<String> keys = groupKeys.stream().map(k -> inputSchema.column(k).name()).toList();
+            return "SessionAggregate(group=" + keys + ", gap=" + gapMillis + " ms, aggregates=" + calls
+                    + ", sessions close as the watermark passes their end)";
         }
     }
 
@@ -113,11 +148,34 @@ public final class SessionAggregateOperator {
     }
 
     private final Factory factory;
+    private final OperatorContext context;
     private final StateStore store;
+    private final List<List<Object>> rows = new ArrayList<>();
 
-    private SessionAggregateOperator(Factory factory, StateStore store) {
+    private SessionAggregateOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
-        this.store = store;
+        this.context = context;
+        this.store = context.requireState();
+    }
+
+    @Override
+    public List<ChangeBatch> add(int input, ChangeBatch batch) {
+        try (batch) {
+            if (!batch.isInsertOnly()) {
+                throw new IllegalStateException("A session window aggregation got deleted rows, which it can't take "
+                        + "back yet");
+            }
+            rows.addAll(VectorValues.rows(batch.rows()));
+        }
+        return List.of();
+    }
+
+    @Override
+    public List<ChangeBatch> finish() {
+        List<List<Object>> emitted = aggregate(rows, factory.mode, context.watermark());
+        rows.clear();
+        return emitted.isEmpty() ? List.of()
+                : List.of(ChangeBatch.inserts(VectorValues.toBatch(factory.outputSchema, emitted, context.allocator())));
     }
 
     /**

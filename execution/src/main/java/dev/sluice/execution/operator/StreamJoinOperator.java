@@ -2,7 +2,10 @@ package dev.sluice.execution.operator;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.changelog.ChangeBatch;
+import dev.sluice.execution.changelog.ChangelogMode;
 import dev.sluice.execution.state.ByteArrayReader;
+import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.ByteArrayWriter;
 import dev.sluice.execution.state.RowCodec;
 import dev.sluice.execution.state.StateEntry;
@@ -17,6 +20,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The batch-level step of a stream-stream join ({@code StreamJoinNode}): joins the batch's new rows of each
@@ -25,7 +29,7 @@ import java.util.Map;
  *
  * <p>State: one entry per kept row, keyed by (side, batch id, sequence), its value the row.
  */
-public final class StreamJoinOperator {
+public final class StreamJoinOperator implements StreamOperator {
     private static final int LEFT = 0;
     private static final int RIGHT = 1;
     /** The state's key columns: which side, the batch that brought the row, its position in that batch. */
@@ -33,7 +37,7 @@ public final class StreamJoinOperator {
             new Column("batch", ColumnType.BIGINT, false), new Column("seq", ColumnType.INTEGER, false)));
 
     /** What every batch's join shares: the sides' schemas, keys and time columns, and the time bound. */
-    public static final class Factory {
+    public static final class Factory implements StreamOperator.Factory {
         private final RowSchema leftSchema;
         private final RowSchema rightSchema;
         private final List<Integer> leftKeys;
@@ -42,9 +46,12 @@ public final class StreamJoinOperator {
         private final int rightTime;
         private final long lowerMillis;
         private final long upperMillis;
+        private final RowSchema outputSchema;
 
+        /** A join whose output is {@code outputSchema}: the left side's columns, then the right side's. */
         public Factory(RowSchema leftSchema, RowSchema rightSchema, List<Integer> leftKeys, List<Integer> rightKeys,
-                       int leftTime, int rightTime, long lowerMillis, long upperMillis) {
+                       int leftTime, int rightTime, long lowerMillis, long upperMillis, RowSchema outputSchema) {
+            this.outputSchema = requireNonNull(outputSchema, "outputSchema is null");
             this.leftSchema = requireNonNull(leftSchema, "leftSchema is null");
             this.rightSchema = requireNonNull(rightSchema, "rightSchema is null");
             this.leftKeys = List.copyOf(leftKeys);
@@ -62,8 +69,49 @@ public final class StreamJoinOperator {
             return new RowSchema(columns);
         }
 
-        public StreamJoinOperator create(StateStore store) {
-            return new StreamJoinOperator(this, requireNonNull(store, "store is null"));
+        @Override
+        public RowSchema outputSchema() {
+            return outputSchema;
+        }
+
+        @Override
+        public ChangelogMode changelogMode() {
+            return ChangelogMode.APPEND;
+        }
+
+        /**
+         * A pair is emitted when its later row comes, which is at most the width of the time bound behind the
+         * other row: the output's event times trail the input watermark by that much.
+         */
+        @Override
+        public long watermarkDelayMillis() {
+            return Math.max(0, Math.max(-lowerMillis, upperMillis));
+        }
+
+        @Override
+        public Optional<StateSpec> state(String operatorId) {
+            return Optional.of(new StateSpec(operatorId, STATE_KEY_SCHEMA, stateValueSchema()));
+        }
+
+        @Override
+        public String kind() {
+            return "join";
+        }
+
+        @Override
+        public StreamJoinOperator create(OperatorContext context) {
+            return new StreamJoinOperator(this, context);
+        }
+
+        @Override
+        public String describe() {
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < leftKeys.size(); i++) {
+                keys.add(leftSchema.column(leftKeys.get(i)).name() + " = " + rightSchema.column(rightKeys.get(i)).name());
+            }
+            return "StreamJoin(keys=" + keys + ", " + leftSchema.column(leftTime).name() + " BETWEEN "
+                    + rightSchema.column(rightTime).name() + " + " + lowerMillis + " ms AND + " + upperMillis
+                    + " ms, rows of both sides wait until the watermark passes their bound)";
         }
 
         private static List<Column> nullable(RowSchema schema) {
@@ -72,11 +120,36 @@ public final class StreamJoinOperator {
     }
 
     private final Factory factory;
+    private final OperatorContext context;
     private final StateStore store;
+    private final List<List<Object>> newLeft = new ArrayList<>();
+    private final List<List<Object>> newRight = new ArrayList<>();
 
-    private StreamJoinOperator(Factory factory, StateStore store) {
+    private StreamJoinOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
-        this.store = store;
+        this.context = context;
+        this.store = context.requireState();
+    }
+
+    @Override
+    public List<ChangeBatch> add(int input, ChangeBatch batch) {
+        try (batch) {
+            if (!batch.isInsertOnly()) {
+                throw new IllegalStateException("A stream join got deleted rows, which it can't take back yet");
+            }
+            (input == LEFT ? newLeft : newRight).addAll(VectorValues.rows(batch.rows()));
+        }
+        return List.of();
+    }
+
+    @Override
+    public List<ChangeBatch> finish() {
+        // The store is open at the previous batch's version; rows are keyed by the batch that brought them.
+        List<List<Object>> joined = join(newLeft, newRight, context.batchId(), context.watermark());
+        newLeft.clear();
+        newRight.clear();
+        return joined.isEmpty() ? List.of()
+                : List.of(ChangeBatch.inserts(VectorValues.toBatch(factory.outputSchema, joined, context.allocator())));
     }
 
     /**

@@ -2,14 +2,12 @@ package dev.sluice.execution.stream;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.operator.BatchOperator;
-import dev.sluice.execution.operator.FilterProjectOperator;
-import dev.sluice.execution.aggregate.OutputMode;
+import dev.sluice.execution.operator.OperatorContext;
+import dev.sluice.execution.operator.StreamOperator;
 import dev.sluice.execution.operator.HashAggregateOperator;
 import dev.sluice.execution.operator.LookupTable;
-import dev.sluice.execution.type.RowSchema;
-import dev.sluice.execution.type.VectorValues;
-import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.source.OffsetRange;
 import dev.sluice.execution.source.PartitionReader;
@@ -19,6 +17,7 @@ import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.source.SourcePartition;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,32 +41,25 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * close reader. The first failing task cancels the others and its error is the batch's error.
  */
 final class BatchRunner {
-    private final BatchPlan plan;
+    private final IncrementalPlan plan;
     private final Map<String, StreamSource> sources;
     private final ExecutorService taskPool;
 
-    BatchRunner(BatchPlan plan, Map<String, StreamSource> sources, ExecutorService taskPool) {
+    BatchRunner(IncrementalPlan plan, Map<String, StreamSource> sources, ExecutorService taskPool) {
         this.plan = requireNonNull(plan, "plan is null");
         this.sources = Map.copyOf(sources);
         this.taskPool = requireNonNull(taskPool, "taskPool is null");
     }
 
     /**
-     * Runs the batch over {@code ranges} (per source table name). The output's batches are allocated from
-     * {@code allocator}; the caller closes the output. With a GROUP BY, the batch's groups are merged into
-     * {@code state}, which the caller commits (after the sink took the output) or aborts.
+     * Runs batch {@code batchId} over {@code ranges} (per source table name), with the query's watermark: a
+     * stateful plan drops the rows of watermarked tables whose event time is behind it (or NULL), and counts
+     * them as late. The output's batches are allocated from {@code allocator}; the caller closes the output.
+     * Each stateful operator reads and writes its store in {@code states} (by operator id), which the caller
+     * commits (after the sink took the output) or aborts.
      */
-    BatchOutput run(Map<String, List<OffsetRange>> ranges, BufferAllocator allocator, Optional<StateStore> state)
-            throws Exception {
-        return run(ranges, allocator, state, Long.MIN_VALUE);
-    }
-
-    /**
-     * As {@link #run(Map, BufferAllocator, Optional)}, with the query's watermark: a stateful plan drops the
-     * rows of watermarked tables whose event time is behind it (or NULL), and counts them as late.
-     */
-    BatchOutput run(Map<String, List<OffsetRange>> ranges, BufferAllocator allocator, Optional<StateStore> state,
-                    long watermark) throws Exception {
+    BatchOutput run(Map<String, List<OffsetRange>> ranges, BufferAllocator allocator, Map<String, StateStore> states,
+                    long batchId, long watermark) throws Exception {
         boolean dropLate = plan.dropsLateRows() && watermark > Long.MIN_VALUE;
         Map<Integer, LookupTable> lookups = new HashMap<>();
         for (LookupSide side : plan.lookups()) {
@@ -79,94 +71,112 @@ final class BatchRunner {
                 rows.forEach(VectorSchemaRoot::close);
             }
         }
-        if (plan.sessionAggregate().isPresent()) {
-            return runSessionAggregate(plan.sessionAggregate().get(), ranges, allocator, state.orElseThrow(() ->
-                    new IllegalStateException("a session window needs a state store")), watermark, dropLate, lookups);
+        // Every task of the batch runs at once, whichever part of the tree it feeds.
+        List<IncrementalPlan.TaskStage> stages = plan.taskStages();
+        List<Future<TaskResult>> futures = new ArrayList<>();
+        List<Integer> taskCounts = new ArrayList<>();
+        for (IncrementalPlan.TaskStage stage : stages) {
+            List<Future<TaskResult>> f = submit(stage.pipelines(), ranges, allocator, plan.rowsPerTask(), stage.partial(),
+                    dropLate ? watermark : Long.MIN_VALUE, lookups);
+            futures.addAll(f);
+            taskCounts.add(f.size());
         }
-        if (plan.streamJoin().isPresent()) {
-            return runStreamJoin(plan.streamJoin().get(), ranges, allocator, state.orElseThrow(() ->
-                    new IllegalStateException("a stream join needs a state store")), watermark, dropLate, lookups);
-        }
-        List<Future<TaskResult>> futures = submit(plan.pipelines(), ranges, allocator, plan.rowsPerTask(),
-                plan.aggregate(), dropLate ? watermark : Long.MIN_VALUE, lookups);
         TaskResults results = runTasks(futures);
-        List<VectorSchemaRoot> outputs = results.outputs();
-        if (plan.aggregate().isPresent()) {
-            outputs = aggregate(plan.aggregate().get(), outputs, allocator, state.orElseThrow(() ->
-                    new IllegalStateException("a GROUP BY needs a state store")), watermark);
-        }
-        return new BatchOutput(plan.outputSchema(), applyLimit(outputs), results.inputRows(), results.malformedRows(),
-                results.lateRows(), results.maxEventTimes());
-    }
-
-    /** Reads the batch's rows in tasks, then adds them to the sessions in the state, at the batch level. */
-    private BatchOutput runSessionAggregate(BatchPlan.SessionAggregate sessions, Map<String, List<OffsetRange>> ranges,
-                                            BufferAllocator allocator, StateStore state, long watermark,
-                                            boolean dropLate, Map<Integer, LookupTable> lookups) throws Exception {
-        TaskResults results = runTasks(submit(plan.pipelines(), ranges, allocator, Long.MAX_VALUE, Optional.empty(),
-                dropLate ? watermark : Long.MIN_VALUE, lookups));
-        List<List<Object>> rows = new ArrayList<>();
-        for (VectorSchemaRoot root : results.outputs()) {
-            rows.addAll(VectorValues.rows(root));
-            root.close();
-        }
-        List<List<Object>> emitted = sessions.factory().create(state).aggregate(rows, plan.mode(), watermark);
-        List<VectorSchemaRoot> result = afterBatchLevel(emitted, sessions.factory().outputSchema(),
-                sessions.afterAggregate(), allocator);
-        return new BatchOutput(plan.outputSchema(), applyLimit(result), results.inputRows(), results.malformedRows(),
-                results.lateRows(), results.maxEventTimes());
-    }
-
-    /** Rows computed at the batch level, as a batch of {@code schema}, through the operators above them. */
-    private static List<VectorSchemaRoot> afterBatchLevel(List<List<Object>> rows, RowSchema schema,
-                                                          List<FilterProjectOperator.Factory> above,
-                                                          BufferAllocator allocator) {
-        if (rows.isEmpty()) {
-            return List.of();
-        }
-        List<BatchOperator> operators = new ArrayList<>();
-        try {
-            for (FilterProjectOperator.Factory f : above) {
-                operators.add(f.create(allocator));
+        Map<IncrementalPlan.TaskStage, List<VectorSchemaRoot>> outputs = new IdentityHashMap<>();
+        int next = 0;
+        for (int s = 0; s < stages.size(); s++) {
+            List<VectorSchemaRoot> stageOutputs = new ArrayList<>();
+            for (int t = 0; t < taskCounts.get(s); t++) {
+                stageOutputs.addAll(results.perTask().get(next++).outputs());
             }
-            VectorSchemaRoot out = runOperators(operators, VectorValues.toBatch(schema, rows, allocator));
-            return out == null ? List.of() : List.of(out);
-        } finally {
-            operators.forEach(BatchOperator::close);
+            outputs.put(stages.get(s), stageOutputs);
         }
+        List<VectorSchemaRoot> rows = new ArrayList<>();
+        try {
+            for (ChangeBatch change : new TreeRun(outputs, allocator, states, batchId, watermark).run(plan.root())) {
+                if (!change.isInsertOnly()) {
+                    change.close();
+                    throw new IllegalStateException("The query's result has deleted rows, which no sink takes yet");
+                }
+                rows.add(change.rows());
+                change.weights().ifPresent(org.apache.arrow.vector.IntVector::close);
+            }
+        } catch (Exception | Error e) {
+            rows.forEach(VectorSchemaRoot::close);
+            outputs.values().forEach(list -> list.forEach(VectorSchemaRoot::close));
+            throw e;
+        }
+        return new BatchOutput(plan.outputSchema(), applyLimit(rows), results.inputRows(), results.malformedRows(),
+                results.lateRows(), results.maxEventTimes());
     }
 
-    /** Reads each side's new rows in tasks, then joins them with the state's rows at the batch level. */
-    private BatchOutput runStreamJoin(BatchPlan.StreamJoin join, Map<String, List<OffsetRange>> ranges,
-                                      BufferAllocator allocator, StateStore state, long watermark, boolean dropLate,
-                                      Map<Integer, LookupTable> lookups) throws Exception {
-        List<TaskPipeline> all = plan.pipelines();
-        long dropBefore = dropLate ? watermark : Long.MIN_VALUE;
-        // Both sides' tasks run at once; the futures of the left side come first.
-        List<Future<TaskResult>> left = submit(all.subList(0, join.leftPipelines()), ranges, allocator, Long.MAX_VALUE,
-                Optional.empty(), dropBefore, lookups);
-        List<Future<TaskResult>> right = submit(all.subList(join.leftPipelines(), all.size()), ranges, allocator,
-                Long.MAX_VALUE, Optional.empty(), dropBefore, lookups);
-        List<Future<TaskResult>> both = new ArrayList<>(left);
-        both.addAll(right);
-        TaskResults results = runTasks(both);
-        List<List<Object>> leftRows = new ArrayList<>();
-        List<List<Object>> rightRows = new ArrayList<>();
-        int leftOutputs = 0;
-        for (Future<TaskResult> f : left) {
-            leftOutputs += f.get().outputs().size();
+    /**
+     * One batch's run of the operator tree, bottom-up: each operator takes its inputs' changes, then finishes.
+     * The task stages' outputs are taken (and closed) as the tree consumes them.
+     */
+    private static final class TreeRun {
+        private final Map<IncrementalPlan.TaskStage, List<VectorSchemaRoot>> taskOutputs;
+        private final BufferAllocator allocator;
+        private final Map<String, StateStore> states;
+        private final long batchId;
+        private final long watermark;
+
+        TreeRun(Map<IncrementalPlan.TaskStage, List<VectorSchemaRoot>> taskOutputs, BufferAllocator allocator,
+                Map<String, StateStore> states, long batchId, long watermark) {
+            this.taskOutputs = taskOutputs;
+            this.allocator = allocator;
+            this.states = states;
+            this.batchId = batchId;
+            this.watermark = watermark;
         }
-        List<VectorSchemaRoot> outputs = results.outputs();
-        for (int i = 0; i < outputs.size(); i++) {
-            (i < leftOutputs ? leftRows : rightRows).addAll(VectorValues.rows(outputs.get(i)));
-            outputs.get(i).close();
+
+        List<ChangeBatch> run(IncrementalPlan.Stage stage) {
+            if (stage instanceof IncrementalPlan.TaskStage task) {
+                return new ArrayList<>(ChangeBatch.inserts(requireNonNull(taskOutputs.remove(task), "task stage ran twice")));
+            }
+            IncrementalPlan.OperatorStage op = (IncrementalPlan.OperatorStage) stage;
+            List<List<ChangeBatch>> inputs = new ArrayList<>();
+            List<ChangeBatch> out = new ArrayList<>();
+            try {
+                for (IncrementalPlan.Stage input : op.inputs()) {
+                    inputs.add(run(input));
+                }
+                OperatorContext context = new OperatorContext(batchId, inputWatermark(op), allocator,
+                        Optional.ofNullable(states.get(op.id())));
+                try (StreamOperator operator = op.factory().create(context)) {
+                    for (int i = 0; i < inputs.size(); i++) {
+                        List<ChangeBatch> batches = inputs.get(i);
+                        while (!batches.isEmpty()) {
+                            out.addAll(operator.add(i, batches.remove(0)));
+                        }
+                    }
+                    out.addAll(operator.finish());
+                }
+                return out;
+            } catch (RuntimeException | Error e) {
+                inputs.forEach(list -> list.forEach(ChangeBatch::close));
+                out.forEach(ChangeBatch::close);
+                throw e;
+            }
         }
-        // The store is open at the previous batch's version, so this batch's id is the next.
-        List<List<Object>> joined = join.factory().create(state).join(leftRows, rightRows, state.version() + 1,
-                watermark);
-        List<VectorSchemaRoot> result = afterBatchLevel(joined, join.joinedSchema(), join.afterJoin(), allocator);
-        return new BatchOutput(plan.outputSchema(), applyLimit(result), results.inputRows(), results.malformedRows(),
-                results.lateRows(), results.maxEventTimes());
+
+        /** The smallest of the inputs' output watermarks. */
+        private long inputWatermark(IncrementalPlan.OperatorStage op) {
+            long min = Long.MAX_VALUE;
+            for (IncrementalPlan.Stage input : op.inputs()) {
+                min = Math.min(min, outputWatermark(input));
+            }
+            return min;
+        }
+
+        private long outputWatermark(IncrementalPlan.Stage stage) {
+            if (stage instanceof IncrementalPlan.TaskStage) {
+                return watermark;
+            }
+            IncrementalPlan.OperatorStage op = (IncrementalPlan.OperatorStage) stage;
+            long in = inputWatermark(op);
+            return in == Long.MIN_VALUE ? in : in - op.factory().watermarkDelayMillis();
+        }
     }
 
     /** Starts one task per pipeline and non-empty partition range. */
@@ -191,9 +201,14 @@ final class BatchRunner {
         return futures;
     }
 
-    /** Everything the tasks of a batch produced and counted. */
-    private record TaskResults(List<VectorSchemaRoot> outputs, long inputRows, long malformedRows, long lateRows,
+    /** Everything the tasks of a batch produced and counted; {@code perTask} in the order they were submitted. */
+    private record TaskResults(List<TaskResult> perTask, long inputRows, long malformedRows, long lateRows,
                                Map<String, Map<SourcePartition, Long>> maxEventTimes) {
+        List<VectorSchemaRoot> outputs() {
+            List<VectorSchemaRoot> all = new ArrayList<>();
+            perTask.forEach(t -> all.addAll(t.outputs()));
+            return all;
+        }
     }
 
     /**
@@ -202,7 +217,7 @@ final class BatchRunner {
      * the batch can be run again), and is thrown.
      */
     private static TaskResults runTasks(List<Future<TaskResult>> futures) throws Exception {
-        List<VectorSchemaRoot> outputs = new ArrayList<>();
+        List<TaskResult> perTask = new ArrayList<>();
         long inputRows = 0;
         long malformed = 0;
         long late = 0;
@@ -214,7 +229,7 @@ final class BatchRunner {
                     f.cancel(true);
                 }
                 TaskResult r = f.get();
-                outputs.addAll(r.outputs());
+                perTask.add(r);
                 inputRows += r.inputRows();
                 malformed += r.malformedRows();
                 late += r.lateRows();
@@ -237,58 +252,13 @@ final class BatchRunner {
             }
         }
         if (failure != null) {
-            outputs.forEach(VectorSchemaRoot::close);
+            perTask.forEach(t -> t.outputs().forEach(VectorSchemaRoot::close));
             for (Future<TaskResult> f : futures) {
                 ((TaskFuture) f).awaitStopped();
             }
             throw failure;
         }
-        return new TaskResults(outputs, inputRows, malformed, late, maxEventTimes);
-    }
-
-    /** Merges the tasks' partial aggregates into the state, then runs the operators above the aggregation. */
-    private List<VectorSchemaRoot> aggregate(HashAggregateOperator.Factory factory, List<VectorSchemaRoot> partials,
-                                             BufferAllocator allocator, StateStore state, long watermark) {
-        VectorSchemaRoot merged;
-        try (HashAggregateOperator merge = factory.createFinal(allocator, state)) {
-            for (VectorSchemaRoot partial : partials) {
-                merge.addInput(partial);
-            }
-            merge.finish();
-            merged = merge.getOutput();
-        } finally {
-            partials.forEach(VectorSchemaRoot::close);
-        }
-        // Windows the watermark has passed are final: append mode emits them now, update mode already did;
-        // either way they leave the state (complete mode keeps every group, as in Spark).
-        if (plan.window().isPresent() && watermark != Long.MIN_VALUE && plan.mode() != OutputMode.COMPLETE) {
-            AggregateNode.Window w = plan.window().get();
-            VectorSchemaRoot closed = factory.evictClosedWindows(state, w.key(), w.millis(), watermark, allocator);
-            if (plan.mode() == OutputMode.APPEND) {
-                if (merged != null) {
-                    merged.close();
-                }
-                merged = closed;
-            } else if (closed != null) {
-                closed.close();
-            }
-        } else if (plan.mode() == OutputMode.APPEND && merged != null) {
-            merged.close();  // no watermark yet: no window is final
-            merged = null;
-        }
-        if (merged == null) {
-            return List.of();
-        }
-        List<BatchOperator> operators = new ArrayList<>();
-        try {
-            for (FilterProjectOperator.Factory f : plan.afterAggregate()) {
-                operators.add(f.create(allocator));
-            }
-            VectorSchemaRoot out = runOperators(operators, merged);
-            return out == null ? List.of() : List.of(out);
-        } finally {
-            operators.forEach(BatchOperator::close);
-        }
+        return new TaskResults(perTask, inputRows, malformed, late, maxEventTimes);
     }
 
     private List<VectorSchemaRoot> applyLimit(List<VectorSchemaRoot> outputs) {

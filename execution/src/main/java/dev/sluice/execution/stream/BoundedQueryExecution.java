@@ -1,11 +1,11 @@
 package dev.sluice.execution.stream;
 
-import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.fs.FileSystemLocation;
 import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.source.OffsetRange;
 import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.state.StateStoreProvider;
 import dev.sluice.execution.type.VectorValues;
@@ -44,23 +44,25 @@ public final class BoundedQueryExecution {
             }
             ranges.put(e.getKey(), list);
         }
-        BatchPlan batchPlan = BatchPlan.of(plan, OutputMode.COMPLETE);
+        IncrementalPlan batchPlan = IncrementalPlan.bounded(plan);
         BatchRunner runner = new BatchRunner(batchPlan, sources, taskPool);
-        Optional<StateSpec> spec = batchPlan.state();
-        Path stateDir = spec.isPresent() ? Files.createTempDirectory("sluice-bounded-state") : null;
-        // A bounded GROUP BY aggregates into a throw-away state store: one batch, nothing to keep.
-        Optional<StateStore> store = spec.map(a -> StateStoreProvider.open(
-                FileSystemLocation.of(stateDir.toString()), a.operatorId(), a.keySchema(), a.valueSchema())
-                .getStore(StateStore.EMPTY_VERSION));
+        List<StateSpec> specs = batchPlan.states();
+        Path stateDir = specs.isEmpty() ? null : Files.createTempDirectory("sluice-bounded-state");
+        // A bounded query's stateful operators work in throw-away state stores: one batch, nothing to keep.
+        Map<String, StateStore> stores = new java.util.LinkedHashMap<>();
+        for (StateSpec a : specs) {
+            stores.put(a.operatorId(), StateStoreProvider.open(FileSystemLocation.of(stateDir.toString()),
+                    a.operatorId(), a.keySchema(), a.valueSchema()).getStore(StateStore.EMPTY_VERSION));
+        }
         try (BufferAllocator child = allocator.newChildAllocator("bounded-query", 0, Long.MAX_VALUE);
-             BatchOutput output = runner.run(ranges, child, store)) {
+             BatchOutput output = runner.run(ranges, child, stores, 0, Long.MIN_VALUE)) {
             List<List<Object>> rows = new ArrayList<>();
             for (VectorSchemaRoot root : output.batches()) {
                 rows.addAll(VectorValues.rows(root));
             }
             return new BoundedResult(output.schema(), rows, output.inputRows(), output.malformedRows());
         } finally {
-            store.ifPresent(StateStore::abort);
+            stores.values().forEach(StateStore::abort);
             if (stateDir != null) {
                 deleteRecursively(stateDir);
             }

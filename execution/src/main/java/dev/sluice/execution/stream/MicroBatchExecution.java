@@ -69,8 +69,8 @@ public final class MicroBatchExecution implements Runnable {
     private final OffsetPlanner offsets;
     private final OutageRetry retry;
     private final Optional<PidRateEstimator> backpressure;
-    /** The aggregation's keyed state, if the plan has a GROUP BY. */
-    private final Optional<StateStoreProvider> state;
+    /** The keyed state of each stateful operator, by operator id. */
+    private final Map<String, StateStoreProvider> states;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
     /** Watermark delay per watermarked source table. */
@@ -96,15 +96,19 @@ public final class MicroBatchExecution implements Runnable {
         this.flow = requireNonNull(flow, "flow is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.observer = requireNonNull(observer, "observer is null");
-        BatchPlan batchPlan = BatchPlan.of(plan, outputMode);
+        IncrementalPlan batchPlan = IncrementalPlan.of(plan, outputMode);
         Map<String, Long> delays = new TreeMap<>();
-        batchPlan.pipelines().forEach(p -> p.scan().table().watermark()
-                .ifPresent(w -> delays.put(p.scan().table().name(), w.delayMillis())));
+        batchPlan.taskStages().forEach(stage -> stage.pipelines().forEach(p -> p.scan().table().watermark()
+                .ifPresent(w -> delays.put(p.scan().table().name(), w.delayMillis()))));
         this.watermarkDelays = Map.copyOf(delays);
         this.runner = new BatchRunner(batchPlan, sources, taskPool);
         // Opening checks that the state on file was written for the same keys and aggregates.
-        this.state = batchPlan.state().map(s -> StateStoreProvider.open(checkpoint.location(), s.operatorId(),
-                s.keySchema(), s.valueSchema()));
+        Map<String, StateStoreProvider> providers = new java.util.LinkedHashMap<>();
+        for (dev.sluice.execution.state.StateSpec s : batchPlan.states()) {
+            providers.put(s.operatorId(), StateStoreProvider.open(checkpoint.location(), s.operatorId(), s.keySchema(),
+                    s.valueSchema()));
+        }
+        this.states = java.util.Collections.unmodifiableMap(providers);
         this.offsets = new OffsetPlanner(sources, batchPlan.lookupTables());
         this.retry = new OutageRetry(queryName, flow.outageTimeout(), this::unreachable, observer, stopRequested);
         this.backpressure = flow.backpressureEnabled() && trigger.kind() == Trigger.Kind.PROCESSING_TIME
@@ -283,9 +287,10 @@ public final class MicroBatchExecution implements Runnable {
         long late;
         long batchWatermark = watermark;
         // State as of the previous batch: batch ids are consecutive, so a re-run batch sees what it saw.
-        Optional<StateStore> store = state.map(p -> p.getStore(batchId - 1));
+        Map<String, StateStore> stores = new java.util.LinkedHashMap<>();
+        states.forEach((id, provider) -> stores.put(id, provider.getStore(batchId - 1)));
         try (BufferAllocator batchAllocator = allocator.newChildAllocator("batch-" + batchId, 0, Long.MAX_VALUE);
-             BatchOutput output = runner.run(batch.ranges(), batchAllocator, store, batchWatermark)) {
+             BatchOutput output = runner.run(batch.ranges(), batchAllocator, stores, batchId, batchWatermark)) {
             long t1 = System.nanoTime();
             durations.put("process", (t1 - t0) / 1_000_000);
             sink.addBatch(batchId, output.schema(), output.batches());
@@ -297,15 +302,15 @@ public final class MicroBatchExecution implements Runnable {
             late = output.lateRows();
             advanceWatermark(output.maxEventTimes());
         } catch (Exception | Error e) {
-            store.ifPresent(StateStore::abort);
+            stores.values().forEach(StateStore::abort);
             throw e;
         }
         long t3 = System.nanoTime();
         // The state of batch N is durable before its commit marker: a crash in between re-runs batch N
         // from the state of N - 1, which the store still has.
-        store.ifPresent(s -> s.commit(batchId));
-        long stateRows = store.map(s -> s.metrics().rows()).orElse(0L);
-        long stateBytes = store.map(s -> s.metrics().bytesEstimate()).orElse(0L);
+        stores.values().forEach(s -> s.commit(batchId));
+        long stateRows = stores.values().stream().mapToLong(s -> s.metrics().rows()).sum();
+        long stateBytes = stores.values().stream().mapToLong(s -> s.metrics().bytesEstimate()).sum();
         checkpoint.commitLog().add(batchId, new CommitRecord(batchId, System.currentTimeMillis(), outputRows, watermark));
         offsets.resumeAfter(batch.ranges(), batch.topicIds());
         batch.ranges().forEach((table, ranges) -> batchCommitted(table, batchId, ranges));

@@ -171,6 +171,20 @@ public final class PhysicalPlanBuilder {
                 window = Optional.of(AggregateNode.Window.session(k, session.gapMillis()));
             }
         }
+        for (int k = 0; k < groupKeys.size() && window.isEmpty(); k++) {
+            Optional<AggregateNode.Window> upstream = windowStartOf(input, groupKeys.get(k));
+            if (upstream.isPresent()) {
+                // Grouping by an earlier window aggregate's window_start: each row is one window's result,
+                // final once emitted, so this is a window of the same size, one per row.
+                window = Optional.of(new AggregateNode.Window(k, upstream.get().millis()));
+                for (int e = 0; e < groupKeys.size(); e++) {
+                    if (windowEndOf(input, groupKeys.get(e)).isPresent()) {
+                        window = Optional.of(window.get().withEndKey(e));
+                    }
+                }
+                return window;
+            }
+        }
         if (window.isPresent()) {
             PhysicalExpr start = resolve(input, groupKeys.get(window.get().key()));
             for (int k = 0; k < groupKeys.size(); k++) {
@@ -181,6 +195,38 @@ public final class PhysicalPlanBuilder {
             }
         }
         return window;
+    }
+
+    /**
+     * The window of the tumbling or hopping window aggregation whose {@code window_start} column {@code column}
+     * of {@code node} is (through projections that pass it on), if it is one.
+     */
+    private static Optional<AggregateNode.Window> windowStartOf(PhysicalNode node, int column) {
+        return windowColumnOf(node, column, true);
+    }
+
+    /** As {@link #windowStartOf}, for the aggregation's {@code window_end} column. */
+    private static Optional<AggregateNode.Window> windowEndOf(PhysicalNode node, int column) {
+        return windowColumnOf(node, column, false);
+    }
+
+    private static Optional<AggregateNode.Window> windowColumnOf(PhysicalNode node, int column, boolean start) {
+        PhysicalNode current = node;
+        int index = column;
+        while (current instanceof FilterProjectNode fp) {
+            if (!(fp.projections().get(index) instanceof ColumnRef ref)) {
+                return Optional.empty();
+            }
+            index = ref.index();
+            current = fp.input();
+        }
+        if (current instanceof AggregateNode agg && agg.window().isPresent() && !agg.window().get().session()) {
+            AggregateNode.Window w = agg.window().get();
+            if (start ? index == w.key() : index == w.endKey()) {
+                return Optional.of(w);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The expression behind column {@code column} of {@code node}, through projections that only pass it on. */
@@ -405,9 +451,11 @@ public final class PhysicalPlanBuilder {
         if (join.getJoinType() != JoinRelType.INNER) {
             throw new PlanningException("A join of two streams must be an inner join yet (" + tables + ")");
         }
-        TimeBound bound = TimeBound.of(remaining, left.schema().size()).orElseThrow(() -> new PlanningException(
+        TimeBound bound = TimeBound.of(remaining, left.schema().size()).or(() -> windowJoin(info, left, right))
+                .orElseThrow(() -> new PlanningException(
                 "A join of two streams (" + tables + ") needs a bound between their event times, e.g. "
-                        + "a.ts BETWEEN b.ts - INTERVAL '1' MINUTE AND b.ts, so that its state can be cleaned up; "
+                        + "a.ts BETWEEN b.ts - INTERVAL '1' MINUTE AND b.ts, or equal window_start or window_end of "
+                        + "two window aggregations, so that its state can be cleaned up; "
                         + "or make one side a static table ('static'='true')"));
         if (!hasWatermark(left) || !hasWatermark(right)) {
             throw new PlanningException("A join of two streams needs a WATERMARK on both (" + tables + "): the "
@@ -418,6 +466,26 @@ public final class PhysicalPlanBuilder {
                 rightTime, bound.lowerMillis(), bound.upperMillis(), schema);
         // The whole remaining condition (time bound included) filters the pairs, as written.
         return filtered(joined, remaining);
+    }
+
+    /**
+     * A window join: the two sides are window aggregations of the same window, joined on their window_start (or
+     * window_end): the bound is then that both are equal, and a window's rows meet in the batch that closes it.
+     */
+    private static Optional<TimeBound> windowJoin(JoinInfo info, PhysicalNode left, PhysicalNode right) {
+        for (int i = 0; i < info.leftKeys.size(); i++) {
+            int l = info.leftKeys.get(i);
+            int r = info.rightKeys.get(i);
+            for (boolean start : new boolean[] {true, false}) {
+                Optional<AggregateNode.Window> lw = windowColumnOf(left, l, start);
+                Optional<AggregateNode.Window> rw = windowColumnOf(right, r, start);
+                if (lw.isPresent() && rw.isPresent() && lw.get().millis() == rw.get().millis()
+                        && lw.get().slideMillis() == rw.get().slideMillis()) {
+                    return Optional.of(new TimeBound(l, left.schema().size() + r, 0, 0));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The rows of {@code node} for which {@code condition} (over its columns) holds, all columns kept. */

@@ -10,6 +10,8 @@ import dev.sluice.execution.type.RowSchema;
 import dev.sluice.planner.PlanningException;
 import dev.sluice.planner.catalog.Catalog;
 import dev.sluice.planner.catalog.CatalogTable;
+import dev.sluice.execution.aggregate.OutputMode;
+import dev.sluice.execution.stream.IncrementalPlan;
 import dev.sluice.planner.physical.PhysicalPlanBuilder;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -271,6 +273,16 @@ public final class QueryPlanner {
         PhysicalNode physical = PhysicalPlanBuilder.build(optimised, streaming);
         if (target.isPresent()) {
             physical = PhysicalPlanBuilder.withNames(physical, target.get().schema().names());
+        }
+        // Refused here rather than when the query starts: the operator tree names what can't run incrementally.
+        try {
+            if (streaming) {
+                IncrementalPlan.of(physical, OutputMode.UPDATE);
+            } else {
+                IncrementalPlan.bounded(physical);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException(e.getMessage(), e);
         }
         return new PlannedQuery(streaming, physical, target, RelOptUtil.toString(optimised));
     }

@@ -1,0 +1,418 @@
+package dev.sluice.execution.stream;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.execution.aggregate.OutputMode;
+import dev.sluice.execution.changelog.ChangelogMode;
+import dev.sluice.execution.operator.AggregateOperator;
+import dev.sluice.execution.operator.ChangelogFilterProjectOperator;
+import dev.sluice.execution.operator.FilterProjectOperator;
+import dev.sluice.execution.operator.HashAggregateOperator;
+import dev.sluice.execution.operator.LookupJoinOperator;
+import dev.sluice.execution.operator.SessionAggregateOperator;
+import dev.sluice.execution.operator.StreamJoinOperator;
+import dev.sluice.execution.operator.StreamOperator;
+import dev.sluice.execution.operator.UnionOperator;
+import dev.sluice.execution.plan.AggregateNode;
+import dev.sluice.execution.plan.FilterProjectNode;
+import dev.sluice.execution.plan.LimitNode;
+import dev.sluice.execution.plan.LookupJoinNode;
+import dev.sluice.execution.plan.PhysicalNode;
+import dev.sluice.execution.plan.ScanNode;
+import dev.sluice.execution.plan.StreamJoinNode;
+import dev.sluice.execution.plan.UnionAllNode;
+import dev.sluice.execution.state.StateSpec;
+import dev.sluice.execution.type.RowSchema;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How a query runs incrementally: a tree of {@link Stage}s, built once per query from its physical plan.
+ * Each micro-batch flows through it bottom-up as changelog batches:
+ * <ul>
+ *   <li>the leaves are {@link TaskStage}s: the stateless part of the plan (scans, filters, projections,
+ *       lookup-join probes, and the partial step of an aggregate right above them), run as one task per
+ *       source partition, in parallel;</li>
+ *   <li>every other node is an {@link OperatorStage}: a {@link StreamOperator} run once per batch over the
+ *       changes its inputs emitted, with its own keyed state in the checkpoint (an aggregate, a session
+ *       window, a stream join) or none (a filter/projection or union above them).</li>
+ * </ul>
+ * Stateful operators compose: an aggregate over a join, a join of two windowed aggregates, an aggregate
+ * over a windowed aggregate. Each node declares the kind of changes it emits ({@link ChangelogMode}); an
+ * operator that can't take its input's changes yet is refused here, naming it.
+ *
+ * <p>Watermarks: every operator gets its own input watermark, the smallest of its inputs' output watermarks;
+ * an operator's output watermark trails its input watermark by its {@link StreamOperator.Factory#watermarkDelayMillis()}
+ * (an interval join emits pairs whose earlier row is older than the watermark), so an aggregate above a join
+ * closes a window only when no pair for it can come any more.
+ */
+public final class IncrementalPlan {
+    /** A node of the plan's tree. */
+    sealed interface Stage permits TaskStage, OperatorStage {
+        RowSchema schema();
+
+        ChangelogMode changelogMode();
+    }
+
+    /**
+     * Rows read and processed by the per-partition tasks: one pipeline per scan, one task per pipeline and
+     * partition; with {@code partial}, each task ends with the partial step of the aggregate above.
+     */
+    record TaskStage(List<TaskPipeline> pipelines, Optional<HashAggregateOperator.Factory> partial, RowSchema schema)
+            implements Stage {
+        TaskStage {
+            pipelines = List.copyOf(pipelines);
+            requireNonNull(partial, "partial is null");
+            requireNonNull(schema, "schema is null");
+        }
+
+        @Override
+        public ChangelogMode changelogMode() {
+            return ChangelogMode.APPEND;
+        }
+
+        String describe() {
+            List<String> chains = new ArrayList<>();
+            for (TaskPipeline p : pipelines) {
+                List<String> steps = new ArrayList<>();
+                steps.add("Scan " + p.scan().table().name());
+                p.operators().forEach(o -> steps.add(o.name()));
+                chains.add(String.join(" -> ", steps));
+            }
+            String all = chains.size() == 1 ? chains.get(0) : "(" + String.join(") + (", chains) + ")";
+            return "Tasks, one per partition (stateless): " + all + partial.map(p -> " -> HashAggregate (partial)")
+                    .orElse("");
+        }
+    }
+
+    /** A batch-level operator over the changes of its inputs; {@code id} names its state in the checkpoint. */
+    record OperatorStage(String id, StreamOperator.Factory factory, List<Stage> inputs) implements Stage {
+        OperatorStage {
+            requireNonNull(id, "id is null");
+            requireNonNull(factory, "factory is null");
+            inputs = List.copyOf(inputs);
+        }
+
+        @Override
+        public RowSchema schema() {
+            return factory.outputSchema();
+        }
+
+        @Override
+        public ChangelogMode changelogMode() {
+            return factory.changelogMode();
+        }
+
+        Optional<StateSpec> state() {
+            return factory.state(id);
+        }
+    }
+
+    private final Stage root;
+    private final List<LookupSide> lookups;
+    private final OutputMode mode;
+    private final Optional<LimitNode> limit;
+    private final RowSchema outputSchema;
+
+    private IncrementalPlan(Stage root, List<LookupSide> lookups, OutputMode mode, Optional<LimitNode> limit,
+                            RowSchema outputSchema) {
+        this.root = root;
+        this.lookups = List.copyOf(lookups);
+        this.mode = mode;
+        this.limit = limit;
+        this.outputSchema = outputSchema;
+    }
+
+    /**
+     * The incremental plan of {@code plan}, whose result is emitted in {@code mode}.
+     *
+     * @throws IllegalArgumentException naming the operator that can't run incrementally (yet), and why
+     */
+    public static IncrementalPlan of(PhysicalNode plan, OutputMode mode) {
+        return of(plan, mode, false);
+    }
+
+    /**
+     * The plan of a bounded query: one batch over all its input, so every aggregate emits all its groups,
+     * final, at the end of that batch.
+     *
+     * @throws IllegalArgumentException naming the operator that can't run (yet), and why
+     */
+    public static IncrementalPlan bounded(PhysicalNode plan) {
+        return of(plan, OutputMode.COMPLETE, true);
+    }
+
+    private static IncrementalPlan of(PhysicalNode plan, OutputMode mode, boolean bounded) {
+        requireNonNull(mode, "mode is null");
+        Optional<LimitNode> limit = Optional.empty();
+        PhysicalNode node = plan;
+        if (node instanceof LimitNode l) {
+            limit = Optional.of(l);
+            node = l.input();
+        }
+        Compiler compiler = new Compiler(mode, bounded);
+        Stage root = compiler.stage(node, true);
+        return new IncrementalPlan(root, compiler.lookups, mode, limit, plan.schema());
+    }
+
+    Stage root() {
+        return root;
+    }
+
+    List<LookupSide> lookups() {
+        return lookups;
+    }
+
+    OutputMode mode() {
+        return mode;
+    }
+
+    Optional<LimitNode> limit() {
+        return limit;
+    }
+
+    RowSchema outputSchema() {
+        return outputSchema;
+    }
+
+    /** The keyed state of each stateful operator, bottom-up. */
+    public List<StateSpec> states() {
+        List<StateSpec> states = new ArrayList<>();
+        collectStates(root, states);
+        return states;
+    }
+
+    private static void collectStates(Stage stage, List<StateSpec> out) {
+        if (stage instanceof OperatorStage op) {
+            op.inputs().forEach(i -> collectStates(i, out));
+            op.state().ifPresent(out::add);
+        }
+    }
+
+    /** The task stages, in the order of the tree (left before right). */
+    List<TaskStage> taskStages() {
+        List<TaskStage> stages = new ArrayList<>();
+        collectTaskStages(root, stages);
+        return stages;
+    }
+
+    private static void collectTaskStages(Stage stage, List<TaskStage> out) {
+        if (stage instanceof TaskStage t) {
+            out.add(t);
+        } else {
+            ((OperatorStage) stage).inputs().forEach(i -> collectTaskStages(i, out));
+        }
+    }
+
+    /** Whether rows behind the watermark are dropped (and counted late): in plans with state. */
+    boolean dropsLateRows() {
+        return !states().isEmpty();
+    }
+
+    /** The names of the tables read whole each batch, as the static side of a lookup join. */
+    Set<String> lookupTables() {
+        Set<String> names = new TreeSet<>();
+        lookups.forEach(l -> l.pipelines().forEach(p -> names.add(p.scan().table().name())));
+        return names;
+    }
+
+    /** Rows a task needs to produce at most: with a LIMIT over rows (not groups), OFFSET + FETCH; else unlimited. */
+    long rowsPerTask() {
+        if (!(root instanceof TaskStage t) || t.partial().isPresent()) {
+            return Long.MAX_VALUE;
+        }
+        return limit.map(l -> l.fetch() == Long.MAX_VALUE ? Long.MAX_VALUE : l.offset() + l.fetch())
+                .orElse(Long.MAX_VALUE);
+    }
+
+    /**
+     * The tree as EXPLAIN shows it, top-down, indented: each operator with the changes it emits, its state
+     * (under {@code checkpoint}) and how its watermark relates to its inputs'.
+     */
+    public String explain(String checkpoint) {
+        StringBuilder sb = new StringBuilder();
+        explain(root, 1, checkpoint, sb);
+        if (!lookups.isEmpty()) {
+            sb.append("  (static tables read whole each batch for lookup joins: ").append(lookupTables()).append(")\n");
+        }
+        return sb.toString();
+    }
+
+    private static void explain(Stage stage, int depth, String checkpoint, StringBuilder sb) {
+        String indent = "  ".repeat(depth);
+        if (stage instanceof TaskStage t) {
+            sb.append(indent).append(t.describe()).append(" [changes: append]\n");
+            return;
+        }
+        OperatorStage op = (OperatorStage) stage;
+        sb.append(indent).append(op.factory().describe()).append(" [changes: ").append(op.changelogMode());
+        op.state().ifPresent(s -> sb.append("; state: ").append(checkpoint).append("/state/").append(s.operatorId())
+                .append(" keyed by ").append(s.keySchema().names()));
+        if (op.factory().watermarkDelayMillis() > 0) {
+            sb.append("; watermark: its inputs' minus ").append(op.factory().watermarkDelayMillis()).append(" ms");
+        }
+        sb.append("]\n");
+        op.inputs().forEach(i -> explain(i, depth + 1, checkpoint, sb));
+    }
+
+    /** Builds the tree bottom-up, numbering the stateful operators of each kind for their state's id. */
+    private static final class Compiler {
+        private final OutputMode mode;
+        private final boolean bounded;
+        private final List<LookupSide> lookups = new ArrayList<>();
+        private final Map<String, Integer> kinds = new HashMap<>();
+
+        Compiler(OutputMode mode, boolean bounded) {
+            this.mode = mode;
+            this.bounded = bounded;
+        }
+
+        /**
+         * The stage computing {@code node}; {@code top} when no stateful operator is above it, so that its
+         * output is the query's and emitted in the query's output mode.
+         */
+        Stage stage(PhysicalNode node, boolean top) {
+            if (isStateless(node)) {
+                List<TaskPipeline> pipelines = new ArrayList<>();
+                compile(node, List.of(), pipelines);
+                return new TaskStage(pipelines, Optional.empty(), node.schema());
+            }
+            if (node instanceof AggregateNode agg && agg.window().map(AggregateNode.Window::session).orElse(false)) {
+                Stage input = appendOnly(stage(agg.input(), false), "A SESSION window aggregation");
+                AggregateNode.Window w = agg.window().get();
+                return operator(new SessionAggregateOperator.Factory(agg.input().schema(), agg.groupKeys(), w.key(),
+                        w.millis(), agg.calls(), agg.schema(), outputMode(agg, top), bounded), input);
+            }
+            if (node instanceof AggregateNode agg) {
+                OutputMode emit = outputMode(agg, top);
+                // The merge step runs as update; what append emits (closed windows only) is decided after it.
+                HashAggregateOperator.Factory aggregate = new HashAggregateOperator.Factory(agg.input().schema(),
+                        agg.groupKeys(), agg.calls(), emit == OutputMode.APPEND ? OutputMode.UPDATE : emit, agg.window());
+                Stage input;
+                boolean partialInput = isStateless(agg.input());
+                if (partialInput) {
+                    List<TaskPipeline> pipelines = new ArrayList<>();
+                    compile(agg.input(), List.of(), pipelines);
+                    input = new TaskStage(pipelines, Optional.of(aggregate), agg.input().schema());
+                } else {
+                    input = appendOnly(stage(agg.input(), false), "A GROUP BY");
+                }
+                return operator(new AggregateOperator.Factory(aggregate, emit, agg.window(), partialInput, bounded,
+                        agg.describe()), input);
+            }
+            if (node instanceof StreamJoinNode join) {
+                Stage left = appendOnly(stage(join.left(), false), "A join of two streams");
+                Stage right = appendOnly(stage(join.right(), false), "A join of two streams");
+                return operator(new StreamJoinOperator.Factory(join.left().schema(), join.right().schema(),
+                        join.leftKeys(), join.rightKeys(), join.leftTime(), join.rightTime(), join.lowerMillis(),
+                        join.upperMillis(), join.schema()), left, right);
+            }
+            if (node instanceof FilterProjectNode fp) {
+                Stage input = stage(fp.input(), top);
+                return operator(new ChangelogFilterProjectOperator.Factory(factory(fp), input.schema().size(),
+                        input.changelogMode(), fp.describe()), input);
+            }
+            if (node instanceof UnionAllNode union) {
+                List<Stage> inputs = new ArrayList<>();
+                for (PhysicalNode input : union.inputs()) {
+                    inputs.add(stage(input, top));
+                }
+                return operator(new UnionOperator.Factory(union.schema(),
+                        inputs.stream().map(Stage::changelogMode).toList()), inputs.toArray(Stage[]::new));
+            }
+            if (node instanceof LookupJoinNode) {
+                throw new IllegalArgumentException("A lookup join (with a static table) is only supported on a stream's "
+                        + "rows yet, not on the output of a GROUP BY or a join of two streams");
+            }
+            if (node instanceof LimitNode) {
+                throw new IllegalArgumentException("LIMIT is only supported at the top of a query");
+            }
+            throw new IllegalArgumentException("Unsupported plan node " + node.describe());
+        }
+
+        /**
+         * An aggregate at the top emits in the query's mode; below another stateful operator it must emit each
+         * result once and for all (a window closed by the watermark), as that operator takes no updates yet.
+         */
+        private OutputMode outputMode(AggregateNode agg, boolean top) {
+            if (bounded) {
+                return OutputMode.COMPLETE;  // one batch: every group, final
+            }
+            if (top) {
+                return mode;
+            }
+            if (agg.window().isEmpty()) {
+                throw new IllegalArgumentException("A GROUP BY " + groupNames(agg) + " below another stateful operator "
+                        + "(a GROUP BY or a join above it) must group by an event-time window (TUMBLE, HOP or SESSION "
+                        + "over a column with a WATERMARK) for now: the groups of a plain GROUP BY change every batch, "
+                        + "and the operator above can't take back rows yet");
+            }
+            return OutputMode.APPEND;
+        }
+
+        private static List<String> groupNames(AggregateNode agg) {
+            return agg.groupKeys().stream().map(k -> agg.input().schema().column(k).name()).toList();
+        }
+
+        private static Stage appendOnly(Stage input, String what) {
+            if (!input.changelogMode().isAppendOnly()) {
+                throw new IllegalArgumentException(what + " over rows that are updated (" + input.changelogMode()
+                        + ") is not supported yet: put an event-time window on the GROUP BY below it");
+            }
+            return input;
+        }
+
+        private OperatorStage operator(StreamOperator.Factory factory, Stage... inputs) {
+            String kind = factory.kind();
+            int n = kinds.merge(kind, 1, Integer::sum);
+            // The first of a kind keeps the plain name that single-operator checkpoints have always used.
+            String id = n == 1 ? kind : kind + "-" + n;
+            return new OperatorStage(id, factory, List.of(inputs));
+        }
+
+        private static boolean isStateless(PhysicalNode node) {
+            if (node instanceof AggregateNode || node instanceof StreamJoinNode || node instanceof LimitNode) {
+                return false;
+            }
+            return node.inputs().stream().allMatch(Compiler::isStateless);
+        }
+
+        private void compile(PhysicalNode node, List<OperatorStep> above, List<TaskPipeline> out) {
+            if (node instanceof ScanNode scan) {
+                out.add(new TaskPipeline(scan, above));
+            } else if (node instanceof FilterProjectNode fp) {
+                List<OperatorStep> chain = new ArrayList<>();
+                chain.add(OperatorStep.of(factory(fp)));
+                chain.addAll(above);
+                compile(fp.input(), chain, out);
+            } else if (node instanceof UnionAllNode union) {
+                // Stateless operators above a UNION ALL run in every branch: a task runs its whole chain alone.
+                for (PhysicalNode input : union.inputs()) {
+                    compile(input, above, out);
+                }
+            } else if (node instanceof LookupJoinNode join) {
+                // The static side first: lookups it needs itself are then built before it.
+                List<TaskPipeline> staticSide = new ArrayList<>();
+                compile(join.lookup(), List.of(), staticSide);
+                int id = lookups.size();
+                lookups.add(new LookupSide(id, staticSide, join.lookupKeys(), join.lookup().schema().size()));
+                List<OperatorStep> chain = new ArrayList<>();
+                chain.add(OperatorStep.lookupJoin(new LookupJoinOperator.Factory(join.streamKeys(), join.outer(),
+                        join.schema()), id));
+                chain.addAll(above);
+                compile(join.stream(), chain, out);
+            } else {
+                throw new IllegalArgumentException("Unsupported plan node in a task: " + node.describe());
+            }
+        }
+
+        private static FilterProjectOperator.Factory factory(FilterProjectNode fp) {
+            return new FilterProjectOperator.Factory(fp.filter(), fp.projections(), fp.schema());
+        }
+    }
+}
