@@ -88,6 +88,16 @@ record BatchPlan(List<TaskPipeline> pipelines, List<LookupSide> lookups,
         return aggregate.isPresent() || streamJoin.isPresent() || sessionAggregate.isPresent();
     }
 
+    /**
+     * Whether the watermark alone, without new rows, changes what the plan emits or keeps: windows and
+     * sessions close (append emits them; update and append evict them), a stream join evicts the rows no
+     * later row can match. Then a batch without new input runs when the watermark moves.
+     */
+    boolean usesWatermark() {
+        boolean closesWindows = (aggregate.isPresent() && window.isPresent()) || sessionAggregate.isPresent();
+        return (closesWindows && mode != OutputMode.COMPLETE) || streamJoin.isPresent();
+    }
+
     static BatchPlan of(PhysicalNode root, OutputMode mode) {
         Optional<LimitNode> limit = Optional.empty();
         PhysicalNode node = root;
