@@ -132,7 +132,9 @@ class NoDataBatchTest extends SessionTest {
             }
             reference.batch(batch);
             List<List<Object>> expected = reference.closedWindows();
-            SqlQueryTest.waitFor(() -> rows("SELECT * FROM idle_closed").size() >= expected.size());
+            // The progress is reported after the sink took the rows: wait for both.
+            SqlQueryTest.waitFor(() -> rows("SELECT * FROM idle_closed").size() >= expected.size()
+                    && q.recentProgress().size() >= 2);
             assertEquals(expected, SqlQueryTest.sorted(rows("SELECT * FROM idle_closed")));
             QueryProgress last = q.lastProgress().orElseThrow();
             assertEquals(1, last.batchId());
@@ -155,7 +157,8 @@ class NoDataBatchTest extends SessionTest {
             reference.batch(Map.of(0, next[0], 1, next[1]));
             List<List<Object>> more = reference.closedWindows();
             assertEquals(4, more.size());
-            SqlQueryTest.waitFor(() -> rows("SELECT * FROM idle_closed").size() >= more.size());
+            SqlQueryTest.waitFor(() -> rows("SELECT * FROM idle_closed").size() >= more.size()
+                    && q.recentProgress().size() >= 4);
             assertEquals(more, SqlQueryTest.sorted(rows("SELECT * FROM idle_closed")));
             assertEquals(4, q.recentProgress().size(), () -> q.recentProgress().toString());
         } finally {
@@ -327,6 +330,34 @@ class NoDataBatchTest extends SessionTest {
             assertEquals(expected, lines, "every closed window exactly once (" + when + ")");
             assertEquals(List.of(1L, 2L, 3L), restarted.recentProgress().stream().map(QueryProgress::batchId).toList());
         }
+    }
+
+    @Test
+    void onceReRunningACrashedBatchEndsWithTheBatchThatAppliesItsWatermark() throws Exception {
+        message("SET outputMode = append");
+        message("SET trigger = once");
+        String topic = clicks("once_crash", 2);
+        Path dir = out.resolve("once");
+        message("CREATE TABLE once_out (window_start TIMESTAMP, n BIGINT) WITH ('connector'='fail-once-file', "
+                + "'path'='" + dir + "', 'format'='json', 'fail.batch'='0', 'fail.when'='before-sink')");
+        Reference reference = new Reference();
+        Map<Integer, long[]> batch = new TreeMap<>();
+        for (int p = 0; p < ONE_BATCH.length; p++) {
+            for (long s : ONE_BATCH[p]) {
+                produce(topic, p, "a", s);
+            }
+            batch.put(p, ONE_BATCH[p]);
+        }
+        reference.batch(batch);
+        assertTrue(runNamed("once_crash", tumble("once_out", "once_crash")).exception().isPresent());
+
+        // The restart re-runs batch 0 (once's only batch), then applies the watermark it moved, and stops.
+        StreamingQuery restarted = runNamed("once_crash", tumble("once_out", "once_crash"));
+        assertTrue(restarted.exception().isEmpty(), () -> restarted.exception().get().getMessage());
+        assertEquals(List.of(0L, 1L), restarted.recentProgress().stream().map(QueryProgress::batchId).toList());
+        assertEquals(reference.watermark, restarted.recentProgress().get(1).watermarkMillis());
+        assertEquals(reference.closedWindows().size(), FileSinkContents.committedLines(dir.toString()).size());
+        assertEquals(2, reference.closedWindows().size());
     }
 
     /**
