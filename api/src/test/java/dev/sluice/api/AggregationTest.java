@@ -163,17 +163,22 @@ class AggregationTest extends SessionTest {
             SharedKafkaBroker.produce(clicks, 0, null, "{\"ts\": " + (base + t) + ", \"page\": \"/a\"}");
         }
         message("SET query.name = late_rows");
-        QueryProgress first = runToEnd(insert, null).lastProgress().orElseThrow();
+        List<QueryProgress> firstRun = runToEnd(insert, null).recentProgress();
+        QueryProgress first = firstRun.get(0);
         assertEquals(Long.MIN_VALUE, first.watermarkMillis(), "no watermark before the first batch");
         assertEquals(0, first.lateRows());
+        // Batch 1 reads nothing: it applies the watermark after batch 0 (12 s - 5 s), evicting closed windows.
+        assertEquals(List.of(0L, 1L), firstRun.stream().map(QueryProgress::batchId).toList());
+        assertEquals(0, firstRun.get(1).inputRows());
+        assertEquals(base + 7_000, firstRun.get(1).watermarkMillis());
 
-        // Batch 1 is a new run: the watermark (12 s - 5 s) comes back from the checkpoint.
+        // Batch 2 is a new run: the watermark (12 s - 5 s) comes back from the checkpoint.
         for (long t : new long[] {3_000, 8_000, 20_000}) {
             SharedKafkaBroker.produce(clicks, 0, null, "{\"ts\": " + (base + t) + ", \"page\": \"/a\"}");
         }
         message("SET query.name = late_rows");
-        QueryProgress second = runToEnd(insert, null).lastProgress().orElseThrow();
-        assertEquals(1, second.batchId());
+        QueryProgress second = runToEnd(insert, null).recentProgress().get(0);
+        assertEquals(2, second.batchId());
         assertEquals(base + 7_000, second.watermarkMillis());
         assertEquals(1, second.lateRows(), "3 s is behind the 7 s watermark");
         assertTrue(second.toJson().contains("\"watermark\":\"2023-11-14T22:13:27Z\""), second.toJson());
@@ -203,15 +208,16 @@ class AggregationTest extends SessionTest {
             message("SET query.name = appender");
             stateRows.add(runToEnd(insert, null).lastProgress().orElseThrow().stateRows());
         }
-        // Batch 0 (watermark none) emits nothing; batch 1 runs at watermark 7 s: nothing closed yet;
-        // batch 2 runs at watermark 17 s: [0 s, 10 s) closes with its 2 rows.
-        assertEquals(List.of(row(w0, 2L)), rows("SELECT * FROM closed"));
+        // Each run ends with a batch without input that applies the watermark after its data batch: 7 s
+        // (nothing closed yet), then 17 s ([0 s, 10 s) closes with its 2 rows), then 26 s ([10 s, 20 s), 2 rows).
+        assertEquals(List.of(row(w0, 2L), row(w0.plusSeconds(10), 2L)), rows("SELECT * FROM closed"));
         // The table-valued TUMBLE over the same offsets counts the same windows (all, bounded).
         assertEquals(SqlQueryTest.sorted(rows("SELECT TUMBLE_START(ts, INTERVAL '10' SECOND), COUNT(*) FROM clicks "
                 + "GROUP BY TUMBLE(ts, INTERVAL '10' SECOND)")), SqlQueryTest.sorted(rows("SELECT window_start, "
                 + "COUNT(*) FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' SECOND)) "
                 + "GROUP BY window_start, window_end")));
-        assertEquals(List.of(2L, 3L, 3L), stateRows, "windows 10 s and 20 s and 30 s stay until they close");
+        assertEquals(List.of(2L, 2L, 2L), stateRows, "open windows stay until they close: {0 s, 10 s}, {10 s, 20 s}, "
+                + "{20 s, 30 s}");
     }
 
     private static final String HOP = "HOP(ts, INTERVAL '5' SECOND, INTERVAL '10' SECOND)";
@@ -241,9 +247,10 @@ class AggregationTest extends SessionTest {
             runToEnd(tableValued, null);
         }
         // Each row is in two windows of 10 s; append mode emits a window once the watermark (latest - 5 s)
-        // passes its end: batch 1 (watermark 7 s) closes [-5 s, 5 s), batch 2 (17 s) [0 s, 10 s) and [5 s, 15 s).
+        // passes its end, the last run's batch without input at 26 s too: [-5 s, 5 s) ... [15 s, 25 s).
         assertEquals(List.of(row(w0.minusSeconds(5), w0.plusSeconds(5), 2L), row(w0, w0.plusSeconds(10), 2L),
-                row(w0.plusSeconds(5), w0.plusSeconds(15), 2L)), SqlQueryTest.sorted(rows("SELECT * FROM hops")));
+                row(w0.plusSeconds(5), w0.plusSeconds(15), 2L), row(w0.plusSeconds(10), w0.plusSeconds(20), 2L),
+                row(w0.plusSeconds(15), w0.plusSeconds(25), 1L)), SqlQueryTest.sorted(rows("SELECT * FROM hops")));
         // The table-valued form (window_start and window_end as group keys) gives the same windows.
         assertEquals(SqlQueryTest.sorted(rows("SELECT * FROM hops")), SqlQueryTest.sorted(rows("SELECT * FROM hops_tvf")));
 

@@ -70,6 +70,12 @@ public final class AggregateOperator implements StreamOperator {
                     : ChangelogMode.upsert(IntStream.range(0, aggregate.keySchema().size()).boxed().toList());
         }
 
+        /** Windows close (append emits them; update evicts them); complete mode keeps every group. */
+        @Override
+        public boolean usesWatermark() {
+            return window.isPresent() && mode != OutputMode.COMPLETE;
+        }
+
         @Override
         public Optional<StateSpec> state(String operatorId) {
             return Optional.of(new StateSpec(operatorId, aggregate.keySchema(), aggregate.stateValueSchema()));

@@ -109,6 +109,12 @@ public final class SessionAggregateOperator implements StreamOperator {
                     : ChangelogMode.upsert(java.util.stream.IntStream.range(0, groupKeys.size()).boxed().toList());
         }
 
+        /** Sessions close as the watermark passes their end; complete mode keeps every session. */
+        @Override
+        public boolean usesWatermark() {
+            return mode != OutputMode.COMPLETE;
+        }
+
         @Override
         public Optional<StateSpec> state(String operatorId) {
             return Optional.of(new StateSpec(operatorId, keySchema(), valueSchema()));

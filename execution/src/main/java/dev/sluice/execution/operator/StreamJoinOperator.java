@@ -88,6 +88,12 @@ public final class StreamJoinOperator implements StreamOperator {
             return Math.max(0, Math.max(-lowerMillis, upperMillis));
         }
 
+        /** Rows leave the state as the watermark passes their bound. */
+        @Override
+        public boolean usesWatermark() {
+            return true;
+        }
+
         @Override
         public Optional<StateSpec> state(String operatorId) {
             return Optional.of(new StateSpec(operatorId, STATE_KEY_SCHEMA, stateValueSchema()));

@@ -55,6 +55,14 @@ public interface StreamOperator extends AutoCloseable {
         }
 
         /**
+         * Whether the watermark alone, without new rows, changes what the operator emits or keeps (windows
+         * close, join rows are evicted): then a batch without new input runs when the watermark moves.
+         */
+        default boolean usesWatermark() {
+            return false;
+        }
+
+        /**
          * The keyed state the operator keeps between batches, named {@code operatorId} in the checkpoint; empty
          * for a stateless operator.
          */

@@ -209,6 +209,19 @@ public final class IncrementalPlan {
         }
     }
 
+    /**
+     * Whether the watermark alone, without new rows, changes what the plan emits or keeps (an operator closes
+     * windows or evicts state by it): then a batch without new input runs when the watermark moves.
+     */
+    boolean usesWatermark() {
+        return usesWatermark(root);
+    }
+
+    private static boolean usesWatermark(Stage stage) {
+        return stage instanceof OperatorStage op
+                && (op.factory().usesWatermark() || op.inputs().stream().anyMatch(IncrementalPlan::usesWatermark));
+    }
+
     /** Whether rows behind the watermark are dropped (and counted late): in plans with state. */
     boolean dropsLateRows() {
         return !states().isEmpty();

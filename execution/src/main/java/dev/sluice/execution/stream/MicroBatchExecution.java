@@ -6,6 +6,7 @@ import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.checkpoint.BatchOffsets;
 import dev.sluice.execution.checkpoint.Checkpoint;
 import dev.sluice.execution.checkpoint.CommitRecord;
+import dev.sluice.execution.checkpoint.PartitionEventTime;
 import dev.sluice.execution.flow.FlowControlOptions;
 import dev.sluice.execution.flow.PidRateEstimator;
 import dev.sluice.execution.plan.PhysicalNode;
@@ -16,6 +17,8 @@ import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.state.StateStoreProvider;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +38,19 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle of a batch: plan offsets (within the rate limits) &gt; write them to the offset log &gt;
  * run the tasks &gt; hand the output to the sink &gt; write the commit marker &gt; report progress. On
  * start, a batch that was logged but not committed (the previous run crashed in between) is re-run first
- * with exactly its logged offsets; committed batches are never re-run. Together with a sink that ignores
+ * with exactly its logged offsets and watermark; committed batches are never re-run. Together with a sink that ignores
  * a batch id it already took, this gives exactly-once output. If offsets the logged batch needs were
  * deleted meanwhile, it fails, or with {@code failOnDataLoss = false} re-runs over what is left, after
  * logging the adjusted ranges in place of the old ones ({@link OffsetPlanner#recover}).
+ *
+ * <p>No-data batches (as Spark's): when the plan has something to do with the watermark alone (windows
+ * and sessions close, a stream join evicts; {@link IncrementalPlan#usesWatermark()}) and the watermark computed
+ * after the last batch is ahead of the one that batch ran with, a batch runs even without new input, with
+ * every range empty, logged and committed like any other. It runs once per advance of the watermark (it
+ * reads no rows, so it does not move the watermark itself). {@code once} and {@code available-now} end
+ * with it; a processing-time query whose input stopped runs it at its next trigger. The watermark's
+ * per-partition maxima go into each commit record, so that a restarted query computes the watermarks an
+ * uninterrupted one would.
  *
  * <p>Outages: planning or running a batch that fails because a source or the sink can't be reached is
  * retried with backoff, the same batch again, up to the {@code outageTimeout} ({@link OutageRetry}).
@@ -75,10 +87,17 @@ public final class MicroBatchExecution implements Runnable {
 
     /** Watermark delay per watermarked source table. */
     private final Map<String, Long> watermarkDelays;
-    /** The largest event time seen per partition of each watermarked table; driver thread only. */
-    private final Map<String, Map<SourcePartition, Long>> maxEventTimes = new java.util.HashMap<>();
+    /** Whether a batch without new input runs when the watermark moves (see the class comment). */
+    private final boolean noDataBatches;
+    /**
+     * The largest event time seen per partition of each watermarked table, as of the last committed batch
+     * (and in its commit record); driver thread only, replaced whole after each batch.
+     */
+    private Map<String, Map<SourcePartition, Long>> maxEventTimes = Map.of();
     /** The watermark the next batch runs with; never decreases. */
     private long watermark = BatchOffsets.NO_WATERMARK;
+    /** The watermark the last batch run ran with. */
+    private long lastBatchWatermark = BatchOffsets.NO_WATERMARK;
     /** Records per second backpressure allows; driver thread only. */
     private double rateLimit;
     private long previousStartMillis = -1;
@@ -101,6 +120,7 @@ public final class MicroBatchExecution implements Runnable {
         batchPlan.taskStages().forEach(stage -> stage.pipelines().forEach(p -> p.scan().table().watermark()
                 .ifPresent(w -> delays.put(p.scan().table().name(), w.delayMillis()))));
         this.watermarkDelays = Map.copyOf(delays);
+        this.noDataBatches = batchPlan.usesWatermark() && !watermarkDelays.isEmpty();
         this.runner = new BatchRunner(batchPlan, sources, taskPool);
         // Opening checks that the state on file was written for the same keys and aggregates.
         Map<String, StateStoreProvider> providers = new java.util.LinkedHashMap<>();
@@ -154,14 +174,19 @@ public final class MicroBatchExecution implements Runnable {
                             + lastCommitted.get() + " but no offsets for it"));
             offsets.resumeAfter(committed.sources(), committed.topicIds());
             nextBatchId = lastCommitted.get() + 1;
-            watermark = checkpoint.commitLog().get(lastCommitted.get()).map(CommitRecord::watermarkMillis)
-                    .orElse(BatchOffsets.NO_WATERMARK);
+            Optional<CommitRecord> commit = checkpoint.commitLog().get(lastCommitted.get());
+            watermark = commit.map(CommitRecord::watermarkMillis).orElse(BatchOffsets.NO_WATERMARK);
+            maxEventTimes = commit.map(c -> maxEventTimesOf(c.maxEventTimes())).orElse(Map.of());
+            lastBatchWatermark = committed.watermarkMillis();
         }
         Optional<BatchOffsets> pending = checkpoint.pendingBatch();
         if (pending.isPresent()) {
-            rerunPendingBatch(pending.get());
+            PlannedBatch rerun = rerunPendingBatch(pending.get());
             nextBatchId = pending.get().batchId() + 1;
             if (trigger.kind() == Trigger.Kind.ONCE) {
+                if (noDataBatchDue()) {
+                    logAndRun(nextBatchId, rerun.withoutNewData(true), System.currentTimeMillis(), 0, 0);
+                }
                 return;
             }
         }
@@ -179,19 +204,21 @@ public final class MicroBatchExecution implements Runnable {
                     || startMillis - lastBatchEndMillis >= flow.maxTriggerDelay().toMillis()
                     || trigger.kind() != Trigger.Kind.PROCESSING_TIME);
             if (run) {
-                BatchOffsets logged = new BatchOffsets(nextBatchId, startMillis, batch.ranges(), watermark,
-                        batch.topicIds());
-                long logStarted = System.nanoTime();
-                if (!checkpoint.offsetLog().add(nextBatchId, logged)) {
-                    throw new IllegalStateException("Batch " + nextBatchId + " is already in the offset log of "
-                            + checkpoint.root() + ": is another query using this checkpoint?");
-                }
-                notify(() -> observer.onBatchSubmitted(logged.batchId()));
-                long logMillis = (System.nanoTime() - logStarted) / 1_000_000;
-                runBatch(nextBatchId, batch, startMillis, Math.max(0, startMillis - dueMillis), planMillis, logMillis);
+                logAndRun(nextBatchId, batch, startMillis, Math.max(0, startMillis - dueMillis), planMillis);
                 nextBatchId++;
             }
-            if (trigger.kind() == Trigger.Kind.ONCE || (trigger.kind() == Trigger.Kind.AVAILABLE_NOW && batch.isEmpty())) {
+            boolean last = trigger.kind() == Trigger.Kind.ONCE
+                    || (trigger.kind() == Trigger.Kind.AVAILABLE_NOW && batch.isEmpty());
+            // Without new input to run (or after once's only batch), the watermark that moved is applied by a
+            // batch of its own: no range of it reads anything, so it can't move the watermark again.
+            if ((!run || trigger.kind() == Trigger.Kind.ONCE) && noDataBatchDue()) {
+                LOG.debug("Query {}: batch {} runs without new input to apply the watermark {} (the last batch ran "
+                        + "with {})", queryName, nextBatchId, watermark, lastBatchWatermark);
+                logAndRun(nextBatchId, batch.withoutNewData(run), System.currentTimeMillis(),
+                        Math.max(0, startMillis - dueMillis), run ? 0 : planMillis);
+                nextBatchId++;
+            }
+            if (last) {
                 return;
             }
             if (trigger.kind() == Trigger.Kind.PROCESSING_TIME) {
@@ -208,11 +235,31 @@ public final class MicroBatchExecution implements Runnable {
         }
     }
 
+    /** Whether the watermark moved since the last batch ran and the plan has something to do with it. */
+    private boolean noDataBatchDue() {
+        return noDataBatches && watermark > lastBatchWatermark;
+    }
+
+    /** Writes the batch to the offset log, with the watermark it runs with, then runs it to its commit. */
+    private void logAndRun(long batchId, PlannedBatch batch, long startMillis, long schedulingDelayMillis,
+                           long planMillis) throws Exception {
+        BatchOffsets logged = new BatchOffsets(batchId, startMillis, batch.ranges(), watermark, batch.topicIds());
+        long logStarted = System.nanoTime();
+        if (!checkpoint.offsetLog().add(batchId, logged)) {
+            throw new IllegalStateException("Batch " + batchId + " is already in the offset log of "
+                    + checkpoint.root() + ": is another query using this checkpoint?");
+        }
+        notify(() -> observer.onBatchSubmitted(logged.batchId()));
+        long logMillis = (System.nanoTime() - logStarted) / 1_000_000;
+        runBatch(batchId, batch, logged.watermarkMillis(), startMillis, schedulingDelayMillis, planMillis, logMillis);
+    }
+
     /**
-     * Re-runs the batch that was logged but not committed, with its logged offsets, adjusted (and logged
-     * again) only where offsets it needs no longer exist and {@code failOnDataLoss} is off.
+     * Re-runs the batch that was logged but not committed, with its logged offsets and watermark, the offsets
+     * adjusted (and logged again) only where offsets it needs no longer exist and {@code failOnDataLoss} is
+     * off. Returns the batch as re-run.
      */
-    private void rerunPendingBatch(BatchOffsets pending) throws Exception {
+    private PlannedBatch rerunPendingBatch(BatchOffsets pending) throws Exception {
         long batchId = pending.batchId();
         LOG.info("Query {}: re-running batch {} that was logged but not committed", queryName, batchId);
         long started = System.nanoTime();
@@ -226,8 +273,9 @@ public final class MicroBatchExecution implements Runnable {
                     batch.ranges(), pending.sources());
         }
         long planMillis = (System.nanoTime() - started) / 1_000_000;
-        watermark = pending.watermarkMillis();  // the re-run drops the same late rows
-        runBatch(batchId, batch, System.currentTimeMillis(), 0, planMillis, 0);
+        // The logged watermark: the re-run drops the same late rows, and closes the same windows.
+        runBatch(batchId, batch, pending.watermarkMillis(), System.currentTimeMillis(), 0, planMillis, 0);
+        return batch;
     }
 
     /** What can't be reached, if {@code failure} means that a source or the sink is unreachable for now. */
@@ -265,16 +313,16 @@ public final class MicroBatchExecution implements Runnable {
     }
 
     /** Runs a logged batch to its commit, again while a source or the sink can't be reached. */
-    private void runBatch(long batchId, PlannedBatch batch, long startMillis, long schedulingDelayMillis,
-                          long planMillis, long logMillis) throws Exception {
+    private void runBatch(long batchId, PlannedBatch batch, long batchWatermark, long startMillis,
+                          long schedulingDelayMillis, long planMillis, long logMillis) throws Exception {
         retry.call("running batch " + batchId, () -> {
-            runBatchOnce(batchId, batch, startMillis, schedulingDelayMillis, planMillis, logMillis);
+            runBatchOnce(batchId, batch, batchWatermark, startMillis, schedulingDelayMillis, planMillis, logMillis);
             return null;
         });
     }
 
-    private void runBatchOnce(long batchId, PlannedBatch batch, long startMillis, long schedulingDelayMillis,
-                              long planMillis, long logMillis) throws Exception {
+    private void runBatchOnce(long batchId, PlannedBatch batch, long batchWatermark, long startMillis,
+                              long schedulingDelayMillis, long planMillis, long logMillis) throws Exception {
         notify(() -> observer.onBatchStarted(batchId));
         Instant timestamp = Instant.ofEpochMilli(startMillis);
         long t0 = System.nanoTime();
@@ -285,7 +333,7 @@ public final class MicroBatchExecution implements Runnable {
         long inputRows;
         long malformed;
         long late;
-        long batchWatermark = watermark;
+        Map<String, Map<SourcePartition, Long>> batchMaxEventTimes;
         // State as of the previous batch: batch ids are consecutive, so a re-run batch sees what it saw.
         Map<String, StateStore> stores = new java.util.LinkedHashMap<>();
         states.forEach((id, provider) -> stores.put(id, provider.getStore(batchId - 1)));
@@ -300,7 +348,7 @@ public final class MicroBatchExecution implements Runnable {
             inputRows = output.inputRows();
             malformed = output.malformedRows();
             late = output.lateRows();
-            advanceWatermark(output.maxEventTimes());
+            batchMaxEventTimes = output.maxEventTimes();
         } catch (Exception | Error e) {
             stores.values().forEach(StateStore::abort);
             throw e;
@@ -311,7 +359,15 @@ public final class MicroBatchExecution implements Runnable {
         stores.values().forEach(s -> s.commit(batchId));
         long stateRows = stores.values().stream().mapToLong(s -> s.metrics().rows()).sum();
         long stateBytes = stores.values().stream().mapToLong(s -> s.metrics().bytesEstimate()).sum();
-        checkpoint.commitLog().add(batchId, new CommitRecord(batchId, System.currentTimeMillis(), outputRows, watermark));
+        // The watermark after this batch, and what it derives from, are committed with it: a restart goes on
+        // from exactly there. A batch without input leaves both as they were.
+        Map<String, Map<SourcePartition, Long>> nextMaxEventTimes = mergeMaxEventTimes(batchMaxEventTimes);
+        long nextWatermark = nextWatermark(batchMaxEventTimes, nextMaxEventTimes);
+        checkpoint.commitLog().add(batchId, new CommitRecord(batchId, System.currentTimeMillis(), outputRows,
+                nextWatermark, maxEventTimesRecord(nextMaxEventTimes)));
+        maxEventTimes = nextMaxEventTimes;
+        watermark = nextWatermark;
+        lastBatchWatermark = batchWatermark;
         offsets.resumeAfter(batch.ranges(), batch.topicIds());
         batch.ranges().forEach((table, ranges) -> batchCommitted(table, batchId, ranges));
         if (batchId >= RETAINED_BATCHES) {
@@ -345,28 +401,56 @@ public final class MicroBatchExecution implements Runnable {
         notify(() -> observer.onBatchCompleted(progress));
     }
 
+    /** The largest event time per partition of each watermarked table, with this batch's. */
+    private Map<String, Map<SourcePartition, Long>> mergeMaxEventTimes(Map<String, Map<SourcePartition, Long>> batchMax) {
+        Map<String, Map<SourcePartition, Long>> merged = new HashMap<>();
+        maxEventTimes.forEach((table, max) -> merged.put(table, new HashMap<>(max)));
+        for (String table : watermarkDelays.keySet()) {
+            batchMax.getOrDefault(table, Map.of()).forEach((partition, max) ->
+                    merged.computeIfAbsent(table, t -> new HashMap<>()).merge(partition, max, Math::max));
+        }
+        return merged;
+    }
+
     /**
-     * The watermark rule: per watermarked table, the smallest of the largest event times of the partitions
-     * that had data in this batch, minus the table's delay; over several tables, the smallest of those.
-     * Partitions without data in the batch are idle and do not hold the watermark back. It never goes back.
+     * The watermark rule: per watermarked table, the smallest of the largest event times (ever, in
+     * {@code max}) of the partitions that had data in this batch ({@code batchMax}), minus the table's
+     * delay; over several tables, the smallest of those. Partitions without data in the batch are idle and
+     * do not hold the watermark back. It never goes back.
      */
-    private void advanceWatermark(Map<String, Map<SourcePartition, Long>> batchMax) {
+    private long nextWatermark(Map<String, Map<SourcePartition, Long>> batchMax,
+                               Map<String, Map<SourcePartition, Long>> max) {
         long candidate = Long.MAX_VALUE;
         for (Map.Entry<String, Long> table : watermarkDelays.entrySet()) {
             Map<SourcePartition, Long> seen = batchMax.getOrDefault(table.getKey(), Map.of());
             if (seen.isEmpty()) {
                 continue;
             }
-            Map<SourcePartition, Long> max = maxEventTimes.computeIfAbsent(table.getKey(), t -> new java.util.HashMap<>());
             long tableMin = Long.MAX_VALUE;
-            for (Map.Entry<SourcePartition, Long> e : seen.entrySet()) {
-                tableMin = Math.min(tableMin, max.merge(e.getKey(), e.getValue(), Math::max));
+            for (SourcePartition partition : seen.keySet()) {
+                tableMin = Math.min(tableMin, max.get(table.getKey()).get(partition));
             }
             candidate = Math.min(candidate, tableMin - table.getValue());
         }
-        if (candidate != Long.MAX_VALUE) {
-            watermark = Math.max(watermark, candidate);
-        }
+        return candidate == Long.MAX_VALUE ? watermark : Math.max(watermark, candidate);
+    }
+
+    /** The maxima as the commit record keeps them: per table, in partition order. */
+    private static Map<String, List<PartitionEventTime>> maxEventTimesRecord(Map<String, Map<SourcePartition, Long>> max) {
+        Map<String, List<PartitionEventTime>> record = new TreeMap<>();
+        max.forEach((table, partitions) -> {
+            List<PartitionEventTime> times = new ArrayList<>();
+            new TreeMap<>(partitions).forEach((p, millis) -> times.add(new PartitionEventTime(p, millis)));
+            record.put(table, times);
+        });
+        return record;
+    }
+
+    private static Map<String, Map<SourcePartition, Long>> maxEventTimesOf(Map<String, List<PartitionEventTime>> record) {
+        Map<String, Map<SourcePartition, Long>> max = new HashMap<>();
+        record.forEach((table, times) -> times.forEach(t ->
+                max.computeIfAbsent(table, k -> new HashMap<>()).put(t.partition(), t.maxEventTimeMillis())));
+        return max;
     }
 
     private static double perSecond(long rows, long millis) {

@@ -25,4 +25,18 @@ record PlannedBatch(Map<String, List<OffsetRange>> ranges, Map<String, Map<Strin
     boolean isEmpty() {
         return records == 0;
     }
+
+    /**
+     * A batch without new input (to apply a watermark that moved): every range empty, at its start (from
+     * where this batch would read) or at its end (where this batch, already run, stopped). The data lost
+     * is reported with the batch that skipped it: here only at the start.
+     */
+    PlannedBatch withoutNewData(boolean atEnd) {
+        Map<String, List<OffsetRange>> empty = new TreeMap<>();
+        ranges.forEach((table, list) -> empty.put(table, list.stream().map(r -> {
+            long at = atEnd ? r.untilOffset() : r.fromOffset();
+            return new OffsetRange(r.partition(), at, at);
+        }).toList()));
+        return new PlannedBatch(empty, lag, 0, atEnd ? List.of() : dataLoss, topicIds);
+    }
 }

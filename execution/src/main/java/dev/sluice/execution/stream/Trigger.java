@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  *   <li>{@code AVAILABLE_NOW}: everything available when the query starts, possibly in several batches
  *       (when rate limits apply), then stop.</li>
  * </ul>
+ * Both end with a batch without new input when their last batch moved the watermark of a query that
+ * closes windows or cleans join state with it (see {@link MicroBatchExecution}).
  */
 public record Trigger(Kind kind, Duration interval) {
     public enum Kind { PROCESSING_TIME, ONCE, AVAILABLE_NOW }

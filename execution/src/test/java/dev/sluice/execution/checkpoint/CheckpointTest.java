@@ -66,6 +66,25 @@ class CheckpointTest {
     }
 
     @Test
+    void maxEventTimesRoundTripAndCommitsWithoutThemStillRead() throws Exception {
+        Checkpoint cp = Checkpoint.open(dir.toString());
+        CommitRecord commit = new CommitRecord(0, 5L, 3, 1_700_000_007_000L, Map.of("clicks", List.of(
+                new PartitionEventTime(new SourcePartition("clicks", 0), 1_700_000_012_000L),
+                new PartitionEventTime(new SourcePartition("clicks", 1), 1_700_000_009_000L))));
+        assertTrue(cp.commitLog().add(0, commit));
+        assertEquals(Optional.of(commit), cp.commitLog().get(0));
+        assertTrue(Files.readString(dir.resolve("commits").resolve("0")).contains("\"maxEventTimes\":{\"clicks\":["
+                + "{\"partition\":{\"topic\":\"clicks\",\"partition\":0},\"maxEventTimeMillis\":1700000012000},"),
+                Files.readString(dir.resolve("commits").resolve("0")));
+        // An entry of an earlier version has no maxima: they start afresh.
+        Files.writeString(dir.resolve("commits").resolve("1"), "v1\n{\"batchId\":1,\"timestampMillis\":6,"
+                + "\"outputRows\":2,\"watermarkMillis\":1700000007000}\n");
+        CommitRecord old = cp.commitLog().get(1).orElseThrow();
+        assertEquals(Map.of(), old.maxEventTimes());
+        assertEquals(1_700_000_007_000L, old.watermarkMillis());
+    }
+
+    @Test
     void aPendingEntryCanBeReplacedWithAdjustedRanges() {
         Checkpoint cp = Checkpoint.open(dir.toString());
         cp.offsetLog().add(4, offsets(4, 0, 10));
