@@ -38,6 +38,29 @@ public final class RowCodec {
         return out.toByteArray();
     }
 
+    /** Several rows of {@code schema} as one value: their count, then each row's length and bytes. */
+    public static byte[] encodeRows(List<List<Object>> rows, RowSchema schema) {
+        ByteArrayWriter out = new ByteArrayWriter();
+        out.writeVarInt(rows.size());
+        for (List<Object> row : rows) {
+            byte[] bytes = encode(row, schema);
+            out.writeVarInt(bytes.length);
+            out.writeBytes(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    /** The rows {@link #encodeRows} wrote. */
+    public static List<List<Object>> decodeRows(byte[] bytes, RowSchema schema) {
+        ByteArrayReader in = new ByteArrayReader(bytes);
+        int count = in.readVarInt();
+        List<List<Object>> rows = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            rows.add(decode(in.readBytes(in.readVarInt()), schema));
+        }
+        return rows;
+    }
+
     /** The row {@link #encode} wrote. */
     public static List<Object> decode(byte[] bytes, RowSchema schema) {
         ByteArrayReader in = new ByteArrayReader(bytes);

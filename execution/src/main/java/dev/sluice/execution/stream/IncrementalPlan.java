@@ -10,6 +10,8 @@ import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.operator.HashAggregateOperator;
 import dev.sluice.execution.operator.LookupJoinOperator;
 import dev.sluice.execution.operator.SessionAggregateOperator;
+import dev.sluice.execution.operator.SortOperator;
+import dev.sluice.execution.operator.TopNOperator;
 import dev.sluice.execution.operator.StreamJoinOperator;
 import dev.sluice.execution.operator.StreamOperator;
 import dev.sluice.execution.operator.UnionOperator;
@@ -19,6 +21,8 @@ import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.LookupJoinNode;
 import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.plan.ScanNode;
+import dev.sluice.execution.plan.SortNode;
+import dev.sluice.execution.plan.TopNNode;
 import dev.sluice.execution.plan.StreamJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
 import dev.sluice.execution.state.StateSpec;
@@ -325,6 +329,22 @@ public final class IncrementalPlan {
                         join.leftKeys(), join.rightKeys(), join.leftTime(), join.rightTime(), join.lowerMillis(),
                         join.upperMillis(), join.schema()), left, right);
             }
+            if (node instanceof TopNNode topN) {
+                Stage input = appendOnly(stage(topN.input(), false), "A Top-N (" + topN.function() + ")");
+                return operator(new TopNOperator.Factory(topN.input().schema(), topN.partition(), topN.order(),
+                        topN.function(), topN.limit(), topN.windowed() || bounded, topN.schema(), topN.describe()),
+                        input);
+            }
+            if (node instanceof SortNode sort) {
+                if (!bounded) {
+                    throw new IllegalArgumentException("ORDER BY is only supported on bounded queries (SELECT without "
+                            + "STREAM): a stream has no last row to sort up to; rank rows within groups with "
+                            + "ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) instead");
+                }
+                Stage input = stage(sort.input(), top);
+                return operator(new SortOperator.Factory(sort.schema(), sort.keys(), sort.offset(), sort.fetch(),
+                        sort.describe()), input);
+            }
             if (node instanceof FilterProjectNode fp) {
                 Stage input = stage(fp.input(), top);
                 return operator(new ChangelogFilterProjectOperator.Factory(factory(fp), input.schema().size(),
@@ -389,7 +409,8 @@ public final class IncrementalPlan {
         }
 
         private static boolean isStateless(PhysicalNode node) {
-            if (node instanceof AggregateNode || node instanceof StreamJoinNode || node instanceof LimitNode) {
+            if (node instanceof AggregateNode || node instanceof StreamJoinNode || node instanceof LimitNode
+                    || node instanceof SortNode || node instanceof TopNNode) {
                 return false;
             }
             return node.inputs().stream().allMatch(Compiler::isStateless);

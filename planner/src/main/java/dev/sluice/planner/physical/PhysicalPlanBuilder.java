@@ -14,9 +14,13 @@ import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.LookupJoinNode;
 import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.plan.ScanNode;
+import dev.sluice.execution.plan.SortKey;
+import dev.sluice.execution.plan.SortNode;
+import dev.sluice.execution.plan.TopNNode;
 import dev.sluice.execution.plan.StreamJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
 import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.planner.PlanningException;
 import dev.sluice.planner.catalog.CatalogTable;
@@ -25,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Calc;
@@ -35,6 +40,7 @@ import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableFunctionScan;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.core.Window;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
@@ -92,6 +98,9 @@ public final class PhysicalPlanBuilder {
         }
         if (rel instanceof Aggregate aggregate) {
             return convertAggregate(aggregate);
+        }
+        if (rel instanceof Window window) {
+            return convertTopN(window, null);
         }
         throw new PlanningException("Operator " + rel.getRelTypeName().replace("Logical", "")
                 + " is not supported yet");
@@ -320,15 +329,110 @@ public final class PhysicalPlanBuilder {
     }
 
     private PhysicalNode convertSort(Sort sort) {
-        if (!sort.getCollation().getFieldCollations().isEmpty()) {
-            throw new PlanningException("ORDER BY is not supported yet");
+        boolean ordered = !sort.getCollation().getFieldCollations().isEmpty();
+        if (streaming && ordered) {
+            throw new PlanningException("ORDER BY is only supported on bounded queries (SELECT without STREAM): a "
+                    + "stream has no last row to sort up to; rank rows within groups with ROW_NUMBER() OVER "
+                    + "(PARTITION BY ... ORDER BY ...) and a filter on it instead");
         }
         if (streaming) {
             throw new PlanningException("LIMIT and OFFSET are only supported on bounded queries (SELECT without STREAM)");
         }
         long offset = sort.offset == null ? 0 : literalLong(sort.offset, "OFFSET");
         long fetch = sort.fetch == null ? Long.MAX_VALUE : literalLong(sort.fetch, "LIMIT");
-        return new LimitNode(convert(sort.getInput()), offset, fetch);
+        PhysicalNode input = convert(sort.getInput());
+        if (ordered) {
+            return new SortNode(input, sortKeys(sort.getCollation().getFieldCollations()), offset, fetch);
+        }
+        return new LimitNode(input, offset, fetch);
+    }
+
+    private static List<SortKey> sortKeys(List<RelFieldCollation> collations) {
+        List<SortKey> keys = new ArrayList<>();
+        for (RelFieldCollation c : collations) {
+            RelFieldCollation.NullDirection nulls = c.nullDirection == RelFieldCollation.NullDirection.UNSPECIFIED
+                    ? c.direction.defaultNullDirection() : c.nullDirection;
+            keys.add(new SortKey(c.getFieldIndex(), c.direction.isDescending(),
+                    nulls == RelFieldCollation.NullDirection.FIRST));
+        }
+        return keys;
+    }
+
+    /**
+     * A Top-N: {@code ROW_NUMBER() / RANK() / DENSE_RANK() OVER (PARTITION BY ... ORDER BY ...)} under a filter
+     * {@code condition} that bounds the rank ({@code rn <= N}, {@code rn < N} or {@code rn = N}), as Flink plans
+     * it. Other window functions (OVER aggregations, a rank without a bound) are not supported yet.
+     */
+    private PhysicalNode convertTopN(Window window, RexNode condition) {
+        if (window.groups.size() != 1 || window.groups.get(0).aggCalls.size() != 1) {
+            throw new PlanningException("Window functions (OVER) are only supported as one ROW_NUMBER(), RANK() or "
+                    + "DENSE_RANK() filtered to its first ranks (a Top-N) yet");
+        }
+        Window.Group group = window.groups.get(0);
+        Window.RexWinAggCall call = group.aggCalls.get(0);
+        TopNNode.RankFunction function = switch (call.getOperator().getKind()) {
+            case ROW_NUMBER -> TopNNode.RankFunction.ROW_NUMBER;
+            case RANK -> TopNNode.RankFunction.RANK;
+            case DENSE_RANK -> TopNNode.RankFunction.DENSE_RANK;
+            default -> throw new PlanningException("Window function " + call.getOperator().getName() + " OVER (...) is "
+                    + "not supported yet; ROW_NUMBER(), RANK() and DENSE_RANK() filtered to their first ranks are");
+        };
+        int rank = window.getInput().getRowType().getFieldCount();
+        Long limit = condition == null ? null : rankLimit(condition, rank);
+        if (limit == null) {
+            throw new PlanningException(function + "() OVER (...) needs a filter on it that keeps its first ranks, "
+                    + "e.g. WHERE rn <= 3 (a Top-N); a rank over the whole result is not supported yet");
+        }
+        if (group.orderKeys.getFieldCollations().isEmpty()) {
+            throw new PlanningException(function + "() OVER (...) needs an ORDER BY to rank by");
+        }
+        PhysicalNode input = convert(window.getInput());
+        List<Integer> partition = group.keys.asList();
+        boolean windowed = partition.stream().anyMatch(p -> windowStartOf(input, p).isPresent()
+                || windowEndOf(input, p).isPresent());
+        List<Column> columns = new ArrayList<>(input.schema().columns());
+        columns.add(new Column(window.getRowType().getFieldNames().get(rank), ColumnType.BIGINT, false));
+        try {
+            return new TopNNode(input, partition, sortKeys(group.orderKeys.getFieldCollations()), function, limit,
+                    windowed, new RowSchema(columns));
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException(e.getMessage(), e);
+        }
+    }
+
+    /** The largest rank {@code condition} keeps, from a conjunct {@code rank <= N}, {@code rank < N} or {@code rank = N}. */
+    private static Long rankLimit(RexNode condition, int rank) {
+        Long limit = null;
+        for (RexNode conjunct : RelOptUtil.conjunctions(condition)) {
+            if (!(conjunct instanceof RexCall call) || call.getOperands().size() != 2) {
+                continue;
+            }
+            RexNode a = call.getOperands().get(0);
+            RexNode b = call.getOperands().get(1);
+            SqlKind kind = call.getKind();
+            if (b instanceof RexInputRef && a instanceof RexLiteral) {
+                RexNode t = a;
+                a = b;
+                b = t;
+                kind = kind.reverse();
+            }
+            if (!(a instanceof RexInputRef ref) || ref.getIndex() != rank || !(b instanceof RexLiteral literal)) {
+                continue;
+            }
+            Long n = literal.getValueAs(Long.class);
+            if (n == null) {
+                continue;
+            }
+            Long bound = switch (kind) {
+                case LESS_THAN_OR_EQUAL, EQUALS -> n;
+                case LESS_THAN -> n - 1;
+                default -> null;
+            };
+            if (bound != null) {
+                limit = limit == null ? bound : Math.min(limit, bound);
+            }
+        }
+        return limit;
     }
 
     private static long literalLong(RexNode node, String clause) {
@@ -376,6 +480,10 @@ public final class PhysicalPlanBuilder {
             if (condition == null && inputSchema.equals(output) && isIdentity(projects)) {
                 return input;  // the scan already yields exactly these columns
             }
+        } else if (calc.getInput() instanceof Window window) {
+            // The filter on the rank stays: it keeps exactly the rows the Top-N emits.
+            input = convertTopN(window, condition);
+            inputSchema = input.schema();
         } else {
             input = convert(calc.getInput());
             inputSchema = input.schema();

@@ -98,6 +98,8 @@ public final class QueryPlanner {
 
     private static final HepProgram OPTIMISE = new HepProgramBuilder()
             .addRuleInstance(CoreRules.UNION_MERGE)
+            // ROW_NUMBER() OVER (...) out of projections into a Window node (a Top-N with the filter above).
+            .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)
             // Joins read (and a stream join keeps in its state) only the columns the query uses; expressions
             // stay where they are, so a join's time bound still compares its two sides' columns.
             .addRuleInstance(CoreRules.PROJECT_JOIN_TRANSPOSE.config
