@@ -220,9 +220,13 @@ final class StatementExecutor implements AutoCloseable {
         if (plan.target().isPresent()) {
             return new StatementResult.Query(query, List.of(), List.of());
         }
-        RowSchema schema = plan.outputSchema();
-        return new StatementResult.Query(query, schema.names(),
-                schema.columns().stream().map(c -> c.type().sqlName()).toList());
+        List<String> names = new ArrayList<>(plan.outputSchema().names());
+        List<String> types = new ArrayList<>(plan.outputSchema().columns().stream().map(c -> c.type().sqlName()).toList());
+        if (plan.updatesRows()) {
+            names.add(0, CallbackSink.CHANGE_COLUMN);  // each row says whether it is inserted or deleted
+            types.add(0, "VARCHAR");
+        }
+        return new StatementResult.Query(query, names, types);
     }
 
     /** Runs a bounded query to its result. */
@@ -286,6 +290,13 @@ final class StatementExecutor implements AutoCloseable {
             sources = openSources(plan, context);
             sink = console ? new CallbackSink(consumer)
                     : connectors.forTable(plan.target().get()).createSink(plan.target().get(), context);
+            if (plan.updatesRows() && !sink.takesChanges()) {
+                TableDescriptor target = plan.target().get();
+                throw new PlanningException("INSERT INTO " + target.name() + ": the query's result updates and deletes "
+                        + "rows it emitted before (a Top-N or an aggregate over updated rows), and the '"
+                        + target.option("connector").orElse("?") + "' connector writes inserts only yet; write it to a "
+                        + "memory table, or SELECT STREAM it");
+            }
             MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), outputMode(plan, options),
                     sources, sink, checkpoint, trigger, flow, taskPool, allocator, query);
             query.start(execution);

@@ -36,20 +36,49 @@ public class FailOnceConnector extends WrappingConnector {
         }
     }
 
+    /** 'fail-once-memory': the same around a memory table's sink, which takes updating results too. */
+    public static final class Memory extends FailOnceConnector {
+        public Memory() {
+            super("fail-once-memory", new dev.sluice.connectors.memory.MemoryConnector());
+        }
+    }
+
     @Override
     public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         StreamSink files = delegate.createSink(delegateTable(table), context);
         long failBatch = Long.parseLong(table.options().get("fail.batch"));
         boolean afterSink = "after-sink".equals(table.options().get("fail.when"));
-        String key = table.options().getOrDefault("path", table.options().get("topic"));
+        String key = table.options().getOrDefault("path", table.options().getOrDefault("topic", table.name()));
         return new StreamSink() {
             @Override
             public void addBatch(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) throws Exception {
+                boolean crash = crashBefore(batchId);
+                files.addBatch(batchId, schema, batches);
+                crashAfter(crash, batchId);
+            }
+
+            @Override
+            public boolean takesChanges() {
+                return files.takesChanges();
+            }
+
+            @Override
+            public void addChanges(long batchId, RowSchema schema, List<dev.sluice.execution.changelog.ChangeBatch> changes)
+                    throws Exception {
+                boolean crash = crashBefore(batchId);
+                files.addChanges(batchId, schema, changes);
+                crashAfter(crash, batchId);
+            }
+
+            private boolean crashBefore(long batchId) {
                 boolean crash = batchId == failBatch && FAILED.add(key);
                 if (crash && !afterSink) {
                     throw new IllegalStateException("injected crash before the sink took batch " + batchId);
                 }
-                files.addBatch(batchId, schema, batches);
+                return crash;
+            }
+
+            private void crashAfter(boolean crash, long batchId) {
                 if (crash) {
                     throw new IllegalStateException("injected crash after the sink took batch " + batchId);
                 }

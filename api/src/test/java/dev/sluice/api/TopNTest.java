@@ -147,6 +147,75 @@ class TopNTest extends SessionTest {
         assertTrue(plan.contains("per window: emitted once"), plan);
     }
 
+    private static final String TOP2 = "SELECT STREAM auction, price, rn FROM (SELECT auction, price, ROW_NUMBER() "
+            + "OVER (PARTITION BY auction ORDER BY price DESC) AS rn FROM bids) WHERE rn <= 2";
+
+    /** The table a list of changes ({@code op} first: +I or -D) leaves, checking each delete finds its row. */
+    private static List<List<Object>> apply(List<List<Object>> changes) {
+        List<List<Object>> table = new ArrayList<>();
+        for (List<Object> change : changes) {
+            List<Object> row = change.subList(1, change.size());
+            if ("+I".equals(change.get(0))) {
+                table.add(row);
+            } else {
+                assertEquals("-D", change.get(0));
+                assertTrue(table.remove(row), () -> "a delete of a row not there: " + row);
+            }
+        }
+        return table;
+    }
+
+    @Test
+    void aContinuousTopNEmitsTheChangesToEachPartitionsTop() throws Exception {
+        allRounds();
+        message("SET trigger = available-now");
+        message("SET maxOffsetsPerTrigger = 25");  // several batches, so tops change from batch to batch
+        List<ResultBatch> batches = new ArrayList<>();
+        StreamingQuery q = runToEnd(TOP2, batches::add);
+        assertTrue(q.exception().isEmpty(), () -> q.exception().get().getMessage());
+        assertTrue(batches.size() >= 4, "several batches: " + batches.size());
+        assertEquals(List.of("op", "auction", "price", "rn"), batches.get(0).columns());
+        List<List<Object>> changes = new ArrayList<>();
+        batches.forEach(b -> changes.addAll(b.rows()));
+        assertTrue(changes.stream().anyMatch(c -> "-D".equals(c.get(0))), "rows left the tops");
+        assertEquals(SqlQueryTest.sorted(reference("ROW_NUMBER", 2)), SqlQueryTest.sorted(apply(changes)));
+    }
+
+    @Test
+    void aTopNIntoAMemoryTableRecoversFromACrashToTheUninterruptedResult() throws Exception {
+        message("CREATE TABLE top2 (auction BIGINT, price BIGINT, rn BIGINT) WITH ('connector'='fail-once-memory', "
+                + "'fail.batch'='2', 'fail.when'='after-sink')");
+        message("CREATE TABLE top2b (auction BIGINT, price BIGINT, rn BIGINT) WITH ('connector'='fail-once-memory', "
+                + "'fail.batch'='3', 'fail.when'='before-sink')");
+        message("SET trigger = available-now");
+        Random random = new Random(7);
+        long stateRows = 0;
+        for (int r = 0; r < ROUNDS; r++) {
+            round(r, random);
+            for (String table : List.of("top2", "top2b")) {
+                StreamingQuery q = runNamed(table + "_q", "INSERT INTO " + table + " " + TOP2);
+                if (q.exception().isPresent()) {
+                    assertTrue(q.exception().get().getMessage().contains("injected crash"), q.exception().get().getMessage());
+                    q = runNamed(table + "_q", "INSERT INTO " + table + " " + TOP2);
+                    assertTrue(q.exception().isEmpty());
+                }
+                stateRows = q.lastProgress().map(QueryProgress::stateRows).orElse(stateRows);
+            }
+        }
+        List<List<Object>> expected = SqlQueryTest.sorted(reference("ROW_NUMBER", 2));
+        assertEquals(expected, SqlQueryTest.sorted(rows("SELECT * FROM top2")), "crash after the sink took batch 2");
+        assertEquals(expected, SqlQueryTest.sorted(rows("SELECT * FROM top2b")), "crash before the sink took batch 3");
+        assertEquals(6, stateRows, "one state row (its top 2) per auction");
+    }
+
+    @Test
+    void aSinkThatTakesInsertsOnlyRefusesAnUpdatingResult() {
+        message("CREATE TABLE files (auction BIGINT, price BIGINT, rn BIGINT) WITH ('connector'='filesystem', 'path'='"
+                + home.resolve("files") + "', 'format'='json')");
+        SluiceException e = assertThrows(SluiceException.class, () -> sluice.execute("INSERT INTO files " + TOP2));
+        assertTrue(e.getMessage().contains("INSERT INTO files: the query's result updates and deletes rows"), e.getMessage());
+    }
+
     @Test
     void orderByOnAContinuousQuerySaysWhatToDoInstead() {
         SluiceException e = assertThrows(SluiceException.class,

@@ -2,6 +2,7 @@ package dev.sluice.connectors.memory;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
@@ -9,7 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
-/** Appends batches to a memory table. Exactly-once: a batch id this query already wrote is ignored. */
+/**
+ * Appends batches to a memory table; a result that updates rows is applied as its changes (a delete removes
+ * an equal row), so the table holds the query's current result. Exactly-once: a batch id this query already
+ * wrote is ignored.
+ */
 final class MemorySink implements StreamSink {
     private final String table;
     private final String writer;
@@ -28,5 +33,24 @@ final class MemorySink implements StreamSink {
             rows.addAll(VectorValues.rows(root));
         }
         store.append(table, writer, batchId, rows);
+    }
+
+    @Override
+    public boolean takesChanges() {
+        return true;
+    }
+
+    @Override
+    public void addChanges(long batchId, RowSchema schema, List<ChangeBatch> changes) {
+        List<List<Object>> rows = new ArrayList<>();
+        List<Integer> weights = new ArrayList<>();
+        for (ChangeBatch change : changes) {
+            List<List<Object>> values = VectorValues.rows(change.rows());
+            for (int i = 0; i < values.size(); i++) {
+                rows.add(values.get(i));
+                weights.add(change.weight(i));
+            }
+        }
+        store.apply(table, writer, batchId, rows, weights);
     }
 }

@@ -31,6 +31,17 @@ public final class MemoryTableStore {
         return table(table).append(writer, batchId, rows);
     }
 
+    /**
+     * Applies a batch of changes, in order, unless query {@code writer} already wrote batch {@code batchId}:
+     * a positive weight appends that many copies of its row, a negative one removes as many equal rows (the
+     * table then holds the current result of an updating query; its rows' offsets shift).
+     *
+     * @throws IllegalStateException naming the row if a delete finds no equal row (nothing is applied)
+     */
+    public boolean apply(String table, String writer, long batchId, List<List<Object>> rows, List<Integer> weights) {
+        return table(table).apply(table, writer, batchId, rows, weights);
+    }
+
     /** Rows {@code [from, until)} in arrival order. */
     public List<List<Object>> rows(String table, long from, long until) {
         return table(table).rows(from, until);
@@ -62,6 +73,28 @@ public final class MemoryTableStore {
                 return false;
             }
             rows.addAll(batch);
+            lastBatchIds.put(writer, batchId);
+            return true;
+        }
+
+        synchronized boolean apply(String name, String writer, long batchId, List<List<Object>> batch,
+                                   List<Integer> weights) {
+            if (batchId <= lastBatchIds.getOrDefault(writer, -1L)) {
+                return false;
+            }
+            List<List<Object>> next = new ArrayList<>(rows);
+            for (int i = 0; i < batch.size(); i++) {
+                for (int n = 0; n < Math.abs(weights.get(i)); n++) {
+                    if (weights.get(i) > 0) {
+                        next.add(batch.get(i));
+                    } else if (!next.remove(batch.get(i))) {
+                        throw new IllegalStateException("Memory table " + name + " has no row " + batch.get(i)
+                                + " to delete (batch " + batchId + " of " + writer + ")");
+                    }
+                }
+            }
+            rows.clear();
+            rows.addAll(next);
             lastBatchIds.put(writer, batchId);
             return true;
         }

@@ -1,5 +1,6 @@
 package dev.sluice.execution.sink;
 
+import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.type.RowSchema;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,25 @@ public interface StreamSink extends AutoCloseable {
      * {@code schema}; they stay owned by the caller, who closes them after this returns.
      */
     void addBatch(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) throws Exception;
+
+    /**
+     * Whether the sink takes a result that updates rows ({@link #addChanges}): a query whose result deletes
+     * rows (a Top-N, an aggregate over updating rows) is refused at start by a sink that doesn't.
+     */
+    default boolean takesChanges() {
+        return false;
+    }
+
+    /**
+     * Takes batch {@code batchId} of a result that updates rows: rows with weights, +1 an insert and -1 a delete
+     * (of a row inserted before). Same contract as {@link #addBatch} otherwise: durable before returning, the
+     * batches stay the caller's, a batch id already taken may come again.
+     *
+     * @throws UnsupportedOperationException if the sink takes inserts only ({@link #takesChanges()} is false)
+     */
+    default void addChanges(long batchId, RowSchema schema, List<ChangeBatch> changes) throws Exception {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " takes inserts only");
+    }
 
     /**
      * What can't be reached, if {@code failure} (thrown by {@link #addBatch} or while running the batch)

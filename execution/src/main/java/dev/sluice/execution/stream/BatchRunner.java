@@ -91,22 +91,19 @@ final class BatchRunner {
             }
             outputs.put(stages.get(s), stageOutputs);
         }
-        List<VectorSchemaRoot> rows = new ArrayList<>();
+        List<ChangeBatch> changes;
         try {
-            for (ChangeBatch change : new TreeRun(outputs, allocator, states, batchId, watermark).run(plan.root())) {
-                if (!change.isInsertOnly()) {
-                    change.close();
-                    throw new IllegalStateException("The query's result has deleted rows, which no sink takes yet");
-                }
-                rows.add(change.rows());
-                change.weights().ifPresent(org.apache.arrow.vector.IntVector::close);
-            }
+            changes = new TreeRun(outputs, allocator, states, batchId, watermark).run(plan.root());
         } catch (Exception | Error e) {
-            rows.forEach(VectorSchemaRoot::close);
             outputs.values().forEach(list -> list.forEach(VectorSchemaRoot::close));
             throw e;
         }
-        return new BatchOutput(plan.outputSchema(), applyLimit(rows), results.inputRows(), results.malformedRows(),
+        if (plan.limit().isPresent()) {
+            List<VectorSchemaRoot> rows = new ArrayList<>();
+            changes.forEach(c -> rows.add(c.rows()));  // a LIMIT is over a bounded query's rows: inserts only
+            changes = ChangeBatch.inserts(applyLimit(rows));
+        }
+        return new BatchOutput(plan.outputSchema(), changes, results.inputRows(), results.malformedRows(),
                 results.lateRows(), results.maxEventTimes());
     }
 

@@ -184,6 +184,11 @@ public final class IncrementalPlan {
         return outputSchema;
     }
 
+    /** The kind of changes the query's result has: inserts only, upserts by key, or deletes too. */
+    public ChangelogMode resultChangelogMode() {
+        return root.changelogMode();
+    }
+
     /** The keyed state of each stateful operator, bottom-up. */
     public List<StateSpec> states() {
         List<StateSpec> states = new ArrayList<>();
@@ -226,9 +231,12 @@ public final class IncrementalPlan {
                 && (op.factory().usesWatermark() || op.inputs().stream().anyMatch(IncrementalPlan::usesWatermark));
     }
 
-    /** Whether rows behind the watermark are dropped (and counted late): in plans with state. */
+    /**
+     * Whether rows behind the watermark are dropped (and counted late): when an operator works by event time
+     * (a window, an interval join); a Top-N or a plain GROUP BY takes every row, however late.
+     */
     boolean dropsLateRows() {
-        return !states().isEmpty();
+        return usesWatermark();
     }
 
     /** The names of the tables read whole each batch, as the static side of a lookup join. */

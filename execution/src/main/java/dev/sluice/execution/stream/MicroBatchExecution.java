@@ -14,6 +14,7 @@ import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.OffsetRange;
 import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.changelog.ChangelogMode;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.state.StateStoreProvider;
 import java.time.Instant;
@@ -81,6 +82,8 @@ public final class MicroBatchExecution implements Runnable {
     private final OffsetPlanner offsets;
     private final OutageRetry retry;
     private final Optional<PidRateEstimator> backpressure;
+    /** Whether the result deletes rows: then the sink takes changes rather than rows. */
+    private final boolean updatesRows;
     /** The keyed state of each stateful operator, by operator id. */
     private final Map<String, StateStoreProvider> states;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -116,6 +119,11 @@ public final class MicroBatchExecution implements Runnable {
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.observer = requireNonNull(observer, "observer is null");
         IncrementalPlan batchPlan = IncrementalPlan.of(plan, outputMode);
+        this.updatesRows = batchPlan.resultChangelogMode().kind() == ChangelogMode.Kind.RETRACT;
+        if (updatesRows && !sink.takesChanges()) {
+            throw new IllegalArgumentException("The result of query '" + queryName + "' updates and deletes rows ("
+                    + batchPlan.resultChangelogMode() + "), but its sink takes inserts only");
+        }
         Map<String, Long> delays = new TreeMap<>();
         batchPlan.taskStages().forEach(stage -> stage.pipelines().forEach(p -> p.scan().table().watermark()
                 .ifPresent(w -> delays.put(p.scan().table().name(), w.delayMillis()))));
@@ -341,7 +349,11 @@ public final class MicroBatchExecution implements Runnable {
              BatchOutput output = runner.run(batch.ranges(), batchAllocator, stores, batchId, batchWatermark)) {
             long t1 = System.nanoTime();
             durations.put("process", (t1 - t0) / 1_000_000);
-            sink.addBatch(batchId, output.schema(), output.batches());
+            if (updatesRows) {
+                sink.addChanges(batchId, output.schema(), output.changes());
+            } else {
+                sink.addBatch(batchId, output.schema(), output.batches());
+            }
             long t2 = System.nanoTime();
             durations.put("sink", (t2 - t1) / 1_000_000);
             outputRows = output.outputRows();

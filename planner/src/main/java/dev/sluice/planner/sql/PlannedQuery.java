@@ -2,10 +2,13 @@ package dev.sluice.planner.sql;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.aggregate.OutputMode;
+import dev.sluice.execution.changelog.ChangelogMode;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.plan.ScanNode;
+import dev.sluice.execution.stream.IncrementalPlan;
 import dev.sluice.execution.type.RowSchema;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +33,15 @@ public record PlannedQuery(boolean streaming, PhysicalNode root, Optional<TableD
 
     public RowSchema outputSchema() {
         return root.schema();
+    }
+
+    /**
+     * Whether the result of this continuous query deletes rows it emitted before (a Top-N on a stream, an
+     * aggregate over updating rows): its sink must take changes, and a client sees each row's change.
+     */
+    public boolean updatesRows() {
+        return streaming && IncrementalPlan.of(root, OutputMode.UPDATE).resultChangelogMode().kind()
+                == ChangelogMode.Kind.RETRACT;
     }
 
     /** Whether the plan aggregates (GROUP BY): its results are then updates of keyed state. */

@@ -84,7 +84,7 @@ class QueryPlannerTest {
         assertError("SELECT nope FROM clicks", "From line 1, column 8 to line 1, column 11: Column 'nope' not found in any table");
         assertError("SELECT * FROM nope", "Object 'nope' not found");
         assertError("SELECT STREAM page FROM clicks LIMIT 2", "LIMIT and OFFSET are only supported on bounded queries");
-        assertError("SELECT page FROM clicks ORDER BY page", "ORDER BY is not supported yet");
+        assertError("SELECT STREAM page FROM clicks ORDER BY page", "ORDER BY is only supported on bounded queries");
         assertError("SELECT page, COUNT(*) FROM clicks GROUP BY ROLLUP(page)", "ROLLUP");
         assertError("SELECT STREAM page, STDDEV_POP(amount) FROM clicks GROUP BY page",
                 "Aggregate function STDDEV_POP is not supported yet");
