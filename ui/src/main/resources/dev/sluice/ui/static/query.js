@@ -73,11 +73,13 @@ function draw(chart) {
     const value = def.format ? (u, v) => def.format(v) : (u, v) => v == null ? "-" : fmt.rate(v);
     chart.plot = new uPlot({
       width, height: 200,
-      scales: { x: { time: true } },
+      // Counts, rates and durations from zero; times (the watermark chart) around their values.
+      scales: { x: { time: true }, y: def.format === timeValue ? {} : { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       series: [{ label: "time", value: (u, v) => v == null ? "-" : fmt.time(v * 1000) }].concat(labels.map((l, i) => ({
         label: l, stroke: COLORS[i % COLORS.length], width: 1.5, value,
-        fill: def.bars ? COLORS[i % COLORS.length] + "99" : undefined,
-        paths: def.bars ? uPlot.paths.bars({ size: [0.7, 40] }) : undefined,
+        fill: def.bars ? COLORS[i % COLORS.length] + "55" : undefined,
+        // Steps, not bars: batches are not evenly spaced in time (a long batch delays the next).
+        paths: def.bars ? uPlot.paths.stepped({ align: 1 }) : undefined,
         points: { show: batches.length < 60 },
       }))),
       axes: [{}, { size: 70, values: def.format ? (u, vals) => vals.map(v => def.format(v)) : undefined }],
