@@ -232,6 +232,7 @@ class StatusServerTest {
         HttpResponse<String> response = send("GET", "/metrics");
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain; version=0.0.4"));
+        java.nio.file.Files.writeString(Path.of("target", "metrics-sample.txt"), response.body());  // to read
         Set<String> typed = new HashSet<>();
         Map<String, Double> samples = new HashMap<>();
         for (String line : response.body().split("\n")) {
