@@ -167,31 +167,40 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        // The catches are inside: an exchange closed first could not answer the error.
         try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            Matcher query = QUERY_PATH.matcher(path);
-            if (path.equals("/metrics")) {
-                send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
-            } else if (path.equals("/api/queries") || path.equals("/api/queries/")) {
-                sendJson(exchange, 200, queries.runs().stream().map(QueryJson::summary).toList());
-            } else if (query.matches()) {
-                queryEndpoint(exchange, method, query.group(1), Optional.ofNullable(query.group(2)).orElse(""));
-            } else if (path.equals("/") || path.equals("/index.html")) {
-                resource(exchange, STATIC + "index.html");
-            } else if (path.startsWith("/static/") && FILE_NAME.matcher(path.substring(8)).matches()) {
-                resource(exchange, STATIC + path.substring(8));
-            } else if (path.startsWith("/") && FILE_NAME.matcher(path.substring(1)).matches()
-                    && path.endsWith(".html")) {
-                resource(exchange, STATIC + path.substring(1));
-            } else if (path.startsWith("/webjars/uplot/") && FILE_NAME.matcher(path.substring(15)).matches()) {
-                resource(exchange, "/META-INF/resources/webjars/uplot/" + uplotVersion + "/dist/" + path.substring(15));
-            } else {
-                sendText(exchange, 404, "Not found: " + path);
+            try {
+                route(exchange);
+            } catch (IllegalArgumentException e) {
+                sendJson(exchange, 400, Map.of("error", String.valueOf(e.getMessage())));
+            } catch (RuntimeException e) {
+                LOG.warn("Status page request {} failed", exchange.getRequestURI(), e);
+                sendText(exchange, 500, "Failed: " + e.getMessage());
             }
-        } catch (RuntimeException e) {
-            LOG.warn("Status page request {} failed", exchange.getRequestURI(), e);
-            sendText(exchange, 500, "Failed: " + e.getMessage());
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String method = exchange.getRequestMethod();
+        Matcher query = QUERY_PATH.matcher(path);
+        if (path.equals("/metrics")) {
+            send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+        } else if (path.equals("/api/queries") || path.equals("/api/queries/")) {
+            sendJson(exchange, 200, queries.runs().stream().map(QueryJson::summary).toList());
+        } else if (query.matches()) {
+            queryEndpoint(exchange, method, query.group(1), Optional.ofNullable(query.group(2)).orElse(""));
+        } else if (path.equals("/") || path.equals("/index.html")) {
+            resource(exchange, STATIC + "index.html");
+        } else if (path.startsWith("/static/") && FILE_NAME.matcher(path.substring(8)).matches()) {
+            resource(exchange, STATIC + path.substring(8));
+        } else if (path.startsWith("/") && FILE_NAME.matcher(path.substring(1)).matches()
+                && path.endsWith(".html")) {
+            resource(exchange, STATIC + path.substring(1));
+        } else if (path.startsWith("/webjars/uplot/") && FILE_NAME.matcher(path.substring(15)).matches()) {
+            resource(exchange, "/META-INF/resources/webjars/uplot/" + uplotVersion + "/dist/" + path.substring(15));
+        } else {
+            sendText(exchange, 404, "Not found: " + path);
         }
     }
 

@@ -154,6 +154,9 @@ class StatusServerTest {
         assertEquals(1.0, after.get("sluice_query_status{query=\"agg_q\",status=\"stopped\"}"));
         assertEquals(0.0, after.get("sluice_query_status{query=\"agg_q\",status=\"running\"}"));
         assertEquals(404, send("GET", "/api/queries/no-such-query").statusCode());
+        HttpResponse<String> badAfter = send("GET", "/api/queries/agg_q/progress?after=x");
+        assertEquals(400, badAfter.statusCode());
+        assertEquals("Invalid 'after' batch id: x", JSON.readTree(badAfter.body()).get("error").asText());
     }
 
     @Test
