@@ -66,7 +66,7 @@ class SluiceShellEmbeddedTest {
             assertTrue(Long.parseLong(row.group(3)) > 0, row.group());
         }
         assertTrue(rows > 0, run.out());
-        assertTrue(Pattern.compile("^ +window_end +\\| clicks +\\| revenue", Pattern.MULTILINE).matcher(run.out()).find(),
+        assertTrue(Pattern.compile("^ +window_end +\\| +clicks +\\| +revenue", Pattern.MULTILINE).matcher(run.out()).find(),
                 run.out());
     }
 

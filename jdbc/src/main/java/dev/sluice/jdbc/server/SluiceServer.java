@@ -113,7 +113,7 @@ public final class SluiceServer implements AutoCloseable {
         }
         SluiceServer server = start(session, port);
         // The status page beside the JDBC port: the session's queries, live charts, /metrics.
-        StatusServer statusPage = ui ? StatusServer.start(session, "localhost", uiPort) : null;
+        StatusServer statusPage = ui ? startStatusPage(session, uiPort) : null;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (statusPage != null) {
                 statusPage.close();
@@ -129,6 +129,16 @@ public final class SluiceServer implements AutoCloseable {
             System.out.println("Status page: " + statusPage.url() + " (queries, live charts; /metrics for Prometheus)");
         }
         server.join();
+    }
+
+    /** The status page; one that can't start (every port taken) is reported, and the server goes on without it. */
+    private static StatusServer startStatusPage(Sluice session, int port) {
+        try {
+            return StatusServer.start(session, "localhost", port);
+        } catch (RuntimeException e) {
+            System.err.println("sluice server: no status page: " + e.getMessage());
+            return null;
+        }
     }
 
     /** INFO for Sluice and the server, WARN for the chatty Kafka and Jetty clients (logback's default is DEBUG). */
