@@ -34,6 +34,9 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
     private final String id;
     private final String name;
     private final String sql;
+    private final String trigger;
+    private final String outputMode;
+    private final String explain;
     private final Supplier<List<StreamingQueryListener>> listeners;
     private final Consumer<RunningQuery> onEnd;
     private final Deque<QueryProgress> recent = new ArrayDeque<>();
@@ -45,11 +48,14 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
     private volatile String status = "starting";
     private volatile ObjectName jmxName;
 
-    RunningQuery(String id, String name, String sql, Supplier<List<StreamingQueryListener>> listeners,
-                 Consumer<RunningQuery> onEnd) {
+    RunningQuery(String id, String name, String sql, String trigger, String outputMode, String explain,
+                 Supplier<List<StreamingQueryListener>> listeners, Consumer<RunningQuery> onEnd) {
         this.id = requireNonNull(id, "id is null");
         this.name = requireNonNull(name, "name is null");
         this.sql = requireNonNull(sql, "sql is null");
+        this.trigger = requireNonNull(trigger, "trigger is null");
+        this.outputMode = requireNonNull(outputMode, "outputMode is null");
+        this.explain = requireNonNull(explain, "explain is null");
         this.listeners = requireNonNull(listeners, "listeners is null");
         this.onEnd = requireNonNull(onEnd, "onEnd is null");
     }
@@ -78,6 +84,21 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
     @Override
     public String sql() {
         return sql;
+    }
+
+    @Override
+    public String trigger() {
+        return trigger;
+    }
+
+    @Override
+    public String outputMode() {
+        return outputMode;
+    }
+
+    @Override
+    public String explain() {
+        return explain;
     }
 
     @Override

@@ -274,7 +274,9 @@ final class StatementExecutor implements AutoCloseable {
         // The id lives in the checkpoint: the same query after a restart, another one with a new checkpoint.
         String queryId = metadata.queryId();
         ConnectorContext context = new ConnectorContext(options, queryId, name);
-        RunningQuery query = new RunningQuery(queryId, name, description, () -> listeners, q -> {
+        OutputMode mode = outputMode(plan, options);
+        RunningQuery query = new RunningQuery(queryId, name, description, trigger.toString(),
+                mode.name().toLowerCase(java.util.Locale.ROOT), explainQuietly(plan, description, options), () -> listeners, q -> {
             running.remove(q.name(), q);
             if (temporaryCheckpoint) {
                 deleteQuietly(Path.of(java.net.URI.create(checkpointUri)));
@@ -297,7 +299,7 @@ final class StatementExecutor implements AutoCloseable {
                         + target.option("connector").orElse("?") + "' connector writes inserts only yet; write it to a "
                         + "memory table, or SELECT STREAM it");
             }
-            MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), outputMode(plan, options),
+            MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), mode,
                     sources, sink, checkpoint, trigger, flow, taskPool, allocator, query);
             query.start(execution);
             LOG.info("Started query {} ({}), checkpoint {}, trigger {}", name, queryId, checkpointUri, trigger);
@@ -374,6 +376,16 @@ final class StatementExecutor implements AutoCloseable {
                 : checkpointLocation(queryName(description, plan, options), options);
         return plan.explain() + IncrementalPlanText.of(plan.root(), trigger(options), outputMode(plan, options),
                 checkpoint, plan.target().map(TableDescriptor::name));
+    }
+
+    /** {@link #explain}, for a query's status page: a failure to describe the plan must not stop the query. */
+    private String explainQuietly(PlannedQuery plan, String description, Map<String, String> options) {
+        try {
+            return explain(plan, description, options);
+        } catch (RuntimeException e) {
+            LOG.warn("Can't describe the plan of {}", description, e);
+            return "(the plan can't be shown: " + e.getMessage() + ")";
+        }
     }
 
     /** The query's name: the {@code query.name} option, or one derived from its text. */

@@ -20,6 +20,18 @@ public interface StreamingQuery {
     /** The statement that started it. */
     String sql();
 
+    /** The trigger it runs with, as EXPLAIN shows it: e.g. {@code processing-time 1000 ms}, {@code available-now}. */
+    String trigger();
+
+    /** How it emits rows: {@code append}, {@code update} or {@code complete}. */
+    String outputMode();
+
+    /**
+     * EXPLAIN's text for the query as it was planned when it started: the logical and physical plans and how it
+     * runs incrementally (sections headed {@code == ... ==}; a plan's operators indented under their parent).
+     */
+    String explain();
+
     boolean isActive();
 
     /** Blocks until the query ends; throws the query's failure as a {@link SluiceException}. */

@@ -9,6 +9,8 @@ final class HelpText {
               SELECT ... FROM t [WHERE ...] [GROUP BY ...] [LIMIT n]     bounded: the offsets present now
               SELECT STREAM ... FROM t ...        continuous: batches print as they come, Ctrl-C stops,
                                                   Ctrl-Z sends it to the background
+              SELECT STREAM TUMBLE_END(ts, INTERVAL '5' SECOND), COUNT(*) FROM t GROUP BY TUMBLE(ts, INTERVAL '5' SECOND)
+                                                  a window over event time ts (a TIMESTAMP with a WATERMARK)
               INSERT INTO t SELECT STREAM ...     continuous, in the background
               SHOW QUERIES                        STOP QUERY name
               EXPLAIN <query>                     the logical and physical plans
@@ -23,7 +25,8 @@ final class HelpText {
               bootstrap.servers     Kafka for tables that don't name their own
             Long results page: Space next page, Enter next line, q quit.
             Keys: Tab completes keywords, tables and columns; Ctrl-C stops the running statement;
-            Ctrl-D or quit leaves. Docs: docs/user-guide.md, docs/operations.md.""";
+            Ctrl-D or quit leaves. Status page (queries, live charts, /metrics): http://localhost:4040 unless
+            --no-ui or --ui-port (the shell prints its address at start). Docs: docs/user-guide.md, docs/operations.md.""";
 
     private HelpText() {
     }

@@ -18,11 +18,15 @@ import java.util.Optional;
  * @param home {@code --home DIR}: the Sluice home directory
  * @param execute {@code -e SQL}: statements to run instead of the interactive prompt
  * @param file {@code -f FILE}: a file of statements to run instead of the interactive prompt
+ * @param ui whether to serve the status page ({@code --no-ui}: not)
+ * @param uiPort {@code --ui-port N}: the status page's port (the next free one if taken; 0: any free port)
  */
 public record ShellOptions(boolean help, boolean embedded, Optional<String> bootstrapServers, Optional<Path> home,
-                           Optional<String> execute, Optional<Path> file) {
+                           Optional<String> execute, Optional<Path> file, boolean ui, int uiPort) {
     /** The environment variable naming the default Sluice home. */
     public static final String HOME_VARIABLE = "SLUICE_HOME";
+    /** The status page's default port (Spark's UI port). */
+    public static final int DEFAULT_UI_PORT = 4040;
 
     public static final String USAGE = """
             Usage: sluice shell [OPTIONS]
@@ -34,6 +38,9 @@ public record ShellOptions(boolean help, boolean embedded, Optional<String> boot
               --bootstrap HOST:PORT default Kafka bootstrap servers (session option bootstrap.servers)
               --home DIR            Sluice home: catalog, checkpoints, history, logs
                                     (default $SLUICE_HOME, else ~/.sluice)
+              --ui-port PORT        serve the status page (queries, live charts, /metrics) on PORT, or the next
+                                    free port if it is taken (default 4040)
+              --no-ui               serve no status page
               -e, --execute SQL     run the statements, print their results and exit
               -f, --file FILE       run the statements of FILE, print their results and exit
               -h, --help            print this help and exit
@@ -44,6 +51,12 @@ public record ShellOptions(boolean help, boolean embedded, Optional<String> boot
             Exit codes: 0 success, 1 a statement failed, 2 invalid options.
             Logs go to <home>/logs/sluice.log.
             """;
+
+    /** Options with the status page on its default port. */
+    public ShellOptions(boolean help, boolean embedded, Optional<String> bootstrapServers, Optional<Path> home,
+                        Optional<String> execute, Optional<Path> file) {
+        this(help, embedded, bootstrapServers, home, execute, file, true, DEFAULT_UI_PORT);
+    }
 
     public ShellOptions {
         requireNonNull(bootstrapServers, "bootstrapServers is null");
@@ -65,6 +78,8 @@ public record ShellOptions(boolean help, boolean embedded, Optional<String> boot
         Optional<Path> home = Optional.empty();
         Optional<String> execute = Optional.empty();
         Optional<Path> file = Optional.empty();
+        boolean noUi = false;
+        Optional<Integer> uiPort = Optional.empty();
         Deque<String> remaining = new ArrayDeque<>(args);
         while (!remaining.isEmpty()) {
             String arg = remaining.removeFirst();
@@ -81,6 +96,8 @@ public record ShellOptions(boolean help, boolean embedded, Optional<String> boot
                 case "--home" -> home = once(name, home, Path.of(value(name, inlineValue, remaining)));
                 case "-e", "--execute" -> execute = once(name, execute, value(name, inlineValue, remaining));
                 case "-f", "--file" -> file = once(name, file, Path.of(value(name, inlineValue, remaining)));
+                case "--no-ui" -> noUi = flag(name, inlineValue);
+                case "--ui-port" -> uiPort = once(name, uiPort, port(name, value(name, inlineValue, remaining)));
                 default -> throw new InvalidOptionsException(arg.startsWith("-")
                         ? "Unknown option: " + name
                         : "Unexpected argument: " + arg + " (statements go in -e or -f)");
@@ -93,7 +110,22 @@ public record ShellOptions(boolean help, boolean embedded, Optional<String> boot
             throw new InvalidOptionsException("Options --embedded and --bootstrap exclude each other: "
                     + "--embedded uses its own broker");
         }
-        return new ShellOptions(help, embedded, bootstrapServers, home, execute, file);
+        if (noUi && uiPort.isPresent()) {
+            throw new InvalidOptionsException("Options --no-ui and --ui-port exclude each other");
+        }
+        return new ShellOptions(help, embedded, bootstrapServers, home, execute, file, !noUi, uiPort.orElse(DEFAULT_UI_PORT));
+    }
+
+    private static int port(String name, String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        throw new InvalidOptionsException("Option " + name + " needs a port number (0 to 65535), not '" + value + "'");
     }
 
     /** Whether statements come from {@code -e} or {@code -f} rather than from the prompt. */

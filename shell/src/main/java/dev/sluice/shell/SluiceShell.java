@@ -12,6 +12,7 @@ import dev.sluice.shell.console.Pager;
 import dev.sluice.shell.printer.AlignedTablePrinter;
 import dev.sluice.shell.printer.PagedTablePrinter;
 import dev.sluice.shell.printer.ResultPrinter;
+import dev.sluice.ui.StatusServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -94,7 +95,8 @@ public final class SluiceShell {
             Logger log = LoggerFactory.getLogger(SluiceShell.class);
             log.info("Starting the shell: home {}, options {}", home, options);
             try (EmbeddedDemo demo = options.embedded() ? EmbeddedDemo.start() : null;
-                    Sluice sluice = openSession(options, home, demo)) {
+                    Sluice sluice = openSession(options, home, demo);
+                    StatusServer statusPage = startStatusPage(options, sluice)) {
                 if (demo != null) {
                     demo.registerTable(sluice);
                 }
@@ -102,7 +104,7 @@ public final class SluiceShell {
                     ResultPrinter printer = new AlignedTablePrinter(outWriter);
                     return runScript(script.get(), new StatementRunner(sluice, printer, outWriter, errWriter), sluice);
                 }
-                runInteractive(sluice, home, demo, in, out);
+                runInteractive(sluice, home, demo, statusPage, in, out);
                 return SUCCESS;
             }
             catch (IOException e) {
@@ -151,6 +153,23 @@ public final class SluiceShell {
         }
     }
 
+    /**
+     * The status page, unless {@code --no-ui}; its address is logged (and shown at the prompt). A page that can't
+     * start (every port taken) is reported, and the shell goes on without it.
+     */
+    private static StatusServer startStatusPage(ShellOptions options, Sluice sluice) {
+        if (!options.ui()) {
+            return null;
+        }
+        try {
+            return StatusServer.start(sluice, "localhost", options.uiPort());
+        }
+        catch (RuntimeException e) {
+            LoggerFactory.getLogger(SluiceShell.class).warn("No status page: {}", e.getMessage());
+            return null;
+        }
+    }
+
     private static Sluice openSession(ShellOptions options, Path home, EmbeddedDemo demo) {
         Sluice.Builder builder = Sluice.builder().home(home);
         options.bootstrapServers().ifPresent(builder::bootstrapServers);
@@ -186,19 +205,29 @@ public final class SluiceShell {
         }
     }
 
-    private static void runInteractive(Sluice sluice, Path home, EmbeddedDemo demo, InputStream in, PrintStream out)
-            throws IOException {
+    private static void runInteractive(Sluice sluice, Path home, EmbeddedDemo demo, StatusServer statusPage,
+                                       InputStream in, PrintStream out) throws IOException {
         try (Terminal terminal = openTerminal(in, out)) {
-            runInteractive(sluice, home, demo, terminal);
+            runInteractive(sluice, home, demo, statusPage, terminal);
         }
     }
 
     /** The prompt on {@code terminal}, until the user leaves; then the session's queries are stopped. */
     static void runInteractive(Sluice sluice, Path home, EmbeddedDemo demo, Terminal terminal) throws IOException {
+        runInteractive(sluice, home, demo, null, terminal);
+    }
+
+    /** As {@link #runInteractive(Sluice, Path, EmbeddedDemo, Terminal)}, telling where the status page is. */
+    static void runInteractive(Sluice sluice, Path home, EmbeddedDemo demo, StatusServer statusPage, Terminal terminal)
+            throws IOException {
         try (InputReader input = new InputReader(terminal, home.resolve("history"), new SqlCompleter(sluice))) {
             PrintWriter writer = terminal.writer();
             if (demo != null) {
                 writer.print(demo.banner());
+            }
+            if (statusPage != null) {
+                writer.println("Status page: " + statusPage.url() + " (queries, live charts; " + statusPage.url()
+                        + "/metrics for Prometheus)");
             }
             writer.println("Type statements ending with ';', quit to leave.");
             writer.flush();

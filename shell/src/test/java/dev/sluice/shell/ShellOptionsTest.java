@@ -78,4 +78,19 @@ class ShellOptionsTest {
         InvalidOptionsException e = assertThrows(InvalidOptionsException.class, () -> ShellOptions.parse(List.of(args)));
         assertEquals(message, e.getMessage());
     }
+
+    @Test
+    void statusPageOptions() {
+        ShellOptions defaults = ShellOptions.parse(List.of());
+        assertTrue(defaults.ui());
+        assertEquals(4040, defaults.uiPort());
+        assertEquals(4041, ShellOptions.parse(List.of("--ui-port", "4041")).uiPort());
+        assertEquals(0, ShellOptions.parse(List.of("--ui-port=0")).uiPort());
+        org.junit.jupiter.api.Assertions.assertFalse(ShellOptions.parse(List.of("--no-ui")).ui());
+        InvalidOptionsException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidOptionsException.class,
+                () -> ShellOptions.parse(List.of("--ui-port", "http")));
+        assertEquals("Option --ui-port needs a port number (0 to 65535), not 'http'", e.getMessage());
+        assertEquals("Options --no-ui and --ui-port exclude each other", org.junit.jupiter.api.Assertions.assertThrows(
+                InvalidOptionsException.class, () -> ShellOptions.parse(List.of("--no-ui", "--ui-port", "5"))).getMessage());
+    }
 }

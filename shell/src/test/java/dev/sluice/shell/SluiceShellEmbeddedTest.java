@@ -48,6 +48,28 @@ class SluiceShellEmbeddedTest {
         assertEquals(SluiceShell.SUCCESS, run.exitCode());
     }
 
+    /** The welcome text's window query runs as typed: clicks.ts is event time with a watermark. */
+    @Test
+    void theDemoWindowQueryRunsAsTyped() {
+        ShellRun run = ShellRun.of("--embedded", "--home", home.toString(), "-e",
+                "DESCRIBE clicks; SET trigger = 'available-now'; " + EmbeddedDemo.WINDOW_QUERY);
+        assertEquals("", run.err());
+        assertEquals(SluiceShell.SUCCESS, run.exitCode(), run.out());
+        assertTrue(Pattern.compile("^ ts +\\| TIMESTAMP", Pattern.MULTILINE).matcher(run.out()).find(), run.out());
+        // Windows of 5 s: each row's end is on a multiple of 5 seconds, with at least one click in it.
+        Matcher row = Pattern.compile("^ (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:(\\d\\d)(?:\\.000)?) +\\| +(\\d+) +\\| ",
+                Pattern.MULTILINE).matcher(run.out());
+        int rows = 0;
+        while (row.find()) {
+            rows++;
+            assertEquals(0, Integer.parseInt(row.group(2)) % 5, row.group());
+            assertTrue(Long.parseLong(row.group(3)) > 0, row.group());
+        }
+        assertTrue(rows > 0, run.out());
+        assertTrue(Pattern.compile("^ +window_end +\\| +clicks +\\| +revenue", Pattern.MULTILINE).matcher(run.out()).find(),
+                run.out());
+    }
+
     @Test
     void scriptWaitsForTheContinuousQueriesItStarted() throws IOException {
         ShellRun run = ShellRun.of("--embedded", "--home", home.toString(), "-e", """

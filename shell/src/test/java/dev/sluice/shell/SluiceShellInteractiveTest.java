@@ -22,7 +22,7 @@ class SluiceShellInteractiveTest {
 
     @Test
     void runsStatementTypedOverTwoLines() throws IOException {
-        ShellRun run = ShellRun.withInput("SHOW\n  TABLES;\nquit\n", "--home", home.toString());
+        ShellRun run = ShellRun.withInput("SHOW\n  TABLES;\nquit\n", "--home", home.toString(), "--no-ui");
         assertEquals(SluiceShell.SUCCESS, run.exitCode());
         // A dumb terminal doesn't echo what's typed: the output is the prompts and the results.
         assertEquals("Type statements ending with ';', quit to leave.\nsluice> " + TABLES + "sluice> ", run.out());
@@ -32,7 +32,7 @@ class SluiceShellInteractiveTest {
 
     @Test
     void errorDoesNotLeaveTheShell() {
-        ShellRun run = ShellRun.withInput("SHOW TABELS; SHOW TABLES;\nSHOW TABLES;\n", "--home", home.toString());
+        ShellRun run = ShellRun.withInput("SHOW TABELS; SHOW TABLES;\nSHOW TABLES;\n", "--home", home.toString(), "--no-ui");
         // End of input leaves like quit.
         assertEquals(SluiceShell.SUCCESS, run.exitCode());
         assertEquals("Type statements ending with ';', quit to leave.\n"
@@ -41,6 +41,17 @@ class SluiceShellInteractiveTest {
                 + "     ^\n"
                 + "sluice> " + TABLES
                 + "sluice> ", run.out());
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void printsTheStatusPageAddressAtStart() {
+        ShellRun run = ShellRun.withInput("SHOW TABLES;\n", "--home", home.toString(), "--ui-port", "0");
+        assertEquals(SluiceShell.SUCCESS, run.exitCode());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^Status page: (http://localhost:(\\d+)) \\(queries, live "
+                + "charts; \\1/metrics for Prometheus\\)\nType statements").matcher(run.out());
+        org.junit.jupiter.api.Assertions.assertTrue(m.find(), run.out());
+        org.junit.jupiter.api.Assertions.assertNotEquals("0", m.group(2));
         assertEquals("", run.err());
     }
 }

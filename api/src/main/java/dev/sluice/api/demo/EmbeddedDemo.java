@@ -17,9 +17,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedDemo implements AutoCloseable {
     public static final String TOPIC = DemoClickGenerator.DEFAULT_TOPIC;
-    /** Registers the table; the broker's (ephemeral) address comes from the session's bootstrap.servers. */
-    public static final String CREATE_TABLE = "CREATE TABLE clicks (ts BIGINT, user_id INT, page VARCHAR, amount DOUBLE, "
-            + "country VARCHAR) WITH ('connector'='kafka', 'topic'='clicks', 'format'='json', 'scan.startup.mode'='earliest')";
+    /** How far the watermark trails the largest event time seen (events arrive in order, give or take a few ms). */
+    public static final int WATERMARK_DELAY_SECONDS = 2;
+    /**
+     * Registers the table; the broker's (ephemeral) address comes from the session's bootstrap.servers. {@code ts}
+     * is event time (the generator's epoch milliseconds, decoded as a TIMESTAMP) with a watermark, so that a
+     * newcomer's first window, {@code GROUP BY TUMBLE(ts, INTERVAL '5' SECOND)}, works as typed.
+     */
+    public static final String CREATE_TABLE = "CREATE TABLE clicks (ts TIMESTAMP, user_id INT, page VARCHAR, amount DOUBLE, "
+            + "country VARCHAR, WATERMARK FOR ts AS ts - INTERVAL '" + WATERMARK_DELAY_SECONDS + "' SECOND) "
+            + "WITH ('connector'='kafka', 'topic'='clicks', 'format'='json', 'scan.startup.mode'='earliest')";
+    /** A windowed query to try: clicks and revenue per 5-second window, each window updated as clicks arrive. */
+    public static final String WINDOW_QUERY = "SELECT STREAM TUMBLE_END(ts, INTERVAL '5' SECOND) AS window_end, "
+            + "COUNT(*) AS clicks, SUM(amount) AS revenue FROM clicks GROUP BY TUMBLE(ts, INTERVAL '5' SECOND)";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDemo.class);
 
@@ -81,12 +91,14 @@ public final class EmbeddedDemo implements AutoCloseable {
     public String banner() {
         return String.join(System.lineSeparator(), List.of(
                 "Sluice demo: an embedded Kafka broker (" + bootstrapServers() + ") with live click events in topic '" + TOPIC + "',",
-                "readable as table clicks (ts BIGINT, user_id INT, page VARCHAR, amount DOUBLE, country VARCHAR).",
+                "readable as table clicks (ts TIMESTAMP, user_id INT, page VARCHAR, amount DOUBLE, country VARCHAR),",
+                "with event time ts and a watermark " + WATERMARK_DELAY_SECONDS + " s behind it.",
                 "Try:",
                 "  SHOW TABLES;",
                 "  DESCRIBE clicks;",
                 "  SELECT page, amount FROM clicks WHERE amount > 90 LIMIT 10;",
                 "  SELECT STREAM user_id, UPPER(country) FROM clicks WHERE amount > 90;   -- Ctrl-C stops it",
+                "  " + WINDOW_QUERY + ";",
                 ""));
     }
 

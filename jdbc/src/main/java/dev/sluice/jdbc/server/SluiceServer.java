@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.api.Sluice;
 import dev.sluice.api.demo.EmbeddedDemo;
 import dev.sluice.jdbc.meta.SluiceMeta;
+import dev.sluice.ui.StatusServer;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.calcite.avatica.remote.Driver;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * ./sluice server --port 8765 --bootstrap localhost:9092 [--home DIR]
  * ./sluice server --embedded        (a demo broker with a live clicks table)
+ * ./sluice server --ui-port 4041    (the status page's port; --no-ui for none)
  * </pre>
  */
 public final class SluiceServer implements AutoCloseable {
@@ -68,6 +70,8 @@ public final class SluiceServer implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         quietLogs();
         int port = DEFAULT_PORT;
+        int uiPort = StatusServer.DEFAULT_PORT;
+        boolean ui = true;
         boolean embedded = false;
         Sluice.Builder builder = Sluice.builder();
         List<String> list = List.of(args);
@@ -82,8 +86,14 @@ public final class SluiceServer implements AutoCloseable {
                     embedded = true;
                     i--;  // takes no value
                 }
+                case "--ui-port" -> uiPort = Integer.parseInt(requireValue(arg, value));
+                case "--no-ui" -> {
+                    ui = false;
+                    i--;
+                }
                 case "-h", "--help" -> {
-                    System.out.println("Usage: sluice server [--port N] [--embedded] [--bootstrap host:port] [--home DIR]");
+                    System.out.println("Usage: sluice server [--port N] [--embedded] [--bootstrap host:port] [--home DIR] "
+                            + "[--ui-port N | --no-ui]");
                     return;
                 }
                 default -> {
@@ -102,7 +112,12 @@ public final class SluiceServer implements AutoCloseable {
             demo.registerTable(session);
         }
         SluiceServer server = start(session, port);
+        // The status page beside the JDBC port: the session's queries, live charts, /metrics.
+        StatusServer statusPage = ui ? startStatusPage(session, uiPort) : null;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (statusPage != null) {
+                statusPage.close();
+            }
             server.close();
             session.close();
             if (demo != null) {
@@ -110,7 +125,20 @@ public final class SluiceServer implements AutoCloseable {
             }
         }, "sluice-server-shutdown"));
         System.out.println("Sluice server: connect with jdbc:sluice://localhost:" + server.port());
+        if (statusPage != null) {
+            System.out.println("Status page: " + statusPage.url() + " (queries, live charts; /metrics for Prometheus)");
+        }
         server.join();
+    }
+
+    /** The status page; one that can't start (every port taken) is reported, and the server goes on without it. */
+    private static StatusServer startStatusPage(Sluice session, int port) {
+        try {
+            return StatusServer.start(session, "localhost", port);
+        } catch (RuntimeException e) {
+            System.err.println("sluice server: no status page: " + e.getMessage());
+            return null;
+        }
     }
 
     /** INFO for Sluice and the server, WARN for the chatty Kafka and Jetty clients (logback's default is DEBUG). */
