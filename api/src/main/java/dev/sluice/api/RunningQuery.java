@@ -34,6 +34,7 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
     private final String id;
     private final String name;
     private final String sql;
+    private final String owner;
     private final Supplier<List<StreamingQueryListener>> listeners;
     private final Consumer<RunningQuery> onEnd;
     private final Deque<QueryProgress> recent = new ArrayDeque<>();
@@ -45,11 +46,12 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
     private volatile String status = "starting";
     private volatile ObjectName jmxName;
 
-    RunningQuery(String id, String name, String sql, Supplier<List<StreamingQueryListener>> listeners,
+    RunningQuery(String id, String name, String sql, String owner, Supplier<List<StreamingQueryListener>> listeners,
                  Consumer<RunningQuery> onEnd) {
         this.id = requireNonNull(id, "id is null");
         this.name = requireNonNull(name, "name is null");
         this.sql = requireNonNull(sql, "sql is null");
+        this.owner = requireNonNull(owner, "owner is null");
         this.listeners = requireNonNull(listeners, "listeners is null");
         this.onEnd = requireNonNull(onEnd, "onEnd is null");
     }
@@ -73,6 +75,11 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public String owner() {
+        return owner;
     }
 
     @Override
