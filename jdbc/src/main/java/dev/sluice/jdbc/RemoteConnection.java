@@ -72,6 +72,10 @@ final class RemoteConnection {
                                 + "'password' in the URL (;user=...;password=...) or the connection properties",
                         "28000", e);
             }
+            if (message.contains("HTTP/400") && !ssl) {
+                return new SQLException("The Sluice server at " + address + " refused a plain HTTP request: it "
+                        + "probably serves HTTPS only; connect with ssl=true", "08001", e);
+            }
             if (message.contains("HTTP/403")) {
                 return new SQLException("User '" + user + "' is not allowed to use the Sluice server at " + address,
                         "28000", e);

@@ -29,6 +29,7 @@ import org.apache.calcite.avatica.server.ServerCustomizer;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +107,14 @@ public final class SluiceServer implements AutoCloseable {
         }
         ServerCustomizer<Server> bind = jetty -> {
             for (Connector c : jetty.getConnectors()) {
-                ((ServerConnector) c).setHost(options.host());
+                ServerConnector connector = (ServerConnector) c;
+                connector.setHost(options.host());
+                SslConnectionFactory tls = connector.getConnectionFactory(SslConnectionFactory.class);
+                if (tls != null) {
+                    HttpsOnlyDetector detector = new HttpsOnlyDetector(tls);
+                    connector.addFirstConnectionFactory(detector);
+                    connector.setDefaultProtocol(detector.getProtocol());
+                }
             }
         };
         builder.withServerCustomizers(List.of(bind), Server.class);
