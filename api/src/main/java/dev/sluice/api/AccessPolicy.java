@@ -113,7 +113,7 @@ public final class AccessPolicy {
      */
     public void checkSessionOption(String key, String value) {
         if (!unrestricted) {
-            checkOption("Session option", key, value);
+            checkOption("Session", key, value);
         }
     }
 

@@ -95,11 +95,24 @@ final class RemoteConnection {
                         "08001", e);
             }
             if (t instanceof AvaticaRuntimeException || t.getClass().getSimpleName().equals("AvaticaClientRuntimeException")) {
-                return new SQLException(message.replaceFirst("^Remote driver error: ", ""), "08004", e);
+                return new SQLException(serverMessage(message), "08004", e);
             }
         }
         return e instanceof SQLException s ? s : new SQLException("Can't connect to the Sluice server at " + address
                 + ": " + e.getMessage(), "08001", e);
+    }
+
+    /**
+     * The server's own message out of Avatica's causal chain ({@code Remote driver error: SluiceException: why
+     * -> SecurityException: why}).
+     */
+    private static String serverMessage(String message) {
+        String first = message.replaceFirst("^Remote driver error: ", "");
+        int arrow = first.indexOf(" -> ");
+        if (arrow > 0) {
+            first = first.substring(0, arrow);
+        }
+        return first.replaceFirst("^[A-Za-z0-9_.$]*(Exception|Error): ", "");
     }
 
     private static int indexOfAny(String s, String chars) {

@@ -286,13 +286,18 @@ class SluiceServerSecurityTest {
             s.execute("INSERT INTO kept SELECT STREAM user_id FROM clicks");
             awaitRows(s, "SELECT user_id FROM kept", List.of(1L, 2L, 3L));
         }
+        // Nor as a session option in the URL: the connection is refused, saying why.
+        SQLException e = assertThrows(SQLException.class, () -> connect(";checkpoint.root=" + outside));
+        assertTrue(e.getMessage().startsWith("Session option 'checkpoint.root': path '" + outside + "'")
+                && e.getMessage().contains("outside"), e.getMessage());
+
         // A table the server's operator made (full access) can't be read through a remote session either.
         engine.execute("CREATE TABLE loot (a VARCHAR, b VARCHAR) WITH ('connector'='filesystem', 'path'='" + secret
                 + "', 'format'='csv')");
         assertEquals("hunter2", ((dev.sluice.api.StatementResult.Rows) engine.execute("SELECT b FROM loot")).rows()
                 .get(0).get(0), "the operator's own session has full access");
         try (Connection c = connect(""); Statement s = c.createStatement()) {
-            SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT * FROM loot"));
+            e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT * FROM loot"));
             assertTrue(e.getMessage().contains("Table 'loot'") && e.getMessage().contains("outside"), e.getMessage());
         }
         // The embedded driver keeps full access.
