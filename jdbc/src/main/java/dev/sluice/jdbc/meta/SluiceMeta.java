@@ -88,6 +88,18 @@ public final class SluiceMeta extends MetaImpl {
         return s;
     }
 
+    /** Closes every connection's session (the server's, as it stops): their SELECT STREAMs stop. */
+    public void closeAll() {
+        streams.values().forEach(StreamingRows::close);
+        streams.clear();
+        for (String id : List.copyOf(sessions.keySet())) {
+            Sluice s = sessions.remove(id);
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
     /** The number of open connections (server) or 1 (in-process). */
     public int openSessions() {
         return session != null ? 1 : sessions.size();

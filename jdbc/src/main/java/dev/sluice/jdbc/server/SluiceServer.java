@@ -232,9 +232,11 @@ public final class SluiceServer implements AutoCloseable {
         server.join();
     }
 
+    /** Stops listening and closes the connections' sessions; the engine's queries into tables run on. */
     @Override
     public void close() {
         server.stop();
+        meta.closeAll();
     }
 
     /**
