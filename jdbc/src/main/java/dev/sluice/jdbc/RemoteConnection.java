@@ -106,7 +106,7 @@ final class RemoteConnection {
      * The server's own message out of Avatica's causal chain ({@code Remote driver error: SluiceException: why
      * -> SecurityException: why}).
      */
-    private static String serverMessage(String message) {
+    static String serverMessage(String message) {
         String first = message.replaceFirst("^Remote driver error: ", "");
         int arrow = first.indexOf(" -> ");
         if (arrow > 0) {

@@ -41,6 +41,8 @@ public final class SluiceMeta extends MetaImpl {
     /** The server's connections' sessions; null in-process. */
     private final ConnectionSessions connectionSessions;
     private final Map<String, Sluice> sessions = new ConcurrentHashMap<>();
+    /** When each server connection last made a request (System.nanoTime()). */
+    private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
     private final Map<String, StreamingRows> streams = new ConcurrentHashMap<>();
     private final AtomicInteger statementIds = new AtomicInteger();
 
@@ -67,6 +69,7 @@ public final class SluiceMeta extends MetaImpl {
     public void openConnection(ConnectionHandle ch, Map<String, String> info) {
         if (connectionSessions != null) {
             Sluice opened = connectionSessions.open(info == null ? Map.of() : info);
+            lastUsed.put(ch.id, System.nanoTime());
             Sluice previous = sessions.put(ch.id, opened);
             if (previous != null) {
                 previous.close();
@@ -85,7 +88,34 @@ public final class SluiceMeta extends MetaImpl {
                     + "closed, or the server restarted): reconnect");
         }
         connectionSessions.checkRequest(s);
+        lastUsed.put(connectionId, System.nanoTime());
         return s;
+    }
+
+    /**
+     * Closes the sessions of the server's connections that made no request for {@code idle}: a client that went
+     * away without closing its connection (its SELECT STREAMs stop). The client's next request on such a
+     * connection is told to reconnect.
+     *
+     * @return the number of sessions closed
+     */
+    public int closeIdle(Duration idle) {
+        long now = System.nanoTime();
+        int closed = 0;
+        for (Map.Entry<String, Long> e : List.copyOf(lastUsed.entrySet())) {
+            String id = e.getKey();
+            if (now - e.getValue() > idle.toNanos() && lastUsed.remove(id, e.getValue())) {
+                closeStreams(id);
+                Sluice s = sessions.remove(id);
+                if (s != null) {
+                    LOG.info("Closing the session of connection {} (user '{}'): no request for {}", id,
+                            s.identity().user(), idle);
+                    s.close();
+                    closed++;
+                }
+            }
+        }
+        return closed;
     }
 
     /** Closes every connection's session (the server's, as it stops): their SELECT STREAMs stop. */
@@ -193,17 +223,10 @@ public final class SluiceMeta extends MetaImpl {
     @Override
     public void closeConnection(ConnectionHandle ch) {
         Sluice closing = session(ch.id);
-        streams.keySet().removeIf(k -> {
-            if (k.startsWith(ch.id + "/")) {
-                StreamingRows s = streams.get(k);
-                if (s != null) {
-                    s.close();
-                }
-                return true;
-            }
-            return false;
-        });
-        sessions.remove(ch.id, closing);
+        closeStreams(ch.id);
+        if (sessions.remove(ch.id, closing)) {
+            lastUsed.remove(ch.id);
+        }
         try {
             closing.close();
         } finally {
@@ -334,6 +357,19 @@ public final class SluiceMeta extends MetaImpl {
     }
 
     // ---- Helpers
+
+    private void closeStreams(String connectionId) {
+        streams.keySet().removeIf(k -> {
+            if (k.startsWith(connectionId + "/")) {
+                StreamingRows s = streams.get(k);
+                if (s != null) {
+                    s.close();
+                }
+                return true;
+            }
+            return false;
+        });
+    }
 
     private void closeStream(StatementHandle h) {
         StreamingRows stream = streams.remove(key(h));

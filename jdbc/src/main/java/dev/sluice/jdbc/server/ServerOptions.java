@@ -3,6 +3,7 @@ package dev.sluice.jdbc.server;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,11 +19,16 @@ import java.util.Optional;
  * @param allowedPaths the directories (local paths or FileSystem URIs) remote sessions' tables and checkpoints
  *     may be in; empty: the Sluice home
  * @param allowedBrokers the Kafka brokers ({@code host:port}) remote sessions' tables may name; empty: any
+ * @param sessionIdleTimeout how long a connection's session lives without a request (a client that went away
+ *     without closing it)
  */
 public record ServerOptions(String host, int port, Optional<Path> users, Optional<Path> tlsKeystore,
-                            String tlsKeystorePassword, List<String> allowedPaths, Optional<List<String>> allowedBrokers) {
+                            String tlsKeystorePassword, List<String> allowedPaths, Optional<List<String>> allowedBrokers,
+                            Duration sessionIdleTimeout) {
     /** The default address: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The default session idle timeout. */
+    public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofHours(1);
 
     public ServerOptions {
         requireNonNull(host, "host is null");
@@ -31,6 +37,10 @@ public record ServerOptions(String host, int port, Optional<Path> users, Optiona
         requireNonNull(tlsKeystorePassword, "tlsKeystorePassword is null");
         allowedPaths = List.copyOf(allowedPaths);
         allowedBrokers = allowedBrokers.map(List::copyOf);
+        requireNonNull(sessionIdleTimeout, "sessionIdleTimeout is null");
+        if (sessionIdleTimeout.isNegative() || sessionIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("The session idle timeout must be positive: " + sessionIdleTimeout);
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("Invalid port " + port);
         }
@@ -54,6 +64,7 @@ public record ServerOptions(String host, int port, Optional<Path> users, Optiona
         private String tlsKeystorePassword = "";
         private List<String> allowedPaths = List.of();
         private List<String> allowedBrokers;
+        private Duration sessionIdleTimeout = DEFAULT_SESSION_IDLE_TIMEOUT;
 
         private Builder() {
         }
@@ -91,10 +102,15 @@ public record ServerOptions(String host, int port, Optional<Path> users, Optiona
             return this;
         }
 
+        public Builder sessionIdleTimeout(Duration sessionIdleTimeout) {
+            this.sessionIdleTimeout = sessionIdleTimeout;
+            return this;
+        }
+
         public ServerOptions build() {
             return new ServerOptions(host, port, Optional.ofNullable(users), Optional.ofNullable(tlsKeystore),
                     tlsKeystorePassword == null ? "" : tlsKeystorePassword, allowedPaths,
-                    Optional.ofNullable(allowedBrokers));
+                    Optional.ofNullable(allowedBrokers), sessionIdleTimeout);
         }
     }
 }

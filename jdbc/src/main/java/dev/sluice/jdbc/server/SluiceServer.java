@@ -16,7 +16,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.calcite.avatica.metrics.noop.NoopMetricsSystem;
 import org.apache.calcite.avatica.remote.AuthenticationType;
 import org.apache.calcite.avatica.remote.LocalService;
@@ -61,11 +65,25 @@ public final class SluiceServer implements AutoCloseable {
     private final HttpServer server;
     private final SluiceMeta meta;
     private final ServerOptions options;
+    private final ScheduledExecutorService idleSessions;
 
     private SluiceServer(HttpServer server, SluiceMeta meta, ServerOptions options) {
         this.server = requireNonNull(server, "server is null");
         this.meta = requireNonNull(meta, "meta is null");
         this.options = requireNonNull(options, "options is null");
+        this.idleSessions = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-server-idle-sessions");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(100, Math.min(60_000, options.sessionIdleTimeout().toMillis() / 4));
+        idleSessions.scheduleWithFixedDelay(() -> {
+            try {
+                meta.closeIdle(options.sessionIdleTimeout());
+            } catch (RuntimeException e) {
+                LOG.warn("Could not close idle sessions", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Serves {@code engine} on 127.0.0.1:{@code port} (0: any free port), with the default options. */
@@ -235,6 +253,7 @@ public final class SluiceServer implements AutoCloseable {
     /** Stops listening and closes the connections' sessions; the engine's queries into tables run on. */
     @Override
     public void close() {
+        idleSessions.shutdownNow();
         server.stop();
         meta.closeAll();
     }
@@ -266,6 +285,8 @@ public final class SluiceServer implements AutoCloseable {
                 case "--tls-keystore-password" -> keystorePassword = requireValue(arg, value);
                 case "--allowed-paths" -> server.allowedPaths(commaList(requireValue(arg, value)));
                 case "--allowed-brokers" -> server.allowedBrokers(commaList(requireValue(arg, value)));
+                case "--session-idle-timeout" -> server.sessionIdleTimeout(
+                        Duration.ofMinutes(Long.parseLong(requireValue(arg, value))));
                 case "--embedded" -> {
                     embedded = true;
                     i--;  // takes no value
@@ -279,6 +300,7 @@ public final class SluiceServer implements AutoCloseable {
                             Usage: sluice server [--host 127.0.0.1] [--port 8765] [--bootstrap host:port] [--home DIR]
                                                  [--users users.properties] [--tls-keystore FILE --tls-keystore-password PW]
                                                  [--allowed-paths DIR,...] [--allowed-brokers host:port,...] [--embedded]
+                                                 [--session-idle-timeout MINUTES]
                                    sluice server --hash-password   (prints the hash of a password for the users file)
                             Keystore password also from $%s.""".formatted(KEYSTORE_PASSWORD_ENV));
                     return;

@@ -254,10 +254,12 @@ class SluiceServerSecurityTest {
         Files.writeString(secret.resolve("passwords.csv"), "root,hunter2\n");
         start(ServerOptions.builder());
         try (Connection c = connect(""); Statement s = c.createStatement()) {
-            SQLException e = assertThrows(SQLException.class, () -> s.execute("CREATE TABLE loot (a VARCHAR, b VARCHAR) "
-                    + "WITH ('connector'='filesystem', 'path'='" + secret + "', 'format'='csv')"));
-            assertTrue(e.getMessage().contains("option 'path'") && e.getMessage().contains("'" + secret + "'")
-                    && e.getMessage().contains("outside"), e.getMessage());
+            String create = "CREATE TABLE loot (a VARCHAR, b VARCHAR) WITH ('connector'='filesystem', 'path'='" + secret
+                    + "', 'format'='csv')";
+            SQLException e = assertThrows(SQLException.class, () -> s.execute(create));
+            assertEquals("Error while executing SQL \"" + create + "\": Table 'loot' option 'path': path '" + secret
+                    + "' (" + secret.toRealPath() + ") is outside the directories this server allows remote sessions to "
+                    + "use [" + home.toRealPath() + "] (see the server's --allowed-paths)", e.getMessage());
             assertFalse(e.getMessage().contains("hunter2"));
             // Nor by climbing out of the home, nor as a file: URI.
             e = assertThrows(SQLException.class, () -> s.execute("CREATE TABLE loot (a VARCHAR, b VARCHAR) WITH ("
@@ -370,6 +372,33 @@ class SluiceServerSecurityTest {
             assertEquals(List.of(), queries(s));
         }
         assertEquals(List.of(), engine.activeQueries());
+    }
+
+    // ---- Abandoned connections
+
+    @Test
+    void theSessionOfAConnectionLeftOpenIsClosedAfterItsIdleTimeout() throws Exception {
+        start(ServerOptions.builder().sessionIdleTimeout(java.time.Duration.ofSeconds(2)));
+        Connection abandoned = connect("");
+        Statement s = abandoned.createStatement();
+        s.execute("CREATE TABLE clicks (user_id BIGINT) WITH ('connector'='kafka', 'topic'='" + topic
+                + "', 'format'='json')");
+        ResultSet rows = s.executeQuery("SELECT STREAM user_id FROM clicks");
+        assertTrue(rows.next());
+        assertEquals(1, engine.activeQueries().size());
+        try (Connection active = connect(""); Statement other = active.createStatement()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (server.openSessions() > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                other.executeQuery("SHOW TABLES").close();  // keeps this one alive
+            }
+            assertEquals(1, server.openSessions(), "the abandoned session was closed, the active one kept");
+            assertEquals(List.of(), engine.activeQueries(), "the abandoned SELECT STREAM stopped");
+        }
+        Statement again = abandoned.createStatement();
+        SQLException e = assertThrows(SQLException.class, () -> again.executeQuery("SHOW TABLES"));
+        assertTrue(e.getMessage().contains("is not open on this server") && e.getMessage().contains("reconnect"),
+                e.getMessage());
     }
 
     // ---- Where it listens
