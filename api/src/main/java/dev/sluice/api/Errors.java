@@ -26,7 +26,7 @@ final class Errors {
         }
         if (e instanceof PlanningException || e instanceof SourceException || e instanceof ExpressionException
                 || e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                || e instanceof UnsupportedOperationException) {
+                || e instanceof UnsupportedOperationException || e instanceof SecurityException) {
             return new SluiceException(e.getMessage(), e);
         }
         LOG.error("Internal error", e);

@@ -37,6 +37,7 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
     private final String trigger;
     private final String outputMode;
     private final String explain;
+    private final String owner;
     private final Supplier<List<StreamingQueryListener>> listeners;
     private final Consumer<RunningQuery> onEnd;
     private final Deque<QueryProgress> recent = new ArrayDeque<>();
@@ -48,11 +49,12 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
     private volatile String status = "starting";
     private volatile ObjectName jmxName;
 
-    RunningQuery(String id, String name, String sql, String trigger, String outputMode, String explain,
+    RunningQuery(String id, String name, String sql, String owner, String trigger, String outputMode, String explain,
                  Supplier<List<StreamingQueryListener>> listeners, Consumer<RunningQuery> onEnd) {
         this.id = requireNonNull(id, "id is null");
         this.name = requireNonNull(name, "name is null");
         this.sql = requireNonNull(sql, "sql is null");
+        this.owner = requireNonNull(owner, "owner is null");
         this.trigger = requireNonNull(trigger, "trigger is null");
         this.outputMode = requireNonNull(outputMode, "outputMode is null");
         this.explain = requireNonNull(explain, "explain is null");
@@ -79,6 +81,11 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public String owner() {
+        return owner;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.sluice.api;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A Sluice session: a catalog of tables (persisted under the Sluice home directory), session options,
  * and the continuous queries started from it. Thread-safe. Closing it stops its queries.
+ *
+ * <p>{@link #builder()} builds a session that owns its engine (catalog, task pool, the queries that write
+ * into tables): closing it stops every query. {@link #newSession} opens more sessions on the same engine, as
+ * the server does for each JDBC connection: each has its own options, {@link Identity} and
+ * {@code SELECT STREAM}s, and shares the catalog and the queries into tables (which outlive it).
  *
  * <pre>{@code
  * try (Sluice sluice = Sluice.builder().bootstrapServers("localhost:9092").build()) {
@@ -43,10 +50,11 @@ public final class Sluice implements AutoCloseable {
     private final Map<String, String> options;
     private final StatementExecutor executor;
 
-    private Sluice(Path home, Map<String, String> options) {
-        this.home = home;
+    private Sluice(Engine engine, boolean ownsEngine, Map<String, String> options, Identity identity,
+                   AccessPolicy access) {
+        this.home = engine.home;
         this.options = new ConcurrentHashMap<>(options);
-        this.executor = new StatementExecutor(this, home);
+        this.executor = new StatementExecutor(this, engine, ownsEngine, identity, access);
     }
 
     public static Builder builder() {
@@ -108,7 +116,27 @@ public final class Sluice implements AutoCloseable {
         return new DataFrameReader(executor, true);
     }
 
-    /** Tells {@code listener} about every continuous query of this session, from now on. */
+    /**
+     * Opens another session on this one's engine: same home and catalog, its own options (starting as a copy
+     * of this session's), identity and access. Closing it stops its {@code SELECT STREAM}s only; closing this
+     * session closes the engine.
+     *
+     * @throws SluiceException if an option is not allowed by {@code access}
+     */
+    public Sluice newSession(Identity identity, AccessPolicy access, Map<String, String> sessionOptions) {
+        requireNonNull(identity, "identity is null");
+        requireNonNull(access, "access is null");
+        Map<String, String> merged = new LinkedHashMap<>(options);
+        merged.putAll(sessionOptions);
+        try {
+            merged.forEach(access::checkSessionOption);
+        } catch (RuntimeException e) {
+            throw Errors.toSluiceException(e);
+        }
+        return new Sluice(executor.engine(), false, merged, identity, access);
+    }
+
+    /** Tells {@code listener} about every continuous query of this session's engine (all its sessions), from now on. */
     public void addListener(StreamingQueryListener listener) {
         executor.addListener(listener);
     }
@@ -117,7 +145,10 @@ public final class Sluice implements AutoCloseable {
         executor.removeListener(listener);
     }
 
-    /** The continuous queries started from this session that are still running. */
+    /**
+     * The continuous queries this session sees that are still running: the engine's queries into tables and
+     * this session's own {@code SELECT STREAM}s; for the session that owns the engine, every session's.
+     */
     public List<StreamingQuery> activeQueries() {
         return executor.activeQueries();
     }
@@ -142,7 +173,15 @@ public final class Sluice implements AutoCloseable {
         return home;
     }
 
-    /** Stops every running query of this session (gracefully) and releases its resources. */
+    /** Who runs this session's statements. */
+    public Identity identity() {
+        return executor.identity();
+    }
+
+    /**
+     * Stops this session's {@code SELECT STREAM}s (gracefully); if it owns the engine, stops every query and
+     * releases the engine's resources.
+     */
     @Override
     public void close() {
         executor.close();
@@ -179,10 +218,12 @@ public final class Sluice implements AutoCloseable {
             } catch (IOException e) {
                 throw new SluiceException("Can't create the Sluice home directory " + dir + ": " + e.getMessage(), e);
             }
-            return new Sluice(dir.toAbsolutePath(), options);
+            return new Sluice(new Engine(dir.toAbsolutePath()), true, options, Identity.local(),
+                    AccessPolicy.unrestricted());
         }
 
-        private static Path defaultHome() {
+        /** The home a builder without {@link #home} uses: {@code $SLUICE_HOME}, else {@code ~/.sluice}. */
+        public static Path defaultHome() {
             String env = System.getenv("SLUICE_HOME");
             return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".sluice");
         }

@@ -42,44 +42,69 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.tools.RelBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the statements of one session: DDL against the catalog, bounded queries to a result, continuous
- * queries on their own threads. Holds the session's shared resources (task pool, Arrow allocator).
+ * Runs the statements of one session: DDL against the shared catalog, bounded queries to a result,
+ * continuous queries on their own threads, each checked against the session's {@link AccessPolicy}.
+ *
+ * <p>What is the session's own: its options (held by {@link Sluice}), its {@link Identity}, and its
+ * {@code SELECT STREAM}s into the client (stopped when it closes). What is the {@link Engine}'s, shared by
+ * every session of the home: the catalog, the task pool and allocator, and the queries that write into a
+ * table, which keep running when the session that started them closes.
  */
 final class StatementExecutor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatementExecutor.class);
 
     private final Sluice session;
+    private final Engine engine;
+    private final boolean ownsEngine;
+    private final Identity identity;
+    private final AccessPolicy access;
     private final Path home;
     private final Catalog catalog;
     private final ConnectorRegistry connectors;
     private final QueryPlanner planner;
-    private final BufferAllocator allocator = new RootAllocator();
+    private final BufferAllocator allocator;
     private final ExecutorService taskPool;
-    private final Map<String, RunningQuery> running = new ConcurrentHashMap<>();
-    private final List<StreamingQueryListener> listeners = new CopyOnWriteArrayList<>();
+    /** The engine's queries that write into a table (or a named checkpoint), by name. */
+    private final Map<String, RunningQuery> running;
+    /** This session's own queries into the client (SELECT STREAM), by name. */
+    private final Map<String, RunningQuery> streams = new ConcurrentHashMap<>();
+    private final List<StreamingQueryListener> listeners;
 
-    StatementExecutor(Sluice session, Path home) {
+    /**
+     * @param ownsEngine whether closing this session closes the engine (the session that created it), and
+     *     whether it sees every session's queries
+     */
+    StatementExecutor(Sluice session, Engine engine, boolean ownsEngine, Identity identity, AccessPolicy access) {
         this.session = requireNonNull(session, "session is null");
-        this.home = requireNonNull(home, "home is null");
-        this.catalog = Catalog.open(home.resolve("catalog.json"));
-        this.connectors = ConnectorRegistry.loadFromClassPath();
-        this.planner = new QueryPlanner(catalog, connectors);
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.taskPool = Executors.newFixedThreadPool(threads, daemonThreads("sluice-task-"));
+        this.engine = requireNonNull(engine, "engine is null");
+        this.ownsEngine = ownsEngine;
+        this.identity = requireNonNull(identity, "identity is null");
+        this.access = requireNonNull(access, "access is null");
+        this.home = engine.home;
+        this.catalog = engine.catalog;
+        this.connectors = engine.connectors;
+        this.planner = engine.planner;
+        this.allocator = engine.allocator;
+        this.taskPool = engine.taskPool;
+        this.running = engine.running;
+        this.listeners = engine.listeners;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    Identity identity() {
+        return identity;
     }
 
     StatementResult execute(String sql, BatchConsumer consumer) {
@@ -126,6 +151,7 @@ final class StatementExecutor implements AutoCloseable {
         TableDescriptor table = create.table();
         Connector connector = connectors.forTable(table);
         connector.validate(table);
+        access.checkTable(table, session.options());
         boolean created = catalog.create(table, create.ifNotExists());
         if (created) {
             connector.create(table);
@@ -167,25 +193,47 @@ final class StatementExecutor implements AutoCloseable {
         if (FlowControlOptions.OPTION_DOCS.containsKey(set.key())) {
             FlowControlOptions.parse(Map.of(set.key(), set.value()));
         }
+        access.checkSessionOption(set.key(), set.value());
         session.setOption(set.key(), set.value());
         return new StatementResult.Message("Set '" + set.key() + "' = '" + set.value() + "'.");
     }
 
     private StatementResult showQueries() {
         List<List<Object>> rows = new ArrayList<>();
-        List<RunningQuery> queries = new ArrayList<>(running.values());
-        queries.sort(Comparator.comparing(RunningQuery::name));
+        List<RunningQuery> queries = visibleQueries();
+        queries.sort(Comparator.comparing(RunningQuery::name).thenComparing(RunningQuery::id));
         for (RunningQuery q : queries) {
             Object lastBatch = q.lastProgress().map(p -> (Object) p.batchId()).orElse(null);
-            rows.add(java.util.Arrays.asList(q.name(), q.id(), q.isActive() ? "RUNNING" : "ENDING", lastBatch, q.sql()));
+            rows.add(java.util.Arrays.asList(q.name(), q.id(), q.isActive() ? "RUNNING" : "ENDING", lastBatch, q.sql(),
+                    q.owner()));
         }
-        return new StatementResult.Rows(List.of("name", "id", "status", "last_batch", "sql"),
-                List.of("VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "VARCHAR"), rows);
+        return new StatementResult.Rows(List.of("name", "id", "status", "last_batch", "sql", "owner"),
+                List.of("VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "VARCHAR", "VARCHAR"), rows);
     }
 
+    /**
+     * The queries this session sees: the engine's queries into tables and its own SELECT STREAMs; the session
+     * that owns the engine (the local shell, the server's) sees every session's.
+     */
+    private List<RunningQuery> visibleQueries() {
+        if (ownsEngine) {
+            return new ArrayList<>(engine.all);
+        }
+        List<RunningQuery> queries = new ArrayList<>(running.values());
+        queries.addAll(streams.values());
+        return queries;
+    }
+
+    /** The query to stop: this session's own first; another user's only for an admin. */
     private RunningQuery findQuery(String nameOrId) {
-        for (RunningQuery q : running.values()) {
+        List<RunningQuery> candidates = new ArrayList<>(streams.values());
+        candidates.addAll(visibleQueries());
+        for (RunningQuery q : candidates) {
             if (q.name().equals(nameOrId) || q.id().equals(nameOrId)) {
+                if (!q.owner().equals(identity.user()) && !identity.admin()) {
+                    throw new SecurityException("Query '" + q.name() + "' belongs to user '" + q.owner() + "': user '"
+                            + identity.user() + "' may stop only their own queries (an admin may stop any)");
+                }
                 return q;
             }
         }
@@ -201,7 +249,7 @@ final class StatementExecutor implements AutoCloseable {
     }
 
     List<StreamingQuery> activeQueries() {
-        return List.copyOf(running.values());
+        return List.copyOf(visibleQueries());
     }
 
     private StatementResult query(String sql, BatchConsumer consumer) {
@@ -231,6 +279,7 @@ final class StatementExecutor implements AutoCloseable {
 
     /** Runs a bounded query to its result. */
     StatementResult.Rows runBounded(PlannedQuery plan) {
+        checkAccess(plan, session.options());
         ConnectorContext context = new ConnectorContext(session.options(), UUID.randomUUID().toString());
         Map<String, StreamSource> sources = openSources(plan, context);
         try {
@@ -260,7 +309,18 @@ final class StatementExecutor implements AutoCloseable {
         boolean console = plan.target().isEmpty();
         boolean temporaryCheckpoint = hasTemporaryCheckpoint(plan, options);
         String newId = UUID.randomUUID().toString();
+        checkAccess(plan, options);
+        if (!access.isUnrestricted() && !temporaryCheckpoint
+                && (!name.matches("[^/\\\\:]+") || name.equals("..") || name.equals("."))) {
+            throw new SecurityException("Invalid query name '" + name + "': a name can't hold '/', '\\' or ':', "
+                    + "nor be '.' or '..' (it names the query's checkpoint directory)");
+        }
         String checkpointUri = temporaryCheckpoint ? tempCheckpoint(newId) : checkpointLocation(name, options);
+        boolean defaultCheckpoint = !options.containsKey(DataStreamWriter.CHECKPOINT_LOCATION)
+                && !options.containsKey(Sluice.CHECKPOINT_ROOT);
+        if (!temporaryCheckpoint && !defaultCheckpoint) {  // the default, <home>/checkpoints/<name>, is the server's
+            access.checkCheckpoint(name, checkpointUri);
+        }
         Checkpoint checkpoint = Checkpoint.open(checkpointUri);
         // A restarted query must have the stateful operators its state was written by.
         String fingerprint = plan.statefulFingerprint();
@@ -275,17 +335,22 @@ final class StatementExecutor implements AutoCloseable {
         String queryId = metadata.queryId();
         ConnectorContext context = new ConnectorContext(options, queryId, name);
         OutputMode mode = outputMode(plan, options);
-        RunningQuery query = new RunningQuery(queryId, name, description, trigger.toString(),
-                mode.name().toLowerCase(java.util.Locale.ROOT), explainQuietly(plan, description, options), () -> listeners, q -> {
-            running.remove(q.name(), q);
+        // A query into the client is the session's (stopped with it); one with a checkpoint of its own is the engine's.
+        Map<String, RunningQuery> registry = temporaryCheckpoint ? streams : running;
+        RunningQuery query = new RunningQuery(queryId, name, description, identity.user(), trigger.toString(),
+                mode.name().toLowerCase(java.util.Locale.ROOT), explainQuietly(plan, description, options),
+                () -> listeners, q -> {
+            registry.remove(q.name(), q);
+            engine.all.remove(q);
             if (temporaryCheckpoint) {
                 deleteQuietly(Path.of(java.net.URI.create(checkpointUri)));
             }
         });
-        if (running.putIfAbsent(name, query) != null) {
+        if (registry.putIfAbsent(name, query) != null) {
             throw new IllegalStateException("A query named '" + name + "' is already running (STOP QUERY " + name
                     + " first, or SET query.name = '...' to run another copy)");
         }
+        engine.all.add(query);
         Map<String, StreamSource> sources = Map.of();
         StreamSink sink = null;
         try {
@@ -305,7 +370,8 @@ final class StatementExecutor implements AutoCloseable {
             LOG.info("Started query {} ({}), checkpoint {}, trigger {}", name, queryId, checkpointUri, trigger);
             return query;
         } catch (RuntimeException e) {
-            running.remove(name, query);
+            registry.remove(name, query);
+            engine.all.remove(query);
             if (sink != null) {
                 sink.close();
             }
@@ -473,26 +539,27 @@ final class StatementExecutor implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    /** Checks the tables a plan reads and writes against the session's access policy. */
+    private void checkAccess(PlannedQuery plan, Map<String, String> options) {
+        if (access.isUnrestricted()) {
+            return;
+        }
+        for (ScanNode scan : plan.scans()) {
+            access.checkTable(scan.table(), options);
+        }
+        plan.target().ifPresent(t -> access.checkTable(t, options));
     }
 
+    /**
+     * Stops this session's SELECT STREAMs; the session that owns the engine closes it, stopping every query.
+     */
     @Override
     public void close() {
-        for (RunningQuery q : List.copyOf(running.values())) {
+        for (RunningQuery q : List.copyOf(streams.values())) {
             q.stop();
         }
-        taskPool.shutdownNow();
-        try {
-            allocator.close();
-        } catch (IllegalStateException e) {
-            // Memory still held by a query that did not stop in time; logged, not fatal at shutdown.
-            LOG.warn("Arrow memory still allocated at close: {}", e.getMessage());
+        if (ownsEngine) {
+            engine.close();
         }
     }
 }

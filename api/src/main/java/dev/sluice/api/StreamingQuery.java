@@ -32,6 +32,9 @@ public interface StreamingQuery {
      */
     String explain();
 
+    /** The user whose session started it (see {@link Identity}): only they or an admin may stop it with SQL. */
+    String owner();
+
     boolean isActive();
 
     /** Blocks until the query ends; throws the query's failure as a {@link SluiceException}. */

@@ -1,5 +1,7 @@
 package dev.sluice.jdbc;
 
+import dev.sluice.api.AccessPolicy;
+import dev.sluice.api.Identity;
 import dev.sluice.api.Sluice;
 import dev.sluice.jdbc.meta.SluiceMeta;
 import java.net.URLDecoder;
@@ -7,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.DriverVersion;
@@ -19,9 +24,14 @@ import org.apache.calcite.avatica.UnregisteredDriver;
  *   <li>{@code jdbc:sluice:embedded?home=/path&bootstrap.servers=host:9092} runs the engine in this process:
  *   each connection is a Sluice session on that home (default {@code ~/.sluice}); every other parameter,
  *   and every connection property, is a session option ({@code trigger}, {@code outputMode}...).</li>
- *   <li>{@code jdbc:sluice://host:port} talks to a {@code sluice server} over HTTP (Avatica's protocol,
- *   protobuf).</li>
+ *   <li>{@code jdbc:sluice://host:port;user=alice;password=...;ssl=true} talks to a {@code sluice server} over
+ *   HTTP or HTTPS (Avatica's protocol, protobuf). {@code user}/{@code password} (in the URL or the connection
+ *   properties) authenticate with HTTP BASIC; {@code ssl=true} uses HTTPS, checking the server's certificate
+ *   against the JVM's trusted certificates or the {@code truststore} (+ {@code truststore_password}) given.
+ *   Other parameters are session options of the connection's session on the server.</li>
  * </ul>
+ * In-process connections to the same home share one engine (its catalog and the queries into tables, which
+ * run while any connection to the home is open); each connection is a session of its own.
  * Built on Calcite's Avatica, the JDBC framework Calcite's own driver uses, so the JDBC surface (result sets,
  * metadata, types) is a well-tested one.
  */
@@ -34,6 +44,9 @@ public final class SluiceDriver extends UnregisteredDriver {
     static final String REMOTE = PREFIX + "//";
     /** Connection property marking an in-process connection (set by the driver, not by users). */
     static final String EMBEDDED_PROPERTY = "sluice.embedded";
+
+    /** The engines of the homes in-process connections are open on. */
+    private static final Map<Path, SharedHome> HOMES = new HashMap<>();
 
     static {
         new SluiceDriver().register();
@@ -75,11 +88,7 @@ public final class SluiceDriver extends UnregisteredDriver {
             properties.putAll(info);
         }
         if (url.startsWith(REMOTE)) {
-            String address = url.substring(REMOTE.length());
-            int end = address.indexOf('/') >= 0 ? address.indexOf('/') : address.length();
-            properties.setProperty("url", "http://" + address.substring(0, end));
-            properties.setProperty("serialization", "PROTOBUF");
-            return RemoteDriver.INSTANCE.connect(PREFIX, properties);
+            return RemoteConnection.connect(url.substring(REMOTE.length()), properties);
         }
         String parameters = url.substring(EMBEDDED.length());
         for (String pair : parameters.replaceFirst("^[?;]", "").split("[&;]")) {
@@ -92,20 +101,64 @@ public final class SluiceDriver extends UnregisteredDriver {
         return super.connect(PREFIX, properties);
     }
 
-    /** An in-process connection gets its own session, closed with the connection. */
+    /**
+     * An in-process connection gets its own session, closed with the connection, on the engine of its home
+     * (opened by the first connection to it, closed with the last).
+     */
     @Override
     public Meta createMeta(AvaticaConnection connection) {
         Properties properties = ((SluiceConnection) connection).properties();
-        Sluice.Builder session = Sluice.builder();
+        Path home = Sluice.Builder.defaultHome();
+        Map<String, String> options = new LinkedHashMap<>();
         for (String key : properties.stringPropertyNames()) {
             String value = properties.getProperty(key);
             switch (key) {
-                case "home" -> session.home(Path.of(value));
+                case "home" -> home = Path.of(value);
                 case EMBEDDED_PROPERTY, "user", "password" -> { }
-                default -> session.option(key, value);
+                default -> options.put(key, value);
             }
         }
-        return new SluiceMeta(connection, session.build(), true);
+        Path key = home.toAbsolutePath().normalize();
+        Sluice engine;
+        synchronized (HOMES) {
+            engine = HOMES.computeIfAbsent(key, k -> new SharedHome(Sluice.builder().home(k).build())).acquire();
+        }
+        try {
+            Sluice session = engine.newSession(Identity.local(), AccessPolicy.unrestricted(), options);
+            return new SluiceMeta(connection, session, () -> release(key));
+        } catch (RuntimeException e) {
+            release(key);
+            throw e;
+        }
+    }
+
+    private static void release(Path home) {
+        Sluice closing = null;
+        synchronized (HOMES) {
+            SharedHome shared = HOMES.get(home);
+            if (shared != null && --shared.connections == 0) {
+                HOMES.remove(home);
+                closing = shared.engine;
+            }
+        }
+        if (closing != null) {
+            closing.close();  // outside the lock: stops the home's queries
+        }
+    }
+
+    /** The engine of a home and how many in-process connections use it. Guarded by {@link #HOMES}. */
+    private static final class SharedHome {
+        final Sluice engine;
+        int connections;
+
+        SharedHome(Sluice engine) {
+            this.engine = engine;
+        }
+
+        Sluice acquire() {
+            connections++;
+            return engine;
+        }
     }
 
     private static String decode(String s) {

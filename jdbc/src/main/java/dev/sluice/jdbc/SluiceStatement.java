@@ -40,7 +40,26 @@ final class SluiceStatement extends AvaticaStatement {
         if (seconds > 0) {
             timeout = TIMEOUTS.schedule(this::cancelOnTimeout, seconds, TimeUnit.SECONDS);
         }
-        super.executeInternal(sql);
+        try {
+            super.executeInternal(sql);
+        } catch (SQLException e) {
+            throw readable(e, sql);
+        }
+    }
+
+    /**
+     * A server's error as the same message an in-process connection gives, not Avatica's wrapping of it
+     * ({@code Error -1 (00000) : Error while executing SQL "...": Remote driver error: SluiceException: why ->
+     * PlanningException: why -> ...}).
+     */
+    private static SQLException readable(SQLException e, String sql) {
+        String message = String.valueOf(e.getMessage());
+        int remote = message.indexOf("Remote driver error: ");
+        if (remote < 0) {
+            return e;
+        }
+        return new SQLException("Error while executing SQL \"" + sql + "\": "
+                + RemoteConnection.serverMessage(message.substring(remote)), e.getSQLState(), e.getErrorCode(), e);
     }
 
     @Override

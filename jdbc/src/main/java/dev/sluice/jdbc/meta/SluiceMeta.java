@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Avatica's {@link org.apache.calcite.avatica.Meta} over a Sluice session: what every JDBC call ends up in,
- * in-process (one per connection) or in the {@code sluice server} (one for all connections).
+ * Avatica's {@link org.apache.calcite.avatica.Meta} over Sluice sessions: what every JDBC call ends up in,
+ * in-process (one per connection, over its session) or in the {@code sluice server} (one for all connections,
+ * each of which gets its own session from {@link ConnectionSessions}).
  *
  * <p>A bounded query returns all its rows in the first frame. A {@code SELECT STREAM} returns an open result:
  * each {@link #fetch} waits (up to a second, so a client can notice a cancel) for the rows of the next
@@ -34,19 +35,104 @@ public final class SluiceMeta extends MetaImpl {
     private static final Logger LOG = LoggerFactory.getLogger(SluiceMeta.class);
     private static final Duration FETCH_WAIT = Duration.ofSeconds(1);
 
+    /** The in-process connection's session; null in the server. */
     private final Sluice session;
-    private final boolean closeSessionWithConnection;
+    private final Runnable afterClose;
+    /** The server's connections' sessions; null in-process. */
+    private final ConnectionSessions connectionSessions;
+    private final Map<String, Sluice> sessions = new ConcurrentHashMap<>();
+    /** When each server connection last made a request (System.nanoTime()). */
+    private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
     private final Map<String, StreamingRows> streams = new ConcurrentHashMap<>();
     private final AtomicInteger statementIds = new AtomicInteger();
 
     /**
-     * @param connection the in-process connection, or null in the server
-     * @param closeSessionWithConnection whether closing a connection closes the session (in-process)
+     * The Meta of an in-process connection over its session, which closing the connection closes (and then
+     * runs {@code afterClose}).
      */
-    public SluiceMeta(AvaticaConnection connection, Sluice session, boolean closeSessionWithConnection) {
-        super(connection);
+    public SluiceMeta(AvaticaConnection connection, Sluice session, Runnable afterClose) {
+        super(requireNonNull(connection, "connection is null"));
         this.session = requireNonNull(session, "session is null");
-        this.closeSessionWithConnection = closeSessionWithConnection;
+        this.afterClose = requireNonNull(afterClose, "afterClose is null");
+        this.connectionSessions = null;
+    }
+
+    /** The server's Meta: each connection gets its own session from {@code sessions}. */
+    public SluiceMeta(ConnectionSessions sessions) {
+        super(null);
+        this.session = null;
+        this.afterClose = () -> { };
+        this.connectionSessions = requireNonNull(sessions, "sessions is null");
+    }
+
+    @Override
+    public void openConnection(ConnectionHandle ch, Map<String, String> info) {
+        if (connectionSessions != null) {
+            Sluice opened = connectionSessions.open(info == null ? Map.of() : info);
+            lastUsed.put(ch.id, System.nanoTime());
+            Sluice previous = sessions.put(ch.id, opened);
+            if (previous != null) {
+                previous.close();
+            }
+        }
+    }
+
+    /** The session of a connection, checked to belong to the user of the request being served. */
+    private Sluice session(String connectionId) {
+        if (session != null) {
+            return session;
+        }
+        Sluice s = sessions.get(connectionId);
+        if (s == null) {
+            throw new IllegalStateException("Connection " + connectionId + " is not open on this server (it was "
+                    + "closed, or the server restarted): reconnect");
+        }
+        connectionSessions.checkRequest(s);
+        lastUsed.put(connectionId, System.nanoTime());
+        return s;
+    }
+
+    /**
+     * Closes the sessions of the server's connections that made no request for {@code idle}: a client that went
+     * away without closing its connection (its SELECT STREAMs stop). The client's next request on such a
+     * connection is told to reconnect.
+     *
+     * @return the number of sessions closed
+     */
+    public int closeIdle(Duration idle) {
+        long now = System.nanoTime();
+        int closed = 0;
+        for (Map.Entry<String, Long> e : List.copyOf(lastUsed.entrySet())) {
+            String id = e.getKey();
+            if (now - e.getValue() > idle.toNanos() && lastUsed.remove(id, e.getValue())) {
+                closeStreams(id);
+                Sluice s = sessions.remove(id);
+                if (s != null) {
+                    LOG.info("Closing the session of connection {} (user '{}'): no request for {}", id,
+                            s.identity().user(), idle);
+                    s.close();
+                    closed++;
+                }
+            }
+        }
+        return closed;
+    }
+
+    /** Closes every connection's session (the server's, as it stops): their SELECT STREAMs stop. */
+    public void closeAll() {
+        streams.values().forEach(StreamingRows::close);
+        streams.clear();
+        for (String id : List.copyOf(sessions.keySet())) {
+            Sluice s = sessions.remove(id);
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    /** The number of open connections (server) or 1 (in-process). */
+    public int openSessions() {
+        return session != null ? 1 : sessions.size();
     }
 
     @Override
@@ -57,6 +143,7 @@ public final class SluiceMeta extends MetaImpl {
     @Override
     public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame,
                                            PrepareCallback callback) {
+        Sluice session = session(h.connectionId);
         closeStream(h);  // a statement re-executed forgets its previous result
         StreamingRows stream = new StreamingRows();
         StatementResult result = session.execute(sql, stream::accept);
@@ -103,6 +190,7 @@ public final class SluiceMeta extends MetaImpl {
     @Override
     public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
             throws NoSuchStatementException, MissingResultsException {
+        session(h.connectionId);
         StreamingRows stream = streams.get(key(h));
         if (stream == null) {
             return Frame.create(offset, true, List.of());
@@ -128,23 +216,23 @@ public final class SluiceMeta extends MetaImpl {
 
     @Override
     public void closeStatement(StatementHandle h) {
+        session(h.connectionId);
         closeStream(h);
     }
 
     @Override
     public void closeConnection(ConnectionHandle ch) {
-        streams.keySet().removeIf(k -> {
-            if (k.startsWith(ch.id + "/")) {
-                StreamingRows s = streams.get(k);
-                if (s != null) {
-                    s.close();
-                }
-                return true;
+        Sluice closing = session(ch.id);
+        closeStreams(ch.id);
+        if (sessions.remove(ch.id, closing)) {
+            lastUsed.remove(ch.id);
+        }
+        try {
+            closing.close();
+        } finally {
+            if (session != null) {
+                afterClose.run();
             }
-            return false;
-        });
-        if (closeSessionWithConnection) {
-            session.close();
         }
     }
 
@@ -156,7 +244,7 @@ public final class SluiceMeta extends MetaImpl {
         Pattern name = likeToRegex(tableNamePattern);
         List<Object> rows = new ArrayList<>();
         if (typeList == null || typeList.contains("TABLE")) {
-            for (String table : tableNames()) {
+            for (String table : tableNames(ch)) {
                 if (name.matcher(table).matches()) {
                     rows.add(fieldValues(new MetaTable(null, null, table, "TABLE")));
                 }
@@ -171,7 +259,8 @@ public final class SluiceMeta extends MetaImpl {
         Pattern tableName = likeToRegex(tableNamePattern);
         Pattern columnName = likeToRegex(columnNamePattern);
         List<Object> rows = new ArrayList<>();
-        for (String table : tableNames()) {
+        Sluice session = session(ch.id);
+        for (String table : tableNames(ch)) {
             if (!tableName.matcher(table).matches()) {
                 continue;
             }
@@ -269,6 +358,19 @@ public final class SluiceMeta extends MetaImpl {
 
     // ---- Helpers
 
+    private void closeStreams(String connectionId) {
+        streams.keySet().removeIf(k -> {
+            if (k.startsWith(connectionId + "/")) {
+                StreamingRows s = streams.get(k);
+                if (s != null) {
+                    s.close();
+                }
+                return true;
+            }
+            return false;
+        });
+    }
+
     private void closeStream(StatementHandle h) {
         StreamingRows stream = streams.remove(key(h));
         if (stream != null) {
@@ -277,8 +379,8 @@ public final class SluiceMeta extends MetaImpl {
         }
     }
 
-    private List<String> tableNames() {
-        StatementResult.Rows tables = (StatementResult.Rows) session.execute("SHOW TABLES");
+    private List<String> tableNames(ConnectionHandle ch) {
+        StatementResult.Rows tables = (StatementResult.Rows) session(ch.id).execute("SHOW TABLES");
         return tables.rows().stream().map(r -> (String) r.get(0)).sorted().toList();
     }
 
