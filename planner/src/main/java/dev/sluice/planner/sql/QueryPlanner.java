@@ -96,6 +96,9 @@ public final class QueryPlanner {
 
     private static final HepProgram OPTIMISE = new HepProgramBuilder()
             .addRuleInstance(CoreRules.UNION_MERGE)
+            // A comma join's equalities and time bounds are in WHERE: push them into the join's condition (and
+            // conditions on one side below it), so that FROM a, b WHERE a.k = b.k plans as a JOIN b ON a.k = b.k.
+            .addRuleCollection(List.of(CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH))
             // Joins read (and a stream join keeps in its state) only the columns the query uses; expressions
             // stay where they are, so a join's time bound still compares its two sides' columns.
             .addRuleInstance(CoreRules.PROJECT_JOIN_TRANSPOSE.config
