@@ -218,8 +218,8 @@ public final class QueryPlanner {
                 + column.expression() + ")";
         SqlNode parsed;
         try {
-            parsed = SqlParser.create("SELECT " + column.expression() + " FROM \"" + BASE_TABLE + "\"", PARSER_CONFIG)
-                    .parseQuery();
+            parsed = SqlParser.create(DateTimeIdentifiers.quote("SELECT " + column.expression() + " FROM \""
+                    + BASE_TABLE + "\""), PARSER_CONFIG).parseQuery();
         } catch (SqlParseException e) {
             throw new PlanningException(where + " is not a valid expression: " + withoutPosition(
                     e.getMessage() == null ? "syntax error" : e.getMessage().split("\n")[0]), e);
@@ -489,7 +489,7 @@ public final class QueryPlanner {
     /** Parses one query with Sluice's parser settings. */
     public static SqlNode parse(String sql) {
         try {
-            return SqlParser.create(sql, PARSER_CONFIG).parseStmt();
+            return SqlParser.create(DateTimeIdentifiers.quote(sql), PARSER_CONFIG).parseStmt();
         } catch (SqlParseException e) {
             String message = e.getMessage() == null ? "syntax error" : e.getMessage();
             int cut = message.indexOf("\nWas expecting");
