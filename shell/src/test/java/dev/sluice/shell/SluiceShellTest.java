@@ -107,10 +107,10 @@ class SluiceShellTest {
         assertEquals("", run.err());
         assertEquals("""
                 Table 't' created.
-                 name |  type   | nullable |  kind
-                ------+---------+----------+--------
-                 a    | INTEGER | true     | column
-                 b    | VARCHAR | true     | column
+                 name |  type   | nullable |  kind  | key  | extras
+                ------+---------+----------+--------+------+--------
+                 a    | INTEGER | true     | column | NULL | NULL
+                 b    | VARCHAR | true     | column | NULL | NULL
                 (2 rows)
                  name | connector | topic
                 ------+-----------+-------

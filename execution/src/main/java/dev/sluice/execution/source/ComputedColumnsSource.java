@@ -208,7 +208,7 @@ public final class ComputedColumnsSource implements StreamSource {
                 return d.expression().evaluate(view, allocator);
             } catch (ExpressionException e) {
                 throw new ExpressionException("Computed column '" + d.column().name() + "' of table '" + name()
-                        + "' (" + d.expression() + ") failed in " + spec.range().partition() + ", offsets "
+                        + "' failed in " + spec.range().partition() + ", offsets "
                         + spec.range().fromOffset() + " to " + spec.range().untilOffset() + ": " + e.getMessage());
             }
         }
