@@ -6,9 +6,12 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlWindowTableFunction;
 import org.apache.calcite.sql.validate.SelectScope;
 import org.apache.calcite.sql.validate.SqlQualified;
 import org.apache.calcite.sql.validate.SqlValidatorCatalogReader;
@@ -24,8 +27,9 @@ import org.apache.calcite.sql.validate.SqlValidatorTable;
  *
  * <p>How: Calcite expands a star column by column through {@link #addToSelectList} (its only caller), so
  * skipping a metadata column there leaves it out of the expansion, while the table's row type, and so the
- * column's lookup by name, is unchanged. A star over a subquery or a table function keeps what that relation
- * has: a subquery that selects a metadata column by name passes it on.
+ * column's lookup by name, is unchanged. A window table function over a table ({@code TABLE(TUMBLE(TABLE t,
+ * ...))}) passes the table's columns on, so its star leaves them out too. A star over a subquery keeps what
+ * the subquery has: one that selects a metadata column by name passes it on.
  */
 final class SluiceSqlValidator extends SqlValidatorImpl {
     SluiceSqlValidator(SqlOperatorTable operators, SqlValidatorCatalogReader catalogReader,
@@ -43,8 +47,12 @@ final class SluiceSqlValidator extends SqlValidatorImpl {
         super.addToSelectList(list, aliases, fieldList, exp, scope, includeSystemVars);
     }
 
-    /** Whether {@code exp}, a column of a star's expansion, is a metadata column of a catalog table. */
-    private static boolean isMetadataColumn(SqlNode exp, SelectScope scope) {
+    /**
+     * Whether {@code exp}, a column of a star's expansion, is a metadata column of a catalog table: read from the
+     * table, or passed on by a window table function over it ({@code TABLE(TUMBLE(TABLE t, ...))}), which adds
+     * its window columns to the table's.
+     */
+    private boolean isMetadataColumn(SqlNode exp, SelectScope scope) {
         if (!(exp instanceof SqlIdentifier id) || id.isStar() || id.names.size() < 2) {
             return false;
         }
@@ -53,7 +61,30 @@ final class SluiceSqlValidator extends SqlValidatorImpl {
             return false;
         }
         SqlValidatorTable table = qualified.namespace.getTable();
+        if (table == null) {
+            table = windowedTable(qualified.namespace.getNode());
+        }
         CatalogTable catalogTable = table == null ? null : table.unwrap(CatalogTable.class);
         return catalogTable != null && catalogTable.isMetadataColumn(id.names.get(id.names.size() - 1));
+    }
+
+    /** The table a window table function reads, for {@code TABLE(TUMBLE(TABLE t, ...))}; null otherwise. */
+    private SqlValidatorTable windowedTable(SqlNode node) {
+        SqlNode current = node;
+        if (current instanceof SqlCall call && call.getKind() == SqlKind.COLLECTION_TABLE) {
+            current = call.operand(0);
+        }
+        if (!(current instanceof SqlCall call) || !(call.getOperator() instanceof SqlWindowTableFunction)
+                || call.operandCount() == 0) {
+            return null;
+        }
+        SqlNode input = call.operand(0);
+        if (input instanceof SqlCall named && named.getKind() == SqlKind.ARGUMENT_ASSIGNMENT) {
+            input = named.operand(0);
+        }
+        if (input instanceof SqlCall explicit && explicit.getKind() == SqlKind.EXPLICIT_TABLE) {
+            input = explicit.operand(0);
+        }
+        return input instanceof SqlIdentifier name ? getCatalogReader().getTable(name.names) : null;
     }
 }
