@@ -30,4 +30,10 @@ final class CallbackSink implements StreamSink {
             consumer.accept(new ResultBatch(batchId, schema.names(), rows));
         }
     }
+
+    /** How messages name this sink. */
+    @Override
+    public String toString() {
+        return "the console";
+    }
 }

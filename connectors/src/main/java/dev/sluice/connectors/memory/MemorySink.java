@@ -29,4 +29,10 @@ final class MemorySink implements StreamSink {
         }
         store.append(table, writer, batchId, rows);
     }
+
+    /** How messages name this sink. */
+    @Override
+    public String toString() {
+        return "the memory table '" + table + "'";
+    }
 }

@@ -44,8 +44,15 @@ final class BatchRunner {
     private final IncrementalPlan plan;
     private final Map<String, StreamSource> sources;
     private final ExecutorService taskPool;
+    /** The sink the output goes to, for messages. */
+    private final String sink;
 
     BatchRunner(IncrementalPlan plan, Map<String, StreamSource> sources, ExecutorService taskPool) {
+        this(plan, sources, taskPool, "the sink");
+    }
+
+    BatchRunner(IncrementalPlan plan, Map<String, StreamSource> sources, ExecutorService taskPool, String sink) {
+        this.sink = requireNonNull(sink, "sink is null");
         this.plan = requireNonNull(plan, "plan is null");
         this.sources = Map.copyOf(sources);
         this.taskPool = requireNonNull(taskPool, "taskPool is null");
@@ -95,8 +102,11 @@ final class BatchRunner {
         try {
             for (ChangeBatch change : new TreeRun(outputs, allocator, states, batchId, watermark).run(plan.root())) {
                 if (!change.isInsertOnly()) {
+                    String example = deletedRow(change);
                     change.close();
-                    throw new IllegalStateException("The query's result has deleted rows, which no sink takes yet");
+                    throw new IllegalStateException("Batch " + batchId + " of the query's result deletes rows (" + example
+                            + "), which " + sink + " can't take yet (it takes inserts and updates of changed groups "
+                            + "only): a group of the top GROUP BY lost its last row as its input retracted rows");
                 }
                 rows.add(change.rows());
                 change.weights().ifPresent(org.apache.arrow.vector.IntVector::close);
@@ -108,6 +118,20 @@ final class BatchRunner {
         }
         return new BatchOutput(plan.outputSchema(), applyLimit(rows), results.inputRows(), results.malformedRows(),
                 results.lateRows(), results.maxEventTimes());
+    }
+
+    /** The first deleted row of {@code change}, as text. */
+    private static String deletedRow(ChangeBatch change) {
+        for (int r = 0; r < change.rowCount(); r++) {
+            if (change.weight(r) < 0) {
+                List<Object> row = new ArrayList<>();
+                for (org.apache.arrow.vector.FieldVector v : change.rows().getFieldVectors()) {
+                    row.add(dev.sluice.execution.type.VectorValues.get(v, r));
+                }
+                return "such as " + row;
+            }
+        }
+        return "with weights other than +1";
     }
 
     /**
