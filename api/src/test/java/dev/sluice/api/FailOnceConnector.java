@@ -36,12 +36,19 @@ public class FailOnceConnector extends WrappingConnector {
         }
     }
 
+    /** 'fail-once-memory': the same around a memory table (exactly-once by batch id). */
+    public static final class Memory extends FailOnceConnector {
+        public Memory() {
+            super("fail-once-memory", new dev.sluice.connectors.memory.MemoryConnector());
+        }
+    }
+
     @Override
     public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         StreamSink files = delegate.createSink(delegateTable(table), context);
         long failBatch = Long.parseLong(table.options().get("fail.batch"));
         boolean afterSink = "after-sink".equals(table.options().get("fail.when"));
-        String key = table.options().getOrDefault("path", table.options().get("topic"));
+        String key = table.options().getOrDefault("path", table.options().getOrDefault("topic", table.name()));
         return new StreamSink() {
             @Override
             public void addBatch(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) throws Exception {

@@ -382,7 +382,7 @@ public final class HashAggregateOperator implements AutoCloseable {
         long start = System.nanoTime();
         if (step == Step.PARTIAL) {
             output = build(factory.partialSchema, groups.groupCount(), groups::writePartial);
-        } else if (factory.retracting) {
+        } else if (factory.retracting || retractPrevious) {
             finishRetracting();
         } else {
             mergeWithStore();
@@ -407,7 +407,7 @@ public final class HashAggregateOperator implements AutoCloseable {
     }
 
     /**
-     * The FINAL step over a retracting aggregation: merges each changed group with its stored state, removes
+     * The FINAL step over a retracting aggregation, or one that emits retractions: merges each changed group with its stored state, removes
      * the groups left without rows, and picks the rows to emit (see {@link Factory#createFinal(BufferAllocator,
      * StateStore, boolean)}).
      */
@@ -426,7 +426,7 @@ public final class HashAggregateOperator implements AutoCloseable {
                 groups.mergeState(g, stored);
                 beforeOf[g] = b;
             }
-            long rows = groups.rowCount(g);
+            long rows = factory.retracting ? groups.rowCount(g) : 1;  // append-only: groups never empty
             if (rows < 0) {
                 throw new IllegalStateException("The aggregation over " + factory.keySchema.names() + " got more "
                         + "deleted rows than inserted ones for a group (" + rows + " rows): its input retracted a row "
