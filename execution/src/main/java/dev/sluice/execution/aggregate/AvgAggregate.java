@@ -10,20 +10,10 @@ import dev.sluice.execution.type.ColumnType;
  * {@code AVG(x)} over INTEGER, BIGINT or DOUBLE: DOUBLE, or INTEGER/BIGINT over integers (truncated toward
  * zero, as Calcite types {@code AVG(int)}); NULL for no values. State: the sum and the count of values.
  */
-final class AvgAggregate implements AggregateFunction {
+final class AvgAggregate extends NumericAggregate {
     @Override
     public String sqlName() {
         return "AVG";
-    }
-
-    @Override
-    public boolean acceptsArgument(ColumnType type) {
-        return type == INTEGER || type == BIGINT || type == DOUBLE;
-    }
-
-    @Override
-    public String argumentTypes() {
-        return "INTEGER, BIGINT or DOUBLE";
     }
 
     @Override

@@ -1,17 +1,10 @@
 package dev.sluice.execution.aggregate;
 
-import dev.sluice.execution.type.ColumnType;
-
 /**
  * {@code COUNT(DISTINCT x)}: the distinct non-NULL values of the group; 0 for none. State: every distinct
  * value (the set, over append-only input; each value with its count, over updating input).
  */
-final class CountDistinctAggregate implements AggregateFunction {
-    @Override
-    public String sqlName() {
-        return "COUNT";
-    }
-
+final class CountDistinctAggregate extends CountingAggregate {
     @Override
     public String displayName() {
         return "COUNT(DISTINCT)";
@@ -20,26 +13,6 @@ final class CountDistinctAggregate implements AggregateFunction {
     @Override
     public boolean distinct() {
         return true;
-    }
-
-    @Override
-    public boolean acceptsArgument(ColumnType type) {
-        return type != null;
-    }
-
-    @Override
-    public String argumentTypes() {
-        return "any type";
-    }
-
-    @Override
-    public ColumnType defaultResultType(ColumnType argumentType) {
-        return ColumnType.BIGINT;
-    }
-
-    @Override
-    public boolean allowsResult(ColumnType argumentType, ColumnType result) {
-        return result == ColumnType.BIGINT;
     }
 
     @Override

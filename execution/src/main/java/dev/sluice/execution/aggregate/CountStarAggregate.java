@@ -3,12 +3,7 @@ package dev.sluice.execution.aggregate;
 import dev.sluice.execution.type.ColumnType;
 
 /** {@code COUNT(*)}: the rows of the group, NULLs included; 0 for none. State: the count. */
-final class CountStarAggregate implements AggregateFunction {
-    @Override
-    public String sqlName() {
-        return "COUNT";
-    }
-
+final class CountStarAggregate extends CountingAggregate {
     @Override
     public String displayName() {
         return "COUNT(*)";
@@ -27,16 +22,6 @@ final class CountStarAggregate implements AggregateFunction {
     @Override
     public String argumentTypes() {
         return "no argument";
-    }
-
-    @Override
-    public ColumnType defaultResultType(ColumnType argumentType) {
-        return ColumnType.BIGINT;
-    }
-
-    @Override
-    public boolean allowsResult(ColumnType argumentType, ColumnType result) {
-        return result == ColumnType.BIGINT;
     }
 
     @Override

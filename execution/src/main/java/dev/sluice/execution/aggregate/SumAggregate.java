@@ -12,7 +12,7 @@ import java.util.List;
  * when the sum does not fit) or DOUBLE; NULL for no values. State: the sum and the count of values (so
  * that it is NULL again once every value is retracted). Calcite's {@code $SUM0} is planned as SUM.
  */
-final class SumAggregate implements AggregateFunction {
+final class SumAggregate extends NumericAggregate {
     @Override
     public String sqlName() {
         return "SUM";
@@ -21,16 +21,6 @@ final class SumAggregate implements AggregateFunction {
     @Override
     public List<String> aliases() {
         return List.of("$SUM0");
-    }
-
-    @Override
-    public boolean acceptsArgument(ColumnType type) {
-        return type == INTEGER || type == BIGINT || type == DOUBLE;
-    }
-
-    @Override
-    public String argumentTypes() {
-        return "INTEGER, BIGINT or DOUBLE";
     }
 
     @Override
