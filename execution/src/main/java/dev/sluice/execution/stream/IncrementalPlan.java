@@ -315,20 +315,28 @@ public final class IncrementalPlan {
             }
             if (node instanceof AggregateNode agg) {
                 OutputMode emit = outputMode(agg, top);
+                boolean partialInput = isStateless(agg.input());
+                Stage input = partialInput ? null : stage(agg.input(), false);
+                boolean retracting = !partialInput && !input.changelogMode().isAppendOnly();
+                // Below another stateful operator, a GROUP BY without a window emits retractions; so does one at
+                // the top in update mode whose input retracts, as its groups can then vanish (the sink must take
+                // changes).
+                boolean retract = !bounded && agg.window().isEmpty()
+                        && (!top || (retracting && emit == OutputMode.UPDATE));
+                if (retracting) {
+                    retractingInput(agg, input);
+                }
                 // The merge step runs as update; what append emits (closed windows only) is decided after it.
                 HashAggregateOperator.Factory aggregate = new HashAggregateOperator.Factory(agg.input().schema(),
-                        agg.groupKeys(), agg.calls(), emit == OutputMode.APPEND ? OutputMode.UPDATE : emit, agg.window());
-                Stage input;
-                boolean partialInput = isStateless(agg.input());
+                        agg.groupKeys(), agg.calls(), emit == OutputMode.APPEND ? OutputMode.UPDATE : emit, agg.window(),
+                        retracting);
                 if (partialInput) {
                     List<TaskPipeline> pipelines = new ArrayList<>();
                     compile(agg.input(), List.of(), pipelines);
                     input = new TaskStage(pipelines, Optional.of(aggregate), agg.input().schema());
-                } else {
-                    input = appendOnly(stage(agg.input(), false), "A GROUP BY");
                 }
                 return operator(new AggregateOperator.Factory(aggregate, emit, agg.window(), partialInput, bounded,
-                        agg.describe()), input);
+                        retract, agg.describe()), input);
             }
             if (node instanceof StreamJoinNode join) {
                 Stage left = appendOnly(stage(join.left(), false), "A join of two streams");
@@ -377,8 +385,9 @@ public final class IncrementalPlan {
         }
 
         /**
-         * An aggregate at the top emits in the query's mode; below another stateful operator it must emit each
-         * result once and for all (a window closed by the watermark), as that operator takes no updates yet.
+         * An aggregate at the top emits in the query's mode; below another stateful operator, a window aggregate
+         * emits each window once and for all (when the watermark closes it), and a GROUP BY without a window
+         * emits each change of its groups as retractions (update mode, made a retract changelog).
          */
         private OutputMode outputMode(AggregateNode agg, boolean top) {
             if (bounded) {
@@ -387,13 +396,20 @@ public final class IncrementalPlan {
             if (top) {
                 return mode;
             }
-            if (agg.window().isEmpty()) {
-                throw new IllegalArgumentException("A GROUP BY " + groupNames(agg) + " below another stateful operator "
-                        + "(a GROUP BY or a join above it) must group by an event-time window (TUMBLE, HOP or SESSION "
-                        + "over a column with a WATERMARK) for now: the groups of a plain GROUP BY change every batch, "
-                        + "and the operator above can't take back rows yet");
+            return agg.window().isEmpty() ? OutputMode.UPDATE : OutputMode.APPEND;
+        }
+
+        /** Checks that {@code agg} can take the deleted rows of {@code input}, naming what can't. */
+        private static void retractingInput(AggregateNode agg, Stage input) {
+            if (input.changelogMode().kind() != ChangelogMode.Kind.RETRACT) {
+                throw new IllegalArgumentException("A GROUP BY " + groupNames(agg) + " over rows that are updated by "
+                        + "key (" + input.changelogMode() + ") is not supported yet");
             }
-            return OutputMode.APPEND;
+            if (agg.window().isPresent()) {
+                throw new IllegalArgumentException("A window aggregation (GROUP BY " + groupNames(agg) + ") over rows "
+                        + "that are updated (the output of a GROUP BY without a window) is not supported yet: group by "
+                        + "the window in the GROUP BY below it too");
+            }
         }
 
         private static List<String> groupNames(AggregateNode agg) {
@@ -403,7 +419,8 @@ public final class IncrementalPlan {
         private static Stage appendOnly(Stage input, String what) {
             if (!input.changelogMode().isAppendOnly()) {
                 throw new IllegalArgumentException(what + " over rows that are updated (" + input.changelogMode()
-                        + ") is not supported yet: put an event-time window on the GROUP BY below it");
+                        + ": the output of a GROUP BY without a window) is not supported yet: put an event-time "
+                        + "window on the GROUP BY below it");
             }
             return input;
         }

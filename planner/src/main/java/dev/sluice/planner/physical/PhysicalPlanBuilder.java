@@ -2,6 +2,7 @@ package dev.sluice.planner.physical;
 
 import dev.sluice.execution.aggregate.AggregateCall;
 import dev.sluice.execution.aggregate.AggregateFunction;
+import dev.sluice.execution.aggregate.AggregateFunctions;
 import dev.sluice.execution.expr.ColumnRef;
 import dev.sluice.execution.expr.PhysicalExpr;
 import dev.sluice.execution.expr.HopWindowStart;
@@ -296,32 +297,19 @@ public final class PhysicalPlanBuilder {
         if (call.filterArg >= 0) {
             throw new PlanningException("Aggregate FILTER (WHERE ...) is not supported yet: " + call);
         }
-        SqlKind kind = call.getAggregation().getKind();
-        if (call.getArgList().isEmpty()) {
-            if (kind != SqlKind.COUNT) {
-                throw new PlanningException("Aggregate " + call + " is not supported");
-            }
-            return AggregateCall.countStar(name);
-        }
-        if (call.getArgList().size() != 1) {
+        if (call.getArgList().size() > 1) {
             throw new PlanningException("Aggregate " + call + " with several arguments is not supported yet");
         }
-        int argument = newIndex[call.getArgList().get(0)];
-        AggregateFunction function = switch (kind) {
-            case COUNT -> call.isDistinct() ? AggregateFunction.COUNT_DISTINCT : AggregateFunction.COUNT;
-            case SUM, SUM0 -> AggregateFunction.SUM;
-            case AVG -> AggregateFunction.AVG;
-            case MIN -> AggregateFunction.MIN;
-            case MAX -> AggregateFunction.MAX;
-            default -> throw new PlanningException("Aggregate function " + call.getAggregation().getName()
-                    + " is not supported yet (COUNT, COUNT(DISTINCT), SUM, AVG, MIN, MAX are)");
-        };
-        if (call.isDistinct() && function != AggregateFunction.COUNT_DISTINCT && function != AggregateFunction.MIN
-                && function != AggregateFunction.MAX) {
-            throw new PlanningException("DISTINCT is only supported in COUNT(DISTINCT ...) yet: " + call);
-        }
+        boolean hasArgument = !call.getArgList().isEmpty();
+        AggregateFunction function;
         try {
-            return new AggregateCall(function, argument, input.column(argument).type(), name,
+            function = AggregateFunctions.lookup(call.getAggregation().getName(), hasArgument, call.isDistinct());
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException(e.getMessage() + ": " + call, e);
+        }
+        int argument = hasArgument ? newIndex[call.getArgList().get(0)] : -1;
+        try {
+            return new AggregateCall(function, argument, hasArgument ? input.column(argument).type() : null, name,
                     TypeMapping.toColumnType(call.getType()));
         } catch (IllegalArgumentException e) {
             throw new PlanningException(e.getMessage(), e);
