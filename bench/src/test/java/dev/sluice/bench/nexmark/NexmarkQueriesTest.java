@@ -186,35 +186,45 @@ class NexmarkQueriesTest {
         }
     }
 
+    /**
+     * The query run continuously, twice: as a {@code SELECT STREAM} whose batches the test collects, then
+     * {@code INSERT INTO} a memory table (declared with the columns the first run gave) read back with a
+     * bounded {@code SELECT}. Updating queries run in complete mode: each batch is the whole result.
+     */
     @ParameterizedTest(name = "{0} continuous")
     @MethodSource("queries")
     void continuous(String query) throws Exception {
         try (Sluice sluice = session()) {
             List<List<Object>> rows = new ArrayList<>();
+            List<List<Object>> inserted = null;
             Optional<String> error = Optional.empty();
             try {
                 String select = NexmarkSql.continuous(setUp(sluice, query));
                 sluice.execute("SET trigger = available-now");
-                sluice.execute("SET query.name = nexmark_" + query);
                 boolean updating = UPDATING.contains(query);
                 if (updating) {
                     sluice.execute("SET outputMode = complete");
                 }
-                StreamingQuery q = ((StatementResult.Query) sluice.execute(select, batch -> {
+                sluice.execute("SET query.name = nexmark_" + query);
+                StatementResult.Query started = (StatementResult.Query) sluice.execute(select, batch -> {
                     synchronized (rows) {
                         if (updating) {
                             rows.clear();  // complete mode: each batch is the whole result
                         }
                         rows.addAll(batch.rows());
                     }
-                })).query();
-                if (!q.awaitTermination(Duration.ofSeconds(120))) {
-                    q.stop();
-                    fail(query + " did not end within 120 s");
+                });
+                await(query, started.query());
+                String sink = "sink_" + query;
+                List<String> columns = new ArrayList<>();
+                for (int i = 0; i < started.columns().size(); i++) {
+                    columns.add("\"c" + i + "\" " + started.types().get(i));
                 }
-                if (q.exception().isPresent()) {
-                    throw q.exception().get();
-                }
+                sluice.execute("CREATE TABLE " + sink + " (" + String.join(", ", columns) + ") WITH ('connector'='memory')");
+                sluice.execute("SET query.name = nexmark_" + query + "_insert");
+                await(query, ((StatementResult.Query) sluice.execute("INSERT INTO " + sink + " " + select)).query());
+                inserted = ((StatementResult.Rows) sluice.execute("SELECT " + IntStream.range(0, columns.size())
+                        .mapToObj(i -> "\"c" + i + "\"").collect(Collectors.joining(", ")) + " FROM " + sink)).rows();
             } catch (RuntimeException e) {
                 error = Optional.of(String.valueOf(e.getMessage()));
             }
@@ -222,7 +232,18 @@ class NexmarkQueriesTest {
                 synchronized (rows) {
                     assertMatches(query, rows);
                 }
+                assertMatches(query + " (INSERT INTO a memory table)", inserted);
             }
+        }
+    }
+
+    private static void await(String query, StreamingQuery q) throws InterruptedException {
+        if (!q.awaitTermination(Duration.ofSeconds(120))) {
+            q.stop();
+            fail(query + " did not end within 120 s");
+        }
+        if (q.exception().isPresent()) {
+            throw q.exception().get();
         }
     }
 
@@ -253,7 +274,8 @@ class NexmarkQueriesTest {
         return false;
     }
 
-    private static void assertMatches(String query, List<List<Object>> actualRows) {
+    private static void assertMatches(String what, List<List<Object>> actualRows) {
+        String query = what.split(" ")[0];
         List<List<Object>> actual = actualRows;
         if (query.equals("q12")) {
             // Processing-time windows: compare the bids per bidder (the sum of bid_count over its windows).
@@ -268,7 +290,7 @@ class NexmarkQueriesTest {
             got.forEach(missing::remove);
             List<String> extra = new ArrayList<>(got);
             expected.forEach(extra::remove);
-            fail(String.format(Locale.ROOT, "%s: %d rows, expected %d; missing %d, e.g. %s; unexpected %d, e.g. %s", query,
+            fail(String.format(Locale.ROOT, "%s: %d rows, expected %d; missing %d, e.g. %s; unexpected %d, e.g. %s", what,
                     got.size(), expected.size(), missing.size(), missing.stream().limit(3).toList(), extra.size(),
                     extra.stream().limit(3).toList()));
         }
