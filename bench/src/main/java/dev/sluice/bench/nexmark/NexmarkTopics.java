@@ -72,6 +72,11 @@ public record NexmarkTopics(String person, String auction, String bid) {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                // One request in flight: a retried batch can't land behind later ones, and the idempotent
+                // producer can't loop on OUT_OF_ORDER_SEQUENCE_NUMBER after a timed-out request (seen on a
+                // loaded machine with several in flight).
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.LINGER_MS_CONFIG, 10,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
