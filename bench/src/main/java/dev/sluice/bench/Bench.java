@@ -151,7 +151,14 @@ public final class Bench {
             OUT.println(ceiling.line());
             results.add(ceiling);
             for (String query : o.queries()) {
-                PhaseResult r = runChild(o.heap(), List.of("--phase", query, "--bootstrap", bootstrap));
+                PhaseResult r;
+                try {
+                    r = runChild(o.heap(), List.of("--phase", query, "--bootstrap", bootstrap));
+                } catch (IllegalStateException e) {  // the child failed (its error is on stderr): go on
+                    OUT.printf(Locale.ROOT, "FAILED %s: %s%n", query, e.getMessage());
+                    ok = false;
+                    continue;
+                }
                 OUT.println(r.line());
                 results.add(r);
                 long expected = nexmarkRecordsRead(query, topics, records);
