@@ -575,8 +575,9 @@ public final class PhysicalPlanBuilder {
             for (boolean start : new boolean[] {true, false}) {
                 Optional<AggregateNode.Window> lw = windowColumnOf(left, l, start);
                 Optional<AggregateNode.Window> rw = windowColumnOf(right, r, start);
-                if (lw.isPresent() && rw.isPresent() && lw.get().millis() == rw.get().millis()
-                        && lw.get().slideMillis() == rw.get().slideMillis()) {
+                // Windows of the same size close in the same batch, whatever their slide (a HOP window's results
+                // regrouped by their window_start close with it).
+                if (lw.isPresent() && rw.isPresent() && lw.get().millis() == rw.get().millis()) {
                     return Optional.of(new TimeBound(l, left.schema().size() + r, 0, 0));
                 }
             }
