@@ -82,6 +82,8 @@ public final class MicroBatchExecution implements Runnable {
     private final OffsetPlanner offsets;
     private final OutageRetry retry;
     private final Optional<PidRateEstimator> backpressure;
+    /** The tables every batch reads whole (static tables), batches without new input included. */
+    private final java.util.Set<String> staticTables;
     /** Whether the result deletes rows: then the sink takes changes rather than rows. */
     private final boolean updatesRows;
     /** The keyed state of each stateful operator, by operator id. */
@@ -137,7 +139,8 @@ public final class MicroBatchExecution implements Runnable {
                     s.valueSchema()));
         }
         this.states = java.util.Collections.unmodifiableMap(providers);
-        this.offsets = new OffsetPlanner(sources, batchPlan.lookupTables());
+        this.staticTables = batchPlan.lookupTables();
+        this.offsets = new OffsetPlanner(sources, staticTables);
         this.retry = new OutageRetry(queryName, flow.outageTimeout(), this::unreachable, observer, stopRequested);
         this.backpressure = flow.backpressureEnabled() && trigger.kind() == Trigger.Kind.PROCESSING_TIME
                 ? Optional.of(PidRateEstimator.withDefaults(Math.max(1, trigger.interval().toMillis())))
@@ -193,7 +196,7 @@ public final class MicroBatchExecution implements Runnable {
             nextBatchId = pending.get().batchId() + 1;
             if (trigger.kind() == Trigger.Kind.ONCE) {
                 if (noDataBatchDue()) {
-                    logAndRun(nextBatchId, rerun.withoutNewData(true), System.currentTimeMillis(), 0, 0);
+                    logAndRun(nextBatchId, rerun.withoutNewData(true, staticTables), System.currentTimeMillis(), 0, 0);
                 }
                 return;
             }
@@ -222,7 +225,7 @@ public final class MicroBatchExecution implements Runnable {
             if ((!run || trigger.kind() == Trigger.Kind.ONCE) && noDataBatchDue()) {
                 LOG.debug("Query {}: batch {} runs without new input to apply the watermark {} (the last batch ran "
                         + "with {})", queryName, nextBatchId, watermark, lastBatchWatermark);
-                logAndRun(nextBatchId, batch.withoutNewData(run), System.currentTimeMillis(),
+                logAndRun(nextBatchId, batch.withoutNewData(run, staticTables), System.currentTimeMillis(),
                         Math.max(0, startMillis - dueMillis), run ? 0 : planMillis);
                 nextBatchId++;
             }
