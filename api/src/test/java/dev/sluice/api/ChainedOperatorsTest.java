@@ -30,6 +30,8 @@ class ChainedOperatorsTest extends SessionTest {
     private final List<long[]> bids = new ArrayList<>();
     private final List<long[]> clicks = new ArrayList<>();
     private final List<long[]> impressions = new ArrayList<>();
+    /** The progress of the last batch the last {@link #runRounds} ran. */
+    private QueryProgress lastProgress;
     private String bidTopic;
     private String clickTopic;
     private String impressionTopic;
@@ -92,6 +94,7 @@ class ChainedOperatorsTest extends SessionTest {
             round(r, random);
             StreamingQuery q = runNamed(name, insert);
             assertTrue(q.exception().isEmpty(), () -> q.exception().get().getMessage());
+            lastProgress = q.lastProgress().orElse(lastProgress);
         }
         return SqlQueryTest.sorted(rows("SELECT * FROM " + table));
     }
@@ -127,6 +130,11 @@ class ChainedOperatorsTest extends SessionTest {
         String plan = message("EXPLAIN " + insert);
         assertTrue(plan.contains("/state/aggregate keyed by"), plan);
         assertTrue(plan.contains("/state/aggregate-2 keyed by"), plan);
+        // Each operator's state in the progress: the inner one keeps the open window's groups per auction, the
+        // outer one its open windows; together the total.
+        List<QueryProgress.OperatorState> states = lastProgress.stateOperators();
+        assertEquals(List.of("aggregate", "aggregate-2"), states.stream().map(QueryProgress.OperatorState::operator).toList());
+        assertEquals(lastProgress.stateRows(), states.stream().mapToLong(QueryProgress.OperatorState::rows).sum());
     }
 
     @Test

@@ -372,8 +372,11 @@ public final class MicroBatchExecution implements Runnable {
         // The state of batch N is durable before its commit marker: a crash in between re-runs batch N
         // from the state of N - 1, which the store still has.
         stores.values().forEach(s -> s.commit(batchId));
-        long stateRows = stores.values().stream().mapToLong(s -> s.metrics().rows()).sum();
-        long stateBytes = stores.values().stream().mapToLong(s -> s.metrics().bytesEstimate()).sum();
+        List<BatchProgress.OperatorState> operatorStates = new java.util.ArrayList<>();
+        stores.forEach((id, s) -> operatorStates.add(new BatchProgress.OperatorState(id, s.metrics().rows(),
+                s.metrics().bytesEstimate())));
+        long stateRows = operatorStates.stream().mapToLong(BatchProgress.OperatorState::rows).sum();
+        long stateBytes = operatorStates.stream().mapToLong(BatchProgress.OperatorState::bytes).sum();
         // The watermark after this batch, and what it derives from, are committed with it: a restart goes on
         // from exactly there. A batch without input leaves both as they were.
         Map<String, Map<SourcePartition, Long>> nextMaxEventTimes = mergeMaxEventTimes(batchMaxEventTimes);
@@ -407,7 +410,7 @@ public final class MicroBatchExecution implements Runnable {
         BatchProgress progress = new BatchProgress(queryName, batchId, timestamp, offsetsOf(batch.ranges(), true),
                 offsetsOf(batch.ranges(), false), batch.lag(), inputRows, outputRows, malformed, late, batchWatermark,
                 perSecond(inputRows, sinceLastStart), perSecond(inputRows, processingMillis), schedulingDelayMillis,
-                processingMillis, durations, stateRows, stateBytes, limitUsed, batch.dataLoss());
+                processingMillis, durations, stateRows, stateBytes, limitUsed, batch.dataLoss(), operatorStates);
         for (String gap : batch.dataLoss()) {
             LOG.warn("Query {} batch {}: data loss: {}", queryName, batchId, gap);
         }
