@@ -11,6 +11,7 @@ import dev.sluice.execution.operator.HashAggregateOperator;
 import dev.sluice.execution.operator.HashJoinOperator;
 import dev.sluice.execution.operator.LookupJoinOperator;
 import dev.sluice.execution.operator.SessionAggregateOperator;
+import dev.sluice.execution.operator.OverAggregateOperator;
 import dev.sluice.execution.operator.SortOperator;
 import dev.sluice.execution.operator.TopNOperator;
 import dev.sluice.execution.operator.StreamJoinOperator;
@@ -21,6 +22,7 @@ import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.LookupJoinNode;
 import dev.sluice.execution.plan.PhysicalNode;
+import dev.sluice.execution.plan.OverAggregateNode;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.plan.SortNode;
 import dev.sluice.execution.plan.TopNNode;
@@ -356,6 +358,12 @@ public final class IncrementalPlan {
                         topN.function(), topN.limit(), topN.windowed() || bounded, topN.schema(), topN.describe()),
                         input);
             }
+            if (node instanceof OverAggregateNode over) {
+                Stage input = appendOnly(stage(over.input(), false), "An OVER aggregation");
+                return operator(new OverAggregateOperator.Factory(over.input().schema(), over.partition(),
+                        over.orderColumn(), over.rows(), over.preceding(), over.calls(), over.schema(), bounded,
+                        over.describe()), input);
+            }
             if (node instanceof SortNode sort) {
                 if (!bounded) {
                     throw new IllegalArgumentException("ORDER BY is only supported on bounded queries (SELECT without "
@@ -456,7 +464,7 @@ public final class IncrementalPlan {
 
         private static boolean isStateless(PhysicalNode node) {
             if (node instanceof AggregateNode || node instanceof StreamJoinNode || node instanceof LimitNode
-                    || node instanceof SortNode || node instanceof TopNNode) {
+                    || node instanceof SortNode || node instanceof TopNNode || node instanceof OverAggregateNode) {
                 return false;
             }
             return node.inputs().stream().allMatch(Compiler::isStateless);
