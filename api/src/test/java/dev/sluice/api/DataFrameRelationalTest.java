@@ -104,6 +104,11 @@ class DataFrameRelationalTest extends SessionTest {
         assertEquals(rowsOf(sorted.subList(0, 5)), bidsDf().orderBy(col("price").desc(), col("auction"), col("ts"))
                 .limit(5).limit(8).collect().rows());
         assertEquals(bids.size() - 4, bidsDf().offset(4).collect().rows().size());
+        // A projection or filter above the sort keeps its order.
+        List<List<Object>> prices = new ArrayList<>();
+        sorted.stream().filter(b -> b.auction() != 2).forEach(b -> prices.add(row(b.price(), (BASE + b.millis()) % 7)));
+        assertEquals(prices, bidsDf().orderBy(col("price").desc(), col("auction"), col("ts")).where(col("auction")
+                .notEqual(2)).select(col("price"), col("ts").cast("BIGINT").mod(7)).collect().rows());
     }
 
     @Test
