@@ -344,21 +344,13 @@ class DataFrameRelationalTest extends SessionTest {
         DataFrame a = bidsDf().alias("a");
         DataFrame b = bidsDf().where(col("price").gt(8)).alias("b");
         Column on = col("a.auction").equalTo(col("b.auction"));
-        Map<String, JoinRelType> names = new LinkedHashMap<>();
-        names.put("inner", JoinRelType.INNER);
-        names.put("left", JoinRelType.LEFT);
-        names.put("LEFT_OUTER", JoinRelType.LEFT);
-        names.put("leftouter", JoinRelType.LEFT);
-        names.put("right", JoinRelType.RIGHT);
-        names.put("right_outer", JoinRelType.RIGHT);
-        names.put("full", JoinRelType.FULL);
-        names.put("outer", JoinRelType.FULL);
-        names.put("full_outer", JoinRelType.FULL);
-        names.put("left_semi", JoinRelType.SEMI);
-        names.put("semi", JoinRelType.SEMI);
-        names.put("leftanti", JoinRelType.ANTI);
-        names.put("left_anti", JoinRelType.ANTI);
-        names.forEach((name, type) -> assertEquals(type, joinTypeOf(a.join(b, on, name)), name));
+        // Each of Spark's names (case and underscores as it takes them) and the join type it means.
+        String[][] names = {{"inner", "INNER"}, {"left", "LEFT"}, {"LEFT_OUTER", "LEFT"}, {"leftouter", "LEFT"},
+            {"right", "RIGHT"}, {"right_outer", "RIGHT"}, {"full", "FULL"}, {"outer", "FULL"}, {"full_outer", "FULL"},
+            {"left_semi", "SEMI"}, {"semi", "SEMI"}, {"leftanti", "ANTI"}, {"left_anti", "ANTI"}};
+        for (String[] name : names) {
+            assertEquals(JoinRelType.valueOf(name[1]), joinTypeOf(a.join(b, on, name[0])), name[0]);
+        }
         assertEquals(a.columns(), a.join(b, on, "left_semi").columns(), "a semi join keeps the left side's columns");
         SluiceException e = assertThrows(SluiceException.class, () -> a.join(b, on, "sideways"));
         assertTrue(e.getMessage().contains("Unknown join type 'sideways' (inner, left, right, full, left_semi, "
