@@ -232,8 +232,8 @@ public final class DataFrame {
      * One row per distinct value of the columns named (of all columns if none), the first that came: as
      * Flink's deduplication, the SQL twin is a Top-1 per key whose order ties every row, so the earliest
      * stays, {@code SELECT <columns> FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY k) AS rn
-     * FROM t) WHERE rn = 1}. On a stream its state keeps a row per key for as long as the query runs, and
-     * its result is an updating one (a memory table or {@code SELECT STREAM} take it).
+     * FROM t) WHERE rn = 1}. On a stream its state keeps a row per key for as long as the query runs; a key's
+     * first row never changes, so the result only inserts rows and any sink takes it.
      */
     public DataFrame dropDuplicates(String... names) {
         List<String> keys = names.length == 0 ? columns : List.of(names);

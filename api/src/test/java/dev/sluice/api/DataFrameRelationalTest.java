@@ -220,6 +220,29 @@ class DataFrameRelationalTest extends SessionTest {
                 null);
         assertEquals(rows("SELECT * FROM firsts").size(), rows("SELECT * FROM firsts_sql").size());
 
+        // Keeping the first row per key, the result only inserts (as Flink's keep-first deduplication): an
+        // append-only sink (a Kafka topic) takes it, and the client gets rows without a change column.
+        assertTrue(deduped.explain().contains("emits each key's first row [changes: append"), deduped.explain());
+        String out = SharedKafkaBroker.createTopic("dffirsts", 1);
+        message("CREATE TABLE firsts_topic (auction BIGINT, price BIGINT, bidder VARCHAR, ts TIMESTAMP) WITH "
+                + "('connector'='kafka', 'topic'='" + out + "', 'format'='json')");
+        StreamingQuery toTopic = deduped.writeStream().trigger("available-now").option("maxOffsetsPerTrigger", "7")
+                .queryName("firsts_topic_q").toTable("firsts_topic");
+        assertTrue(toTopic.awaitTermination(Duration.ofSeconds(60)));
+        assertTrue(toTopic.exception().isEmpty(), () -> toTopic.exception().get().getMessage());
+        List<ResultBatch> batches = new ArrayList<>();
+        StreamingQuery toClient = deduped.writeStream().trigger("available-now").option("maxOffsetsPerTrigger", "7")
+                .foreachBatch(batches::add);
+        assertTrue(toClient.awaitTermination(Duration.ofSeconds(60)));
+        assertTrue(toClient.exception().isEmpty(), () -> toClient.exception().get().getMessage());
+        assertTrue(toClient.lastProgress().orElseThrow().batchId() > 1, "several batches");
+        assertEquals(List.of("auction", "price", "bidder", "ts"), batches.get(0).columns());
+        List<List<Object>> seen = new ArrayList<>();
+        batches.forEach(b -> seen.addAll(b.rows()));
+        List<List<Object>> firsts = SqlQueryTest.sorted(rows("SELECT * FROM firsts"));
+        assertEquals(firsts.size(), seen.size(), "one row per bidder: " + seen);
+        assertEquals(firsts.size(), rows("SELECT * FROM firsts_topic").size());
+
         SluiceException e = assertThrows(SluiceException.class,
                 () -> sluice.readStream().table("bids").dropDuplicatesWithinWatermark("bidder"));
         assertTrue(e.getMessage().contains("dropDuplicatesWithinWatermark is not supported on a streaming DataFrame "
