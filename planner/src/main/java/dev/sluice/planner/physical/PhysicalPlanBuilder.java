@@ -38,6 +38,8 @@ import org.apache.calcite.rel.core.Calc;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.Minus;
+import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableFunctionScan;
 import org.apache.calcite.rel.core.TableScan;
@@ -88,6 +90,12 @@ public final class PhysicalPlanBuilder {
                 inputs.add(convert(input));
             }
             return new UnionAllNode(inputs, TypeMapping.toRowSchema(union.getRowType()));
+        }
+        if (rel instanceof SetOp setOp && !(rel instanceof Union)) {
+            // INTERSECT and EXCEPT (distinct) are rewritten into aggregates before this; their ALL forms are not.
+            String name = rel instanceof Minus ? "EXCEPT" : "INTERSECT";
+            throw new PlanningException(name + (setOp.all ? " ALL" : "") + " is not supported yet; " + name
+                    + " (distinct) is" + (rel instanceof Minus ? ", on bounded queries" : ""));
         }
         if (rel instanceof Sort sort) {
             return convertSort(sort);
