@@ -122,25 +122,17 @@ public final class OverAggregateOperator implements StreamOperator {
 
     private final Factory factory;
     private final OperatorContext context;
-    private final Map<List<Object>, List<List<Object>>> newRows = new LinkedHashMap<>();
+    private final PartitionedRows newRows;
 
     private OverAggregateOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
         this.context = context;
+        this.newRows = new PartitionedRows(factory.partition, "An OVER aggregation");
     }
 
     @Override
     public List<ChangeBatch> add(int input, ChangeBatch batch) {
-        try (batch) {
-            if (!batch.isInsertOnly()) {
-                throw new IllegalStateException("An OVER aggregation got deleted rows, which it can't take back yet");
-            }
-            for (List<Object> row : VectorValues.rows(batch.rows())) {
-                List<Object> key = new ArrayList<>(factory.partition.size());
-                factory.partition.forEach(p -> key.add(row.get(p)));
-                newRows.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
-            }
-        }
+        newRows.add(batch);
         return List.of();
     }
 
@@ -148,7 +140,7 @@ public final class OverAggregateOperator implements StreamOperator {
     public List<ChangeBatch> finish() {
         List<List<Object>> out = new ArrayList<>();
         if (factory.bounded) {
-            newRows.values().forEach(rows -> emit(sorted(rows), Long.MIN_VALUE, Long.MAX_VALUE, out));
+            newRows.byKey().values().forEach(rows -> emit(sorted(rows), Long.MIN_VALUE, Long.MAX_VALUE, out));
         } else {
             finishStream(out);
         }
@@ -171,7 +163,7 @@ public final class OverAggregateOperator implements StreamOperator {
             StateEntry e = it.next();
             touched.put(RowCodec.decode(e.key(), factory.keySchema), e.value());
         }
-        for (List<Object> key : newRows.keySet()) {
+        for (List<Object> key : newRows.byKey().keySet()) {
             touched.putIfAbsent(key, null);
         }
         for (Map.Entry<List<Object>, byte[]> e : touched.entrySet()) {
@@ -182,7 +174,7 @@ public final class OverAggregateOperator implements StreamOperator {
                 emittedBefore = in.readLong();
                 rows.addAll(RowCodec.decodeRows(in.readBytes(in.readVarInt()), factory.inputSchema));
             }
-            rows.addAll(newRows.getOrDefault(e.getKey(), List.of()));
+            rows.addAll(newRows.byKey().getOrDefault(e.getKey(), List.of()));
             rows = sorted(rows);
             // A row may come as late as the watermark itself: only rows before it are complete with their peers.
             long emitBefore = watermark;

@@ -122,11 +122,12 @@ public final class TopNOperator implements StreamOperator {
     private final Factory factory;
     private final OperatorContext context;
     /** The batch's rows per partition key, in arrival order. */
-    private final Map<List<Object>, List<List<Object>>> newRows = new LinkedHashMap<>();
+    private final PartitionedRows newRows;
 
     private TopNOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
         this.context = context;
+        this.newRows = new PartitionedRows(factory.partition, "A Top-N");
         if (!factory.once) {
             context.requireState();
         }
@@ -134,16 +135,7 @@ public final class TopNOperator implements StreamOperator {
 
     @Override
     public List<ChangeBatch> add(int input, ChangeBatch batch) {
-        try (batch) {
-            if (!batch.isInsertOnly()) {
-                throw new IllegalStateException("A Top-N got deleted rows, which it can't take back yet");
-            }
-            for (List<Object> row : VectorValues.rows(batch.rows())) {
-                List<Object> key = new ArrayList<>(factory.partition.size());
-                factory.partition.forEach(p -> key.add(row.get(p)));
-                newRows.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
-            }
-        }
+        newRows.add(batch);
         return List.of();
     }
 
@@ -151,7 +143,7 @@ public final class TopNOperator implements StreamOperator {
     public List<ChangeBatch> finish() {
         List<List<Object>> inserts = new ArrayList<>();
         List<List<Object>> deletes = new ArrayList<>();
-        for (Map.Entry<List<Object>, List<List<Object>>> e : newRows.entrySet()) {
+        for (Map.Entry<List<Object>, List<List<Object>>> e : newRows.byKey().entrySet()) {
             if (factory.once) {
                 inserts.addAll(top(e.getValue()));
                 continue;
