@@ -331,11 +331,7 @@ public final class IncrementalPlan {
                         agg.describe()), input);
             }
             if (node instanceof StreamJoinNode join) {
-                Stage left = appendOnly(stage(join.left(), false), "A join of two streams");
-                Stage right = appendOnly(stage(join.right(), false), "A join of two streams");
-                return operator(new StreamJoinOperator.Factory(join.left().schema(), join.right().schema(),
-                        join.leftKeys(), join.rightKeys(), join.leftTime(), join.rightTime(), join.lowerMillis(),
-                        join.upperMillis(), join.schema()), left, right);
+                return join(join, top);
             }
             if (node instanceof TopNNode topN) {
                 Stage input = appendOnly(stage(topN.input(), false), "A Top-N (" + topN.function() + ")");
@@ -374,6 +370,24 @@ public final class IncrementalPlan {
                 throw new IllegalArgumentException("LIMIT is only supported at the top of a query");
             }
             throw new IllegalArgumentException("Unsupported plan node " + node.describe());
+        }
+
+        private Stage join(StreamJoinNode join, boolean top) {
+            String what = (join.type() == dev.sluice.execution.plan.JoinType.INNER ? "A join"
+                    : "A " + join.type().sql()) + " of two streams";
+            if (!top && !bounded && (join.bound().isEmpty() || join.bound().get().isColumnBound())) {
+                // Its pairs come in no event-time order an operator above could close windows by.
+                throw new IllegalArgumentException(what + " " + join.keyNames() + " kept by "
+                        + (join.bound().isEmpty() ? "a state TTL" : "a bound on a column of its rows ("
+                        + join.bound().get().describe(join.left(), join.right()) + ")")
+                        + " can't be below a GROUP BY, a Top-N or another join yet: its output has no watermark; "
+                        + "bound it by the two sides' event times (a.ts BETWEEN b.ts - INTERVAL ... AND b.ts)");
+            }
+            Stage left = appendOnly(stage(join.left(), false), what);
+            Stage right = appendOnly(stage(join.right(), false), what);
+            return operator(new StreamJoinOperator.Factory(join.type(), join.left().schema(), join.right().schema(),
+                    join.leftKeys(), join.rightKeys(), join.bound(), join.ttlMillis(), bounded || join.bounded(),
+                    join.schema()), left, right);
         }
 
         /**
