@@ -271,6 +271,7 @@ public final class StreamJoinOperator implements StreamOperator {
         RowSchema values = factory.stateValueSchema();
         int leftWidth = factory.leftSchema.size();
         List<Kept> old = new ArrayList<>();
+        List<byte[]> expired = new ArrayList<>();
         if (store.isPresent()) {
             for (Iterator<StateEntry> it = store.get().iterator(); it.hasNext(); ) {
                 StateEntry e = it.next();
@@ -281,11 +282,12 @@ public final class StreamJoinOperator implements StreamOperator {
                 long matches = factory.plainState() ? 0 : (Long) all.get(values.size() - 2);
                 long written = factory.plainState() ? 0 : (Long) all.get(values.size() - 1);
                 if (factory.ttlMillis.isPresent() && now - written >= factory.ttlMillis.get()) {
-                    store.get().remove(e.key());  // expired: forgotten, as Flink's state TTL does
+                    expired.add(e.key());  // forgotten, as Flink's state TTL does
                     continue;
                 }
                 old.add(new Kept(side, new ArrayList<>(row), e.key(), matches, written));
             }
+            expired.forEach(store.get()::remove);
         }
         Map<List<Object>, List<Kept>> oldLeft = new HashMap<>();
         Map<List<Object>, List<Kept>> allRight = new HashMap<>();
