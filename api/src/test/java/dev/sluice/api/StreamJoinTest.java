@@ -128,7 +128,7 @@ class StreamJoinTest extends SessionTest {
         e = assertThrows(SluiceException.class, () -> sluice.execute("SELECT STREAM c.ad_id FROM clicks c LEFT JOIN "
                 + "impressions i ON c.ad_id = i.ad_id AND c.ts BETWEEN i.ts AND i.ts + INTERVAL '10' SECOND "
                 + "AND c.ad_id > 2", b -> { }));
-        assertTrue(e.getMessage().contains("The ON clause of a left outer join ([clicks] and [impressions]) may only "
+        assertTrue(e.getMessage().contains("The ON clause of a LEFT OUTER JOIN ([clicks] and [impressions]) may only "
                 + "have equalities and a time bound"), e.getMessage());
     }
 }

@@ -602,7 +602,7 @@ public final class PhysicalPlanBuilder {
         int leftWidth = left.schema().size();
         Optional<TimeBound> bound = TimeBound.of(remaining, leftWidth);
         if (bound.isEmpty() || !TimeBound.isWholeCondition(remaining, leftWidth)) {
-            throw new PlanningException("The ON clause of " + article(type).toLowerCase(Locale.ROOT) + " (" + tableNames(left) + " and "
+            throw new PlanningException("The ON clause of " + article(type).replaceFirst("^A", "a") + " (" + tableNames(left) + " and "
                     + tableNames(right) + ") may only have equalities and a time bound between the two sides yet: "
                     + remaining);
         }

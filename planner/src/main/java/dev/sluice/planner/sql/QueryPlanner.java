@@ -297,7 +297,7 @@ public final class QueryPlanner {
                     + " needs a continuous query: write INSERT INTO ... SELECT STREAM ...");
         }
         HepPlanner hep = new HepPlanner(OPTIMISE);
-        hep.setRoot(rel);
+        hep.setRoot(SubQueryToSemiJoin.rewrite(rel));
         RelNode optimised = hep.findBestExp();
         PhysicalNode physical = PhysicalPlanBuilder.build(optimised, streaming, ttl);
         if (target.isPresent()) {
