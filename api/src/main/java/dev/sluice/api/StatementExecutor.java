@@ -8,10 +8,12 @@ import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.ConnectorRegistry;
 import dev.sluice.execution.aggregate.OutputMode;
+import dev.sluice.execution.connector.ComputedColumn;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.flow.FlowControlOptions;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.sink.StreamSink;
+import dev.sluice.execution.source.ComputedColumnsSource;
 import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.stream.BoundedQueryExecution;
 import dev.sluice.execution.stream.BoundedResult;
@@ -21,6 +23,7 @@ import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.planner.PlanningException;
 import dev.sluice.planner.catalog.Catalog;
+import dev.sluice.planner.ddl.CreateTableText;
 import dev.sluice.planner.ddl.SluiceStatement;
 import dev.sluice.planner.ddl.StatementParser;
 import dev.sluice.planner.sql.PlannedQuery;
@@ -125,6 +128,9 @@ final class StatementExecutor implements AutoCloseable {
         if (statement instanceof SluiceStatement.DescribeTable describe) {
             return describe(describe.name());
         }
+        if (statement instanceof SluiceStatement.ShowCreateTable show) {
+            return new StatementResult.Message(CreateTableText.of(catalog.require(show.name())));
+        }
         if (statement instanceof SluiceStatement.SetOption set) {
             return set(set);
         }
@@ -152,6 +158,7 @@ final class StatementExecutor implements AutoCloseable {
         Connector connector = connectors.forTable(table);
         connector.validate(table);
         access.checkTable(table, session.options());
+        planner.check(table);
         boolean created = catalog.create(table, create.ifNotExists());
         if (created) {
             connector.create(table);
@@ -169,16 +176,31 @@ final class StatementExecutor implements AutoCloseable {
                 List.of("VARCHAR", "VARCHAR", "VARCHAR"), rows);
     }
 
+    /**
+     * A row per column, as Flink's DESCRIBE: name, type, nullable, kind ({@code column}, {@code computed} or
+     * {@code metadata}: read by name only, not by {@code SELECT *}), key ({@code PRI} for a primary key column)
+     * and extras (a computed column's expression, the watermark).
+     */
     private StatementResult describe(String name) {
         TableDescriptor table = catalog.require(name);
         RowSchema full = planner.fullSchema(table);
+        int declared = table.declaredNames().size();
         List<List<Object>> rows = new ArrayList<>();
         for (int i = 0; i < full.size(); i++) {
             Column c = full.column(i);
-            rows.add(List.of(c.name(), c.type().sqlName(), c.nullable(), i < table.schema().size() ? "column" : "metadata"));
+            Optional<ComputedColumn> computed = table.computedColumn(c.name());
+            String kind = i >= declared ? "metadata" : computed.isPresent() ? "computed" : "column";
+            String key = table.primaryKey().stream().anyMatch(k -> k.equalsIgnoreCase(c.name())) ? "PRI" : null;
+            List<String> extras = new ArrayList<>();
+            computed.ifPresent(e -> extras.add("AS " + e.expression()));
+            boolean isDeclared = i < declared;
+            table.watermark().filter(w -> isDeclared && w.column().equalsIgnoreCase(c.name()))
+                    .ifPresent(w -> extras.add(CreateTableText.watermark(w)));
+            rows.add(java.util.Arrays.asList(c.name(), c.type().sqlName(), c.nullable(), kind, key,
+                    extras.isEmpty() ? null : String.join("; ", extras)));
         }
-        return new StatementResult.Rows(List.of("name", "type", "nullable", "kind"),
-                List.of("VARCHAR", "VARCHAR", "BOOLEAN", "VARCHAR"), rows);
+        return new StatementResult.Rows(List.of("name", "type", "nullable", "kind", "key", "extras"),
+                List.of("VARCHAR", "VARCHAR", "BOOLEAN", "VARCHAR", "VARCHAR", "VARCHAR"), rows);
     }
 
     private StatementResult set(SluiceStatement.SetOption set) {
@@ -411,6 +433,7 @@ final class StatementExecutor implements AutoCloseable {
         SluiceStatement statement = StatementParser.parse(createTable);
         TableDescriptor table = ((SluiceStatement.CreateTable) statement).table();
         connectors.forTable(table).validate(table);
+        planner.check(table);
         return table;
     }
 
@@ -501,7 +524,10 @@ final class StatementExecutor implements AutoCloseable {
             for (ScanNode scan : plan.scans()) {
                 TableDescriptor t = scan.table();
                 if (!sources.containsKey(t.name())) {
-                    sources.put(t.name(), connectors.forTable(t).createSource(t, context));
+                    // Computed columns are computed as the table is read, so that every task sees them as columns.
+                    List<ComputedColumnsSource.Definition> computed = planner.computedColumns(t);
+                    sources.put(t.name(), ComputedColumnsSource.wrap(connectors.forTable(t).createSource(t, context),
+                            computed));
                 }
             }
             return sources;

@@ -134,16 +134,16 @@ class SqlQueryTest extends SessionTest {
     void ddlShowAndDescribe() {
         assertEquals(List.of(row("orders", "kafka", topic)), rows("SHOW TABLES"));
         assertEquals(List.of(
-                row("id", "BIGINT", true, "column"),
-                row("user", "VARCHAR", true, "column"),
-                row("amount", "DOUBLE", true, "column"),
-                row("qty", "INTEGER", true, "column"),
-                row("country", "VARCHAR", true, "column"),
-                row("partition", "INTEGER", false, "metadata"),
-                row("offset", "BIGINT", false, "metadata"),
-                row("timestamp", "TIMESTAMP", false, "metadata"),
-                row("key", "VARCHAR", true, "metadata"),
-                row("topic", "VARCHAR", false, "metadata")), rows("DESCRIBE orders"));
+                row("id", "BIGINT", true, "column", null, null),
+                row("user", "VARCHAR", true, "column", null, null),
+                row("amount", "DOUBLE", true, "column", null, null),
+                row("qty", "INTEGER", true, "column", null, null),
+                row("country", "VARCHAR", true, "column", null, null),
+                row("partition", "INTEGER", false, "metadata", null, null),
+                row("offset", "BIGINT", false, "metadata", null, null),
+                row("timestamp", "TIMESTAMP", false, "metadata", null, null),
+                row("key", "VARCHAR", true, "metadata", null, null),
+                row("topic", "VARCHAR", false, "metadata", null, null)), rows("DESCRIBE orders"));
         // The catalog survives a restart of the session.
         sluice.close();
         assertEquals(List.of(row("orders", "kafka", topic)), rows("SHOW TABLES"));

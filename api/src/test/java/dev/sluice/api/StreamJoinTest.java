@@ -98,6 +98,32 @@ class StreamJoinTest extends SessionTest {
         assertTrue(plan.contains("/state/join"), plan);
     }
 
+    /** The same join written as a comma join, its equality and time bound in WHERE: the same plan and rows. */
+    @Test
+    void aCommaJoinWithItsConditionsInWhereRunsAsItsJoinOnForm() throws Exception {
+        String commaJoin = "SELECT STREAM c.ad_id, i.ts, c.ts FROM clicks c, impressions i "
+                + "WHERE c.ad_id = i.ad_id AND c.ts BETWEEN i.ts AND i.ts + INTERVAL '10' SECOND";
+        message("CREATE TABLE matched (ad_id BIGINT, shown TIMESTAMP, clicked TIMESTAMP) WITH ('connector'='memory')");
+        for (int r = 0; r < 4; r++) {
+            round(r);
+            StreamingQuery q = runNamed("comma", "INSERT INTO matched " + commaJoin);
+            assertTrue(q.exception().isEmpty(), () -> q.exception().get().getMessage());
+        }
+        assertEquals(MATCHES, SqlQueryTest.sorted(rows("SELECT * FROM matched")));
+        assertEquals(MATCHES, SqlQueryTest.sorted(rows(commaJoin.replace("SELECT STREAM", "SELECT"))));
+        assertEquals(physicalPlan("EXPLAIN " + JOIN), physicalPlan("EXPLAIN " + commaJoin));
+        assertEquals(physicalPlan("EXPLAIN " + JOIN.replace("SELECT STREAM", "SELECT")),
+                physicalPlan("EXPLAIN " + commaJoin.replace("SELECT STREAM", "SELECT")));
+    }
+
+    /** EXPLAIN's physical plan section. */
+    private String physicalPlan(String explain) {
+        String plan = message(explain);
+        int start = plan.indexOf("== Physical plan");
+        int end = plan.indexOf("\n\n", start);
+        return plan.substring(start, end < 0 ? plan.length() : end);
+    }
+
     @Test
     void aCrashedBatchIsReRunFromTheJoinStateOfThePreviousOne() throws Exception {
         message("CREATE TABLE matched (ad_id BIGINT, shown TIMESTAMP, clicked TIMESTAMP) WITH ("

@@ -84,7 +84,7 @@ class SluiceShellTest {
                 (0 rows)
                 """, run.out());
         // The message, then the statement's line with a caret under the token at fault.
-        assertEquals("ERROR: At line 1, column 6: Expected TABLES or QUERIES after SHOW, found 'TABELS'\n"
+        assertEquals("ERROR: At line 1, column 6: Expected TABLES, QUERIES or CREATE TABLE after SHOW, found 'TABELS'\n"
                 + "SHOW TABELS\n"
                 + "     ^\n", run.err());
         // The user gets the message; the log gets the stack trace.
@@ -107,10 +107,10 @@ class SluiceShellTest {
         assertEquals("", run.err());
         assertEquals("""
                 Table 't' created.
-                 name |  type   | nullable |  kind
-                ------+---------+----------+--------
-                 a    | INTEGER | true     | column
-                 b    | VARCHAR | true     | column
+                 name |  type   | nullable |  kind  | key  | extras
+                ------+---------+----------+--------+------+--------
+                 a    | INTEGER | true     | column | NULL | NULL
+                 b    | VARCHAR | true     | column | NULL | NULL
                 (2 rows)
                  name | connector | topic
                 ------+-----------+-------

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sluice.execution.connector.ComputedColumn;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.connector.WatermarkSpec;
 import dev.sluice.execution.type.Column;
@@ -28,12 +29,17 @@ import java.util.TreeMap;
  * ({@code catalog.json}) so that the catalog survives restarts of the shell. Table names are matched
  * case-insensitively and kept as declared. Thread-safe.
  *
- * <p>File format: {@code {"version": 1, "tables": [{"name":..., "columns": [{"name":..., "type":...,
- * "nullable":...}], "options": {...}, "watermark": {"column":..., "delayMillis":...}}]}} (watermark
- * optional); written atomically (temp file + rename).
+ * <p>File format: {@code {"version": 2, "tables": [{"name":..., "columns": [{"name":..., "type":...,
+ * "nullable":...}], "options": {...}, "watermark": {"column":..., "delayMillis":...}, "computedColumns":
+ * [{"name":..., "expression":..., "position":...}], "primaryKey": [...]}]}} (watermark, computed columns and
+ * primary key optional); written atomically (temp file + rename). Version 1 files (before computed columns
+ * and primary keys) are read as they are; a Sluice that only knows version 1 refuses a version 2 file rather
+ * than drop its computed columns.
  */
 public final class Catalog {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    /** The oldest file version this Sluice reads. */
+    private static final int OLDEST_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Optional<Path> file;
@@ -108,9 +114,9 @@ public final class Catalog {
         try {
             Map<String, Object> root = JSON.readValue(path.toFile(), new TypeReference<>() { });
             Object version = root.get("version");
-            if (!(version instanceof Integer v) || v != VERSION) {
+            if (!(version instanceof Integer v) || v < OLDEST_VERSION || v > VERSION) {
                 throw new IllegalStateException("Catalog file " + path + " has unsupported version " + version
-                        + " (this Sluice reads version " + VERSION + ")");
+                        + " (this Sluice reads versions " + OLDEST_VERSION + " to " + VERSION + ")");
             }
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> list = (List<Map<String, Object>>) root.get("tables");
@@ -118,7 +124,7 @@ public final class Catalog {
                 TableDescriptor table = fromJson(t);
                 tables.put(key(table.name()), table);
             }
-        } catch (IOException | ClassCastException | NullPointerException e) {
+        } catch (IOException | ClassCastException | NullPointerException | IllegalArgumentException e) {
             throw new IllegalStateException("Catalog file " + path + " can't be read: " + e.getMessage(), e);
         }
     }
@@ -131,9 +137,15 @@ public final class Catalog {
                     (Boolean) c.get("nullable")));
         }
         Map<String, Object> watermark = (Map<String, Object>) t.get("watermark");
+        List<ComputedColumn> computed = new ArrayList<>();
+        for (Map<String, Object> c : (List<Map<String, Object>>) t.getOrDefault("computedColumns", List.of())) {
+            computed.add(new ComputedColumn((String) c.get("name"), (String) c.get("expression"),
+                    ((Number) c.get("position")).intValue()));
+        }
         return new TableDescriptor((String) t.get("name"), new RowSchema(columns),
                 (Map<String, String>) t.get("options"), Optional.ofNullable(watermark).map(w -> new WatermarkSpec(
-                        (String) w.get("column"), ((Number) w.get("delayMillis")).longValue())));
+                        (String) w.get("column"), ((Number) w.get("delayMillis")).longValue())), computed,
+                (List<String>) t.getOrDefault("primaryKey", List.of()));
     }
 
     private void save() {
@@ -155,6 +167,20 @@ public final class Catalog {
             m.put("columns", columns);
             m.put("options", t.sortedOptions());
             t.watermark().ifPresent(w -> m.put("watermark", Map.of("column", w.column(), "delayMillis", w.delayMillis())));
+            if (!t.computedColumns().isEmpty()) {
+                List<Map<String, Object>> computed = new ArrayList<>();
+                for (ComputedColumn c : t.computedColumns()) {
+                    Map<String, Object> cm = new LinkedHashMap<>();
+                    cm.put("name", c.name());
+                    cm.put("expression", c.expression());
+                    cm.put("position", c.position());
+                    computed.add(cm);
+                }
+                m.put("computedColumns", computed);
+            }
+            if (!t.primaryKey().isEmpty()) {
+                m.put("primaryKey", t.primaryKey());
+            }
             list.add(m);
         }
         Map<String, Object> root = new LinkedHashMap<>();

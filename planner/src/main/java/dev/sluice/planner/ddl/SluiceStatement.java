@@ -34,6 +34,13 @@ public sealed interface SluiceStatement {
         }
     }
 
+    /** {@code SHOW CREATE TABLE t}: the CREATE TABLE statement that makes the table as it is. */
+    record ShowCreateTable(String name) implements SluiceStatement {
+        public ShowCreateTable {
+            requireNonNull(name, "name is null");
+        }
+    }
+
     /** {@code SET 'key' = 'value'}; {@code SET} alone lists the options (key and value null). */
     record SetOption(String key, String value) implements SluiceStatement {
     }

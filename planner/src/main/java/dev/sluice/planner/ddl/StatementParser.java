@@ -1,5 +1,6 @@
 package dev.sluice.planner.ddl;
 
+import dev.sluice.execution.connector.ComputedColumn;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.connector.WatermarkSpec;
 import dev.sluice.execution.type.Column;
@@ -30,10 +31,12 @@ public final class StatementParser {
     /** SET key = value: the value is the raw rest of the statement (e.g. available-now, 10 seconds). */
     private static final Pattern SET = Pattern.compile("(?is)^\\s*SET\\s+('([^']*)'|[\\w.\\-]+)\\s*=\\s*(.*)$");
 
+    private final String text;
     private final List<Token> tokens;
     private int next;
 
-    private StatementParser(List<Token> tokens) {
+    private StatementParser(String text, List<Token> tokens) {
+        this.text = text;
         this.tokens = tokens;
     }
 
@@ -60,7 +63,7 @@ public final class StatementParser {
             }
             return new SluiceStatement.SetOption(key, value);
         }
-        StatementParser p = new StatementParser(Tokenizer.tokenize(text));
+        StatementParser p = new StatementParser(text, Tokenizer.tokenize(text));
         Token first = p.peek();
         if (first.kind() == Token.Kind.END) {
             throw PlanningException.at(first.line(), first.column(), "Empty statement");
@@ -120,8 +123,12 @@ public final class StatementParser {
         String name = identifier("table name");
         expectSymbol("(");
         List<Column> columns = new ArrayList<>();
+        List<ComputedColumn> computed = new ArrayList<>();
+        Set<String> explicitlyNull = new HashSet<>();
         Set<String> seen = new HashSet<>();
         Optional<WatermarkSpec> watermark = Optional.empty();
+        List<String> primaryKey = null;
+        Token primaryKeyAt = null;
         do {
             if (peek().isWord("WATERMARK")) {
                 Token at = peek();
@@ -131,22 +138,51 @@ public final class StatementParser {
                 watermark = Optional.of(watermark());
                 continue;
             }
+            if (peek().isWord("PRIMARY") || peek().isWord("CONSTRAINT")) {
+                Token at = peek();
+                if (primaryKey != null) {
+                    throw PlanningException.at(at.line(), at.column(), "Table '" + name + "' has two primary keys");
+                }
+                if (acceptWord("CONSTRAINT")) {
+                    identifier("constraint name");
+                }
+                primaryKeyAt = at;
+                primaryKey = primaryKey();
+                continue;
+            }
             Token at = peek();
             String column = identifier("column name");
             if (!seen.add(column.toLowerCase(Locale.ROOT))) {
                 throw PlanningException.at(at.line(), at.column(), "Column '" + column + "' is declared twice");
+            }
+            if (acceptWord("AS")) {
+                computed.add(new ComputedColumn(column, expression(column), columns.size() + computed.size()));
+                continue;
             }
             ColumnType type = columnType(column);
             boolean nullable = true;
             if (acceptWord("NOT")) {
                 expectWord("NULL");
                 nullable = false;
-            } else {
-                acceptWord("NULL");
+            } else if (acceptWord("NULL")) {
+                explicitlyNull.add(column.toLowerCase(Locale.ROOT));
+            }
+            if (peek().isWord("PRIMARY")) {
+                if (primaryKey != null) {
+                    throw PlanningException.at(peek().line(), peek().column(), "Table '" + name + "' has two primary keys");
+                }
+                primaryKeyAt = peek();
+                take();
+                expectWord("KEY");
+                notEnforced();
+                primaryKey = List.of(column);
             }
             columns.add(new Column(column, type, nullable));
         } while (acceptSymbol(","));
         expectSymbol(")");
+        if (primaryKey != null) {
+            columns = primaryKeyNotNull(name, columns, primaryKey, explicitlyNull, primaryKeyAt);
+        }
         Map<String, String> options = new LinkedHashMap<>();
         if (acceptWord("WITH")) {
             expectSymbol("(");
@@ -168,11 +204,84 @@ public final class StatementParser {
                     + "' needs a 'connector' option, e.g. WITH ('connector'='kafka', 'topic'='...', 'format'='json')");
         }
         try {
-            return new SluiceStatement.CreateTable(new TableDescriptor(name, new RowSchema(columns), options, watermark),
-                    ifNotExists);
+            return new SluiceStatement.CreateTable(new TableDescriptor(name, new RowSchema(columns), options, watermark,
+                    computed, primaryKey == null ? List.of() : primaryKey), ifNotExists);
         } catch (IllegalArgumentException e) {
             throw new PlanningException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * A computed column's expression, as written: every token up to the {@code ,} or {@code )} that ends the
+     * column (outside parentheses). The planner checks it.
+     */
+    private String expression(String column) {
+        Token first = peek();
+        Token last = null;
+        int depth = 0;
+        while (true) {
+            Token t = peek();
+            if (t.kind() == Token.Kind.END) {
+                throw PlanningException.at(t.line(), t.column(), "Expected ')' after the expression of column '"
+                        + column + "', found " + t.describe());
+            }
+            if (depth == 0 && (t.isSymbol(",") || t.isSymbol(")"))) {
+                break;
+            }
+            if (t.isSymbol("(")) {
+                depth++;
+            } else if (t.isSymbol(")")) {
+                depth--;
+            }
+            last = take();
+        }
+        if (last == null) {
+            throw PlanningException.at(first.line(), first.column(), "Expected an expression for the computed column '"
+                    + column + "' (" + column + " AS expression), found " + first.describe());
+        }
+        return text.substring(first.start(), last.end());
+    }
+
+    /** {@code PRIMARY KEY (a, b) NOT ENFORCED}, as in Flink SQL. */
+    private List<String> primaryKey() {
+        expectWord("PRIMARY");
+        expectWord("KEY");
+        expectSymbol("(");
+        List<String> key = new ArrayList<>();
+        do {
+            key.add(identifier("primary key column"));
+        } while (acceptSymbol(","));
+        expectSymbol(")");
+        notEnforced();
+        return key;
+    }
+
+    /** Flink's rule: Sluice does not own the data, so it can't enforce a key; the key says NOT ENFORCED. */
+    private void notEnforced() {
+        Token t = peek();
+        if (!acceptWord("NOT") || !acceptWord("ENFORCED")) {
+            throw PlanningException.at(t.line(), t.column(), "Expected NOT ENFORCED after the primary key, found "
+                    + t.describe() + ": Sluice does not own the data in its tables, so a primary key is only declared "
+                    + "(PRIMARY KEY (...) NOT ENFORCED), as in Flink SQL");
+        }
+    }
+
+    /**
+     * The columns with those of the primary key made NOT NULL (as Flink does); a key column declared NULL is an
+     * error.
+     */
+    private static List<Column> primaryKeyNotNull(String table, List<Column> columns, List<String> key,
+                                                  Set<String> explicitlyNull, Token at) {
+        List<Column> result = new ArrayList<>();
+        for (Column c : columns) {
+            boolean inKey = key.stream().anyMatch(k -> k.equalsIgnoreCase(c.name()));
+            if (inKey && explicitlyNull.contains(c.name().toLowerCase(Locale.ROOT))) {
+                throw PlanningException.at(at.line(), at.column(), "The primary key column '" + c.name() + "' of table '"
+                        + table + "' is declared NULL: primary key columns are NOT NULL");
+            }
+            result.add(inKey ? new Column(c.name(), c.type(), false) : c);
+        }
+        return result;
     }
 
     /** {@code WATERMARK FOR ts AS ts [- INTERVAL 'n' unit]}, as in Flink SQL. */
@@ -260,9 +369,12 @@ public final class StatementParser {
             statement = new SluiceStatement.ShowTables();
         } else if (what.isWord("QUERIES")) {
             statement = new SluiceStatement.ShowQueries();
+        } else if (what.isWord("CREATE")) {
+            expectWord("TABLE");
+            statement = new SluiceStatement.ShowCreateTable(identifier("table name"));
         } else {
-            throw PlanningException.at(what.line(), what.column(), "Expected TABLES or QUERIES after SHOW, found "
-                    + what.describe());
+            throw PlanningException.at(what.line(), what.column(), "Expected TABLES, QUERIES or CREATE TABLE after SHOW, "
+                    + "found " + what.describe());
         }
         expectEnd();
         return statement;

@@ -27,11 +27,12 @@ final class Tokenizer {
         while (true) {
             skipSpaceAndComments();
             if (pos >= sql.length()) {
-                tokens.add(new Token(Token.Kind.END, "", line, column));
+                tokens.add(new Token(Token.Kind.END, "", line, column, pos, pos));
                 return tokens;
             }
             int startLine = line;
             int startColumn = column;
+            int begin = pos;
             char c = sql.charAt(pos);
             if (Character.isLetter(c) || c == '_') {
                 int start = pos;
@@ -39,19 +40,19 @@ final class Tokenizer {
                         || sql.charAt(pos) == '.' || sql.charAt(pos) == '$')) {
                     advance();
                 }
-                tokens.add(new Token(Token.Kind.WORD, sql.substring(start, pos), startLine, startColumn));
+                tokens.add(new Token(Token.Kind.WORD, sql.substring(start, pos), startLine, startColumn, begin, pos));
             } else if (Character.isDigit(c)) {
                 int start = pos;
                 while (pos < sql.length() && (Character.isDigit(sql.charAt(pos)) || sql.charAt(pos) == '.')) {
                     advance();
                 }
-                tokens.add(new Token(Token.Kind.NUMBER, sql.substring(start, pos), startLine, startColumn));
+                tokens.add(new Token(Token.Kind.NUMBER, sql.substring(start, pos), startLine, startColumn, begin, pos));
             } else if (c == '\'' || c == '"') {
                 tokens.add(new Token(c == '\'' ? Token.Kind.STRING : Token.Kind.QUOTED_IDENTIFIER,
-                        quoted(c, startLine, startColumn), startLine, startColumn));
+                        quoted(c, startLine, startColumn), startLine, startColumn, begin, pos));
             } else {
                 advance();
-                tokens.add(new Token(Token.Kind.SYMBOL, String.valueOf(c), startLine, startColumn));
+                tokens.add(new Token(Token.Kind.SYMBOL, String.valueOf(c), startLine, startColumn, begin, pos));
             }
         }
     }

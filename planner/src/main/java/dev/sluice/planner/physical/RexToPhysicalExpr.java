@@ -25,6 +25,7 @@ import dev.sluice.execution.expr.MathFunction;
 import dev.sluice.execution.expr.Negate;
 import dev.sluice.execution.expr.Not;
 import dev.sluice.execution.expr.Or;
+import dev.sluice.execution.expr.ParseTimestamp;
 import dev.sluice.execution.expr.PhysicalExpr;
 import dev.sluice.execution.expr.Position;
 import dev.sluice.execution.expr.Replace;
@@ -312,9 +313,39 @@ public final class RexToPhysicalExpr {
                 return new MathFunction(MathFunction.Kind.valueOf(name), toExprs(operands));
             case "MOD":
                 return arithmetic(call, Arithmetic.Operator.MODULO);
+            case "TO_TIMESTAMP_LTZ":
+                return toTimestampLtz(call);
+            case "TO_TIMESTAMP":
+                return new ParseTimestamp(toExpr(operands.get(0)), arity > 1
+                        ? Optional.of(constantString(operands.get(1), call)) : Optional.empty());
             default:
                 throw unsupported(call);
         }
+    }
+
+    /** {@code TO_TIMESTAMP_LTZ(epoch, 0 | 3)}: epoch seconds or milliseconds as a TIMESTAMP (epoch milliseconds). */
+    private PhysicalExpr toTimestampLtz(RexCall call) {
+        RexNode precisionNode = call.getOperands().get(1);
+        Integer precision = precisionNode instanceof RexLiteral l ? l.getValueAs(Integer.class) : null;
+        if (precision == null || (precision != 0 && precision != 3)) {
+            throw new PlanningException("The precision of TO_TIMESTAMP_LTZ must be 0 (epoch seconds) or 3 (epoch "
+                    + "milliseconds), got " + precisionNode + " in " + call);
+        }
+        PhysicalExpr epoch = toExpr(call.getOperands().get(0));
+        if (precision == 0) {
+            epoch = epoch.type() == ColumnType.DOUBLE
+                    ? new Arithmetic(Arithmetic.Operator.MULTIPLY, epoch, Literal.of(1000.0))
+                    : new Arithmetic(Arithmetic.Operator.MULTIPLY, Cast.of(epoch, ColumnType.BIGINT), Literal.of(1000L));
+        }
+        return Cast.of(epoch, ColumnType.TIMESTAMP);
+    }
+
+    private static String constantString(RexNode node, RexCall call) {
+        String value = node instanceof RexLiteral l ? l.getValueAs(String.class) : null;
+        if (value == null) {
+            throw new PlanningException("Expected a constant string in " + call + ", got " + node);
+        }
+        return value;
     }
 
     private PhysicalExpr arithmetic(RexCall call, Arithmetic.Operator operator) {

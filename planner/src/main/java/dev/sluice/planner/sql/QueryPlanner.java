@@ -3,6 +3,18 @@ package dev.sluice.planner.sql;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.connector.ConnectorRegistry;
+import dev.sluice.execution.connector.ComputedColumn;
+import dev.sluice.execution.expr.PhysicalExpr;
+import dev.sluice.execution.source.ComputedColumnsSource;
+import dev.sluice.execution.type.ColumnType;
+import dev.sluice.planner.physical.RexToPhysicalExpr;
+import dev.sluice.planner.physical.TypeMapping;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.util.ImmutableBitSet;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.type.Column;
@@ -101,6 +113,9 @@ public final class QueryPlanner {
             .addRuleInstance(CoreRules.UNION_MERGE)
             // ROW_NUMBER() OVER (...) out of projections into a Window node (a Top-N with the filter above).
             .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)
+            // A comma join's equalities and time bounds are in WHERE: push them into the join's condition (and
+            // conditions on one side below it), so that FROM a, b WHERE a.k = b.k plans as a JOIN b ON a.k = b.k.
+            .addRuleCollection(List.of(CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH))
             // Joins read (and a stream join keeps in its state) only the columns the query uses; expressions
             // stay where they are, so a join's time bound still compares its two sides' columns.
             .addRuleInstance(CoreRules.PROJECT_JOIN_TRANSPOSE.config
@@ -126,6 +141,9 @@ public final class QueryPlanner {
     private static final RelBuilderFactory UNSIMPLIFIED =
             RelBuilder.proto(Contexts.of(RelBuilder.Config.DEFAULT.withSimplify(false)));
 
+    /** The name a computed column's expression is resolved against: {@code SELECT expression FROM "$table"}. */
+    private static final String BASE_TABLE = "$table";
+
     private final Catalog catalog;
     private final ConnectorRegistry connectors;
 
@@ -134,11 +152,138 @@ public final class QueryPlanner {
         this.connectors = requireNonNull(connectors, "connectors is null");
     }
 
-    /** A table's full schema: declared columns, then its connector's metadata columns. */
+    /**
+     * A table's full schema: declared columns (physical and computed, in declaration order, computed ones with
+     * the type of their expression), then its connector's metadata columns.
+     *
+     * @throws PlanningException if a computed column can't be resolved, naming the table and column
+     */
     public RowSchema fullSchema(TableDescriptor table) {
-        List<Column> columns = new ArrayList<>(table.schema().columns());
-        columns.addAll(connectors.forTable(table).validate(table).columns());
-        return new RowSchema(columns);
+        return catalogTable(table).fullSchema();
+    }
+
+    /**
+     * Checks a table about to be created (or used as a DataFrame's temporary table) as the planner will use it:
+     * its computed columns resolve to expressions Sluice runs, and a watermark on one is on a TIMESTAMP.
+     *
+     * @throws PlanningException naming the table and the column at fault
+     */
+    public void check(TableDescriptor table) {
+        catalogTable(table).fullSchema();
+    }
+
+    /**
+     * The computed columns of {@code table} as its source computes them (see {@link ComputedColumnsSource});
+     * empty if it has none.
+     *
+     * @throws PlanningException if a computed column can't be resolved, naming the table and column
+     */
+    public List<ComputedColumnsSource.Definition> computedColumns(TableDescriptor table) {
+        return table.computedColumns().isEmpty() ? List.of() : catalogTable(table).computedColumns();
+    }
+
+    /** The table as Calcite plans over it; its computed columns are resolved when first needed. */
+    private CatalogTable catalogTable(TableDescriptor table) {
+        RowSchema metadata = connectors.forTable(table).validate(table);
+        if (table.computedColumns().isEmpty()) {
+            return new CatalogTable(table, metadata, List::of);
+        }
+        return new CatalogTable(table, metadata, () -> resolveComputedColumns(table, metadata));
+    }
+
+    /**
+     * Resolves each computed column as the expression of {@code SELECT expression FROM t} over the table's
+     * physical and metadata columns (a computed column is not computed from another), with the same parser,
+     * validator, functions and conversion to a {@link PhysicalExpr} as any query.
+     */
+    private List<ComputedColumnsSource.Definition> resolveComputedColumns(TableDescriptor table, RowSchema metadata) {
+        TableDescriptor physical = new TableDescriptor(table.name(), table.schema(), table.options());
+        CatalogTable base = new CatalogTable(physical, metadata, List::of);
+        List<ComputedColumnsSource.Definition> resolved = new ArrayList<>();
+        for (ComputedColumn column : table.computedColumns()) {
+            resolved.add(resolve(table, column, base));
+        }
+        table.watermark().ifPresent(w -> resolved.stream().filter(d -> d.column().name().equalsIgnoreCase(w.column()))
+                .findFirst().ifPresent(d -> {
+                    if (d.column().type() != ColumnType.TIMESTAMP) {
+                        throw new PlanningException("The watermark of table '" + table.name() + "' needs a TIMESTAMP "
+                                + "column; the computed column '" + d.column().name() + "' (" + columnExpression(table, d)
+                                + ") is " + d.column().type());
+                    }
+                }));
+        return resolved;
+    }
+
+    private static String columnExpression(TableDescriptor table, ComputedColumnsSource.Definition d) {
+        return table.computedColumn(d.column().name()).map(ComputedColumn::expression).orElse(d.expression().toString());
+    }
+
+    private ComputedColumnsSource.Definition resolve(TableDescriptor table, ComputedColumn column, CatalogTable base) {
+        String where = "The computed column '" + column.name() + "' of table '" + table.name() + "' ("
+                + column.expression() + ")";
+        SqlNode parsed;
+        try {
+            parsed = SqlParser.create(DateTimeIdentifiers.quote("SELECT " + column.expression() + " FROM \""
+                    + BASE_TABLE + "\""), PARSER_CONFIG).parseQuery();
+        } catch (SqlParseException e) {
+            throw new PlanningException(where + " is not a valid expression: " + withoutPosition(
+                    e.getMessage() == null ? "syntax error" : e.getMessage().split("\n")[0]), e);
+        }
+        useSluiceOperators(parsed);
+        RexNode expression;
+        try {
+            Session session = new Session(Map.of(BASE_TABLE, base), null);
+            RelNode rel = session.toRel(session.validator.validate(parsed));
+            if (!(rel instanceof Project project) || project.getProjects().size() != 1) {
+                throw new PlanningException("it must be one value computed from the row's columns (no aggregate, "
+                        + "window or subquery)");
+            }
+            expression = project.getProjects().get(0);
+            RelNode input = project.getInput();
+            while (input instanceof Project inner) {
+                expression = RelOptUtil.pushPastProject(expression, inner);
+                input = inner.getInput();
+            }
+            if (!(input instanceof TableScan)) {
+                throw new PlanningException("it must be one value computed from the row's columns (no aggregate, "
+                        + "window or subquery)");
+            }
+        } catch (CalciteContextException | PlanningException | IllegalArgumentException
+                 | UnsupportedOperationException e) {
+            throw new PlanningException(where + ": " + withoutPosition(e.getMessage()), e);
+        }
+        // The expression over only the columns it reads, in table order: what the source reads for it.
+        RowSchema columns = base.fullSchema();
+        ImmutableBitSet used = RelOptUtil.InputFinder.bits(expression);
+        int[] newIndex = new int[columns.size()];
+        List<String> inputs = new ArrayList<>();
+        List<Column> inputColumns = new ArrayList<>();
+        for (int i : used) {
+            newIndex[i] = inputs.size();
+            inputs.add(columns.column(i).name());
+            inputColumns.add(columns.column(i));
+        }
+        RexNode compact = expression.accept(new RexShuttle() {
+            @Override
+            public RexNode visitInputRef(RexInputRef ref) {
+                return new RexInputRef(newIndex[ref.getIndex()], ref.getType());
+            }
+        });
+        try {
+            ColumnType type = TypeMapping.toColumnType(expression.getType());
+            PhysicalExpr physical = RexToPhysicalExpr.convert(compact, new RowSchema(inputColumns));
+            return new ComputedColumnsSource.Definition(new Column(column.name(), type,
+                    expression.getType().isNullable()), inputs, physical);
+        } catch (PlanningException | IllegalArgumentException e) {
+            throw new PlanningException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Calcite's message without its "From line 1, column 8 to line 1, column 9: " (of a statement the user never wrote). */
+    private static String withoutPosition(String message) {
+        return message == null ? "" : message.replaceFirst(
+                "^(From line \\d+, column \\d+ to line \\d+, column \\d+|At line \\d+, column \\d+|"
+                        + "Encountered .* at line \\d+, column \\d+)[:.]\\s*", "");
     }
 
     /**
@@ -167,7 +312,7 @@ public final class QueryPlanner {
         // Calcite validates the query as over relations, so its stream-only restrictions do not apply.
         removeStreamKeyword(parsed);
         useSluiceOperators(parsed);
-        Session session = new Session(List.of(), null);
+        Session session = session(List.of(), null);
         try {
             if (parsed instanceof SqlInsert insert) {
                 return planInsert(session, insert, streaming, ttl);
@@ -226,7 +371,7 @@ public final class QueryPlanner {
      * {@link #plan(RelNode, boolean, Optional)} plans them exactly as SQL is planned.
      */
     public RelBuilder relBuilder(Collection<TableDescriptor> temporaryTables) {
-        Session session = new Session(temporaryTables, null);
+        Session session = session(temporaryTables, null);
         return UNSIMPLIFIED.create(session.cluster, session.catalogReader);
     }
 
@@ -244,7 +389,7 @@ public final class QueryPlanner {
         boolean streaming = isStreaming(parsed);
         removeStreamKeyword(parsed);
         useSluiceOperators(parsed);
-        Session session = new Session(temporaryTables, builder.getCluster());
+        Session session = session(temporaryTables, builder.getCluster());
         try {
             return new SqlRel(session.toRel(session.validator.validate(parsed)), streaming);
         } catch (CalciteContextException | IllegalArgumentException | UnsupportedOperationException e) {
@@ -385,7 +530,7 @@ public final class QueryPlanner {
     /** Parses one query with Sluice's parser settings. */
     public static SqlNode parse(String sql) {
         try {
-            return SqlParser.create(sql, PARSER_CONFIG).parseStmt();
+            return SqlParser.create(DateTimeIdentifiers.quote(sql), PARSER_CONFIG).parseStmt();
         } catch (SqlParseException e) {
             String message = e.getMessage() == null ? "syntax error" : e.getMessage();
             int cut = message.indexOf("\nWas expecting");
@@ -401,29 +546,38 @@ public final class QueryPlanner {
         }
     }
 
+    /**
+     * A planning session over the catalog's tables and {@code temporaryTables}.
+     *
+     * @param cluster the cluster to convert into, or null for a new one
+     */
+    private Session session(Collection<TableDescriptor> temporaryTables, RelOptCluster cluster) {
+        Map<String, TableDescriptor> descriptors = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        catalog.tables().forEach(t -> descriptors.put(t.name(), t));
+        temporaryTables.forEach(t -> descriptors.put(t.name(), t));
+        Map<String, CatalogTable> tables = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        descriptors.forEach((name, t) -> tables.put(name, catalogTable(t)));
+        return new Session(tables, cluster);
+    }
+
     /** The Calcite objects of one planning run (a validator can validate one statement). */
-    private final class Session {
+    private static final class Session {
         final JavaTypeFactory typeFactory;
         final CalciteCatalogReader catalogReader;
         final SqlValidator validator;
         final RelOptCluster cluster;
 
         /** @param cluster the cluster to convert into, or null for a new one */
-        Session(Collection<TableDescriptor> temporaryTables, RelOptCluster cluster) {
+        Session(Map<String, CatalogTable> tables, RelOptCluster cluster) {
             this.typeFactory = cluster == null ? new JavaTypeFactoryImpl(TYPE_SYSTEM)
                     : (JavaTypeFactory) cluster.getTypeFactory();
             CalciteSchema root = CalciteSchema.createRootSchema(false, false);
-            Map<String, TableDescriptor> tables = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            catalog.tables().forEach(t -> tables.put(t.name(), t));
-            temporaryTables.forEach(t -> tables.put(t.name(), t));
-            for (TableDescriptor t : tables.values()) {
-                root.add(t.name(), new CatalogTable(t, fullSchema(t)));
-            }
+            tables.forEach(root::add);
             Properties props = new Properties();
             props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
             CalciteConnectionConfig config = new CalciteConnectionConfigImpl(props);
             catalogReader = new CalciteCatalogReader(root, List.of(), typeFactory, config);
-            validator = SqlValidatorUtil.newValidator(SqlStdOperatorTable.instance(), catalogReader, typeFactory,
+            validator = new SluiceSqlValidator(SluiceOperators.TABLE, catalogReader, typeFactory,
                     SqlValidator.Config.DEFAULT.withIdentifierExpansion(true)
                             .withConformance(CONFORMANCE));
             this.cluster = cluster != null ? cluster

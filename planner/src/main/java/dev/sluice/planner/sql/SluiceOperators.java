@@ -3,14 +3,25 @@ package dev.sluice.planner.sql;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlBinaryOperator;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeTransforms;
+import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.type.InferTypes;
 import org.apache.calcite.sql.type.OperandTypes;
 import org.apache.calcite.sql.type.ReturnTypes;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorScope;
 
-/** Operators whose Calcite typing Sluice changes, to give what Spark and Flink users expect. */
+/**
+ * Operators whose Calcite typing Sluice changes, and functions Sluice adds to Calcite's standard ones, to give
+ * what Spark and Flink users expect.
+ */
 public final class SluiceOperators {
     /**
      * {@code MOD(a, b)} and {@code a % b} typed as the wider of their operands, as in Spark, Flink and
@@ -18,6 +29,27 @@ public final class SluiceOperators {
      * to an INTEGER.
      */
     public static final SqlBinaryOperator MOD = new SluiceMod();
+
+    /**
+     * {@code TO_TIMESTAMP_LTZ(epoch, precision)} as in Flink SQL: epoch seconds (precision 0) or milliseconds
+     * (precision 3) as a TIMESTAMP(3). Sluice's TIMESTAMP is an instant in UTC, which is what Flink's
+     * TIMESTAMP_LTZ holds.
+     */
+    public static final SqlFunction TO_TIMESTAMP_LTZ = new SqlFunction("TO_TIMESTAMP_LTZ", SqlKind.OTHER_FUNCTION,
+            ReturnTypes.explicit(SqlTypeName.TIMESTAMP, 3).andThen(SqlTypeTransforms.TO_NULLABLE), null,
+            OperandTypes.family(SqlTypeFamily.NUMERIC, SqlTypeFamily.INTEGER), SqlFunctionCategory.TIMEDATE);
+
+    /**
+     * {@code TO_TIMESTAMP(text [, format])} as in Flink SQL: date-time text as a TIMESTAMP(3), NULL if it does
+     * not parse (so always nullable).
+     */
+    public static final SqlFunction TO_TIMESTAMP = new SqlFunction("TO_TIMESTAMP", SqlKind.OTHER_FUNCTION,
+            ReturnTypes.explicit(SqlTypeName.TIMESTAMP, 3).andThen(SqlTypeTransforms.FORCE_NULLABLE), null,
+            OperandTypes.or(OperandTypes.CHARACTER, OperandTypes.STRING_STRING), SqlFunctionCategory.TIMEDATE);
+
+    /** Calcite's standard operators and Sluice's functions, for validating queries. */
+    public static final SqlOperatorTable TABLE = SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
+            SqlOperatorTables.of(TO_TIMESTAMP_LTZ, TO_TIMESTAMP));
 
     /**
      * A class of its own: Calcite's operators are equal by class, name and kind, and an equal one would be

@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.execution.connector.ComputedColumn;
+import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.connector.WatermarkSpec;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.planner.PlanningException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class StatementParserTest {
@@ -53,6 +58,100 @@ class StatementParserTest {
         e = assertThrows(PlanningException.class, () -> StatementParser.parse(
                 "CREATE TABLE t (ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '5' WEEK) WITH ('connector'='memory')"));
         assertEquals("At line 1, column 69: Expected SECOND, MINUTE, HOUR, DAY or MILLISECOND, found 'WEEK'", e.getMessage());
+    }
+
+    @Test
+    void computedColumnsKeepTheirExpressionAsWrittenAndTheirPlace() {
+        SluiceStatement.CreateTable create = (SluiceStatement.CreateTable) StatementParser.parse("""
+                CREATE TABLE bid (
+                  auction BIGINT,
+                  price_eur AS price * 0.9,
+                  price BIGINT,
+                  dateTime BIGINT,
+                  event_time AS TO_TIMESTAMP_LTZ(dateTime, 3),
+                  label AS CASE WHEN price > 10 THEN 'big, really' ELSE CONCAT('small', ')') END,
+                  WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
+                ) WITH ('connector'='kafka', 'topic'='bid', 'format'='json')""");
+        TableDescriptor t = create.table();
+        assertEquals(List.of("auction", "price", "dateTime"), t.schema().names());
+        assertEquals(List.of(new ComputedColumn("price_eur", "price * 0.9", 1),
+                new ComputedColumn("event_time", "TO_TIMESTAMP_LTZ(dateTime, 3)", 4),
+                new ComputedColumn("label", "CASE WHEN price > 10 THEN 'big, really' ELSE CONCAT('small', ')') END", 5)),
+                t.computedColumns());
+        assertEquals(List.of("auction", "price_eur", "price", "dateTime", "event_time", "label"), t.declaredNames());
+        assertEquals(Optional.of(new WatermarkSpec("event_time", 5_000)), t.watermark());
+
+        PlanningException e = assertThrows(PlanningException.class, () -> StatementParser.parse(
+                "CREATE TABLE t (a INT, b AS , c INT) WITH ('connector'='memory')"));
+        assertEquals("At line 1, column 29: Expected an expression for the computed column 'b' (b AS expression), "
+                + "found ','", e.getMessage());
+        e = assertThrows(PlanningException.class, () -> StatementParser.parse(
+                "CREATE TABLE t (a INT, b AS (a + 1) WITH ('connector'='memory')"));
+        assertTrue(e.getMessage().contains("Expected ')' after the expression of column 'b'"), e.getMessage());
+        e = assertThrows(PlanningException.class, () -> StatementParser.parse(
+                "CREATE TABLE t (a INT, a AS a + 1) WITH ('connector'='memory')"));
+        assertEquals("At line 1, column 24: Column 'a' is declared twice", e.getMessage());
+    }
+
+    @Test
+    void primaryKeysAreNotEnforcedAndMakeTheirColumnsNotNull() {
+        TableDescriptor t = ((SluiceStatement.CreateTable) StatementParser.parse("""
+                CREATE TABLE users (id BIGINT, region VARCHAR, name VARCHAR,
+                  CONSTRAINT pk PRIMARY KEY (ID, region) NOT ENFORCED) WITH ('connector'='memory')""")).table();
+        assertEquals(List.of("id", "region"), t.primaryKey());
+        assertEquals(List.of(false, false, true), t.schema().columns().stream().map(Column::nullable).toList());
+        TableDescriptor inline = ((SluiceStatement.CreateTable) StatementParser.parse(
+                "CREATE TABLE users (id BIGINT PRIMARY KEY NOT ENFORCED, name VARCHAR) WITH ('connector'='memory')"))
+                .table();
+        assertEquals(List.of("id"), inline.primaryKey());
+        assertFalse(inline.schema().column(0).nullable());
+
+        assertParseError("CREATE TABLE t (a INT, PRIMARY KEY (a)) WITH ('connector'='memory')",
+                "At line 1, column 39: Expected NOT ENFORCED after the primary key, found ')': Sluice does not own the "
+                        + "data in its tables, so a primary key is only declared (PRIMARY KEY (...) NOT ENFORCED), as in "
+                        + "Flink SQL");
+        assertParseError("CREATE TABLE t (a INT, PRIMARY KEY (b) NOT ENFORCED) WITH ('connector'='memory')",
+                "The primary key of table 't' names column 'b', which it does not declare");
+        assertParseError("CREATE TABLE t (a INT, b AS a + 1, PRIMARY KEY (b) NOT ENFORCED) WITH ('connector'='memory')",
+                "The primary key of table 't' names 'b', a computed column: a primary key is made of physical columns");
+        assertParseError("CREATE TABLE t (a INT NULL, PRIMARY KEY (a) NOT ENFORCED) WITH ('connector'='memory')",
+                "At line 1, column 29: The primary key column 'a' of table 't' is declared NULL: primary key columns "
+                        + "are NOT NULL");
+        assertParseError("CREATE TABLE t (a INT, PRIMARY KEY (a, A) NOT ENFORCED) WITH ('connector'='memory')",
+                "The primary key of table 't' names column 'A' twice");
+        assertParseError("CREATE TABLE t (a INT PRIMARY KEY NOT ENFORCED, PRIMARY KEY (a) NOT ENFORCED) "
+                + "WITH ('connector'='memory')", "At line 1, column 49: Table 't' has two primary keys");
+    }
+
+    /** SHOW CREATE TABLE's text parses back into the same table. */
+    @Test
+    void showCreateTableRoundTrips() {
+        String ddl = """
+                CREATE TABLE "my bids" (auction BIGINT NOT NULL, "key" VARCHAR, ts AS TO_TIMESTAMP_LTZ(auction, 3),
+                  price DOUBLE, WATERMARK FOR ts AS ts - INTERVAL '90' SECOND, PRIMARY KEY (auction) NOT ENFORCED)
+                WITH ('connector'='kafka', 'topic'='it''s', 'format'='json')""";
+        TableDescriptor t = ((SluiceStatement.CreateTable) StatementParser.parse(ddl)).table();
+        String text = CreateTableText.of(t);
+        assertEquals("""
+                CREATE TABLE "my bids" (
+                  auction BIGINT,
+                  key VARCHAR,
+                  ts AS TO_TIMESTAMP_LTZ(auction, 3),
+                  price DOUBLE,
+                  WATERMARK FOR ts AS ts - INTERVAL '90' SECOND,
+                  PRIMARY KEY (auction) NOT ENFORCED
+                ) WITH (
+                  'connector' = 'kafka',
+                  'format' = 'json',
+                  'topic' = 'it''s'
+                )""", text);
+        assertEquals(t, ((SluiceStatement.CreateTable) StatementParser.parse(text)).table());
+        assertEquals(new SluiceStatement.ShowCreateTable("my bids"), StatementParser.parse("show create table \"my bids\""));
+    }
+
+    private static void assertParseError(String sql, String message) {
+        PlanningException e = assertThrows(PlanningException.class, () -> StatementParser.parse(sql));
+        assertEquals(message, e.getMessage());
     }
 
     @Test
@@ -106,7 +205,7 @@ class StatementParserTest {
     @Test
     void showNeedsAKnownObject() {
         PlanningException e = assertThrows(PlanningException.class, () -> StatementParser.parse("SHOW COLUMNS"));
-        assertEquals("At line 1, column 6: Expected TABLES or QUERIES after SHOW, found 'COLUMNS'", e.getMessage());
+        assertEquals("At line 1, column 6: Expected TABLES, QUERIES or CREATE TABLE after SHOW, found 'COLUMNS'", e.getMessage());
         assertFalse(e.getMessage().isEmpty());
     }
 }

@@ -67,6 +67,7 @@ final class RexTestPlanner {
         });
         FrameworkConfig config = Frameworks.newConfigBuilder()
                 .parserConfig(PARSER_CONFIG)
+                .operatorTable(dev.sluice.planner.sql.SluiceOperators.TABLE)
                 .defaultSchema(root)
                 .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false))
                 .build();

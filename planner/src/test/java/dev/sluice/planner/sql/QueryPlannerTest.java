@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.execution.connector.ConnectorRegistry;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.connector.WatermarkSpec;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -43,6 +45,15 @@ class QueryPlannerTest {
         catalog.create(new TableDescriptor("sink", RowSchema.of(
                 Column.of("uid", ColumnType.BIGINT), Column.of("label", ColumnType.VARCHAR)),
                 Map.of("connector", "test")), false);
+        catalog.create(new TableDescriptor("users", RowSchema.of(
+                Column.of("user_id", ColumnType.INTEGER), Column.of("country", ColumnType.VARCHAR)),
+                Map.of("connector", "test", "static", "true")), false);
+        for (String name : List.of("bids", "asks")) {
+            catalog.create(new TableDescriptor(name, RowSchema.of(
+                    Column.of("ts", ColumnType.TIMESTAMP), Column.of("item", ColumnType.VARCHAR),
+                    Column.of("price", ColumnType.DOUBLE)), Map.of("connector", "test"),
+                    Optional.of(new WatermarkSpec("ts", 5_000))), false);
+        }
         return catalog;
     }
 
@@ -77,6 +88,32 @@ class QueryPlannerTest {
         assertEquals("sink", plan.target().orElseThrow().name());
         assertEquals(RowSchema.of(Column.of("uid", ColumnType.BIGINT), Column.of("label", ColumnType.VARCHAR)),
                 plan.outputSchema());
+    }
+
+    /** A comma join with its equalities (and time bound) in WHERE plans exactly as its JOIN ... ON form. */
+    @Test
+    void commaJoinPlansAsJoinOn() {
+        assertSamePlan("SELECT STREAM c.page, u.country FROM clicks c, users u WHERE c.user_id = u.user_id AND c.amount > 10",
+                "SELECT STREAM c.page, u.country FROM clicks c JOIN users u ON c.user_id = u.user_id WHERE c.amount > 10",
+                "LookupJoin(type=inner");
+        assertSamePlan("SELECT v.page, c.amount FROM views v, clicks c WHERE v.user_id = c.user_id AND v.page = c.page",
+                "SELECT v.page, c.amount FROM views v JOIN clicks c ON v.user_id = c.user_id AND v.page = c.page",
+                "LookupJoin(type=inner");
+        assertSamePlan("SELECT STREAM b.item, b.price, a.price FROM bids b, asks a WHERE b.item = a.item "
+                        + "AND a.ts BETWEEN b.ts - INTERVAL '10' SECOND AND b.ts AND b.price > 1",
+                "SELECT STREAM b.item, b.price, a.price FROM bids b JOIN asks a ON b.item = a.item "
+                        + "AND a.ts BETWEEN b.ts - INTERVAL '10' SECOND AND b.ts WHERE b.price > 1",
+                "StreamJoin(keys=[item = item]");
+        // A condition on one side in the ON clause is pushed below the join as one in WHERE is.
+        assertSamePlan("SELECT STREAM c.page, u.country FROM clicks c JOIN users u ON c.user_id = u.user_id AND c.amount > 10",
+                "SELECT STREAM c.page, u.country FROM clicks c, users u WHERE c.amount > 10 AND u.user_id = c.user_id",
+                "LookupJoin(type=inner");
+    }
+
+    private void assertSamePlan(String sql, String reference, String fragment) {
+        String plan = planner.plan(sql).root().explain();
+        assertEquals(planner.plan(reference).root().explain(), plan, sql);
+        assertTrue(plan.contains(fragment), plan);
     }
 
     @Test
