@@ -204,15 +204,15 @@ class IntervalOuterJoinTest extends SessionTest {
     @Test
     void anOuterIntervalJoinRecoversFromACrashToTheUninterruptedResult() throws Exception {
         // Batches: two per round (its data, then the watermark it moved); 2 is round 1's data, 3 its watermark.
-        message("CREATE TABLE crash_after (c_ad BIGINT, c_ts TIMESTAMP, i_ad BIGINT, i_ts TIMESTAMP) WITH ("
+        message("CREATE TABLE oj_crash_after (c_ad BIGINT, c_ts TIMESTAMP, i_ad BIGINT, i_ts TIMESTAMP) WITH ("
                 + "'connector'='fail-once-memory', 'fail.batch'='2', 'fail.when'='after-sink')");
-        message("CREATE TABLE crash_before (c_ad BIGINT, c_ts TIMESTAMP, i_ad BIGINT, i_ts TIMESTAMP) WITH ("
+        message("CREATE TABLE oj_crash_before (c_ad BIGINT, c_ts TIMESTAMP, i_ad BIGINT, i_ts TIMESTAMP) WITH ("
                 + "'connector'='fail-once-memory', 'fail.batch'='3', 'fail.when'='before-sink')");
         Random random = new Random(3);
         int crashes = 0;
         for (int r = 0; r < ROUNDS; r++) {
             round(r, random);
-            for (String table : List.of("crash_after", "crash_before")) {
+            for (String table : List.of("oj_crash_after", "oj_crash_before")) {
                 StreamingQuery q = runNamed(table + "_q", "INSERT INTO " + table + " " + join("FULL", TEN_SECONDS));
                 if (q.exception().isPresent()) {
                     assertTrue(q.exception().get().getMessage().contains("injected crash"),
@@ -226,7 +226,7 @@ class IntervalOuterJoinTest extends SessionTest {
         }
         assertEquals(2, crashes);
         List<List<Object>> expected = reference("FULL", false, finalWatermark());
-        assertEquals(expected, SqlQueryTest.sorted(rows("SELECT * FROM crash_after")), "crash after the sink");
-        assertEquals(expected, SqlQueryTest.sorted(rows("SELECT * FROM crash_before")), "crash before the sink");
+        assertEquals(expected, SqlQueryTest.sorted(rows("SELECT * FROM oj_crash_after")), "crash after the sink");
+        assertEquals(expected, SqlQueryTest.sorted(rows("SELECT * FROM oj_crash_before")), "crash before the sink");
     }
 }

@@ -180,15 +180,15 @@ class RegularJoinTest extends SessionTest {
     @Test
     void aRegularOuterJoinRecoversFromACrashToTheUninterruptedResult() throws Exception {
         message("SET state.ttl = '1 h'");
-        message("CREATE TABLE crash_after (id BIGINT, amount BIGINT, order_id BIGINT, carrier VARCHAR) WITH ("
+        message("CREATE TABLE rj_crash_after (id BIGINT, amount BIGINT, order_id BIGINT, carrier VARCHAR) WITH ("
                 + "'connector'='fail-once-memory', 'fail.batch'='1', 'fail.when'='after-sink')");
-        message("CREATE TABLE crash_before (id BIGINT, amount BIGINT, order_id BIGINT, carrier VARCHAR) WITH ("
+        message("CREATE TABLE rj_crash_before (id BIGINT, amount BIGINT, order_id BIGINT, carrier VARCHAR) WITH ("
                 + "'connector'='fail-once-memory', 'fail.batch'='2', 'fail.when'='before-sink')");
         Random random = new Random(31);
         int crashes = 0;
         for (int r = 0; r < ROUNDS; r++) {
             round(random);
-            for (String table : List.of("crash_after", "crash_before")) {
+            for (String table : List.of("rj_crash_after", "rj_crash_before")) {
                 String insert = "INSERT INTO " + table + " " + join("FULL");
                 StreamingQuery q = runNamed(table + "_q", insert);
                 if (q.exception().isPresent()) {
@@ -201,8 +201,8 @@ class RegularJoinTest extends SessionTest {
             }
         }
         assertEquals(2, crashes);
-        assertEquals(reference("FULL"), SqlQueryTest.sorted(rows("SELECT * FROM crash_after")), "crash after the sink");
-        assertEquals(reference("FULL"), SqlQueryTest.sorted(rows("SELECT * FROM crash_before")), "crash before the sink");
+        assertEquals(reference("FULL"), SqlQueryTest.sorted(rows("SELECT * FROM rj_crash_after")), "crash after the sink");
+        assertEquals(reference("FULL"), SqlQueryTest.sorted(rows("SELECT * FROM rj_crash_before")), "crash before the sink");
     }
 
     @Test

@@ -145,15 +145,15 @@ class SemiAntiJoinTest extends SessionTest {
     @Test
     void anAntiJoinRecoversFromACrashToTheUninterruptedResult() throws Exception {
         message("SET state.ttl = '1 h'");
-        message("CREATE TABLE crash_after (ad_id BIGINT, ts TIMESTAMP) WITH ('connector'='fail-once-memory', "
+        message("CREATE TABLE sa_crash_after (ad_id BIGINT, ts TIMESTAMP) WITH ('connector'='fail-once-memory', "
                 + "'fail.batch'='1', 'fail.when'='after-sink')");
-        message("CREATE TABLE crash_before (ad_id BIGINT, ts TIMESTAMP) WITH ('connector'='fail-once-memory', "
+        message("CREATE TABLE sa_crash_before (ad_id BIGINT, ts TIMESTAMP) WITH ('connector'='fail-once-memory', "
                 + "'fail.batch'='2', 'fail.when'='before-sink')");
         Random random = new Random(47);
         int crashes = 0;
         for (int r = 0; r < ROUNDS; r++) {
             round(r, random);
-            for (String table : List.of("crash_after", "crash_before")) {
+            for (String table : List.of("sa_crash_after", "sa_crash_before")) {
                 String insert = "INSERT INTO " + table + " " + exists(true, "");
                 StreamingQuery q = runNamed(table + "_q", insert);
                 if (q.exception().isPresent()) {
@@ -167,7 +167,7 @@ class SemiAntiJoinTest extends SessionTest {
         }
         assertEquals(2, crashes);
         List<List<Object>> expected = reference(true, false, Long.MAX_VALUE);
-        assertEquals(expected, SqlQueryTest.sorted(rows("SELECT * FROM crash_after")), "crash after the sink");
-        assertEquals(expected, SqlQueryTest.sorted(rows("SELECT * FROM crash_before")), "crash before the sink");
+        assertEquals(expected, SqlQueryTest.sorted(rows("SELECT * FROM sa_crash_after")), "crash after the sink");
+        assertEquals(expected, SqlQueryTest.sorted(rows("SELECT * FROM sa_crash_before")), "crash before the sink");
     }
 }
