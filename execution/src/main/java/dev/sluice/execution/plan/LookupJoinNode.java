@@ -12,14 +12,25 @@ import java.util.List;
  * micro-batch, up to the offsets logged for that batch, so a replayed batch joins with the same rows; it keeps
  * no state between batches. Output: the stream's columns, then the lookup side's; with {@code outer}, a stream
  * row without a match is kept with NULLs (LEFT JOIN).
+ *
+ * @param lookupPrimaryKey the lookup side's primary key columns when its table declares one: only the latest row
+ *     per key joins (a versioned table, as a compacted topic is); empty when every row joins
  */
 public record LookupJoinNode(PhysicalNode stream, PhysicalNode lookup, List<Integer> streamKeys,
-                             List<Integer> lookupKeys, boolean outer, RowSchema schema) implements PhysicalNode {
+                             List<Integer> lookupKeys, boolean outer, RowSchema schema, List<Integer> lookupPrimaryKey)
+        implements PhysicalNode {
+    /** A lookup side whose every row joins (no primary key). */
+    public LookupJoinNode(PhysicalNode stream, PhysicalNode lookup, List<Integer> streamKeys, List<Integer> lookupKeys,
+                          boolean outer, RowSchema schema) {
+        this(stream, lookup, streamKeys, lookupKeys, outer, schema, List.of());
+    }
+
     public LookupJoinNode {
         requireNonNull(stream, "stream is null");
         requireNonNull(lookup, "lookup is null");
         streamKeys = List.copyOf(streamKeys);
         lookupKeys = List.copyOf(lookupKeys);
+        lookupPrimaryKey = List.copyOf(lookupPrimaryKey);
         requireNonNull(schema, "schema is null");
         if (streamKeys.isEmpty() || streamKeys.size() != lookupKeys.size()) {
             throw new IllegalArgumentException("A lookup join needs as many keys on each side, at least one: "
@@ -39,7 +50,9 @@ public record LookupJoinNode(PhysicalNode stream, PhysicalNode lookup, List<Inte
             keys.add(stream.schema().column(streamKeys.get(i)).name() + " = "
                     + lookup.schema().column(lookupKeys.get(i)).name());
         }
+        String latest = lookupPrimaryKey.isEmpty() ? "" : ", its latest row per "
+                + lookupPrimaryKey.stream().map(k -> lookup.schema().column(k).name()).toList();
         return "LookupJoin(type=" + (outer ? "left" : "inner") + ", keys=" + keys
-                + ", lookup side read whole each batch)";
+                + ", lookup side read whole each batch" + latest + ")";
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * aggregation and join nodes) run after the tasks, at the batch level.
  */
 public sealed interface PhysicalNode permits ScanNode, FilterProjectNode, UnionAllNode, LimitNode, SortNode, TopNNode, AggregateNode,
-        LookupJoinNode, StreamJoinNode {
+        LookupJoinNode, StreamJoinNode, TemporalJoinNode {
     RowSchema schema();
 
     List<PhysicalNode> inputs();

@@ -67,7 +67,7 @@ final class BatchRunner {
             List<VectorSchemaRoot> rows = runTasks(submit(side.pipelines(), ranges, allocator, Long.MAX_VALUE,
                     Optional.empty(), Long.MIN_VALUE, lookups)).outputs();
             try {
-                lookups.put(side.id(), LookupTable.build(rows, side.keys(), side.width()));
+                lookups.put(side.id(), LookupTable.build(rows, side.keys(), side.width(), side.primaryKey()));
             } finally {
                 rows.forEach(VectorSchemaRoot::close);
             }

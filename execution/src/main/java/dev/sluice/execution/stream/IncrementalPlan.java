@@ -13,6 +13,7 @@ import dev.sluice.execution.operator.SessionAggregateOperator;
 import dev.sluice.execution.operator.SortOperator;
 import dev.sluice.execution.operator.TopNOperator;
 import dev.sluice.execution.operator.StreamJoinOperator;
+import dev.sluice.execution.operator.TemporalJoinOperator;
 import dev.sluice.execution.operator.StreamOperator;
 import dev.sluice.execution.operator.UnionOperator;
 import dev.sluice.execution.plan.AggregateNode;
@@ -24,6 +25,7 @@ import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.plan.SortNode;
 import dev.sluice.execution.plan.TopNNode;
 import dev.sluice.execution.plan.StreamJoinNode;
+import dev.sluice.execution.plan.TemporalJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
 import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.type.RowSchema;
@@ -333,6 +335,13 @@ public final class IncrementalPlan {
             if (node instanceof StreamJoinNode join) {
                 return join(join, top);
             }
+            if (node instanceof TemporalJoinNode join) {
+                Stage stream = appendOnly(stage(join.stream(), false), "A temporal join");
+                Stage versioned = appendOnly(stage(join.versioned(), false), "A temporal join");
+                return operator(new TemporalJoinOperator.Factory(join.stream().schema(), join.versioned().schema(),
+                        join.streamKeys(), join.versionedKeys(), join.primaryKey(), join.outer(), join.schema()),
+                        stream, versioned);
+            }
             if (node instanceof TopNNode topN) {
                 Stage input = appendOnly(stage(topN.input(), false), "A Top-N (" + topN.function() + ")");
                 return operator(new TopNOperator.Factory(topN.input().schema(), topN.partition(), topN.order(),
@@ -431,7 +440,8 @@ public final class IncrementalPlan {
         }
 
         private static boolean isStateless(PhysicalNode node) {
-            if (node instanceof AggregateNode || node instanceof StreamJoinNode || node instanceof LimitNode
+            if (node instanceof AggregateNode || node instanceof StreamJoinNode || node instanceof TemporalJoinNode
+                    || node instanceof LimitNode
                     || node instanceof SortNode || node instanceof TopNNode) {
                 return false;
             }
@@ -456,7 +466,8 @@ public final class IncrementalPlan {
                 List<TaskPipeline> staticSide = new ArrayList<>();
                 compile(join.lookup(), List.of(), staticSide);
                 int id = lookups.size();
-                lookups.add(new LookupSide(id, staticSide, join.lookupKeys(), join.lookup().schema().size()));
+                lookups.add(new LookupSide(id, staticSide, join.lookupKeys(), join.lookup().schema().size(),
+                        join.lookupPrimaryKey()));
                 List<OperatorStep> chain = new ArrayList<>();
                 chain.add(OperatorStep.lookupJoin(new LookupJoinOperator.Factory(join.streamKeys(), join.outer(),
                         join.schema()), id));

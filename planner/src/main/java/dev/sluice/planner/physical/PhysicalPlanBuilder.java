@@ -20,6 +20,7 @@ import dev.sluice.execution.plan.SortKey;
 import dev.sluice.execution.plan.SortNode;
 import dev.sluice.execution.plan.TopNNode;
 import dev.sluice.execution.plan.StreamJoinNode;
+import dev.sluice.execution.plan.TemporalJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
@@ -548,7 +549,8 @@ public final class PhysicalPlanBuilder {
         }
         PhysicalNode joined;
         if (!streaming || (rightStatic && (type == JoinType.INNER || type == JoinType.LEFT))) {
-            joined = new LookupJoinNode(left, right, info.leftKeys, info.rightKeys, type == JoinType.LEFT, schema);
+            joined = new LookupJoinNode(left, right, info.leftKeys, info.rightKeys, type == JoinType.LEFT, schema,
+                    versionKey(right, info.rightKeys).orElse(List.of()));
         } else if (leftStatic && (type == JoinType.INNER || type == JoinType.RIGHT)) {
             if (type == JoinType.RIGHT && !remaining.isAlwaysTrue()) {
                 throw new PlanningException("A RIGHT JOIN's ON clause with a static table may only compare columns "
@@ -558,7 +560,7 @@ public final class PhysicalPlanBuilder {
             List<Column> swapped = new ArrayList<>(right.schema().columns());
             swapped.addAll(left.schema().columns());
             PhysicalNode probe = new LookupJoinNode(right, left, info.rightKeys, info.leftKeys,
-                    type == JoinType.RIGHT, new RowSchema(swapped));
+                    type == JoinType.RIGHT, new RowSchema(swapped), versionKey(left, info.leftKeys).orElse(List.of()));
             List<PhysicalExpr> order = new ArrayList<>();
             int rightWidth = right.schema().size();
             for (int i = 0; i < schema.size(); i++) {
@@ -622,6 +624,13 @@ public final class PhysicalPlanBuilder {
         if (type != JoinType.INNER && !remaining.isAlwaysTrue()) {
             bound = onlyTimeBound(join, type, remaining, left, right);
         }
+        Optional<List<Integer>> versioned = bound.isPresent() ? Optional.empty() : versionKey(right, info.rightKeys);
+        if (versioned.isPresent() && (type == JoinType.INNER || type == JoinType.LEFT)) {
+            // The right side is a table of versions (a PRIMARY KEY): each left row meets its key's latest row.
+            PhysicalNode temporal = new TemporalJoinNode(left, right, info.leftKeys, info.rightKeys, versioned.get(),
+                    type == JoinType.LEFT, schema);
+            return type == JoinType.INNER && !remaining.isAlwaysTrue() ? filtered(temporal, remaining) : temporal;
+        }
         StreamJoinNode joined;
         if (bound.isPresent()) {
             if (!hasWatermark(left) || !hasWatermark(right)) {
@@ -652,6 +661,55 @@ public final class PhysicalPlanBuilder {
         }
         // An inner join's whole remaining condition (time bound included) filters the pairs, as written.
         return type == JoinType.INNER && !remaining.isAlwaysTrue() ? filtered(joined, remaining) : joined;
+    }
+
+    /**
+     * The primary key of the table {@code node} reads, as columns of {@code node}, when it declares one: such a
+     * table joins as its latest row per key, which needs an equality on every key column ({@code joinKeys}) and
+     * no condition on its rows below the join (it would pick among a key's older rows).
+     *
+     * @throws PlanningException when the table has a primary key the join can't version it by
+     */
+    private static Optional<List<Integer>> versionKey(PhysicalNode node, List<Integer> joinKeys) {
+        List<FilterProjectNode> chain = new ArrayList<>();
+        PhysicalNode current = node;
+        while (current instanceof FilterProjectNode fp) {
+            chain.add(0, fp);
+            current = fp.input();
+        }
+        if (!(current instanceof ScanNode scan) || scan.table().primaryKey().isEmpty()) {
+            return Optional.empty();
+        }
+        String table = scan.table().name();
+        List<String> names = scan.table().primaryKey();
+        List<Integer> key = new ArrayList<>();
+        for (String name : names) {
+            key.add(scan.schema().names().indexOf(name));
+        }
+        for (FilterProjectNode fp : chain) {
+            if (fp.filter().isPresent()) {
+                throw new PlanningException("Table " + table + " has a PRIMARY KEY " + names + ", so it joins as its "
+                        + "latest row per key; a condition on its columns alone (" + fp.filter().get() + ") would be "
+                        + "applied before that and is not supported yet: compare it in the ON clause or after the join");
+            }
+            List<Integer> above = new ArrayList<>();
+            for (int k : key) {
+                int found = -1;
+                for (int i = 0; i < fp.projections().size() && k >= 0; i++) {
+                    if (fp.projections().get(i) instanceof ColumnRef ref && ref.index() == k) {
+                        found = i;
+                        break;
+                    }
+                }
+                above.add(found);
+            }
+            key = above;
+        }
+        if (key.contains(-1) || !joinKeys.containsAll(key)) {
+            throw new PlanningException("Table " + table + " has a PRIMARY KEY " + names + ", so it joins as its latest "
+                    + "row per key: the join needs an equality on each key column");
+        }
+        return Optional.of(key);
     }
 
     /** Whether column {@code column} of {@code node} is the WATERMARK column of the table it is read from. */
