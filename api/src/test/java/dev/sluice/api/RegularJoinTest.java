@@ -92,20 +92,6 @@ class RegularJoinTest extends SessionTest {
         return SqlQueryTest.sorted(out);
     }
 
-    /** The table a list of changes ({@code op} first: +I or -D) leaves, checking each delete finds its row. */
-    private static List<List<Object>> apply(List<List<Object>> changes) {
-        List<List<Object>> table = new ArrayList<>();
-        for (List<Object> change : changes) {
-            List<Object> row = change.subList(1, change.size());
-            if ("+I".equals(change.get(0))) {
-                table.add(row);
-            } else {
-                assertEquals("-D", change.get(0));
-                assertTrue(table.remove(row), () -> "a delete of a row not there: " + row);
-            }
-        }
-        return SqlQueryTest.sorted(table);
-    }
 
     @Test
     void innerAndOuterJoinsKeptByAStateTtlGiveTheJoinOfEverythingRead() throws Exception {
@@ -151,7 +137,7 @@ class RegularJoinTest extends SessionTest {
         List<List<Object>> changes = new ArrayList<>();
         batches.forEach(b -> changes.addAll(b.rows()));
         assertTrue(changes.stream().anyMatch(c -> "-D".equals(c.get(0))), "null-padded rows were deleted: " + changes);
-        assertEquals(reference("FULL"), apply(changes));
+        assertEquals(reference("FULL"), SqlQueryTest.sorted(applyChanges(changes)));
     }
 
     @Test
@@ -190,14 +176,7 @@ class RegularJoinTest extends SessionTest {
             round(random);
             for (String table : List.of("rj_crash_after", "rj_crash_before")) {
                 String insert = "INSERT INTO " + table + " " + join("FULL");
-                StreamingQuery q = runNamed(table + "_q", insert);
-                if (q.exception().isPresent()) {
-                    assertTrue(q.exception().get().getMessage().contains("injected crash"),
-                            q.exception().get().getMessage());
-                    crashes++;
-                    StreamingQuery again = runNamed(table + "_q", insert);
-                    assertTrue(again.exception().isEmpty(), () -> "" + again.exception());
-                }
+                crashes += runRestartingOnce(table + "_q", insert) ? 1 : 0;
             }
         }
         assertEquals(2, crashes);
