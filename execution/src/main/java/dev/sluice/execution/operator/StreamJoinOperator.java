@@ -46,10 +46,13 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * </ul>
  * A semi join emits a left row once, at its first match: always append-only.
  *
- * <p>State: one entry per kept row. The inner interval join keys it by (side, batch id, sequence), its value
- * the row (as the columns of both sides). Every other join keys it by (side, key group, batch id, sequence),
- * the key group a stable hash of the join key (so the state can be split by key later), and adds to the value
- * the row's match count and the logged time of the batch that last wrote it.
+ * <p>State: the inner interval join keeps an entry per row, keyed by (side, batch id, sequence), its value the
+ * row (as the columns of both sides), as it always has. Every other join keeps an entry per side and join key,
+ * keyed by (side, key group, the key's columns), the key group a stable hash of the key (so the state can be
+ * split by key later); its value the side's rows of that key, each with its match count and the logged time of
+ * the batch that last wrote it. A batch of a regular join reads only the entries of its new rows' keys (and all
+ * of them every {@link #TTL_SWEEP_BATCHES} batches, to drop rows past the TTL); an interval join reads all of
+ * them, as it emits the rows without a match whose bound the watermark passed.
  */
 public final class StreamJoinOperator implements StreamOperator {
     private static final int LEFT = 0;
@@ -59,10 +62,11 @@ public final class StreamJoinOperator implements StreamOperator {
     /** The state's key columns of an inner interval join: which side, the batch that brought the row, its position. */
     public static final RowSchema STATE_KEY_SCHEMA = new RowSchema(List.of(new Column("side", ColumnType.INTEGER, false),
             new Column("batch", ColumnType.BIGINT, false), new Column("seq", ColumnType.INTEGER, false)));
-    /** The state's key columns of the other joins: the side, the join key's group, the batch, the position. */
-    public static final RowSchema KEYED_STATE_KEY_SCHEMA = new RowSchema(List.of(
-            new Column("side", ColumnType.INTEGER, false), new Column("key_group", ColumnType.INTEGER, false),
-            new Column("batch", ColumnType.BIGINT, false), new Column("seq", ColumnType.INTEGER, false)));
+    /**
+     * How often (in batches) a regular join reads its whole state to drop the rows past the TTL whose join key no
+     * new row brought (those of the keys read are dropped as they are read).
+     */
+    public static final int TTL_SWEEP_BATCHES = 16;
 
     /** What every batch's join shares: the type, the sides' schemas and keys, and what bounds the state. */
     public static final class Factory implements StreamOperator.Factory {
@@ -101,6 +105,14 @@ public final class StreamJoinOperator implements StreamOperator {
             if (!bounded && bound.isEmpty() && ttlMillis.isEmpty()) {
                 throw new IllegalArgumentException("A join of two streams needs a time bound or a state TTL");
             }
+            for (int i = 0; i < leftKeys.size(); i++) {
+                Column l = leftSchema.column(leftKeys.get(i));
+                Column r = rightSchema.column(rightKeys.get(i));
+                if (l.type() != r.type()) {
+                    throw new IllegalArgumentException("A " + type.sql() + " of two streams needs join keys of one type: "
+                            + l.name() + " is " + l.type() + ", " + r.name() + " is " + r.type() + "; CAST one of them");
+                }
+            }
         }
 
         /** Whether rows without a match wait for the end of their bound (or input) before they are emitted. */
@@ -111,6 +123,21 @@ public final class StreamJoinOperator implements StreamOperator {
         /** The layout the inner interval join's state has always had: no match counts, no times. */
         private boolean plainState() {
             return type == JoinType.INNER && bound.isPresent();
+        }
+
+        /**
+         * The keyed state's key: the side, the join key's group (a stable hash, so the state can be split by key
+         * later), then the join key's columns.
+         */
+        public RowSchema keyedStateKeySchema() {
+            List<Column> columns = new ArrayList<>();
+            columns.add(new Column("side", ColumnType.INTEGER, false));
+            columns.add(new Column("key_group", ColumnType.INTEGER, false));
+            for (int k : leftKeys) {
+                Column c = leftSchema.column(k);
+                columns.add(new Column(c.name(), c.type(), true));
+            }
+            return new RowSchema(columns);
         }
 
         /** The state's values: a row of either side, as the columns of both (the other side's all NULL). */
@@ -159,7 +186,7 @@ public final class StreamJoinOperator implements StreamOperator {
             if (bounded) {
                 return Optional.empty();  // one batch over all input: nothing to keep
             }
-            return Optional.of(new StateSpec(operatorId, plainState() ? STATE_KEY_SCHEMA : KEYED_STATE_KEY_SCHEMA,
+            return Optional.of(new StateSpec(operatorId, plainState() ? STATE_KEY_SCHEMA : keyedStateKeySchema(),
                     stateValueSchema()));
         }
 
@@ -205,18 +232,32 @@ public final class StreamJoinOperator implements StreamOperator {
     private static final class Kept {
         final int side;
         final List<Object> row;
-        final byte[] storeKey;  // null for a row of this batch
+        final byte[] storeKey;  // the inner interval join's entry of the row; null for a row of this batch
+        final boolean stored;  // kept from an earlier batch
         int seq;  // a new row's position among its side's rows of this batch
         long matches;
         long written;
         boolean changed;
+        boolean done;  // leaves the state (or is not kept) at the end of the batch
 
-        Kept(int side, List<Object> row, byte[] storeKey, long matches, long written) {
+        Kept(int side, List<Object> row, byte[] storeKey, boolean stored, long matches, long written) {
             this.side = side;
             this.row = row;
             this.storeKey = storeKey;
+            this.stored = stored;
             this.matches = matches;
             this.written = written;
+        }
+    }
+
+    /** An entry of the keyed state: the rows of one side with one join key. */
+    private static final class Bucket {
+        final byte[] storeKey;
+        final List<Kept> rows = new ArrayList<>();
+        boolean dirty;  // rows came, left or changed: written back at the end of the batch
+
+        Bucket(byte[] storeKey) {
+            this.storeKey = storeKey;
         }
     }
 
@@ -227,6 +268,8 @@ public final class StreamJoinOperator implements StreamOperator {
     private final List<List<Object>> newRight = new ArrayList<>();
     private final List<List<Object>> out = new ArrayList<>();
     private final List<Integer> weights = new ArrayList<>();
+    /** The keyed state's entries read or made this batch, by their key bytes. */
+    private final Map<StateKeyBytes, Bucket> buckets = new HashMap<>();
 
     private StreamJoinOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
@@ -268,27 +311,9 @@ public final class StreamJoinOperator implements StreamOperator {
 
     /** Joins the batch's new rows, keeps them in the state, evicts what can match no more. */
     private void join(long batchId, long watermark, long now) {
-        RowSchema values = factory.stateValueSchema();
-        int leftWidth = factory.leftSchema.size();
-        List<Kept> old = new ArrayList<>();
-        List<byte[]> expired = new ArrayList<>();
-        if (store.isPresent()) {
-            for (Iterator<StateEntry> it = store.get().iterator(); it.hasNext(); ) {
-                StateEntry e = it.next();
-                int side = new ByteArrayReader(e.key()).readInt();
-                List<Object> all = RowCodec.decode(e.value(), values);
-                List<Object> row = side == LEFT ? all.subList(0, leftWidth)
-                        : all.subList(leftWidth, leftWidth + factory.rightSchema.size());
-                long matches = factory.plainState() ? 0 : (Long) all.get(values.size() - 2);
-                long written = factory.plainState() ? 0 : (Long) all.get(values.size() - 1);
-                if (factory.ttlMillis.isPresent() && now - written >= factory.ttlMillis.get()) {
-                    expired.add(e.key());  // forgotten, as Flink's state TTL does
-                    continue;
-                }
-                old.add(new Kept(side, new ArrayList<>(row), e.key(), matches, written));
-            }
-            expired.forEach(store.get()::remove);
-        }
+        List<Kept> lefts = fresh(LEFT, newLeft, now);
+        List<Kept> rights = fresh(RIGHT, newRight, now);
+        List<Kept> old = factory.plainState() ? loadRows() : loadBuckets(lefts, rights, batchId, now);
         Map<List<Object>, List<Kept>> oldLeft = new HashMap<>();
         Map<List<Object>, List<Kept>> allRight = new HashMap<>();
         for (Kept k : old) {
@@ -298,8 +323,6 @@ public final class StreamJoinOperator implements StreamOperator {
                 index(allRight, k, factory.rightKeys);
             }
         }
-        List<Kept> lefts = fresh(LEFT, newLeft, now);
-        List<Kept> rights = fresh(RIGHT, newRight, now);
         // New right rows meet the left rows of earlier batches; new left rows meet every right row, the new
         // ones included: each pair once.
         for (Kept right : rights) {
@@ -322,25 +345,141 @@ public final class StreamJoinOperator implements StreamOperator {
         all.addAll(rights);
         for (Kept k : all) {
             // A row with a NULL key matches nothing, ever.
-            boolean dead = factory.bounded || LookupTable.key(k.row, k.side == LEFT ? factory.leftKeys : factory.rightKeys) == null
+            boolean dead = factory.bounded || key(k) == null
                     || (k.side == LEFT ? deadLeft(k.row, watermark) : deadRight(k.row, watermark));
             boolean kept = k.side == LEFT ? factory.type.keepsUnmatchedLeft() : factory.type.keepsUnmatchedRight();
-            if (kept && k.matches == 0 && (factory.deferred() ? dead : k.storeKey == null)) {
+            if (kept && k.matches == 0 && (factory.deferred() ? dead : !k.stored)) {
                 emit(padded(k), 1);
             }
             // A semi join's left row that matched is emitted and done with.
-            boolean done = dead || (factory.type == JoinType.SEMI && k.side == LEFT && k.matches > 0);
-            if (store.isEmpty()) {
-                continue;
-            }
-            if (done) {
-                if (k.storeKey != null) {
+            k.done = dead || (factory.type == JoinType.SEMI && k.side == LEFT && k.matches > 0);
+        }
+        if (store.isEmpty()) {
+            return;
+        }
+        if (factory.plainState()) {
+            for (Kept k : all) {
+                if (k.done && k.stored) {
                     store.get().remove(k.storeKey);
+                } else if (!k.done && !k.stored) {
+                    byte[] key = new ByteArrayWriter().writeInt(k.side).writeLong(batchId).writeInt(k.seq).toByteArray();
+                    store.get().put(key, encode(List.of(k)));
                 }
-            } else if (k.storeKey == null || k.changed) {
-                store.get().put(k.storeKey != null ? k.storeKey : newKey(k, batchId), encode(k, values));
+            }
+            return;
+        }
+        for (Kept k : lefts) {
+            addToBucket(k);
+        }
+        for (Kept k : rights) {
+            addToBucket(k);
+        }
+        for (Bucket bucket : buckets.values()) {
+            List<Kept> left = bucket.rows.stream().filter(k -> !k.done).toList();
+            if (!bucket.dirty && left.size() == bucket.rows.size() && left.stream().noneMatch(k -> k.changed)) {
+                continue;  // untouched
+            }
+            if (left.isEmpty()) {
+                store.get().remove(bucket.storeKey);
+            } else {
+                store.get().put(bucket.storeKey, encode(left));
             }
         }
+    }
+
+    /** The inner interval join's state: every kept row, an entry each. */
+    private List<Kept> loadRows() {
+        RowSchema values = factory.stateValueSchema();
+        List<Kept> old = new ArrayList<>();
+        if (store.isPresent()) {
+            for (Iterator<StateEntry> it = store.get().iterator(); it.hasNext(); ) {
+                StateEntry e = it.next();
+                int side = new ByteArrayReader(e.key()).readInt();
+                old.add(new Kept(side, sideRow(side, RowCodec.decode(e.value(), values)), e.key(), true, 0, 0));
+            }
+        }
+        return old;
+    }
+
+    /**
+     * The keyed state's rows this batch needs: every entry when rows leave by the watermark (an interval join
+     * emits a row without a match then) or every {@link #TTL_SWEEP_BATCHES} batches (a TTL sweep), else only the
+     * entries of the new rows' join keys (a regular join's other rows leave when their key is read again, or at
+     * the next sweep). Rows past the TTL are dropped as they are read.
+     */
+    private List<Kept> loadBuckets(List<Kept> lefts, List<Kept> rights, long batchId, long now) {
+        List<Kept> old = new ArrayList<>();
+        if (store.isEmpty()) {
+            return old;
+        }
+        boolean sweep = factory.bound.isPresent() || batchId % TTL_SWEEP_BATCHES == 0;
+        if (sweep) {
+            for (Iterator<StateEntry> it = store.get().iterator(); it.hasNext(); ) {
+                StateEntry e = it.next();
+                int side = (Integer) RowCodec.decode(e.key(), factory.keyedStateKeySchema()).get(0);
+                old.addAll(read(side, e.key(), e.value(), now));
+            }
+            return old;
+        }
+        for (List<Kept> rows : List.of(lefts, rights)) {
+            for (Kept k : rows) {
+                List<Object> key = key(k);
+                if (key == null) {
+                    continue;
+                }
+                for (int side : new int[] {LEFT, RIGHT}) {
+                    byte[] storeKey = storeKey(side, key);
+                    if (!buckets.containsKey(new StateKeyBytes(storeKey))) {
+                        byte[] value = store.get().get(storeKey);
+                        if (value != null) {
+                            old.addAll(read(side, storeKey, value, now));
+                        } else {
+                            buckets.put(new StateKeyBytes(storeKey), new Bucket(storeKey));
+                        }
+                    }
+                }
+            }
+        }
+        return old;
+    }
+
+    /** The rows of an entry of the keyed state, those past the TTL dropped. */
+    private List<Kept> read(int side, byte[] storeKey, byte[] value, long now) {
+        RowSchema values = factory.stateValueSchema();
+        Bucket bucket = new Bucket(storeKey);
+        buckets.put(new StateKeyBytes(storeKey), bucket);
+        for (List<Object> all : RowCodec.decodeRows(value, values)) {
+            long written = (Long) all.get(values.size() - 1);
+            if (factory.ttlMillis.isPresent() && now - written >= factory.ttlMillis.get()) {
+                bucket.dirty = true;  // forgotten, as Flink's state TTL does
+                continue;
+            }
+            Kept k = new Kept(side, sideRow(side, all), null, true, (Long) all.get(values.size() - 2), written);
+            bucket.rows.add(k);
+        }
+        return bucket.rows;
+    }
+
+    private void addToBucket(Kept k) {
+        List<Object> key = key(k);
+        if (k.done || key == null) {
+            return;
+        }
+        byte[] storeKey = storeKey(k.side, key);
+        Bucket bucket = buckets.computeIfAbsent(new StateKeyBytes(storeKey), b -> new Bucket(storeKey));
+        bucket.rows.add(k);
+        bucket.dirty = true;
+    }
+
+    /** A side's row out of a state value (the columns of both sides). */
+    private List<Object> sideRow(int side, List<Object> all) {
+        int leftWidth = factory.leftSchema.size();
+        return new ArrayList<>(side == LEFT ? all.subList(0, leftWidth)
+                : all.subList(leftWidth, leftWidth + factory.rightSchema.size()));
+    }
+
+    private List<Object> key(Kept k) {
+        return LookupTable.key(k.row, k.side == LEFT ? factory.leftKeys : factory.rightKeys);
     }
 
     /** A pair matched: emit it (or the semi join's left row), and count the match on both rows. */
@@ -355,10 +494,10 @@ public final class StreamJoinOperator implements StreamOperator {
         }
         if (!factory.deferred()) {
             // A regular join emitted the row null-padded when it came: its first match takes that back.
-            if (left.matches == 0 && left.storeKey != null && factory.type.keepsUnmatchedLeft()) {
+            if (left.matches == 0 && left.stored && factory.type.keepsUnmatchedLeft()) {
                 emit(padded(left), -1);
             }
-            if (right.matches == 0 && right.storeKey != null && factory.type.keepsUnmatchedRight()) {
+            if (right.matches == 0 && right.stored && factory.type.keepsUnmatchedRight()) {
                 emit(padded(right), -1);
             }
         }
@@ -380,7 +519,7 @@ public final class StreamJoinOperator implements StreamOperator {
     private static List<Kept> fresh(int side, List<List<Object>> rows, long now) {
         List<Kept> kept = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
-            Kept k = new Kept(side, rows.get(i), null, 0, now);
+            Kept k = new Kept(side, rows.get(i), null, false, 0, now);
             k.seq = i;
             kept.add(k);
         }
@@ -442,44 +581,55 @@ public final class StreamJoinOperator implements StreamOperator {
         return t == null || (watermark != Long.MIN_VALUE && millis(t) + factory.bound.get().upperMillis() < watermark);
     }
 
-    private byte[] newKey(Kept k, long batchId) {
-        ByteArrayWriter key = new ByteArrayWriter().writeInt(k.side);
-        if (!factory.plainState()) {
-            key.writeInt(keyGroup(k));
-        }
-        return key.writeLong(batchId).writeInt(k.seq).toByteArray();
+    /** The keyed state's key of one side's rows with join key {@code key}: side, key group, the key's columns. */
+    private byte[] storeKey(int side, List<Object> key) {
+        List<Object> columns = new ArrayList<>(key.size() + 2);
+        columns.add(side);
+        columns.add(keyGroup(key));
+        columns.addAll(key);
+        return RowCodec.encode(columns, factory.keyedStateKeySchema());
     }
 
-    /** A stable hash of the row's join key (its encoded bytes), into {@link #KEY_GROUPS} groups. */
-    private int keyGroup(Kept k) {
-        List<Integer> keys = k.side == LEFT ? factory.leftKeys : factory.rightKeys;
-        RowSchema schema = k.side == LEFT ? factory.leftSchema : factory.rightSchema;
-        List<Column> columns = new ArrayList<>();
-        List<Object> key = new ArrayList<>();
-        for (int i : keys) {
-            Column c = schema.column(i);
-            columns.add(new Column(c.name(), c.type(), true));
-            key.add(k.row.get(i));
-        }
-        return Math.floorMod(Arrays.hashCode(RowCodec.encode(key, new RowSchema(columns))), KEY_GROUPS);
+    /** A stable hash of a join key (its encoded bytes), into {@link #KEY_GROUPS} groups. */
+    private int keyGroup(List<Object> key) {
+        RowSchema keySchema = factory.keyedStateKeySchema();
+        RowSchema columns = new RowSchema(keySchema.columns().subList(2, keySchema.size()));
+        return Math.floorMod(Arrays.hashCode(RowCodec.encode(key, columns)), KEY_GROUPS);
     }
 
-    private byte[] encode(Kept k, RowSchema values) {
-        List<Object> all = new ArrayList<>(values.size());
-        int leftWidth = factory.leftSchema.size();
-        int rightWidth = factory.rightSchema.size();
-        if (k.side == LEFT) {
-            all.addAll(k.row);
-            all.addAll(Collections.nCopies(rightWidth, null));
-        } else {
-            all.addAll(Collections.nCopies(leftWidth, null));
-            all.addAll(k.row);
+    /** Rows of one side as a state value: each as the columns of both sides (and its match count and time). */
+    private byte[] encode(List<Kept> rows) {
+        RowSchema values = factory.stateValueSchema();
+        List<List<Object>> encoded = new ArrayList<>(rows.size());
+        for (Kept k : rows) {
+            List<Object> all = new ArrayList<>(values.size());
+            if (k.side == LEFT) {
+                all.addAll(k.row);
+                all.addAll(Collections.nCopies(factory.rightSchema.size(), null));
+            } else {
+                all.addAll(Collections.nCopies(factory.leftSchema.size(), null));
+                all.addAll(k.row);
+            }
+            if (!factory.plainState()) {
+                all.add(k.matches);
+                all.add(k.written);
+            }
+            encoded.add(all);
         }
-        if (!factory.plainState()) {
-            all.add(k.matches);
-            all.add(k.written);
+        return factory.plainState() ? RowCodec.encode(encoded.get(0), values) : RowCodec.encodeRows(encoded, values);
+    }
+
+    /** State keys as map keys (by content). */
+    private record StateKeyBytes(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StateKeyBytes other && Arrays.equals(bytes, other.bytes);
         }
-        return RowCodec.encode(all, values);
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
     }
 
     private static void index(Map<List<Object>, List<Kept>> byKey, Kept row, List<Integer> keys) {
