@@ -167,7 +167,9 @@ public final class DataFrame {
 
     /**
      * A join with {@code right} on {@code condition}; {@code joinType} is {@code inner}, {@code left},
-     * {@code right} or {@code full} ({@code _outer} suffixes allowed).
+     * {@code right} or {@code full} ({@code _outer} suffixes allowed), or, as in Spark, {@code left_semi} (the
+     * rows of this DataFrame with a match, once: SQL's {@code EXISTS}) or {@code left_anti} (those without:
+     * {@code NOT EXISTS}), whose result has this DataFrame's columns only.
      */
     public DataFrame join(DataFrame right, Column condition, String joinType) {
         requireNonNull(right, "right is null");
@@ -314,14 +316,17 @@ public final class DataFrame {
     }
 
     private static JoinRelType joinType(String joinType) {
-        String t = joinType.trim().toLowerCase(Locale.ROOT).replace("_outer", "").replace("outer", "full");
+        String t = joinType.trim().toLowerCase(Locale.ROOT).replace("_outer", "").replace("outer", "full")
+                .replace("_", "");
         return switch (t) {
             case "inner" -> JoinRelType.INNER;
             case "left" -> JoinRelType.LEFT;
             case "right" -> JoinRelType.RIGHT;
             case "full" -> JoinRelType.FULL;
+            case "leftsemi", "semi" -> JoinRelType.SEMI;
+            case "leftanti", "anti" -> JoinRelType.ANTI;
             default -> throw new SluiceException("Unknown join type '" + joinType
-                    + "' (inner, left, right, full)");
+                    + "' (inner, left, right, full, left_semi, left_anti)");
         };
     }
 }

@@ -136,6 +136,14 @@ class SemiAntiJoinTest extends SessionTest {
         assertEquals(reference(false, false, none), SqlQueryTest.sorted(rows(exists(false, "").replace("STREAM ", ""))));
         assertEquals(reference(true, false, none), SqlQueryTest.sorted(rows(exists(true, "").replace("STREAM ", ""))));
         assertEquals(reference(true, true, none), SqlQueryTest.sorted(rows(exists(true, BOUND).replace("STREAM ", ""))));
+        // The DataFrame API's Spark-named twins.
+        DataFrame clicksFrame = sluice.table("clicks").alias("c");
+        DataFrame impressionsFrame = sluice.table("impressions").alias("i");
+        Column sameAd = Functions.col("c.ad_id").equalTo(Functions.col("i.ad_id"));
+        assertEquals(reference(false, false, none), SqlQueryTest.sorted(clicksFrame.join(impressionsFrame, sameAd,
+                "left_semi").select("ad_id", "ts").collect().rows()));
+        assertEquals(reference(true, false, none), SqlQueryTest.sorted(clicksFrame.join(impressionsFrame, sameAd,
+                "left_anti").select("ad_id", "ts").collect().rows()));
         SluiceException e = assertThrows(SluiceException.class, () -> rows("SELECT ad_id FROM clicks WHERE ad_id NOT IN "
                 + "(SELECT ad_id FROM impressions)"));
         assertTrue(e.getMessage().contains("NOT IN over a column that can be NULL (ad_id NOT IN (SELECT ad_id ...)) is "
