@@ -164,6 +164,23 @@ class RegularJoinTest extends SessionTest {
     }
 
     @Test
+    void aBatchReRunAfterACrashCountsTheTtlFromItsLoggedTimeNotTheClock() throws Exception {
+        message("SET state.ttl = '6 s'");
+        message("CREATE TABLE rj_ttl_crash (id BIGINT, amount BIGINT, order_id BIGINT, carrier VARCHAR) WITH ("
+                + "'connector'='fail-once-memory', 'fail.batch'='1', 'fail.when'='before-sink')");
+        String insert = "INSERT INTO rj_ttl_crash " + join("LEFT");
+        order(1, 10);
+        assertTrue(runNamed("rj_ttl", insert).exception().isEmpty());
+        shipment(1, "ups");  // well within the TTL of the order
+        StreamingQuery crashed = runNamed("rj_ttl", insert);
+        assertTrue(crashed.exception().orElseThrow().getMessage().contains("injected crash"));
+        Thread.sleep(6_500);  // the restart comes after the TTL: the re-run batch still counts from its logged time
+        StreamingQuery restarted = runNamed("rj_ttl", insert);
+        assertTrue(restarted.exception().isEmpty(), () -> restarted.exception().get().getMessage());
+        assertEquals(List.of(row(1L, 10L, 1L, "ups")), rows("SELECT * FROM rj_ttl_crash"));
+    }
+
+    @Test
     void aRegularOuterJoinRecoversFromACrashToTheUninterruptedResult() throws Exception {
         message("SET state.ttl = '1 h'");
         message("CREATE TABLE rj_crash_after (id BIGINT, amount BIGINT, order_id BIGINT, carrier VARCHAR) WITH ("
