@@ -151,6 +151,32 @@ class SemiAntiJoinTest extends SessionTest {
     }
 
     @Test
+    void inAndNotExistsOverAStaticTableProbeItFromEachStreamRow() throws Exception {
+        String adTopic = SharedKafkaBroker.createTopic("saads", 1);
+        message("CREATE TABLE ads (id BIGINT) WITH ('connector'='kafka', 'topic'='" + adTopic + "', 'format'='json', "
+                + "'static'='true')");
+        for (long id : new long[] {2, 4, 99}) {
+            SharedKafkaBroker.produce(adTopic, 0, null, "{\"id\": " + id + "}");
+        }
+        Random random = new Random(67);
+        for (int r = 0; r < ROUNDS; r++) {
+            round(r, random);
+        }
+        List<List<Object>> in = new ArrayList<>();
+        List<List<Object>> notIn = new ArrayList<>();
+        for (Event c : clicks) {
+            (List.of(2L, 4L, 99L).contains(c.ad()) ? in : notIn).add(row(c.ad(), T0.plusNanos(c.millis() * 1_000_000)));
+        }
+        assertEquals(SqlQueryTest.sorted(in), SqlQueryTest.sorted(streamRows("SELECT STREAM ad_id, ts FROM clicks "
+                + "WHERE ad_id IN (SELECT id FROM ads)")));
+        assertEquals(SqlQueryTest.sorted(notIn), SqlQueryTest.sorted(streamRows("SELECT STREAM c.ad_id, c.ts FROM clicks c "
+                + "WHERE NOT EXISTS (SELECT 1 FROM ads a WHERE a.id = c.ad_id)")));
+        String plan = message("EXPLAIN SELECT STREAM c.ad_id FROM clicks c WHERE NOT EXISTS (SELECT 1 FROM ads a "
+                + "WHERE a.id = c.ad_id)");
+        assertTrue(plan.contains("LookupJoin(type=anti, keys=[ad_id = id]"), plan);
+    }
+
+    @Test
     void anAntiJoinRecoversFromACrashToTheUninterruptedResult() throws Exception {
         message("SET state.ttl = '1 h'");
         message("CREATE TABLE sa_crash_after (ad_id BIGINT, ts TIMESTAMP) WITH ('connector'='fail-once-memory', "

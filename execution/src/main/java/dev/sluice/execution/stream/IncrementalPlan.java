@@ -469,7 +469,7 @@ public final class IncrementalPlan {
                 lookups.add(new LookupSide(id, staticSide, join.lookupKeys(), join.lookup().schema().size(),
                         join.lookupPrimaryKey()));
                 List<OperatorStep> chain = new ArrayList<>();
-                chain.add(OperatorStep.lookupJoin(new LookupJoinOperator.Factory(join.streamKeys(), join.outer(),
+                chain.add(OperatorStep.lookupJoin(new LookupJoinOperator.Factory(join.streamKeys(), join.type(),
                         join.schema()), id));
                 chain.addAll(above);
                 compile(join.stream(), chain, out);

@@ -534,6 +534,17 @@ public final class PhysicalPlanBuilder {
             return streamJoin(join, type, info, remaining, left, right, schema);
         }
         boolean lookup = type == JoinType.INNER || (type == JoinType.LEFT && remaining.isAlwaysTrue());
+        boolean semiOrAnti = type == JoinType.SEMI || type == JoinType.ANTI;
+        if (streaming && rightStatic && semiOrAnti) {
+            // IN / EXISTS / NOT EXISTS over a static table: each stream row probes it.
+            if (!remaining.isAlwaysTrue()) {
+                throw new PlanningException("The condition of " + article(type).replaceFirst("^A", "a") + " with the "
+                        + "static table " + tableNames(right) + " may only compare columns for equality yet: "
+                        + remaining);
+            }
+            return new LookupJoinNode(left, right, info.leftKeys, info.rightKeys, type, schema,
+                    versionKey(right, info.rightKeys).orElse(List.of()));
+        }
         if (!streaming && !lookup) {
             // Over the whole input at once: rows without a match are known at its end.
             Optional<IntervalBound> bound = Optional.empty();
@@ -549,7 +560,7 @@ public final class PhysicalPlanBuilder {
         }
         PhysicalNode joined;
         if (!streaming || (rightStatic && (type == JoinType.INNER || type == JoinType.LEFT))) {
-            joined = new LookupJoinNode(left, right, info.leftKeys, info.rightKeys, type == JoinType.LEFT, schema,
+            joined = new LookupJoinNode(left, right, info.leftKeys, info.rightKeys, type, schema,
                     versionKey(right, info.rightKeys).orElse(List.of()));
         } else if (leftStatic && (type == JoinType.INNER || type == JoinType.RIGHT)) {
             if (type == JoinType.RIGHT && !remaining.isAlwaysTrue()) {
@@ -560,7 +571,8 @@ public final class PhysicalPlanBuilder {
             List<Column> swapped = new ArrayList<>(right.schema().columns());
             swapped.addAll(left.schema().columns());
             PhysicalNode probe = new LookupJoinNode(right, left, info.rightKeys, info.leftKeys,
-                    type == JoinType.RIGHT, new RowSchema(swapped), versionKey(left, info.leftKeys).orElse(List.of()));
+                    type == JoinType.RIGHT ? JoinType.LEFT : JoinType.INNER, new RowSchema(swapped),
+                    versionKey(left, info.leftKeys).orElse(List.of()));
             List<PhysicalExpr> order = new ArrayList<>();
             int rightWidth = right.schema().size();
             for (int i = 0; i < schema.size(); i++) {
@@ -573,7 +585,8 @@ public final class PhysicalPlanBuilder {
             List<String> stream = tableNames(leftStatic ? right : left);
             throw new PlanningException(article(type) + " of the stream " + stream + " with the static table "
                     + tableNames(leftStatic ? left : right) + " is not supported yet: a lookup join keeps the stream's "
-                    + "rows only (INNER, or LEFT/RIGHT with the stream on the kept side)");
+                    + "rows only (INNER, LEFT/RIGHT with the stream on the kept side, or IN/EXISTS/NOT EXISTS over the "
+                    + "static table)");
         }
         return remaining.isAlwaysTrue() ? joined : filtered(joined, remaining);
     }
