@@ -63,4 +63,10 @@ final class CallbackSink implements StreamSink {
             consumer.accept(new ResultBatch(batchId, columns, rows));
         }
     }
+
+    /** How messages name this sink. */
+    @Override
+    public String toString() {
+        return "the console";
+    }
 }

@@ -1,7 +1,6 @@
 package dev.sluice.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.connectors.testing.SharedKafkaBroker;
@@ -99,9 +98,28 @@ class SessionWindowTest extends SessionTest {
     }
 
     @Test
-    void countDistinctOverSessionsIsRefusedClearly() {
-        SluiceException e = assertThrows(SluiceException.class, () -> sluice.execute("SELECT STREAM COUNT(DISTINCT "
-                + "amount) FROM clicks GROUP BY SESSION(ts, INTERVAL '10' SECOND)", b -> { }));
-        assertTrue(e.getMessage().contains("COUNT(DISTINCT ...) is not supported over SESSION windows"), e.getMessage());
+    void countDistinctMinAndMaxMergeWithTheSessions() throws Exception {
+        message("CREATE TABLE distinct_sessions (user_id VARCHAR, n BIGINT, d BIGINT, lo TIMESTAMP, hi TIMESTAMP) "
+                + "WITH ('connector'='memory')");
+        message("SET outputMode = complete");
+        String insert = "INSERT INTO distinct_sessions SELECT STREAM user_id, COUNT(*), COUNT(DISTINCT ts), MIN(ts), "
+                + "MAX(ts) FROM clicks GROUP BY SESSION(ts, INTERVAL '10' SECOND), user_id";
+        long last = 0;
+        for (int r = 0; r < 4; r++) {
+            round(r);
+            if (r == 3) {
+                click("a", 4);  // a second click at 4 s: counted, but not as a distinct time
+            }
+            StreamingQuery q = runNamed("distinct_sessions", insert);
+            assertTrue(q.exception().isEmpty(), () -> q.exception().get().getMessage());
+            last = q.lastProgress().orElseThrow().outputRows();
+        }
+        List<List<Object>> all = rows("SELECT * FROM distinct_sessions");
+        // a's clicks at 0, 4, 4, 9, 18, 25 and 30 s, merged over four batches into one session.
+        assertEquals(List.of(
+                row("a", 7L, 6L, T0, T0.plusSeconds(30)),
+                row("b", 1L, 1L, T0.plusSeconds(1), T0.plusSeconds(1)),
+                row("b", 1L, 1L, T0.plusSeconds(25), T0.plusSeconds(25))),
+                SqlQueryTest.sorted(all.subList(all.size() - (int) last, all.size())));
     }
 }

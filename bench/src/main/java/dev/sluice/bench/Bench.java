@@ -1,5 +1,8 @@
 package dev.sluice.bench;
 
+import dev.sluice.bench.nexmark.NexmarkConfig;
+import dev.sluice.bench.nexmark.NexmarkSql;
+import dev.sluice.bench.nexmark.NexmarkTopics;
 import dev.sluice.connectors.embedded.EmbeddedKafkaBroker;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -37,7 +40,9 @@ public final class Bench {
         } catch (IllegalArgumentException e) {
             System.err.println((e.getMessage().equals("usage") ? "" : e.getMessage() + "\n")
                     + "usage: ./sluice bench [--n 5000000] [--partitions 8] [--bootstrap host:port] [--topic events]"
-                    + " [--queries q1,q2,q3,q1-kafka-eos,q1-kafka-alo] [--repeat 1] [--seed 42] [--heap 1g]");
+                    + " [--queries q1,q2,q3,q1-kafka-eos,q1-kafka-alo] [--repeat 1] [--seed 42] [--heap 1g]\n"
+                    + "       ./sluice bench --nexmark [--n 5000000] [--rate 10000000] [--queries nexmark-q0,nexmark-q1,...]"
+                    + " [--partitions 8] [--bootstrap host:port] [--repeat 1] [--seed 42] [--heap 1g]");
             System.exit(2);
             return;
         }
@@ -54,7 +59,12 @@ public final class Bench {
             case "ceiling-1-thread" -> ReadCeiling.run("ceiling-1-thread", bootstrap, o.topic(), false);
             case "ceiling-thread-per-partition" -> ReadCeiling.run("ceiling-thread-per-partition", bootstrap, o.topic(), true);
             case "q1", "q2", "q3", "q1-kafka-eos", "q1-kafka-alo" -> SluiceQueryRun.run(o.phase().get(), bootstrap, o.topic());
-            default -> throw new IllegalArgumentException("Unknown phase " + o.phase().get());
+            default -> {
+                if (!o.phase().get().startsWith("nexmark-")) {
+                    throw new IllegalArgumentException("Unknown phase " + o.phase().get());
+                }
+                yield NexmarkRun.run(o.phase().get(), bootstrap);
+            }
         };
     }
 
@@ -68,6 +78,9 @@ public final class Bench {
                 OUT.println("Starting an embedded Kafka broker...");
                 broker = EmbeddedKafkaBroker.start();
                 bootstrap = broker.bootstrapServers();
+            }
+            if (o.nexmark()) {
+                return orchestrateNexmark(o, bootstrap);
             }
             long expectedQ1 = -1;
             long records = topicRecords(bootstrap, o.topic());
@@ -102,6 +115,91 @@ public final class Bench {
                 broker.close();
             }
         }
+    }
+
+    /**
+     * Nexmark: generates the three topics unless they hold data, measures the read ceiling of the bid topic
+     * (the one most queries read) and runs each query; reports events/s the way the Flink suite does (all
+     * events generated, persons, auctions and bids, over the query's time) and per core.
+     */
+    private static int orchestrateNexmark(BenchOptions o, String bootstrap) throws Exception {
+        NexmarkTopics topics = NexmarkTopics.withPrefix(NexmarkRun.TOPIC_PREFIX);
+        Map<String, Long> records = new java.util.LinkedHashMap<>();
+        for (String t : topics.all()) {
+            records.put(t, Math.max(0, topicRecords(bootstrap, t)));
+        }
+        if (records.values().stream().mapToLong(Long::longValue).sum() == 0) {
+            topics.create(bootstrap, o.partitions());
+            OUT.printf(Locale.ROOT, "Generating %,d Nexmark events at %,.0f events/s of event time into %s (%d partitions)...%n",
+                    o.n(), o.rate(), topics.all(), o.partitions());
+            long t0 = System.nanoTime();
+            long[] written = topics.write(bootstrap, o.partitions(), NexmarkConfig.of(o.n(), o.rate(), o.seed()));
+            OUT.printf(Locale.ROOT, "  generated in %.1f s: %,d persons, %,d auctions, %,d bids%n",
+                    (System.nanoTime() - t0) / 1e9, written[0], written[1], written[2]);
+            for (String t : topics.all()) {
+                records.put(t, topicRecords(bootstrap, t));
+            }
+        } else {
+            OUT.printf(Locale.ROOT, "Using the existing Nexmark topics: %s%n", records);
+        }
+        long events = records.values().stream().mapToLong(Long::longValue).sum();
+        List<PhaseResult> results = new ArrayList<>();
+        boolean ok = true;
+        for (int round = 1; round <= o.repeat(); round++) {
+            PhaseResult ceiling = runChild(o.heap(), List.of("--phase", "ceiling-1-thread", "--bootstrap", bootstrap,
+                    "--topic", topics.bid()));
+            OUT.println(ceiling.line());
+            results.add(ceiling);
+            for (String query : o.queries()) {
+                PhaseResult r;
+                try {
+                    r = runChild(o.heap(), List.of("--phase", query, "--bootstrap", bootstrap));
+                } catch (IllegalStateException e) {  // the child failed (its error is on stderr): go on
+                    OUT.printf(Locale.ROOT, "FAILED %s: %s%n", query, e.getMessage());
+                    ok = false;
+                    continue;
+                }
+                OUT.println(r.line());
+                results.add(r);
+                long expected = nexmarkRecordsRead(query, topics, records);
+                if (r.records() != expected) {
+                    OUT.printf(Locale.ROOT, "CHECK FAILED %s: records read %d, expected %d (its tables' records)%n",
+                            query, r.records(), expected);
+                    ok = false;
+                }
+            }
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        OUT.printf(Locale.ROOT, "%n| run | records read | seconds | Nexmark events/s | events/s per core | rows out | vs bid-topic read ceiling | peak RSS |%n");
+        OUT.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        PhaseResult ceiling = null;
+        for (PhaseResult r : results) {
+            if (r.phase().startsWith("ceiling")) {
+                ceiling = r;
+                OUT.printf(Locale.ROOT, "| read ceiling (bid topic, 1 thread) | %,d | %.2f | | | | 100%% | %d MB |%n", r.records(),
+                        r.seconds(), r.peakRssMb());
+                continue;
+            }
+            double eventsPerSecond = events / r.seconds();
+            OUT.printf(Locale.ROOT, "| Sluice %s | %,d | %.2f | %,.0f | %,.0f | %,d | %s | %d MB |%n", r.phase(), r.records(),
+                    r.seconds(), eventsPerSecond, eventsPerSecond / cores, r.rowsOut(), ratio(r, ceiling), r.peakRssMb());
+        }
+        OUT.printf(Locale.ROOT, "%n%d cores; %,d Nexmark events (%s); events/s counts every event generated (persons, "
+                + "auctions and bids), as the Flink suite does, over the query's time from submission to its last commit.%n",
+                cores, events, records);
+        return ok ? 0 : 1;
+    }
+
+    /** The records a Nexmark query reads: those of the tables its SQL names. */
+    private static long nexmarkRecordsRead(String query, NexmarkTopics topics, Map<String, Long> records) {
+        String sql = String.join("\n", NexmarkSql.statements(query.substring("nexmark-".length()), Map.of())).toLowerCase(Locale.ROOT);
+        long n = 0;
+        for (String table : List.of("person", "auction", "bid")) {
+            if (sql.matches("(?s).*(from|join|table|,)\\s+" + table + "\\b.*")) {
+                n += records.get(topics.all().get(List.of("person", "auction", "bid").indexOf(table)));
+            }
+        }
+        return n;
     }
 
     private static boolean check(PhaseResult r, long records, long expectedQ1) {

@@ -11,16 +11,24 @@ import java.util.Optional;
  * -Xmx of every measured JVM, Spark's default driver heap, so peak RSS compares like for like). Internal:
  * {@code --phase} runs one measurement in this JVM (the parent launches one child JVM per phase so each
  * has its own peak RSS).
+ *
+ * <p>{@code --nexmark} (no value) runs Nexmark instead: {@code --n} events (persons, auctions and bids
+ * together) generated into the topics {@code nexmark-person}, {@code nexmark-auction}, {@code nexmark-bid}
+ * at {@code --rate} events per second of event time (10,000,000, the Flink suite's), and the queries
+ * {@code --queries nexmark-q0,nexmark-q1,...} (default: those Sluice runs today).
  */
 record BenchOptions(long n, int partitions, Optional<String> bootstrap, String topic, List<String> queries,
-                    int repeat, long seed, String heap, Optional<String> phase, long expectedQ1) {
+                    int repeat, long seed, String heap, Optional<String> phase, long expectedQ1, boolean nexmark,
+                    double rate) {
 
     static BenchOptions parse(String[] args) {
         long n = 5_000_000;
         int partitions = 8;
         Optional<String> bootstrap = Optional.empty();
         String topic = "events";
-        List<String> queries = List.of("q1", "q2", "q3");
+        List<String> queries = null;
+        boolean nexmark = false;
+        double rate = dev.sluice.bench.nexmark.NexmarkConfig.DEFAULT_EVENTS_PER_SECOND;
         int repeat = 1;
         long seed = 42;
         String heap = "1g";
@@ -30,6 +38,10 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
                 throw new IllegalArgumentException("usage");
+            }
+            if (flag.equals("--nexmark")) {
+                nexmark = true;
+                continue;
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("Flag " + flag + " needs a value");
@@ -46,16 +58,23 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
                 case "--heap" -> heap = value;
                 case "--phase" -> phase = Optional.of(value);
                 case "--expected-q1" -> expectedQ1 = Long.parseLong(value);
+                case "--rate" -> rate = Double.parseDouble(value.replace("_", ""));
                 default -> throw new IllegalArgumentException("Unknown flag " + flag);
             }
         }
+        if (queries == null) {
+            queries = nexmark ? NexmarkRun.DEFAULT_QUERIES : List.of("q1", "q2", "q3");
+        }
+        nexmark |= queries.stream().anyMatch(q -> q.startsWith("nexmark-"));
+        List<String> known = nexmark ? NexmarkRun.QUERIES : SluiceQueryRun.QUERIES;
         for (String q : queries) {
-            if (!SluiceQueryRun.QUERIES.contains(q)) {
-                throw new IllegalArgumentException("Unknown query '" + q + "' (" + String.join(", ", SluiceQueryRun.QUERIES)
-                        + ")");
+            if (!known.contains(q)) {
+                throw new IllegalArgumentException("Unknown query '" + q + "' (" + String.join(", ", known) + ")"
+                        + (nexmark ? "; Nexmark queries and Q1-Q3 run separately" : ""));
             }
         }
-        return new BenchOptions(n, partitions, bootstrap, topic, queries, repeat, seed, heap, phase, expectedQ1);
+        return new BenchOptions(n, partitions, bootstrap, topic, queries, repeat, seed, heap, phase, expectedQ1,
+                nexmark, rate);
     }
 
     /** The flags a child JVM needs to run {@code phase} against {@code bootstrap}. */

@@ -119,4 +119,10 @@ final class FileSink implements StreamSink {
         }
         out.flush();
     }
+
+    /** How messages name this sink. */
+    @Override
+    public String toString() {
+        return "the file sink at " + dir.path();
+    }
 }

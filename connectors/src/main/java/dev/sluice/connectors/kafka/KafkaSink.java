@@ -224,4 +224,10 @@ public final class KafkaSink implements StreamSink {
             transactions.close();
         }
     }
+
+    /** How messages name this sink. */
+    @Override
+    public String toString() {
+        return "the Kafka table '" + table + "' (topic '" + topic + "')";
+    }
 }

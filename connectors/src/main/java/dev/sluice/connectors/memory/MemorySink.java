@@ -53,4 +53,10 @@ final class MemorySink implements StreamSink {
         }
         store.apply(table, writer, batchId, rows, weights);
     }
+
+    /** How messages name this sink. */
+    @Override
+    public String toString() {
+        return "the memory table '" + table + "'";
+    }
 }

@@ -8,17 +8,20 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.types.pojo.Field;
 
-/** {@code COUNT(*)} and {@code COUNT(x)}: a BIGINT per group. Partial state: {@code <name>$count BIGINT}. */
+/**
+ * A count per group: the rows ({@code COUNT(*)}, {@code argument} null) or the non-NULL values
+ * ({@code COUNT(x)}), each counted by its weight, so a retracted row counts -1. The same state in append-only
+ * and retracting plans. Partial state: {@code <name>$count BIGINT}.
+ */
 final class CountAccumulator implements Accumulator {
-    private final boolean countAll;
     private final Column stateColumn;
     private long[] counts = new long[16];
 
-    CountAccumulator(AggregateCall call) {
-        this.countAll = call.function() == AggregateFunction.COUNT_STAR;
-        this.stateColumn = new Column(call.name() + "$count", ColumnType.BIGINT, false);
+    CountAccumulator(String stateName) {
+        this.stateColumn = new Column(stateName, ColumnType.BIGINT, false);
     }
 
     @Override
@@ -29,19 +32,33 @@ final class CountAccumulator implements Accumulator {
     }
 
     @Override
-    public void addInput(int[] groupIds, FieldVector argument, int rows) {
+    public void addInput(int[] groupIds, FieldVector argument, IntVector weights, int rows) {
         long[] counts = this.counts;
-        if (countAll || argument.getNullCount() == 0) {
-            for (int r = 0; r < rows; r++) {
-                counts[groupIds[r]]++;
-            }
-        } else {
-            for (int r = 0; r < rows; r++) {
-                if (!argument.isNull(r)) {
+        boolean all = argument == null || argument.getNullCount() == 0;
+        if (weights == null) {
+            if (all) {
+                for (int r = 0; r < rows; r++) {
                     counts[groupIds[r]]++;
                 }
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    if (!argument.isNull(r)) {
+                        counts[groupIds[r]]++;
+                    }
+                }
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            if (all || !argument.isNull(r)) {
+                counts[groupIds[r]] += Accumulator.weight(weights, r);
             }
         }
+    }
+
+    /** The count of {@code group}. */
+    long count(int group) {
+        return counts[group];
     }
 
     @Override

@@ -7,13 +7,15 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 
 /**
- * {@code COUNT(DISTINCT x)}: every distinct non-NULL value of each group, so that partials and stored state
+ * {@code COUNT(DISTINCT x)} over append-only input (over updating input, {@link ValueCountsAccumulator}
+ * keeps a count per value): every distinct non-NULL value of each group, so that partials and stored state
  * can be unioned. Values are kept once per group in one {@link GroupByHash} keyed by (group id, value in the
  * {@link KeyColumn} encoding), chained per group in insertion order. State grows with the number of distinct
  * values and each stored group re-encodes its whole set when it changes.
@@ -22,6 +24,7 @@ import org.apache.arrow.vector.types.pojo.FieldType;
  * concatenated (Sluice has no array type, so this column exists only between partial and final steps).
  */
 final class CountDistinctAccumulator implements Accumulator {
+    private final AggregateCall call;
     private final Field partialField;
     private final Column stateColumn;
     private final KeyColumn column;
@@ -34,6 +37,7 @@ final class CountDistinctAccumulator implements Accumulator {
     private byte[] scratch = new byte[64];
 
     CountDistinctAccumulator(AggregateCall call) {
+        this.call = call;
         this.column = KeyColumn.of(call.argumentType());
         this.partialField = new Field(call.name() + "$distinct", new FieldType(false, ArrowType.Binary.INSTANCE, null), null);
         // In the store's value schema, a column of the argument type standing for the set of its values.
@@ -60,7 +64,8 @@ final class CountDistinctAccumulator implements Accumulator {
     }
 
     @Override
-    public void addInput(int[] groupIds, FieldVector argument, int rows) {
+    public void addInput(int[] groupIds, FieldVector argument, IntVector weights, int rows) {
+        Accumulator.requireInserts(weights, rows, call);
         for (int r = 0; r < rows; r++) {
             if (argument.isNull(r)) {
                 continue;

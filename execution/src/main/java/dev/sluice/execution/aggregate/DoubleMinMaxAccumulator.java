@@ -7,22 +7,26 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
- * {@code MIN} and {@code MAX} over DOUBLE, ordered as {@link Double#compare} orders (NaN above every other
+ * {@code MIN} and {@code MAX} over append-only input (the retracting ones keep a count per value:
+ * {@link ValueCountsAccumulator}) over DOUBLE, ordered as {@link Double#compare} orders (NaN above every other
  * value, -0.0 below 0.0, as Spark does); no values: NULL. Partial state: {@code <name>$min} or
  * {@code <name>$max} DOUBLE, NULL for no values.
  */
 final class DoubleMinMaxAccumulator implements Accumulator {
+    private final AggregateCall call;
     private final boolean max;
     private final Column stateColumn;
     private double[] values = new double[16];
     private boolean[] present = new boolean[16];
 
-    DoubleMinMaxAccumulator(AggregateCall call) {
-        this.max = call.function() == AggregateFunction.MAX;
+    DoubleMinMaxAccumulator(AggregateCall call, boolean max) {
+        this.call = call;
+        this.max = max;
         this.stateColumn = Column.of(call.name() + (max ? "$max" : "$min"), call.argumentType());
     }
 
@@ -48,7 +52,8 @@ final class DoubleMinMaxAccumulator implements Accumulator {
     }
 
     @Override
-    public void addInput(int[] groupIds, FieldVector argument, int rows) {
+    public void addInput(int[] groupIds, FieldVector argument, IntVector weights, int rows) {
+        Accumulator.requireInserts(weights, rows, call);
         ArrowBuf data = argument.getDataBuffer();
         boolean noNulls = argument.getNullCount() == 0;
         for (int r = 0; r < rows; r++) {
@@ -75,7 +80,7 @@ final class DoubleMinMaxAccumulator implements Accumulator {
 
     @Override
     public void mergePartial(int[] groupIds, List<FieldVector> partial, int rows) {
-        addInput(groupIds, partial.get(0), rows);
+        addInput(groupIds, partial.get(0), null, rows);
     }
 
     @Override

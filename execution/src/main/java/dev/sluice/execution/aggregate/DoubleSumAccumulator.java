@@ -10,20 +10,23 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * {@code SUM} and {@code AVG} over DOUBLE: a double sum and a count of non-NULL values per group (no
- * values: NULL). Partial state: {@code <name>$sum DOUBLE, <name>$count BIGINT}.
+ * values: NULL). A retracted value is subtracted, so a sum of values added and taken back may differ from
+ * the sum of the values left by a rounding error (as in Flink); none left gives NULL. Partial state: {@code <name>$sum DOUBLE, <name>$count BIGINT}.
  */
 final class DoubleSumAccumulator implements Accumulator {
-    private final AggregateCall call;
+    private final boolean average;
     private final List<Column> stateColumns;
     private double[] sums = new double[16];
     private long[] counts = new long[16];
 
-    DoubleSumAccumulator(AggregateCall call) {
-        this.call = call;
+    /** @param average whether the result is the mean (AVG) rather than the sum */
+    DoubleSumAccumulator(AggregateCall call, boolean average) {
+        this.average = average;
         this.stateColumns = List.of(new Column(call.name() + "$sum", ColumnType.DOUBLE, false),
                 new Column(call.name() + "$count", ColumnType.BIGINT, false));
     }
@@ -38,9 +41,20 @@ final class DoubleSumAccumulator implements Accumulator {
     }
 
     @Override
-    public void addInput(int[] groupIds, FieldVector argument, int rows) {
+    public void addInput(int[] groupIds, FieldVector argument, IntVector weights, int rows) {
         ArrowBuf data = argument.getDataBuffer();
         boolean noNulls = argument.getNullCount() == 0;
+        if (weights != null) {
+            for (int r = 0; r < rows; r++) {
+                if (noNulls || !argument.isNull(r)) {
+                    int g = groupIds[r];
+                    int w = Accumulator.weight(weights, r);
+                    sums[g] += w * data.getDouble((long) r * 8);
+                    counts[g] += w;
+                }
+            }
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             if (noNulls || !argument.isNull(r)) {
                 int g = groupIds[r];
@@ -95,7 +109,6 @@ final class DoubleSumAccumulator implements Accumulator {
     @Override
     public void writeResult(FieldVector result, int groupCount) {
         Float8Vector vector = (Float8Vector) result;
-        boolean average = call.function() == AggregateFunction.AVG;
         for (int g = 0; g < groupCount; g++) {
             if (counts[g] == 0) {
                 vector.setNull(g);

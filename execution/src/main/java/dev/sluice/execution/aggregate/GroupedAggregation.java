@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 
@@ -25,10 +26,19 @@ import org.apache.arrow.vector.types.pojo.Field;
  * <p>Three kinds of input merge into the same groups, in any order: raw rows ({@link #addInput}), partial
  * states from another instance ({@link #addPartial}, as {@link #writePartial} wrote them), and encoded states
  * from a state store ({@link #addState}, as {@link #key} and {@link #state} give them). Not thread-safe.
+ *
+ * <p>Retraction: an aggregation built {@code retracting} takes rows with weights (a Z-set: -1 deletes a row
+ * added before), its accumulators keep what they need to take a row back, and it counts each group's rows
+ * ({@link #rowCount}, the first column of its partial and stored state) so that the caller knows when a group
+ * is empty and must disappear. Built for append-only input, it refuses deleted rows and keeps the cheaper
+ * state it always had (the same bytes in the checkpoint).
  */
 public final class GroupedAggregation {
     private final List<ColumnType> keyTypes;
     private final List<AggregateCall> calls;
+    private final boolean retracting;
+    /** Each group's rows (sum of weights), when retracting; else null. */
+    private final CountAccumulator rowCounts;
     private final KeyColumn[] keyColumns;
     private final Accumulator[] accumulators;
     private final GroupByHash groups = new GroupByHash();
@@ -39,11 +49,39 @@ public final class GroupedAggregation {
     private int[] positions = new int[0];
     private byte[] keyBuffer = new byte[0];
 
+    /** An aggregation of append-only input. */
     public GroupedAggregation(List<ColumnType> keyTypes, List<AggregateCall> calls) {
+        this(keyTypes, calls, false);
+    }
+
+    /** @param retracting whether input rows may be deleted (come with negative weights) */
+    public GroupedAggregation(List<ColumnType> keyTypes, List<AggregateCall> calls, boolean retracting) {
         this.keyTypes = List.copyOf(keyTypes);
         this.calls = List.copyOf(calls);
+        this.retracting = retracting;
         this.keyColumns = this.keyTypes.stream().map(KeyColumn::of).toArray(KeyColumn[]::new);
-        this.accumulators = this.calls.stream().map(Accumulator::of).toArray(Accumulator[]::new);
+        List<Accumulator> all = new ArrayList<>();
+        this.rowCounts = retracting ? new CountAccumulator("$rows") : null;
+        if (rowCounts != null) {
+            all.add(rowCounts);
+        }
+        this.calls.forEach(c -> all.add(c.accumulator(retracting)));
+        this.accumulators = all.toArray(Accumulator[]::new);
+    }
+
+    public boolean retracting() {
+        return retracting;
+    }
+
+    /**
+     * The rows of {@code group} (inserted minus deleted) in a retracting aggregation: 0 when every row of the
+     * group was taken back, and the group should be removed.
+     */
+    public long rowCount(int group) {
+        if (rowCounts == null) {
+            throw new IllegalStateException("an aggregation of append-only input counts no rows per group");
+        }
+        return rowCounts.count(group);
     }
 
     /** The partial-state columns after the key columns of a partial batch, all aggregates in order. */
@@ -69,18 +107,41 @@ public final class GroupedAggregation {
      * {@link AggregateCall#argument()} column. The input stays the caller's.
      */
     public void addInput(VectorSchemaRoot input, int[] keyChannels) {
+        addInput(input, keyChannels, null);
+    }
+
+    /**
+     * As {@link #addInput(VectorSchemaRoot, int[])}, each row {@code weights[row]} times (-1: deleted), or once
+     * when {@code weights} is null.
+     *
+     * @throws IllegalStateException if a row is deleted from an aggregation built for append-only input
+     */
+    public void addInput(VectorSchemaRoot input, int[] keyChannels, IntVector weights) {
         int rows = input.getRowCount();
         if (rows == 0) {
             return;
+        }
+        if (weights != null && !retracting) {
+            for (int r = 0; r < rows; r++) {
+                if (Accumulator.weight(weights, r) < 0) {
+                    throw new IllegalStateException("An aggregation " + calls + " planned over rows that are only "
+                            + "inserted got a deleted row");
+                }
+            }
         }
         List<FieldVector> keys = new ArrayList<>(keyChannels.length);
         for (int channel : keyChannels) {
             keys.add(input.getVector(channel));
         }
         assignGroups(keys, rows);
-        for (int i = 0; i < accumulators.length; i++) {
-            int argument = calls.get(i).argument();
-            accumulators[i].addInput(groupIds, argument < 0 ? null : input.getVector(argument), rows);
+        int first = 0;
+        if (rowCounts != null) {
+            rowCounts.addInput(groupIds, null, weights, rows);
+            first = 1;
+        }
+        for (int i = first; i < accumulators.length; i++) {
+            int argument = calls.get(i - first).argument();
+            accumulators[i].addInput(groupIds, argument < 0 ? null : input.getVector(argument), weights, rows);
         }
     }
 
@@ -111,6 +172,21 @@ public final class GroupedAggregation {
         int group = groups.putIfAbsent(key, 0, key.length);
         ensureCapacity(groups.groupCount());
         return group;
+    }
+
+    /**
+     * The group of the key {@code values} (Java values as {@link dev.sluice.execution.type.VectorValues#get}
+     * returns them, one per key column), added (empty) if new.
+     */
+    public int addKey(List<?> values) {
+        if (values.size() != keyColumns.length) {
+            throw new IllegalArgumentException(values.size() + " key values for key columns " + keyTypes);
+        }
+        ByteArrayWriter out = new ByteArrayWriter();
+        for (int c = 0; c < keyColumns.length; c++) {
+            keyColumns[c].writeObject(values.get(c), out);
+        }
+        return addKey(out.toByteArray());
     }
 
     /** Merges a stored state, as {@link #state} encodes it, into {@code group}. */
@@ -171,8 +247,9 @@ public final class GroupedAggregation {
         int groupCount = groups.groupCount();
         List<FieldVector> vectors = out.getFieldVectors();
         writeKeys(vectors, groupCount);
-        for (int i = 0; i < accumulators.length; i++) {
-            FieldVector result = vectors.get(keyColumns.length + i);
+        int first = rowCounts == null ? 0 : 1;
+        for (int i = first; i < accumulators.length; i++) {
+            FieldVector result = vectors.get(keyColumns.length + i - first);
             accumulators[i].writeResult(result, groupCount);
             result.setValueCount(groupCount);
         }

@@ -1,9 +1,13 @@
 package dev.sluice.execution.aggregate;
 
+import dev.sluice.execution.state.ByteArrayWriter;
 import dev.sluice.execution.type.ColumnType;
+import dev.sluice.execution.type.VectorValues;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BigIntVector;
@@ -51,6 +55,9 @@ abstract class KeyColumn {
     /** Writes the value at {@code row} at {@code offset} (room for {@link #length} bytes); returns the end. */
     abstract int writeOne(FieldVector vector, int row, byte[] target, int offset);
 
+    /** Appends the encoding of {@code value}, a Java value as {@link VectorValues#get} returns it, or null. */
+    abstract void writeObject(Object value, ByteArrayWriter out);
+
     /** Sets row {@code row} of {@code vector} from the value encoded at {@code offset}; returns its end. */
     abstract int read(byte[] source, int offset, FieldVector vector, int row);
 
@@ -97,6 +104,21 @@ abstract class KeyColumn {
                 default -> LONG.set(target, offset + 1, vector.getDataBuffer().getLong((long) row * 8));
             }
             return offset + 1 + width;
+        }
+
+        @Override
+        void writeObject(Object value, ByteArrayWriter out) {
+            if (value == null) {
+                out.writeByte(NULL);
+                return;
+            }
+            out.writeByte(PRESENT);
+            switch (width) {
+                case 1 -> out.writeByte((Boolean) value ? 1 : 0);
+                case 4 -> out.writeInt(((Number) value).intValue());
+                default -> out.writeLong(value instanceof LocalDateTime time ? VectorValues.toEpochMillis(time)
+                        : ((Number) value).longValue());
+            }
         }
 
         @Override
@@ -160,6 +182,15 @@ abstract class KeyColumn {
         }
 
         @Override
+        void writeObject(Object value, ByteArrayWriter out) {
+            if (value == null) {
+                out.writeByte(NULL);
+            } else {
+                out.writeByte(PRESENT).writeLong(Double.doubleToLongBits(((Number) value).doubleValue() + 0.0));
+            }
+        }
+
+        @Override
         int read(byte[] source, int offset, FieldVector vector, int row) {
             if (source[offset] == NULL) {
                 ((Float8Vector) vector).setNull(row);
@@ -211,6 +242,16 @@ abstract class KeyColumn {
             INT.set(target, offset + 1, length);
             vector.getDataBuffer().getBytes(start, target, offset + 5, length);
             return offset + 5 + length;
+        }
+
+        @Override
+        void writeObject(Object value, ByteArrayWriter out) {
+            if (value == null) {
+                out.writeByte(NULL);
+            } else {
+                byte[] utf8 = ((String) value).getBytes(StandardCharsets.UTF_8);
+                out.writeByte(PRESENT).writeInt(utf8.length).writeBytes(utf8);
+            }
         }
 
         @Override

@@ -13,17 +13,20 @@ import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
- * {@code MIN} and {@code MAX} over INTEGER, BIGINT and TIMESTAMP, held as longs (no values: NULL).
+ * {@code MIN} and {@code MAX} over append-only input (the retracting ones keep a count per value:
+ * {@link ValueCountsAccumulator}) over INTEGER, BIGINT and TIMESTAMP, held as longs (no values: NULL).
  * Partial state: {@code <name>$min} or {@code <name>$max}, of the argument type, NULL for no values.
  */
 final class LongMinMaxAccumulator implements Accumulator {
+    private final AggregateCall call;
     private final boolean max;
     private final Column stateColumn;
     private long[] values = new long[16];
     private boolean[] present = new boolean[16];
 
-    LongMinMaxAccumulator(AggregateCall call) {
-        this.max = call.function() == AggregateFunction.MAX;
+    LongMinMaxAccumulator(AggregateCall call, boolean max) {
+        this.call = call;
+        this.max = max;
         this.stateColumn = Column.of(call.name() + (max ? "$max" : "$min"), call.argumentType());
     }
 
@@ -46,7 +49,8 @@ final class LongMinMaxAccumulator implements Accumulator {
     }
 
     @Override
-    public void addInput(int[] groupIds, FieldVector argument, int rows) {
+    public void addInput(int[] groupIds, FieldVector argument, IntVector weights, int rows) {
+        Accumulator.requireInserts(weights, rows, call);
         ArrowBuf data = argument.getDataBuffer();
         boolean noNulls = argument.getNullCount() == 0;
         if (argument instanceof IntVector) {
@@ -81,7 +85,7 @@ final class LongMinMaxAccumulator implements Accumulator {
 
     @Override
     public void mergePartial(int[] groupIds, List<FieldVector> partial, int rows) {
-        addInput(groupIds, partial.get(0), rows);
+        addInput(groupIds, partial.get(0), null, rows);
     }
 
     @Override

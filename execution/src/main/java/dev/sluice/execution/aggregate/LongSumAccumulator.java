@@ -15,17 +15,21 @@ import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * {@code SUM} and {@code AVG} over INTEGER or BIGINT: an exact long sum and a count of non-NULL values per
- * group (no values: NULL). A sum outside BIGINT fails, naming the aggregate. Partial state:
+ * group (no values: NULL). A sum outside BIGINT fails, naming the aggregate. A retracted value is
+ * subtracted (the same state in append-only and retracting plans). Partial state:
  * {@code <name>$sum BIGINT, <name>$count BIGINT}.
  */
 final class LongSumAccumulator implements Accumulator {
     private final AggregateCall call;
+    private final boolean average;
     private final List<Column> stateColumns;
     private long[] sums = new long[16];
     private long[] counts = new long[16];
 
-    LongSumAccumulator(AggregateCall call) {
+    /** @param average whether the result is the mean (AVG) rather than the sum */
+    LongSumAccumulator(AggregateCall call, boolean average) {
         this.call = call;
+        this.average = average;
         this.stateColumns = List.of(new Column(call.name() + "$sum", ColumnType.BIGINT, false),
                 new Column(call.name() + "$count", ColumnType.BIGINT, false));
     }
@@ -40,11 +44,22 @@ final class LongSumAccumulator implements Accumulator {
     }
 
     @Override
-    public void addInput(int[] groupIds, FieldVector argument, int rows) {
+    public void addInput(int[] groupIds, FieldVector argument, IntVector weights, int rows) {
         ArrowBuf data = argument.getDataBuffer();
         boolean noNulls = argument.getNullCount() == 0;
         try {
-            if (argument instanceof IntVector) {
+            if (weights != null) {
+                boolean ints = argument instanceof IntVector;
+                for (int r = 0; r < rows; r++) {
+                    if (noNulls || !argument.isNull(r)) {
+                        int g = groupIds[r];
+                        long w = Accumulator.weight(weights, r);
+                        long value = ints ? data.getInt((long) r * 4) : data.getLong((long) r * 8);
+                        sums[g] = Math.addExact(sums[g], Math.multiplyExact(value, w));
+                        counts[g] += w;
+                    }
+                }
+            } else if (argument instanceof IntVector) {
                 for (int r = 0; r < rows; r++) {
                     if (noNulls || !argument.isNull(r)) {
                         int g = groupIds[r];
@@ -123,13 +138,13 @@ final class LongSumAccumulator implements Accumulator {
                 result.setNull(g);
                 continue;
             }
-            long value = call.function() == AggregateFunction.AVG && call.resultType() != ColumnType.DOUBLE
+            long value = average && call.resultType() != ColumnType.DOUBLE
                     ? sums[g] / counts[g] : sums[g];
             switch (call.resultType()) {
                 case DOUBLE -> ((Float8Vector) result).setSafe(g, (double) sums[g] / counts[g]);
                 case INTEGER -> {
                     if (value != (int) value) {
-                        throw new ArithmeticException(call.function().sqlName() + " '" + call.name() + "' = " + value
+                        throw new ArithmeticException(call.function().displayName() + " '" + call.name() + "' = " + value
                                 + " does not fit its INTEGER result type");
                     }
                     ((IntVector) result).setSafe(g, (int) value);
@@ -140,7 +155,7 @@ final class LongSumAccumulator implements Accumulator {
     }
 
     private ArithmeticException overflow(ArithmeticException cause) {
-        ArithmeticException e = new ArithmeticException("The sum of " + call.function().sqlName() + " '" + call.name()
+        ArithmeticException e = new ArithmeticException("The sum of " + call.function().displayName() + " '" + call.name()
                 + "' overflows BIGINT");
         e.initCause(cause);
         return e;

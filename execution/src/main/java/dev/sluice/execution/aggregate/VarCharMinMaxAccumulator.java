@@ -7,21 +7,25 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
- * {@code MIN} and {@code MAX} over VARCHAR, ordered by unsigned UTF-8 bytes (which is code point order);
+ * {@code MIN} and {@code MAX} over append-only input (the retracting ones keep a count per value:
+ * {@link ValueCountsAccumulator}) over VARCHAR, ordered by unsigned UTF-8 bytes (which is code point order);
  * no values: NULL. Input values are compared in the vector's buffer and copied only when they win.
  * Partial state: {@code <name>$min} or {@code <name>$max} VARCHAR, NULL for no values.
  */
 final class VarCharMinMaxAccumulator implements Accumulator {
+    private final AggregateCall call;
     private final boolean max;
     private final Column stateColumn;
     private byte[][] values = new byte[16][];
 
-    VarCharMinMaxAccumulator(AggregateCall call) {
-        this.max = call.function() == AggregateFunction.MAX;
+    VarCharMinMaxAccumulator(AggregateCall call, boolean max) {
+        this.call = call;
+        this.max = max;
         this.stateColumn = Column.of(call.name() + (max ? "$max" : "$min"), call.argumentType());
     }
 
@@ -33,7 +37,8 @@ final class VarCharMinMaxAccumulator implements Accumulator {
     }
 
     @Override
-    public void addInput(int[] groupIds, FieldVector argument, int rows) {
+    public void addInput(int[] groupIds, FieldVector argument, IntVector weights, int rows) {
+        Accumulator.requireInserts(weights, rows, call);
         ArrowBuf offsets = argument.getOffsetBuffer();
         ArrowBuf data = argument.getDataBuffer();
         for (int r = 0; r < rows; r++) {
@@ -92,7 +97,7 @@ final class VarCharMinMaxAccumulator implements Accumulator {
 
     @Override
     public void mergePartial(int[] groupIds, List<FieldVector> partial, int rows) {
-        addInput(groupIds, partial.get(0), rows);
+        addInput(groupIds, partial.get(0), null, rows);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -25,9 +26,17 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * {@link OutputMode#COMPLETE}, every group; in {@link OutputMode#APPEND} (a window with a watermark), each
  * window's rows once, when the watermark passes the window's end. With a window and a watermark, closed
  * windows leave the state in update and append mode (complete mode keeps every group, as in Spark).
+ * Below another stateful operator, a GROUP BY without a window emits a retract changelog ({@code retract}):
+ * for each group whose row the batch changed, a delete (-1) of its previous row if it had one and an insert
+ * (+1) of its new one; only the delete when the group lost its last row.
  *
- * <p>State: per group, the encoded key and every aggregate's state ({@code state/aggregate}). Input: inserts
- * only (an aggregate over updating rows needs retractions, which come later).
+ * <p>Input: inserts, or inserts and deletes (rows with weights, from a retracting operator below) when the
+ * aggregation is {@link HashAggregateOperator.Factory#retracting()}: each group then also counts its rows,
+ * and leaves the state when none is left. A group emptied at the top of an update-mode query is emitted as
+ * a delete of its last row, which the sink must take.
+ *
+ * <p>State: per group, the encoded key and every aggregate's state ({@code state/aggregate}), with the
+ * group's row count first when retracting.
  */
 public final class AggregateOperator implements StreamOperator {
     /** What every batch's aggregation shares. */
@@ -37,6 +46,7 @@ public final class AggregateOperator implements StreamOperator {
         private final Optional<AggregateNode.Window> window;
         private final boolean partialInput;
         private final boolean singleBatch;
+        private final boolean retract;
         private final String description;
 
         /**
@@ -48,6 +58,23 @@ public final class AggregateOperator implements StreamOperator {
          */
         public Factory(HashAggregateOperator.Factory aggregate, OutputMode mode, Optional<AggregateNode.Window> window,
                        boolean partialInput, boolean singleBatch, String description) {
+            this(aggregate, mode, window, partialInput, singleBatch, false, description);
+        }
+
+        /**
+         * As above; {@code retract} makes it emit a retract changelog (for an operator above it, which must see
+         * each previous row taken back): only in update mode, without a window.
+         */
+        public Factory(HashAggregateOperator.Factory aggregate, OutputMode mode, Optional<AggregateNode.Window> window,
+                       boolean partialInput, boolean singleBatch, boolean retract, String description) {
+            if (retract && (mode != OutputMode.UPDATE || window.isPresent() || singleBatch)) {
+                throw new IllegalArgumentException("only a continuous GROUP BY without a window in update mode emits "
+                        + "retractions");
+            }
+            if (partialInput && aggregate.retracting()) {
+                throw new IllegalArgumentException("partial groups from the tasks carry no deleted rows");
+            }
+            this.retract = retract;
             this.singleBatch = singleBatch;
             this.aggregate = requireNonNull(aggregate, "aggregate is null");
             this.mode = requireNonNull(mode, "mode is null");
@@ -66,6 +93,9 @@ public final class AggregateOperator implements StreamOperator {
 
         @Override
         public ChangelogMode changelogMode() {
+            if (retract) {
+                return new ChangelogMode(ChangelogMode.Kind.RETRACT, List.of());
+            }
             return mode == OutputMode.APPEND || singleBatch ? ChangelogMode.APPEND
                     : ChangelogMode.upsert(IntStream.range(0, aggregate.keySchema().size()).boxed().toList());
         }
@@ -90,6 +120,11 @@ public final class AggregateOperator implements StreamOperator {
             return mode;
         }
 
+        /** Whether it emits a retract changelog (see the constructor). */
+        public boolean retract() {
+            return retract;
+        }
+
         @Override
         public AggregateOperator create(OperatorContext context) {
             return new AggregateOperator(this, context);
@@ -97,11 +132,15 @@ public final class AggregateOperator implements StreamOperator {
 
         @Override
         public String describe() {
-            return description + ", emits " + switch (mode) {
-                case APPEND -> "each window once, when the watermark passes its end";
-                case UPDATE -> "the groups each batch changed";
-                case COMPLETE -> "every group, each batch";
-            };
+            String input = aggregate.retracting() ? " (input rows may be deleted: state keeps a row count per "
+                    + "group and, for MIN, MAX and COUNT(DISTINCT), a count per value)" : "";
+            return description + input + ", emits " + (retract
+                    ? "the previous row (-1) and the new row (+1) of each group the batch changed"
+                    : switch (mode) {
+                        case APPEND -> "each window once, when the watermark passes its end";
+                        case UPDATE -> "the groups each batch changed";
+                        case COMPLETE -> "every group, each batch";
+                    });
         }
     }
 
@@ -113,15 +152,15 @@ public final class AggregateOperator implements StreamOperator {
     private AggregateOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
         this.context = context;
-        this.merge = factory.aggregate.createFinal(context.allocator(), context.requireState());
+        this.merge = factory.aggregate.createFinal(context.allocator(), context.requireState(), factory.retract);
     }
 
     @Override
     public List<ChangeBatch> add(int input, ChangeBatch batch) {
         try (batch) {
-            if (!batch.isInsertOnly()) {
+            if (!factory.aggregate.retracting() && !batch.isInsertOnly()) {
                 throw new IllegalStateException("An aggregation over " + factory.aggregate.keySchema().names()
-                        + " got deleted rows, which it can't take back yet");
+                        + " planned over rows that are only inserted got deleted rows");
             }
             if (factory.partialInput) {
                 merge.addInput(batch.rows());
@@ -129,7 +168,7 @@ public final class AggregateOperator implements StreamOperator {
                 if (partial == null) {
                     partial = factory.aggregate.createPartial(context.allocator());
                 }
-                partial.addInput(batch.rows());
+                partial.addInput(batch.rows(), batch.weights().orElse(null));
             }
         }
         return List.of();
@@ -147,6 +186,7 @@ public final class AggregateOperator implements StreamOperator {
         }
         merge.finish();
         VectorSchemaRoot merged = merge.getOutput();
+        VectorSchemaRoot deleted = merge.getDeletes();
         StateStore state = context.requireState();
         long watermark = context.watermark();
         // Windows the watermark has passed are final: append mode emits them now, update mode already did;
@@ -168,10 +208,31 @@ public final class AggregateOperator implements StreamOperator {
             merged = null;
         }
         List<ChangeBatch> out = new ArrayList<>();
+        if (deleted != null) {
+            out.add(deletes(deleted));
+        }
         if (merged != null) {
             out.add(ChangeBatch.inserts(merged));
         }
         return out;
+    }
+
+    /** {@code rows} as deleted rows: each with weight -1. */
+    private ChangeBatch deletes(VectorSchemaRoot rows) {
+        IntVector weights = new IntVector("$weight", context.allocator());
+        try {
+            int count = rows.getRowCount();
+            weights.allocateNew(count);
+            for (int r = 0; r < count; r++) {
+                weights.set(r, -1);
+            }
+            weights.setValueCount(count);
+            return ChangeBatch.of(rows, weights);
+        } catch (RuntimeException | Error e) {
+            weights.close();
+            rows.close();
+            throw e;
+        }
     }
 
     @Override

@@ -19,8 +19,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.compare.Range;
+import org.apache.arrow.vector.compare.RangeEqualsVisitor;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -76,6 +79,7 @@ public final class HashAggregateOperator implements AutoCloseable {
         private final Schema partialSchema;
         private final RowSchema stateValueSchema;
         private final Optional<AggregateNode.Window> window;
+        private final boolean retracting;
 
         /**
          * @param inputSchema the rows the PARTIAL step reads
@@ -96,7 +100,21 @@ public final class HashAggregateOperator implements AutoCloseable {
          */
         public Factory(RowSchema inputSchema, List<Integer> groupChannels, List<AggregateCall> calls,
                        OutputMode outputMode, Optional<AggregateNode.Window> window) {
+            this(inputSchema, groupChannels, calls, outputMode, window, false);
+        }
+
+        /**
+         * As {@link #Factory(RowSchema, List, List, OutputMode, Optional)}; {@code retracting} when the input
+         * rows can be deleted (an updating input): the aggregates keep what they need to take a row back, each
+         * group counts its rows, and a group whose rows are all deleted leaves the state.
+         */
+        public Factory(RowSchema inputSchema, List<Integer> groupChannels, List<AggregateCall> calls,
+                       OutputMode outputMode, Optional<AggregateNode.Window> window, boolean retracting) {
             this.window = requireNonNull(window, "window is null");
+            this.retracting = retracting;
+            if (retracting && window.isPresent()) {
+                throw new IllegalArgumentException("A window aggregation over rows that are updated is not supported");
+            }
             this.inputSchema = requireNonNull(inputSchema, "inputSchema is null");
             this.groupChannels = groupChannels.stream().mapToInt(Integer::intValue).toArray();
             this.calls = List.copyOf(calls);
@@ -179,7 +197,12 @@ public final class HashAggregateOperator implements AutoCloseable {
 
         GroupedAggregation newAggregation() {
             List<ColumnType> types = keySchema.columns().stream().map(Column::type).toList();
-            return new GroupedAggregation(types, calls);
+            return new GroupedAggregation(types, calls, retracting);
+        }
+
+        /** Whether the input rows can be deleted (see the constructor). */
+        public boolean retracting() {
+            return retracting;
         }
 
         /** The group-key columns: the key schema of the state store. */
@@ -220,7 +243,21 @@ public final class HashAggregateOperator implements AutoCloseable {
          * caller commits or aborts it after {@link #getOutput}), allocating its output from {@code allocator}.
          */
         public HashAggregateOperator createFinal(BufferAllocator allocator, StateStore store) {
-            return new HashAggregateOperator(this, Step.FINAL, allocator, requireNonNull(store, "store is null"));
+            return createFinal(allocator, store, false);
+        }
+
+        /**
+         * As {@link #createFinal(BufferAllocator, StateStore)}; over a {@link #retracting} aggregation,
+         * {@code retractPrevious} makes it a changelog: besides the new rows of the changed groups
+         * ({@link #getOutput}), the previous rows they replace ({@link #getDeletes}), and a group whose row did
+         * not change is left out of both. Without it, {@link #getDeletes} has only the previous rows of the
+         * groups that became empty.
+         */
+        public HashAggregateOperator createFinal(BufferAllocator allocator, StateStore store, boolean retractPrevious) {
+            HashAggregateOperator op = new HashAggregateOperator(this, Step.FINAL, allocator,
+                    requireNonNull(store, "store is null"));
+            op.retractPrevious = retractPrevious;
+            return op;
         }
     }
 
@@ -231,6 +268,8 @@ public final class HashAggregateOperator implements AutoCloseable {
     private GroupedAggregation groups;
     private boolean finishing;
     private VectorSchemaRoot output;
+    private VectorSchemaRoot deletes;
+    private boolean retractPrevious;
     private boolean outputTaken;
     private long inputRows;
     private long nanos;
@@ -264,6 +303,19 @@ public final class HashAggregateOperator implements AutoCloseable {
      * @throws ArithmeticException if an integer SUM overflows BIGINT, naming the aggregate
      */
     public void addInput(VectorSchemaRoot input) {
+        addInput(input, null);
+    }
+
+    /**
+     * As {@link #addInput(VectorSchemaRoot)}, with each raw row's weight (PARTIAL only; -1 deletes the row) or
+     * null for inserts only.
+     *
+     * @throws IllegalStateException if a row is deleted from an aggregation that is not {@link Factory#retracting}
+     */
+    public void addInput(VectorSchemaRoot input, IntVector weights) {
+        if (weights != null && step != Step.PARTIAL) {
+            throw new IllegalArgumentException("the FINAL step merges partial states, which carry no weights");
+        }
         if (finishing) {
             throw new IllegalStateException(this + " is finishing and takes no more input");
         }
@@ -272,7 +324,7 @@ public final class HashAggregateOperator implements AutoCloseable {
         if (step == Step.PARTIAL && factory.window.isPresent() && factory.window.get().windowsPerRow() > 1) {
             addToEachHoppingWindow(input, factory.window.get());
         } else if (step == Step.PARTIAL) {
-            groups.addInput(input, factory.groupChannels);
+            groups.addInput(input, factory.groupChannels, weights);
         } else {
             groups.addPartial(input);
         }
@@ -330,6 +382,8 @@ public final class HashAggregateOperator implements AutoCloseable {
         long start = System.nanoTime();
         if (step == Step.PARTIAL) {
             output = build(factory.partialSchema, groups.groupCount(), groups::writePartial);
+        } else if (factory.retracting || retractPrevious) {
+            finishRetracting();
         } else {
             mergeWithStore();
             if (factory.outputMode == OutputMode.COMPLETE) {
@@ -349,6 +403,105 @@ public final class HashAggregateOperator implements AutoCloseable {
                 groups.mergeState(g, stored);
             }
             store.put(key, groups.state(g));
+        }
+    }
+
+    /**
+     * The FINAL step over a retracting aggregation, or one that emits retractions: merges each changed group with its stored state, removes
+     * the groups left without rows, and picks the rows to emit (see {@link Factory#createFinal(BufferAllocator,
+     * StateStore, boolean)}).
+     */
+    private void finishRetracting() {
+        int count = groups.groupCount();
+        GroupedAggregation before = factory.newAggregation();
+        int[] beforeOf = new int[count];
+        boolean[] alive = new boolean[count];
+        for (int g = 0; g < count; g++) {
+            byte[] key = groups.key(g);
+            byte[] stored = store.get(key);
+            beforeOf[g] = -1;
+            if (stored != null) {
+                int b = before.addKey(key);
+                before.mergeState(b, stored);
+                groups.mergeState(g, stored);
+                beforeOf[g] = b;
+            }
+            long rows = factory.retracting ? groups.rowCount(g) : 1;  // append-only: groups never empty
+            if (rows < 0) {
+                throw new IllegalStateException("The aggregation over " + factory.keySchema.names() + " got more "
+                        + "deleted rows than inserted ones for a group (" + rows + " rows): its input retracted a row "
+                        + "it never emitted");
+            }
+            alive[g] = rows > 0;
+            if (alive[g]) {
+                store.put(key, groups.state(g));
+            } else if (stored != null) {
+                store.remove(key);
+            }
+        }
+        if (factory.outputMode == OutputMode.COMPLETE) {
+            GroupedAggregation all = allGroupsInStore();
+            output = build(factory.outputSchema.toArrowSchema(), all.groupCount(), all::writeResults);
+            return;
+        }
+        Schema schema = factory.outputSchema.toArrowSchema();
+        VectorSchemaRoot previous = build(schema, before.groupCount(), before::writeResults);
+        VectorSchemaRoot current = build(schema, count, groups::writeResults);
+        try {
+            int[] deleted = new int[before.groupCount()];
+            int[] inserted = new int[count];
+            int deletes = 0;
+            int inserts = 0;
+            for (int g = 0; g < count; g++) {
+                int b = beforeOf[g];
+                if (alive[g]) {
+                    if (b >= 0 && retractPrevious && sameRow(previous, b, current, g)) {
+                        continue;  // the group's row did not change: nothing to take back or emit
+                    }
+                    inserted[inserts++] = g;
+                    if (b >= 0 && retractPrevious) {
+                        deleted[deletes++] = b;
+                    }
+                } else if (b >= 0) {
+                    deleted[deletes++] = b;
+                }
+            }
+            this.deletes = select(previous, deleted, deletes);
+            previous = null;
+            this.output = select(current, inserted, inserts);
+            current = null;
+        } finally {
+            if (previous != null) {
+                previous.close();
+            }
+            if (current != null) {
+                current.close();
+            }
+        }
+    }
+
+    private static boolean sameRow(VectorSchemaRoot a, int rowA, VectorSchemaRoot b, int rowB) {
+        for (int c = 0; c < a.getFieldVectors().size(); c++) {
+            RangeEqualsVisitor equals = new RangeEqualsVisitor(a.getVector(c), b.getVector(c));
+            if (!equals.rangeEquals(new Range(rowA, rowB, 1))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Rows {@code positions[0 .. count)} of {@code rows} (which this closes), or null for none. */
+    private VectorSchemaRoot select(VectorSchemaRoot rows, int[] positions, int count) {
+        if (rows == null || count == rows.getRowCount()) {
+            return rows;
+        }
+        try (rows) {
+            if (count == 0) {
+                return null;
+            }
+            BitSet columns = new BitSet();
+            columns.set(0, rows.getFieldVectors().size());
+            return RowSelection.of(positions, count).compact(rows, columns, allocator);
         }
     }
 
@@ -402,6 +555,17 @@ public final class HashAggregateOperator implements AutoCloseable {
         return result;
     }
 
+    /**
+     * After {@link #finish} of a FINAL step over a retracting aggregation, once: the previous rows of groups
+     * that changed (all of them with {@code retractPrevious}, else those of the groups that became empty), a
+     * batch the caller closes; or null if there are none.
+     */
+    public VectorSchemaRoot getDeletes() {
+        VectorSchemaRoot result = deletes;
+        deletes = null;
+        return result;
+    }
+
     /** Finished and its output taken. */
     public boolean isFinished() {
         return finishing && outputTaken;
@@ -423,6 +587,10 @@ public final class HashAggregateOperator implements AutoCloseable {
         if (output != null) {
             output.close();
             output = null;
+        }
+        if (deletes != null) {
+            deletes.close();
+            deletes = null;
         }
         groups = null;
     }

@@ -3,13 +3,16 @@ package dev.sluice.execution.operator;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.aggregate.AggregateCall;
-import dev.sluice.execution.aggregate.AggregateFunction;
+import dev.sluice.execution.aggregate.GroupedAggregation;
 import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.changelog.ChangelogMode;
+import dev.sluice.execution.expr.RowSelection;
+import dev.sluice.execution.state.ByteArrayReader;
+import dev.sluice.execution.state.ByteArrayWriter;
 import dev.sluice.execution.state.RowCodec;
-import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateEntry;
+import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
@@ -17,20 +20,27 @@ import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * GROUP BY {@code SESSION(ts, gap)}, at the batch level: per group, rows less than {@code gap} apart form a
  * session, and a batch's rows may extend, start or join sessions kept from earlier batches. The sessions are
  * the state (key: the group's other keys and the session's start; value: its last event time and the
- * aggregates' running values), versioned by batch like any state. Emits per output mode: update, the
- * sessions the batch changed; complete, every session; append, each session once the watermark passes its
- * end (last event + gap). Sessions the watermark has closed leave the state (except in complete mode).
+ * aggregates' states, as their {@link dev.sluice.execution.aggregate.Accumulator}s encode them), versioned
+ * by batch like any state. Emits per output mode: update, the sessions the batch changed; complete, every
+ * session; append, each session once the watermark passes its end (last event + gap). Sessions the watermark
+ * has closed leave the state (except in complete mode).
+ *
+ * <p>The aggregates are computed by the same accumulators as every GROUP BY: the batch's rows are aggregated
+ * per (group, event time), and sessions that merge merge their states.
  */
 public final class SessionAggregateOperator implements StreamOperator {
     /** What every batch shares: the input's layout, the keys, the gap and the aggregates. */
@@ -43,6 +53,7 @@ public final class SessionAggregateOperator implements StreamOperator {
         private final RowSchema outputSchema;
         private final OutputMode mode;
         private final boolean singleBatch;
+        private final List<ColumnType> keyTypes;
 
         /**
          * @param groupKeys the group keys' input columns, in output order
@@ -61,11 +72,12 @@ public final class SessionAggregateOperator implements StreamOperator {
             this.gapMillis = gapMillis;
             this.calls = List.copyOf(calls);
             this.outputSchema = requireNonNull(outputSchema, "outputSchema is null");
-            for (AggregateCall c : calls) {
-                if (c.function() == AggregateFunction.COUNT_DISTINCT) {
-                    throw new IllegalArgumentException("COUNT(DISTINCT ...) is not supported over SESSION windows yet");
-                }
-            }
+            this.keyTypes = this.groupKeys.stream().map(k -> inputSchema.column(k).type()).toList();
+        }
+
+        /** The aggregation of rows or sessions, keyed by every group key (the session key holding a time). */
+        GroupedAggregation newAggregation() {
+            return new GroupedAggregation(keyTypes, calls);
         }
 
         /** The state's keys: the group keys but the session's, then the session's start. */
@@ -81,21 +93,11 @@ public final class SessionAggregateOperator implements StreamOperator {
             return new RowSchema(columns);
         }
 
-        /** The state's values: the session's last event time, then two running values per aggregate. */
+        /** The state's values: the session's last event time, then the aggregates' states. */
         public RowSchema valueSchema() {
             List<Column> columns = new ArrayList<>();
             columns.add(new Column("session_last", ColumnType.TIMESTAMP, false));
-            for (int i = 0; i < calls.size(); i++) {
-                AggregateCall c = calls.get(i);
-                ColumnType first = switch (c.function()) {
-                    case COUNT_STAR, COUNT, COUNT_DISTINCT -> ColumnType.BIGINT;
-                    case SUM -> c.argumentType() == ColumnType.DOUBLE ? ColumnType.DOUBLE : ColumnType.BIGINT;
-                    case AVG -> ColumnType.DOUBLE;
-                    case MIN, MAX -> c.argumentType();
-                };
-                columns.add(new Column("a" + i, first, true));
-                columns.add(new Column("b" + i, ColumnType.BIGINT, true));
-            }
+            columns.addAll(newAggregation().stateSchema().columns());
             return new RowSchema(columns);
         }
 
@@ -138,30 +140,36 @@ public final class SessionAggregateOperator implements StreamOperator {
         }
     }
 
-    /** A session being built: its bounds, running values, and the state entries it replaces. */
+    /** A session being built: its bounds, the encoded aggregate states it merges, the state entries it replaces. */
     private static final class Session {
         long start;
         long last;
-        final Object[] values;
+        final List<byte[]> states = new ArrayList<>();
         final List<byte[]> storedKeys = new ArrayList<>();
         boolean changed;
 
-        Session(long start, long last, Object[] values) {
+        Session(long start, long last, byte[] state) {
             this.start = start;
             this.last = last;
-            this.values = values;
+            states.add(state);
         }
     }
 
     private final Factory factory;
     private final OperatorContext context;
     private final StateStore store;
-    private final List<List<Object>> rows = new ArrayList<>();
+    /** The batch's rows, aggregated per (group, event time): rows at the same time are in the same session. */
+    private final GroupedAggregation rows;
+    private final int[] keyChannels;
+    /** The sessions of this batch's result aggregation that are stored but not emitted, in increasing order. */
+    private final List<Integer> unemitted = new ArrayList<>();
 
     private SessionAggregateOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
         this.context = context;
         this.store = context.requireState();
+        this.rows = factory.newAggregation();
+        this.keyChannels = factory.groupKeys.stream().mapToInt(Integer::intValue).toArray();
     }
 
     @Override
@@ -171,47 +179,48 @@ public final class SessionAggregateOperator implements StreamOperator {
                 throw new IllegalStateException("A session window aggregation got deleted rows, which it can't take "
                         + "back yet");
             }
-            rows.addAll(VectorValues.rows(batch.rows()));
+            rows.addInput(batch.rows(), keyChannels);
         }
         return List.of();
     }
 
     @Override
     public List<ChangeBatch> finish() {
-        List<List<Object>> emitted = aggregate(rows, factory.mode, context.watermark());
-        rows.clear();
-        return emitted.isEmpty() ? List.of()
-                : List.of(ChangeBatch.inserts(VectorValues.toBatch(factory.outputSchema, emitted, context.allocator())));
+        VectorSchemaRoot emitted = aggregate(factory.mode, context.watermark());
+        return emitted == null ? List.of() : List.of(ChangeBatch.inserts(emitted));
     }
 
     /**
-     * Adds the batch's rows (the input's columns) to the sessions, updates the state, and returns the rows
-     * to emit (the output's columns: group keys, the session key being the session's start, then aggregates).
+     * Adds the batch's rows to the sessions, updates the state, and returns the rows to emit (the output's
+     * columns: group keys, the session key being the session's start, then aggregates), or null for none.
      */
-    public List<List<Object>> aggregate(List<List<Object>> rows, OutputMode mode, long watermark) {
+    private VectorSchemaRoot aggregate(OutputMode mode, long watermark) {
         RowSchema keySchema = factory.keySchema();
-        RowSchema valueSchema = factory.valueSchema();
         Map<List<Object>, List<Session>> byGroup = new TreeMap<>(Comparator.comparing(Object::toString));
         for (Iterator<StateEntry> it = store.iterator(); it.hasNext(); ) {
             StateEntry e = it.next();
             List<Object> key = RowCodec.decode(e.key(), keySchema);
-            List<Object> value = RowCodec.decode(e.value(), valueSchema);
-            Session s = new Session(millis(key.get(key.size() - 1)), millis(value.get(0)),
-                    value.subList(1, value.size()).toArray());
+            ByteArrayReader value = new ByteArrayReader(e.value());
+            long last = value.readLong();
+            Session s = new Session(millis(key.get(key.size() - 1)), last,
+                    Arrays.copyOfRange(e.value(), value.position(), e.value().length));
             s.storedKeys.add(e.key());
             byGroup.computeIfAbsent(new ArrayList<>(key.subList(0, key.size() - 1)), k -> new ArrayList<>()).add(s);
         }
-        int time = factory.groupKeys.get(factory.windowKey);
-        for (List<Object> row : rows) {
-            Object ts = row.get(time);
+        List<List<Object>> keys = groupKeys(rows);
+        for (int g = 0; g < keys.size(); g++) {
+            List<Object> key = keys.get(g);
+            Object ts = key.get(factory.windowKey);
             if (ts == null) {
                 continue;  // no event time, no session (NULL times are dropped as late on streams)
             }
-            Session s = new Session(millis(ts), millis(ts), valuesOf(row));
+            Session s = new Session(millis(ts), millis(ts), rows.state(g));
             s.changed = true;
-            byGroup.computeIfAbsent(otherKeys(row), k -> new ArrayList<>()).add(s);
+            List<Object> others = new ArrayList<>(key);
+            others.remove(factory.windowKey);
+            byGroup.computeIfAbsent(others, k -> new ArrayList<>()).add(s);
         }
-        List<List<Object>> out = new ArrayList<>();
+        GroupedAggregation out = factory.newAggregation();
         for (Map.Entry<List<Object>, List<Session>> group : byGroup.entrySet()) {
             for (Session s : merge(group.getValue())) {
                 boolean closed = watermark != Long.MIN_VALUE && s.last + factory.gapMillis <= watermark;
@@ -220,24 +229,83 @@ public final class SessionAggregateOperator implements StreamOperator {
                     case COMPLETE -> true;
                     case APPEND -> closed;
                 };
-                if (emit) {
-                    out.add(result(group.getKey(), s));
-                }
                 boolean keep = !closed || mode == OutputMode.COMPLETE;
+                if (!emit && !(s.changed && keep)) {
+                    if (!keep) {
+                        s.storedKeys.forEach(store::remove);
+                    }
+                    continue;
+                }
+                List<Object> key = new ArrayList<>(group.getKey());
+                key.add(factory.windowKey, VectorValues.toLocalDateTime(s.start));
+                int session = out.addKey(key);
+                s.states.forEach(state -> out.mergeState(session, state));
                 if (s.changed || !keep) {
                     s.storedKeys.forEach(store::remove);
                 }
                 if (s.changed && keep) {
-                    List<Object> key = new ArrayList<>(group.getKey());
-                    key.add(VectorValues.toLocalDateTime(s.start));
-                    List<Object> value = new ArrayList<>();
-                    value.add(VectorValues.toLocalDateTime(s.last));
-                    value.addAll(java.util.Arrays.asList(s.values));
-                    store.put(RowCodec.encode(key, keySchema), RowCodec.encode(value, valueSchema));
+                    List<Object> storedKey = new ArrayList<>(group.getKey());
+                    storedKey.add(VectorValues.toLocalDateTime(s.start));
+                    byte[] state = out.state(session);
+                    ByteArrayWriter value = new ByteArrayWriter(8 + state.length).writeLong(s.last).writeBytes(state);
+                    store.put(RowCodec.encode(storedKey, keySchema), value.toByteArray());
+                }
+                if (!emit) {
+                    unemitted.add(session);
                 }
             }
         }
-        return out;
+        return results(out);
+    }
+
+    /** The group keys of every group of {@code aggregation}, as Java values. */
+    private List<List<Object>> groupKeys(GroupedAggregation aggregation) {
+        if (aggregation.groupCount() == 0) {
+            return List.of();
+        }
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(factory.outputSchema.toArrowSchema(), context.allocator())) {
+            root.allocateNew();
+            aggregation.writeResults(root);
+            List<List<Object>> keys = new ArrayList<>();
+            for (List<Object> row : VectorValues.rows(root)) {
+                keys.add(new ArrayList<>(row.subList(0, factory.groupKeys.size())));
+            }
+            return keys;
+        }
+    }
+
+    /** The result rows of the sessions of {@code out} to emit, or null for none. */
+    private VectorSchemaRoot results(GroupedAggregation out) {
+        int count = out.groupCount() - unemitted.size();
+        if (count == 0) {
+            return null;
+        }
+        VectorSchemaRoot root = VectorSchemaRoot.create(factory.outputSchema.toArrowSchema(), context.allocator());
+        try {
+            root.allocateNew();
+            out.writeResults(root);
+            if (unemitted.isEmpty()) {
+                return root;
+            }
+            int[] kept = new int[count];
+            int k = 0;
+            int u = 0;
+            for (int g = 0; g < out.groupCount(); g++) {
+                if (u < unemitted.size() && unemitted.get(u) == g) {
+                    u++;
+                } else {
+                    kept[k++] = g;
+                }
+            }
+            BitSet columns = new BitSet();
+            columns.set(0, factory.outputSchema.size());
+            try (root) {
+                return RowSelection.of(kept, count).compact(root, columns, context.allocator());
+            }
+        } catch (RuntimeException | Error e) {
+            root.close();
+            throw e;
+        }
     }
 
     /** Sessions of one group in start order, those less than the gap apart merged. */
@@ -248,7 +316,7 @@ public final class SessionAggregateOperator implements StreamOperator {
         for (Session s : sessions) {
             if (current != null && s.start < current.last + factory.gapMillis) {
                 current.last = Math.max(current.last, s.last);
-                combine(current.values, s.values);
+                current.states.addAll(s.states);
                 current.storedKeys.addAll(s.storedKeys);
                 current.changed |= s.changed;
             } else {
@@ -257,90 +325,6 @@ public final class SessionAggregateOperator implements StreamOperator {
             }
         }
         return merged;
-    }
-
-    private List<Object> otherKeys(List<Object> row) {
-        List<Object> keys = new ArrayList<>();
-        for (int k = 0; k < factory.groupKeys.size(); k++) {
-            if (k != factory.windowKey) {
-                keys.add(row.get(factory.groupKeys.get(k)));
-            }
-        }
-        return keys;
-    }
-
-    /** The running values of one row: two per aggregate. */
-    private Object[] valuesOf(List<Object> row) {
-        Object[] v = new Object[factory.calls.size() * 2];
-        for (int i = 0; i < factory.calls.size(); i++) {
-            AggregateCall c = factory.calls.get(i);
-            Object arg = c.argument() >= 0 ? row.get(c.argument()) : null;
-            switch (c.function()) {
-                case COUNT_STAR -> v[2 * i] = 1L;
-                case COUNT, COUNT_DISTINCT -> v[2 * i] = arg == null ? 0L : 1L;
-                case SUM -> v[2 * i] = arg == null ? null : c.argumentType() == ColumnType.DOUBLE
-                        ? (Object) ((Number) arg).doubleValue() : (Object) ((Number) arg).longValue();
-                case AVG -> {
-                    v[2 * i] = arg == null ? null : ((Number) arg).doubleValue();
-                    v[2 * i + 1] = arg == null ? 0L : 1L;
-                }
-                case MIN, MAX -> v[2 * i] = arg;
-            }
-        }
-        return v;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private void combine(Object[] into, Object[] from) {
-        for (int i = 0; i < factory.calls.size(); i++) {
-            Object a = into[2 * i];
-            Object b = from[2 * i];
-            switch (factory.calls.get(i).function()) {
-                case COUNT_STAR, COUNT, COUNT_DISTINCT -> into[2 * i] = (Long) a + (Long) b;
-                case SUM -> into[2 * i] = a == null ? b : b == null ? a
-                        : a instanceof Double ? (Object) ((Double) a + (Double) b)
-                        : (Object) Math.addExact((Long) a, (Long) b);
-                case AVG -> {
-                    into[2 * i] = a == null ? b : b == null ? a : (Double) a + (Double) b;
-                    into[2 * i + 1] = (Long) into[2 * i + 1] + (Long) from[2 * i + 1];
-                }
-                case MIN -> into[2 * i] = a == null ? b : b == null ? a : ((Comparable) a).compareTo(b) <= 0 ? a : b;
-                case MAX -> into[2 * i] = a == null ? b : b == null ? a : ((Comparable) a).compareTo(b) >= 0 ? a : b;
-            }
-        }
-    }
-
-    /** The output row of a session: the group keys (the session's start for the session key), the aggregates. */
-    private List<Object> result(List<Object> otherKeys, Session s) {
-        List<Object> row = new ArrayList<>();
-        int other = 0;
-        for (int k = 0; k < factory.groupKeys.size(); k++) {
-            row.add(k == factory.windowKey ? VectorValues.toLocalDateTime(s.start) : otherKeys.get(other++));
-        }
-        for (int i = 0; i < factory.calls.size(); i++) {
-            AggregateCall c = factory.calls.get(i);
-            ColumnType type = c.outputColumn().type();
-            Object a = s.values[2 * i];
-            Object value = switch (c.function()) {
-                case AVG -> a == null || (Long) s.values[2 * i + 1] == 0 ? null
-                        : (Double) a / (Long) s.values[2 * i + 1];
-                default -> a;
-            };
-            row.add(convert(value, type));
-        }
-        return row;
-    }
-
-    private static Object convert(Object value, ColumnType type) {
-        if (value == null) {
-            return null;
-        }
-        return switch (type) {
-            case INTEGER -> ((Number) value).intValue();
-            case BIGINT -> ((Number) value).longValue();
-            case DOUBLE -> ((Number) value).doubleValue();
-            default -> value;
-        };
     }
 
     private static long millis(Object timestamp) {

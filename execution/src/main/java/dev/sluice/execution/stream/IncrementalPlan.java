@@ -8,8 +8,10 @@ import dev.sluice.execution.operator.AggregateOperator;
 import dev.sluice.execution.operator.ChangelogFilterProjectOperator;
 import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.operator.HashAggregateOperator;
+import dev.sluice.execution.operator.HashJoinOperator;
 import dev.sluice.execution.operator.LookupJoinOperator;
 import dev.sluice.execution.operator.SessionAggregateOperator;
+import dev.sluice.execution.operator.OverAggregateOperator;
 import dev.sluice.execution.operator.SortOperator;
 import dev.sluice.execution.operator.TopNOperator;
 import dev.sluice.execution.operator.StreamJoinOperator;
@@ -18,9 +20,11 @@ import dev.sluice.execution.operator.StreamOperator;
 import dev.sluice.execution.operator.UnionOperator;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
+import dev.sluice.execution.plan.JoinType;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.LookupJoinNode;
 import dev.sluice.execution.plan.PhysicalNode;
+import dev.sluice.execution.plan.OverAggregateNode;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.plan.SortNode;
 import dev.sluice.execution.plan.TopNNode;
@@ -121,14 +125,16 @@ public final class IncrementalPlan {
 
     private final Stage root;
     private final List<LookupSide> lookups;
+    private final Set<String> staticTables;
     private final OutputMode mode;
     private final Optional<LimitNode> limit;
     private final RowSchema outputSchema;
 
-    private IncrementalPlan(Stage root, List<LookupSide> lookups, OutputMode mode, Optional<LimitNode> limit,
-                            RowSchema outputSchema) {
+    private IncrementalPlan(Stage root, List<LookupSide> lookups, Set<String> staticTables, OutputMode mode,
+                            Optional<LimitNode> limit, RowSchema outputSchema) {
         this.root = root;
         this.lookups = List.copyOf(lookups);
+        this.staticTables = Set.copyOf(staticTables);
         this.mode = mode;
         this.limit = limit;
         this.outputSchema = outputSchema;
@@ -163,7 +169,7 @@ public final class IncrementalPlan {
         }
         Compiler compiler = new Compiler(mode, bounded);
         Stage root = compiler.stage(node, true);
-        return new IncrementalPlan(root, compiler.lookups, mode, limit, plan.schema());
+        return new IncrementalPlan(root, compiler.lookups, compiler.staticTables, mode, limit, plan.schema());
     }
 
     Stage root() {
@@ -243,7 +249,7 @@ public final class IncrementalPlan {
 
     /** The names of the tables read whole each batch, as the static side of a lookup join. */
     Set<String> lookupTables() {
-        Set<String> names = new TreeSet<>();
+        Set<String> names = new TreeSet<>(staticTables);
         lookups.forEach(l -> l.pipelines().forEach(p -> names.add(p.scan().table().name())));
         return names;
     }
@@ -292,6 +298,8 @@ public final class IncrementalPlan {
         private final OutputMode mode;
         private final boolean bounded;
         private final List<LookupSide> lookups = new ArrayList<>();
+        /** Tables read whole each batch by a batch-level join (besides the lookups). */
+        private final Set<String> staticTables = new TreeSet<>();
         private final Map<String, Integer> kinds = new HashMap<>();
 
         Compiler(OutputMode mode, boolean bounded) {
@@ -317,20 +325,28 @@ public final class IncrementalPlan {
             }
             if (node instanceof AggregateNode agg) {
                 OutputMode emit = outputMode(agg, top);
+                boolean partialInput = isStateless(agg.input());
+                Stage input = partialInput ? null : stage(agg.input(), false);
+                boolean retracting = !partialInput && !input.changelogMode().isAppendOnly();
+                // Below another stateful operator, a GROUP BY without a window emits retractions; so does one at
+                // the top in update mode whose input retracts, as its groups can then vanish (the sink must take
+                // changes).
+                boolean retract = !bounded && agg.window().isEmpty()
+                        && (!top || (retracting && emit == OutputMode.UPDATE));
+                if (retracting) {
+                    retractingInput(agg, input);
+                }
                 // The merge step runs as update; what append emits (closed windows only) is decided after it.
                 HashAggregateOperator.Factory aggregate = new HashAggregateOperator.Factory(agg.input().schema(),
-                        agg.groupKeys(), agg.calls(), emit == OutputMode.APPEND ? OutputMode.UPDATE : emit, agg.window());
-                Stage input;
-                boolean partialInput = isStateless(agg.input());
+                        agg.groupKeys(), agg.calls(), emit == OutputMode.APPEND ? OutputMode.UPDATE : emit, agg.window(),
+                        retracting);
                 if (partialInput) {
                     List<TaskPipeline> pipelines = new ArrayList<>();
                     compile(agg.input(), List.of(), pipelines);
                     input = new TaskStage(pipelines, Optional.of(aggregate), agg.input().schema());
-                } else {
-                    input = appendOnly(stage(agg.input(), false), "A GROUP BY");
                 }
                 return operator(new AggregateOperator.Factory(aggregate, emit, agg.window(), partialInput, bounded,
-                        agg.describe()), input);
+                        retract, agg.describe()), input);
             }
             if (node instanceof StreamJoinNode join) {
                 return join(join, top);
@@ -347,6 +363,12 @@ public final class IncrementalPlan {
                 return operator(new TopNOperator.Factory(topN.input().schema(), topN.partition(), topN.order(),
                         topN.function(), topN.limit(), topN.windowed() || bounded, topN.schema(), topN.describe()),
                         input);
+            }
+            if (node instanceof OverAggregateNode over) {
+                Stage input = appendOnly(stage(over.input(), false), "An OVER aggregation");
+                return operator(new OverAggregateOperator.Factory(over.input().schema(), over.partition(),
+                        over.orderColumn(), over.rows(), over.preceding(), over.calls(), over.schema(), bounded,
+                        over.describe()), input);
             }
             if (node instanceof SortNode sort) {
                 if (!bounded) {
@@ -371,9 +393,23 @@ public final class IncrementalPlan {
                 return operator(new UnionOperator.Factory(union.schema(),
                         inputs.stream().map(Stage::changelogMode).toList()), inputs.toArray(Stage[]::new));
             }
-            if (node instanceof LookupJoinNode) {
-                throw new IllegalArgumentException("A lookup join (with a static table) is only supported on a stream's "
-                        + "rows yet, not on the output of a GROUP BY or a join of two streams");
+            if (node instanceof LookupJoinNode join) {
+                // The stream side comes out of a stateful operator: the table is read whole each batch (a bounded
+                // query's only batch: any side) into a batch-level hash join.
+                if (!bounded && !isStateless(join.lookup())) {
+                    throw new IllegalArgumentException("A join with a static table needs that table read as is, not "
+                            + "through a GROUP BY or a join");
+                }
+                if (join.type() == JoinType.SEMI || join.type() == JoinType.ANTI || !join.lookupPrimaryKey().isEmpty()) {
+                    throw new IllegalArgumentException("A " + join.type().sql() + " with a table read whole each batch "
+                            + (join.lookupPrimaryKey().isEmpty() ? "" : "as its latest row per key ")
+                            + "over the output of a GROUP BY or a join is not supported yet");
+                }
+                Stage build = appendOnly(stage(join.lookup(), false), "A join");
+                Stage probe = appendOnly(stage(join.stream(), false), "A join");
+                collectTables(join.lookup(), staticTables);
+                return operator(new HashJoinOperator.Factory(join.streamKeys(), join.lookupKeys(),
+                        join.lookup().schema().size(), join.outer(), join.schema(), join.describe()), build, probe);
             }
             if (node instanceof LimitNode) {
                 throw new IllegalArgumentException("LIMIT is only supported at the top of a query");
@@ -382,7 +418,7 @@ public final class IncrementalPlan {
         }
 
         private Stage join(StreamJoinNode join, boolean top) {
-            String what = (join.type() == dev.sluice.execution.plan.JoinType.INNER ? "A join"
+            String what = (join.type() == JoinType.INNER ? "A join"
                     : "A " + join.type().sql()) + " of two streams";
             if (!top && !bounded && (join.bound().isEmpty() || join.bound().get().isColumnBound())) {
                 // Its pairs come in no event-time order an operator above could close windows by.
@@ -400,8 +436,9 @@ public final class IncrementalPlan {
         }
 
         /**
-         * An aggregate at the top emits in the query's mode; below another stateful operator it must emit each
-         * result once and for all (a window closed by the watermark), as that operator takes no updates yet.
+         * An aggregate at the top emits in the query's mode; below another stateful operator, a window aggregate
+         * emits each window once and for all (when the watermark closes it), and a GROUP BY without a window
+         * emits each change of its groups as retractions (update mode, made a retract changelog).
          */
         private OutputMode outputMode(AggregateNode agg, boolean top) {
             if (bounded) {
@@ -410,13 +447,20 @@ public final class IncrementalPlan {
             if (top) {
                 return mode;
             }
-            if (agg.window().isEmpty()) {
-                throw new IllegalArgumentException("A GROUP BY " + groupNames(agg) + " below another stateful operator "
-                        + "(a GROUP BY or a join above it) must group by an event-time window (TUMBLE, HOP or SESSION "
-                        + "over a column with a WATERMARK) for now: the groups of a plain GROUP BY change every batch, "
-                        + "and the operator above can't take back rows yet");
+            return agg.window().isEmpty() ? OutputMode.UPDATE : OutputMode.APPEND;
+        }
+
+        /** Checks that {@code agg} can take the deleted rows of {@code input}, naming what can't. */
+        private static void retractingInput(AggregateNode agg, Stage input) {
+            if (input.changelogMode().kind() != ChangelogMode.Kind.RETRACT) {
+                throw new IllegalArgumentException("A GROUP BY " + groupNames(agg) + " over rows that are updated by "
+                        + "key (" + input.changelogMode() + ") is not supported yet");
             }
-            return OutputMode.APPEND;
+            if (agg.window().isPresent()) {
+                throw new IllegalArgumentException("A window aggregation (GROUP BY " + groupNames(agg) + ") over rows "
+                        + "that are updated (the output of a GROUP BY without a window) is not supported yet: group by "
+                        + "the window in the GROUP BY below it too");
+            }
         }
 
         private static List<String> groupNames(AggregateNode agg) {
@@ -426,7 +470,8 @@ public final class IncrementalPlan {
         private static Stage appendOnly(Stage input, String what) {
             if (!input.changelogMode().isAppendOnly()) {
                 throw new IllegalArgumentException(what + " over rows that are updated (" + input.changelogMode()
-                        + ") is not supported yet: put an event-time window on the GROUP BY below it");
+                        + ": the output of a GROUP BY without a window) is not supported yet: put an event-time "
+                        + "window on the GROUP BY below it");
             }
             return input;
         }
@@ -439,10 +484,17 @@ public final class IncrementalPlan {
             return new OperatorStage(id, factory, List.of(inputs));
         }
 
+        private static void collectTables(PhysicalNode node, Set<String> out) {
+            if (node instanceof ScanNode scan) {
+                out.add(scan.table().name());
+            }
+            node.inputs().forEach(i -> collectTables(i, out));
+        }
+
         private static boolean isStateless(PhysicalNode node) {
             if (node instanceof AggregateNode || node instanceof StreamJoinNode || node instanceof TemporalJoinNode
                     || node instanceof LimitNode
-                    || node instanceof SortNode || node instanceof TopNNode) {
+                    || node instanceof SortNode || node instanceof TopNNode || node instanceof OverAggregateNode) {
                 return false;
             }
             return node.inputs().stream().allMatch(Compiler::isStateless);

@@ -25,11 +25,11 @@ class GroupedAggregationTest extends ArrowTestBase {
     private static final RowSchema INPUT = RowSchema.of(Column.of("k", VARCHAR), Column.of("n", BIGINT),
             Column.of("v", INTEGER), Column.of("d", DOUBLE));
     private static final List<AggregateCall> CALLS = List.of(AggregateCall.countStar("c"),
-            AggregateCall.of(AggregateFunction.COUNT_DISTINCT, 2, INTEGER, "dv"),
-            AggregateCall.of(AggregateFunction.COUNT_DISTINCT, 0, VARCHAR, "dk"),
-            AggregateCall.of(AggregateFunction.AVG, 3, DOUBLE, "avg_d"),
-            AggregateCall.of(AggregateFunction.MAX, 0, VARCHAR, "max_k"),
-            AggregateCall.of(AggregateFunction.SUM, 2, INTEGER, "sum_v"));
+            AggregateCall.of(AggregateFunctions.COUNT_DISTINCT, 2, INTEGER, "dv"),
+            AggregateCall.of(AggregateFunctions.COUNT_DISTINCT, 0, VARCHAR, "dk"),
+            AggregateCall.of(AggregateFunctions.AVG, 3, DOUBLE, "avg_d"),
+            AggregateCall.of(AggregateFunctions.MAX, 0, VARCHAR, "max_k"),
+            AggregateCall.of(AggregateFunctions.SUM, 2, INTEGER, "sum_v"));
     private static final int[] KEYS = {1};
 
     private static GroupedAggregation aggregation() {

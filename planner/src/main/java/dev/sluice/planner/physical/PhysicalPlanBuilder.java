@@ -2,6 +2,7 @@ package dev.sluice.planner.physical;
 
 import dev.sluice.execution.aggregate.AggregateCall;
 import dev.sluice.execution.aggregate.AggregateFunction;
+import dev.sluice.execution.aggregate.AggregateFunctions;
 import dev.sluice.execution.expr.ColumnRef;
 import dev.sluice.execution.expr.PhysicalExpr;
 import dev.sluice.execution.expr.HopWindowStart;
@@ -15,6 +16,7 @@ import dev.sluice.execution.plan.JoinType;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.LookupJoinNode;
 import dev.sluice.execution.plan.PhysicalNode;
+import dev.sluice.execution.plan.OverAggregateNode;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.plan.SortKey;
 import dev.sluice.execution.plan.SortNode;
@@ -38,6 +40,9 @@ import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Calc;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.Minus;
+import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableFunctionScan;
 import org.apache.calcite.rel.core.TableScan;
@@ -101,6 +106,12 @@ public final class PhysicalPlanBuilder {
             }
             return new UnionAllNode(inputs, TypeMapping.toRowSchema(union.getRowType()));
         }
+        if (rel instanceof SetOp setOp && !(rel instanceof Union)) {
+            // INTERSECT and EXCEPT (distinct) are rewritten into aggregates before this; their ALL forms are not.
+            String name = rel instanceof Minus ? "EXCEPT" : "INTERSECT";
+            throw new PlanningException(name + (setOp.all ? " ALL" : "") + " is not supported yet; " + name
+                    + " (distinct) is" + (rel instanceof Minus ? ", on bounded queries" : ""));
+        }
         if (rel instanceof Sort sort) {
             return convertSort(sort);
         }
@@ -114,7 +125,7 @@ public final class PhysicalPlanBuilder {
             return convertAggregate(aggregate);
         }
         if (rel instanceof Window window) {
-            return convertTopN(window, null);
+            return convertWindow(window, null);
         }
         throw new PlanningException("Operator " + rel.getRelTypeName().replace("Logical", "")
                 + " is not supported yet");
@@ -310,32 +321,19 @@ public final class PhysicalPlanBuilder {
         if (call.filterArg >= 0) {
             throw new PlanningException("Aggregate FILTER (WHERE ...) is not supported yet: " + call);
         }
-        SqlKind kind = call.getAggregation().getKind();
-        if (call.getArgList().isEmpty()) {
-            if (kind != SqlKind.COUNT) {
-                throw new PlanningException("Aggregate " + call + " is not supported");
-            }
-            return AggregateCall.countStar(name);
-        }
-        if (call.getArgList().size() != 1) {
+        if (call.getArgList().size() > 1) {
             throw new PlanningException("Aggregate " + call + " with several arguments is not supported yet");
         }
-        int argument = newIndex[call.getArgList().get(0)];
-        AggregateFunction function = switch (kind) {
-            case COUNT -> call.isDistinct() ? AggregateFunction.COUNT_DISTINCT : AggregateFunction.COUNT;
-            case SUM, SUM0 -> AggregateFunction.SUM;
-            case AVG -> AggregateFunction.AVG;
-            case MIN -> AggregateFunction.MIN;
-            case MAX -> AggregateFunction.MAX;
-            default -> throw new PlanningException("Aggregate function " + call.getAggregation().getName()
-                    + " is not supported yet (COUNT, COUNT(DISTINCT), SUM, AVG, MIN, MAX are)");
-        };
-        if (call.isDistinct() && function != AggregateFunction.COUNT_DISTINCT && function != AggregateFunction.MIN
-                && function != AggregateFunction.MAX) {
-            throw new PlanningException("DISTINCT is only supported in COUNT(DISTINCT ...) yet: " + call);
-        }
+        boolean hasArgument = !call.getArgList().isEmpty();
+        AggregateFunction function;
         try {
-            return new AggregateCall(function, argument, input.column(argument).type(), name,
+            function = AggregateFunctions.lookup(call.getAggregation().getName(), hasArgument, call.isDistinct());
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException(e.getMessage() + ": " + call, e);
+        }
+        int argument = hasArgument ? newIndex[call.getArgList().get(0)] : -1;
+        try {
+            return new AggregateCall(function, argument, hasArgument ? input.column(argument).type() : null, name,
                     TypeMapping.toColumnType(call.getType()));
         } catch (IllegalArgumentException e) {
             throw new PlanningException(e.getMessage(), e);
@@ -370,6 +368,85 @@ public final class PhysicalPlanBuilder {
                     nulls == RelFieldCollation.NullDirection.FIRST));
         }
         return keys;
+    }
+
+    /** A window function: a rank (a Top-N, with the filter above) or aggregates over a frame (an OVER aggregation). */
+    private PhysicalNode convertWindow(Window window, RexNode condition) {
+        boolean ranks = window.groups.stream().flatMap(g -> g.aggCalls.stream()).anyMatch(c -> switch (
+                c.getOperator().getKind()) {
+            case ROW_NUMBER, RANK, DENSE_RANK -> true;
+            default -> false;
+        });
+        return ranks ? convertTopN(window, condition) : convertOver(window);
+    }
+
+    /**
+     * {@code agg(x) OVER (PARTITION BY ... ORDER BY t {RANGE|ROWS} BETWEEN ... PRECEDING AND CURRENT ROW)}: one
+     * window (PARTITION BY and ORDER BY) for all the OVER aggregates of the SELECT, ordered by one TIMESTAMP
+     * column ascending, the frame ending at the current row.
+     */
+    private PhysicalNode convertOver(Window window) {
+        if (window.groups.size() != 1) {
+            throw new PlanningException("OVER aggregations over different windows in one SELECT are not supported "
+                    + "yet; use one PARTITION BY / ORDER BY / frame for all of them");
+        }
+        Window.Group group = window.groups.get(0);
+        List<RelFieldCollation> order = group.orderKeys.getFieldCollations();
+        if (order.size() != 1 || order.get(0).direction.isDescending()) {
+            throw new PlanningException("An OVER aggregation needs ORDER BY one time column, ascending (its frame "
+                    + "reaches back in time from each row)");
+        }
+        if (!group.upperBound.isCurrentRow()) {
+            throw new PlanningException("An OVER aggregation's frame must end at the CURRENT ROW (a frame reaching "
+                    + "into rows to come is not supported)");
+        }
+        int inputWidth = window.getInput().getRowType().getFieldCount();
+        long preceding = -1;
+        if (!group.lowerBound.isUnbounded()) {
+            if (group.lowerBound.isCurrentRow()) {
+                preceding = 0;
+            } else {
+                RexNode offset = group.lowerBound.getOffset();
+                RexLiteral literal = offset instanceof RexInputRef ref && ref.getIndex() >= inputWidth
+                        ? window.constants.get(ref.getIndex() - inputWidth) : offset instanceof RexLiteral l ? l : null;
+                Long value = literal == null ? null : literal.getValueAs(Long.class);
+                if (value == null) {
+                    throw new PlanningException("An OVER frame must start a constant number of rows or a constant "
+                            + "interval before the current row: " + group.lowerBound);
+                }
+                preceding = value;
+            }
+        }
+        PhysicalNode input = convert(window.getInput());
+        int orderColumn = order.get(0).getFieldIndex();
+        if (streaming && !hasWatermark(input)) {
+            throw new PlanningException("An OVER aggregation on a stream needs a WATERMARK on its table: a row is "
+                    + "emitted when the watermark says no row of its frame can come any more");
+        }
+        List<String> names = window.getRowType().getFieldNames();
+        List<AggregateCall> calls = new ArrayList<>();
+        for (int i = 0; i < group.aggCalls.size(); i++) {
+            Window.RexWinAggCall call = group.aggCalls.get(i);
+            if (call.getOperands().size() > 1 || call.getOperands().stream().anyMatch(o -> !(o instanceof RexInputRef))) {
+                throw new PlanningException("OVER aggregate " + call + " must take one column (or none)");
+            }
+            boolean hasArgument = !call.getOperands().isEmpty();
+            int argument = hasArgument ? ((RexInputRef) call.getOperands().get(0)).getIndex() : -1;
+            try {
+                AggregateFunction function = AggregateFunctions.lookup(call.getOperator().getName(), hasArgument,
+                        call.distinct);
+                calls.add(new AggregateCall(function, argument, hasArgument ? input.schema().column(argument).type()
+                        : null, names.get(inputWidth + i), TypeMapping.toColumnType(call.getType())));
+            } catch (IllegalArgumentException e) {
+                throw new PlanningException(e.getMessage() + ": " + call, e);
+            }
+        }
+        try {
+            return new OverAggregateNode(input, group.keys.asList(), orderColumn, group.isRows, preceding, calls,
+                    TypeMapping.toRowSchema(window.getRowType()));
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -496,7 +573,7 @@ public final class PhysicalPlanBuilder {
             }
         } else if (calc.getInput() instanceof Window window) {
             // The filter on the rank stays: it keeps exactly the rows the Top-N emits.
-            input = convertTopN(window, condition);
+            input = convertWindow(window, condition);
             inputSchema = input.schema();
         } else {
             input = convert(calc.getInput());
@@ -751,8 +828,9 @@ public final class PhysicalPlanBuilder {
             for (boolean start : new boolean[] {true, false}) {
                 Optional<AggregateNode.Window> lw = windowColumnOf(left, l, start);
                 Optional<AggregateNode.Window> rw = windowColumnOf(right, r, start);
-                if (lw.isPresent() && rw.isPresent() && lw.get().millis() == rw.get().millis()
-                        && lw.get().slideMillis() == rw.get().slideMillis()) {
+                // Windows of the same size close in the same batch, whatever their slide (a HOP window's results
+                // regrouped by their window_start close with it).
+                if (lw.isPresent() && rw.isPresent() && lw.get().millis() == rw.get().millis()) {
                     return Optional.of(new TimeBound(l, left.schema().size() + r, 0, 0));
                 }
             }

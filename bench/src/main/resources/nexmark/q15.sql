@@ -1,0 +1,19 @@
+-- Nexmark q15, bidding statistics report: per day, bids, bidders and auctions in three price ranges.
+-- As the Flink suite writes it (COUNT and COUNT DISTINCT with FILTER); DATE_FORMAT is Flink's built-in,
+-- over the event time, in UTC.
+SELECT
+     DATE_FORMAT(event_time, 'yyyy-MM-dd') as "day",
+     count(*) AS total_bids,
+     count(*) filter (where price < 10000) AS rank1_bids,
+     count(*) filter (where price >= 10000 and price < 1000000) AS rank2_bids,
+     count(*) filter (where price >= 1000000) AS rank3_bids,
+     count(distinct bidder) AS total_bidders,
+     count(distinct bidder) filter (where price < 10000) AS rank1_bidders,
+     count(distinct bidder) filter (where price >= 10000 and price < 1000000) AS rank2_bidders,
+     count(distinct bidder) filter (where price >= 1000000) AS rank3_bidders,
+     count(distinct auction) AS total_auctions,
+     count(distinct auction) filter (where price < 10000) AS rank1_auctions,
+     count(distinct auction) filter (where price >= 10000 and price < 1000000) AS rank2_auctions,
+     count(distinct auction) filter (where price >= 1000000) AS rank3_auctions
+FROM bid
+GROUP BY DATE_FORMAT(event_time, 'yyyy-MM-dd');
