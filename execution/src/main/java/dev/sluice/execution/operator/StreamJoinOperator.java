@@ -47,18 +47,16 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * A semi join emits a left row once, at its first match: always append-only.
  *
  * <p>State: the inner interval join keeps an entry per row, keyed by (side, batch id, sequence), its value the
- * row (as the columns of both sides), as it always has. Every other join keeps an entry per side and join key,
- * keyed by (side, key group, the key's columns), the key group a stable hash of the key (so the state can be
- * split by key later); its value the side's rows of that key, each with its match count and the logged time of
- * the batch that last wrote it. A batch of a regular join reads only the entries of its new rows' keys (and all
+ * row (as the columns of both sides), as it always has. Every other join keeps an entry per join key, keyed by
+ * the key's columns (so both sides' rows of a key are in one key group, and the state can be split by key);
+ * its value both sides' rows of that key, each with its side, match count and the logged time of the batch
+ * that last wrote it. A batch of a regular join reads only the entries of its new rows' keys (and all
  * of them every {@link #TTL_SWEEP_BATCHES} batches, to drop rows past the TTL); an interval join reads all of
  * them, as it emits the rows without a match whose bound the watermark passed.
  */
 public final class StreamJoinOperator implements StreamOperator {
     private static final int LEFT = 0;
     private static final int RIGHT = 1;
-    /** The number of key groups the join keys hash into (as Flink's default maximum parallelism). */
-    public static final int KEY_GROUPS = 128;
     /** The state's key columns of an inner interval join: which side, the batch that brought the row, its position. */
     public static final RowSchema STATE_KEY_SCHEMA = new RowSchema(List.of(new Column("side", ColumnType.INTEGER, false),
             new Column("batch", ColumnType.BIGINT, false), new Column("seq", ColumnType.INTEGER, false)));
@@ -126,13 +124,11 @@ public final class StreamJoinOperator implements StreamOperator {
         }
 
         /**
-         * The keyed state's key: the side, the join key's group (a stable hash, so the state can be split by key
-         * later), then the join key's columns.
+         * The keyed state's key: the join key's columns, so that both sides' rows of a key are one entry, in one
+         * key group (the state's key groups hash the whole key).
          */
         public RowSchema keyedStateKeySchema() {
             List<Column> columns = new ArrayList<>();
-            columns.add(new Column("side", ColumnType.INTEGER, false));
-            columns.add(new Column("key_group", ColumnType.INTEGER, false));
             for (int k : leftKeys) {
                 Column c = leftSchema.column(k);
                 columns.add(new Column(c.name(), c.type(), true));
@@ -140,11 +136,15 @@ public final class StreamJoinOperator implements StreamOperator {
             return new RowSchema(columns);
         }
 
-        /** The state's values: a row of either side, as the columns of both (the other side's all NULL). */
+        /**
+         * The state's values: a row of either side, as the columns of both (the other side's all NULL); in the
+         * keyed state, with its side, match count and last write time.
+         */
         public RowSchema stateValueSchema() {
             List<Column> columns = new ArrayList<>(nullable(leftSchema));
             columns.addAll(nullable(rightSchema));
             if (!plainState()) {
+                columns.add(new Column("$side", ColumnType.INTEGER, false));
                 columns.add(new Column("$matches", ColumnType.BIGINT, false));
                 columns.add(new Column("$written", ColumnType.BIGINT, false));
             }
@@ -250,7 +250,7 @@ public final class StreamJoinOperator implements StreamOperator {
         }
     }
 
-    /** An entry of the keyed state: the rows of one side with one join key. */
+    /** An entry of the keyed state: both sides' rows of one join key. */
     private static final class Bucket {
         final byte[] storeKey;
         final List<Kept> rows = new ArrayList<>();
@@ -416,8 +416,7 @@ public final class StreamJoinOperator implements StreamOperator {
         if (sweep) {
             for (Iterator<StateEntry> it = store.get().iterator(); it.hasNext(); ) {
                 StateEntry e = it.next();
-                int side = (Integer) RowCodec.decode(e.key(), factory.keyedStateKeySchema()).get(0);
-                old.addAll(read(side, e.key(), e.value(), now));
+                old.addAll(read(e.key(), e.value(), now));
             }
             return old;
         }
@@ -427,15 +426,13 @@ public final class StreamJoinOperator implements StreamOperator {
                 if (key == null) {
                     continue;
                 }
-                for (int side : new int[] {LEFT, RIGHT}) {
-                    byte[] storeKey = storeKey(side, key);
-                    if (!buckets.containsKey(new StateKeyBytes(storeKey))) {
-                        byte[] value = store.get().get(storeKey);
-                        if (value != null) {
-                            old.addAll(read(side, storeKey, value, now));
-                        } else {
-                            buckets.put(new StateKeyBytes(storeKey), new Bucket(storeKey));
-                        }
+                byte[] storeKey = storeKey(key);
+                if (!buckets.containsKey(new StateKeyBytes(storeKey))) {
+                    byte[] value = store.get().get(storeKey);
+                    if (value != null) {
+                        old.addAll(read(storeKey, value, now));
+                    } else {
+                        buckets.put(new StateKeyBytes(storeKey), new Bucket(storeKey));
                     }
                 }
             }
@@ -443,8 +440,8 @@ public final class StreamJoinOperator implements StreamOperator {
         return old;
     }
 
-    /** The rows of an entry of the keyed state, those past the TTL dropped. */
-    private List<Kept> read(int side, byte[] storeKey, byte[] value, long now) {
+    /** The rows of an entry of the keyed state (both sides' of one join key), those past the TTL dropped. */
+    private List<Kept> read(byte[] storeKey, byte[] value, long now) {
         RowSchema values = factory.stateValueSchema();
         Bucket bucket = new Bucket(storeKey);
         buckets.put(new StateKeyBytes(storeKey), bucket);
@@ -454,6 +451,7 @@ public final class StreamJoinOperator implements StreamOperator {
                 bucket.dirty = true;  // forgotten, as Flink's state TTL does
                 continue;
             }
+            int side = (Integer) all.get(values.size() - 3);
             Kept k = new Kept(side, sideRow(side, all), null, true, (Long) all.get(values.size() - 2), written);
             bucket.rows.add(k);
         }
@@ -465,7 +463,7 @@ public final class StreamJoinOperator implements StreamOperator {
         if (k.done || key == null) {
             return;
         }
-        byte[] storeKey = storeKey(k.side, key);
+        byte[] storeKey = storeKey(key);
         Bucket bucket = buckets.computeIfAbsent(new StateKeyBytes(storeKey), b -> new Bucket(storeKey));
         bucket.rows.add(k);
         bucket.dirty = true;
@@ -581,23 +579,12 @@ public final class StreamJoinOperator implements StreamOperator {
         return t == null || (watermark != Long.MIN_VALUE && millis(t) + factory.bound.get().upperMillis() < watermark);
     }
 
-    /** The keyed state's key of one side's rows with join key {@code key}: side, key group, the key's columns. */
-    private byte[] storeKey(int side, List<Object> key) {
-        List<Object> columns = new ArrayList<>(key.size() + 2);
-        columns.add(side);
-        columns.add(keyGroup(key));
-        columns.addAll(key);
-        return RowCodec.encode(columns, factory.keyedStateKeySchema());
+    /** The keyed state's key of the rows of join key {@code key}: the key's columns. */
+    private byte[] storeKey(List<Object> key) {
+        return RowCodec.encode(key, factory.keyedStateKeySchema());
     }
 
-    /** A stable hash of a join key (its encoded bytes), into {@link #KEY_GROUPS} groups. */
-    private int keyGroup(List<Object> key) {
-        RowSchema keySchema = factory.keyedStateKeySchema();
-        RowSchema columns = new RowSchema(keySchema.columns().subList(2, keySchema.size()));
-        return Math.floorMod(Arrays.hashCode(RowCodec.encode(key, columns)), KEY_GROUPS);
-    }
-
-    /** Rows of one side as a state value: each as the columns of both sides (and its match count and time). */
+    /** Rows as a state value: each as the columns of both sides (and its match count and time). */
     private byte[] encode(List<Kept> rows) {
         RowSchema values = factory.stateValueSchema();
         List<List<Object>> encoded = new ArrayList<>(rows.size());
@@ -611,6 +598,7 @@ public final class StreamJoinOperator implements StreamOperator {
                 all.addAll(k.row);
             }
             if (!factory.plainState()) {
+                all.add(k.side);
                 all.add(k.matches);
                 all.add(k.written);
             }

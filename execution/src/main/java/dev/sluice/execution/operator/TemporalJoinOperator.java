@@ -9,11 +9,9 @@ import dev.sluice.execution.state.StateEntry;
 import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.type.Column;
-import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -29,8 +27,8 @@ import java.util.Optional;
  * processing-time temporal join, so the output only appends and keeps the stream's event times (the operator
  * passes its input watermark on unchanged). One instance per batch.
  *
- * <p>State: one entry per key of the versioned table, keyed by (key group, the key's columns), the key group a
- * stable hash of the key (so the state can be split by key later); its value the key's latest row. Its size is
+ * <p>State: one entry per key of the versioned table, keyed by the key's columns; its value the key's latest
+ * row. Its size is
  * the number of keys, however many versions were written.
  */
 public final class TemporalJoinOperator implements StreamOperator {
@@ -61,10 +59,9 @@ public final class TemporalJoinOperator implements StreamOperator {
             }
         }
 
-        /** The state's key: the key group, then the primary key's columns. */
+        /** The state's key: the primary key's columns. */
         RowSchema stateKeySchema() {
             List<Column> columns = new ArrayList<>();
-            columns.add(new Column("key_group", ColumnType.INTEGER, false));
             primaryKey.forEach(k -> columns.add(nullable(versionedSchema.column(k))));
             return new RowSchema(columns);
         }
@@ -155,10 +152,7 @@ public final class TemporalJoinOperator implements StreamOperator {
                 continue;  // a row with a NULL key column is no version of any key
             }
             latest.put(pk, row);
-            List<Object> key = new ArrayList<>();
-            key.add(keyGroup(pk));
-            key.addAll(pk);
-            store.put(RowCodec.encode(key, keySchema), RowCodec.encode(row, valueSchema));
+            store.put(RowCodec.encode(pk, keySchema), RowCodec.encode(row, valueSchema));
         }
         versions.clear();
         Map<List<Object>, List<List<Object>>> byJoinKey = new HashMap<>();
@@ -185,13 +179,5 @@ public final class TemporalJoinOperator implements StreamOperator {
         streamRows.clear();
         return out.isEmpty() ? List.of()
                 : List.of(ChangeBatch.inserts(VectorValues.toBatch(factory.outputSchema, out, context.allocator())));
-    }
-
-    /** A stable hash of the primary key (its encoded bytes), into {@link StreamJoinOperator#KEY_GROUPS} groups. */
-    private int keyGroup(List<Object> pk) {
-        List<Column> columns = factory.primaryKey.stream()
-                .map(k -> Factory.nullable(factory.versionedSchema.column(k))).toList();
-        return Math.floorMod(Arrays.hashCode(RowCodec.encode(pk, new RowSchema(columns))),
-                StreamJoinOperator.KEY_GROUPS);
     }
 }
