@@ -147,7 +147,7 @@ final class StatementExecutor implements AutoCloseable {
             return new StatementResult.Message("Query '" + q.name() + "' stopped.");
         }
         if (statement instanceof SluiceStatement.Explain explain) {
-            PlannedQuery plan = planner.plan(explain.querySql());
+            PlannedQuery plan = planner.plan(explain.querySql(), session.options());
             return new StatementResult.Message(explain(plan, explain.querySql(), session.options()));
         }
         return query(((SluiceStatement.Query) statement).sql(), consumer);
@@ -275,7 +275,7 @@ final class StatementExecutor implements AutoCloseable {
     }
 
     private StatementResult query(String sql, BatchConsumer consumer) {
-        PlannedQuery plan = planner.plan(sql);
+        PlannedQuery plan = planner.plan(sql, session.options());
         if (!plan.streaming()) {
             return runBounded(plan);
         }
@@ -414,7 +414,7 @@ final class StatementExecutor implements AutoCloseable {
     }
 
     PlannedQuery plan(RelNode rel, boolean streaming, Optional<TableDescriptor> target) {
-        return planner.plan(rel, streaming, target);
+        return planner.plan(rel, streaming, target, session.options());
     }
 
     Map<String, String> sessionOptions() {

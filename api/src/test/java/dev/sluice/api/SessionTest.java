@@ -68,6 +68,40 @@ abstract class SessionTest {
         return q;
     }
 
+    /**
+     * Runs {@code sql} as query {@code name} to its end; if the run crashed as a fail-once sink makes it, runs it
+     * again (a restart from its checkpoint), which must succeed. Returns whether it crashed.
+     */
+    boolean runRestartingOnce(String name, String sql) throws InterruptedException {
+        StreamingQuery q = runNamed(name, sql);
+        if (q.exception().isEmpty()) {
+            return false;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(q.exception().get().getMessage().contains("injected crash"),
+                q.exception().get().getMessage());
+        StreamingQuery again = runNamed(name, sql);
+        org.junit.jupiter.api.Assertions.assertTrue(again.exception().isEmpty(), () -> "" + again.exception());
+        return true;
+    }
+
+    /**
+     * The table a list of changes ({@code op} first: +I or -D, as SELECT STREAM gives an updating result's rows)
+     * leaves, checking that each delete finds its row.
+     */
+    static List<List<Object>> applyChanges(List<List<Object>> changes) {
+        List<List<Object>> table = new ArrayList<>();
+        for (List<Object> change : changes) {
+            List<Object> row = change.subList(1, change.size());
+            if ("+I".equals(change.get(0))) {
+                table.add(row);
+            } else {
+                org.junit.jupiter.api.Assertions.assertEquals("-D", change.get(0));
+                org.junit.jupiter.api.Assertions.assertTrue(table.remove(row), () -> "a delete of a row not there: " + row);
+            }
+        }
+        return table;
+    }
+
     /** Collects the rows of every batch of a SELECT STREAM query run to its end. */
     List<List<Object>> streamRows(String sql) throws InterruptedException {
         List<List<Object>> rows = new ArrayList<>();

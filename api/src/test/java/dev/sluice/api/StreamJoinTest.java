@@ -150,8 +150,11 @@ class StreamJoinTest extends SessionTest {
         SluiceException e = assertThrows(SluiceException.class, () -> sluice.execute("SELECT STREAM c.ad_id FROM clicks c "
                 + "JOIN impressions i ON c.ad_id = i.ad_id", b -> { }));
         assertTrue(e.getMessage().contains("needs a bound between their event times"), e.getMessage());
+        assertTrue(e.getMessage().contains("SET state.ttl"), e.getMessage());
         e = assertThrows(SluiceException.class, () -> sluice.execute("SELECT STREAM c.ad_id FROM clicks c LEFT JOIN "
-                + "impressions i ON c.ad_id = i.ad_id AND c.ts BETWEEN i.ts AND i.ts + INTERVAL '10' SECOND", b -> { }));
-        assertTrue(e.getMessage().contains("LEFT JOIN"), e.getMessage());
+                + "impressions i ON c.ad_id = i.ad_id AND c.ts BETWEEN i.ts AND i.ts + INTERVAL '10' SECOND "
+                + "AND c.ad_id > 2", b -> { }));
+        assertTrue(e.getMessage().contains("The ON clause of a LEFT OUTER JOIN ([clicks] and [impressions]) may only "
+                + "have equalities and a time bound"), e.getMessage());
     }
 }

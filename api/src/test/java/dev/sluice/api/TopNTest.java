@@ -152,17 +152,7 @@ class TopNTest extends SessionTest {
 
     /** The table a list of changes ({@code op} first: +I or -D) leaves, checking each delete finds its row. */
     private static List<List<Object>> apply(List<List<Object>> changes) {
-        List<List<Object>> table = new ArrayList<>();
-        for (List<Object> change : changes) {
-            List<Object> row = change.subList(1, change.size());
-            if ("+I".equals(change.get(0))) {
-                table.add(row);
-            } else {
-                assertEquals("-D", change.get(0));
-                assertTrue(table.remove(row), () -> "a delete of a row not there: " + row);
-            }
-        }
-        return table;
+        return applyChanges(changes);
     }
 
     @Test

@@ -23,13 +23,31 @@ public final class LookupTable {
 
     /** The rows of {@code batches} (which stay the caller's) by the values of the {@code keys} columns. */
     public static LookupTable build(List<VectorSchemaRoot> batches, List<Integer> keys, int width) {
-        Map<List<Object>, List<List<Object>>> byKey = new HashMap<>();
+        return build(batches, keys, width, List.of());
+    }
+
+    /**
+     * As {@link #build(List, List, int)}, of a table with a primary key ({@code primaryKey}, not empty): only
+     * the latest row per key (the last read) joins, as the table is once Kafka has compacted its topic.
+     */
+    public static LookupTable build(List<VectorSchemaRoot> batches, List<Integer> keys, int width,
+                                    List<Integer> primaryKey) {
+        List<List<Object>> rows = new ArrayList<>();
         for (VectorSchemaRoot batch : batches) {
-            for (List<Object> row : VectorValues.rows(batch)) {
-                List<Object> key = key(row, keys);
-                if (key != null) {
-                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
-                }
+            rows.addAll(VectorValues.rows(batch));
+        }
+        if (!primaryKey.isEmpty()) {
+            Map<List<Object>, List<Object>> latest = new java.util.LinkedHashMap<>();
+            for (List<Object> row : rows) {
+                latest.put(key(row, primaryKey), row);
+            }
+            rows = new ArrayList<>(latest.values());
+        }
+        Map<List<Object>, List<List<Object>>> byKey = new HashMap<>();
+        for (List<Object> row : rows) {
+            List<Object> key = key(row, keys);
+            if (key != null) {
+                byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
             }
         }
         return new LookupTable(byKey, width);

@@ -16,8 +16,12 @@ import org.apache.arrow.memory.BufferAllocator;
  * @param allocator where the operator allocates the batches it emits
  * @param state the operator's keyed state, opened at the previous batch, when the operator is stateful; the
  *     caller commits it after the sink took the batch's output, or aborts it
+ * @param batchTimestampMillis the batch's time as logged in the offset log when it was planned (epoch
+ *     milliseconds): the same when a crashed batch is re-run, so an operator counting time (a state TTL) from
+ *     it does exactly the same work again; never the wall clock
  */
-public record OperatorContext(long batchId, long watermark, BufferAllocator allocator, Optional<StateStore> state) {
+public record OperatorContext(long batchId, long watermark, BufferAllocator allocator, Optional<StateStore> state,
+                              long batchTimestampMillis) {
     public OperatorContext {
         requireNonNull(allocator, "allocator is null");
         requireNonNull(state, "state is null");

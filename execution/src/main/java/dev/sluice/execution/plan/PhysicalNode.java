@@ -13,7 +13,7 @@ import java.util.List;
  */
 public sealed interface PhysicalNode permits ScanNode, FilterProjectNode, UnionAllNode, LimitNode, SortNode, TopNNode,
         OverAggregateNode, AggregateNode,
-        LookupJoinNode, StreamJoinNode {
+        LookupJoinNode, StreamJoinNode, TemporalJoinNode {
     RowSchema schema();
 
     List<PhysicalNode> inputs();

@@ -63,17 +63,18 @@ final class BatchRunner {
      * stateful plan drops the rows of watermarked tables whose event time is behind it (or NULL), and counts
      * them as late. The output's batches are allocated from {@code allocator}; the caller closes the output.
      * Each stateful operator reads and writes its store in {@code states} (by operator id), which the caller
-     * commits (after the sink took the output) or aborts.
+     * commits (after the sink took the output) or aborts. {@code timestampMillis} is the batch's logged time,
+     * the time its operators count from (a state TTL).
      */
     BatchOutput run(Map<String, List<OffsetRange>> ranges, BufferAllocator allocator, Map<String, StateStore> states,
-                    long batchId, long watermark) throws Exception {
+                    long batchId, long watermark, long timestampMillis) throws Exception {
         boolean dropLate = plan.dropsLateRows() && watermark > Long.MIN_VALUE;
         Map<Integer, LookupTable> lookups = new HashMap<>();
         for (LookupSide side : plan.lookups()) {
             List<VectorSchemaRoot> rows = runTasks(submit(side.pipelines(), ranges, allocator, Long.MAX_VALUE,
                     Optional.empty(), Long.MIN_VALUE, lookups)).outputs();
             try {
-                lookups.put(side.id(), LookupTable.build(rows, side.keys(), side.width()));
+                lookups.put(side.id(), LookupTable.build(rows, side.keys(), side.width(), side.primaryKey()));
             } finally {
                 rows.forEach(VectorSchemaRoot::close);
             }
@@ -100,7 +101,7 @@ final class BatchRunner {
         }
         List<ChangeBatch> changes;
         try {
-            changes = new TreeRun(outputs, allocator, states, batchId, watermark).run(plan.root());
+            changes = new TreeRun(outputs, allocator, states, batchId, watermark, timestampMillis).run(plan.root());
         } catch (Exception | Error e) {
             outputs.values().forEach(list -> list.forEach(VectorSchemaRoot::close));
             throw e;
@@ -138,14 +139,16 @@ final class BatchRunner {
         private final Map<String, StateStore> states;
         private final long batchId;
         private final long watermark;
+        private final long timestampMillis;
 
         TreeRun(Map<IncrementalPlan.TaskStage, List<VectorSchemaRoot>> taskOutputs, BufferAllocator allocator,
-                Map<String, StateStore> states, long batchId, long watermark) {
+                Map<String, StateStore> states, long batchId, long watermark, long timestampMillis) {
             this.taskOutputs = taskOutputs;
             this.allocator = allocator;
             this.states = states;
             this.batchId = batchId;
             this.watermark = watermark;
+            this.timestampMillis = timestampMillis;
         }
 
         List<ChangeBatch> run(IncrementalPlan.Stage stage) {
@@ -160,7 +163,7 @@ final class BatchRunner {
                     inputs.add(run(input));
                 }
                 OperatorContext context = new OperatorContext(batchId, inputWatermark(op), allocator,
-                        Optional.ofNullable(states.get(op.id())));
+                        Optional.ofNullable(states.get(op.id())), timestampMillis);
                 try (StreamOperator operator = op.factory().create(context)) {
                     for (int i = 0; i < inputs.size(); i++) {
                         List<ChangeBatch> batches = inputs.get(i);

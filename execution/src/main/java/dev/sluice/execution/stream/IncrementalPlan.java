@@ -15,10 +15,12 @@ import dev.sluice.execution.operator.OverAggregateOperator;
 import dev.sluice.execution.operator.SortOperator;
 import dev.sluice.execution.operator.TopNOperator;
 import dev.sluice.execution.operator.StreamJoinOperator;
+import dev.sluice.execution.operator.TemporalJoinOperator;
 import dev.sluice.execution.operator.StreamOperator;
 import dev.sluice.execution.operator.UnionOperator;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
+import dev.sluice.execution.plan.JoinType;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.LookupJoinNode;
 import dev.sluice.execution.plan.PhysicalNode;
@@ -27,6 +29,7 @@ import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.plan.SortNode;
 import dev.sluice.execution.plan.TopNNode;
 import dev.sluice.execution.plan.StreamJoinNode;
+import dev.sluice.execution.plan.TemporalJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
 import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.type.RowSchema;
@@ -346,11 +349,14 @@ public final class IncrementalPlan {
                         retract, agg.describe()), input);
             }
             if (node instanceof StreamJoinNode join) {
-                Stage left = appendOnly(stage(join.left(), false), "A join of two streams");
-                Stage right = appendOnly(stage(join.right(), false), "A join of two streams");
-                return operator(new StreamJoinOperator.Factory(join.left().schema(), join.right().schema(),
-                        join.leftKeys(), join.rightKeys(), join.leftTime(), join.rightTime(), join.lowerMillis(),
-                        join.upperMillis(), join.schema()), left, right);
+                return join(join, top);
+            }
+            if (node instanceof TemporalJoinNode join) {
+                Stage stream = appendOnly(stage(join.stream(), false), "A temporal join");
+                Stage versioned = appendOnly(stage(join.versioned(), false), "A temporal join");
+                return operator(new TemporalJoinOperator.Factory(join.stream().schema(), join.versioned().schema(),
+                        join.streamKeys(), join.versionedKeys(), join.primaryKey(), join.outer(), join.schema()),
+                        stream, versioned);
             }
             if (node instanceof TopNNode topN) {
                 Stage input = appendOnly(stage(topN.input(), false), "A Top-N (" + topN.function() + ")");
@@ -394,6 +400,11 @@ public final class IncrementalPlan {
                     throw new IllegalArgumentException("A join with a static table needs that table read as is, not "
                             + "through a GROUP BY or a join");
                 }
+                if (join.type() == JoinType.SEMI || join.type() == JoinType.ANTI || !join.lookupPrimaryKey().isEmpty()) {
+                    throw new IllegalArgumentException("A " + join.type().sql() + " with a table read whole each batch "
+                            + (join.lookupPrimaryKey().isEmpty() ? "" : "as its latest row per key ")
+                            + "over the output of a GROUP BY or a join is not supported yet");
+                }
                 Stage build = appendOnly(stage(join.lookup(), false), "A join");
                 Stage probe = appendOnly(stage(join.stream(), false), "A join");
                 collectTables(join.lookup(), staticTables);
@@ -404,6 +415,24 @@ public final class IncrementalPlan {
                 throw new IllegalArgumentException("LIMIT is only supported at the top of a query");
             }
             throw new IllegalArgumentException("Unsupported plan node " + node.describe());
+        }
+
+        private Stage join(StreamJoinNode join, boolean top) {
+            String what = (join.type() == JoinType.INNER ? "A join"
+                    : "A " + join.type().sql()) + " of two streams";
+            if (!top && !bounded && (join.bound().isEmpty() || join.bound().get().isColumnBound())) {
+                // Its pairs come in no event-time order an operator above could close windows by.
+                throw new IllegalArgumentException(what + " " + join.keyNames() + " kept by "
+                        + (join.bound().isEmpty() ? "a state TTL" : "a bound on a column of its rows ("
+                        + join.bound().get().describe(join.left(), join.right()) + ")")
+                        + " can't be below a GROUP BY, a Top-N or another join yet: its output has no watermark; "
+                        + "bound it by the two sides' event times (a.ts BETWEEN b.ts - INTERVAL ... AND b.ts)");
+            }
+            Stage left = appendOnly(stage(join.left(), false), what);
+            Stage right = appendOnly(stage(join.right(), false), what);
+            return operator(new StreamJoinOperator.Factory(join.type(), join.left().schema(), join.right().schema(),
+                    join.leftKeys(), join.rightKeys(), join.bound(), join.ttlMillis(), bounded || join.bounded(),
+                    join.schema()), left, right);
         }
 
         /**
@@ -463,7 +492,8 @@ public final class IncrementalPlan {
         }
 
         private static boolean isStateless(PhysicalNode node) {
-            if (node instanceof AggregateNode || node instanceof StreamJoinNode || node instanceof LimitNode
+            if (node instanceof AggregateNode || node instanceof StreamJoinNode || node instanceof TemporalJoinNode
+                    || node instanceof LimitNode
                     || node instanceof SortNode || node instanceof TopNNode || node instanceof OverAggregateNode) {
                 return false;
             }
@@ -488,9 +518,10 @@ public final class IncrementalPlan {
                 List<TaskPipeline> staticSide = new ArrayList<>();
                 compile(join.lookup(), List.of(), staticSide);
                 int id = lookups.size();
-                lookups.add(new LookupSide(id, staticSide, join.lookupKeys(), join.lookup().schema().size()));
+                lookups.add(new LookupSide(id, staticSide, join.lookupKeys(), join.lookup().schema().size(),
+                        join.lookupPrimaryKey()));
                 List<OperatorStep> chain = new ArrayList<>();
-                chain.add(OperatorStep.lookupJoin(new LookupJoinOperator.Factory(join.streamKeys(), join.outer(),
+                chain.add(OperatorStep.lookupJoin(new LookupJoinOperator.Factory(join.streamKeys(), join.type(),
                         join.schema()), id));
                 chain.addAll(above);
                 compile(join.stream(), chain, out);

@@ -9,11 +9,14 @@ import java.util.List;
  *
  * @param id the index the probe operators find its table under
  * @param width the number of columns of its rows
+ * @param primaryKey the static table's primary key columns, if it declares one: it joins as its latest row per
+ *     key; empty otherwise (every row joins)
  */
-record LookupSide(int id, List<TaskPipeline> pipelines, List<Integer> keys, int width) {
+record LookupSide(int id, List<TaskPipeline> pipelines, List<Integer> keys, int width, List<Integer> primaryKey) {
     LookupSide {
         pipelines = List.copyOf(pipelines);
         keys = List.copyOf(keys);
+        primaryKey = List.copyOf(primaryKey);
         requireNonNull(pipelines, "pipelines is null");
     }
 }

@@ -262,7 +262,8 @@ public final class MicroBatchExecution implements Runnable {
         }
         notify(() -> observer.onBatchSubmitted(logged.batchId()));
         long logMillis = (System.nanoTime() - logStarted) / 1_000_000;
-        runBatch(batchId, batch, logged.watermarkMillis(), startMillis, schedulingDelayMillis, planMillis, logMillis);
+        runBatch(batchId, batch, logged.watermarkMillis(), logged.timestampMillis(), startMillis, schedulingDelayMillis,
+                planMillis, logMillis);
     }
 
     /**
@@ -285,7 +286,8 @@ public final class MicroBatchExecution implements Runnable {
         }
         long planMillis = (System.nanoTime() - started) / 1_000_000;
         // The logged watermark: the re-run drops the same late rows, and closes the same windows.
-        runBatch(batchId, batch, pending.watermarkMillis(), System.currentTimeMillis(), 0, planMillis, 0);
+        runBatch(batchId, batch, pending.watermarkMillis(), pending.timestampMillis(), System.currentTimeMillis(), 0,
+                planMillis, 0);
         return batch;
     }
 
@@ -324,15 +326,16 @@ public final class MicroBatchExecution implements Runnable {
     }
 
     /** Runs a logged batch to its commit, again while a source or the sink can't be reached. */
-    private void runBatch(long batchId, PlannedBatch batch, long batchWatermark, long startMillis,
+    private void runBatch(long batchId, PlannedBatch batch, long batchWatermark, long loggedMillis, long startMillis,
                           long schedulingDelayMillis, long planMillis, long logMillis) throws Exception {
         retry.call("running batch " + batchId, () -> {
-            runBatchOnce(batchId, batch, batchWatermark, startMillis, schedulingDelayMillis, planMillis, logMillis);
+            runBatchOnce(batchId, batch, batchWatermark, loggedMillis, startMillis, schedulingDelayMillis, planMillis,
+                    logMillis);
             return null;
         });
     }
 
-    private void runBatchOnce(long batchId, PlannedBatch batch, long batchWatermark, long startMillis,
+    private void runBatchOnce(long batchId, PlannedBatch batch, long batchWatermark, long loggedMillis, long startMillis,
                               long schedulingDelayMillis, long planMillis, long logMillis) throws Exception {
         notify(() -> observer.onBatchStarted(batchId));
         Instant timestamp = Instant.ofEpochMilli(startMillis);
@@ -349,7 +352,8 @@ public final class MicroBatchExecution implements Runnable {
         Map<String, StateStore> stores = new java.util.LinkedHashMap<>();
         states.forEach((id, provider) -> stores.put(id, provider.getStore(batchId - 1)));
         try (BufferAllocator batchAllocator = allocator.newChildAllocator("batch-" + batchId, 0, Long.MAX_VALUE);
-             BatchOutput output = runner.run(batch.ranges(), batchAllocator, stores, batchId, batchWatermark)) {
+             BatchOutput output = runner.run(batch.ranges(), batchAllocator, stores, batchId, batchWatermark,
+                     loggedMillis)) {
             long t1 = System.nanoTime();
             durations.put("process", (t1 - t0) / 1_000_000);
             if (updatesRows) {

@@ -11,6 +11,8 @@ import dev.sluice.execution.expr.TimestampPlusInterval;
 import dev.sluice.execution.expr.TumbleWindowStart;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
+import dev.sluice.execution.plan.IntervalBound;
+import dev.sluice.execution.plan.JoinType;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.LookupJoinNode;
 import dev.sluice.execution.plan.PhysicalNode;
@@ -20,6 +22,7 @@ import dev.sluice.execution.plan.SortKey;
 import dev.sluice.execution.plan.SortNode;
 import dev.sluice.execution.plan.TopNNode;
 import dev.sluice.execution.plan.StreamJoinNode;
+import dev.sluice.execution.plan.TemporalJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
@@ -61,16 +64,28 @@ import org.apache.calcite.util.ImmutableBitSet;
  */
 public final class PhysicalPlanBuilder {
     private final boolean streaming;
+    private final Optional<Long> stateTtlMillis;
 
-    private PhysicalPlanBuilder(boolean streaming) {
+    private PhysicalPlanBuilder(boolean streaming, Optional<Long> stateTtlMillis) {
         this.streaming = streaming;
+        this.stateTtlMillis = stateTtlMillis;
     }
 
     /**
      * @throws PlanningException naming the relational operator Sluice can't run yet
      */
     public static PhysicalNode build(RelNode rel, boolean streaming) {
-        return new PhysicalPlanBuilder(streaming).convert(rel);
+        return build(rel, streaming, Optional.empty());
+    }
+
+    /**
+     * The plan of {@code rel}; a join of two streams without a time bound keeps its rows for
+     * {@code stateTtlMillis} (the {@code state.ttl} option), and is refused without one.
+     *
+     * @throws PlanningException naming the relational operator Sluice can't run yet
+     */
+    public static PhysicalNode build(RelNode rel, boolean streaming, Optional<Long> stateTtlMillis) {
+        return new PhysicalPlanBuilder(streaming, stateTtlMillis).convert(rel);
     }
 
     private PhysicalNode convert(RelNode rel) {
@@ -574,45 +589,67 @@ public final class PhysicalPlanBuilder {
     }
 
     /**
-     * An equi-join as a lookup join: the stream side's rows probe the static side, read whole each batch. On a
-     * stream one side must be static (tables with {@code 'static'='true'}); a LEFT JOIN keeps the stream's
-     * rows, so the stream is its left side.
+     * A join. On a stream, with a static side ({@code 'static'='true'}): a lookup join, the stream's rows probing
+     * the static side, read whole each batch (INNER, or the stream's side kept: LEFT, or RIGHT with the static
+     * table on the left). Of two streams: a {@link StreamJoinNode}, bounded by their event times or a state TTL.
+     * On a bounded query: a lookup join for INNER and LEFT, else a {@link StreamJoinNode} over the whole input.
      */
     private PhysicalNode convertJoin(Join join) {
-        JoinRelType type = join.getJoinType();
-        if (type != JoinRelType.INNER && type != JoinRelType.LEFT) {
-            throw new PlanningException(type + " JOIN is not supported yet (INNER and LEFT are)");
-        }
+        JoinType type = joinType(join);
         JoinInfo info = join.analyzeCondition();
         if (info.leftKeys.isEmpty()) {
             throw new PlanningException("A join needs at least one equality between the two sides' columns in its "
                     + "ON clause: " + join.getCondition());
         }
         RexNode remaining = info.getRemaining(join.getCluster().getRexBuilder());
-        if (type == JoinRelType.LEFT && !remaining.isAlwaysTrue()) {
-            throw new PlanningException("A LEFT JOIN's ON clause may only compare columns for equality yet: "
-                    + remaining);
-        }
         PhysicalNode left = convert(join.getLeft());
         PhysicalNode right = convert(join.getRight());
         RowSchema schema = TypeMapping.toRowSchema(join.getRowType());
         boolean leftStatic = isStatic(left);
         boolean rightStatic = isStatic(right);
         if (streaming && !leftStatic && !rightStatic) {
-            return streamJoin(join, info, remaining, left, right, schema);
+            return streamJoin(join, type, info, remaining, left, right, schema);
+        }
+        boolean lookup = type == JoinType.INNER || (type == JoinType.LEFT && remaining.isAlwaysTrue());
+        boolean semiOrAnti = type == JoinType.SEMI || type == JoinType.ANTI;
+        if (streaming && rightStatic && semiOrAnti) {
+            // IN / EXISTS / NOT EXISTS over a static table: each stream row probes it.
+            if (!remaining.isAlwaysTrue()) {
+                throw new PlanningException("The condition of " + article(type).replaceFirst("^A", "a") + " with the "
+                        + "static table " + tableNames(right) + " may only compare columns for equality yet: "
+                        + remaining);
+            }
+            return new LookupJoinNode(left, right, info.leftKeys, info.rightKeys, type, schema,
+                    versionKey(right, info.rightKeys).orElse(List.of()));
+        }
+        if (!streaming && !lookup) {
+            // Over the whole input at once: rows without a match are known at its end.
+            Optional<IntervalBound> bound = Optional.empty();
+            if (!remaining.isAlwaysTrue()) {
+                bound = onlyTimeBound(join, type, remaining, left, right);
+            }
+            return new StreamJoinNode(left, right, type, info.leftKeys, info.rightKeys, bound, Optional.empty(), true,
+                    schema);
+        }
+        if (type == JoinType.LEFT && !remaining.isAlwaysTrue()) {
+            throw new PlanningException("A LEFT JOIN's ON clause with a static table may only compare columns for "
+                    + "equality yet: " + remaining);
         }
         PhysicalNode joined;
-        if (!streaming || rightStatic) {
-            joined = new LookupJoinNode(left, right, info.leftKeys, info.rightKeys, type == JoinRelType.LEFT, schema);
-        } else if (type == JoinRelType.LEFT) {
-            throw new PlanningException("A LEFT JOIN keeps the rows of its left side, so that side must be the stream: "
-                    + tableNames(left) + " is static");
-        } else {
+        if (!streaming || (rightStatic && (type == JoinType.INNER || type == JoinType.LEFT))) {
+            joined = new LookupJoinNode(left, right, info.leftKeys, info.rightKeys, type, schema,
+                    versionKey(right, info.rightKeys).orElse(List.of()));
+        } else if (leftStatic && (type == JoinType.INNER || type == JoinType.RIGHT)) {
+            if (type == JoinType.RIGHT && !remaining.isAlwaysTrue()) {
+                throw new PlanningException("A RIGHT JOIN's ON clause with a static table may only compare columns "
+                        + "for equality yet: " + remaining);
+            }
             // The static table is on the left: probe it with the right side, then put the columns back in order.
             List<Column> swapped = new ArrayList<>(right.schema().columns());
             swapped.addAll(left.schema().columns());
-            PhysicalNode probe = new LookupJoinNode(right, left, info.rightKeys, info.leftKeys, false,
-                    new RowSchema(swapped));
+            PhysicalNode probe = new LookupJoinNode(right, left, info.rightKeys, info.leftKeys,
+                    type == JoinType.RIGHT ? JoinType.LEFT : JoinType.INNER, new RowSchema(swapped),
+                    versionKey(left, info.leftKeys).orElse(List.of()));
             List<PhysicalExpr> order = new ArrayList<>();
             int rightWidth = right.schema().size();
             for (int i = 0; i < schema.size(); i++) {
@@ -621,35 +658,163 @@ public final class PhysicalPlanBuilder {
                 order.add(new ColumnRef(from, c.name(), c.type()));
             }
             joined = new FilterProjectNode(probe, Optional.empty(), order, schema);
+        } else {
+            List<String> stream = tableNames(leftStatic ? right : left);
+            throw new PlanningException(article(type) + " of the stream " + stream + " with the static table "
+                    + tableNames(leftStatic ? left : right) + " is not supported yet: a lookup join keeps the stream's "
+                    + "rows only (INNER, LEFT/RIGHT with the stream on the kept side, or IN/EXISTS/NOT EXISTS over the "
+                    + "static table)");
         }
         return remaining.isAlwaysTrue() ? joined : filtered(joined, remaining);
     }
 
+    /** "A join", "A LEFT OUTER JOIN", "An ANTI JOIN (NOT EXISTS)": the join as a message names it. */
+    static String article(JoinType type) {
+        return type == JoinType.INNER ? "A join" : (type == JoinType.ANTI ? "An " : "A ") + type.sql();
+    }
+
+    private static JoinType joinType(Join join) {
+        return switch (join.getJoinType()) {
+            case INNER -> JoinType.INNER;
+            case LEFT -> JoinType.LEFT;
+            case RIGHT -> JoinType.RIGHT;
+            case FULL -> JoinType.FULL;
+            case SEMI -> JoinType.SEMI;
+            case ANTI -> JoinType.ANTI;
+            default -> throw new PlanningException(join.getJoinType() + " JOIN is not supported yet");
+        };
+    }
+
     /**
-     * An inner join of two streams: equal keys plus a bound between the two sides' event times, from which the
-     * join knows when a row can no longer match and leaves its state.
+     * The time bound that is the whole non-equality part of the ON clause of an outer, semi or anti join: a row
+     * without a match is told by it, so no other condition can be applied after the join.
      */
-    private static PhysicalNode streamJoin(Join join, JoinInfo info, RexNode remaining, PhysicalNode left,
-                                           PhysicalNode right, RowSchema schema) {
+    private static Optional<IntervalBound> onlyTimeBound(Join join, JoinType type, RexNode remaining, PhysicalNode left,
+                                                         PhysicalNode right) {
+        int leftWidth = left.schema().size();
+        Optional<TimeBound> bound = TimeBound.of(remaining, leftWidth);
+        if (bound.isEmpty() || !TimeBound.isWholeCondition(remaining, leftWidth)) {
+            throw new PlanningException("The ON clause of " + article(type).replaceFirst("^A", "a") + " (" + tableNames(left) + " and "
+                    + tableNames(right) + ") may only have equalities and a time bound between the two sides yet: "
+                    + remaining);
+        }
+        return Optional.of(bound.get().toIntervalBound(leftWidth));
+    }
+
+    /**
+     * A join of two streams: equal keys plus a bound between the two sides' event times, from which the join
+     * knows when a row can no longer match and leaves its state; or, without one, a state TTL.
+     */
+    private PhysicalNode streamJoin(Join join, JoinType type, JoinInfo info, RexNode remaining, PhysicalNode left,
+                                    PhysicalNode right, RowSchema schema) {
         String tables = tableNames(left) + " and " + tableNames(right);
-        if (join.getJoinType() != JoinRelType.INNER) {
-            throw new PlanningException("A join of two streams must be an inner join yet (" + tables + ")");
+        int leftWidth = left.schema().size();
+        Optional<IntervalBound> bound = TimeBound.of(remaining, leftWidth).or(() -> windowJoin(info, left, right))
+                .map(b -> b.toIntervalBound(leftWidth));
+        if (type != JoinType.INNER && !remaining.isAlwaysTrue()) {
+            bound = onlyTimeBound(join, type, remaining, left, right);
         }
-        TimeBound bound = TimeBound.of(remaining, left.schema().size()).or(() -> windowJoin(info, left, right))
-                .orElseThrow(() -> new PlanningException(
-                "A join of two streams (" + tables + ") needs a bound between their event times, e.g. "
-                        + "a.ts BETWEEN b.ts - INTERVAL '1' MINUTE AND b.ts, or equal window_start or window_end of "
-                        + "two window aggregations, so that its state can be cleaned up; "
-                        + "or make one side a static table ('static'='true')"));
-        if (!hasWatermark(left) || !hasWatermark(right)) {
-            throw new PlanningException("A join of two streams needs a WATERMARK on both (" + tables + "): the "
-                    + "watermark tells when a row can no longer match and leaves the join's state");
+        Optional<List<Integer>> versioned = bound.isPresent() ? Optional.empty() : versionKey(right, info.rightKeys);
+        if (versioned.isPresent() && (type == JoinType.INNER || type == JoinType.LEFT)) {
+            // The right side is a table of versions (a PRIMARY KEY): each left row meets its key's latest row.
+            PhysicalNode temporal = new TemporalJoinNode(left, right, info.leftKeys, info.rightKeys, versioned.get(),
+                    type == JoinType.LEFT, schema);
+            return type == JoinType.INNER && !remaining.isAlwaysTrue() ? filtered(temporal, remaining) : temporal;
         }
-        int rightTime = bound.rightTime() - left.schema().size();
-        PhysicalNode joined = new StreamJoinNode(left, right, info.leftKeys, info.rightKeys, bound.leftTime(),
-                rightTime, bound.lowerMillis(), bound.upperMillis(), schema);
-        // The whole remaining condition (time bound included) filters the pairs, as written.
-        return filtered(joined, remaining);
+        StreamJoinNode joined;
+        if (bound.isPresent()) {
+            if (!hasWatermark(left) || !hasWatermark(right)) {
+                throw new PlanningException("A join of two streams needs a WATERMARK on both (" + tables + "): the "
+                        + "watermark tells when a row can no longer match and leaves the join's state");
+            }
+            IntervalBound b = bound.get();
+            if (b.isColumnBound()) {
+                // Future rows are at or past the watermark in their event time only: the bound must be on it.
+                if (!isEventTime(right, b.rightLower()) || !isEventTime(left, b.leftUpper())) {
+                    throw new PlanningException("A join of two streams (" + tables + ") bounded by "
+                            + b.describe(left, right) + " needs the event time (the WATERMARK column) of "
+                            + tableNames(right) + " in its lower bound and that of " + tableNames(left)
+                            + " in its upper bound, so that its state can be cleaned up");
+                }
+            }
+            joined = new StreamJoinNode(left, right, type, info.leftKeys, info.rightKeys, bound, Optional.empty(),
+                    false, schema);
+        } else if (stateTtlMillis.isPresent()) {
+            joined = new StreamJoinNode(left, right, type, info.leftKeys, info.rightKeys, Optional.empty(),
+                    stateTtlMillis, false, schema);
+        } else {
+            throw new PlanningException(article(type) + " of two streams (" + tables + ") needs a bound between "
+                    + "their event times, e.g. a.ts BETWEEN b.ts - INTERVAL '1' MINUTE AND b.ts (or equal "
+                    + "window_start or window_end of two window aggregations), or a state TTL (SET state.ttl = '1 h': "
+                    + "a row is forgotten that long after it was stored or first matched), so that its state can be "
+                    + "cleaned up; or make one side a static table ('static'='true')");
+        }
+        // An inner join's whole remaining condition (time bound included) filters the pairs, as written.
+        return type == JoinType.INNER && !remaining.isAlwaysTrue() ? filtered(joined, remaining) : joined;
+    }
+
+    /**
+     * The primary key of the table {@code node} reads, as columns of {@code node}, when it declares one: such a
+     * table joins as its latest row per key, which needs an equality on every key column ({@code joinKeys}) and
+     * no condition on its rows below the join (it would pick among a key's older rows).
+     *
+     * @throws PlanningException when the table has a primary key the join can't version it by
+     */
+    private static Optional<List<Integer>> versionKey(PhysicalNode node, List<Integer> joinKeys) {
+        List<FilterProjectNode> chain = new ArrayList<>();
+        PhysicalNode current = node;
+        while (current instanceof FilterProjectNode fp) {
+            chain.add(0, fp);
+            current = fp.input();
+        }
+        if (!(current instanceof ScanNode scan) || scan.table().primaryKey().isEmpty()) {
+            return Optional.empty();
+        }
+        String table = scan.table().name();
+        List<String> names = scan.table().primaryKey();
+        List<Integer> key = new ArrayList<>();
+        for (String name : names) {
+            key.add(scan.schema().names().indexOf(name));
+        }
+        for (FilterProjectNode fp : chain) {
+            if (fp.filter().isPresent()) {
+                throw new PlanningException("Table " + table + " has a PRIMARY KEY " + names + ", so it joins as its "
+                        + "latest row per key; a condition on its columns alone (" + fp.filter().get() + ") would be "
+                        + "applied before that and is not supported yet: compare it in the ON clause or after the join");
+            }
+            List<Integer> above = new ArrayList<>();
+            for (int k : key) {
+                int found = -1;
+                for (int i = 0; i < fp.projections().size() && k >= 0; i++) {
+                    if (fp.projections().get(i) instanceof ColumnRef ref && ref.index() == k) {
+                        found = i;
+                        break;
+                    }
+                }
+                above.add(found);
+            }
+            key = above;
+        }
+        if (key.contains(-1) || !joinKeys.containsAll(key)) {
+            throw new PlanningException("Table " + table + " has a PRIMARY KEY " + names + ", so it joins as its latest "
+                    + "row per key: the join needs an equality on each key column");
+        }
+        return Optional.of(key);
+    }
+
+    /** Whether column {@code column} of {@code node} is the WATERMARK column of the table it is read from. */
+    private static boolean isEventTime(PhysicalNode node, int column) {
+        PhysicalNode current = node;
+        int index = column;
+        while (current instanceof FilterProjectNode fp) {
+            if (!(fp.projections().get(index) instanceof ColumnRef ref)) {
+                return false;
+            }
+            index = ref.index();
+            current = fp.input();
+        }
+        return current instanceof ScanNode scan && scan.table().watermark().isPresent()
+                && scan.schema().column(index).name().equalsIgnoreCase(scan.table().watermark().get().column());
     }
 
     /**

@@ -23,6 +23,7 @@ import dev.sluice.planner.PlanningException;
 import dev.sluice.planner.catalog.Catalog;
 import dev.sluice.planner.catalog.CatalogTable;
 import dev.sluice.execution.aggregate.OutputMode;
+import dev.sluice.execution.state.StateTtl;
 import dev.sluice.execution.stream.IncrementalPlan;
 import dev.sluice.planner.physical.PhysicalPlanBuilder;
 import java.util.ArrayList;
@@ -297,6 +298,17 @@ public final class QueryPlanner {
      * @throws PlanningException with the line, column and object at fault
      */
     public PlannedQuery plan(String sql) {
+        return plan(sql, Map.of());
+    }
+
+    /**
+     * Plans a statement with the session's (or query's) {@code options}: those planning reads, such as
+     * {@code state.ttl} ({@link StateTtl}), which lets a join of two streams without a time bound run.
+     *
+     * @throws PlanningException with the line, column and object at fault
+     */
+    public PlannedQuery plan(String sql, Map<String, String> options) {
+        Optional<Long> ttl = stateTtl(options);
         SqlNode parsed = parse(sql);
         if (parsed instanceof SqlExplain) {
             throw new PlanningException("Use EXPLAIN as a statement of its own");
@@ -309,14 +321,14 @@ public final class QueryPlanner {
         Session session = session(List.of(), null);
         try {
             if (parsed instanceof SqlInsert insert) {
-                return planInsert(session, insert, streaming);
+                return planInsert(session, insert, streaming, ttl);
             }
             if (!parsed.getKind().belongsTo(SqlKind.QUERY)) {
                 throw new PlanningException("Unsupported statement " + parsed.getKind()
                         + " (expected SELECT, SELECT STREAM, INSERT INTO, CREATE TABLE, DROP TABLE, SHOW, DESCRIBE, SET)");
             }
             RelNode rel = session.toRel(session.validator.validate(parsed));
-            return finish(rel, Optional.empty(), streaming);
+            return finish(rel, Optional.empty(), streaming, ttl);
         } catch (CalciteContextException e) {
             throw new PlanningException(e.getMessage(), e);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
@@ -324,7 +336,7 @@ public final class QueryPlanner {
         }
     }
 
-    private PlannedQuery planInsert(Session session, SqlInsert insert, boolean streaming) {
+    private PlannedQuery planInsert(Session session, SqlInsert insert, boolean streaming, Optional<Long> ttl) {
         SqlIdentifier targetName = (SqlIdentifier) insert.getTargetTable();
         if (insert.getTargetColumnList() != null) {
             throw new PlanningException("INSERT with a column list is not supported yet; write all columns of the table");
@@ -334,7 +346,7 @@ public final class QueryPlanner {
                         + targetName.getParserPosition().getColumnNum() + ": Table '" + targetName.getSimple()
                         + "' does not exist"));
         RelNode source = session.toRel(session.validator.validate(insert.getSource()));
-        return finish(castToTable(source, target), Optional.of(target), streaming);
+        return finish(castToTable(source, target), Optional.of(target), streaming, ttl);
     }
 
     /** {@code source} with the table's column types and names, or an error naming the column that can't be. */
@@ -405,17 +417,32 @@ public final class QueryPlanner {
      * @throws PlanningException naming the operator, column or table at fault
      */
     public PlannedQuery plan(RelNode rel, boolean streaming, Optional<TableDescriptor> target) {
+        return plan(rel, streaming, target, Map.of());
+    }
+
+    /** As {@link #plan(RelNode, boolean, Optional)}, with the session's (or query's) planning {@code options}. */
+    public PlannedQuery plan(RelNode rel, boolean streaming, Optional<TableDescriptor> target,
+                             Map<String, String> options) {
+        Optional<Long> ttl = stateTtl(options);
         try {
             // Unused columns are trimmed as SQL's conversion trims them, so both get the same plan.
             RelNode trimmed = new RelFieldTrimmer(null, UNSIMPLIFIED.create(rel.getCluster(), null)).trim(rel);
             RelNode source = target.isPresent() ? castToTable(trimmed, target.get()) : trimmed;
-            return finish(source, target, streaming);
+            return finish(source, target, streaming, ttl);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             throw new PlanningException(e.getMessage(), e);
         }
     }
 
-    private PlannedQuery finish(RelNode rel, Optional<TableDescriptor> target, boolean streaming) {
+    private static Optional<Long> stateTtl(Map<String, String> options) {
+        try {
+            return Optional.ofNullable(options.get(StateTtl.OPTION)).map(t -> StateTtl.parse(t).toMillis());
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException(e.getMessage(), e);
+        }
+    }
+
+    private PlannedQuery finish(RelNode rel, Optional<TableDescriptor> target, boolean streaming, Optional<Long> ttl) {
         if (target.isPresent() && !streaming) {
             throw new PlanningException("INSERT INTO " + target.get().name()
                     + " needs a continuous query: write INSERT INTO ... SELECT STREAM ...");
@@ -424,9 +451,9 @@ public final class QueryPlanner {
             refuseContinuousExcept(rel);
         }
         HepPlanner hep = new HepPlanner(OPTIMISE);
-        hep.setRoot(rel);
+        hep.setRoot(SubQueryToSemiJoin.rewrite(rel));
         RelNode optimised = hep.findBestExp();
-        PhysicalNode physical = PhysicalPlanBuilder.build(optimised, streaming);
+        PhysicalNode physical = PhysicalPlanBuilder.build(optimised, streaming, ttl);
         if (target.isPresent()) {
             physical = PhysicalPlanBuilder.withNames(physical, target.get().schema().names());
         }

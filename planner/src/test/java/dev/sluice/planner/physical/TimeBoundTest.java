@@ -50,19 +50,34 @@ class TimeBoundTest {
     @Test
     void comparisonsWrittenTheOtherWayRoundAreFlipped() {
         // b.ts <= a.ts + INTERVAL '5' SECOND (so a.ts >= b.ts - 5 s) and b.ts + INTERVAL '10' SECOND > a.ts
+        // (so a.ts <= b.ts + 10 s - 1 ms: strict, one millisecond tighter)
         RexNode on = rex.makeCall(SqlStdOperatorTable.AND,
                 rex.makeCall(SqlStdOperatorTable.LESS_THAN_OR_EQUAL, rightTs, plus(leftTs, 5)),
                 rex.makeCall(SqlStdOperatorTable.GREATER_THAN, plus(rightTs, 10), leftTs));
-        assertEquals(Optional.of(new TimeBound(1, 3, -5_000, 10_000)), TimeBound.of(on, 2));
+        assertEquals(Optional.of(new TimeBound(1, 3, -5_000, 9_999)), TimeBound.of(on, 2));
+        assertTrue(TimeBound.isWholeCondition(on, 2));
     }
 
     @Test
-    void aBoundNeedsBothEndsOnTheSameColumns() {
+    void aBoundNeedsBothEnds() {
         RexNode lowerOnly = rex.makeCall(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL, leftTs, rightTs);
         assertTrue(TimeBound.of(lowerOnly, 2).isEmpty());
-        RexNode twoColumns = rex.makeCall(SqlStdOperatorTable.AND,
+        RexNode twoLowerColumns = rex.makeCall(SqlStdOperatorTable.AND,
                 rex.makeCall(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL, leftTs, rightTs),
-                rex.makeCall(SqlStdOperatorTable.LESS_THAN_OR_EQUAL, leftTs, plus(otherRightTs, 1)));
-        assertTrue(TimeBound.of(twoColumns, 2).isEmpty());
+                rex.makeCall(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL, leftTs, plus(otherRightTs, 1)));
+        assertTrue(TimeBound.of(twoLowerColumns, 2).isEmpty());
+    }
+
+    @Test
+    void theTwoEndsMayBeOnDifferentColumns() {
+        // a.ts BETWEEN b.start AND b.expires + INTERVAL '1' SECOND: a column bound, the right row's own end
+        RexNode columnBound = rex.makeCall(SqlStdOperatorTable.AND,
+                rex.makeCall(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL, leftTs, otherRightTs),
+                rex.makeCall(SqlStdOperatorTable.LESS_THAN_OR_EQUAL, leftTs, plus(rightTs, 1)));
+        assertEquals(Optional.of(new TimeBound(1, 2, 0, 1, 3, 1_000)), TimeBound.of(columnBound, 2));
+        RexNode withMore = rex.makeCall(SqlStdOperatorTable.AND, columnBound,
+                rex.makeCall(SqlStdOperatorTable.EQUALS, leftTs, rightTs));
+        assertTrue(TimeBound.isWholeCondition(columnBound, 2));
+        assertTrue(!TimeBound.isWholeCondition(withMore, 2));
     }
 }
