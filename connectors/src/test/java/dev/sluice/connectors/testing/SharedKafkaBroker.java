@@ -201,6 +201,10 @@ public final class SharedKafkaBroker {
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.LINGER_MS_CONFIG, "0",
+                    // One request in flight: a retried request on a just-created topic can't land behind later
+                    // ones, and the idempotent producer can't loop on OUT_OF_ORDER_SEQUENCE_NUMBER (seen under
+                    // load, records then expire unsent after 120 s; the chaos and Nexmark producers had it too).
+                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1",
                     ProducerConfig.CLIENT_ID_CONFIG, "shared-kafka-broker-producer"),
                     new StringSerializer(), new StringSerializer());
         }
