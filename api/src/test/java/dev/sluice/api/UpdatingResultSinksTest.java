@@ -245,4 +245,13 @@ class UpdatingResultSinksTest extends SessionTest {
         e = assertThrows(SluiceException.class, () -> sluice.execute("INSERT INTO rows_only " + TOP2));
         assertTrue(e.getMessage().contains("set 'sink.changelog'='true' on table 'rows_only'"), e.getMessage());
     }
+
+    @Test
+    void theBlackholeCountsAnUpdatingResultsChanges() throws Exception {
+        message("CREATE TABLE updating_hole (auction BIGINT, price BIGINT, rn BIGINT) WITH ('connector'='blackhole')");
+        bidRound();
+        runRestartingOnce("updating_hole", TOP2);
+        long changes = dev.sluice.connectors.blackhole.BlackholeConnector.rowsWritten("updating_hole");
+        assertTrue(changes > expectedTop2().size(), changes + " changes");
+    }
 }
