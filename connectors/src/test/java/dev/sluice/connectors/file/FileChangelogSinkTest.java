@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.connectors.testing.ChangeBatches;
 import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
@@ -13,16 +14,13 @@ import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,14 +54,7 @@ class FileChangelogSinkTest {
     }
 
     private ChangeBatch changes(List<List<Object>> rows, int... weights) {
-        VectorSchemaRoot root = VectorValues.toBatch(SCHEMA, rows, allocator);
-        IntVector w = new IntVector("weight", allocator);
-        w.allocateNew(weights.length);
-        for (int i = 0; i < weights.length; i++) {
-            w.set(i, weights[i]);
-        }
-        w.setValueCount(weights.length);
-        return ChangeBatch.of(root, w);
+        return ChangeBatches.of(SCHEMA, rows, allocator, weights);
     }
 
     private void write(StreamSink sink, long batchId, List<List<Object>> rows, int... weights) throws Exception {
@@ -73,11 +64,7 @@ class FileChangelogSinkTest {
     }
 
     private List<String> committedLines() throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (org.apache.hadoop.fs.Path file : FileSinkManifest.committedFiles(dir.toString())) {
-            lines.addAll(Files.readAllLines(Path.of(file.toUri())));
-        }
-        return lines;
+        return FileSinkTest.committedLines(dir);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.connectors.testing.ChangeBatches;
 import dev.sluice.connectors.testing.SharedKafkaBroker;
 import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.connector.ConnectorContext;
@@ -24,7 +25,6 @@ import java.util.Optional;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -63,14 +63,7 @@ class KafkaUpsertSinkTest {
 
     /** A batch of changes: each row {k, name, n} with its weight. */
     private ChangeBatch changes(List<List<Object>> rows, int... weights) {
-        VectorSchemaRoot root = VectorValues.toBatch(SCHEMA, rows, allocator);
-        IntVector w = new IntVector("weight", allocator);
-        w.allocateNew(weights.length);
-        for (int i = 0; i < weights.length; i++) {
-            w.set(i, weights[i]);
-        }
-        w.setValueCount(weights.length);
-        return ChangeBatch.of(root, w);
+        return ChangeBatches.of(SCHEMA, rows, allocator, weights);
     }
 
     private static List<Object> row(long k, String name, long n) {
