@@ -248,14 +248,16 @@ public final class KafkaSink implements StreamSink {
                     transactions.abort();
                 }
             } catch (KafkaException e) {
+                // Thrown, it is the cause: the records the closed producer then failed ("Producer is closed
+                // forcefully") may have reported first, and would hide a retriable cause (a commit timing out).
                 transactions.abort();
-                failure.compareAndSet(null, e);
+                failure.set(e);
             }
         } else {
             try {
                 records.accept(record -> producer.send(record, callback));
             } catch (KafkaException e) {
-                failure.compareAndSet(null, e);
+                failure.set(e);
             } finally {
                 producer.flush();
             }
