@@ -382,9 +382,9 @@ final class StatementExecutor implements AutoCloseable {
             if (plan.updatesRows() && !sink.takesChanges()) {
                 TableDescriptor target = plan.target().get();
                 throw new PlanningException("INSERT INTO " + target.name() + ": the query's result updates and deletes "
-                        + "rows it emitted before (a Top-N or an aggregate over updated rows), and the '"
-                        + target.option("connector").orElse("?") + "' connector writes inserts only yet; write it to a "
-                        + "memory table, or SELECT STREAM it");
+                        + "rows it emitted before (a Top-N or an aggregate over updated rows), and " + sink
+                        + " takes inserts only" + sink.howToTakeChanges().map(how -> ": " + how + ";").orElse(";")
+                        + " or write it to a memory table, or SELECT STREAM it");
             }
             MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), mode,
                     sources, sink, checkpoint, trigger, flow, taskPool, allocator, query);

@@ -63,6 +63,16 @@ public class FailOnceConnector extends WrappingConnector {
             }
 
             @Override
+            public java.util.Optional<String> howToTakeChanges() {
+                return files.howToTakeChanges();
+            }
+
+            @Override
+            public String toString() {
+                return files.toString();
+            }
+
+            @Override
             public void addChanges(long batchId, RowSchema schema, List<dev.sluice.execution.changelog.ChangeBatch> changes)
                     throws Exception {
                 boolean crash = crashBefore(batchId);

@@ -36,7 +36,8 @@ abstract class WrappingConnector implements Connector {
         Map<String, String> options = new HashMap<>(table.options());
         options.put("connector", delegate.identifier());
         ownOptions.forEach(options::remove);
-        return new TableDescriptor(table.name(), table.schema(), options);
+        return new TableDescriptor(table.name(), table.schema(), options, table.watermark(), table.computedColumns(),
+                table.primaryKey());
     }
 
     @Override

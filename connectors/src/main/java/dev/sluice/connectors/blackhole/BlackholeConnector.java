@@ -1,5 +1,6 @@
 package dev.sluice.connectors.blackhole;
 
+import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
@@ -14,7 +15,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Connector 'blackhole' (as in Flink): a sink that discards rows and only counts them, per table name, for
- * benchmarks. Counts are per process; no options.
+ * benchmarks; of a result that updates rows, it counts the changes. Counts are per process; no options.
  */
 public final class BlackholeConnector implements Connector {
     public static final String IDENTIFIER = "blackhole";
@@ -41,9 +42,30 @@ public final class BlackholeConnector implements Connector {
     @Override
     public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         AtomicLong rows = ROWS.computeIfAbsent(table.name().toLowerCase(Locale.ROOT), k -> new AtomicLong());
-        return (batchId, schema, batches) -> {
-            for (VectorSchemaRoot root : batches) {
-                rows.addAndGet(root.getRowCount());
+        return new StreamSink() {
+            @Override
+            public void addBatch(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) {
+                for (VectorSchemaRoot root : batches) {
+                    rows.addAndGet(root.getRowCount());
+                }
+            }
+
+            /** An updating result too, as Flink's blackhole does: its changes (inserts and deletes) are counted. */
+            @Override
+            public boolean takesChanges() {
+                return true;
+            }
+
+            @Override
+            public void addChanges(long batchId, RowSchema schema, List<ChangeBatch> changes) {
+                for (ChangeBatch change : changes) {
+                    rows.addAndGet(change.rowCount());
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "the blackhole table '" + table.name() + "'";
             }
         };
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.connectors.format.CsvRowEncoder;
 import dev.sluice.connectors.format.JsonRowEncoder;
+import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.fs.AtomicFileWriter;
 import dev.sluice.execution.fs.FileSystemLocation;
 import dev.sluice.execution.sink.StreamSink;
@@ -14,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.hadoop.fs.Path;
@@ -31,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * name run with a new checkpoint, is written as that query's own: several queries can share a directory,
  * and readers list the committed files of all of them with {@link FileSinkManifest}.
  *
+ * <p>Changelog ({@code 'sink.changelog'='true'}): every row is led by a change column {@value #CHANGE_COLUMN},
+ * {@code +I} for an insert or {@code -D} for a delete of a row written before (Flink's notation, as the console
+ * shows an updating result), so that the table takes a result that updates rows ({@link #addChanges}); a row
+ * with weight n is written n times. Without the option the files hold rows only and such a result is refused,
+ * since a reader could not tell a deleted row from a live one.
+ *
  * <p>On open, the sink deletes the temp files a killed run of the same query left behind; another query's
  * temp files (their names hold its id) are left alone, since that query may be writing them. Called by one
  * thread.
@@ -39,15 +47,25 @@ final class FileSink implements StreamSink {
     private static final Logger LOG = LoggerFactory.getLogger(FileSink.class);
     private static final Pattern QUERY_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
+    /** The first column of a changelog table's files: the row's change. */
+    static final String CHANGE_COLUMN = "op";
+    private static final String INSERT = "+I";
+    private static final String DELETE = "-D";
+
+    private final String table;
     private final FileSystemLocation dir;
     private final FileSystemConnector.FileFormat format;
     private final boolean csvHeader;
+    private final boolean changelog;
     private final String queryId;
     private final FileSinkManifest manifest;
 
-    FileSink(String path, FileSystemConnector.FileFormat format, boolean csvHeader, String queryId) {
+    FileSink(String table, String path, FileSystemConnector.FileFormat format, boolean csvHeader, boolean changelog,
+             String queryId) {
+        this.table = requireNonNull(table, "table is null");
         this.format = requireNonNull(format, "format is null");
         this.csvHeader = csvHeader;
+        this.changelog = changelog;
         this.queryId = requireNonNull(queryId, "queryId is null");
         if (!QUERY_ID.matcher(queryId).matches()) {
             throw new IllegalArgumentException("The file sink in " + path + " names its files by the query id, which"
@@ -78,6 +96,30 @@ final class FileSink implements StreamSink {
 
     @Override
     public void addBatch(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) throws IOException {
+        // Wrapped, not owned: the batches are never closed here, the caller closes the roots.
+        write(batchId, schema, ChangeBatch.inserts(batches));
+    }
+
+    @Override
+    public boolean takesChanges() {
+        return changelog;
+    }
+
+    @Override
+    public Optional<String> howToTakeChanges() {
+        return Optional.of("set 'sink.changelog'='true' on table '" + table + "': each row is then written led by a "
+                + "change column '" + CHANGE_COLUMN + "' (+I or -D)");
+    }
+
+    @Override
+    public void addChanges(long batchId, RowSchema schema, List<ChangeBatch> changes) throws IOException {
+        if (!changelog) {
+            throw new UnsupportedOperationException(this + " takes inserts only (no 'sink.changelog')");
+        }
+        write(batchId, schema, changes);
+    }
+
+    private void write(long batchId, RowSchema schema, List<ChangeBatch> changes) throws IOException {
         if (manifest.contains(batchId, queryId)) {
             LOG.info("Batch {} of query {} is already in {}; not written again", batchId, queryId, dir.path());
             return;
@@ -86,38 +128,55 @@ final class FileSink implements StreamSink {
             LOG.info("Batch {} in {} was written by a query of an earlier Sluice (its manifest entry names no query);"
                     + " batch {} of query {} is written beside it", batchId, dir.path(), batchId, queryId);
         }
-        long rows = batches.stream().mapToLong(VectorSchemaRoot::getRowCount).sum();
+        long rows = changes.stream().mapToLong(ChangeBatch::rowCount).sum();
         List<String> files = List.of();
         if (rows > 0) {
             String name = dataFileName(batchId, queryId, format);
-            AtomicFileWriter.write(dir.fs(), new Path(dir.path(), name), out -> writeRows(schema, batches, out));
+            AtomicFileWriter.write(dir.fs(), new Path(dir.path(), name), out -> writeRows(schema, changes, out));
             files = List.of(name);
         }
         manifest.add(batchId, queryId, files);
     }
 
-    private void writeRows(RowSchema schema, List<VectorSchemaRoot> batches, OutputStream target) throws IOException {
+    private void writeRows(RowSchema schema, List<ChangeBatch> changes, OutputStream target) throws IOException {
         OutputStream out = new BufferedOutputStream(target, 1 << 16);
         if (format == FileSystemConnector.FileFormat.JSON) {
             JsonRowEncoder encoder = new JsonRowEncoder(schema);
-            for (VectorSchemaRoot root : batches) {
-                for (int r = 0; r < root.getRowCount(); r++) {
-                    out.write(encoder.encode(root, r));
-                    out.write('\n');
+            for (ChangeBatch change : changes) {
+                for (int r = 0; r < change.rowCount(); r++) {
+                    int weight = change.weight(r);
+                    byte[] line = changelog ? encoder.encode(CHANGE_COLUMN, weight > 0 ? INSERT : DELETE, change.rows(), r)
+                            : encoder.encode(change.rows(), r);
+                    for (int n = 0; n < copies(weight); n++) {
+                        out.write(line);
+                        out.write('\n');
+                    }
                 }
             }
         } else {
             CsvRowEncoder encoder = new CsvRowEncoder(schema);
             if (csvHeader) {
-                out.write((encoder.header() + "\r\n").getBytes(StandardCharsets.UTF_8));
+                out.write(((changelog ? CHANGE_COLUMN + "," : "") + encoder.header() + "\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
             }
-            for (VectorSchemaRoot root : batches) {
-                for (int r = 0; r < root.getRowCount(); r++) {
-                    out.write((encoder.encode(root, r) + "\r\n").getBytes(StandardCharsets.UTF_8));
+            for (ChangeBatch change : changes) {
+                for (int r = 0; r < change.rowCount(); r++) {
+                    int weight = change.weight(r);
+                    String row = encoder.encode(change.rows(), r);
+                    byte[] line = ((changelog ? (weight > 0 ? INSERT : DELETE) + (schema.size() > 0 ? "," : "") : "")
+                            + row + "\r\n").getBytes(StandardCharsets.UTF_8);
+                    for (int n = 0; n < copies(weight); n++) {
+                        out.write(line);
+                    }
                 }
             }
         }
         out.flush();
+    }
+
+    /** How many times a row of {@code weight} is written: once an insert of a table of rows only. */
+    private int copies(int weight) {
+        return changelog ? Math.abs(weight) : 1;
     }
 
     /** How messages name this sink. */

@@ -23,8 +23,14 @@ public final class FileSystemConnector implements Connector {
     public static final String CSV_HEADER = "csv.header";
     public static final String CSV_HEADER_DOC = "'true': the first line of each CSV file holds the column names (written, and skipped when read). Default 'false'.";
 
+    public static final String SINK_CHANGELOG = "sink.changelog";
+    public static final String SINK_CHANGELOG_DOC = "'true': each row written is led by a change column '"
+            + FileSink.CHANGE_COLUMN + "', '+I' for an insert or '-D' for a delete of a row written before, so that "
+            + "the table takes a query result that updates rows (a Top-N, an aggregate over updating rows). "
+            + "Default 'false': rows only, and such a query is refused.";
+
     private static final Map<String, String> OPTION_DOCS = Map.of(PATH, PATH_DOC, FORMAT, FORMAT_DOC,
-            CSV_HEADER, CSV_HEADER_DOC);
+            CSV_HEADER, CSV_HEADER_DOC, SINK_CHANGELOG, SINK_CHANGELOG_DOC);
 
     @Override
     public String identifier() {
@@ -38,12 +44,23 @@ public final class FileSystemConnector implements Connector {
             throw new IllegalArgumentException("Filesystem table '" + table.name() + "' needs the option 'path'");
         }
         format(table);
-        String header = table.option(CSV_HEADER).orElse("false");
-        if (!header.equals("true") && !header.equals("false")) {
-            throw new IllegalArgumentException("Option 'csv.header' of table '" + table.name()
-                    + "' must be 'true' or 'false', not '" + header + "'");
+        booleanOption(table, CSV_HEADER);
+        if (booleanOption(table, SINK_CHANGELOG) && table.schema().names().stream()
+                .anyMatch(FileSink.CHANGE_COLUMN::equalsIgnoreCase)) {
+            throw new IllegalArgumentException("Filesystem table '" + table.name() + "' has option '" + SINK_CHANGELOG
+                    + "' and a column named '" + FileSink.CHANGE_COLUMN + "', the name of the change column it "
+                    + "writes first; rename the column");
         }
         return new RowSchema(List.of());
+    }
+
+    private static boolean booleanOption(TableDescriptor table, String option) {
+        String value = table.option(option).orElse("false");
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("Option '" + option + "' of table '" + table.name()
+                    + "' must be 'true' or 'false', not '" + value + "'");
+        }
+        return value.equals("true");
     }
 
     static FileFormat format(TableDescriptor table) {
@@ -67,8 +84,8 @@ public final class FileSystemConnector implements Connector {
     @Override
     public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         validate(table);
-        return new FileSink(table.option(PATH).orElseThrow(), format(table),
-                Boolean.parseBoolean(table.option(CSV_HEADER).orElse("false")), context.queryId());
+        return new FileSink(table.name(), table.option(PATH).orElseThrow(), format(table),
+                booleanOption(table, CSV_HEADER), booleanOption(table, SINK_CHANGELOG), context.queryId());
     }
 
     /** The file formats the sink writes. */

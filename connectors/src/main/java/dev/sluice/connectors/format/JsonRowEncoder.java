@@ -30,10 +30,21 @@ public final class JsonRowEncoder {
 
     /** The JSON text of row {@code row} of {@code root}, whose columns match the schema by position. */
     public byte[] encode(VectorSchemaRoot root, int row) {
+        return encode(null, null, root, row);
+    }
+
+    /**
+     * The JSON text of row {@code row} of {@code root} led by the text field {@code field} = {@code fieldValue} (e.g. a changelog's
+     * {@code "op": "+I"}), which the schema must not hold.
+     */
+    public byte[] encode(String field, String fieldValue, VectorSchemaRoot root, int row) {
         buffer.reset();
         List<FieldVector> vectors = root.getFieldVectors();
         try (JsonGenerator g = FACTORY.createGenerator(buffer)) {
             g.writeStartObject();
+            if (field != null) {
+                g.writeStringField(field, fieldValue);
+            }
             for (int c = 0; c < schema.size(); c++) {
                 g.writeFieldName(schema.column(c).name());
                 Object value = VectorValues.get(vectors.get(c), row);

@@ -86,6 +86,6 @@ public final class KafkaConnector implements Connector {
             throw new IllegalArgumentException("Kafka table '" + table.name() + "' has format '"
                     + KafkaTableOptions.FORMAT_RAW + "': it can be read, not written (use 'json')");
         }
-        return KafkaSink.open(options, options.bootstrapServers(table, context), context.queryId());
+        return KafkaSink.open(options, table.primaryKey(), options.bootstrapServers(table, context), context.queryId());
     }
 }

@@ -3,19 +3,23 @@ package dev.sluice.connectors.kafka;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.connectors.format.JsonRowEncoder;
+import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -31,7 +35,13 @@ import org.slf4j.LoggerFactory;
  * Writes each row as one Kafka record whose value is a JSON object of the row's columns (see
  * {@link JsonRowEncoder}), with an idempotent producer waiting for all in-sync replicas.
  *
- * <p>A column named {@code key} becomes the record key (as UTF-8 text) and is left out of the value, as
+ * <p>A table with a primary key ({@code PRIMARY KEY (...) NOT ENFORCED}) is written as Flink's upsert-kafka
+ * writes it: each record keyed by the JSON object of the row's key columns, so that a later record of a key
+ * replaces an earlier one (in a compacted topic, in a reader keeping the latest row per key); such a table
+ * takes a result that updates rows ({@link #addChanges}), a delete written as a tombstone (a null value) for
+ * its key.
+ *
+ * <p>Without a primary key, a column named {@code key} becomes the record key (as UTF-8 text) and is left out of the value, as
  * are columns named like the other Kafka metadata columns ({@code partition}, {@code offset},
  * {@code timestamp}), which Kafka assigns itself. Rows whose key is NULL get no key.
  *
@@ -54,16 +64,22 @@ public final class KafkaSink implements StreamSink {
     private final TransactionalWriter transactions;
     /** Where batch markers are committed: partition 0 of the sink's topic (it exists; any would do). */
     private final TopicPartition markerPartition;
+    /** The table's primary key columns; empty if it has none. */
+    private final List<String> primaryKey;
 
     // Layout of the last schema seen; batches of a query all have the same schema.
     private RowSchema schema;
     private int keyIndex;
     private int[] valueIndexes;
     private JsonRowEncoder encoder;
+    /** The primary key's column indexes and encoder; null without a primary key. */
+    private int[] keyIndexes;
+    private JsonRowEncoder keyEncoder;
 
-    private KafkaSink(String table, String topic, KafkaProducer<byte[], byte[]> producer,
+    private KafkaSink(String table, String topic, List<String> primaryKey, KafkaProducer<byte[], byte[]> producer,
                       TransactionalWriter transactions) {
         this.table = table;
+        this.primaryKey = List.copyOf(primaryKey);
         this.topic = topic;
         this.producer = producer;
         this.transactions = transactions;
@@ -76,7 +92,8 @@ public final class KafkaSink implements StreamSink {
      * @throws dev.sluice.execution.source.SourceException if the topic does not exist or Kafka can't be
      *         reached within the API timeout
      */
-    static KafkaSink open(KafkaTableOptions options, String bootstrapServers, String queryId) {
+    static KafkaSink open(KafkaTableOptions options, List<String> primaryKey, String bootstrapServers,
+                          String queryId) {
         requireNonNull(options, "options is null");
         KafkaClientProperties clientProperties = new KafkaClientProperties(bootstrapServers, options.table(),
                 options.clientProperties());
@@ -84,11 +101,11 @@ public final class KafkaSink implements StreamSink {
             metadata.partitions(options.topic());
         }
         if (options.sinkDeliveryGuarantee() == DeliveryGuarantee.AT_LEAST_ONCE) {
-            return new KafkaSink(options.table(), options.topic(), new KafkaProducer<>(clientProperties.producer("sink")),
+            return new KafkaSink(options.table(), options.topic(), primaryKey, new KafkaProducer<>(clientProperties.producer("sink")),
                     null);
         }
         String id = options.transactionalIdPrefix() + "-" + queryId + "-sink";
-        return new KafkaSink(options.table(), options.topic(), null, new TransactionalWriter(id, id,
+        return new KafkaSink(options.table(), options.topic(), primaryKey, null, new TransactionalWriter(id, id,
                 clientProperties.producer("sink"), clientProperties.admin(), clientProperties.apiTimeoutMs()));
     }
 
@@ -98,7 +115,8 @@ public final class KafkaSink implements StreamSink {
 
     /**
      * Writes every row of the batches: in one transaction with the batch's marker (exactly-once; a batch
-     * whose marker is already committed is skipped), or sent and acknowledged (at-least-once).
+     * whose marker is already committed is skipped), or sent and acknowledged (at-least-once). With a primary
+     * key, each record is keyed by the JSON of its key columns.
      *
      * @throws IOException naming the table, topic and batch if the batch could not be written; exactly-once,
      *         none of its records are then visible to read_committed readers, and the batch may be retried
@@ -106,22 +124,140 @@ public final class KafkaSink implements StreamSink {
     @Override
     public void addBatch(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) throws IOException {
         prepare(schema);
+        boolean empty = batches.stream().allMatch(root -> root.getRowCount() == 0);
+        write(batchId, empty, send -> {
+            for (VectorSchemaRoot root : batches) {
+                VectorSchemaRoot values = valueView(root);
+                VectorSchemaRoot keys = keyEncoder == null ? null : keyView(root);
+                FieldVector keyColumn = keyIndex < 0 ? null : root.getVector(keyIndex);
+                for (int row = 0; row < root.getRowCount(); row++) {
+                    byte[] key = keys != null ? keyEncoder.encode(keys, row)
+                            : keyColumn == null ? null : keyBytes(keyColumn, row);
+                    send.accept(new ProducerRecord<>(topic, key, encoder.encode(values, row)));
+                }
+            }
+        });
+    }
+
+    /** With a primary key: changes are written as upserts and tombstones by key. */
+    @Override
+    public boolean takesChanges() {
+        return !primaryKey.isEmpty();
+    }
+
+    @Override
+    public Optional<String> howToTakeChanges() {
+        return Optional.of("declare the result's unique key as the primary key of table '" + table
+                + "' (PRIMARY KEY (...) NOT ENFORCED): its records are then upserts by key and a delete a tombstone");
+    }
+
+    /**
+     * Writes the batch's changes as upserts (Flink's upsert-kafka): the net change of each key in the batch, as
+     * one record keyed by the JSON of the key's columns: the key's new row, or a tombstone (null value) if the
+     * batch deleted its row. A delete and an insert of the same key (an update) thus leave the insert, whatever
+     * their order in the batch. Same transaction per batch and marker as {@link #addBatch}.
+     *
+     * @throws IOException as {@link #addBatch}, or naming the key if the batch leaves two rows with one key (the
+     *         declared primary key is not unique in the query's result)
+     */
+    @Override
+    public void addChanges(long batchId, RowSchema schema, List<ChangeBatch> changes) throws IOException {
+        if (primaryKey.isEmpty()) {
+            throw new UnsupportedOperationException(this + " has no primary key: it takes inserts only");
+        }
+        prepare(schema);
+        List<ProducerRecord<byte[], byte[]>> upserts = upserts(batchId, changes);
+        write(batchId, upserts.isEmpty(), send -> upserts.forEach(send));
+    }
+
+    /** The batch's net change per key, in the order of each key's last change. */
+    private List<ProducerRecord<byte[], byte[]>> upserts(long batchId, List<ChangeBatch> changes) throws IOException {
+        // Key -> (row -> net weight); re-inserted on each change, so iteration follows each key's last change.
+        Map<ByteBuffer, Map<ByteBuffer, Integer>> net = new LinkedHashMap<>();
+        for (ChangeBatch change : changes) {
+            VectorSchemaRoot keys = keyView(change.rows());
+            VectorSchemaRoot values = valueView(change.rows());
+            for (int row = 0; row < change.rowCount(); row++) {
+                ByteBuffer key = ByteBuffer.wrap(keyEncoder.encode(keys, row));
+                ByteBuffer value = ByteBuffer.wrap(encoder.encode(values, row));
+                Map<ByteBuffer, Integer> rowsOfKey = net.remove(key);
+                if (rowsOfKey == null) {
+                    rowsOfKey = new LinkedHashMap<>();
+                }
+                rowsOfKey.merge(value, change.weight(row), Integer::sum);
+                net.put(key, rowsOfKey);
+            }
+        }
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(net.size());
+        for (Map.Entry<ByteBuffer, Map<ByteBuffer, Integer>> e : net.entrySet()) {
+            byte[] key = e.getKey().array();
+            List<ByteBuffer> inserted = new ArrayList<>();
+            boolean deleted = false;
+            for (Map.Entry<ByteBuffer, Integer> r : e.getValue().entrySet()) {
+                for (int n = 0; n < r.getValue(); n++) {
+                    inserted.add(r.getKey());
+                }
+                deleted |= r.getValue() < 0;
+            }
+            if (inserted.size() > 1) {
+                throw new IOException("Batch " + batchId + " of table '" + table + "' (topic '" + topic + "') has "
+                        + inserted.size() + " rows with primary key " + new String(key, StandardCharsets.UTF_8) + " "
+                        + primaryKey + ": the primary key of the table is not unique in the query's result, so an "
+                        + "upsert would lose a row. Declare the result's unique key as the table's primary key. Rows: "
+                        + inserted.stream().map(b -> new String(b.array(), StandardCharsets.UTF_8)).toList());
+            }
+            if (inserted.size() == 1) {
+                records.add(new ProducerRecord<>(topic, key, inserted.get(0).array()));
+            } else if (deleted) {
+                records.add(new ProducerRecord<>(topic, key, null));
+            }
+        }
+        return records;
+    }
+
+    /**
+     * Writes the records {@code records} hands to its sender: in one transaction with the batch's marker unless
+     * the marker says the batch is written (exactly-once), or sent and acknowledged (at-least-once).
+     */
+    private void write(long batchId, boolean empty, Consumer<Consumer<ProducerRecord<byte[], byte[]>>> records)
+            throws IOException {
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong failed = new AtomicLong();
+        Callback callback = (metadata, e) -> {
+            if (e != null) {
+                failed.incrementAndGet();
+                failure.compareAndSet(null, e);
+            }
+        };
         if (transactions != null) {
             try {
-                writeTransaction(batchId, batches, failure, failed);
+                // Markers hold the next batch to write, so batch 0 is distinguishable from "nothing written".
+                if (transactions.markerOf(markerPartition) > batchId) {
+                    LOG.info("Batch {} of table '{}' is already committed to topic '{}' (transaction '{}'); not written"
+                            + " again", batchId, table, topic, transactions.transactionalId());
+                    return;
+                }
+                if (empty) {
+                    return;  // nothing a replay could duplicate
+                }
+                transactions.begin();
+                records.accept(record -> transactions.send(record, callback));
+                if (failure.get() == null) {
+                    transactions.commit(markerPartition, batchId + 1);
+                } else {
+                    transactions.abort();
+                }
             } catch (KafkaException e) {
+                // Thrown, it is the cause: the records the closed producer then failed ("Producer is closed
+                // forcefully") may have reported first, and would hide a retriable cause (a commit timing out).
                 transactions.abort();
-                failure.compareAndSet(null, e);
+                failure.set(e);
             }
         } else {
             try {
-                for (VectorSchemaRoot root : batches) {
-                    send(root, (record, callback) -> producer.send(record, callback), failure, failed);
-                }
+                records.accept(record -> producer.send(record, callback));
             } catch (KafkaException e) {
-                failure.compareAndSet(null, e);
+                failure.set(e);
             } finally {
                 producer.flush();
             }
@@ -135,48 +271,22 @@ public final class KafkaSink implements StreamSink {
         }
     }
 
-    private void writeTransaction(long batchId, List<VectorSchemaRoot> batches, AtomicReference<Exception> failure,
-                                  AtomicLong failed) {
-        // Markers hold the next batch to write, so batch 0 is distinguishable from "nothing written".
-        if (transactions.markerOf(markerPartition) > batchId) {
-            LOG.info("Batch {} of table '{}' is already committed to topic '{}' (transaction '{}'); not written again",
-                    batchId, table, topic, transactions.transactionalId());
-            return;
-        }
-        if (batches.stream().allMatch(root -> root.getRowCount() == 0)) {
-            return;  // nothing a replay could duplicate
-        }
-        transactions.begin();
-        for (VectorSchemaRoot root : batches) {
-            send(root, transactions::send, failure, failed);
-        }
-        if (failure.get() == null) {
-            transactions.commit(markerPartition, batchId + 1);
-        } else {
-            transactions.abort();
-        }
+    /** A view over the root's value columns (not to be closed: the caller owns the vectors). */
+    private VectorSchemaRoot valueView(VectorSchemaRoot root) {
+        return view(root, valueIndexes);
     }
 
-    private void send(VectorSchemaRoot root, BiConsumer<ProducerRecord<byte[], byte[]>, Callback> sender,
-                      AtomicReference<Exception> failure, AtomicLong failed) {
-        List<FieldVector> vectors = root.getFieldVectors();
-        List<FieldVector> valueVectors = new ArrayList<>(valueIndexes.length);
-        for (int i : valueIndexes) {
-            valueVectors.add(vectors.get(i));
+    /** A view over the root's primary key columns (not to be closed). */
+    private VectorSchemaRoot keyView(VectorSchemaRoot root) {
+        return view(root, keyIndexes);
+    }
+
+    private static VectorSchemaRoot view(VectorSchemaRoot root, int[] indexes) {
+        List<FieldVector> vectors = new ArrayList<>(indexes.length);
+        for (int i : indexes) {
+            vectors.add(root.getVector(i));
         }
-        // A view over the caller's value vectors for the encoder; not closed, the caller owns the vectors.
-        VectorSchemaRoot values = new VectorSchemaRoot(valueVectors.stream().map(FieldVector::getField).toList(),
-                valueVectors, root.getRowCount());
-        FieldVector keyVector = keyIndex < 0 ? null : vectors.get(keyIndex);
-        for (int row = 0; row < root.getRowCount(); row++) {
-            byte[] key = keyVector == null ? null : keyBytes(keyVector, row);
-            sender.accept(new ProducerRecord<>(topic, key, encoder.encode(values, row)), (metadata, e) -> {
-                if (e != null) {
-                    failed.incrementAndGet();
-                    failure.compareAndSet(null, e);
-                }
-            });
-        }
+        return new VectorSchemaRoot(vectors.stream().map(FieldVector::getField).toList(), vectors, root.getRowCount());
     }
 
     private static byte[] keyBytes(FieldVector vector, int row) {
@@ -206,6 +316,26 @@ public final class KafkaSink implements StreamSink {
         RowSchema valueSchema = new RowSchema(valueColumns);
         valueIndexes = indexes.stream().mapToInt(Integer::intValue).toArray();
         encoder = new JsonRowEncoder(valueSchema);
+        if (!primaryKey.isEmpty()) {
+            List<Column> keyColumns = new ArrayList<>();
+            keyIndexes = new int[primaryKey.size()];
+            for (int k = 0; k < primaryKey.size(); k++) {
+                String name = primaryKey.get(k);
+                int index = -1;
+                for (int i = 0; i < batchSchema.size(); i++) {
+                    if (batchSchema.column(i).name().equalsIgnoreCase(name)) {
+                        index = i;
+                    }
+                }
+                if (index < 0) {
+                    throw new IllegalArgumentException("The primary key column '" + name + "' of table '" + table
+                            + "' is not among the columns written " + batchSchema.names());
+                }
+                keyIndexes[k] = index;
+                keyColumns.add(batchSchema.column(index));
+            }
+            keyEncoder = new JsonRowEncoder(new RowSchema(keyColumns));
+        }
         schema = batchSchema;
     }
 

@@ -61,6 +61,11 @@ class FileSinkTest {
     }
 
     private List<String> committedLines() throws Exception {
+        return committedLines(dir);
+    }
+
+    /** The lines of the files committed (listed in the manifest) in {@code dir}, in the readers' order. */
+    static List<String> committedLines(Path dir) throws Exception {
         List<String> lines = new ArrayList<>();
         for (org.apache.hadoop.fs.Path file : FileSinkManifest.committedFiles(dir.toString())) {
             lines.addAll(Files.readAllLines(Path.of(file.toUri())));

@@ -30,6 +30,15 @@ public interface StreamSink extends AutoCloseable {
     }
 
     /**
+     * What would make a sink that takes inserts only ({@link #takesChanges()} false) take a result that updates
+     * rows, e.g. an option or a primary key to declare on its table, for the refusal at start; empty if nothing
+     * would.
+     */
+    default Optional<String> howToTakeChanges() {
+        return Optional.empty();
+    }
+
+    /**
      * Takes batch {@code batchId} of a result that updates rows: rows with weights, +1 an insert and -1 a delete
      * (of a row inserted before). Same contract as {@link #addBatch} otherwise: durable before returning, the
      * batches stay the caller's, a batch id already taken may come again.
