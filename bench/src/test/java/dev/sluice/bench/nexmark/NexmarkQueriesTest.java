@@ -61,7 +61,6 @@ class NexmarkQueriesTest {
         String unboundedJoin = "needs a bound between their event times";
         String lookupOverState = "A lookup join (with a static table) is only supported on a stream's rows yet";
         String overWindow = "Window functions (OVER) are only supported as one ROW_NUMBER()";
-        String dateFormat = "No match found for function signature DATE_FORMAT";
         unsupported("q3 continuous", unboundedJoin);  // a regular join: needs a state TTL
         unsupported("q4 continuous", unboundedJoin);  // an interval join on a column bound (B.dateTime BETWEEN ...)
         unsupported("q5 bounded", lookupOverState);  // a bounded join of two aggregates
@@ -70,19 +69,9 @@ class NexmarkQueriesTest {
         unsupported("q7 bounded", lookupOverState);
         unsupported("q8 bounded", lookupOverState);
         unsupported("q9 continuous", unboundedJoin);  // an interval join on a column bound
-        unsupported("q10 bounded", dateFormat);
-        unsupported("q10 continuous", dateFormat);
         unsupported("q12 bounded", "Expected TABLE, found 'VIEW'");  // CREATE VIEW, PROCTIME()
         unsupported("q12 continuous", "Expected TABLE, found 'VIEW'");
-        for (String q : List.of("q15", "q16", "q17")) {  // + COUNT(...) FILTER (WHERE ...)
-            unsupported(q + " bounded", dateFormat);
-            unsupported(q + " continuous", dateFormat);
-        }
         unsupported("q20 continuous", unboundedJoin);  // a regular join: needs a state TTL
-        unsupported("q21 bounded", "No match found for function signature REGEXP_EXTRACT");
-        unsupported("q21 continuous", "No match found for function signature REGEXP_EXTRACT");
-        unsupported("q22 bounded", "No match found for function signature SPLIT_INDEX");
-        unsupported("q22 continuous", "No match found for function signature SPLIT_INDEX");
     }
 
     private static void unsupported(String what, String error) {
