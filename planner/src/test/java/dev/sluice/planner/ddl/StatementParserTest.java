@@ -205,7 +205,7 @@ class StatementParserTest {
     @Test
     void showNeedsAKnownObject() {
         PlanningException e = assertThrows(PlanningException.class, () -> StatementParser.parse("SHOW COLUMNS"));
-        assertEquals("At line 1, column 6: Expected TABLES, QUERIES or CREATE TABLE after SHOW, found 'COLUMNS'", e.getMessage());
+        assertEquals("At line 1, column 6: Expected TABLES, VIEWS, QUERIES, CREATE TABLE or CREATE VIEW after SHOW, found 'COLUMNS'", e.getMessage());
         assertFalse(e.getMessage().isEmpty());
     }
 }
