@@ -326,6 +326,9 @@ public final class RexToPhysicalExpr {
             case "REGEXP_EXTRACT":
                 return new RegexpExtract(toExpr(operands.get(0)), constantString(operands.get(1), call),
                         arity > 2 ? toExpr(operands.get(2)) : Literal.of(0));
+            case "PROCTIME":
+                throw new PlanningException("PROCTIME() is only supported in bounded queries (SELECT without STREAM) "
+                        + "yet: in a continuous query it is each batch's logged time, which the operators do not get yet");
             case "SPLIT_INDEX":
                 return new SplitIndex(toExpr(operands.get(0)), toExpr(operands.get(1)), toExpr(operands.get(2)));
             default:

@@ -422,7 +422,7 @@ public final class QueryPlanner {
                     + " needs a continuous query: write INSERT INTO ... SELECT STREAM ...");
         }
         HepPlanner hep = new HepPlanner(OPTIMISE);
-        hep.setRoot(rel);
+        hep.setRoot(streaming ? rel : withProcessingTime(rel, System.currentTimeMillis()));
         RelNode optimised = hep.findBestExp();
         PhysicalNode physical = PhysicalPlanBuilder.build(optimised, streaming);
         if (target.isPresent()) {
@@ -439,6 +439,31 @@ public final class QueryPlanner {
             throw new PlanningException(e.getMessage(), e);
         }
         return new PlannedQuery(streaming, physical, target, RelOptUtil.toString(optimised));
+    }
+
+    /**
+     * {@code rel} with every {@code PROCTIME()} replaced by {@code millis}: a bounded query runs as one batch, and
+     * its processing time is that batch's, fixed for the whole query (not read per row), so that a
+     * processing-time window holds every row of it.
+     */
+    private static RelNode withProcessingTime(RelNode rel, long millis) {
+        RexBuilder rex = rel.getCluster().getRexBuilder();
+        RexShuttle replace = new RexShuttle() {
+            @Override
+            public RexNode visitCall(org.apache.calcite.rex.RexCall call) {
+                if (call.getOperator() == SluiceOperators.PROCTIME) {
+                    return rex.makeTimestampLiteral(org.apache.calcite.util.TimestampString.fromMillisSinceEpoch(millis),
+                            call.getType().getPrecision());
+                }
+                return super.visitCall(call);
+            }
+        };
+        return rel.accept(new org.apache.calcite.rel.RelHomogeneousShuttle() {
+            @Override
+            public RelNode visit(RelNode other) {
+                return super.visit(other).accept(replace);
+            }
+        });
     }
 
     private static RelDataType rowType(RowSchema schema, RelDataTypeFactory typeFactory) {

@@ -75,9 +75,17 @@ public final class SluiceOperators {
             OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER),
             SqlFunctionCategory.STRING);
 
+    /**
+     * {@code PROCTIME()} as in Flink SQL: the processing time, a TIMESTAMP(3). Not a per-row clock read: a
+     * bounded query's is the time it is planned, as Spark's {@code current_timestamp()} is fixed per query
+     * (and per micro-batch).
+     */
+    public static final SqlFunction PROCTIME = new ProcTime();
+
     /** Calcite's standard operators and Sluice's functions, for validating queries. */
     public static final SqlOperatorTable TABLE = SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
-            SqlOperatorTables.of(TO_TIMESTAMP_LTZ, TO_TIMESTAMP, DATE_FORMAT, REGEXP_EXTRACT, SPLIT_INDEX));
+            SqlOperatorTables.of(TO_TIMESTAMP_LTZ, TO_TIMESTAMP, DATE_FORMAT, REGEXP_EXTRACT, SPLIT_INDEX,
+                    PROCTIME));
 
     /**
      * A class of its own: Calcite's operators are equal by class, name and kind, and an equal one would be
@@ -93,6 +101,24 @@ public final class SluiceOperators {
         @Override
         public RelDataType deriveType(SqlValidator validator, SqlValidatorScope scope, SqlCall call) {
             return validateOperands(validator, scope, call);
+        }
+    }
+
+    /** Not deterministic and dynamic: never folded into a constant while the query is planned. */
+    private static final class ProcTime extends SqlFunction {
+        ProcTime() {
+            super("PROCTIME", SqlKind.OTHER_FUNCTION, ReturnTypes.explicit(SqlTypeName.TIMESTAMP, 3), null,
+                    OperandTypes.NILADIC, SqlFunctionCategory.TIMEDATE);
+        }
+
+        @Override
+        public boolean isDeterministic() {
+            return false;
+        }
+
+        @Override
+        public boolean isDynamicFunction() {
+            return true;
         }
     }
 
