@@ -86,6 +86,25 @@ class ViewTest extends SessionTest {
     }
 
     @Test
+    void procTimeIsFixedForABoundedQueryAndWindowsByIt() {
+        message("CREATE VIEW timed AS SELECT *, PROCTIME() AS p_time FROM orders");
+        long before = System.currentTimeMillis();
+        List<List<Object>> times = rows("SELECT COUNT(*), MIN(p_time), MAX(p_time) FROM timed");
+        long after = System.currentTimeMillis();
+        assertEquals((long) orders.size(), times.get(0).get(0));
+        assertEquals(times.get(0).get(1), times.get(0).get(2), "one processing time for the whole query");
+        long p = ((java.time.LocalDateTime) times.get(0).get(1)).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+        assertTrue(before <= p && p <= after, before + " <= " + p + " <= " + after);
+        Map<String, Long> perCountry = new TreeMap<>();
+        orders.forEach(o -> perCountry.merge(o.country(), 1L, Long::sum));
+        List<List<Object>> windows = rows("SELECT country, COUNT(*), window_start FROM TABLE(TUMBLE(TABLE timed, "
+                + "DESCRIPTOR(p_time), INTERVAL '10' SECOND)) GROUP BY country, window_start, window_end");
+        assertEquals(asRows(perCountry), SqlQueryTest.sorted(windows.stream().map(r -> row(r.get(0), r.get(1))).toList()));
+        SluiceException e = assertThrows(SluiceException.class, () -> rows("SELECT STREAM country, p_time FROM timed"));
+        assertTrue(e.getMessage().contains("PROCTIME() is only supported in bounded queries"), e.getMessage());
+    }
+
+    @Test
     void viewsAreListedDescribedAndKeptAcrossSessions() {
         assertEquals(List.of(row("big", "SELECT country, amount * 2 AS doubled FROM orders WHERE amount >= 50")),
                 rows("SHOW VIEWS"));
