@@ -314,7 +314,8 @@ public final class QueryPlanner {
             }
             if (!parsed.getKind().belongsTo(SqlKind.QUERY)) {
                 throw new PlanningException("Unsupported statement " + parsed.getKind()
-                        + " (expected SELECT, SELECT STREAM, INSERT INTO, CREATE TABLE, DROP TABLE, SHOW, DESCRIBE, SET)");
+                        + " (expected SELECT, SELECT STREAM, INSERT INTO, CREATE TABLE, DROP TABLE, CREATE VIEW, DROP VIEW, "
+                        + "SHOW, DESCRIBE, SET)");
             }
             RelNode rel = session.toRel(session.validator.validate(parsed));
             return finish(rel, Optional.empty(), streaming);
