@@ -122,4 +122,26 @@ class AggregateFilterTest extends SessionTest {
         assertEquals(List.of(row(cheapKr, (long) sales.size())),
                 rows("SELECT COUNT(*) FILTER (WHERE country = 'KR' AND amount < 50), COUNT(*) FROM sales"));
     }
+
+    @Test
+    void filteredAggregatesOfWindowsEmittedOnceInAppendMode() throws Exception {
+        String clicks = SharedKafkaBroker.createTopic("filterwindows", 1);
+        message("CREATE TABLE clicks (ts TIMESTAMP, page VARCHAR, amount INT, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) "
+                + "WITH ('connector'='kafka', 'topic'='" + clicks + "', 'format'='json')");
+        long base = 1_700_000_000_000L;  // 2023-11-14 22:13:20 UTC, a multiple of 10 s
+        long[][] rows = {{0, 5}, {3_000, 50}, {9_999, 70}, {10_000, 1}, {12_000, 99}, {25_000, 2}};
+        for (long[] r : rows) {
+            SharedKafkaBroker.produce(clicks, 0, null, "{\"ts\": " + (base + r[0]) + ", \"page\": \"/a\", \"amount\": "
+                    + r[1] + "}");
+        }
+        message("SET outputMode = append");
+        List<List<Object>> emitted = streamRows("""
+                SELECT STREAM window_start, COUNT(*), COUNT(*) FILTER (WHERE amount >= 50),
+                    SUM(amount) FILTER (WHERE amount < 50)
+                FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+                GROUP BY window_start, window_end""");
+        java.time.LocalDateTime w0 = java.time.LocalDateTime.of(2023, 11, 14, 22, 13, 20);
+        // The last window (20-30 s) is left open by the watermark (25 s - 1 s).
+        assertEquals(List.of(row(w0, 3L, 2L, 5), row(w0.plusSeconds(10), 2L, 1L, 1)), SqlQueryTest.sorted(emitted));
+    }
 }

@@ -73,7 +73,7 @@ public final class StatementParser {
             return second.isWord("VIEW") || second.isWord("TEMPORARY") ? p.createView() : p.createTable();
         }
         if (first.isWord("DROP")) {
-            return p.tokens.size() > 1 && p.tokens.get(1).isWord("VIEW") ? p.dropView() : p.dropTable();
+            return p.drop(p.tokens.size() > 1 && p.tokens.get(1).isWord("VIEW"));
         }
         if (first.isWord("SHOW")) {
             return p.show();
@@ -378,30 +378,18 @@ public final class StatementParser {
         return new SluiceStatement.CreateView(name, text.substring(body.start()).strip(), ifNotExists);
     }
 
-    private SluiceStatement dropView() {
+    /** {@code DROP VIEW [IF EXISTS] name} or {@code DROP TABLE [IF EXISTS] name}. */
+    private SluiceStatement drop(boolean view) {
         take();
-        expectWord("VIEW");
+        expectWord(view ? "VIEW" : "TABLE");
         boolean ifExists = false;
         if (acceptWord("IF")) {
             expectWord("EXISTS");
             ifExists = true;
         }
-        String name = identifier("view name");
+        String name = identifier(view ? "view name" : "table name");
         expectEnd();
-        return new SluiceStatement.DropView(name, ifExists);
-    }
-
-    private SluiceStatement dropTable() {
-        take();
-        expectWord("TABLE");
-        boolean ifExists = false;
-        if (acceptWord("IF")) {
-            expectWord("EXISTS");
-            ifExists = true;
-        }
-        String name = identifier("table name");
-        expectEnd();
-        return new SluiceStatement.DropTable(name, ifExists);
+        return view ? new SluiceStatement.DropView(name, ifExists) : new SluiceStatement.DropTable(name, ifExists);
     }
 
     private SluiceStatement show() {
