@@ -14,13 +14,19 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexWindowBounds;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * A query built in Java, as Spark's Dataset API builds one: a table or SQL query, then {@link #select},
- * {@link #where}, {@link #withColumn}, {@link #groupBy}, {@link #join}, {@link #union}... Immutable: each
+ * {@link #where}, {@link #withColumn}, {@link #groupBy}, {@link #join}, {@link #union}, {@link #orderBy},
+ * {@link #dropDuplicates}... Immutable: each
  * method returns a new DataFrame. It is planned through Calcite's {@code RelBuilder} into the same plan the
  * equivalent SQL gets, so both share one optimiser and one engine.
  *
@@ -166,8 +172,11 @@ public final class DataFrame {
     }
 
     /**
-     * A join with {@code right} on {@code condition}; {@code joinType} is {@code inner}, {@code left},
-     * {@code right} or {@code full} ({@code _outer} suffixes allowed).
+     * A join with {@code right} on {@code condition}; {@code joinType} is one of Spark's: {@code inner},
+     * {@code left}, {@code right}, {@code full} (also {@code outer}; {@code _outer} suffixes allowed),
+     * {@code left_semi} (the rows of this DataFrame that have a match: SQL's {@code EXISTS}/{@code IN}) or
+     * {@code left_anti} (those that have none: {@code NOT EXISTS}). The planner refuses a type it can't run as
+     * it refuses the SQL twin.
      */
     public DataFrame join(DataFrame right, Column condition, String joinType) {
         requireNonNull(right, "right is null");
@@ -181,20 +190,149 @@ public final class DataFrame {
         });
     }
 
-    /** The rows of this DataFrame and of {@code other} (SQL {@code UNION ALL}); columns are matched by position. */
+    /**
+     * The rows of this DataFrame and of {@code other} (SQL {@code UNION ALL}, as Spark's {@code union}: follow
+     * it with {@link #distinct()} for SQL's {@code UNION}); columns are matched by position.
+     */
     public DataFrame union(DataFrame other) {
-        requireNonNull(other, "other is null");
-        checkSameSession(other);
-        return combine(other, b -> {
-            plan.push(b);
-            other.plan.push(b);
-            b.union(true);
+        return setOperation(other, (b, n) -> b.union(true, n));
+    }
+
+    /** Same as {@link #union} (SQL {@code UNION ALL}). */
+    public DataFrame unionAll(DataFrame other) {
+        return union(other);
+    }
+
+    /** The distinct rows that are in both this DataFrame and {@code other} (SQL {@code INTERSECT}). */
+    public DataFrame intersect(DataFrame other) {
+        return setOperation(other, (b, n) -> b.intersect(false, n));
+    }
+
+    /** SQL {@code INTERSECT ALL} (each row as often as in both); not supported by the engine yet, as in SQL. */
+    public DataFrame intersectAll(DataFrame other) {
+        return setOperation(other, (b, n) -> b.intersect(true, n));
+    }
+
+    /** The distinct rows of this DataFrame that are not in {@code other} (SQL {@code EXCEPT}). */
+    public DataFrame except(DataFrame other) {
+        return setOperation(other, (b, n) -> b.minus(false, n));
+    }
+
+    /** SQL {@code EXCEPT ALL}; not supported by the engine yet, as in SQL. */
+    public DataFrame exceptAll(DataFrame other) {
+        return setOperation(other, (b, n) -> b.minus(true, n));
+    }
+
+    /** The distinct rows (SQL {@code SELECT DISTINCT}: a GROUP BY of all columns). */
+    public DataFrame distinct() {
+        return derive(RelBuilder::distinct);
+    }
+
+    /**
+     * One row per distinct value of the columns named (of all columns if none), the first that came: as
+     * Flink's deduplication, the SQL twin is a Top-1 per key whose order ties every row, so the earliest
+     * stays, {@code SELECT <columns> FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY k) AS rn
+     * FROM t) WHERE rn = 1}. On a stream its state keeps a row per key for as long as the query runs; a key's
+     * first row never changes, so the result only inserts rows and any sink takes it.
+     */
+    public DataFrame dropDuplicates(String... names) {
+        List<String> keys = names.length == 0 ? columns : List.of(names);
+        return derive(b -> {
+            ColumnScope scope = scope(b);
+            List<RexNode> partition = new ArrayList<>();
+            for (String key : keys) {
+                partition.add(scope.field(key));
+            }
+            int width = b.peek().getRowType().getFieldCount();
+            String rank = unusedName("rn");
+            RexNode rowNumber = b.aggregateCall(SqlStdOperatorTable.ROW_NUMBER).over().partitionBy(partition)
+                    .orderBy(partition).rowsBetween(RexWindowBounds.UNBOUNDED_PRECEDING, RexWindowBounds.CURRENT_ROW)
+                    .toRex();
+            List<RexNode> withRank = new ArrayList<>(b.fields());
+            withRank.add(rowNumber);
+            List<String> withRankNames = new ArrayList<>(columns);
+            withRankNames.add(rank);
+            b.project(withRank, withRankNames);
+            b.filter(b.equals(b.field(rank), b.getRexBuilder().makeExactLiteral(java.math.BigDecimal.ONE,
+                    rowNumber.getType())));
+            b.project(b.fields(ImmutableBitSet.range(width)));
         });
     }
 
-    /** At most {@code n} rows. */
+    /**
+     * Spark 3.5's deduplication whose state for a key ends when the watermark passes the first row's event time
+     * (plus the watermark's delay). On a bounded DataFrame it is {@link #dropDuplicates}, as in Spark.
+     *
+     * @throws SluiceException on a streaming DataFrame: Sluice's deduplication (a Top-1 per key) has no state
+     *     that expires with the watermark yet
+     */
+    public DataFrame dropDuplicatesWithinWatermark(String... names) {
+        if (streaming) {
+            throw new SluiceException("dropDuplicatesWithinWatermark is not supported on a streaming DataFrame yet: it "
+                    + "needs a deduplication whose state for each key expires with the watermark, and Sluice's (a Top-1 "
+                    + "per key) keeps it for as long as the query runs. Use dropDuplicates(...) (keeps every key), or "
+                    + "deduplicate within event-time windows: row_number().over(Window.partitionBy(\"window_start\", "
+                    + "...).orderBy(...)) = 1 over a windowed aggregate");
+        }
+        return dropDuplicates(names);
+    }
+
+    /**
+     * The rows sorted by {@code keys} ({@code col("x")} or {@code col("x").asc()} ascending,
+     * {@code col("x").desc()}, {@code asc_nulls_first()}...): SQL's {@code ORDER BY}. Bounded DataFrames only: on a
+     * streaming one it fails at once with the SQL twin's error.
+     */
+    public DataFrame orderBy(Column... keys) {
+        List<Column> list = List.of(keys);
+        if (list.isEmpty()) {
+            throw new SluiceException("orderBy needs at least one column");
+        }
+        return boundedOnly(derive(b -> {
+            ColumnScope scope = scope(b);
+            List<RexNode> sortKeys = new ArrayList<>();
+            for (Column c : list) {
+                sortKeys.add(c.toSortKey(scope));
+            }
+            b.sort(sortKeys);
+        }));
+    }
+
+    /** The rows sorted by the columns named, ascending. */
+    public DataFrame orderBy(String... names) {
+        return orderBy(Arrays.stream(names).map(Functions::col).toArray(Column[]::new));
+    }
+
+    /** Same as {@link #orderBy(Column...)}. */
+    public DataFrame sort(Column... keys) {
+        return orderBy(keys);
+    }
+
+    /** Same as {@link #orderBy(String...)}. */
+    public DataFrame sort(String... names) {
+        return orderBy(names);
+    }
+
+    /**
+     * At most the first {@code n} rows (SQL {@code LIMIT n}; after {@link #orderBy}, a Top-K). Bounded DataFrames
+     * only, as in SQL.
+     */
     public DataFrame limit(int n) {
-        return derive(b -> b.limit(0, n));
+        if (n < 0) {
+            throw new SluiceException("limit must be 0 or more, not " + n);
+        }
+        return boundedOnly(derive(b -> slice(b, 0, n)));
+    }
+
+    /**
+     * All rows but the first {@code n} (SQL {@code OFFSET n}, Spark 3.4's {@code offset}). As in Spark,
+     * {@code offset(3).limit(10)} is SQL's {@code LIMIT 10 OFFSET 3} and {@code limit(10).offset(3)} its first 10
+     * rows but 3. Bounded DataFrames only, as in SQL.
+     */
+    public DataFrame offset(int n) {
+        if (n < 0) {
+            throw new SluiceException("offset must be 0 or more, not " + n);
+        }
+        return boundedOnly(derive(b -> slice(b, n, -1)));
     }
 
     /** This DataFrame under an alias, to qualify its columns in a join: {@code col("a.id")}. */
@@ -287,6 +425,62 @@ public final class DataFrame {
         }, temporaryTables, streaming, Optional.empty());
     }
 
+    /** {@code operation} (given the builder and the number of inputs) over this DataFrame and {@code other}. */
+    private DataFrame setOperation(DataFrame other, java.util.function.ObjIntConsumer<RelBuilder> operation) {
+        requireNonNull(other, "other is null");
+        checkSameSession(other);
+        if (other.columns.size() != columns.size()) {
+            throw new SluiceException("A set operation needs the same number of columns on both sides: " + columns
+                    + " and " + other.columns);
+        }
+        return combine(other, b -> {
+            plan.push(b);
+            other.plan.push(b);
+            operation.accept(b, 2);
+        });
+    }
+
+    /**
+     * Applies an offset and a limit ({@code fetch}, -1 for none) in Spark's order, folding them into the sort or
+     * slice just below if there is one: SQL has one {@code ORDER BY ... LIMIT ... OFFSET} per query level, and
+     * the twin gets the same plan.
+     */
+    private static void slice(RelBuilder b, long offset, long fetch) {
+        if (!(b.peek() instanceof Sort sort)) {
+            b.limit((int) offset, (int) fetch);
+            return;
+        }
+        long before = sort.offset == null ? 0 : RexLiteral.intValue(sort.offset);
+        long limit = sort.fetch == null ? -1 : RexLiteral.intValue(sort.fetch);
+        if (offset > 0) {
+            limit = limit < 0 ? -1 : Math.max(0, limit - offset);
+        }
+        if (fetch >= 0) {
+            limit = limit < 0 ? fetch : Math.min(limit, fetch);
+        }
+        b.build();
+        b.push(sort.copy(sort.getTraitSet(), sort.getInput(), sort.getCollation(),
+                before + offset == 0 ? null : b.literal((int) (before + offset)),
+                limit < 0 ? null : b.literal((int) limit)));
+    }
+
+    /** {@code df}, planned now if it is streaming, so that what SQL refuses on a stream fails at the call. */
+    private static DataFrame boundedOnly(DataFrame df) {
+        if (df.streaming) {
+            df.plan(Optional.empty());
+        }
+        return df;
+    }
+
+    /** {@code base}, or {@code base_1}, {@code base_2}... whichever is not a column. */
+    private String unusedName(String base) {
+        String name = base;
+        for (int i = 1; columns.stream().anyMatch(name::equalsIgnoreCase); i++) {
+            name = base + "_" + i;
+        }
+        return name;
+    }
+
     private DataFrame combine(DataFrame other, PlanStep both) {
         Map<String, TableDescriptor> tables = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         temporaryTables.forEach(t -> tables.put(t.name(), t));
@@ -313,15 +507,18 @@ public final class DataFrame {
         }
     }
 
+    /** A join type as Spark names it: case, underscores and an {@code outer} suffix don't matter. */
     private static JoinRelType joinType(String joinType) {
-        String t = joinType.trim().toLowerCase(Locale.ROOT).replace("_outer", "").replace("outer", "full");
+        String t = joinType.trim().toLowerCase(Locale.ROOT).replace("_", "");
         return switch (t) {
             case "inner" -> JoinRelType.INNER;
-            case "left" -> JoinRelType.LEFT;
-            case "right" -> JoinRelType.RIGHT;
-            case "full" -> JoinRelType.FULL;
+            case "left", "leftouter" -> JoinRelType.LEFT;
+            case "right", "rightouter" -> JoinRelType.RIGHT;
+            case "full", "fullouter", "outer" -> JoinRelType.FULL;
+            case "semi", "leftsemi" -> JoinRelType.SEMI;
+            case "anti", "leftanti" -> JoinRelType.ANTI;
             default -> throw new SluiceException("Unknown join type '" + joinType
-                    + "' (inner, left, right, full)");
+                    + "' (inner, left, right, full, left_semi, left_anti)");
         };
     }
 }

@@ -115,6 +115,31 @@ public final class Functions {
                 scope -> scope.builder().call(SqlStdOperatorTable.LOWER, column.toRex(scope)));
     }
 
+    /** {@code column} ascending, for {@code orderBy}: {@code col(column).asc()}. */
+    public static Column asc(String column) {
+        return col(column).asc();
+    }
+
+    /** {@code column} descending, for {@code orderBy}: {@code col(column).desc()}. */
+    public static Column desc(String column) {
+        return col(column).desc();
+    }
+
+    /** SQL {@code ROW_NUMBER()}: 1, 2, 3... in each partition of the window given to {@link Column#over}. */
+    public static Column row_number() {
+        return Column.ranking("row_number()", SqlStdOperatorTable.ROW_NUMBER);
+    }
+
+    /** SQL {@code RANK()}: ties share a rank, and leave a gap after them (1, 1, 3). */
+    public static Column rank() {
+        return Column.ranking("rank()", SqlStdOperatorTable.RANK);
+    }
+
+    /** SQL {@code DENSE_RANK()}: ties share a rank, with no gap after them (1, 1, 2). */
+    public static Column dense_rank() {
+        return Column.ranking("dense_rank()", SqlStdOperatorTable.DENSE_RANK);
+    }
+
     /**
      * A tumbling event-time window of {@code duration} ("10 seconds", "1 minute", "500 ms", "2 hours") over a
      * TIMESTAMP column, for {@link DataFrame#groupBy}: the result then has {@code window_start} and

@@ -33,6 +33,8 @@ import java.util.Map;
  * @param stateBytes estimated bytes of that state
  * @param rateLimit records per second backpressure allowed this batch; -1 when backpressure did not limit it
  * @param dataLoss offsets skipped because they had been deleted ({@code failOnDataLoss = false})
+ * @param stateOperators the state of each stateful operator after the batch, bottom-up (an aggregate over a
+ *     join has two); their sums are {@code stateRows} and {@code stateBytes}
  */
 public record QueryProgress(String queryName, long batchId, Instant timestamp,
                             Map<String, Map<String, Long>> startOffsets,
@@ -42,10 +44,37 @@ public record QueryProgress(String queryName, long batchId, Instant timestamp,
                             double inputRowsPerSecond, double processedRowsPerSecond,
                             long schedulingDelayMillis, long processingTimeMillis,
                             Map<String, Long> durationMillis, long stateRows, long stateBytes, double rateLimit,
-                            List<String> dataLoss) {
+                            List<String> dataLoss, List<OperatorState> stateOperators) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The state one stateful operator keeps.
+     *
+     * @param operator its id, its directory under {@code state/} in the checkpoint ({@code aggregate},
+     *     {@code join}, {@code aggregate-2}, ...)
+     * @param rows keys held
+     * @param bytes estimated bytes
+     */
+    public record OperatorState(String operator, long rows, long bytes) {
+        public OperatorState {
+            java.util.Objects.requireNonNull(operator, "operator is null");
+        }
+    }
+
+    /** A progress whose state is given as one total (no per-operator breakdown). */
+    public QueryProgress(String queryName, long batchId, Instant timestamp, Map<String, Map<String, Long>> startOffsets,
+                         Map<String, Map<String, Long>> endOffsets, Map<String, Map<String, Long>> lag, long inputRows,
+                         long outputRows, long malformedRows, long lateRows, long watermarkMillis,
+                         double inputRowsPerSecond, double processedRowsPerSecond, long schedulingDelayMillis,
+                         long processingTimeMillis, Map<String, Long> durationMillis, long stateRows, long stateBytes,
+                         double rateLimit, List<String> dataLoss) {
+        this(queryName, batchId, timestamp, startOffsets, endOffsets, lag, inputRows, outputRows, malformedRows,
+                lateRows, watermarkMillis, inputRowsPerSecond, processedRowsPerSecond, schedulingDelayMillis,
+                processingTimeMillis, durationMillis, stateRows, stateBytes, rateLimit, dataLoss, List.of());
+    }
+
     public QueryProgress {
+        stateOperators = List.copyOf(stateOperators);
         startOffsets = Map.copyOf(startOffsets);
         endOffsets = Map.copyOf(endOffsets);
         lag = Map.copyOf(lag);
@@ -84,6 +113,8 @@ public record QueryProgress(String queryName, long batchId, Instant timestamp,
         m.put("durationMillis", durationMillis);
         m.put("stateRows", stateRows);
         m.put("stateBytes", stateBytes);
+        m.put("stateOperators", stateOperators.stream().map(o -> Map.of("operator", o.operator(), "stateRows", o.rows(),
+                "stateBytes", o.bytes())).toList());
         m.put("rateLimit", rateLimit);
         m.put("dataLoss", dataLoss);
         m.put("totalDelayMillis", totalDelayMillis());

@@ -199,7 +199,9 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
         QueryProgress progress = new QueryProgress(p.queryName(), p.batchId(), p.timestamp(), p.startOffsets(),
                 p.endOffsets(), p.lag(), p.inputRows(), p.outputRows(), p.malformedRows(), p.lateRows(), p.watermarkMillis(),
                 p.inputRowsPerSecond(), p.processedRowsPerSecond(), p.schedulingDelayMillis(),
-                p.processingTimeMillis(), p.durationMillis(), p.stateRows(), p.stateBytes(), p.rateLimit(), p.dataLoss());
+                p.processingTimeMillis(), p.durationMillis(), p.stateRows(), p.stateBytes(), p.rateLimit(), p.dataLoss(),
+                p.stateOperators().stream().map(o -> new QueryProgress.OperatorState(o.operator(), o.rows(), o.bytes()))
+                        .toList());
         synchronized (this) {
             recent.addLast(progress);
             while (recent.size() > RECENT_PROGRESS) {

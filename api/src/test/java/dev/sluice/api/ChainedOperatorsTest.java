@@ -30,6 +30,8 @@ class ChainedOperatorsTest extends SessionTest {
     private final List<long[]> bids = new ArrayList<>();
     private final List<long[]> clicks = new ArrayList<>();
     private final List<long[]> impressions = new ArrayList<>();
+    /** The progress of the last batch the last {@link #runRounds} ran. */
+    private QueryProgress lastProgress;
     private String bidTopic;
     private String clickTopic;
     private String impressionTopic;
@@ -92,6 +94,7 @@ class ChainedOperatorsTest extends SessionTest {
             round(r, random);
             StreamingQuery q = runNamed(name, insert);
             assertTrue(q.exception().isEmpty(), () -> q.exception().get().getMessage());
+            lastProgress = q.lastProgress().orElse(lastProgress);
         }
         return SqlQueryTest.sorted(rows("SELECT * FROM " + table));
     }
@@ -127,6 +130,11 @@ class ChainedOperatorsTest extends SessionTest {
         String plan = message("EXPLAIN " + insert);
         assertTrue(plan.contains("/state/aggregate keyed by"), plan);
         assertTrue(plan.contains("/state/aggregate-2 keyed by"), plan);
+        // Each operator's state in the progress: the inner one keeps the open window's groups per auction, the
+        // outer one its open windows; together the total.
+        List<QueryProgress.OperatorState> states = lastProgress.stateOperators();
+        assertEquals(List.of("aggregate", "aggregate-2"), states.stream().map(QueryProgress.OperatorState::operator).toList());
+        assertEquals(lastProgress.stateRows(), states.stream().mapToLong(QueryProgress.OperatorState::rows).sum());
     }
 
     @Test
@@ -155,6 +163,37 @@ class ChainedOperatorsTest extends SessionTest {
         assertEquals(SqlQueryTest.sorted(expected), actual);
         String plan = message("EXPLAIN " + insert);
         assertTrue(plan.contains("StreamJoin(keys=[ws = ws, we = we]"), plan);
+    }
+
+    @Test
+    void aWindowAggregateJoinedWithAStaticTable() throws Exception {
+        String names = SharedKafkaBroker.createTopic("chainnames", 1);
+        for (int a = 0; a < 4; a++) {  // auction 4 has no name: the inner join leaves its windows out
+            produce(names, 0, "{\"auction\": " + a + ", \"name\": \"item-" + a + "\"}");
+        }
+        message("CREATE TABLE names (auction BIGINT, name VARCHAR) WITH ('connector'='kafka', 'topic'='" + names
+                + "', 'format'='json', 'static'='true')");
+        message("CREATE TABLE named (ws TIMESTAMP, name VARCHAR, num BIGINT) WITH ('connector'='memory')");
+        String insert = """
+                INSERT INTO named SELECT STREAM w.ws, n.name, w.num FROM (
+                  SELECT auction, window_start AS ws, COUNT(*) AS num
+                  FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+                  GROUP BY auction, window_start, window_end) w
+                JOIN names n ON w.auction = n.auction""";
+        List<List<Object>> actual = runRounds("named_q", "named", insert);
+        Map<Long, Map<Long, Long>> perWindow = new TreeMap<>();
+        for (long[] b : bids) {
+            perWindow.computeIfAbsent(windowOf(b[2]), w -> new TreeMap<>()).merge(b[0], 1L, Long::sum);
+        }
+        List<List<Object>> expected = new ArrayList<>();
+        perWindow.forEach((w, counts) -> counts.forEach((auction, n) -> {
+            if (auction < 4) {
+                expected.add(row(time(w), "item-" + auction, n));
+            }
+        }));
+        assertEquals(SqlQueryTest.sorted(expected), actual);
+        String plan = message("EXPLAIN " + insert);
+        assertTrue(plan.contains("the build side (below, first) taken whole each batch"), plan);
     }
 
     @Test

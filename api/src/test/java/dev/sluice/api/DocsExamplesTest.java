@@ -29,7 +29,7 @@ class DocsExamplesTest {
     @Test
     void dataFrameGuideExamplesCompile() throws IOException {
         List<String> examples = javaBlocks(Path.of("..", "docs", "dataframe.md"));
-        assertEquals(4, examples.size(), "examples found in docs/dataframe.md");
+        assertEquals(7, examples.size(), "examples found in docs/dataframe.md");
         List<JavaFileObject> sources = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
             String name = "Example" + i;

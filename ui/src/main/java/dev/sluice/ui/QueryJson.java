@@ -18,8 +18,8 @@ import java.util.Map;
 final class QueryJson {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
-     * The one entry of a batch's {@code stateOperators} until state is counted per stateful operator: the query's
-     * state over all of them.
+     * The one entry of a batch's {@code stateOperators} when its progress has no per-operator breakdown: the
+     * query's state over all of them (also the Prometheus gauges' {@code operator} tag: their total).
      */
     static final String ALL_OPERATORS = "all stateful operators";
 
@@ -100,10 +100,12 @@ final class QueryJson {
             } else {
                 n.put("watermarkMillis", p.watermarkMillis());
             }
-            ObjectNode state = n.putArray("stateOperators").addObject();
-            state.put("operator", ALL_OPERATORS);
-            state.put("stateRows", p.stateRows());
-            state.put("stateBytes", p.stateBytes());
+            if (p.stateOperators().isEmpty()) {  // a progress without the breakdown: one entry for the total
+                ObjectNode state = n.putArray("stateOperators").addObject();
+                state.put("operator", ALL_OPERATORS);
+                state.put("stateRows", p.stateRows());
+                state.put("stateBytes", p.stateBytes());
+            }
             return n;
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);

@@ -91,8 +91,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose) {
         requireNonNull(dataDir, "dataDir is null");
-        int port = freePort();
-        int controllerPort = freePort();
+        int[] ports = freePorts(2);
+        int port = ports[0];
+        int controllerPort = ports[1];
         try {
             return new EmbeddedKafkaBroker(startServer(dataDir, port, controllerPort), dataDir, deleteOnClose, port,
                     controllerPort);
@@ -217,12 +218,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         LOG.debug("Formatted {}: {}", logDir, report.toString(StandardCharsets.UTF_8).trim());
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /**
+     * {@code n} distinct free ports: each socket stays open until all are found, so the system can't hand the
+     * same port out twice (it did, now and then: two listeners on one port, and the broker refused to start).
+     */
+    private static int[] freePorts(int n) {
+        List<ServerSocket> sockets = new java.util.ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                socket.setReuseAddress(true);
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("No free port on 127.0.0.1", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // nothing holds it any more either way
+                }
+            }
         }
     }
 

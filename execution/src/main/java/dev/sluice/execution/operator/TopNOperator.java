@@ -51,6 +51,12 @@ public final class TopNOperator implements StreamOperator {
         private final RowSchema outputSchema;
         private final RowSchema keySchema;
         private final String description;
+        /**
+         * Whether this keeps the first row per key and nothing else (ROW_NUMBER &lt;= 1 ordered by partition keys
+         * only, as a deduplication is): every row of a partition ties, ties keep the earlier row, so a top never
+         * changes once set and the result is append-only (as Flink's keep-first deduplication).
+         */
+        private final boolean keepsFirst;
 
         /**
          * @param once whether each partition's rows all come in one batch (see the class comment)
@@ -77,6 +83,8 @@ public final class TopNOperator implements StreamOperator {
                 keys.add(new Column(c.name(), c.type(), true));
             }
             this.keySchema = new RowSchema(keys);
+            this.keepsFirst = function == RankFunction.ROW_NUMBER && limit == 1
+                    && this.order.stream().allMatch(k -> this.partition.contains(k.column()));
         }
 
         @Override
@@ -86,7 +94,7 @@ public final class TopNOperator implements StreamOperator {
 
         @Override
         public ChangelogMode changelogMode() {
-            return once ? ChangelogMode.APPEND : new ChangelogMode(ChangelogMode.Kind.RETRACT, List.of());
+            return once || keepsFirst ? ChangelogMode.APPEND : new ChangelogMode(ChangelogMode.Kind.RETRACT, List.of());
         }
 
         @Override
@@ -106,7 +114,8 @@ public final class TopNOperator implements StreamOperator {
 
         @Override
         public String describe() {
-            return description + (once ? "" : ", emits the changes to each partition's top");
+            return description + (once ? "" : keepsFirst ? ", emits each key's first row"
+                    : ", emits the changes to each partition's top");
         }
     }
 
@@ -163,7 +172,10 @@ public final class TopNOperator implements StreamOperator {
         if (inserts.isEmpty() && deletes.isEmpty()) {
             return List.of();
         }
-        if (factory.once) {
+        if (factory.once || factory.keepsFirst) {
+            if (!deletes.isEmpty()) {
+                throw new IllegalStateException("A keep-first Top-N replaced a partition's first row");
+            }
             return List.of(ChangeBatch.inserts(VectorValues.toBatch(factory.outputSchema, inserts, context.allocator())));
         }
         List<List<Object>> rows = new ArrayList<>(deletes);

@@ -11,7 +11,8 @@ import java.util.List;
  * per-partition tasks; nodes that need all partitions ({@link LimitNode}, and later the stateful
  * aggregation and join nodes) run after the tasks, at the batch level.
  */
-public sealed interface PhysicalNode permits ScanNode, FilterProjectNode, UnionAllNode, LimitNode, SortNode, TopNNode, AggregateNode,
+public sealed interface PhysicalNode permits ScanNode, FilterProjectNode, UnionAllNode, LimitNode, SortNode, TopNNode,
+        OverAggregateNode, AggregateNode,
         LookupJoinNode, StreamJoinNode {
     RowSchema schema();
 

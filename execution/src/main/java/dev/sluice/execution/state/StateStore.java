@@ -61,6 +61,7 @@ public final class StateStore {
         checkOpen();
         requireNonNull(value, "value is null");
         StateKey k = new StateKey(requireNonNull(key, "key is null"));
+        provider.checkKeyGroup(key);
         byte[] previous = map.put(k, value);
         remember(k, previous);
         bytes += StateStoreProvider.entryBytes(key, value) - (previous == null ? 0 : StateStoreProvider.entryBytes(key, previous));

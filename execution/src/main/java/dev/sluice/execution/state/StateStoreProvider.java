@@ -53,6 +53,8 @@ public final class StateStoreProvider {
     private final String operatorId;
     private final StateSchema schema;
     private final StateStoreOptions options;
+    /** The key groups this provider holds: it loads only their keys and refuses others. */
+    private final KeyGroups.Range keyGroups;
     private final TreeSet<Long> deltas = new TreeSet<>();
     private final TreeSet<Long> snapshots = new TreeSet<>();
 
@@ -63,7 +65,8 @@ public final class StateStoreProvider {
     private StateStore openStore;
 
     private StateStoreProvider(FileSystem fs, Path directory, String operatorId, StateSchema schema,
-                               StateStoreOptions options) {
+                               StateStoreOptions options, KeyGroups.Range keyGroups) {
+        this.keyGroups = keyGroups;
         this.fs = fs;
         this.directory = directory;
         this.operatorId = operatorId;
@@ -87,7 +90,18 @@ public final class StateStoreProvider {
      */
     public static StateStoreProvider open(FileSystemLocation checkpoint, String operatorId, RowSchema keySchema,
                                           RowSchema valueSchema, StateStoreOptions options) {
+        return open(checkpoint, operatorId, keySchema, valueSchema, options, KeyGroups.Range.ALL);
+    }
+
+    /**
+     * As {@link #open(FileSystemLocation, String, RowSchema, RowSchema, StateStoreOptions)}, holding only the keys
+     * of {@code keyGroups}: the state read from the files is filtered to them, and a store refuses a key of
+     * another group. (One process per range, each with its own files, is the later step of scaling out.)
+     */
+    public static StateStoreProvider open(FileSystemLocation checkpoint, String operatorId, RowSchema keySchema,
+                                          RowSchema valueSchema, StateStoreOptions options, KeyGroups.Range keyGroups) {
         requireNonNull(checkpoint, "checkpoint is null");
+        requireNonNull(keyGroups, "keyGroups is null");
         requireNonNull(operatorId, "operatorId is null");
         requireNonNull(options, "options is null");
         if (!OPERATOR_ID.matcher(operatorId).matches()) {
@@ -104,7 +118,8 @@ public final class StateStoreProvider {
                     + ". The stateful part of the query changed incompatibly; restart it with a new checkpoint"
                     + " location.");
         }
-        StateStoreProvider provider = new StateStoreProvider(checkpoint.fs(), directory, operatorId, expected, options);
+        StateStoreProvider provider = new StateStoreProvider(checkpoint.fs(), directory, operatorId, expected, options,
+                keyGroups);
         provider.listFiles();
         return provider;
     }
@@ -183,6 +198,9 @@ public final class StateStoreProvider {
     private void readInto(Map<StateKey, byte[]> map, long version, String kind, long expectedPrevious) {
         Path file = new Path(directory, StateFile.name(version, kind));
         StateFile.Header header = StateFile.read(fs, file, (key, value) -> {
+            if (!keyGroups.isAll() && !keyGroups.contains(key)) {
+                return;  // another process's key
+            }
             if (value == null) {
                 map.remove(new StateKey(key));
             } else {
@@ -199,6 +217,31 @@ public final class StateStoreProvider {
             throw new IllegalStateException("State of operator '" + operatorId + "' is inconsistent: delta " + file
                     + " applies to version " + header.previousVersion() + ", but the state before it is version "
                     + expectedPrevious);
+        }
+    }
+
+    /**
+     * The entries in key-group order (then by key), so that a snapshot holds each group's keys together: a
+     * process holding a range of groups reads one contiguous part of it.
+     */
+    private static List<Map.Entry<StateKey, byte[]>> byKeyGroup(Map<StateKey, byte[]> entries) {
+        List<Map.Entry<StateKey, byte[]>> sorted = new ArrayList<>(entries.entrySet());
+        Map<StateKey, Integer> group = new HashMap<>(entries.size() * 2);
+        for (StateKey k : entries.keySet()) {
+            group.put(k, KeyGroups.of(k.bytes()));
+        }
+        sorted.sort((a, b) -> {
+            int c = Integer.compare(group.get(a.getKey()), group.get(b.getKey()));
+            return c != 0 ? c : java.util.Arrays.compareUnsigned(a.getKey().bytes(), b.getKey().bytes());
+        });
+        return sorted;
+    }
+
+    /** A key of another process's key groups, which this provider must not hold. */
+    void checkKeyGroup(byte[] key) {
+        if (!keyGroups.isAll() && !keyGroups.contains(key)) {
+            throw new IllegalArgumentException("State of operator '" + operatorId + "' here holds " + keyGroups
+                    + ", not a key of group " + KeyGroups.of(key));
         }
     }
 
@@ -219,7 +262,7 @@ public final class StateStoreProvider {
             if (deltasSinceSnapshot >= options.snapshotInterval()) {
                 Path snapshotFile = new Path(directory, StateFile.name(newVersion, StateFile.SNAPSHOT));
                 StateFile.write(fs, snapshotFile, new StateFile.Header(operatorId, StateFile.SNAPSHOT, newVersion,
-                        StateStore.EMPTY_VERSION, schema.fingerprint(), loaded.size()), loaded.entrySet());
+                        StateStore.EMPTY_VERSION, schema.fingerprint(), loaded.size()), byKeyGroup(loaded));
                 snapshots.add(newVersion);
             }
             loadedVersion = newVersion;

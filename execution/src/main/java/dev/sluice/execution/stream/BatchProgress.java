@@ -23,6 +23,8 @@ import java.util.Map;
  * @param stateBytes estimated size of that state in bytes
  * @param rateLimit records per second backpressure allowed this batch, or -1 when not limited by it
  * @param dataLoss offsets skipped because they were deleted (failOnDataLoss = false)
+ * @param stateOperators the state of each stateful operator after the batch (their sums are
+ *     {@code stateRows} and {@code stateBytes}), bottom-up
  */
 public record BatchProgress(String queryName, long batchId, Instant timestamp,
                             Map<String, Map<String, Long>> startOffsets,
@@ -32,8 +34,16 @@ public record BatchProgress(String queryName, long batchId, Instant timestamp,
                             double inputRowsPerSecond, double processedRowsPerSecond,
                             long schedulingDelayMillis, long processingTimeMillis,
                             Map<String, Long> durationMillis, long stateRows, long stateBytes, double rateLimit,
-                            List<String> dataLoss) {
+                            List<String> dataLoss, List<OperatorState> stateOperators) {
+    /** The state one operator keeps: its id (its directory under {@code state/}), rows and estimated bytes. */
+    public record OperatorState(String operator, long rows, long bytes) {
+        public OperatorState {
+            java.util.Objects.requireNonNull(operator, "operator is null");
+        }
+    }
+
     public BatchProgress {
+        stateOperators = List.copyOf(stateOperators);
         startOffsets = Map.copyOf(startOffsets);
         endOffsets = Map.copyOf(endOffsets);
         lag = Map.copyOf(lag);

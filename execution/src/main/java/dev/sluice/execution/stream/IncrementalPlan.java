@@ -8,8 +8,10 @@ import dev.sluice.execution.operator.AggregateOperator;
 import dev.sluice.execution.operator.ChangelogFilterProjectOperator;
 import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.operator.HashAggregateOperator;
+import dev.sluice.execution.operator.HashJoinOperator;
 import dev.sluice.execution.operator.LookupJoinOperator;
 import dev.sluice.execution.operator.SessionAggregateOperator;
+import dev.sluice.execution.operator.OverAggregateOperator;
 import dev.sluice.execution.operator.SortOperator;
 import dev.sluice.execution.operator.TopNOperator;
 import dev.sluice.execution.operator.StreamJoinOperator;
@@ -20,6 +22,7 @@ import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.LookupJoinNode;
 import dev.sluice.execution.plan.PhysicalNode;
+import dev.sluice.execution.plan.OverAggregateNode;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.plan.SortNode;
 import dev.sluice.execution.plan.TopNNode;
@@ -119,14 +122,16 @@ public final class IncrementalPlan {
 
     private final Stage root;
     private final List<LookupSide> lookups;
+    private final Set<String> staticTables;
     private final OutputMode mode;
     private final Optional<LimitNode> limit;
     private final RowSchema outputSchema;
 
-    private IncrementalPlan(Stage root, List<LookupSide> lookups, OutputMode mode, Optional<LimitNode> limit,
-                            RowSchema outputSchema) {
+    private IncrementalPlan(Stage root, List<LookupSide> lookups, Set<String> staticTables, OutputMode mode,
+                            Optional<LimitNode> limit, RowSchema outputSchema) {
         this.root = root;
         this.lookups = List.copyOf(lookups);
+        this.staticTables = Set.copyOf(staticTables);
         this.mode = mode;
         this.limit = limit;
         this.outputSchema = outputSchema;
@@ -161,7 +166,7 @@ public final class IncrementalPlan {
         }
         Compiler compiler = new Compiler(mode, bounded);
         Stage root = compiler.stage(node, true);
-        return new IncrementalPlan(root, compiler.lookups, mode, limit, plan.schema());
+        return new IncrementalPlan(root, compiler.lookups, compiler.staticTables, mode, limit, plan.schema());
     }
 
     Stage root() {
@@ -241,7 +246,7 @@ public final class IncrementalPlan {
 
     /** The names of the tables read whole each batch, as the static side of a lookup join. */
     Set<String> lookupTables() {
-        Set<String> names = new TreeSet<>();
+        Set<String> names = new TreeSet<>(staticTables);
         lookups.forEach(l -> l.pipelines().forEach(p -> names.add(p.scan().table().name())));
         return names;
     }
@@ -290,6 +295,8 @@ public final class IncrementalPlan {
         private final OutputMode mode;
         private final boolean bounded;
         private final List<LookupSide> lookups = new ArrayList<>();
+        /** Tables read whole each batch by a batch-level join (besides the lookups). */
+        private final Set<String> staticTables = new TreeSet<>();
         private final Map<String, Integer> kinds = new HashMap<>();
 
         Compiler(OutputMode mode, boolean bounded) {
@@ -351,6 +358,12 @@ public final class IncrementalPlan {
                         topN.function(), topN.limit(), topN.windowed() || bounded, topN.schema(), topN.describe()),
                         input);
             }
+            if (node instanceof OverAggregateNode over) {
+                Stage input = appendOnly(stage(over.input(), false), "An OVER aggregation");
+                return operator(new OverAggregateOperator.Factory(over.input().schema(), over.partition(),
+                        over.orderColumn(), over.rows(), over.preceding(), over.calls(), over.schema(), bounded,
+                        over.describe()), input);
+            }
             if (node instanceof SortNode sort) {
                 if (!bounded) {
                     throw new IllegalArgumentException("ORDER BY is only supported on bounded queries (SELECT without "
@@ -374,9 +387,18 @@ public final class IncrementalPlan {
                 return operator(new UnionOperator.Factory(union.schema(),
                         inputs.stream().map(Stage::changelogMode).toList()), inputs.toArray(Stage[]::new));
             }
-            if (node instanceof LookupJoinNode) {
-                throw new IllegalArgumentException("A lookup join (with a static table) is only supported on a stream's "
-                        + "rows yet, not on the output of a GROUP BY or a join of two streams");
+            if (node instanceof LookupJoinNode join) {
+                // The stream side comes out of a stateful operator: the table is read whole each batch (a bounded
+                // query's only batch: any side) into a batch-level hash join.
+                if (!bounded && !isStateless(join.lookup())) {
+                    throw new IllegalArgumentException("A join with a static table needs that table read as is, not "
+                            + "through a GROUP BY or a join");
+                }
+                Stage build = appendOnly(stage(join.lookup(), false), "A join");
+                Stage probe = appendOnly(stage(join.stream(), false), "A join");
+                collectTables(join.lookup(), staticTables);
+                return operator(new HashJoinOperator.Factory(join.streamKeys(), join.lookupKeys(),
+                        join.lookup().schema().size(), join.outer(), join.schema(), join.describe()), build, probe);
             }
             if (node instanceof LimitNode) {
                 throw new IllegalArgumentException("LIMIT is only supported at the top of a query");
@@ -433,9 +455,16 @@ public final class IncrementalPlan {
             return new OperatorStage(id, factory, List.of(inputs));
         }
 
+        private static void collectTables(PhysicalNode node, Set<String> out) {
+            if (node instanceof ScanNode scan) {
+                out.add(scan.table().name());
+            }
+            node.inputs().forEach(i -> collectTables(i, out));
+        }
+
         private static boolean isStateless(PhysicalNode node) {
             if (node instanceof AggregateNode || node instanceof StreamJoinNode || node instanceof LimitNode
-                    || node instanceof SortNode || node instanceof TopNNode) {
+                    || node instanceof SortNode || node instanceof TopNNode || node instanceof OverAggregateNode) {
                 return false;
             }
             return node.inputs().stream().allMatch(Compiler::isStateless);

@@ -82,6 +82,8 @@ public final class MicroBatchExecution implements Runnable {
     private final OffsetPlanner offsets;
     private final OutageRetry retry;
     private final Optional<PidRateEstimator> backpressure;
+    /** The tables every batch reads whole (static tables), batches without new input included. */
+    private final java.util.Set<String> staticTables;
     /** Whether the result deletes rows: then the sink takes changes rather than rows. */
     private final boolean updatesRows;
     /** The keyed state of each stateful operator, by operator id. */
@@ -137,7 +139,8 @@ public final class MicroBatchExecution implements Runnable {
                     s.valueSchema()));
         }
         this.states = java.util.Collections.unmodifiableMap(providers);
-        this.offsets = new OffsetPlanner(sources, batchPlan.lookupTables());
+        this.staticTables = batchPlan.lookupTables();
+        this.offsets = new OffsetPlanner(sources, staticTables);
         this.retry = new OutageRetry(queryName, flow.outageTimeout(), this::unreachable, observer, stopRequested);
         this.backpressure = flow.backpressureEnabled() && trigger.kind() == Trigger.Kind.PROCESSING_TIME
                 ? Optional.of(PidRateEstimator.withDefaults(Math.max(1, trigger.interval().toMillis())))
@@ -193,7 +196,7 @@ public final class MicroBatchExecution implements Runnable {
             nextBatchId = pending.get().batchId() + 1;
             if (trigger.kind() == Trigger.Kind.ONCE) {
                 if (noDataBatchDue()) {
-                    logAndRun(nextBatchId, rerun.withoutNewData(true), System.currentTimeMillis(), 0, 0);
+                    logAndRun(nextBatchId, rerun.withoutNewData(true, staticTables), System.currentTimeMillis(), 0, 0);
                 }
                 return;
             }
@@ -222,7 +225,7 @@ public final class MicroBatchExecution implements Runnable {
             if ((!run || trigger.kind() == Trigger.Kind.ONCE) && noDataBatchDue()) {
                 LOG.debug("Query {}: batch {} runs without new input to apply the watermark {} (the last batch ran "
                         + "with {})", queryName, nextBatchId, watermark, lastBatchWatermark);
-                logAndRun(nextBatchId, batch.withoutNewData(run), System.currentTimeMillis(),
+                logAndRun(nextBatchId, batch.withoutNewData(run, staticTables), System.currentTimeMillis(),
                         Math.max(0, startMillis - dueMillis), run ? 0 : planMillis);
                 nextBatchId++;
             }
@@ -369,8 +372,11 @@ public final class MicroBatchExecution implements Runnable {
         // The state of batch N is durable before its commit marker: a crash in between re-runs batch N
         // from the state of N - 1, which the store still has.
         stores.values().forEach(s -> s.commit(batchId));
-        long stateRows = stores.values().stream().mapToLong(s -> s.metrics().rows()).sum();
-        long stateBytes = stores.values().stream().mapToLong(s -> s.metrics().bytesEstimate()).sum();
+        List<BatchProgress.OperatorState> operatorStates = new java.util.ArrayList<>();
+        stores.forEach((id, s) -> operatorStates.add(new BatchProgress.OperatorState(id, s.metrics().rows(),
+                s.metrics().bytesEstimate())));
+        long stateRows = operatorStates.stream().mapToLong(BatchProgress.OperatorState::rows).sum();
+        long stateBytes = operatorStates.stream().mapToLong(BatchProgress.OperatorState::bytes).sum();
         // The watermark after this batch, and what it derives from, are committed with it: a restart goes on
         // from exactly there. A batch without input leaves both as they were.
         Map<String, Map<SourcePartition, Long>> nextMaxEventTimes = mergeMaxEventTimes(batchMaxEventTimes);
@@ -404,7 +410,7 @@ public final class MicroBatchExecution implements Runnable {
         BatchProgress progress = new BatchProgress(queryName, batchId, timestamp, offsetsOf(batch.ranges(), true),
                 offsetsOf(batch.ranges(), false), batch.lag(), inputRows, outputRows, malformed, late, batchWatermark,
                 perSecond(inputRows, sinceLastStart), perSecond(inputRows, processingMillis), schedulingDelayMillis,
-                processingMillis, durations, stateRows, stateBytes, limitUsed, batch.dataLoss());
+                processingMillis, durations, stateRows, stateBytes, limitUsed, batch.dataLoss(), operatorStates);
         for (String gap : batch.dataLoss()) {
             LOG.warn("Query {} batch {}: data loss: {}", queryName, batchId, gap);
         }

@@ -29,11 +29,12 @@ record PlannedBatch(Map<String, List<OffsetRange>> ranges, Map<String, Map<Strin
     /**
      * A batch without new input (to apply a watermark that moved): every range empty, at its start (from
      * where this batch would read) or at its end (where this batch, already run, stopped). The data lost
-     * is reported with the batch that skipped it: here only at the start.
+     * is reported with the batch that skipped it: here only at the start. Tables in {@code wholeTables}
+     * (static tables, read whole by every batch) keep their ranges: a join above a window still needs them.
      */
-    PlannedBatch withoutNewData(boolean atEnd) {
+    PlannedBatch withoutNewData(boolean atEnd, java.util.Set<String> wholeTables) {
         Map<String, List<OffsetRange>> empty = new TreeMap<>();
-        ranges.forEach((table, list) -> empty.put(table, list.stream().map(r -> {
+        ranges.forEach((table, list) -> empty.put(table, wholeTables.contains(table) ? list : list.stream().map(r -> {
             long at = atEnd ? r.untilOffset() : r.fromOffset();
             return new OffsetRange(r.partition(), at, at);
         }).toList()));

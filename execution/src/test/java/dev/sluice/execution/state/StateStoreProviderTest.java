@@ -272,4 +272,31 @@ class StateStoreProviderTest {
         assertThrows(IllegalArgumentException.class,
                 () -> StateStoreProvider.open(checkpoint, "../x", KEYS, VALUES));
     }
+
+    @Test
+    void keyGroupRangesSplitTheStateAndRefuseOtherKeys() {
+        // Snapshots every 3 versions: versions 0..7 give snapshots and deltas to read back.
+        List<Map<String, String>> expected = writeVersions(open(new StateStoreOptions(3, 100)), 7);
+        Map<String, String> all = expected.get(7);
+        Map<String, String> union = new TreeMap<>();
+        for (int part = 0; part < 2; part++) {
+            KeyGroups.Range range = KeyGroups.Range.split(2, part);
+            StateStoreProvider half = StateStoreProvider.open(checkpoint, "agg-1", KEYS, VALUES,
+                    new StateStoreOptions(3, 100), range);
+            StateStore store = half.getStore(7);
+            Map<String, String> mine = contents(store);
+            for (String key : mine.keySet()) {
+                assertTrue(range.contains(bytes(key)), key + " is in " + range);
+                assertTrue(union.put(key, mine.get(key)) == null, key + " held by both halves");
+            }
+            String other = all.keySet().stream().filter(k -> !range.contains(bytes(k))).findFirst().orElseThrow();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> store.put(bytes(other), bytes("x")));
+            assertTrue(e.getMessage().contains("holds " + range), e.getMessage());
+            store.abort();
+        }
+        assertEquals(all, union, "the halves hold every key once");
+        assertEquals(KeyGroups.of(bytes("k1")), KeyGroups.of(bytes("k1")));
+        assertTrue(all.size() > 5 && union.size() == all.size());
+    }
 }

@@ -14,6 +14,7 @@ import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.LimitNode;
 import dev.sluice.execution.plan.LookupJoinNode;
 import dev.sluice.execution.plan.PhysicalNode;
+import dev.sluice.execution.plan.OverAggregateNode;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.plan.SortKey;
 import dev.sluice.execution.plan.SortNode;
@@ -37,6 +38,8 @@ import org.apache.calcite.rel.core.Calc;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.Minus;
+import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableFunctionScan;
 import org.apache.calcite.rel.core.TableScan;
@@ -88,6 +91,12 @@ public final class PhysicalPlanBuilder {
             }
             return new UnionAllNode(inputs, TypeMapping.toRowSchema(union.getRowType()));
         }
+        if (rel instanceof SetOp setOp && !(rel instanceof Union)) {
+            // INTERSECT and EXCEPT (distinct) are rewritten into aggregates before this; their ALL forms are not.
+            String name = rel instanceof Minus ? "EXCEPT" : "INTERSECT";
+            throw new PlanningException(name + (setOp.all ? " ALL" : "") + " is not supported yet; " + name
+                    + " (distinct) is" + (rel instanceof Minus ? ", on bounded queries" : ""));
+        }
         if (rel instanceof Sort sort) {
             return convertSort(sort);
         }
@@ -101,7 +110,7 @@ public final class PhysicalPlanBuilder {
             return convertAggregate(aggregate);
         }
         if (rel instanceof Window window) {
-            return convertTopN(window, null);
+            return convertWindow(window, null);
         }
         throw new PlanningException("Operator " + rel.getRelTypeName().replace("Logical", "")
                 + " is not supported yet");
@@ -350,6 +359,85 @@ public final class PhysicalPlanBuilder {
         return keys;
     }
 
+    /** A window function: a rank (a Top-N, with the filter above) or aggregates over a frame (an OVER aggregation). */
+    private PhysicalNode convertWindow(Window window, RexNode condition) {
+        boolean ranks = window.groups.stream().flatMap(g -> g.aggCalls.stream()).anyMatch(c -> switch (
+                c.getOperator().getKind()) {
+            case ROW_NUMBER, RANK, DENSE_RANK -> true;
+            default -> false;
+        });
+        return ranks ? convertTopN(window, condition) : convertOver(window);
+    }
+
+    /**
+     * {@code agg(x) OVER (PARTITION BY ... ORDER BY t {RANGE|ROWS} BETWEEN ... PRECEDING AND CURRENT ROW)}: one
+     * window (PARTITION BY and ORDER BY) for all the OVER aggregates of the SELECT, ordered by one TIMESTAMP
+     * column ascending, the frame ending at the current row.
+     */
+    private PhysicalNode convertOver(Window window) {
+        if (window.groups.size() != 1) {
+            throw new PlanningException("OVER aggregations over different windows in one SELECT are not supported "
+                    + "yet; use one PARTITION BY / ORDER BY / frame for all of them");
+        }
+        Window.Group group = window.groups.get(0);
+        List<RelFieldCollation> order = group.orderKeys.getFieldCollations();
+        if (order.size() != 1 || order.get(0).direction.isDescending()) {
+            throw new PlanningException("An OVER aggregation needs ORDER BY one time column, ascending (its frame "
+                    + "reaches back in time from each row)");
+        }
+        if (!group.upperBound.isCurrentRow()) {
+            throw new PlanningException("An OVER aggregation's frame must end at the CURRENT ROW (a frame reaching "
+                    + "into rows to come is not supported)");
+        }
+        int inputWidth = window.getInput().getRowType().getFieldCount();
+        long preceding = -1;
+        if (!group.lowerBound.isUnbounded()) {
+            if (group.lowerBound.isCurrentRow()) {
+                preceding = 0;
+            } else {
+                RexNode offset = group.lowerBound.getOffset();
+                RexLiteral literal = offset instanceof RexInputRef ref && ref.getIndex() >= inputWidth
+                        ? window.constants.get(ref.getIndex() - inputWidth) : offset instanceof RexLiteral l ? l : null;
+                Long value = literal == null ? null : literal.getValueAs(Long.class);
+                if (value == null) {
+                    throw new PlanningException("An OVER frame must start a constant number of rows or a constant "
+                            + "interval before the current row: " + group.lowerBound);
+                }
+                preceding = value;
+            }
+        }
+        PhysicalNode input = convert(window.getInput());
+        int orderColumn = order.get(0).getFieldIndex();
+        if (streaming && !hasWatermark(input)) {
+            throw new PlanningException("An OVER aggregation on a stream needs a WATERMARK on its table: a row is "
+                    + "emitted when the watermark says no row of its frame can come any more");
+        }
+        List<String> names = window.getRowType().getFieldNames();
+        List<AggregateCall> calls = new ArrayList<>();
+        for (int i = 0; i < group.aggCalls.size(); i++) {
+            Window.RexWinAggCall call = group.aggCalls.get(i);
+            if (call.getOperands().size() > 1 || call.getOperands().stream().anyMatch(o -> !(o instanceof RexInputRef))) {
+                throw new PlanningException("OVER aggregate " + call + " must take one column (or none)");
+            }
+            boolean hasArgument = !call.getOperands().isEmpty();
+            int argument = hasArgument ? ((RexInputRef) call.getOperands().get(0)).getIndex() : -1;
+            try {
+                AggregateFunction function = AggregateFunctions.lookup(call.getOperator().getName(), hasArgument,
+                        call.distinct);
+                calls.add(new AggregateCall(function, argument, hasArgument ? input.schema().column(argument).type()
+                        : null, names.get(inputWidth + i), TypeMapping.toColumnType(call.getType())));
+            } catch (IllegalArgumentException e) {
+                throw new PlanningException(e.getMessage() + ": " + call, e);
+            }
+        }
+        try {
+            return new OverAggregateNode(input, group.keys.asList(), orderColumn, group.isRows, preceding, calls,
+                    TypeMapping.toRowSchema(window.getRowType()));
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException(e.getMessage(), e);
+        }
+    }
+
     /**
      * A Top-N: {@code ROW_NUMBER() / RANK() / DENSE_RANK() OVER (PARTITION BY ... ORDER BY ...)} under a filter
      * {@code condition} that bounds the rank ({@code rn <= N}, {@code rn < N} or {@code rn = N}), as Flink plans
@@ -474,7 +562,7 @@ public final class PhysicalPlanBuilder {
             }
         } else if (calc.getInput() instanceof Window window) {
             // The filter on the rank stays: it keeps exactly the rows the Top-N emits.
-            input = convertTopN(window, condition);
+            input = convertWindow(window, condition);
             inputSchema = input.schema();
         } else {
             input = convert(calc.getInput());

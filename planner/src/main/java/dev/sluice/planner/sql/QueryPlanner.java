@@ -55,6 +55,7 @@ import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Minus;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -117,6 +118,11 @@ public final class QueryPlanner {
 
     private static final HepProgram OPTIMISE = new HepProgramBuilder()
             .addRuleInstance(CoreRules.UNION_MERGE)
+            // UNION (distinct), INTERSECT and EXCEPT as UNION ALL and aggregates, which the engine runs: a
+            // DISTINCT over the union; per row, a count from each side, filtered on which sides have it.
+            .addRuleCollection(List.of(CoreRules.UNION_TO_DISTINCT, CoreRules.INTERSECT_TO_DISTINCT_NO_AGGREGATE_PUSHDOWN,
+                    CoreRules.MINUS_TO_DISTINCT))
+            .addRuleInstance(CoreRules.AGGREGATE_FILTER_TO_CASE)
             // ROW_NUMBER() OVER (...) out of projections into a Window node (a Top-N with the filter above).
             .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)
             // A comma join's equalities and time bounds are in WHERE: push them into the join's condition (and
@@ -422,6 +428,9 @@ public final class QueryPlanner {
             throw new PlanningException("INSERT INTO " + target.get().name()
                     + " needs a continuous query: write INSERT INTO ... SELECT STREAM ...");
         }
+        if (streaming) {
+            refuseContinuousExcept(rel);
+        }
         HepPlanner hep = new HepPlanner(OPTIMISE);
         hep.setRoot(streaming ? rel : withProcessingTime(rel, System.currentTimeMillis()));
         RelNode optimised = hep.findBestExp();
@@ -465,6 +474,17 @@ public final class QueryPlanner {
                 return super.visit(other).accept(replace);
             }
         });
+
+     * EXCEPT runs as a count per row from each side, filtered to the rows only the first side has: on a stream a
+     * row it emitted would have to be taken back when the other side gets it later, which a filter over an
+     * updating aggregate can't do yet.
+     */
+    private static void refuseContinuousExcept(RelNode rel) {
+        if (rel instanceof Minus) {
+            throw new PlanningException("EXCEPT is only supported on bounded queries (SELECT without STREAM) yet: on a "
+                    + "stream, a row it emitted would have to be retracted when the other side gets it later");
+        }
+        rel.getInputs().forEach(QueryPlanner::refuseContinuousExcept);
     }
 
     private static RelDataType rowType(RowSchema schema, RelDataTypeFactory typeFactory) {
