@@ -144,9 +144,6 @@ public final class PhysicalPlanBuilder {
         if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
             throw new PlanningException("GROUPING SETS, ROLLUP and CUBE are not supported yet");
         }
-        if (AggregateFilters.hasFilter(aggregate)) {
-            return convertAggregate(AggregateFilters.withoutFilters(aggregate));  // FILTER (WHERE c) as CASE WHEN c
-        }
         List<Integer> keys = aggregate.getGroupSet().asList();
         List<org.apache.calcite.rel.core.AggregateCall> calls = aggregate.getAggCallList();
         PhysicalNode input;
@@ -307,8 +304,7 @@ public final class PhysicalPlanBuilder {
     private static AggregateCall aggregateCall(org.apache.calcite.rel.core.AggregateCall call, String name,
                                                RowSchema input, int[] newIndex) {
         if (call.filterArg >= 0) {
-            throw new PlanningException("Aggregate FILTER (WHERE ...) over several arguments is not supported yet: "
-                    + call);
+            throw new PlanningException("Aggregate FILTER (WHERE ...) is not supported yet: " + call);
         }
         if (call.getArgList().size() > 1) {
             throw new PlanningException("Aggregate " + call + " with several arguments is not supported yet");

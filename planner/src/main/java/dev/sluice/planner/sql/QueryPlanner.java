@@ -474,7 +474,9 @@ public final class QueryPlanner {
                 return super.visit(other).accept(replace);
             }
         });
+    }
 
+    /**
      * EXCEPT runs as a count per row from each side, filtered to the rows only the first side has: on a stream a
      * row it emitted would have to be taken back when the other side gets it later, which a filter over an
      * updating aggregate can't do yet.
