@@ -23,6 +23,7 @@ import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.planner.PlanningException;
 import dev.sluice.planner.catalog.Catalog;
+import dev.sluice.planner.catalog.ViewDefinition;
 import dev.sluice.planner.ddl.CreateTableText;
 import dev.sluice.planner.ddl.SluiceStatement;
 import dev.sluice.planner.ddl.StatementParser;
@@ -125,6 +126,26 @@ final class StatementExecutor implements AutoCloseable {
         if (statement instanceof SluiceStatement.ShowTables) {
             return showTables();
         }
+        if (statement instanceof SluiceStatement.CreateView create) {
+            return createView(create);
+        }
+        if (statement instanceof SluiceStatement.DropView drop) {
+            boolean dropped = catalog.dropView(drop.name(), drop.ifExists());
+            return new StatementResult.Message(dropped ? "View '" + drop.name() + "' dropped."
+                    : "View '" + drop.name() + "' does not exist; nothing dropped.");
+        }
+        if (statement instanceof SluiceStatement.ShowViews) {
+            List<List<Object>> rows = new ArrayList<>();
+            catalog.views().forEach(v -> rows.add(List.of(v.name(), v.query())));
+            return new StatementResult.Rows(List.of("name", "query"), List.of("VARCHAR", "VARCHAR"), rows);
+        }
+        if (statement instanceof SluiceStatement.ShowCreateView show) {
+            return new StatementResult.Message(catalog.requireView(show.name()).createStatement());
+        }
+        if (statement instanceof SluiceStatement.DescribeTable describe && catalog.get(describe.name()).isEmpty()
+                && catalog.view(describe.name()).isPresent()) {
+            return describeView(catalog.requireView(describe.name()));
+        }
         if (statement instanceof SluiceStatement.DescribeTable describe) {
             return describe(describe.name());
         }
@@ -165,6 +186,32 @@ final class StatementExecutor implements AutoCloseable {
         }
         return new StatementResult.Message(created ? "Table '" + table.name() + "' created."
                 : "Table '" + table.name() + "' already exists; nothing created.");
+    }
+
+    /** Checks the view's query against the catalog (it must plan to columns Sluice runs) before keeping it. */
+    private StatementResult createView(SluiceStatement.CreateView create) {
+        ViewDefinition view = new ViewDefinition(create.name(), create.querySql());
+        if (catalog.view(view.name()).isPresent() && create.ifNotExists()) {
+            return new StatementResult.Message("View '" + view.name() + "' already exists; nothing created.");
+        }
+        if (catalog.get(view.name()).isPresent()) {
+            throw new IllegalArgumentException("A table named '" + view.name() + "' exists; a view can't have its name");
+        }
+        planner.viewSchema(view);
+        boolean created = catalog.createView(view, create.ifNotExists());
+        return new StatementResult.Message(created ? "View '" + view.name() + "' created."
+                : "View '" + view.name() + "' already exists; nothing created.");
+    }
+
+    /** A view's columns, as DESCRIBE of a table gives them (kind {@code view}, the query as extras). */
+    private StatementResult describeView(ViewDefinition view) {
+        RowSchema schema = planner.viewSchema(view);
+        List<List<Object>> rows = new ArrayList<>();
+        for (Column c : schema.columns()) {
+            rows.add(java.util.Arrays.asList(c.name(), c.type().sqlName(), c.nullable(), "view", null, null));
+        }
+        return new StatementResult.Rows(List.of("name", "type", "nullable", "kind", "key", "extras"),
+                List.of("VARCHAR", "VARCHAR", "BOOLEAN", "VARCHAR", "VARCHAR", "VARCHAR"), rows);
     }
 
     private StatementResult showTables() {

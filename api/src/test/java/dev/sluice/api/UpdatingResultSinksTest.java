@@ -97,7 +97,7 @@ class UpdatingResultSinksTest extends SessionTest {
     private final List<String> crashed = new ArrayList<>();
 
     /** Runs the query into {@code table}, and once more if it crashed where the table's connector said. */
-    private void runRestartingOnce(String table, String query) throws Exception {
+    private void runIntoRestartingOnce(String table, String query) throws Exception {
         StreamingQuery q = runNamed(table + "_q", "INSERT INTO " + table + " " + query);
         if (q.exception().isPresent()) {
             crashed.add(table);
@@ -143,7 +143,7 @@ class UpdatingResultSinksTest extends SessionTest {
         for (int r = 0; r < ROUNDS; r++) {
             bidRound();
             for (String table : topics.keySet()) {
-                runRestartingOnce(table, TOP2);
+                runIntoRestartingOnce(table, TOP2);
             }
         }
         assertEquals(List.of("top_after", "top_before"), crashed.stream().sorted().toList());
@@ -167,7 +167,7 @@ class UpdatingResultSinksTest extends SessionTest {
                 + "', 'format'='json')");
         for (int r = 0; r < ROUNDS; r++) {
             clickRound();
-            runRestartingOnce("histo", HISTOGRAM);
+            runIntoRestartingOnce("histo", HISTOGRAM);
             List<String> tombstones = new ArrayList<>();
             Map<Long, Long> actual = new TreeMap<>();
             for (Map.Entry<String, String> e : latestPerKey(topic, tombstones).entrySet()) {
@@ -217,7 +217,7 @@ class UpdatingResultSinksTest extends SessionTest {
         for (int r = 0; r < ROUNDS; r++) {
             bidRound();
             for (String table : dirs.keySet()) {
-                runRestartingOnce(table, TOP2);
+                runIntoRestartingOnce(table, TOP2);
             }
         }
         assertEquals(List.of("files_after_sink", "files_before_sink"), crashed.stream().sorted().toList());
@@ -250,7 +250,7 @@ class UpdatingResultSinksTest extends SessionTest {
     void theBlackholeCountsAnUpdatingResultsChanges() throws Exception {
         message("CREATE TABLE updating_hole (auction BIGINT, price BIGINT, rn BIGINT) WITH ('connector'='blackhole')");
         bidRound();
-        runRestartingOnce("updating_hole", TOP2);
+        runIntoRestartingOnce("updating_hole", TOP2);
         long changes = dev.sluice.connectors.blackhole.BlackholeConnector.rowsWritten("updating_hole");
         assertTrue(changes > expectedTop2().size(), changes + " changes");
     }

@@ -6,6 +6,7 @@ final class HelpText {
             Statements (end each with ;):
               CREATE TABLE [IF NOT EXISTS] t (col TYPE, ...) WITH ('connector'='kafka', 'topic'='...', 'format'='json')
               DROP TABLE [IF EXISTS] t            SHOW TABLES            DESCRIBE t
+              CREATE VIEW [IF NOT EXISTS] v AS SELECT ...   DROP VIEW [IF EXISTS] v   SHOW VIEWS
               SELECT ... FROM t [WHERE ...] [GROUP BY ...] [LIMIT n]     bounded: the offsets present now
               SELECT STREAM ... FROM t ...        continuous: batches print as they come, Ctrl-C stops,
                                                   Ctrl-Z sends it to the background

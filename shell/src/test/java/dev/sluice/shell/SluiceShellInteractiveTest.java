@@ -36,7 +36,7 @@ class SluiceShellInteractiveTest {
         // End of input leaves like quit.
         assertEquals(SluiceShell.SUCCESS, run.exitCode());
         assertEquals("Type statements ending with ';', quit to leave.\n"
-                + "sluice> ERROR: At line 1, column 6: Expected TABLES, QUERIES or CREATE TABLE after SHOW, found 'TABELS'\n"
+                + "sluice> ERROR: At line 1, column 6: Expected TABLES, VIEWS, QUERIES, CREATE TABLE or CREATE VIEW after SHOW, found 'TABELS'\n"
                 + "SHOW TABELS\n"
                 + "     ^\n"
                 + "sluice> " + TABLES

@@ -84,7 +84,7 @@ class SluiceShellTest {
                 (0 rows)
                 """, run.out());
         // The message, then the statement's line with a caret under the token at fault.
-        assertEquals("ERROR: At line 1, column 6: Expected TABLES, QUERIES or CREATE TABLE after SHOW, found 'TABELS'\n"
+        assertEquals("ERROR: At line 1, column 6: Expected TABLES, VIEWS, QUERIES, CREATE TABLE or CREATE VIEW after SHOW, found 'TABELS'\n"
                 + "SHOW TABELS\n"
                 + "     ^\n", run.err());
         // The user gets the message; the log gets the stack trace.

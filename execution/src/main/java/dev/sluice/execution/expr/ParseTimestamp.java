@@ -55,12 +55,33 @@ public final class ParseTimestamp extends RowFunction {
         if (pattern.isEmpty() && text.length() > 10 && text.charAt(10) == 'T') {
             text = text.substring(0, 10) + ' ' + text.substring(11);
         }
+        Long millis = parse(formatter, text);
+        if (millis == null) {
+            out.setNull(row);  // as Flink: text that does not parse is NULL
+        } else {
+            out.setLong(row, millis);
+        }
+    }
+
+    /**
+     * {@code text} in the default format ({@code yyyy-MM-dd[( |T)HH:mm[:ss[.fraction]]]}) as epoch
+     * milliseconds, or null if it does not parse.
+     */
+    static Long parseDefault(String text) {
+        String stripped = text.strip();
+        if (stripped.length() > 10 && stripped.charAt(10) == 'T') {
+            stripped = stripped.substring(0, 10) + ' ' + stripped.substring(11);
+        }
+        return parse(DEFAULT, stripped);
+    }
+
+    private static Long parse(DateTimeFormatter formatter, String text) {
         try {
             TemporalAccessor parsed = formatter.parseBest(text, LocalDateTime::from, LocalDate::from);
             LocalDateTime value = parsed instanceof LocalDate date ? date.atStartOfDay() : (LocalDateTime) parsed;
-            out.setLong(row, VectorValues.toEpochMillis(value));
+            return VectorValues.toEpochMillis(value);
         } catch (DateTimeException e) {
-            out.setNull(row);  // as Flink: text that does not parse is NULL
+            return null;
         }
     }
 

@@ -25,25 +25,28 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The tables of a Sluice home: name, declared columns and options, persisted as one JSON file
- * ({@code catalog.json}) so that the catalog survives restarts of the shell. Table names are matched
- * case-insensitively and kept as declared. Thread-safe.
+ * The tables and views of a Sluice home: a table's name, declared columns and options, a view's name and
+ * query, persisted as one JSON file ({@code catalog.json}) so that the catalog survives restarts of the
+ * shell. Names are matched case-insensitively and kept as declared; tables and views share one namespace.
+ * Thread-safe.
  *
  * <p>File format: {@code {"version": 2, "tables": [{"name":..., "columns": [{"name":..., "type":...,
  * "nullable":...}], "options": {...}, "watermark": {"column":..., "delayMillis":...}, "computedColumns":
- * [{"name":..., "expression":..., "position":...}], "primaryKey": [...]}]}} (watermark, computed columns and
- * primary key optional); written atomically (temp file + rename). Version 1 files (before computed columns
- * and primary keys) are read as they are; a Sluice that only knows version 1 refuses a version 2 file rather
- * than drop its computed columns.
+ * [{"name":..., "expression":..., "position":...}], "primaryKey": [...]}], "views": [{"name":..., "query":
+ * ...}]}} (watermark, computed columns, primary key and views optional); written atomically (temp file +
+ * rename). Version 1 files (before computed columns and primary keys) and version 2 files (before views) are
+ * read as they are; a Sluice that only knows an older version refuses a newer file rather than drop what it
+ * does not know.
  */
 public final class Catalog {
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
     /** The oldest file version this Sluice reads. */
     private static final int OLDEST_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Optional<Path> file;
     private final Map<String, TableDescriptor> tables = new TreeMap<>();
+    private final Map<String, ViewDefinition> views = new TreeMap<>();
 
     private Catalog(Optional<Path> file) {
         this.file = file;
@@ -89,6 +92,9 @@ public final class Catalog {
             }
             throw new IllegalArgumentException("Table '" + table.name() + "' already exists");
         }
+        if (views.containsKey(key(table.name()))) {
+            throw new IllegalArgumentException("A view named '" + table.name() + "' exists; a table can't have its name");
+        }
         tables.put(key(table.name()), table);
         save();
         return true;
@@ -101,6 +107,52 @@ public final class Catalog {
                 return false;
             }
             throw new IllegalArgumentException("Table '" + name + "' does not exist");
+        }
+        save();
+        return true;
+    }
+
+    public synchronized Optional<ViewDefinition> view(String name) {
+        return Optional.ofNullable(views.get(key(name)));
+    }
+
+    /** The view named {@code name}, or an error naming it. */
+    public synchronized ViewDefinition requireView(String name) {
+        return view(name).orElseThrow(() -> new IllegalArgumentException("View '" + name + "' does not exist"));
+    }
+
+    /** Every view, by name. */
+    public synchronized List<ViewDefinition> views() {
+        return List.copyOf(views.values());
+    }
+
+    /**
+     * Adds a view. Returns false if one of that name exists and {@code ifNotExists}; throws if it exists
+     * otherwise, or if a table has the name.
+     */
+    public synchronized boolean createView(ViewDefinition view, boolean ifNotExists) {
+        requireNonNull(view, "view is null");
+        if (views.containsKey(key(view.name()))) {
+            if (ifNotExists) {
+                return false;
+            }
+            throw new IllegalArgumentException("View '" + view.name() + "' already exists");
+        }
+        if (tables.containsKey(key(view.name()))) {
+            throw new IllegalArgumentException("A table named '" + view.name() + "' exists; a view can't have its name");
+        }
+        views.put(key(view.name()), view);
+        save();
+        return true;
+    }
+
+    /** Removes a view. Returns false if it does not exist and {@code ifExists}; throws otherwise. */
+    public synchronized boolean dropView(String name, boolean ifExists) {
+        if (views.remove(key(name)) == null) {
+            if (ifExists) {
+                return false;
+            }
+            throw new IllegalArgumentException("View '" + name + "' does not exist");
         }
         save();
         return true;
@@ -123,6 +175,12 @@ public final class Catalog {
             for (Map<String, Object> t : list) {
                 TableDescriptor table = fromJson(t);
                 tables.put(key(table.name()), table);
+            }
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> viewList = (List<Map<String, Object>>) root.getOrDefault("views", List.of());
+            for (Map<String, Object> entry : viewList) {
+                ViewDefinition view = new ViewDefinition((String) entry.get("name"), (String) entry.get("query"));
+                views.put(key(view.name()), view);
             }
         } catch (IOException | ClassCastException | NullPointerException | IllegalArgumentException e) {
             throw new IllegalStateException("Catalog file " + path + " can't be read: " + e.getMessage(), e);
@@ -186,6 +244,16 @@ public final class Catalog {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", VERSION);
         root.put("tables", list);
+        if (!views.isEmpty()) {
+            List<Map<String, Object>> viewList = new ArrayList<>();
+            for (ViewDefinition v : views.values()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", v.name());
+                m.put("query", v.query());
+                viewList.add(m);
+            }
+            root.put("views", viewList);
+        }
         Path path = file.get();
         try {
             Files.createDirectories(path.toAbsolutePath().getParent());

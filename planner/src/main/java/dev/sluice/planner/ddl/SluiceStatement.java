@@ -23,11 +23,40 @@ public sealed interface SluiceStatement {
         }
     }
 
+    /**
+     * {@code CREATE [TEMPORARY] VIEW [IF NOT EXISTS] v AS query}: a named query, expanded where it is used (its
+     * query without STREAM: the query using it says whether it is continuous).
+     */
+    record CreateView(String name, String querySql, boolean ifNotExists) implements SluiceStatement {
+        public CreateView {
+            requireNonNull(name, "name is null");
+            requireNonNull(querySql, "querySql is null");
+        }
+    }
+
+    /** {@code DROP VIEW [IF EXISTS] v}. */
+    record DropView(String name, boolean ifExists) implements SluiceStatement {
+        public DropView {
+            requireNonNull(name, "name is null");
+        }
+    }
+
+    /** {@code SHOW VIEWS}. */
+    record ShowViews() implements SluiceStatement {
+    }
+
+    /** {@code SHOW CREATE VIEW v}. */
+    record ShowCreateView(String name) implements SluiceStatement {
+        public ShowCreateView {
+            requireNonNull(name, "name is null");
+        }
+    }
+
     /** {@code SHOW TABLES}. */
     record ShowTables() implements SluiceStatement {
     }
 
-    /** {@code DESCRIBE t}. */
+    /** {@code DESCRIBE t} (a table or a view). */
     record DescribeTable(String name) implements SluiceStatement {
         public DescribeTable {
             requireNonNull(name, "name is null");

@@ -69,10 +69,11 @@ public final class StatementParser {
             throw PlanningException.at(first.line(), first.column(), "Empty statement");
         }
         if (first.isWord("CREATE")) {
-            return p.createTable();
+            Token second = p.tokens.size() > 1 ? p.tokens.get(1) : first;
+            return second.isWord("VIEW") || second.isWord("TEMPORARY") ? p.createView() : p.createTable();
         }
         if (first.isWord("DROP")) {
-            return p.dropTable();
+            return p.drop(p.tokens.size() > 1 && p.tokens.get(1).isWord("VIEW"));
         }
         if (first.isWord("SHOW")) {
             return p.show();
@@ -80,7 +81,7 @@ public final class StatementParser {
         if (first.isWord("DESCRIBE") || first.isWord("DESC")) {
             p.take();
             p.acceptWord("TABLE");
-            String name = p.identifier("table name");
+            String name = p.acceptWord("VIEW") ? p.identifier("view name") : p.identifier("table name");
             p.expectEnd();
             return new SluiceStatement.DescribeTable(name);
         }
@@ -348,17 +349,47 @@ public final class StatementParser {
         }
     }
 
-    private SluiceStatement dropTable() {
+    /**
+     * {@code CREATE [TEMPORARY] VIEW [IF NOT EXISTS] name AS query}: the query is kept as written (Calcite
+     * validates it when the view is created and each time it is used). TEMPORARY is accepted for Flink's
+     * scripts (q12 of Nexmark); the view is kept in the catalog all the same.
+     */
+    private SluiceStatement createView() {
         take();
-        expectWord("TABLE");
+        acceptWord("TEMPORARY");
+        expectWord("VIEW");
+        boolean ifNotExists = false;
+        if (acceptWord("IF")) {
+            expectWord("NOT");
+            expectWord("EXISTS");
+            ifNotExists = true;
+        }
+        String name = identifier("view name");
+        if (peek().isSymbol("(")) {
+            Token at = peek();
+            throw PlanningException.at(at.line(), at.column(), "A column list in CREATE VIEW is not supported yet; "
+                    + "name the columns in the query (SELECT ... AS name)");
+        }
+        expectWord("AS");
+        Token body = peek();
+        if (body.kind() == Token.Kind.END) {
+            throw PlanningException.at(body.line(), body.column(), "Expected the view's query after AS");
+        }
+        return new SluiceStatement.CreateView(name, text.substring(body.start()).strip(), ifNotExists);
+    }
+
+    /** {@code DROP VIEW [IF EXISTS] name} or {@code DROP TABLE [IF EXISTS] name}. */
+    private SluiceStatement drop(boolean view) {
+        take();
+        expectWord(view ? "VIEW" : "TABLE");
         boolean ifExists = false;
         if (acceptWord("IF")) {
             expectWord("EXISTS");
             ifExists = true;
         }
-        String name = identifier("table name");
+        String name = identifier(view ? "view name" : "table name");
         expectEnd();
-        return new SluiceStatement.DropTable(name, ifExists);
+        return view ? new SluiceStatement.DropView(name, ifExists) : new SluiceStatement.DropTable(name, ifExists);
     }
 
     private SluiceStatement show() {
@@ -369,11 +400,16 @@ public final class StatementParser {
             statement = new SluiceStatement.ShowTables();
         } else if (what.isWord("QUERIES")) {
             statement = new SluiceStatement.ShowQueries();
+        } else if (what.isWord("VIEWS")) {
+            statement = new SluiceStatement.ShowViews();
+        } else if (what.isWord("CREATE") && acceptWord("VIEW")) {
+            statement = new SluiceStatement.ShowCreateView(identifier("view name"));
         } else if (what.isWord("CREATE")) {
             expectWord("TABLE");
             statement = new SluiceStatement.ShowCreateTable(identifier("table name"));
         } else {
-            throw PlanningException.at(what.line(), what.column(), "Expected TABLES, QUERIES or CREATE TABLE after SHOW, "
+            throw PlanningException.at(what.line(), what.column(), "Expected TABLES, VIEWS, QUERIES, CREATE TABLE or CREATE VIEW "
+                    + "after SHOW, "
                     + "found " + what.describe());
         }
         expectEnd();

@@ -11,6 +11,7 @@ import dev.sluice.execution.expr.Case;
 import dev.sluice.execution.expr.Cast;
 import dev.sluice.execution.expr.CharLength;
 import dev.sluice.execution.expr.Coalesce;
+import dev.sluice.execution.expr.DateFormat;
 import dev.sluice.execution.expr.ColumnRef;
 import dev.sluice.execution.expr.Comparison;
 import dev.sluice.execution.expr.Concat;
@@ -28,10 +29,12 @@ import dev.sluice.execution.expr.Or;
 import dev.sluice.execution.expr.ParseTimestamp;
 import dev.sluice.execution.expr.PhysicalExpr;
 import dev.sluice.execution.expr.Position;
+import dev.sluice.execution.expr.RegexpExtract;
 import dev.sluice.execution.expr.Replace;
 import dev.sluice.execution.expr.Search;
 import dev.sluice.execution.expr.HopWindowStart;
 import dev.sluice.execution.expr.SessionWindowTime;
+import dev.sluice.execution.expr.SplitIndex;
 import dev.sluice.execution.expr.Substring;
 import dev.sluice.execution.expr.Trim;
 import dev.sluice.execution.expr.TimestampPlusInterval;
@@ -318,6 +321,16 @@ public final class RexToPhysicalExpr {
             case "TO_TIMESTAMP":
                 return new ParseTimestamp(toExpr(operands.get(0)), arity > 1
                         ? Optional.of(constantString(operands.get(1), call)) : Optional.empty());
+            case "DATE_FORMAT":
+                return new DateFormat(toExpr(operands.get(0)), constantString(operands.get(1), call));
+            case "REGEXP_EXTRACT":
+                return new RegexpExtract(toExpr(operands.get(0)), constantString(operands.get(1), call),
+                        arity > 2 ? toExpr(operands.get(2)) : Literal.of(0));
+            case "PROCTIME":
+                throw new PlanningException("PROCTIME() is only supported in bounded queries (SELECT without STREAM) "
+                        + "yet: in a continuous query it is each batch's logged time, which the operators do not get yet");
+            case "SPLIT_INDEX":
+                return new SplitIndex(toExpr(operands.get(0)), toExpr(operands.get(1)), toExpr(operands.get(2)));
             default:
                 throw unsupported(call);
         }

@@ -26,7 +26,14 @@ import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.state.StateTtl;
 import dev.sluice.execution.stream.IncrementalPlan;
 import dev.sluice.planner.physical.PhysicalPlanBuilder;
+import dev.sluice.planner.catalog.ViewDefinition;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.schema.TranslatableTable;
+import org.apache.calcite.schema.impl.AbstractTable;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
@@ -238,7 +245,7 @@ public final class QueryPlanner {
         useSluiceOperators(parsed);
         RexNode expression;
         try {
-            Session session = new Session(Map.of(BASE_TABLE, base), null);
+            Session session = new Session(Map.of(BASE_TABLE, base), Map.of(), null, null, new ArrayDeque<>());
             RelNode rel = session.toRel(session.validator.validate(parsed));
             if (!(rel instanceof Project project) || project.getProjects().size() != 1) {
                 throw new PlanningException("it must be one value computed from the row's columns (no aggregate, "
@@ -325,7 +332,8 @@ public final class QueryPlanner {
             }
             if (!parsed.getKind().belongsTo(SqlKind.QUERY)) {
                 throw new PlanningException("Unsupported statement " + parsed.getKind()
-                        + " (expected SELECT, SELECT STREAM, INSERT INTO, CREATE TABLE, DROP TABLE, SHOW, DESCRIBE, SET)");
+                        + " (expected SELECT, SELECT STREAM, INSERT INTO, CREATE TABLE, DROP TABLE, CREATE VIEW, DROP VIEW, "
+                        + "SHOW, DESCRIBE, SET)");
             }
             RelNode rel = session.toRel(session.validator.validate(parsed));
             return finish(rel, Optional.empty(), streaming, ttl);
@@ -451,7 +459,8 @@ public final class QueryPlanner {
             refuseContinuousExcept(rel);
         }
         HepPlanner hep = new HepPlanner(OPTIMISE);
-        hep.setRoot(SubQueryToSemiJoin.rewrite(rel));
+        RelNode withSemiJoins = SubQueryToSemiJoin.rewrite(rel);
+        hep.setRoot(streaming ? withSemiJoins : withProcessingTime(withSemiJoins, System.currentTimeMillis()));
         RelNode optimised = hep.findBestExp();
         PhysicalNode physical = PhysicalPlanBuilder.build(optimised, streaming, ttl);
         if (target.isPresent()) {
@@ -468,6 +477,31 @@ public final class QueryPlanner {
             throw new PlanningException(e.getMessage(), e);
         }
         return new PlannedQuery(streaming, physical, target, RelOptUtil.toString(optimised));
+    }
+
+    /**
+     * {@code rel} with every {@code PROCTIME()} replaced by {@code millis}: a bounded query runs as one batch, and
+     * its processing time is that batch's, fixed for the whole query (not read per row), so that a
+     * processing-time window holds every row of it.
+     */
+    private static RelNode withProcessingTime(RelNode rel, long millis) {
+        RexBuilder rex = rel.getCluster().getRexBuilder();
+        RexShuttle replace = new RexShuttle() {
+            @Override
+            public RexNode visitCall(org.apache.calcite.rex.RexCall call) {
+                if (call.getOperator() == SluiceOperators.PROCTIME) {
+                    return rex.makeTimestampLiteral(org.apache.calcite.util.TimestampString.fromMillisSinceEpoch(millis),
+                            call.getType().getPrecision());
+                }
+                return super.visitCall(call);
+            }
+        };
+        return rel.accept(new org.apache.calcite.rel.RelHomogeneousShuttle() {
+            @Override
+            public RelNode visit(RelNode other) {
+                return super.visit(other).accept(replace);
+            }
+        });
     }
 
     /**
@@ -549,6 +583,35 @@ public final class QueryPlanner {
         });
     }
 
+    /**
+     * A view in Calcite's schema: its row type is its query's, validated when first asked; a scan of it is its
+     * query's plan (Calcite's view expansion, as Flink expands views), cast to that row type.
+     */
+    private static final class ExpandedView extends AbstractTable implements TranslatableTable {
+        private final ViewDefinition view;
+        private final Session session;
+        private RelDataType rowType;
+
+        ExpandedView(ViewDefinition view, Session session) {
+            this.view = view;
+            this.session = session;
+        }
+
+        @Override
+        public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+            if (rowType == null) {
+                rowType = session.viewRowType(view);
+            }
+            return rowType;
+        }
+
+        @Override
+        public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable table) {
+            RelRoot root = context.expandView(table.getRowType(), view.query(), List.of(), List.of(view.name()));
+            return RelOptUtil.createCastRel(root.rel, table.getRowType(), true);
+        }
+    }
+
     /** Parses one query with Sluice's parser settings. */
     public static SqlNode parse(String sql) {
         try {
@@ -579,36 +642,126 @@ public final class QueryPlanner {
         temporaryTables.forEach(t -> descriptors.put(t.name(), t));
         Map<String, CatalogTable> tables = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         descriptors.forEach((name, t) -> tables.put(name, catalogTable(t)));
-        return new Session(tables, cluster);
+        Map<String, ViewDefinition> views = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        catalog.views().stream().filter(v -> !descriptors.containsKey(v.name())).forEach(v -> views.put(v.name(), v));
+        return new Session(tables, views, null, cluster, new ArrayDeque<>());
+    }
+
+    /**
+     * The columns of a view (to be) created as {@code view}: its query validated against the catalog's tables
+     * and views, with types Sluice runs.
+     *
+     * @throws PlanningException naming the view and what is wrong with its query
+     */
+    public RowSchema viewSchema(ViewDefinition view) {
+        Map<String, TableDescriptor> descriptors = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        catalog.tables().forEach(t -> descriptors.put(t.name(), t));
+        Map<String, CatalogTable> tables = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        descriptors.forEach((name, t) -> tables.put(name, catalogTable(t)));
+        Map<String, ViewDefinition> views = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        catalog.views().forEach(v -> views.put(v.name(), v));
+        views.put(view.name(), view);
+        Session session = new Session(tables, views, null, null, new ArrayDeque<>());
+        RelDataType rowType = session.viewRowType(view);
+        try {
+            return TypeMapping.toRowSchema(rowType);
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException("View '" + view.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** A view's query, parsed as any query is (STREAM dropped: the query using the view says how it runs). */
+    private static SqlNode parseView(ViewDefinition view) {
+        SqlNode parsed;
+        try {
+            parsed = parse(view.query());
+        } catch (PlanningException e) {
+            throw new PlanningException("View '" + view.name() + "': " + e.getMessage(), e);
+        }
+        if (!parsed.getKind().belongsTo(SqlKind.QUERY)) {
+            throw new PlanningException("View '" + view.name() + "' must be a query (SELECT ...), got " + parsed.getKind());
+        }
+        removeStreamKeyword(parsed);
+        useSluiceOperators(parsed);
+        return parsed;
     }
 
     /** The Calcite objects of one planning run (a validator can validate one statement). */
     private static final class Session {
+        final Map<String, CatalogTable> tables;
+        final Map<String, ViewDefinition> views;
+        /** The views being expanded, innermost first: a view that uses itself is an error, not a stack overflow. */
+        final Deque<String> expanding;
         final JavaTypeFactory typeFactory;
         final CalciteCatalogReader catalogReader;
         final SqlValidator validator;
         final RelOptCluster cluster;
 
-        /** @param cluster the cluster to convert into, or null for a new one */
-        Session(Map<String, CatalogTable> tables, RelOptCluster cluster) {
-            this.typeFactory = cluster == null ? new JavaTypeFactoryImpl(TYPE_SYSTEM)
+        /**
+         * @param typeFactory the type factory, or null for the cluster's (or a new one)
+         * @param cluster the cluster to convert into, or null for a new one
+         */
+        Session(Map<String, CatalogTable> tables, Map<String, ViewDefinition> views, JavaTypeFactory typeFactory,
+                RelOptCluster cluster, Deque<String> expanding) {
+            this.tables = tables;
+            this.views = views;
+            this.expanding = expanding;
+            this.typeFactory = typeFactory != null ? typeFactory : cluster == null ? new JavaTypeFactoryImpl(TYPE_SYSTEM)
                     : (JavaTypeFactory) cluster.getTypeFactory();
             CalciteSchema root = CalciteSchema.createRootSchema(false, false);
             tables.forEach(root::add);
+            views.forEach((name, view) -> root.add(name, new ExpandedView(view, this)));
             Properties props = new Properties();
             props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
             CalciteConnectionConfig config = new CalciteConnectionConfigImpl(props);
-            catalogReader = new CalciteCatalogReader(root, List.of(), typeFactory, config);
-            validator = new SluiceSqlValidator(SluiceOperators.TABLE, catalogReader, typeFactory,
+            catalogReader = new CalciteCatalogReader(root, List.of(), this.typeFactory, config);
+            validator = new SluiceSqlValidator(SluiceOperators.TABLE, catalogReader, this.typeFactory,
                     SqlValidator.Config.DEFAULT.withIdentifierExpansion(true)
                             .withConformance(CONFORMANCE));
             this.cluster = cluster != null ? cluster
-                    : RelOptCluster.create(new HepPlanner(OPTIMISE), new RexBuilder(typeFactory));
+                    : RelOptCluster.create(new HepPlanner(OPTIMISE), new RexBuilder(this.typeFactory));
+        }
+
+        /** A session over the same tables and views, types and cluster, for a view's query. */
+        private Session forView() {
+            return new Session(tables, views, typeFactory, cluster, expanding);
+        }
+
+        /** The row type of a view's query, validated here. */
+        RelDataType viewRowType(ViewDefinition view) {
+            return withView(view, () -> {
+                Session inner = forView();
+                return inner.validator.getValidatedNodeType(inner.validator.validate(parseView(view)));
+            });
+        }
+
+        /** A view's query as a relational plan in this session's cluster (Calcite's view expansion). */
+        RelNode expand(ViewDefinition view) {
+            return withView(view, () -> {
+                Session inner = forView();
+                return inner.toRel(inner.validator.validate(parseView(view)));
+            });
+        }
+
+        private <T> T withView(ViewDefinition view, java.util.function.Supplier<T> work) {
+            if (expanding.stream().anyMatch(v -> v.equalsIgnoreCase(view.name()))) {
+                throw new PlanningException("View '" + view.name() + "' uses itself (through " + String.join(" < ", expanding)
+                        + ")");
+            }
+            expanding.push(view.name());
+            try {
+                return work.get();
+            } catch (CalciteContextException e) {
+                throw new PlanningException("View '" + view.name() + "': " + e.getMessage(), e);
+            } finally {
+                expanding.pop();
+            }
         }
 
         RelNode toRel(SqlNode validated) {
             SqlToRelConverter converter = new SqlToRelConverter((rowType, queryString, schemaPath, viewPath) -> {
-                throw new UnsupportedOperationException("views are not supported");
+                ViewDefinition view = views.get(viewPath.get(viewPath.size() - 1));
+                return RelRoot.of(expand(view), SqlKind.SELECT);
             }, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
                     SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false)
                             .withInSubQueryThreshold(Integer.MAX_VALUE)

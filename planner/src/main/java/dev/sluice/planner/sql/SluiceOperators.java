@@ -47,9 +47,45 @@ public final class SluiceOperators {
             ReturnTypes.explicit(SqlTypeName.TIMESTAMP, 3).andThen(SqlTypeTransforms.FORCE_NULLABLE), null,
             OperandTypes.or(OperandTypes.CHARACTER, OperandTypes.STRING_STRING), SqlFunctionCategory.TIMEDATE);
 
+    /**
+     * {@code DATE_FORMAT(timestamp | text, format)} as in Flink SQL: the time as text in a SimpleDateFormat-style
+     * pattern, in UTC; text is read as {@code yyyy-MM-dd HH:mm:ss} first (NULL if it does not parse).
+     */
+    public static final SqlFunction DATE_FORMAT = new SqlFunction("DATE_FORMAT", SqlKind.OTHER_FUNCTION,
+            ReturnTypes.explicit(SqlTypeName.VARCHAR).andThen(SqlTypeTransforms.FORCE_NULLABLE), null,
+            OperandTypes.or(OperandTypes.family(SqlTypeFamily.TIMESTAMP, SqlTypeFamily.CHARACTER),
+                    OperandTypes.STRING_STRING), SqlFunctionCategory.TIMEDATE);
+
+    /**
+     * {@code REGEXP_EXTRACT(text, regex [, index])} as in Flink SQL: group {@code index} (default 0, the whole
+     * match) of the first match, NULL if none.
+     */
+    public static final SqlFunction REGEXP_EXTRACT = new SqlFunction("REGEXP_EXTRACT", SqlKind.OTHER_FUNCTION,
+            ReturnTypes.explicit(SqlTypeName.VARCHAR).andThen(SqlTypeTransforms.FORCE_NULLABLE), null,
+            OperandTypes.or(OperandTypes.STRING_STRING,
+                    OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER)),
+            SqlFunctionCategory.STRING);
+
+    /**
+     * {@code SPLIT_INDEX(text, separator, index)} as in Flink SQL: the 0-based {@code index}-th part of the text
+     * split at the separator, NULL past the last.
+     */
+    public static final SqlFunction SPLIT_INDEX = new SqlFunction("SPLIT_INDEX", SqlKind.OTHER_FUNCTION,
+            ReturnTypes.explicit(SqlTypeName.VARCHAR).andThen(SqlTypeTransforms.FORCE_NULLABLE), null,
+            OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER),
+            SqlFunctionCategory.STRING);
+
+    /**
+     * {@code PROCTIME()} as in Flink SQL: the processing time, a TIMESTAMP(3). Not a per-row clock read: a
+     * bounded query's is the time it is planned, as Spark's {@code current_timestamp()} is fixed per query
+     * (and per micro-batch).
+     */
+    public static final SqlFunction PROCTIME = new ProcTime();
+
     /** Calcite's standard operators and Sluice's functions, for validating queries. */
     public static final SqlOperatorTable TABLE = SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
-            SqlOperatorTables.of(TO_TIMESTAMP_LTZ, TO_TIMESTAMP));
+            SqlOperatorTables.of(TO_TIMESTAMP_LTZ, TO_TIMESTAMP, DATE_FORMAT, REGEXP_EXTRACT, SPLIT_INDEX,
+                    PROCTIME));
 
     /**
      * A class of its own: Calcite's operators are equal by class, name and kind, and an equal one would be
@@ -65,6 +101,24 @@ public final class SluiceOperators {
         @Override
         public RelDataType deriveType(SqlValidator validator, SqlValidatorScope scope, SqlCall call) {
             return validateOperands(validator, scope, call);
+        }
+    }
+
+    /** Not deterministic and dynamic: never folded into a constant while the query is planned. */
+    private static final class ProcTime extends SqlFunction {
+        ProcTime() {
+            super("PROCTIME", SqlKind.OTHER_FUNCTION, ReturnTypes.explicit(SqlTypeName.TIMESTAMP, 3), null,
+                    OperandTypes.NILADIC, SqlFunctionCategory.TIMEDATE);
+        }
+
+        @Override
+        public boolean isDeterministic() {
+            return false;
+        }
+
+        @Override
+        public boolean isDynamicFunction() {
+            return true;
         }
     }
 

@@ -181,6 +181,21 @@ class StatementParserTest {
     }
 
     @Test
+    void viewStatementsKeepTheQueryAsWritten() {
+        assertEquals(new SluiceStatement.CreateView("B", "SELECT *, PROCTIME() AS p_time FROM bid", false),
+                StatementParser.parse("CREATE VIEW B AS SELECT *, PROCTIME() AS p_time FROM bid;"));
+        assertEquals(new SluiceStatement.CreateView("v", "SELECT a\n  FROM t WHERE s = 'x;y'", true),
+                StatementParser.parse("create temporary view if not exists v as SELECT a\n  FROM t WHERE s = 'x;y'"));
+        assertEquals(new SluiceStatement.DropView("v", true), StatementParser.parse("DROP VIEW IF EXISTS v"));
+        assertEquals(new SluiceStatement.DropView("v", false), StatementParser.parse("drop view v"));
+        assertEquals(new SluiceStatement.ShowViews(), StatementParser.parse("SHOW VIEWS"));
+        assertEquals(new SluiceStatement.ShowCreateView("v"), StatementParser.parse("SHOW CREATE VIEW v"));
+        assertEquals(new SluiceStatement.DescribeTable("v"), StatementParser.parse("DESCRIBE VIEW v"));
+        assertParseError("CREATE VIEW v", "At line 1, column 14: Expected AS, found end of statement");
+        assertParseError("CREATE VIEW v AS", "At line 1, column 17: Expected the view's query after AS");
+    }
+
+    @Test
     void otherStatements() {
         assertEquals(new SluiceStatement.DropTable("t", true), StatementParser.parse("drop table if exists t"));
         assertEquals(new SluiceStatement.DropTable("t", false), StatementParser.parse("DROP TABLE t;"));
@@ -205,7 +220,7 @@ class StatementParserTest {
     @Test
     void showNeedsAKnownObject() {
         PlanningException e = assertThrows(PlanningException.class, () -> StatementParser.parse("SHOW COLUMNS"));
-        assertEquals("At line 1, column 6: Expected TABLES, QUERIES or CREATE TABLE after SHOW, found 'COLUMNS'", e.getMessage());
+        assertEquals("At line 1, column 6: Expected TABLES, VIEWS, QUERIES, CREATE TABLE or CREATE VIEW after SHOW, found 'COLUMNS'", e.getMessage());
         assertFalse(e.getMessage().isEmpty());
     }
 }
