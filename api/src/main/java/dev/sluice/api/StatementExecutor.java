@@ -339,7 +339,7 @@ final class StatementExecutor implements AutoCloseable {
         }
         List<String> names = new ArrayList<>(plan.outputSchema().names());
         List<String> types = new ArrayList<>(plan.outputSchema().columns().stream().map(c -> c.type().sqlName()).toList());
-        if (plan.updatesRows()) {
+        if (plan.updatesRows(outputMode(plan, options))) {
             names.add(0, CallbackSink.CHANGE_COLUMN);  // each row says whether it is inserted or deleted
             types.add(0, "VARCHAR");
         }
@@ -426,7 +426,7 @@ final class StatementExecutor implements AutoCloseable {
             sources = openSources(plan, context);
             sink = console ? new CallbackSink(consumer)
                     : connectors.forTable(plan.target().get()).createSink(plan.target().get(), context);
-            if (plan.updatesRows() && !sink.takesChanges()) {
+            if (plan.updatesRows(mode) && !sink.takesChanges()) {
                 TableDescriptor target = plan.target().get();
                 throw new PlanningException("INSERT INTO " + target.name() + ": the query's result updates and deletes "
                         + "rows it emitted before (a Top-N or an aggregate over updated rows), and " + sink

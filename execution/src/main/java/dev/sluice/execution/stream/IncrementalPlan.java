@@ -297,6 +297,11 @@ public final class IncrementalPlan {
     private static final class Compiler {
         private final OutputMode mode;
         private final boolean bounded;
+        /**
+         * Whether an operator above the node being compiled works by event time (a window, an interval join, an
+         * OVER aggregation) and so needs its input's watermark; a GROUP BY or Top-N in between does not.
+         */
+        private boolean eventTimeAbove;
         private final List<LookupSide> lookups = new ArrayList<>();
         /** Tables read whole each batch by a batch-level join (besides the lookups). */
         private final Set<String> staticTables = new TreeSet<>();
@@ -318,7 +323,7 @@ public final class IncrementalPlan {
                 return new TaskStage(pipelines, Optional.empty(), node.schema());
             }
             if (node instanceof AggregateNode agg && agg.window().map(AggregateNode.Window::session).orElse(false)) {
-                Stage input = appendOnly(stage(agg.input(), false), "A SESSION window aggregation");
+                Stage input = appendOnly(eventTimeInput(agg.input(), true), "A SESSION window aggregation");
                 AggregateNode.Window w = agg.window().get();
                 return operator(new SessionAggregateOperator.Factory(agg.input().schema(), agg.groupKeys(), w.key(),
                         w.millis(), agg.calls(), agg.schema(), outputMode(agg, top), bounded), input);
@@ -326,7 +331,7 @@ public final class IncrementalPlan {
             if (node instanceof AggregateNode agg) {
                 OutputMode emit = outputMode(agg, top);
                 boolean partialInput = isStateless(agg.input());
-                Stage input = partialInput ? null : stage(agg.input(), false);
+                Stage input = partialInput ? null : eventTimeInput(agg.input(), agg.window().isPresent());
                 boolean retracting = !partialInput && !input.changelogMode().isAppendOnly();
                 // Below another stateful operator, a GROUP BY without a window emits retractions; so does one at
                 // the top in update mode whose input retracts, as its groups can then vanish (the sink must take
@@ -365,7 +370,7 @@ public final class IncrementalPlan {
                         input);
             }
             if (node instanceof OverAggregateNode over) {
-                Stage input = appendOnly(stage(over.input(), false), "An OVER aggregation");
+                Stage input = appendOnly(eventTimeInput(over.input(), true), "An OVER aggregation");
                 return operator(new OverAggregateOperator.Factory(over.input().schema(), over.partition(),
                         over.orderColumn(), over.rows(), over.preceding(), over.calls(), over.schema(), bounded,
                         over.describe()), input);
@@ -420,19 +425,31 @@ public final class IncrementalPlan {
         private Stage join(StreamJoinNode join, boolean top) {
             String what = (join.type() == JoinType.INNER ? "A join"
                     : "A " + join.type().sql()) + " of two streams";
-            if (!top && !bounded && (join.bound().isEmpty() || join.bound().get().isColumnBound())) {
+            if (eventTimeAbove && !bounded && (join.bound().isEmpty() || join.bound().get().isColumnBound())) {
                 // Its pairs come in no event-time order an operator above could close windows by.
                 throw new IllegalArgumentException(what + " " + join.keyNames() + " kept by "
                         + (join.bound().isEmpty() ? "a state TTL" : "a bound on a column of its rows ("
                         + join.bound().get().describe(join.left(), join.right()) + ")")
-                        + " can't be below a GROUP BY, a Top-N or another join yet: its output has no watermark; "
-                        + "bound it by the two sides' event times (a.ts BETWEEN b.ts - INTERVAL ... AND b.ts)");
+                        + " can't be below a window, an interval join or an OVER aggregation yet: its output has no "
+                        + "watermark; bound it by the two sides' event times (a.ts BETWEEN b.ts - INTERVAL ... AND b.ts)");
             }
-            Stage left = appendOnly(stage(join.left(), false), what);
-            Stage right = appendOnly(stage(join.right(), false), what);
+            boolean byEventTime = join.bound().isPresent() && !join.bound().get().isColumnBound();
+            Stage left = appendOnly(eventTimeInput(join.left(), byEventTime), what);
+            Stage right = appendOnly(eventTimeInput(join.right(), byEventTime), what);
             return operator(new StreamJoinOperator.Factory(join.type(), join.left().schema(), join.right().schema(),
                     join.leftKeys(), join.rightKeys(), join.bound(), join.ttlMillis(), bounded || join.bounded(),
                     join.schema()), left, right);
+        }
+
+        /** The stage of {@code input}, noting whether the operator above it works by event time. */
+        private Stage eventTimeInput(PhysicalNode input, boolean byEventTime) {
+            boolean saved = eventTimeAbove;
+            eventTimeAbove = saved || byEventTime;
+            try {
+                return stage(input, false);
+            } finally {
+                eventTimeAbove = saved;
+            }
         }
 
         /**

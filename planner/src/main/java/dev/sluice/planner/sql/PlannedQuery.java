@@ -36,12 +36,12 @@ public record PlannedQuery(boolean streaming, PhysicalNode root, Optional<TableD
     }
 
     /**
-     * Whether the result of this continuous query deletes rows it emitted before (a Top-N on a stream, an
-     * aggregate over updating rows): its sink must take changes, and a client sees each row's change.
+     * Whether the result of this continuous query, emitted in {@code mode}, deletes rows it emitted before (a
+     * Top-N on a stream, an aggregate over updating rows in update mode): its sink must take changes, and a
+     * client sees each row's change.
      */
-    public boolean updatesRows() {
-        return streaming && IncrementalPlan.of(root, OutputMode.UPDATE).resultChangelogMode().kind()
-                == ChangelogMode.Kind.RETRACT;
+    public boolean updatesRows(OutputMode mode) {
+        return streaming && IncrementalPlan.of(root, mode).resultChangelogMode().kind() == ChangelogMode.Kind.RETRACT;
     }
 
     /** Whether the plan aggregates (GROUP BY): its results are then updates of keyed state. */
