@@ -12,7 +12,6 @@ import dev.sluice.execution.state.RowCodec;
 import dev.sluice.execution.state.StateEntry;
 import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
-import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
@@ -76,12 +75,7 @@ public final class OverAggregateOperator implements StreamOperator {
                         + "INTERVAL '1' HOUR PRECEDING AND CURRENT ROW, or ROWS BETWEEN 10 PRECEDING AND CURRENT ROW): "
                         + "from the partition's first row, its state would grow forever");
             }
-            List<Column> keys = new ArrayList<>();
-            for (int p : this.partition) {
-                Column c = inputSchema.column(p);
-                keys.add(new Column(c.name(), c.type(), true));
-            }
-            this.keySchema = new RowSchema(keys);
+            this.keySchema = PartitionedRows.keySchema(inputSchema, this.partition);
         }
 
         @Override

@@ -1,6 +1,8 @@
 package dev.sluice.execution.operator;
 
 import dev.sluice.execution.changelog.ChangeBatch;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +23,16 @@ final class PartitionedRows {
     PartitionedRows(List<Integer> partition, String operator) {
         this.partition = List.copyOf(partition);
         this.operator = operator;
+    }
+
+    /** The state key of a partition: its columns of {@code input}, nullable (a NULL key is a partition too). */
+    static RowSchema keySchema(RowSchema input, List<Integer> partition) {
+        List<Column> keys = new ArrayList<>();
+        for (int p : partition) {
+            Column c = input.column(p);
+            keys.add(new Column(c.name(), c.type(), true));
+        }
+        return new RowSchema(keys);
     }
 
     /** Takes (and closes) a batch of inserts. */

@@ -15,7 +15,6 @@ import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,12 +76,7 @@ public final class TopNOperator implements StreamOperator {
                 throw new IllegalArgumentException("A Top-N emits its input's columns and a BIGINT rank, not "
                         + outputSchema.names());
             }
-            List<Column> keys = new ArrayList<>();
-            for (int p : this.partition) {
-                Column c = inputSchema.column(p);
-                keys.add(new Column(c.name(), c.type(), true));
-            }
-            this.keySchema = new RowSchema(keys);
+            this.keySchema = PartitionedRows.keySchema(inputSchema, this.partition);
             this.keepsFirst = function == RankFunction.ROW_NUMBER && limit == 1
                     && this.order.stream().allMatch(k -> this.partition.contains(k.column()));
         }
