@@ -44,15 +44,8 @@ final class BatchRunner {
     private final IncrementalPlan plan;
     private final Map<String, StreamSource> sources;
     private final ExecutorService taskPool;
-    /** The sink the output goes to, for messages. */
-    private final String sink;
 
     BatchRunner(IncrementalPlan plan, Map<String, StreamSource> sources, ExecutorService taskPool) {
-        this(plan, sources, taskPool, "the sink");
-    }
-
-    BatchRunner(IncrementalPlan plan, Map<String, StreamSource> sources, ExecutorService taskPool, String sink) {
-        this.sink = requireNonNull(sink, "sink is null");
         this.plan = requireNonNull(plan, "plan is null");
         this.sources = Map.copyOf(sources);
         this.taskPool = requireNonNull(taskPool, "taskPool is null");
@@ -113,20 +106,6 @@ final class BatchRunner {
         }
         return new BatchOutput(plan.outputSchema(), changes, results.inputRows(), results.malformedRows(),
                 results.lateRows(), results.maxEventTimes());
-    }
-
-    /** The first deleted row of {@code change}, as text. */
-    private static String deletedRow(ChangeBatch change) {
-        for (int r = 0; r < change.rowCount(); r++) {
-            if (change.weight(r) < 0) {
-                List<Object> row = new ArrayList<>();
-                for (org.apache.arrow.vector.FieldVector v : change.rows().getFieldVectors()) {
-                    row.add(dev.sluice.execution.type.VectorValues.get(v, r));
-                }
-                return "such as " + row;
-            }
-        }
-        return "with weights other than +1";
     }
 
     /**

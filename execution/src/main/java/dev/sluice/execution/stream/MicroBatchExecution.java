@@ -131,7 +131,7 @@ public final class MicroBatchExecution implements Runnable {
                 .ifPresent(w -> delays.put(p.scan().table().name(), w.delayMillis()))));
         this.watermarkDelays = Map.copyOf(delays);
         this.noDataBatches = batchPlan.usesWatermark() && !watermarkDelays.isEmpty();
-        this.runner = new BatchRunner(batchPlan, sources, taskPool, sink.toString());
+        this.runner = new BatchRunner(batchPlan, sources, taskPool);
         // Opening checks that the state on file was written for the same keys and aggregates.
         Map<String, StateStoreProvider> providers = new java.util.LinkedHashMap<>();
         for (dev.sluice.execution.state.StateSpec s : batchPlan.states()) {
