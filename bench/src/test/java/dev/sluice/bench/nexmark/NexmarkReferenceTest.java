@@ -49,7 +49,7 @@ class NexmarkReferenceTest {
 
     @BeforeAll
     static void generate() {
-        events = NexmarkEvents.generate(NexmarkQueriesTest.CONFIG);
+        events = NexmarkEvents.generate(NexmarkQueriesIT.CONFIG);
     }
 
     @ParameterizedTest

@@ -1,0 +1,264 @@
+package dev.sluice.connectors.kafka;
+
+import static dev.sluice.connectors.kafka.KafkaTestTables.CLICKS;
+import static dev.sluice.connectors.kafka.KafkaTestTables.click;
+import static dev.sluice.connectors.kafka.KafkaTestTables.drain;
+import static dev.sluice.connectors.kafka.KafkaTestTables.openSource;
+import static dev.sluice.connectors.kafka.KafkaTestTables.spec;
+import static dev.sluice.connectors.kafka.KafkaTestTables.table;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.connectors.kafka.KafkaTestTables.Drained;
+import dev.sluice.connectors.testing.SharedKafkaBroker;
+import dev.sluice.execution.source.PartitionReader;
+import dev.sluice.execution.source.SourceException;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
+import dev.sluice.execution.type.RowSchema;
+import dev.sluice.execution.type.VectorValues;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class KafkaPartitionReaderIT {
+    private static final long BASE_TIME = 1_700_000_000_000L;
+    private static final int RECORDS = 20;
+    private static String topic;
+
+    private BufferAllocator allocator;
+    private KafkaSource source;
+
+    @BeforeAll
+    static void writeClicks() {
+        topic = SharedKafkaBroker.createTopic("reader", 2);
+        for (int i = 0; i < RECORDS; i++) {
+            // Record timestamps differ from the ts field, so each metadata column is checked on its own.
+            assertEquals(i, SharedKafkaBroker.produce(topic, 1, BASE_TIME + 1000L * i, key(i),
+                    click(i, "/p/" + i, i + 0.5, BASE_TIME + i)));
+        }
+        SharedKafkaBroker.produceValues(topic, 0, click(100, "/p/100", 1.0, BASE_TIME), click(101, "/p/101", 2.0, BASE_TIME));
+    }
+
+    @BeforeEach
+    void setUp() {
+        allocator = new RootAllocator();
+        source = openSource(table("clicks", topic, CLICKS));
+    }
+
+    @AfterEach
+    void tearDown() {
+        source.close();
+        allocator.close();
+    }
+
+    private static String key(int i) {
+        return i % 5 == 0 ? null : "u" + i;
+    }
+
+    /** Row i of partition 1 with every column: declared, then partition, offset, timestamp, key, topic. */
+    private List<Object> fullRow(int i) {
+        return Arrays.asList(i, "/p/" + i, i + 0.5, VectorValues.toLocalDateTime(BASE_TIME + i),
+                1, (long) i, VectorValues.toLocalDateTime(BASE_TIME + 1000L * i), key(i), topic);
+    }
+
+    @Test
+    void readsExactlyAnOffsetRangeWithMetadata() {
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 3, 17, 1000, source.schema().names().toArray(String[]::new)), allocator)) {
+            Drained drained = drain(reader);
+            assertEquals(IntStream.range(3, 17).mapToObj(this::fullRow).toList(), drained.rows());
+            assertEquals(List.of(14), drained.batchSizes());
+            assertEquals(0, reader.malformedRecords());
+        }
+    }
+
+    @Test
+    void returnsRequestedColumnsInRequestedOrder() {
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 8, 11, 1000, "key", "amount", "offset", "user_id"), allocator)) {
+            assertEquals(List.of(
+                    Arrays.asList("u8", 8.5, 8L, 8),
+                    Arrays.asList("u9", 9.5, 9L, 9),
+                    Arrays.asList(null, 10.5, 10L, 10)), drain(reader).rows());
+        }
+    }
+
+    @Test
+    void readsMetadataOnly() {
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 2, 4, 1000, "key", "partition", "offset"), allocator)) {
+            assertEquals(List.of(Arrays.asList("u2", 1, 2L), Arrays.asList("u3", 1, 3L)), drain(reader).rows());
+        }
+    }
+
+    @Test
+    void metadataOnlyReadsStillCheckRecordValues() {
+        String notJson = SharedKafkaBroker.createTopic("not-json", 1);
+        SharedKafkaBroker.produce(notJson, 0, 5L, "a", "this is not JSON");
+        SharedKafkaBroker.produce(notJson, 0, 6L, null, null);
+        SharedKafkaBroker.produce(notJson, 0, 7L, "c", click(7, "/ok", 1.0, 7));
+        try (KafkaSource s = openSource(table("raw", notJson, CLICKS, "on-error", "skip"));
+                PartitionReader reader = s.openReader(spec(notJson, 0, 0, 3, 1000, "timestamp", "key", "partition", "offset"), allocator)) {
+            assertEquals(List.of(Arrays.asList(VectorValues.toLocalDateTime(7L), "c", 0, 2L)), drain(reader).rows());
+            assertEquals(2, reader.malformedRecords());
+        }
+        // Format 'raw' reads any value, undecoded.
+        RowSchema payload = RowSchema.of(Column.of("payload", ColumnType.VARCHAR));
+        try (KafkaSource s = openSource(table("raw", notJson, payload, "format", "raw"))) {
+            try (PartitionReader reader = s.openReader(spec(notJson, 0, 0, 3, 1000, "offset", "payload"), allocator)) {
+                assertEquals(List.of(Arrays.asList(0L, "this is not JSON"), Arrays.asList(1L, null),
+                        Arrays.asList(2L, click(7, "/ok", 1.0, 7))), drain(reader).rows());
+                assertEquals(0, reader.malformedRecords());
+            }
+            try (PartitionReader reader = s.openReader(spec(notJson, 0, 0, 3, 1000, "key"), allocator)) {
+                assertEquals(List.of(Arrays.asList("a"), Arrays.asList((Object) null), Arrays.asList("c")),
+                        drain(reader).rows());
+            }
+        }
+    }
+
+    @Test
+    void countsRowsWhenNoColumnIsRequested() {
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 3, 17, 10), allocator)) {
+            Drained drained = drain(reader);
+            assertEquals(List.of(10, 4), drained.batchSizes());
+            assertEquals(14, drained.rows().size());
+        }
+    }
+
+    @Test
+    void splitsBatchesAtMaxBatchRows() {
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 0, RECORDS, 6, "user_id"), allocator)) {
+            Drained drained = drain(reader);
+            assertEquals(List.of(6, 6, 6, 2), drained.batchSizes());
+            assertEquals(IntStream.range(0, RECORDS).mapToObj(i -> List.<Object>of(i)).toList(), drained.rows());
+        }
+    }
+
+    @Test
+    void emptyRangeHasNoBatch() {
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 7, 7, 10, "user_id"), allocator)) {
+            assertNull(reader.next());
+        }
+        assertEquals(0, source.consumersCreated());
+    }
+
+    @Test
+    void reusesTheConsumerOfAPartitionAcrossRanges() {
+        List<Object> firstIds = new ArrayList<>();
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 0, 10, 1000, "user_id"), allocator)) {
+            drain(reader).rows().forEach(r -> firstIds.add(r.get(0)));
+        }
+        List<Object> secondIds = new ArrayList<>();
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 10, 20, 1000, "user_id"), allocator)) {
+            drain(reader).rows().forEach(r -> secondIds.add(r.get(0)));
+        }
+        // Going back is a seek on the same consumer.
+        List<Object> againIds = new ArrayList<>();
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 4, 6, 1000, "user_id"), allocator)) {
+            drain(reader).rows().forEach(r -> againIds.add(r.get(0)));
+        }
+        assertEquals(IntStream.range(0, 10).boxed().toList(), firstIds);
+        assertEquals(IntStream.range(10, 20).boxed().toList(), secondIds);
+        assertEquals(List.of(4, 5), againIds);
+        assertEquals(1, source.consumersCreated());
+
+        try (PartitionReader reader = source.openReader(spec(topic, 0, 0, 2, 1000, "user_id", "partition"), allocator)) {
+            assertEquals(List.of(List.of(100, 0), List.of(101, 0)), drain(reader).rows());
+        }
+        assertEquals(2, source.consumersCreated());
+    }
+
+    @Test
+    void readsThroughTransactionMarkers() throws Exception {
+        String txTopic = SharedKafkaBroker.createTopic("transactional", 1);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "reader-test-" + txTopic),
+                new StringSerializer(), new StringSerializer())) {
+            producer.initTransactions();
+            for (int batch = 0; batch < 2; batch++) {
+                producer.beginTransaction();
+                for (int i = 0; i < 3; i++) {
+                    int id = batch * 3 + i;
+                    producer.send(new ProducerRecord<>(txTopic, 0, null, click(id, "/t", id, 0)));
+                }
+                producer.commitTransaction();
+            }
+        }
+        // Offsets 0-2 and 4-6 hold records; 3 and 7 hold commit markers.
+        try (KafkaSource s = openSource(table("tx", txTopic, CLICKS, "scan.read-timeout-ms", "5000"))) {
+            assertEquals(8L, s.latestOffsets().values().iterator().next());
+            try (PartitionReader reader = s.openReader(spec(txTopic, 0, 0, 8, 1000, "user_id", "offset"), allocator)) {
+                assertEquals(List.of(List.of(0, 0L), List.of(1, 1L), List.of(2, 2L), List.of(3, 4L), List.of(4, 5L),
+                        List.of(5, 6L)), drain(reader).rows());
+            }
+            try (PartitionReader reader = s.openReader(spec(txTopic, 0, 3, 4, 1000, "user_id"), allocator)) {
+                assertNull(reader.next());
+            }
+        }
+    }
+
+    @Test
+    void failsNamingThePartitionWhenRecordsDoNotArrive() {
+        try (KafkaSource s = openSource(table("slow", topic, CLICKS, "scan.read-timeout-ms", "1000"));
+                PartitionReader reader = s.openReader(spec(topic, 1, 18, 25, 1000, "user_id"), allocator)) {
+            long started = System.nanoTime();
+            SourceException e = assertThrows(SourceException.class, () -> drain(reader));
+            assertEquals("No record of " + topic + "-1 (table 'slow') arrived for 1000 ms while reading offsets [18, 25) "
+                    + "at offset 20 from Kafka at '" + SharedKafkaBroker.bootstrapServers()
+                    + "' (option 'scan.read-timeout-ms')", e.getMessage());
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < 10_000);
+        }
+    }
+
+    @Test
+    void failsNamingTheOffsetsWhenTheyWereDeleted() throws Exception {
+        String retained = SharedKafkaBroker.createTopic("retained", 1);
+        SharedKafkaBroker.produceValues(retained, 0, IntStream.range(0, 10).mapToObj(i -> click(i, "/r", i, 0)).toList());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers()))) {
+            admin.deleteRecords(Map.of(new TopicPartition(retained, 0), RecordsToDelete.beforeOffset(6))).all().get();
+        }
+        try (KafkaSource s = openSource(table("retained", retained, CLICKS))) {
+            assertEquals(6L, s.earliestOffsets().values().iterator().next());
+            try (PartitionReader reader = s.openReader(spec(retained, 0, 2, 8, 1000, "user_id"), allocator)) {
+                SourceException e = assertThrows(SourceException.class, () -> drain(reader));
+                assertEquals("Offset 2 of " + retained + "-0 (table 'retained', reading offsets [2, 8)) is out of range: "
+                        + "available offsets are [6, 10); older records were deleted by retention", e.getMessage());
+            }
+            // The failed consumer is not reused; a new one reads what is left.
+            try (PartitionReader reader = s.openReader(spec(retained, 0, 6, 10, 1000, "user_id"), allocator)) {
+                assertEquals(List.of(List.of(6), List.of(7), List.of(8), List.of(9)), drain(reader).rows());
+            }
+            assertEquals(2, s.consumersCreated());
+        }
+    }
+
+    @Test
+    void refusesUnknownColumnsAndOtherTopics() {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> source.openReader(spec(topic, 1, 0, 1, 10, "user_id", "nope"), allocator));
+        assertEquals("Table 'clicks' has no column 'nope' (columns: user_id, page, amount, ts, partition, offset, "
+                + "timestamp, key, topic)", unknown.getMessage());
+        IllegalArgumentException otherTopic = assertThrows(IllegalArgumentException.class,
+                () -> source.openReader(spec("elsewhere", 0, 0, 1, 10, "user_id"), allocator));
+        assertEquals("Table 'clicks' does not read elsewhere-0", otherTopic.getMessage());
+    }
+}
