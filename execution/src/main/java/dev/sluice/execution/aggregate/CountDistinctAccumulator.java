@@ -16,9 +16,8 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 /**
  * {@code COUNT(DISTINCT x)} over append-only input (over updating input, {@link ValueCountsAccumulator}
  * keeps a count per value): every distinct non-NULL value of each group, so that partials and stored state
- * can be unioned. Values are kept once per group in one {@link GroupByHash} keyed by (group id, value in the
- * {@link KeyColumn} encoding), chained per group in insertion order. State grows with the number of distinct
- * values and each stored group re-encodes its whole set when it changes.
+ * can be unioned: the values are a {@link GroupedValues}. State grows with the number of distinct values and
+ * each stored group re-encodes its whole set when it changes.
  *
  * <p>Partial state: {@code <name>$distinct} VARBINARY, the group's values in the {@link KeyColumn} encoding,
  * concatenated (Sluice has no array type, so this column exists only between partial and final steps).
@@ -27,39 +26,22 @@ final class CountDistinctAccumulator implements Accumulator {
     private final AggregateCall call;
     private final Field partialField;
     private final Column stateColumn;
-    private final KeyColumn column;
-    private final GroupByHash values = new GroupByHash();
+    private final GroupedValues values;
     private long[] counts = new long[16];
-    private int[] heads = filled(16);
-    private int[] tails = filled(16);
-    /** Next value entry of the same group, or -1. */
-    private int[] next = new int[64];
-    private byte[] scratch = new byte[64];
 
     CountDistinctAccumulator(AggregateCall call) {
         this.call = call;
-        this.column = KeyColumn.of(call.argumentType());
+        this.values = new GroupedValues(KeyColumn.of(call.argumentType()));
         this.partialField = new Field(call.name() + "$distinct", new FieldType(false, ArrowType.Binary.INSTANCE, null), null);
         // In the store's value schema, a column of the argument type standing for the set of its values.
         this.stateColumn = Column.of(call.name() + "$distinct", call.argumentType());
     }
 
-    private static int[] filled(int size) {
-        int[] array = new int[size];
-        Arrays.fill(array, -1);
-        return array;
-    }
-
     @Override
     public void ensureCapacity(int groupCount) {
+        values.ensureGroupCapacity(groupCount);
         if (groupCount > counts.length) {
-            int old = counts.length;
-            int capacity = Math.max(groupCount, old * 2);
-            counts = Arrays.copyOf(counts, capacity);
-            heads = Arrays.copyOf(heads, capacity);
-            tails = Arrays.copyOf(tails, capacity);
-            Arrays.fill(heads, old, capacity, -1);
-            Arrays.fill(tails, old, capacity, -1);
+            counts = Arrays.copyOf(counts, Math.max(groupCount, counts.length * 2));
         }
     }
 
@@ -67,51 +49,26 @@ final class CountDistinctAccumulator implements Accumulator {
     public void addInput(int[] groupIds, FieldVector argument, IntVector weights, int rows) {
         Accumulator.requireInserts(weights, rows, call);
         for (int r = 0; r < rows; r++) {
-            if (argument.isNull(r)) {
-                continue;
+            if (!argument.isNull(r)) {
+                int before = values.entryCount();
+                counted(groupIds[r], before, values.entry(groupIds[r], argument, r));
             }
-            int length = column.length(argument, r);
-            ensureScratch(length);
-            column.writeOne(argument, r, scratch, 4);
-            insert(groupIds[r], length);
         }
     }
 
-    private void ensureScratch(int valueLength) {
-        if (scratch.length < 4 + valueLength) {
-            scratch = new byte[Math.max(4 + valueLength, scratch.length * 2)];
+    /** Counts the value of {@code entry} in {@code group} if the lookup added it. */
+    private void counted(int group, int entriesBefore, int entry) {
+        if (entry == entriesBefore) {
+            counts[group]++;
         }
-    }
-
-    /** Adds the value in {@code scratch[4, 4 + length)} to {@code group} unless it has it. */
-    private void insert(int group, int length) {
-        KeyColumn.INT.set(scratch, 0, group);
-        int before = values.groupCount();
-        int entry = values.putIfAbsent(scratch, 0, 4 + length);
-        if (entry != before) {
-            return;
-        }
-        if (entry >= next.length) {
-            next = Arrays.copyOf(next, next.length * 2);
-        }
-        next[entry] = -1;
-        if (heads[group] < 0) {
-            heads[group] = entry;
-        } else {
-            next[tails[group]] = entry;
-        }
-        tails[group] = entry;
-        counts[group]++;
     }
 
     /** Adds each value encoded in {@code bytes[offset, end)} to {@code group}. */
     private void insertAll(int group, byte[] bytes, int offset, int end) {
         while (offset < end) {
-            int valueEnd = column.skip(bytes, offset);
-            int length = valueEnd - offset;
-            ensureScratch(length);
-            System.arraycopy(bytes, offset, scratch, 4, length);
-            insert(group, length);
+            int valueEnd = values.skipValue(bytes, offset);
+            int before = values.entryCount();
+            counted(group, before, values.entry(group, bytes, offset, valueEnd - offset));
             offset = valueEnd;
         }
     }
@@ -119,9 +76,8 @@ final class CountDistinctAccumulator implements Accumulator {
     /** Appends the encoded values of {@code group}; returns how many bytes. */
     private int writeValues(int group, ByteArrayWriter out) {
         int start = out.size();
-        byte[] keys = values.keyBytes();
-        for (int entry = heads[group]; entry >= 0; entry = next[entry]) {
-            out.writeBytes(keys, values.keyOffset(entry) + 4, values.keyLength(entry) - 4);
+        for (int entry = values.first(group); entry >= 0; entry = values.next(entry)) {
+            values.writeValue(entry, out);
         }
         return out.size() - start;
     }

@@ -21,9 +21,8 @@ import org.apache.arrow.vector.types.pojo.FieldType;
  * keeps in a {@code MapView} for retracting MIN/MAX/COUNT(DISTINCT); over append-only input the plan picks the
  * cheap accumulators instead (one value, or a set).
  *
- * <p>Values are kept once per group in one {@link GroupByHash} keyed by (group id, value in the
- * {@link KeyColumn} encoding), chained per group. MIN and MAX scan the group's values for the result, so a
- * result costs the group's distinct values. Values whose count is 0 are dropped from the encoded state.
+ * <p>The values are a {@link GroupedValues}, with a count per entry. MIN and MAX scan the group's values for
+ * the result, so a result costs the group's distinct values. Values whose count is 0 are dropped from the encoded state.
  *
  * <p>Partial state: {@code <name>$counts} VARBINARY, the group's values with a non-zero count, each in the
  * {@link KeyColumn} encoding followed by its count (8 bytes, negative in a partial of deleted rows). Stored
@@ -38,91 +37,54 @@ final class ValueCountsAccumulator implements Accumulator {
     private final AggregateCall call;
     private final Result kind;
     private final ColumnType type;
-    private final KeyColumn column;
     private final Field partialField;
     private final Column stateColumn;
-    private final GroupByHash values = new GroupByHash();
-    /** Per group: its first and last value entries, and how many of its values have a count above 0. */
-    private int[] heads = filled(16);
-    private int[] tails = filled(16);
+    private final GroupedValues values;
+    /** Per group: how many of its values have a count above 0. */
     private long[] present = new long[16];
-    /** Per value entry: the next entry of its group (or -1), its group and its count. */
-    private int[] next = new int[64];
+    /** Per value entry: its group and its count. */
     private int[] owners = new int[64];
     private long[] counts = new long[64];
-    private byte[] scratch = new byte[64];
 
     ValueCountsAccumulator(AggregateCall call, Result kind) {
         this.call = call;
         this.kind = kind;
         this.type = call.argumentType();
-        this.column = KeyColumn.of(type);
+        this.values = new GroupedValues(KeyColumn.of(type));
         this.partialField = new Field(call.name() + "$counts", new FieldType(false, ArrowType.Binary.INSTANCE, null), null);
         // In the store's value schema, a column of the argument type standing for its counted values.
         this.stateColumn = Column.of(call.name() + "$counts", type);
     }
 
-    private static int[] filled(int size) {
-        int[] array = new int[size];
-        Arrays.fill(array, -1);
-        return array;
-    }
-
     @Override
     public void ensureCapacity(int groupCount) {
-        if (groupCount > heads.length) {
-            int old = heads.length;
-            int capacity = Math.max(groupCount, old * 2);
-            heads = Arrays.copyOf(heads, capacity);
-            tails = Arrays.copyOf(tails, capacity);
-            present = Arrays.copyOf(present, capacity);
-            Arrays.fill(heads, old, capacity, -1);
-            Arrays.fill(tails, old, capacity, -1);
+        values.ensureGroupCapacity(groupCount);
+        if (groupCount > present.length) {
+            present = Arrays.copyOf(present, Math.max(groupCount, present.length * 2));
         }
     }
 
     @Override
     public void addInput(int[] groupIds, FieldVector argument, IntVector weights, int rows) {
         for (int r = 0; r < rows; r++) {
-            if (argument.isNull(r)) {
-                continue;
+            if (!argument.isNull(r)) {
+                int before = values.entryCount();
+                int entry = values.entry(groupIds[r], argument, r);
+                add(tracked(groupIds[r], before, entry), weights == null ? 1 : Accumulator.weight(weights, r));
             }
-            int length = column.length(argument, r);
-            ensureScratch(length);
-            column.writeOne(argument, r, scratch, 4);
-            add(entry(groupIds[r], length), weights == null ? 1 : Accumulator.weight(weights, r));
         }
     }
 
-    private void ensureScratch(int valueLength) {
-        if (scratch.length < 4 + valueLength) {
-            scratch = new byte[Math.max(4 + valueLength, scratch.length * 2)];
+    /** {@code entry}, given its group and a count of 0 if the lookup added it. */
+    private int tracked(int group, int entriesBefore, int entry) {
+        if (entry == entriesBefore) {
+            if (entry >= counts.length) {
+                owners = Arrays.copyOf(owners, counts.length * 2);
+                counts = Arrays.copyOf(counts, counts.length * 2);
+            }
+            owners[entry] = group;
+            counts[entry] = 0;
         }
-    }
-
-    /** The entry of the value in {@code scratch[4, 4 + length)} in {@code group}, added with count 0 if new. */
-    private int entry(int group, int length) {
-        KeyColumn.INT.set(scratch, 0, group);
-        int before = values.groupCount();
-        int entry = values.putIfAbsent(scratch, 0, 4 + length);
-        if (entry != before) {
-            return entry;
-        }
-        if (entry >= next.length) {
-            int capacity = next.length * 2;
-            next = Arrays.copyOf(next, capacity);
-            owners = Arrays.copyOf(owners, capacity);
-            counts = Arrays.copyOf(counts, capacity);
-        }
-        next[entry] = -1;
-        owners[entry] = group;
-        counts[entry] = 0;
-        if (heads[group] < 0) {
-            heads[group] = entry;
-        } else {
-            next[tails[group]] = entry;
-        }
-        tails[group] = entry;
         return entry;
     }
 
@@ -140,11 +102,10 @@ final class ValueCountsAccumulator implements Accumulator {
     /** Adds each (value, count) encoded in {@code bytes[offset, end)} to {@code group}. */
     private void addAll(int group, byte[] bytes, int offset, int end) {
         while (offset < end) {
-            int valueEnd = column.skip(bytes, offset);
-            int length = valueEnd - offset;
-            ensureScratch(length);
-            System.arraycopy(bytes, offset, scratch, 4, length);
-            add(entry(group, length), (long) KeyColumn.LONG.get(bytes, valueEnd));
+            int valueEnd = values.skipValue(bytes, offset);
+            int before = values.entryCount();
+            int entry = values.entry(group, bytes, offset, valueEnd - offset);
+            add(tracked(group, before, entry), (long) KeyColumn.LONG.get(bytes, valueEnd));
             offset = valueEnd + 8;
         }
     }
@@ -152,10 +113,9 @@ final class ValueCountsAccumulator implements Accumulator {
     /** Appends the values of {@code group} with a non-zero count, each with its count; returns how many bytes. */
     private int writeValues(int group, ByteArrayWriter out) {
         int start = out.size();
-        byte[] keys = values.keyBytes();
-        for (int entry = heads[group]; entry >= 0; entry = next[entry]) {
+        for (int entry = values.first(group); entry >= 0; entry = values.next(entry)) {
             if (counts[entry] != 0) {
-                out.writeBytes(keys, values.keyOffset(entry) + 4, values.keyLength(entry) - 4);
+                values.writeValue(entry, out);
                 out.writeLong(counts[entry]);
             }
         }
@@ -215,19 +175,19 @@ final class ValueCountsAccumulator implements Accumulator {
             }
             return;
         }
-        byte[] keys = values.keyBytes();
+        byte[] keys = values.valueBytes();
         for (int g = 0; g < groupCount; g++) {
             int best = -1;
-            for (int entry = heads[g]; entry >= 0; entry = next[entry]) {
-                if (counts[entry] > 0 && (best < 0 || wins(compare(keys, values.keyOffset(entry) + 4,
-                        values.keyOffset(best) + 4)))) {
+            for (int entry = values.first(g); entry >= 0; entry = values.next(entry)) {
+                if (counts[entry] > 0 && (best < 0 || wins(compare(keys, values.valueOffset(entry),
+                        values.valueOffset(best))))) {
                     best = entry;
                 }
             }
             if (best < 0) {
                 result.setNull(g);
             } else {
-                column.read(keys, values.keyOffset(best) + 4, result, g);
+                values.readValue(best, result, g);
             }
         }
     }
