@@ -63,13 +63,12 @@ public final class AggregateOperator implements StreamOperator {
 
         /**
          * As above; {@code retract} makes it emit a retract changelog (for an operator above it, which must see
-         * each previous row taken back): only in update mode, without a window.
+         * each previous row taken back, or a filter over its groups): only in update mode.
          */
         public Factory(HashAggregateOperator.Factory aggregate, OutputMode mode, Optional<AggregateNode.Window> window,
                        boolean partialInput, boolean singleBatch, boolean retract, String description) {
-            if (retract && (mode != OutputMode.UPDATE || window.isPresent() || singleBatch)) {
-                throw new IllegalArgumentException("only a continuous GROUP BY without a window in update mode emits "
-                        + "retractions");
+            if (retract && (mode != OutputMode.UPDATE || singleBatch)) {
+                throw new IllegalArgumentException("only a continuous GROUP BY in update mode emits retractions");
             }
             if (partialInput && aggregate.retracting()) {
                 throw new IllegalArgumentException("partial groups from the tasks carry no deleted rows");

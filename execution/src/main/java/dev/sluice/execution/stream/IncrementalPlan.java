@@ -302,6 +302,11 @@ public final class IncrementalPlan {
          * OVER aggregation) and so needs its input's watermark; a GROUP BY or Top-N in between does not.
          */
         private boolean eventTimeAbove;
+        /**
+         * Whether a filter stands above the node being compiled with no stateful operator in between (a HAVING
+         * over a top aggregate): an update-mode aggregate then emits retractions for it.
+         */
+        private boolean filteredAbove;
         private final List<LookupSide> lookups = new ArrayList<>();
         /** Tables read whole each batch by a batch-level join (besides the lookups). */
         private final Set<String> staticTables = new TreeSet<>();
@@ -335,9 +340,12 @@ public final class IncrementalPlan {
                 boolean retracting = !partialInput && !input.changelogMode().isAppendOnly();
                 // Below another stateful operator, a GROUP BY without a window emits retractions; so does one at
                 // the top in update mode whose input retracts, as its groups can then vanish (the sink must take
-                // changes).
-                boolean retract = !bounded && agg.window().isEmpty()
-                        && (!top || (retracting && emit == OutputMode.UPDATE));
+                // changes); and one at the top in update mode under a filter (HAVING): a group that stops passing
+                // it must be deleted, which the filter can only do when it sees the group's previous row taken
+                // back (Flink's Calc with a condition likewise asks its input for update-before rows).
+                boolean filtered = top && filteredAbove && emit == OutputMode.UPDATE;
+                boolean retract = !bounded && ((agg.window().isEmpty()
+                        && (!top || (retracting && emit == OutputMode.UPDATE))) || filtered);
                 if (retracting) {
                     retractingInput(agg, input);
                 }
@@ -386,7 +394,14 @@ public final class IncrementalPlan {
                         sort.describe()), input);
             }
             if (node instanceof FilterProjectNode fp) {
-                Stage input = stage(fp.input(), top);
+                boolean saved = filteredAbove;
+                filteredAbove = saved || (top && fp.filter().isPresent());
+                Stage input;
+                try {
+                    input = stage(fp.input(), top);
+                } finally {
+                    filteredAbove = saved;
+                }
                 return operator(new ChangelogFilterProjectOperator.Factory(factory(fp), input.schema().size(),
                         input.changelogMode(), fp.describe()), input);
             }
