@@ -187,13 +187,15 @@ public final class AggregateOperator implements StreamOperator {
         VectorSchemaRoot merged = merge.getOutput();
         VectorSchemaRoot deleted = merge.getDeletes();
         StateStore state = context.requireState();
-        long watermark = context.watermark();
+        // Over processing time, the batch's (logged) time is the watermark: later rows all get a later time.
+        long watermark = factory.window.map(AggregateNode.Window::processingTime).orElse(false)
+                ? context.batchTimestampMillis() : context.watermark();
         // Windows the watermark has passed are final: append mode emits them now, update mode already did;
         // either way they leave the state (complete mode keeps every group, as in Spark).
         if (factory.window.isPresent() && watermark != Long.MIN_VALUE && factory.mode != OutputMode.COMPLETE) {
             AggregateNode.Window w = factory.window.get();
-            VectorSchemaRoot closed = factory.aggregate.evictClosedWindows(state, w.key(), w.millis(), watermark,
-                    context.allocator());
+            VectorSchemaRoot closed = factory.aggregate.evictClosedWindows(state, w.closingKey(), w.closingDelayMillis(),
+                    watermark, context.allocator());
             if (factory.mode == OutputMode.APPEND) {
                 if (merged != null) {
                     merged.close();

@@ -5,6 +5,7 @@ import dev.sluice.execution.aggregate.AggregateFunction;
 import dev.sluice.execution.aggregate.AggregateFunctions;
 import dev.sluice.execution.expr.ColumnRef;
 import dev.sluice.execution.expr.PhysicalExpr;
+import dev.sluice.execution.expr.ProcessingTime;
 import dev.sluice.execution.expr.HopWindowStart;
 import dev.sluice.execution.expr.SessionWindowTime;
 import dev.sluice.execution.expr.TimestampPlusInterval;
@@ -219,6 +220,9 @@ public final class PhysicalPlanBuilder {
                 return window;
             }
         }
+        if (window.isPresent() && !window.get().session() && overProcessingTime(input, groupKeys.get(window.get().key()))) {
+            window = Optional.of(window.get().overProcessingTime());
+        }
         if (window.isPresent()) {
             PhysicalExpr start = resolve(input, groupKeys.get(window.get().key()));
             for (int k = 0; k < groupKeys.size(); k++) {
@@ -261,6 +265,35 @@ public final class PhysicalPlanBuilder {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the tumbling or hopping window start in column {@code column} of {@code node} is of {@code PROCTIME()}
+     * (directly, or a column computed as it further down).
+     */
+    private static boolean overProcessingTime(PhysicalNode node, int column) {
+        PhysicalNode current = node;
+        PhysicalExpr expr = null;
+        int index = column;
+        while (current instanceof FilterProjectNode fp) {
+            expr = fp.projections().get(index);
+            if (!(expr instanceof ColumnRef ref)) {
+                break;
+            }
+            index = ref.index();
+            current = fp.input();
+        }
+        PhysicalExpr time = expr instanceof TumbleWindowStart t ? t.timestamp()
+                : expr instanceof HopWindowStart h ? h.timestamp() : null;
+        if (time == null || !(current instanceof FilterProjectNode fp)) {
+            return false;
+        }
+        current = fp.input();
+        while (time instanceof ColumnRef ref && current instanceof FilterProjectNode below) {
+            time = below.projections().get(ref.index());
+            current = below.input();
+        }
+        return time instanceof ProcessingTime;
     }
 
     /** The expression behind column {@code column} of {@code node}, through projections that only pass it on. */
