@@ -6,6 +6,7 @@ import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.changelog.ChangelogMode;
 import dev.sluice.execution.operator.AggregateOperator;
 import dev.sluice.execution.operator.ChangelogFilterProjectOperator;
+import dev.sluice.execution.operator.CumulateWindowOperator;
 import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.operator.HashAggregateOperator;
 import dev.sluice.execution.operator.HashJoinOperator;
@@ -19,6 +20,7 @@ import dev.sluice.execution.operator.TemporalJoinOperator;
 import dev.sluice.execution.operator.StreamOperator;
 import dev.sluice.execution.operator.UnionOperator;
 import dev.sluice.execution.plan.AggregateNode;
+import dev.sluice.execution.plan.CumulateWindowNode;
 import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.JoinType;
 import dev.sluice.execution.plan.LimitNode;
@@ -540,6 +542,12 @@ public final class IncrementalPlan {
                 chain.add(OperatorStep.of(factory(fp)));
                 chain.addAll(above);
                 compile(fp.input(), chain, out);
+            } else if (node instanceof CumulateWindowNode cumulate) {
+                List<OperatorStep> chain = new ArrayList<>();
+                chain.add(new OperatorStep("CumulateWindows", (allocator, lookups) ->
+                        new CumulateWindowOperator(cumulate, allocator)));
+                chain.addAll(above);
+                compile(cumulate.input(), chain, out);
             } else if (node instanceof UnionAllNode union) {
                 // Stateless operators above a UNION ALL run in every branch: a task runs its whole chain alone.
                 for (PhysicalNode input : union.inputs()) {
