@@ -15,6 +15,7 @@ import dev.sluice.execution.operator.SessionAggregateOperator;
 import dev.sluice.execution.operator.OverAggregateOperator;
 import dev.sluice.execution.operator.SortOperator;
 import dev.sluice.execution.operator.TopNOperator;
+import dev.sluice.execution.operator.WindowTopNOperator;
 import dev.sluice.execution.operator.StreamJoinOperator;
 import dev.sluice.execution.operator.TemporalJoinOperator;
 import dev.sluice.execution.operator.StreamOperator;
@@ -30,6 +31,7 @@ import dev.sluice.execution.plan.OverAggregateNode;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.plan.SortNode;
 import dev.sluice.execution.plan.TopNNode;
+import dev.sluice.execution.plan.WindowTopNNode;
 import dev.sluice.execution.plan.StreamJoinNode;
 import dev.sluice.execution.plan.TemporalJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
@@ -379,6 +381,10 @@ public final class IncrementalPlan {
                         topN.function(), topN.limit(), topN.windowed() || bounded, topN.schema(), topN.describe()),
                         input);
             }
+            if (node instanceof WindowTopNNode topN) {
+                Stage input = appendOnly(eventTimeInput(topN.input(), true), "A window Top-N");
+                return operator(new WindowTopNOperator.Factory(topN), input);
+            }
             if (node instanceof OverAggregateNode over) {
                 Stage input = appendOnly(eventTimeInput(over.input(), true), "An OVER aggregation");
                 return operator(new OverAggregateOperator.Factory(over.input().schema(), over.partition(),
@@ -528,7 +534,8 @@ public final class IncrementalPlan {
         private static boolean isStateless(PhysicalNode node) {
             if (node instanceof AggregateNode || node instanceof StreamJoinNode || node instanceof TemporalJoinNode
                     || node instanceof LimitNode
-                    || node instanceof SortNode || node instanceof TopNNode || node instanceof OverAggregateNode) {
+                    || node instanceof SortNode || node instanceof TopNNode || node instanceof OverAggregateNode
+                    || node instanceof WindowTopNNode) {
                 return false;
             }
             return node.inputs().stream().allMatch(Compiler::isStateless);

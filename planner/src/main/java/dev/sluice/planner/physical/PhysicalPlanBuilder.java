@@ -23,6 +23,7 @@ import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.plan.SortKey;
 import dev.sluice.execution.plan.SortNode;
 import dev.sluice.execution.plan.TopNNode;
+import dev.sluice.execution.plan.WindowTopNNode;
 import dev.sluice.execution.plan.StreamJoinNode;
 import dev.sluice.execution.plan.TemporalJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
@@ -739,12 +740,65 @@ public final class PhysicalPlanBuilder {
                 || windowEndOf(input, p).isPresent());
         List<Column> columns = new ArrayList<>(input.schema().columns());
         columns.add(new Column(window.getRowType().getFieldNames().get(rank), ColumnType.BIGINT, false));
+        Optional<long[]> tvfWindow = windowed || !streaming ? Optional.empty() : tvfWindowOf(input, partition);
+        if (tvfWindow.isPresent()) {
+            // Partitioned by the window of a window table function: each window's top, once, when it closes.
+            if (!hasWatermark(input)) {
+                throw new PlanningException("A Top-N per window of a window table function needs a WATERMARK on its "
+                        + "table: a window's top is emitted when the watermark passes the window's end");
+            }
+            try {
+                return new WindowTopNNode(input, partition, sortKeys(group.orderKeys.getFieldCollations()), function,
+                        limit, (int) tvfWindow.get()[0], tvfWindow.get()[1], new RowSchema(columns));
+            } catch (IllegalArgumentException e) {
+                throw new PlanningException(e.getMessage(), e);
+            }
+        }
         try {
             return new TopNNode(input, partition, sortKeys(group.orderKeys.getFieldCollations()), function, limit,
                     windowed, new RowSchema(columns));
         } catch (IllegalArgumentException e) {
             throw new PlanningException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The window among the partition columns of a Top-N whose input comes from a window table function (TUMBLE,
+     * HOP or CUMULATE): {position among the partition columns, delay}, where the window ends {@code delay} ms
+     * after that column's value (its window_end: 0; a TUMBLE or HOP window_start: the size). Empty if none; a
+     * CUMULATE window_start alone does not tell its windows apart, so it does not count.
+     */
+    private static Optional<long[]> tvfWindowOf(PhysicalNode input, List<Integer> partition) {
+        Optional<long[]> found = Optional.empty();
+        for (int k = 0; k < partition.size(); k++) {
+            PhysicalNode current = input;
+            int index = partition.get(k);
+            PhysicalExpr expr = null;
+            while (current instanceof FilterProjectNode fp) {
+                expr = fp.projections().get(index);
+                if (!(expr instanceof ColumnRef ref)) {
+                    break;
+                }
+                index = ref.index();
+                current = fp.input();
+                expr = null;
+            }
+            long delay = -1;
+            if (expr instanceof TumbleWindowStart tumble) {
+                delay = tumble.sizeMillis();
+            } else if (expr instanceof HopWindowStart hop) {
+                delay = hop.sizeMillis();
+            } else if (expr instanceof TimestampPlusInterval end && (end.children().get(0) instanceof TumbleWindowStart
+                    || end.children().get(0) instanceof HopWindowStart)) {
+                delay = 0;
+            } else if (expr == null && current instanceof CumulateWindowNode c && index == c.schema().size() - 1) {
+                delay = 0;
+            }
+            if (delay >= 0 && (found.isEmpty() || delay < found.get()[1])) {
+                found = Optional.of(new long[] {k, delay});
+            }
+        }
+        return found;
     }
 
     /** The largest rank {@code condition} keeps, from a conjunct {@code rank <= N}, {@code rank < N} or {@code rank = N}. */
