@@ -99,10 +99,13 @@ public final class AggregateOperator implements StreamOperator {
                     : ChangelogMode.upsert(IntStream.range(0, aggregate.keySchema().size()).boxed().toList());
         }
 
-        /** Windows close (append emits them; update evicts them); complete mode keeps every group. */
+        /**
+         * Windows close (append emits them; update evicts them); complete mode keeps every group. Windows over
+         * processing time close by the batches' times, not the watermark (nor is any row late for them).
+         */
         @Override
         public boolean usesWatermark() {
-            return window.isPresent() && mode != OutputMode.COMPLETE;
+            return window.isPresent() && !window.get().processingTime() && mode != OutputMode.COMPLETE;
         }
 
         @Override
