@@ -140,6 +140,34 @@ class ProcessingTimeWindowTest extends SessionTest {
     }
 
     @Test
+    void aWindowTopNOverProcessingTimeEmitsEachWindowsTopWhenALaterBatchPassesIt() throws Exception {
+        message("CREATE TABLE top2 (bidder BIGINT, price BIGINT, ws TIMESTAMP, rn BIGINT) WITH ('connector'='memory')");
+        String insert = "INSERT INTO top2 SELECT STREAM bidder, price, window_start, rn FROM (SELECT *, ROW_NUMBER() "
+                + "OVER (PARTITION BY window_start, window_end ORDER BY price DESC) AS rn FROM TABLE(TUMBLE(TABLE B, "
+                + "DESCRIPTOR(p_time), INTERVAL '1' SECOND))) WHERE rn <= 2";
+        for (int r = 0; r < ROUNDS; r++) {
+            nextWindow();
+            round();
+            StreamingQuery q = runNamed("proc_top", insert);
+            assertTrue(q.exception().isEmpty(), () -> q.exception().get().getMessage());
+        }
+        // Prices are 0-29 in each round: a closed window's top 2 are the round's 29 and 28.
+        long last = loggedTime("proc_top", ROUNDS - 1);
+        List<List<Object>> expected = new ArrayList<>();
+        for (int b = 0; b < ROUNDS; b++) {
+            long start = Math.floorDiv(loggedTime("proc_top", b), WINDOW) * WINDOW;
+            if (start + WINDOW <= last) {
+                expected.add(row(rounds.get(b).get(29), 29L, time(start), 1L));
+                expected.add(row(rounds.get(b).get(28), 28L, time(start), 2L));
+            }
+        }
+        assertEquals(4, expected.size(), "two closed windows");
+        assertEquals(SqlQueryTest.sorted(expected), SqlQueryTest.sorted(rows("SELECT * FROM top2")));
+        String plan = message("EXPLAIN " + insert);
+        assertTrue(plan.contains("closes at window_end (processing time)"), plan);
+    }
+
+    @Test
     void aBoundedQueryStillGetsOneProcessingTimeForEveryRow() throws Exception {
         round();
         List<List<Object>> rows = rows("SELECT COUNT(*), COUNT(DISTINCT window_start) FROM TABLE(TUMBLE(TABLE B, "

@@ -63,10 +63,10 @@ public final class WindowTopNOperator implements StreamOperator {
             return ChangelogMode.APPEND;
         }
 
-        /** Windows close by the watermark alone: a batch without input emits them. */
+        /** Windows close by the watermark alone (a batch without input emits them), unless of processing time. */
         @Override
         public boolean usesWatermark() {
-            return true;
+            return !node.processingTime();
         }
 
         @Override
@@ -132,7 +132,8 @@ public final class WindowTopNOperator implements StreamOperator {
             store.put(key, RowCodec.encodeRows(kept, factory.inputSchema));
         }
         newRows.clear();
-        long watermark = context.watermark();
+        // Over processing time, the batch's (logged) time is the watermark: later rows all get a later time.
+        long watermark = factory.node.processingTime() ? context.batchTimestampMillis() : context.watermark();
         if (watermark == Long.MIN_VALUE) {
             return List.of();
         }

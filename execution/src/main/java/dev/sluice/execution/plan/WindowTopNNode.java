@@ -18,9 +18,12 @@ import java.util.List;
  * @param closeKey the position, among the partition columns, of the column the window closes by: its window_end
  *     (or window_start, then {@code closeDelayMillis} is the window's size)
  * @param closeDelayMillis how long after that column's value the window ends
+ * @param processingTime whether the windows are of {@code PROCTIME()}: a window then closes when a batch's time
+ *     (its logged time, every row's PROCTIME()) passes its end, whatever the watermark
  */
 public record WindowTopNNode(PhysicalNode input, List<Integer> partition, List<SortKey> order, RankFunction function,
-                             long limit, int closeKey, long closeDelayMillis, RowSchema schema) implements PhysicalNode {
+                             long limit, int closeKey, long closeDelayMillis, boolean processingTime, RowSchema schema)
+        implements PhysicalNode {
     public WindowTopNNode {
         requireNonNull(input, "input is null");
         partition = List.copyOf(partition);
@@ -62,6 +65,7 @@ public record WindowTopNNode(PhysicalNode input, List<Integer> partition, List<S
         return what + ", partition=" + partition.stream().map(i -> input.schema().column(i).name()).toList()
                 + ", order=" + order.stream().map(k -> k.describe(input.schema())).toList() + ", closes at "
                 + input.schema().column(partition.get(closeKey)).name()
-                + (closeDelayMillis > 0 ? " + " + closeDelayMillis + " ms" : "") + ")";
+                + (closeDelayMillis > 0 ? " + " + closeDelayMillis + " ms" : "")
+                + (processingTime ? " (processing time)" : "") + ")";
     }
 }

@@ -382,7 +382,7 @@ public final class IncrementalPlan {
                         input);
             }
             if (node instanceof WindowTopNNode topN) {
-                Stage input = appendOnly(eventTimeInput(topN.input(), true), "A window Top-N");
+                Stage input = appendOnly(eventTimeInput(topN.input(), !topN.processingTime()), "A window Top-N");
                 return operator(new WindowTopNOperator.Factory(topN), input);
             }
             if (node instanceof OverAggregateNode over) {

@@ -403,6 +403,24 @@ public final class PhysicalPlanBuilder {
         return Optional.empty();
     }
 
+    /** Whether column {@code column} of {@code node} is {@code PROCTIME()} (through projections passing it on). */
+    private static boolean isProcessingTime(PhysicalNode node, int column) {
+        PhysicalNode current = node;
+        int index = column;
+        while (current instanceof FilterProjectNode fp) {
+            PhysicalExpr expr = fp.projections().get(index);
+            if (expr instanceof ProcessingTime) {
+                return true;
+            }
+            if (!(expr instanceof ColumnRef ref)) {
+                return false;
+            }
+            index = ref.index();
+            current = fp.input();
+        }
+        return false;
+    }
+
     /**
      * Whether the tumbling or hopping window start in column {@code column} of {@code node} is of {@code PROCTIME()}
      * (directly, or a column computed as it further down).
@@ -506,6 +524,10 @@ public final class PhysicalPlanBuilder {
             }
         }
         long gap = RexToPhysicalExpr.intervalMillis(operands.get(operands.size() - 1), call);
+        if (isProcessingTime(input, ((ColumnRef) ts).index())) {
+            throw new PlanningException("SESSION windows over PROCTIME() are not supported yet; use an event time "
+                    + "(a column with a WATERMARK): " + call);
+        }
         PhysicalExpr start;
         try {
             start = new SessionWindowTime(ts, gap);
@@ -570,7 +592,8 @@ public final class PhysicalPlanBuilder {
             throw new PlanningException("A GROUP BY over CUMULATE windows must group by both window_start and "
                     + "window_end (the windows share their start)");
         }
-        return Optional.of(AggregateNode.Window.cumulate(start, end, windows.stepMillis(), windows.sizeMillis()));
+        AggregateNode.Window window = AggregateNode.Window.cumulate(start, end, windows.stepMillis(), windows.sizeMillis());
+        return Optional.of(isProcessingTime(windows.input(), windows.timeColumn()) ? window.overProcessingTime() : window);
     }
 
     private static AggregateCall aggregateCall(org.apache.calcite.rel.core.AggregateCall call, String name,
@@ -743,13 +766,14 @@ public final class PhysicalPlanBuilder {
         Optional<long[]> tvfWindow = windowed || !streaming ? Optional.empty() : tvfWindowOf(input, partition);
         if (tvfWindow.isPresent()) {
             // Partitioned by the window of a window table function: each window's top, once, when it closes.
-            if (!hasWatermark(input)) {
+            boolean processingTime = tvfWindow.get()[2] == 1;
+            if (!processingTime && !hasWatermark(input)) {
                 throw new PlanningException("A Top-N per window of a window table function needs a WATERMARK on its "
                         + "table: a window's top is emitted when the watermark passes the window's end");
             }
             try {
                 return new WindowTopNNode(input, partition, sortKeys(group.orderKeys.getFieldCollations()), function,
-                        limit, (int) tvfWindow.get()[0], tvfWindow.get()[1], new RowSchema(columns));
+                        limit, (int) tvfWindow.get()[0], tvfWindow.get()[1], processingTime, new RowSchema(columns));
             } catch (IllegalArgumentException e) {
                 throw new PlanningException(e.getMessage(), e);
             }
@@ -764,8 +788,9 @@ public final class PhysicalPlanBuilder {
 
     /**
      * The window among the partition columns of a Top-N whose input comes from a window table function (TUMBLE,
-     * HOP or CUMULATE): {position among the partition columns, delay}, where the window ends {@code delay} ms
-     * after that column's value (its window_end: 0; a TUMBLE or HOP window_start: the size). Empty if none; a
+     * HOP or CUMULATE): {position among the partition columns, delay, 1 if over PROCTIME() else 0}, where the window
+     * ends {@code delay} ms after that column's value (its window_end: 0; a TUMBLE or HOP window_start: the size).
+     * Empty if none; a
      * CUMULATE window_start alone does not tell its windows apart, so it does not count.
      */
     private static Optional<long[]> tvfWindowOf(PhysicalNode input, List<Integer> partition) {
@@ -784,18 +809,22 @@ public final class PhysicalPlanBuilder {
                 expr = null;
             }
             long delay = -1;
-            if (expr instanceof TumbleWindowStart tumble) {
-                delay = tumble.sizeMillis();
-            } else if (expr instanceof HopWindowStart hop) {
-                delay = hop.sizeMillis();
-            } else if (expr instanceof TimestampPlusInterval end && (end.children().get(0) instanceof TumbleWindowStart
-                    || end.children().get(0) instanceof HopWindowStart)) {
-                delay = 0;
+            PhysicalExpr start = expr instanceof TimestampPlusInterval end ? end.children().get(0) : expr;
+            PhysicalExpr time = start instanceof TumbleWindowStart t ? t.timestamp()
+                    : start instanceof HopWindowStart h ? h.timestamp() : null;
+            boolean processingTime = false;
+            if (time != null) {
+                delay = expr instanceof TumbleWindowStart t ? t.sizeMillis()
+                        : expr instanceof HopWindowStart h ? h.sizeMillis() : 0;
+                PhysicalNode below = ((FilterProjectNode) current).input();
+                processingTime = time instanceof ProcessingTime
+                        || time instanceof ColumnRef ref && isProcessingTime(below, ref.index());
             } else if (expr == null && current instanceof CumulateWindowNode c && index == c.schema().size() - 1) {
                 delay = 0;
+                processingTime = isProcessingTime(c.input(), c.timeColumn());
             }
             if (delay >= 0 && (found.isEmpty() || delay < found.get()[1])) {
-                found = Optional.of(new long[] {k, delay});
+                found = Optional.of(new long[] {k, delay, processingTime ? 1 : 0});
             }
         }
         return found;
