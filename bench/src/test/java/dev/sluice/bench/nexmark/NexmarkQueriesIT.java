@@ -58,10 +58,8 @@ class NexmarkQueriesIT {
     static final Map<String, String> EXPECTED_UNSUPPORTED = new TreeMap<>();
 
     static {
-        // PROCTIME() in a continuous query: each batch's logged time, not passed to the operators yet.
         // OVER over a column-bound interval join, whose output has no watermark (Flink does not run q6 either)
         unsupported("q6 continuous", "can't be below a window, an interval join or an OVER aggregation yet");
-        unsupported("q12 continuous", "PROCTIME() is only supported in bounded queries");
     }
 
     private static void unsupported(String what, String error) {
@@ -95,6 +93,8 @@ class NexmarkQueriesIT {
     /** The same events, then {@link #flushEvents}. */
     static NexmarkTopics flushedTopics;
     static NexmarkReference reference;
+    /** The home of the session {@link #session(NexmarkTopics)} opened last. */
+    static Path lastHome;
     static Path sideInput;
     /** Whether the tables are declared with the fallback DDL (computed columns not supported yet). */
     static boolean fallback;
@@ -151,7 +151,8 @@ class NexmarkQueriesIT {
     }
 
     private static Sluice session(NexmarkTopics over) throws Exception {
-        Sluice sluice = Sluice.builder().home(Files.createTempDirectory(dir, "home"))
+        lastHome = Files.createTempDirectory(dir, "home");
+        Sluice sluice = Sluice.builder().home(lastHome)
                 .bootstrapServers(SharedKafkaBroker.bootstrapServers()).build();
         for (String ddl : NexmarkSql.statements(fallback ? "ddl-fallback" : "ddl", NexmarkSql.topicPlaceholders(over))) {
             sluice.execute(ddl);
@@ -268,7 +269,32 @@ class NexmarkQueriesIT {
                     assertMatches(query, rows);
                 }
                 assertMatches(query + " (INSERT INTO a memory table)", inserted);
+                if (query.equals("q12")) {
+                    assertProcessingTimeWindows(lastHome.resolve("checkpoints").resolve("nexmark_q12_insert"), inserted);
+                }
             }
+        }
+    }
+
+    /**
+     * q12's windows are of processing time, each batch's time as logged in {@code checkpoint}'s offset log: every
+     * window of the result is the 10-second window of a logged batch's time, and ends 10 seconds after it starts.
+     */
+    private static void assertProcessingTimeWindows(Path checkpoint, List<List<Object>> result) throws Exception {
+        java.util.Set<Long> windows = new java.util.HashSet<>();
+        java.util.regex.Pattern time = java.util.regex.Pattern.compile("\"timestampMillis\":(\\d+)");
+        try (var files = Files.list(checkpoint.resolve("offsets"))) {
+            for (Path f : files.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                java.util.regex.Matcher m = time.matcher(Files.readString(f));
+                assertTrue(m.find(), f.toString());
+                windows.add(Math.floorDiv(Long.parseLong(m.group(1)), 10_000L) * 10_000L);
+            }
+        }
+        assertTrue(!windows.isEmpty(), "batches were logged in " + checkpoint);
+        for (List<Object> r : result) {
+            long start = (Long) normalize(r.get(2));
+            assertTrue(windows.contains(start), "window " + r + " is the window of a logged batch time " + windows);
+            assertEquals(start + 10_000L, normalize(r.get(3)), "window end " + r);
         }
     }
 

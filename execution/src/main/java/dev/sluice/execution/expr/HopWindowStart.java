@@ -34,6 +34,11 @@ public final class HopWindowStart extends RowFunction {
         return slideMillis;
     }
 
+    /** The time the window is of (its first argument). */
+    public PhysicalExpr timestamp() {
+        return arguments().get(0);
+    }
+
     public long sizeMillis() {
         return sizeMillis;
     }

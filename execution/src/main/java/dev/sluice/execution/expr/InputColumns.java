@@ -29,7 +29,7 @@ public final class InputColumns {
             columns.set(ref.index());
             return true;
         }
-        if (expr instanceof Literal) {
+        if (expr instanceof Literal || expr instanceof ProcessingTime) {
             return true;
         }
         if (expr instanceof CompositeExpr composite) {

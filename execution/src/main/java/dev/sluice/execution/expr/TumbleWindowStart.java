@@ -23,6 +23,11 @@ public final class TumbleWindowStart extends RowFunction {
         this.offsetMillis = offsetMillis;
     }
 
+    /** The time the window is of (its first argument). */
+    public PhysicalExpr timestamp() {
+        return arguments().get(0);
+    }
+
     public long sizeMillis() {
         return sizeMillis;
     }

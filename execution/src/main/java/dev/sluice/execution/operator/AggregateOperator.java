@@ -63,13 +63,12 @@ public final class AggregateOperator implements StreamOperator {
 
         /**
          * As above; {@code retract} makes it emit a retract changelog (for an operator above it, which must see
-         * each previous row taken back): only in update mode, without a window.
+         * each previous row taken back, or a filter over its groups): only in update mode.
          */
         public Factory(HashAggregateOperator.Factory aggregate, OutputMode mode, Optional<AggregateNode.Window> window,
                        boolean partialInput, boolean singleBatch, boolean retract, String description) {
-            if (retract && (mode != OutputMode.UPDATE || window.isPresent() || singleBatch)) {
-                throw new IllegalArgumentException("only a continuous GROUP BY without a window in update mode emits "
-                        + "retractions");
+            if (retract && (mode != OutputMode.UPDATE || singleBatch)) {
+                throw new IllegalArgumentException("only a continuous GROUP BY in update mode emits retractions");
             }
             if (partialInput && aggregate.retracting()) {
                 throw new IllegalArgumentException("partial groups from the tasks carry no deleted rows");
@@ -100,10 +99,13 @@ public final class AggregateOperator implements StreamOperator {
                     : ChangelogMode.upsert(IntStream.range(0, aggregate.keySchema().size()).boxed().toList());
         }
 
-        /** Windows close (append emits them; update evicts them); complete mode keeps every group. */
+        /**
+         * Windows close (append emits them; update evicts them); complete mode keeps every group. Windows over
+         * processing time close by the batches' times, not the watermark (nor is any row late for them).
+         */
         @Override
         public boolean usesWatermark() {
-            return window.isPresent() && mode != OutputMode.COMPLETE;
+            return window.isPresent() && !window.get().processingTime() && mode != OutputMode.COMPLETE;
         }
 
         @Override
@@ -188,13 +190,15 @@ public final class AggregateOperator implements StreamOperator {
         VectorSchemaRoot merged = merge.getOutput();
         VectorSchemaRoot deleted = merge.getDeletes();
         StateStore state = context.requireState();
-        long watermark = context.watermark();
+        // Over processing time, the batch's (logged) time is the watermark: later rows all get a later time.
+        long watermark = factory.window.map(AggregateNode.Window::processingTime).orElse(false)
+                ? context.batchTimestampMillis() : context.watermark();
         // Windows the watermark has passed are final: append mode emits them now, update mode already did;
         // either way they leave the state (complete mode keeps every group, as in Spark).
         if (factory.window.isPresent() && watermark != Long.MIN_VALUE && factory.mode != OutputMode.COMPLETE) {
             AggregateNode.Window w = factory.window.get();
-            VectorSchemaRoot closed = factory.aggregate.evictClosedWindows(state, w.key(), w.millis(), watermark,
-                    context.allocator());
+            VectorSchemaRoot closed = factory.aggregate.evictClosedWindows(state, w.closingKey(), w.closingDelayMillis(),
+                    watermark, context.allocator());
             if (factory.mode == OutputMode.APPEND) {
                 if (merged != null) {
                     merged.close();

@@ -11,7 +11,7 @@ import java.util.List;
  * per-partition tasks; nodes that need all partitions ({@link LimitNode}, and later the stateful
  * aggregation and join nodes) run after the tasks, at the batch level.
  */
-public sealed interface PhysicalNode permits ScanNode, FilterProjectNode, UnionAllNode, LimitNode, SortNode, TopNNode,
+public sealed interface PhysicalNode permits ScanNode, FilterProjectNode, CumulateWindowNode, UnionAllNode, LimitNode, SortNode, TopNNode, WindowTopNNode,
         OverAggregateNode, AggregateNode,
         LookupJoinNode, StreamJoinNode, TemporalJoinNode {
     RowSchema schema();

@@ -3,6 +3,7 @@ package dev.sluice.execution.stream;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.changelog.ChangeBatch;
+import dev.sluice.execution.expr.ProcessingTime;
 import dev.sluice.execution.operator.BatchOperator;
 import dev.sluice.execution.operator.OperatorContext;
 import dev.sluice.execution.operator.StreamOperator;
@@ -57,7 +58,8 @@ final class BatchRunner {
      * them as late. The output's batches are allocated from {@code allocator}; the caller closes the output.
      * Each stateful operator reads and writes its store in {@code states} (by operator id), which the caller
      * commits (after the sink took the output) or aborts. {@code timestampMillis} is the batch's logged time,
-     * the time its operators count from (a state TTL).
+     * the time its operators count from (a state TTL) and the value of {@code PROCTIME()} in its tasks and
+     * operators ({@link ProcessingTime}).
      */
     BatchOutput run(Map<String, List<OffsetRange>> ranges, BufferAllocator allocator, Map<String, StateStore> states,
                     long batchId, long watermark, long timestampMillis) throws Exception {
@@ -65,7 +67,7 @@ final class BatchRunner {
         Map<Integer, LookupTable> lookups = new HashMap<>();
         for (LookupSide side : plan.lookups()) {
             List<VectorSchemaRoot> rows = runTasks(submit(side.pipelines(), ranges, allocator, Long.MAX_VALUE,
-                    Optional.empty(), Long.MIN_VALUE, lookups)).outputs();
+                    Optional.empty(), Long.MIN_VALUE, lookups, timestampMillis)).outputs();
             try {
                 lookups.put(side.id(), LookupTable.build(rows, side.keys(), side.width(), side.primaryKey()));
             } finally {
@@ -78,7 +80,7 @@ final class BatchRunner {
         List<Integer> taskCounts = new ArrayList<>();
         for (IncrementalPlan.TaskStage stage : stages) {
             List<Future<TaskResult>> f = submit(stage.pipelines(), ranges, allocator, plan.rowsPerTask(), stage.partial(),
-                    dropLate ? watermark : Long.MIN_VALUE, lookups);
+                    dropLate ? watermark : Long.MIN_VALUE, lookups, timestampMillis);
             futures.addAll(f);
             taskCounts.add(f.size());
         }
@@ -94,7 +96,8 @@ final class BatchRunner {
         }
         List<ChangeBatch> changes;
         try {
-            changes = new TreeRun(outputs, allocator, states, batchId, watermark, timestampMillis).run(plan.root());
+            TreeRun tree = new TreeRun(outputs, allocator, states, batchId, watermark, timestampMillis);
+            changes = ProcessingTime.at(timestampMillis, () -> tree.run(plan.root()));
         } catch (Exception | Error e) {
             outputs.values().forEach(list -> list.forEach(VectorSchemaRoot::close));
             throw e;
@@ -183,7 +186,7 @@ final class BatchRunner {
     private List<Future<TaskResult>> submit(List<TaskPipeline> pipelines, Map<String, List<OffsetRange>> ranges,
                                             BufferAllocator allocator, long rowsPerTask,
                                             Optional<HashAggregateOperator.Factory> aggregate, long dropBefore,
-                                            Map<Integer, LookupTable> lookups) {
+                                            Map<Integer, LookupTable> lookups, long batchMillis) {
         List<Future<TaskResult>> futures = new ArrayList<>();
         Map<Integer, LookupTable> built = Map.copyOf(lookups);  // the tasks share what is built so far
         for (TaskPipeline pipeline : pipelines) {
@@ -191,8 +194,9 @@ final class BatchRunner {
             StreamSource source = requireNonNull(sources.get(table), () -> "no source for table " + table);
             for (OffsetRange range : ranges.getOrDefault(table, List.of())) {
                 if (!range.isEmpty()) {
-                    TaskFuture future = new TaskFuture(task(pipeline, source, range, allocator, rowsPerTask, aggregate,
-                            dropBefore, built));
+                    Callable<TaskResult> task = task(pipeline, source, range, allocator, rowsPerTask, aggregate,
+                            dropBefore, built);
+                    TaskFuture future = new TaskFuture(() -> ProcessingTime.at(batchMillis, task));
                     taskPool.execute(future);
                     futures.add(future);
                 }

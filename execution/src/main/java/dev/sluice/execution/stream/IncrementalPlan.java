@@ -6,6 +6,7 @@ import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.changelog.ChangelogMode;
 import dev.sluice.execution.operator.AggregateOperator;
 import dev.sluice.execution.operator.ChangelogFilterProjectOperator;
+import dev.sluice.execution.operator.CumulateWindowOperator;
 import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.operator.HashAggregateOperator;
 import dev.sluice.execution.operator.HashJoinOperator;
@@ -14,11 +15,13 @@ import dev.sluice.execution.operator.SessionAggregateOperator;
 import dev.sluice.execution.operator.OverAggregateOperator;
 import dev.sluice.execution.operator.SortOperator;
 import dev.sluice.execution.operator.TopNOperator;
+import dev.sluice.execution.operator.WindowTopNOperator;
 import dev.sluice.execution.operator.StreamJoinOperator;
 import dev.sluice.execution.operator.TemporalJoinOperator;
 import dev.sluice.execution.operator.StreamOperator;
 import dev.sluice.execution.operator.UnionOperator;
 import dev.sluice.execution.plan.AggregateNode;
+import dev.sluice.execution.plan.CumulateWindowNode;
 import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.JoinType;
 import dev.sluice.execution.plan.LimitNode;
@@ -28,6 +31,7 @@ import dev.sluice.execution.plan.OverAggregateNode;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.plan.SortNode;
 import dev.sluice.execution.plan.TopNNode;
+import dev.sluice.execution.plan.WindowTopNNode;
 import dev.sluice.execution.plan.StreamJoinNode;
 import dev.sluice.execution.plan.TemporalJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
@@ -302,6 +306,11 @@ public final class IncrementalPlan {
          * OVER aggregation) and so needs its input's watermark; a GROUP BY or Top-N in between does not.
          */
         private boolean eventTimeAbove;
+        /**
+         * Whether a filter stands above the node being compiled with no stateful operator in between (a HAVING
+         * over a top aggregate): an update-mode aggregate then emits retractions for it.
+         */
+        private boolean filteredAbove;
         private final List<LookupSide> lookups = new ArrayList<>();
         /** Tables read whole each batch by a batch-level join (besides the lookups). */
         private final Set<String> staticTables = new TreeSet<>();
@@ -335,9 +344,12 @@ public final class IncrementalPlan {
                 boolean retracting = !partialInput && !input.changelogMode().isAppendOnly();
                 // Below another stateful operator, a GROUP BY without a window emits retractions; so does one at
                 // the top in update mode whose input retracts, as its groups can then vanish (the sink must take
-                // changes).
-                boolean retract = !bounded && agg.window().isEmpty()
-                        && (!top || (retracting && emit == OutputMode.UPDATE));
+                // changes); and one at the top in update mode under a filter (HAVING): a group that stops passing
+                // it must be deleted, which the filter can only do when it sees the group's previous row taken
+                // back (Flink's Calc with a condition likewise asks its input for update-before rows).
+                boolean filtered = top && filteredAbove && emit == OutputMode.UPDATE;
+                boolean retract = !bounded && ((agg.window().isEmpty()
+                        && (!top || (retracting && emit == OutputMode.UPDATE))) || filtered);
                 if (retracting) {
                     retractingInput(agg, input);
                 }
@@ -369,6 +381,10 @@ public final class IncrementalPlan {
                         topN.function(), topN.limit(), topN.windowed() || bounded, topN.schema(), topN.describe()),
                         input);
             }
+            if (node instanceof WindowTopNNode topN) {
+                Stage input = appendOnly(eventTimeInput(topN.input(), !topN.processingTime()), "A window Top-N");
+                return operator(new WindowTopNOperator.Factory(topN), input);
+            }
             if (node instanceof OverAggregateNode over) {
                 Stage input = appendOnly(eventTimeInput(over.input(), true), "An OVER aggregation");
                 return operator(new OverAggregateOperator.Factory(over.input().schema(), over.partition(),
@@ -386,7 +402,14 @@ public final class IncrementalPlan {
                         sort.describe()), input);
             }
             if (node instanceof FilterProjectNode fp) {
-                Stage input = stage(fp.input(), top);
+                boolean saved = filteredAbove;
+                filteredAbove = saved || (top && fp.filter().isPresent());
+                Stage input;
+                try {
+                    input = stage(fp.input(), top);
+                } finally {
+                    filteredAbove = saved;
+                }
                 return operator(new ChangelogFilterProjectOperator.Factory(factory(fp), input.schema().size(),
                         input.changelogMode(), fp.describe()), input);
             }
@@ -511,7 +534,8 @@ public final class IncrementalPlan {
         private static boolean isStateless(PhysicalNode node) {
             if (node instanceof AggregateNode || node instanceof StreamJoinNode || node instanceof TemporalJoinNode
                     || node instanceof LimitNode
-                    || node instanceof SortNode || node instanceof TopNNode || node instanceof OverAggregateNode) {
+                    || node instanceof SortNode || node instanceof TopNNode || node instanceof OverAggregateNode
+                    || node instanceof WindowTopNNode) {
                 return false;
             }
             return node.inputs().stream().allMatch(Compiler::isStateless);
@@ -525,6 +549,12 @@ public final class IncrementalPlan {
                 chain.add(OperatorStep.of(factory(fp)));
                 chain.addAll(above);
                 compile(fp.input(), chain, out);
+            } else if (node instanceof CumulateWindowNode cumulate) {
+                List<OperatorStep> chain = new ArrayList<>();
+                chain.add(new OperatorStep("CumulateWindows", (allocator, lookups) ->
+                        new CumulateWindowOperator(cumulate, allocator)));
+                chain.addAll(above);
+                compile(cumulate.input(), chain, out);
             } else if (node instanceof UnionAllNode union) {
                 // Stateless operators above a UNION ALL run in every branch: a task runs its whole chain alone.
                 for (PhysicalNode input : union.inputs()) {

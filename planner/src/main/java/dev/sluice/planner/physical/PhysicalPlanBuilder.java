@@ -5,11 +5,13 @@ import dev.sluice.execution.aggregate.AggregateFunction;
 import dev.sluice.execution.aggregate.AggregateFunctions;
 import dev.sluice.execution.expr.ColumnRef;
 import dev.sluice.execution.expr.PhysicalExpr;
+import dev.sluice.execution.expr.ProcessingTime;
 import dev.sluice.execution.expr.HopWindowStart;
 import dev.sluice.execution.expr.SessionWindowTime;
 import dev.sluice.execution.expr.TimestampPlusInterval;
 import dev.sluice.execution.expr.TumbleWindowStart;
 import dev.sluice.execution.plan.AggregateNode;
+import dev.sluice.execution.plan.CumulateWindowNode;
 import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.IntervalBound;
 import dev.sluice.execution.plan.JoinType;
@@ -21,6 +23,7 @@ import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.plan.SortKey;
 import dev.sluice.execution.plan.SortNode;
 import dev.sluice.execution.plan.TopNNode;
+import dev.sluice.execution.plan.WindowTopNNode;
 import dev.sluice.execution.plan.StreamJoinNode;
 import dev.sluice.execution.plan.TemporalJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
@@ -30,6 +33,9 @@ import dev.sluice.execution.type.RowSchema;
 import dev.sluice.planner.PlanningException;
 import dev.sluice.planner.catalog.CatalogTable;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -65,6 +71,21 @@ import org.apache.calcite.util.ImmutableBitSet;
 public final class PhysicalPlanBuilder {
     private final boolean streaming;
     private final Optional<Long> stateTtlMillis;
+    /**
+     * The SESSION window table functions converted so far, by the projection that stands for each (its input's
+     * columns, then window_start and window_end), with their partition keys; a GROUP BY over one takes it into
+     * a session aggregation ({@link #sessionAggregate}).
+     */
+    private final Map<FilterProjectNode, SessionTvf> sessionTvfs = new IdentityHashMap<>();
+    /** The SESSION window table functions a GROUP BY took: every other one is refused. */
+    private final Set<FilterProjectNode> aggregatedSessions = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+    /**
+     * A SESSION window table function: sessions of the rows of each partition key ({@code keys}, columns of its
+     * input, passed on at the same positions) less than {@code gapMillis} apart.
+     */
+    private record SessionTvf(List<Integer> keys, long gapMillis, String text) {
+    }
 
     private PhysicalPlanBuilder(boolean streaming, Optional<Long> stateTtlMillis) {
         this.streaming = streaming;
@@ -85,7 +106,16 @@ public final class PhysicalPlanBuilder {
      * @throws PlanningException naming the relational operator Sluice can't run yet
      */
     public static PhysicalNode build(RelNode rel, boolean streaming, Optional<Long> stateTtlMillis) {
-        return new PhysicalPlanBuilder(streaming, stateTtlMillis).convert(rel);
+        PhysicalPlanBuilder builder = new PhysicalPlanBuilder(streaming, stateTtlMillis);
+        PhysicalNode plan = builder.convert(rel);
+        for (Map.Entry<FilterProjectNode, SessionTvf> e : builder.sessionTvfs.entrySet()) {
+            if (!builder.aggregatedSessions.contains(e.getKey())) {
+                throw new PlanningException("The window table function " + e.getValue().text() + " needs a GROUP BY "
+                        + "window_start, window_end (and its PARTITION BY columns) above it: a session's bounds are "
+                        + "known only when its rows are aggregated (as in Flink)");
+            }
+        }
+        return plan;
     }
 
     private PhysicalNode convert(RelNode rel) {
@@ -185,8 +215,111 @@ public final class PhysicalPlanBuilder {
             physical.add(aggregateCall(calls.get(i), names.get(keys.size() + i), input.schema(), newIndex));
         }
         List<Integer> groupKeys = keys.stream().map(k -> newIndex[k]).toList();
-        return new AggregateNode(input, groupKeys, physical, TypeMapping.toRowSchema(aggregate.getRowType()),
-                window(input, groupKeys));
+        RowSchema schema = TypeMapping.toRowSchema(aggregate.getRowType());
+        Optional<PhysicalNode> session = sessionAggregate(input, groupKeys, physical, schema);
+        if (session.isPresent()) {
+            return session.get();
+        }
+        return new AggregateNode(input, groupKeys, physical, schema, window(input, groupKeys));
+    }
+
+    /**
+     * A GROUP BY over the SESSION window table function ({@code GROUP BY window_start, window_end, k} over
+     * {@code SESSION(TABLE t PARTITION BY k, DESCRIPTOR(ts), gap)}): a session aggregation by the partition keys,
+     * whose window_start is the session's first event time and whose window_end its last plus the gap, computed
+     * from a MAX of the rows' times (a row's window_start before its session is known); as Flink, the other keys
+     * must be exactly the partition keys. Empty if the GROUP BY is not over one.
+     */
+    private Optional<PhysicalNode> sessionAggregate(PhysicalNode input, List<Integer> groupKeys, List<AggregateCall> calls,
+                                                    RowSchema schema) {
+        FilterProjectNode tvf = null;
+        int startKey = -1;
+        int endKey = -1;
+        List<Integer> others = new ArrayList<>();
+        List<Integer> otherSources = new ArrayList<>();
+        for (int k = 0; k < groupKeys.size(); k++) {
+            int[] traced = {groupKeys.get(k)};
+            FilterProjectNode found = traceToSession(input, traced);
+            if (found != null && traced[0] == found.schema().size() - 2) {
+                startKey = k;
+                tvf = found;
+            } else if (found != null && traced[0] == found.schema().size() - 1) {
+                endKey = k;
+                tvf = found;
+            } else {
+                others.add(k);
+                otherSources.add(found == null ? -1 : traced[0]);
+            }
+        }
+        if (tvf == null) {
+            return Optional.empty();
+        }
+        SessionTvf session = sessionTvfs.get(tvf);
+        if (startKey < 0 || !new java.util.HashSet<>(otherSources).equals(new java.util.HashSet<>(session.keys()))
+                || otherSources.size() != session.keys().size()) {
+            RowSchema tvfSchema = tvf.schema();
+            List<String> partition = session.keys().stream().map(i -> tvfSchema.column(i).name()).toList();
+            throw new PlanningException("A GROUP BY over " + session.text() + " must group by window_start, window_end "
+                    + (partition.isEmpty() ? "and nothing else (the sessions are over all rows; PARTITION BY the "
+                    + "columns to group by)" : "and its PARTITION BY columns " + partition + ", no other"));
+        }
+        aggregatedSessions.add(tvf);
+        // Sessions per partition key: the aggregation's keys without window_end, and the last row's time.
+        List<Integer> keys = new ArrayList<>();
+        for (int k = 0; k < groupKeys.size(); k++) {
+            if (k != endKey) {
+                keys.add(groupKeys.get(k));
+            }
+        }
+        int start = groupKeys.get(startKey);
+        List<AggregateCall> withLast = new ArrayList<>(calls);
+        withLast.add(new AggregateCall(AggregateFunctions.lookup("MAX", true, false), start, ColumnType.TIMESTAMP,
+                "$session_last", ColumnType.TIMESTAMP));
+        List<Column> columns = new ArrayList<>();
+        for (int k : keys) {
+            columns.add(input.schema().column(k));
+        }
+        calls.forEach(c -> columns.add(new Column(c.name(), c.resultType(), true)));
+        columns.add(new Column("$session_last", ColumnType.TIMESTAMP, true));
+        int startInKeys = keys.indexOf(start);
+        AggregateNode sessions = new AggregateNode(input, keys, withLast, new RowSchema(columns),
+                Optional.of(AggregateNode.Window.session(startInKeys, session.gapMillis())));
+        // Back to the GROUP BY's columns: window_end is the last row's time plus the gap.
+        List<PhysicalExpr> projections = new ArrayList<>();
+        int last = columns.size() - 1;
+        for (int k = 0; k < groupKeys.size(); k++) {
+            if (k == endKey) {
+                projections.add(new TimestampPlusInterval(new ColumnRef(last, "$session_last", ColumnType.TIMESTAMP),
+                        session.gapMillis()));
+            } else {
+                int at = keys.indexOf(groupKeys.get(k));
+                projections.add(new ColumnRef(at, columns.get(at).name(), columns.get(at).type()));
+            }
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            int at = keys.size() + i;
+            projections.add(new ColumnRef(at, columns.get(at).name(), columns.get(at).type()));
+        }
+        return Optional.of(new FilterProjectNode(sessions, Optional.empty(), projections, schema));
+    }
+
+    /**
+     * Follows column {@code column[0]} of {@code node} down through projections that pass it on, to a SESSION window
+     * table function's projection: returns it (with {@code column[0]} its column there), or null.
+     */
+    private FilterProjectNode traceToSession(PhysicalNode node, int[] column) {
+        PhysicalNode current = node;
+        while (current instanceof FilterProjectNode fp) {
+            if (sessionTvfs.containsKey(fp)) {
+                return fp;
+            }
+            if (!(fp.projections().get(column[0]) instanceof ColumnRef ref)) {
+                return null;
+            }
+            column[0] = ref.index();
+            current = fp.input();
+        }
+        return null;
     }
 
     /**
@@ -194,7 +327,10 @@ public final class PhysicalPlanBuilder {
      * (the table-valued form's {@code window_start}, whose {@code window_end} may be a key too).
      */
     private static Optional<AggregateNode.Window> window(PhysicalNode input, List<Integer> groupKeys) {
-        Optional<AggregateNode.Window> window = Optional.empty();
+        Optional<AggregateNode.Window> window = cumulateWindow(input, groupKeys);
+        if (window.isPresent()) {
+            return window;
+        }
         for (int k = 0; k < groupKeys.size() && window.isEmpty(); k++) {
             PhysicalExpr key = resolve(input, groupKeys.get(k));
             if (key instanceof TumbleWindowStart tumble) {
@@ -218,6 +354,9 @@ public final class PhysicalPlanBuilder {
                 }
                 return window;
             }
+        }
+        if (window.isPresent() && !window.get().session() && overProcessingTime(input, groupKeys.get(window.get().key()))) {
+            window = Optional.of(window.get().overProcessingTime());
         }
         if (window.isPresent()) {
             PhysicalExpr start = resolve(input, groupKeys.get(window.get().key()));
@@ -256,11 +395,59 @@ public final class PhysicalPlanBuilder {
         }
         if (current instanceof AggregateNode agg && agg.window().isPresent() && !agg.window().get().session()) {
             AggregateNode.Window w = agg.window().get();
-            if (start ? index == w.key() : index == w.endKey()) {
+            // CUMULATE windows share their start and close at their ends: only window_end tells one apart.
+            if (start ? index == w.key() && !w.cumulative() : index == w.endKey()) {
                 return Optional.of(w);
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether column {@code column} of {@code node} is {@code PROCTIME()} (through projections passing it on). */
+    private static boolean isProcessingTime(PhysicalNode node, int column) {
+        PhysicalNode current = node;
+        int index = column;
+        while (current instanceof FilterProjectNode fp) {
+            PhysicalExpr expr = fp.projections().get(index);
+            if (expr instanceof ProcessingTime) {
+                return true;
+            }
+            if (!(expr instanceof ColumnRef ref)) {
+                return false;
+            }
+            index = ref.index();
+            current = fp.input();
+        }
+        return false;
+    }
+
+    /**
+     * Whether the tumbling or hopping window start in column {@code column} of {@code node} is of {@code PROCTIME()}
+     * (directly, or a column computed as it further down).
+     */
+    private static boolean overProcessingTime(PhysicalNode node, int column) {
+        PhysicalNode current = node;
+        PhysicalExpr expr = null;
+        int index = column;
+        while (current instanceof FilterProjectNode fp) {
+            expr = fp.projections().get(index);
+            if (!(expr instanceof ColumnRef ref)) {
+                break;
+            }
+            index = ref.index();
+            current = fp.input();
+        }
+        PhysicalExpr time = expr instanceof TumbleWindowStart t ? t.timestamp()
+                : expr instanceof HopWindowStart h ? h.timestamp() : null;
+        if (time == null || !(current instanceof FilterProjectNode fp)) {
+            return false;
+        }
+        current = fp.input();
+        while (time instanceof ColumnRef ref && current instanceof FilterProjectNode below) {
+            time = below.projections().get(ref.index());
+            current = below.input();
+        }
+        return time instanceof ProcessingTime;
     }
 
     /** The expression behind column {@code column} of {@code node}, through projections that only pass it on. */
@@ -286,15 +473,22 @@ public final class PhysicalPlanBuilder {
     private PhysicalNode convertWindowFunction(TableFunctionScan function) {
         String name = function.getCall() instanceof RexCall c ? c.getOperator().getName().toUpperCase(Locale.ROOT) : "";
         if (!(function.getCall() instanceof RexCall call) || function.getInputs().size() != 1
-                || (!name.equals("TUMBLE") && !name.equals("HOP"))) {
+                || (!name.equals("TUMBLE") && !name.equals("HOP") && !name.equals("SESSION")
+                && !name.equals("CUMULATE"))) {
             throw new PlanningException("Table function " + function.getCall() + " is not supported (the window "
-                    + "functions TUMBLE and HOP are)");
+                    + "functions TUMBLE, HOP, CUMULATE and SESSION are)");
         }
         PhysicalNode input = convert(function.getInput(0));
         RexCall descriptor = (RexCall) call.getOperands().get(0);
         int timeColumn = ((RexInputRef) descriptor.getOperands().get(0)).getIndex();
         Column time = input.schema().column(timeColumn);
         PhysicalExpr ts = new ColumnRef(timeColumn, time.name(), time.type());
+        if (name.equals("SESSION")) {
+            return sessionWindows(function, call, input, ts);
+        }
+        if (name.equals("CUMULATE")) {
+            return cumulateWindows(function, call, input, timeColumn);
+        }
         long first = RexToPhysicalExpr.intervalMillis(call.getOperands().get(1), call);
         PhysicalExpr start;
         long size;
@@ -314,6 +508,92 @@ public final class PhysicalPlanBuilder {
         projections.add(new TimestampPlusInterval(start, size));
         return new FilterProjectNode(input, Optional.empty(), projections,
                 TypeMapping.toRowSchema(function.getRowType()));
+    }
+
+    /**
+     * {@code SESSION(TABLE t [PARTITION BY k], DESCRIPTOR(ts), gap)} (Calcite's form: {@code DESCRIPTOR(k)} before
+     * the gap): the input's columns, then window_start and window_end, which the GROUP BY above makes the session's
+     * bounds; until then both are the row's time (and that plus the gap).
+     */
+    private PhysicalNode sessionWindows(TableFunctionScan function, RexCall call, PhysicalNode input, PhysicalExpr ts) {
+        List<RexNode> operands = call.getOperands();
+        List<Integer> keys = new ArrayList<>();
+        if (operands.size() == 3) {
+            for (RexNode key : ((RexCall) operands.get(1)).getOperands()) {
+                keys.add(((RexInputRef) key).getIndex());
+            }
+        }
+        long gap = RexToPhysicalExpr.intervalMillis(operands.get(operands.size() - 1), call);
+        if (isProcessingTime(input, ((ColumnRef) ts).index())) {
+            throw new PlanningException("SESSION windows over PROCTIME() are not supported yet; use an event time "
+                    + "(a column with a WATERMARK): " + call);
+        }
+        PhysicalExpr start;
+        try {
+            start = new SessionWindowTime(ts, gap);
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException(e.getMessage() + " (in " + call + ")", e);
+        }
+        List<PhysicalExpr> projections = new ArrayList<>(columnRefs(input.schema()));
+        projections.add(start);
+        projections.add(new TimestampPlusInterval(start, gap));
+        FilterProjectNode node = new FilterProjectNode(input, Optional.empty(), projections,
+                TypeMapping.toRowSchema(function.getRowType()));
+        List<String> keyNames = keys.stream().map(k -> input.schema().column(k).name()).toList();
+        sessionTvfs.put(node, new SessionTvf(keys, gap, "SESSION(TABLE ..." + (keys.isEmpty() ? ""
+                : " PARTITION BY " + String.join(", ", keyNames)) + ", DESCRIPTOR(" + ((ColumnRef) ts).name() + "), "
+                + gap + " ms)"));
+        return node;
+    }
+
+    /**
+     * {@code CUMULATE(TABLE t, DESCRIPTOR(ts), step, size)}: each row once per cumulating window it is in, with the
+     * window's bounds ({@link CumulateWindowNode}).
+     */
+    private PhysicalNode cumulateWindows(TableFunctionScan function, RexCall call, PhysicalNode input, int timeColumn) {
+        long step = RexToPhysicalExpr.intervalMillis(call.getOperands().get(1), call);
+        long size = RexToPhysicalExpr.intervalMillis(call.getOperands().get(2), call);
+        try {
+            return new CumulateWindowNode(input, timeColumn, step, size, TypeMapping.toRowSchema(function.getRowType()));
+        } catch (IllegalArgumentException e) {
+            throw new PlanningException(e.getMessage() + " (in " + call + ")", e);
+        }
+    }
+
+    /**
+     * The CUMULATE window among the group keys: keys that are (through projections passing them on) the
+     * window_start and window_end of a {@link CumulateWindowNode}; both must be keys, as Flink requires.
+     */
+    private static Optional<AggregateNode.Window> cumulateWindow(PhysicalNode input, List<Integer> groupKeys) {
+        int start = -1;
+        int end = -1;
+        CumulateWindowNode windows = null;
+        for (int k = 0; k < groupKeys.size(); k++) {
+            PhysicalNode current = input;
+            int index = groupKeys.get(k);
+            while (current instanceof FilterProjectNode fp && fp.projections().get(index) instanceof ColumnRef ref) {
+                index = ref.index();
+                current = fp.input();
+            }
+            if (current instanceof CumulateWindowNode c) {
+                if (index == c.schema().size() - 2) {
+                    start = k;
+                    windows = c;
+                } else if (index == c.schema().size() - 1) {
+                    end = k;
+                    windows = c;
+                }
+            }
+        }
+        if (windows == null) {
+            return Optional.empty();
+        }
+        if (start < 0 || end < 0) {
+            throw new PlanningException("A GROUP BY over CUMULATE windows must group by both window_start and "
+                    + "window_end (the windows share their start)");
+        }
+        AggregateNode.Window window = AggregateNode.Window.cumulate(start, end, windows.stepMillis(), windows.sizeMillis());
+        return Optional.of(isProcessingTime(windows.input(), windows.timeColumn()) ? window.overProcessingTime() : window);
     }
 
     private static AggregateCall aggregateCall(org.apache.calcite.rel.core.AggregateCall call, String name,
@@ -483,12 +763,71 @@ public final class PhysicalPlanBuilder {
                 || windowEndOf(input, p).isPresent());
         List<Column> columns = new ArrayList<>(input.schema().columns());
         columns.add(new Column(window.getRowType().getFieldNames().get(rank), ColumnType.BIGINT, false));
+        Optional<long[]> tvfWindow = windowed || !streaming ? Optional.empty() : tvfWindowOf(input, partition);
+        if (tvfWindow.isPresent()) {
+            // Partitioned by the window of a window table function: each window's top, once, when it closes.
+            boolean processingTime = tvfWindow.get()[2] == 1;
+            if (!processingTime && !hasWatermark(input)) {
+                throw new PlanningException("A Top-N per window of a window table function needs a WATERMARK on its "
+                        + "table: a window's top is emitted when the watermark passes the window's end");
+            }
+            try {
+                return new WindowTopNNode(input, partition, sortKeys(group.orderKeys.getFieldCollations()), function,
+                        limit, (int) tvfWindow.get()[0], tvfWindow.get()[1], processingTime, new RowSchema(columns));
+            } catch (IllegalArgumentException e) {
+                throw new PlanningException(e.getMessage(), e);
+            }
+        }
         try {
             return new TopNNode(input, partition, sortKeys(group.orderKeys.getFieldCollations()), function, limit,
                     windowed, new RowSchema(columns));
         } catch (IllegalArgumentException e) {
             throw new PlanningException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The window among the partition columns of a Top-N whose input comes from a window table function (TUMBLE,
+     * HOP or CUMULATE): {position among the partition columns, delay, 1 if over PROCTIME() else 0}, where the window
+     * ends {@code delay} ms after that column's value (its window_end: 0; a TUMBLE or HOP window_start: the size).
+     * Empty if none; a
+     * CUMULATE window_start alone does not tell its windows apart, so it does not count.
+     */
+    private static Optional<long[]> tvfWindowOf(PhysicalNode input, List<Integer> partition) {
+        Optional<long[]> found = Optional.empty();
+        for (int k = 0; k < partition.size(); k++) {
+            PhysicalNode current = input;
+            int index = partition.get(k);
+            PhysicalExpr expr = null;
+            while (current instanceof FilterProjectNode fp) {
+                expr = fp.projections().get(index);
+                if (!(expr instanceof ColumnRef ref)) {
+                    break;
+                }
+                index = ref.index();
+                current = fp.input();
+                expr = null;
+            }
+            long delay = -1;
+            PhysicalExpr start = expr instanceof TimestampPlusInterval end ? end.children().get(0) : expr;
+            PhysicalExpr time = start instanceof TumbleWindowStart t ? t.timestamp()
+                    : start instanceof HopWindowStart h ? h.timestamp() : null;
+            boolean processingTime = false;
+            if (time != null) {
+                delay = expr instanceof TumbleWindowStart t ? t.sizeMillis()
+                        : expr instanceof HopWindowStart h ? h.sizeMillis() : 0;
+                PhysicalNode below = ((FilterProjectNode) current).input();
+                processingTime = time instanceof ProcessingTime
+                        || time instanceof ColumnRef ref && isProcessingTime(below, ref.index());
+            } else if (expr == null && current instanceof CumulateWindowNode c && index == c.schema().size() - 1) {
+                delay = 0;
+                processingTime = isProcessingTime(c.input(), c.timeColumn());
+            }
+            if (delay >= 0 && (found.isEmpty() || delay < found.get()[1])) {
+                found = Optional.of(new long[] {k, delay, processingTime ? 1 : 0});
+            }
+        }
+        return found;
     }
 
     /** The largest rank {@code condition} keeps, from a conjunct {@code rank <= N}, {@code rank < N} or {@code rank = N}. */

@@ -28,6 +28,7 @@ import dev.sluice.execution.expr.Not;
 import dev.sluice.execution.expr.Or;
 import dev.sluice.execution.expr.ParseTimestamp;
 import dev.sluice.execution.expr.PhysicalExpr;
+import dev.sluice.execution.expr.ProcessingTime;
 import dev.sluice.execution.expr.Position;
 import dev.sluice.execution.expr.RegexpExtract;
 import dev.sluice.execution.expr.Replace;
@@ -327,8 +328,8 @@ public final class RexToPhysicalExpr {
                 return new RegexpExtract(toExpr(operands.get(0)), constantString(operands.get(1), call),
                         arity > 2 ? toExpr(operands.get(2)) : Literal.of(0));
             case "PROCTIME":
-                throw new PlanningException("PROCTIME() is only supported in bounded queries (SELECT without STREAM) "
-                        + "yet: in a continuous query it is each batch's logged time, which the operators do not get yet");
+                // A bounded query's is a literal by now; a continuous query's is each batch's logged time.
+                return ProcessingTime.INSTANCE;
             case "SPLIT_INDEX":
                 return new SplitIndex(toExpr(operands.get(0)), toExpr(operands.get(1)), toExpr(operands.get(2)));
             default:

@@ -72,7 +72,14 @@ public record PlannedQuery(boolean streaming, PhysicalNode root, Optional<TableD
 
     /** Whether the plan groups by a tumbling window over a table with a watermark (append mode is then possible). */
     public boolean hasWatermarkedWindow() {
-        return windowed(root) && scans().stream().anyMatch(s -> s.table().watermark().isPresent());
+        return windowed(root) && scans().stream().anyMatch(s -> s.table().watermark().isPresent())
+                || processingTimeWindowed(root);
+    }
+
+    /** A window over {@code PROCTIME()} closes by the batches' times, with or without a watermark. */
+    private static boolean processingTimeWindowed(PhysicalNode node) {
+        return node instanceof AggregateNode agg && agg.window().map(AggregateNode.Window::processingTime).orElse(false)
+                || node.inputs().stream().anyMatch(PlannedQuery::processingTimeWindowed);
     }
 
     private static boolean windowed(PhysicalNode node) {

@@ -560,7 +560,8 @@ public final class QueryPlanner {
     }
 
     /**
-     * Replaces the operators Sluice types differently ({@link SluiceOperators}): MOD and %; and
+     * Replaces the operators Sluice types differently ({@link SluiceOperators}): MOD and %; Flink's form of
+     * the table-valued SESSION (PARTITION BY on its table) by Calcite's; and
      * {@code SESSION_END(ts, gap)}, which Calcite converts to the session's start, by
      * {@code MAX(ts) + gap}: a session ends a gap after its last event.
      */
@@ -574,6 +575,13 @@ public final class QueryPlanner {
                     basic.setOperator(SqlStdOperatorTable.PLUS);
                     basic.setOperand(0, SqlStdOperatorTable.MAX.createCall(call.getParserPosition(), time));
                 }
+                if (call instanceof SqlBasicCall collection && call.getKind() == SqlKind.COLLECTION_TABLE
+                        && call.operandCount() == 1 && call.getOperandList().get(0) instanceof SqlBasicCall session
+                        && session.getOperator().getName().equalsIgnoreCase("SESSION") && session.operandCount() == 3
+                        && session.getOperandList().get(0) instanceof SqlCall table
+                        && table.getKind() == SqlKind.SET_SEMANTICS_TABLE) {
+                    collection.setOperand(0, sessionWithKey(session, table));
+                }
                 if (call instanceof SqlBasicCall basic && call.operandCount() == 2
                         && (call.getKind() == SqlKind.MOD || call.getOperator().getName().equalsIgnoreCase("MOD"))) {
                     basic.setOperator(SluiceOperators.MOD);
@@ -581,6 +589,25 @@ public final class QueryPlanner {
                 return super.visit(call);
             }
         });
+    }
+
+    /**
+     * Flink's {@code SESSION(TABLE t PARTITION BY k, DESCRIPTOR(ts), gap)} as Calcite's own form,
+     * {@code SESSION(TABLE t, DESCRIPTOR(ts), DESCRIPTOR(k), gap)}: Calcite converts a partitioned (set-semantics)
+     * table argument of a window function into a correlated scan without its table.
+     */
+    private static SqlCall sessionWithKey(SqlBasicCall session, SqlCall table) {
+        SqlNodeList keys = (SqlNodeList) table.getOperandList().get(1);
+        SqlNode order = table.getOperandList().get(2);
+        if (order instanceof SqlNodeList list && !list.isEmpty()) {
+            throw new PlanningException("SESSION(TABLE ... PARTITION BY ... ORDER BY ...): ORDER BY is not supported in "
+                    + "the table argument of a window function (the DESCRIPTOR names the time)");
+        }
+        List<SqlNode> operands = new ArrayList<>(session.getOperandList());
+        operands.set(0, table.getOperandList().get(0));
+        operands.add(2, SqlStdOperatorTable.DESCRIPTOR.createCall(keys.getParserPosition(), keys.getList()));
+        return session.getOperator().createCall(session.getFunctionQuantifier(), session.getParserPosition(),
+                operands.toArray(SqlNode[]::new));
     }
 
     /**

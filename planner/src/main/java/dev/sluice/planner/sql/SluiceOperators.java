@@ -4,6 +4,8 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlBinaryOperator;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlWindowTableFunction;
+import org.apache.calcite.sql.type.SqlOperandMetadata;
 import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperatorTable;
@@ -82,10 +84,19 @@ public final class SluiceOperators {
      */
     public static final SqlFunction PROCTIME = new ProcTime();
 
+    /**
+     * {@code CUMULATE(TABLE t, DESCRIPTOR(ts), step, size)} as in Flink SQL: per row, every window that starts at
+     * the start of the {@code size} window holding it and ends a multiple of {@code step} after that start, past
+     * the row; {@code window_start} and {@code window_end} added to the table's columns. Calcite has no CUMULATE:
+     * its operands are HOP's (a table, a time descriptor, two intervals), so it checks them with HOP's checker.
+     */
+    public static final SqlWindowTableFunction CUMULATE = new SqlWindowTableFunction("CUMULATE",
+            (SqlOperandMetadata) SqlStdOperatorTable.HOP.getOperandTypeChecker());
+
     /** Calcite's standard operators and Sluice's functions, for validating queries. */
     public static final SqlOperatorTable TABLE = SqlOperatorTables.chain(SqlStdOperatorTable.instance(),
             SqlOperatorTables.of(TO_TIMESTAMP_LTZ, TO_TIMESTAMP, DATE_FORMAT, REGEXP_EXTRACT, SPLIT_INDEX,
-                    PROCTIME));
+                    PROCTIME, CUMULATE));
 
     /**
      * A class of its own: Calcite's operators are equal by class, name and kind, and an equal one would be
