@@ -325,22 +325,10 @@ public final class TopNOperator implements StreamOperator {
         return order;
     }
 
-    /** SQL's order by the sort keys: each key's direction, NULLs first or last as the key says. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /** SQL's order by the sort keys ({@link RowOrdering}'s), over the ORDER BY values of two rows. */
     private int compare(Object[] a, Object[] b) {
         for (int k = 0; k < orderColumns.length; k++) {
-            SortKey key = factory.order.get(k);
-            Object x = a[k];
-            Object y = b[k];
-            int c;
-            if (x == null || y == null) {
-                c = x == y ? 0 : (x == null) == key.nullsFirst() ? -1 : 1;
-            } else {
-                c = ((Comparable) x).compareTo(y);
-                if (key.descending()) {
-                    c = -c;
-                }
-            }
+            int c = RowOrdering.compare(factory.order.get(k), a[k], b[k]);
             if (c != 0) {
                 return c;
             }
