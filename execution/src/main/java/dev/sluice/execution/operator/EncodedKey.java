@@ -2,6 +2,7 @@ package dev.sluice.execution.operator;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.state.KeyHash;
 import java.util.Arrays;
 
 /**
@@ -16,7 +17,7 @@ record EncodedKey(byte[] bytes, int hash) implements Comparable<EncodedKey> {
     }
 
     EncodedKey(byte[] bytes) {
-        this(bytes, Arrays.hashCode(bytes));
+        this(bytes, KeyHash.of(bytes));
     }
 
     @Override
