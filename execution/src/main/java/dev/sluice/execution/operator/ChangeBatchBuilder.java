@@ -18,7 +18,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * Builds the change batches an operator emits a row at a time, each value copied straight from an input
  * vector or decoded from a row kept in the state ({@link RowCodec}): no Java object per value. A row's
- * columns not written are NULL. Batches hold at most {@link #MAX_ROWS} rows, as the tasks' do.
+ * columns not written are NULL. Batches hold at most {@link #MAX_ROWS} rows (as the tasks' do) unless told
+ * otherwise.
  *
  * <p>Use: per row, write its columns, then {@link #endRow} with its weight; {@link #build} once. Not
  * thread-safe; {@link #close} frees what was not built.
@@ -27,6 +28,7 @@ final class ChangeBatchBuilder implements AutoCloseable {
     static final int MAX_ROWS = 64 * 1024;
 
     private final RowSchema schema;
+    private final int maxRows;
     private final ColumnType[] types;
     private final BufferAllocator allocator;
     private final List<VectorSchemaRoot> full = new ArrayList<>();
@@ -37,6 +39,12 @@ final class ChangeBatchBuilder implements AutoCloseable {
     private int row;
 
     ChangeBatchBuilder(RowSchema schema, BufferAllocator allocator) {
+        this(schema, allocator, MAX_ROWS);
+    }
+
+    /** A builder whose batches hold at most {@code maxRows} rows each. */
+    ChangeBatchBuilder(RowSchema schema, BufferAllocator allocator, int maxRows) {
+        this.maxRows = maxRows;
         this.schema = requireNonNull(schema, "schema is null");
         this.types = RowCodec.types(schema);
         this.allocator = requireNonNull(allocator, "allocator is null");
@@ -90,7 +98,7 @@ final class ChangeBatchBuilder implements AutoCloseable {
             weights = Arrays.copyOf(weights, row * 2);
         }
         weights[row++] = weight;
-        if (row == MAX_ROWS) {
+        if (row == maxRows) {
             flush();
         }
     }
@@ -149,6 +157,30 @@ final class ChangeBatchBuilder implements AutoCloseable {
             out.forEach(ChangeBatch::close);
             throw e;
         }
+    }
+
+    /**
+     * The rows built, all inserted, as one batch the caller owns (for a builder with no row limit), or null when
+     * there is none.
+     */
+    VectorSchemaRoot buildRows() {
+        if (!full.isEmpty()) {
+            throw new IllegalStateException("the rows were split into batches of " + maxRows);
+        }
+        for (int i = 0; i < row; i++) {
+            if (weights[i] != 1) {
+                throw new IllegalStateException("a row to build as an insert was deleted");
+            }
+        }
+        if (current == null || row == 0) {
+            return null;
+        }
+        VectorSchemaRoot rows = current;
+        rows.setRowCount(row);
+        current = null;
+        vectors = null;
+        row = 0;
+        return rows;
     }
 
     @Override
