@@ -54,10 +54,16 @@ public record QueryProgress(String queryName, long batchId, Instant timestamp,
      *     {@code join}, {@code aggregate-2}, ...)
      * @param rows keys held
      * @param bytes estimated bytes
+     * @param lateRows rows dropped in the batch for being late for this operator: behind the watermark it closes
+     *     windows or evicts rows by (dropped by the tasks that feed it; part of the query's {@code lateRows})
      */
-    public record OperatorState(String operator, long rows, long bytes) {
+    public record OperatorState(String operator, long rows, long bytes, long lateRows) {
         public OperatorState {
             java.util.Objects.requireNonNull(operator, "operator is null");
+        }
+
+        public OperatorState(String operator, long rows, long bytes) {
+            this(operator, rows, bytes, 0);
         }
     }
 
@@ -114,7 +120,7 @@ public record QueryProgress(String queryName, long batchId, Instant timestamp,
         m.put("stateRows", stateRows);
         m.put("stateBytes", stateBytes);
         m.put("stateOperators", stateOperators.stream().map(o -> Map.of("operator", o.operator(), "stateRows", o.rows(),
-                "stateBytes", o.bytes())).toList());
+                "stateBytes", o.bytes(), "lateRows", o.lateRows())).toList());
         m.put("rateLimit", rateLimit);
         m.put("dataLoss", dataLoss);
         m.put("totalDelayMillis", totalDelayMillis());

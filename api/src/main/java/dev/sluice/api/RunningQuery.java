@@ -200,7 +200,8 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
                 p.endOffsets(), p.lag(), p.inputRows(), p.outputRows(), p.malformedRows(), p.lateRows(), p.watermarkMillis(),
                 p.inputRowsPerSecond(), p.processedRowsPerSecond(), p.schedulingDelayMillis(),
                 p.processingTimeMillis(), p.durationMillis(), p.stateRows(), p.stateBytes(), p.rateLimit(), p.dataLoss(),
-                p.stateOperators().stream().map(o -> new QueryProgress.OperatorState(o.operator(), o.rows(), o.bytes()))
+                p.stateOperators().stream().map(o -> new QueryProgress.OperatorState(o.operator(), o.rows(), o.bytes(),
+                        o.lateRows()))
                         .toList());
         synchronized (this) {
             recent.addLast(progress);

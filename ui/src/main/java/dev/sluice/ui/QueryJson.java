@@ -105,6 +105,7 @@ final class QueryJson {
                 state.put("operator", ALL_OPERATORS);
                 state.put("stateRows", p.stateRows());
                 state.put("stateBytes", p.stateBytes());
+                state.put("lateRows", p.lateRows());
             }
             return n;
         } catch (JsonProcessingException e) {

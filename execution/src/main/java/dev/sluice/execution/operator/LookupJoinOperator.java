@@ -3,10 +3,8 @@ package dev.sluice.execution.operator;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.plan.JoinType;
+import dev.sluice.execution.state.ByteArrayWriter;
 import dev.sluice.execution.type.RowSchema;
-import dev.sluice.execution.type.VectorValues;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -47,11 +45,14 @@ public final class LookupJoinOperator implements BatchOperator {
     private final Factory factory;
     private final LookupTable table;
     private final BufferAllocator allocator;
+    private final int[] streamKeys;
+    private final ByteArrayWriter scratch = new ByteArrayWriter();
 
     private LookupJoinOperator(Factory factory, LookupTable table, BufferAllocator allocator) {
         this.factory = factory;
         this.table = table;
         this.allocator = requireNonNull(allocator, "allocator is null");
+        this.streamKeys = factory.streamKeys.stream().mapToInt(Integer::intValue).toArray();
     }
 
     @Override
@@ -59,40 +60,34 @@ public final class LookupJoinOperator implements BatchOperator {
         return factory.outputSchema;
     }
 
+    /** Probes with each row's key, hashed from the vectors; copies the row and decodes its matches into the output. */
     @Override
     public VectorSchemaRoot process(VectorSchemaRoot input) {
-        List<List<Object>> out = new ArrayList<>();
-        List<Object> noMatch = Collections.nCopies(table.width(), null);
-        for (List<Object> row : VectorValues.rows(input)) {
-            List<List<Object>> matches = table.matches(LookupTable.key(row, factory.streamKeys));
-            switch (factory.type) {
-                case SEMI -> {
-                    if (!matches.isEmpty()) {
-                        out.add(row);
+        int width = input.getFieldVectors().size();
+        try (ChangeBatchBuilder out = new ChangeBatchBuilder(factory.outputSchema, allocator, Integer.MAX_VALUE)) {
+            for (int r = 0; r < input.getRowCount(); r++) {
+                List<byte[]> matches = table.matches(LookupTable.key(input, streamKeys, r, scratch));
+                switch (factory.type) {
+                    case SEMI, ANTI -> {
+                        if (matches.isEmpty() == (factory.type == JoinType.ANTI)) {
+                            out.copyRow(0, input, r);
+                            out.endRow(1);
+                        }
                     }
-                }
-                case ANTI -> {
-                    if (matches.isEmpty()) {
-                        out.add(row);
-                    }
-                }
-                default -> {
-                    for (List<Object> match : matches) {
-                        out.add(concat(row, match));
-                    }
-                    if (matches.isEmpty() && factory.type == JoinType.LEFT) {
-                        out.add(concat(row, noMatch));
+                    default -> {
+                        for (byte[] match : matches) {
+                            out.copyRow(0, input, r);
+                            out.decode(width, table.width(), match, 0);
+                            out.endRow(1);
+                        }
+                        if (matches.isEmpty() && factory.type == JoinType.LEFT) {
+                            out.copyRow(0, input, r);
+                            out.endRow(1);
+                        }
                     }
                 }
             }
+            return out.buildRows();
         }
-        return out.isEmpty() ? null : VectorValues.toBatch(factory.outputSchema, out, allocator);
-    }
-
-    private static List<Object> concat(List<Object> a, List<Object> b) {
-        List<Object> row = new ArrayList<>(a.size() + b.size());
-        row.addAll(a);
-        row.addAll(b);
-        return row;
     }
 }

@@ -14,8 +14,6 @@ import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
-import dev.sluice.execution.type.VectorValues;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -23,6 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -33,6 +35,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * emitted in time order, each with the aggregates of its frame, and rows no later frame can reach leave the
  * state. In a bounded query (one batch) every row is emitted at the end, nothing kept. The aggregates are the
  * registry's ({@link GroupedAggregation}), computed over each frame. Input: inserts only; output: inserts.
+ *
+ * <p>Rows stay columnar: the batch's rows in their input vectors, grouped by a partition key hashed from them
+ * ({@link PartitionedRows}); the rows kept in the state encoded ({@link RowCodec}). A partition's rows are
+ * copied into one batch in time order, emitted from it, and the rows to keep encoded from it.
  */
 public final class OverAggregateOperator implements StreamOperator {
     /** What every batch shares. */
@@ -117,11 +123,14 @@ public final class OverAggregateOperator implements StreamOperator {
     private final Factory factory;
     private final OperatorContext context;
     private final PartitionedRows newRows;
+    private final ColumnType[] types;
+    private final ByteArrayWriter scratch = new ByteArrayWriter();
 
     private OverAggregateOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
         this.context = context;
         this.newRows = new PartitionedRows(factory.partition, "An OVER aggregation");
+        this.types = RowCodec.types(factory.inputSchema);
     }
 
     @Override
@@ -132,103 +141,137 @@ public final class OverAggregateOperator implements StreamOperator {
 
     @Override
     public List<ChangeBatch> finish() {
-        List<List<Object>> out = new ArrayList<>();
-        if (factory.bounded) {
-            newRows.byKey().values().forEach(rows -> emit(sorted(rows), Long.MIN_VALUE, Long.MAX_VALUE, out));
-        } else {
-            finishStream(out);
+        try (ChangeBatchBuilder out = new ChangeBatchBuilder(factory.outputSchema, context.allocator())) {
+            if (factory.bounded) {
+                for (PartitionedRows.Rows rows : newRows.byKey().values()) {
+                    try (VectorSchemaRoot sorted = sorted(null, 0, 0, rows)) {
+                        emit(sorted, Long.MIN_VALUE, Long.MAX_VALUE, out);
+                    }
+                }
+            } else {
+                finishStream(out);
+            }
+            return out.build(false);
         }
-        newRows.clear();
-        if (out.isEmpty()) {
-            return List.of();
-        }
-        return List.of(ChangeBatch.inserts(VectorValues.toBatch(factory.outputSchema, out, context.allocator())));
+    }
+
+    @Override
+    public void close() {
+        newRows.close();
     }
 
     /**
      * Every partition with new rows or rows waiting: emits those the watermark has passed, keeps what a later
-     * frame may still need. (Each batch visits the waiting partitions: the watermark may free any of them.)
+     * frame may still need. (Each batch looks at the waiting partitions: the watermark may free any of them; one
+     * without new rows whose rows the watermark did not pass stays as it is, undecoded.)
      */
-    private void finishStream(List<List<Object>> out) {
+    private void finishStream(ChangeBatchBuilder out) {
         StateStore store = context.requireState();
         long watermark = context.watermark();
-        Map<List<Object>, byte[]> touched = new LinkedHashMap<>();
+        Map<EncodedKey, byte[]> touched = new LinkedHashMap<>();
         for (Iterator<StateEntry> it = store.iterator(); it.hasNext(); ) {
             StateEntry e = it.next();
-            touched.put(RowCodec.decode(e.key(), factory.keySchema), e.value());
+            touched.put(new EncodedKey(e.key()), e.value());
         }
-        for (List<Object> key : newRows.byKey().keySet()) {
+        for (EncodedKey key : newRows.byKey().keySet()) {
             touched.putIfAbsent(key, null);
         }
-        for (Map.Entry<List<Object>, byte[]> e : touched.entrySet()) {
+        for (Map.Entry<EncodedKey, byte[]> e : touched.entrySet()) {
             long emittedBefore = Long.MIN_VALUE;
-            List<List<Object>> rows = new ArrayList<>();
-            if (e.getValue() != null) {
-                ByteArrayReader in = new ByteArrayReader(e.getValue());
+            byte[] value = e.getValue();
+            int storedStart = 0;
+            int storedLength = 0;
+            if (value != null) {
+                ByteArrayReader in = new ByteArrayReader(value);
                 emittedBefore = in.readLong();
-                rows.addAll(RowCodec.decodeRows(in.readBytes(in.readVarInt()), factory.inputSchema));
+                storedLength = in.readVarInt();
+                storedStart = in.skip(storedLength);
             }
-            rows.addAll(newRows.byKey().getOrDefault(e.getKey(), List.of()));
-            rows = sorted(rows);
+            PartitionedRows.Rows fresh = newRows.byKey().get(e.getKey());
             // A row may come as late as the watermark itself: only rows before it are complete with their peers.
             long emitBefore = watermark;
-            emit(rows, emittedBefore, emitBefore, out);
-            long emitted = Math.max(emittedBefore, emitBefore);
-            List<List<Object>> kept = keep(rows, emitted);
-            byte[] key = RowCodec.encode(e.getKey(), factory.keySchema);
-            if (kept.isEmpty()) {
-                store.remove(key);
-            } else {
-                byte[] encoded = RowCodec.encodeRows(kept, factory.inputSchema);
-                store.put(key, new ByteArrayWriter().writeLong(emitted).writeVarInt(encoded.length).writeBytes(encoded)
-                        .toByteArray());
+            if (fresh == null && emitBefore <= emittedBefore) {
+                continue;  // nothing to emit, and the rows kept stay the same
+            }
+            try (VectorSchemaRoot rows = sorted(value, storedStart, storedLength, fresh)) {
+                emit(rows, emittedBefore, emitBefore, out);
+                long emitted = Math.max(emittedBefore, emitBefore);
+                int from = keepFrom(rows, emitted);
+                if (from == rows.getRowCount()) {
+                    store.remove(e.getKey().bytes());
+                } else {
+                    ByteArrayWriter kept = new ByteArrayWriter();
+                    kept.writeVarInt(rows.getRowCount() - from);
+                    List<FieldVector> vectors = rows.getFieldVectors();
+                    for (int r = from; r < rows.getRowCount(); r++) {
+                        scratch.reset();
+                        RowCodec.write(vectors, r, scratch);
+                        kept.writeVarInt(scratch.size()).writeBytes(scratch.buffer(), 0, scratch.size());
+                    }
+                    store.put(e.getKey().bytes(), new ByteArrayWriter(kept.size() + 13).writeLong(emitted)
+                            .writeVarInt(kept.size()).writeBytes(kept.buffer(), 0, kept.size()).toByteArray());
+                }
             }
         }
     }
 
-    /** The rows a frame of a row at or after {@code emitted} may reach, and those not emitted yet. */
-    private List<List<Object>> keep(List<List<Object>> rows, long emitted) {
+    /**
+     * The first of the sorted rows that a frame of a row at or after {@code emitted} may reach, or that is not
+     * emitted yet: the rows from there on are kept.
+     */
+    private int keepFrom(VectorSchemaRoot rows, long emitted) {
+        FieldVector order = rows.getVector(factory.orderColumn);
+        int n = rows.getRowCount();
         if (factory.rows) {
-            int firstPending = rows.size();
-            for (int i = 0; i < rows.size(); i++) {
-                if (time(rows.get(i)) >= emitted) {
+            int firstPending = n;
+            for (int i = 0; i < n; i++) {
+                if (time(order, i) >= emitted) {
                     firstPending = i;
                     break;
                 }
             }
-            return new ArrayList<>(rows.subList((int) Math.max(0, firstPending - factory.preceding), rows.size()));
+            return (int) Math.max(0, firstPending - factory.preceding);
         }
         long from = emitted == Long.MIN_VALUE ? Long.MIN_VALUE : emitted - factory.preceding;
-        return new ArrayList<>(rows.stream().filter(r -> time(r) >= from).toList());
+        int i = 0;
+        while (i < n && time(order, i) < from) {
+            i++;
+        }
+        return i;
     }
 
-    /** Emits the rows with a time in {@code [from, before)}, each with its frame's aggregates. */
-    private void emit(List<List<Object>> rows, long from, long before, List<List<Object>> out) {
-        if (rows.isEmpty()) {
+    /** Emits the sorted rows with a time in {@code [from, before)}, each with its frame's aggregates. */
+    private void emit(VectorSchemaRoot rows, long from, long before, ChangeBatchBuilder out) {
+        int n = rows.getRowCount();
+        if (n == 0) {
             return;
         }
-        try (VectorSchemaRoot all = VectorValues.toBatch(factory.inputSchema, rows, context.allocator())) {
-            RowSchema results = new RowSchema(factory.calls.stream().map(AggregateCall::outputColumn).toList());
-            for (int i = 0; i < rows.size(); i++) {
-                long t = time(rows.get(i));
-                if (t < from || t >= before) {
-                    continue;
-                }
-                int last = i;
-                if (!factory.rows) {
-                    while (last + 1 < rows.size() && time(rows.get(last + 1)) == t) {
-                        last++;  // RANGE: the row's peers are in its frame
-                    }
-                }
-                int first = frameStart(rows, i, t);
-                List<Object> row = new ArrayList<>(rows.get(i));
-                row.addAll(aggregate(all, first, last - first + 1, results));
-                out.add(row);
+        FieldVector order = rows.getVector(factory.orderColumn);
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            times[i] = time(order, i);
+        }
+        RowSchema results = new RowSchema(factory.calls.stream().map(AggregateCall::outputColumn).toList());
+        int width = factory.inputSchema.size();
+        for (int i = 0; i < n; i++) {
+            long t = times[i];
+            if (t < from || t >= before) {
+                continue;
             }
+            int last = i;
+            if (!factory.rows) {
+                while (last + 1 < n && times[last + 1] == t) {
+                    last++;  // RANGE: the row's peers are in its frame
+                }
+            }
+            int first = frameStart(times, i, t);
+            out.copyRow(0, rows, i);
+            aggregate(rows, first, last - first + 1, results, out, width);
+            out.endRow(1);
         }
     }
 
-    private int frameStart(List<List<Object>> rows, int i, long t) {
+    private int frameStart(long[] times, int i, long t) {
         if (factory.preceding < 0) {
             return 0;
         }
@@ -236,40 +279,106 @@ public final class OverAggregateOperator implements StreamOperator {
             return (int) Math.max(0, i - factory.preceding);
         }
         int first = i;
-        while (first > 0 && time(rows.get(first - 1)) >= t - factory.preceding) {
+        while (first > 0 && times[first - 1] >= t - factory.preceding) {
             first--;
         }
         return first;
     }
 
-    /** The aggregates over rows {@code [first, first + count)} of {@code all}. */
-    private List<Object> aggregate(VectorSchemaRoot all, int first, int count, RowSchema results) {
+    /** Writes the aggregates over rows {@code [first, first + count)} of {@code all} from column {@code column} on. */
+    private void aggregate(VectorSchemaRoot all, int first, int count, RowSchema results, ChangeBatchBuilder out,
+                           int column) {
         GroupedAggregation frame = new GroupedAggregation(List.of(), factory.calls);
         try (VectorSchemaRoot slice = all.slice(first, count);
              VectorSchemaRoot result = VectorSchemaRoot.create(results.toArrowSchema(), context.allocator())) {
             frame.addInput(slice, new int[0]);
             result.allocateNew();
             frame.writeResults(result);
-            return VectorValues.rows(result).get(0);
+            for (int c = 0; c < results.size(); c++) {
+                out.copy(column + c, result.getVector(c), 0);
+            }
         }
     }
 
-    /** The rows in time order; rows of one time keep their order (arrival, then as stored). */
-    private List<List<Object>> sorted(List<List<Object>> rows) {
-        List<List<Object>> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparingLong(this::time));
-        return sorted;
+    /**
+     * The partition's rows in time order, in a new batch: those kept in the state (encoded in
+     * {@code stored[start, start + length)}, in time order) and then the batch's, copied from the input's
+     * vectors; rows of one time keep their order (as stored, then arrival).
+     */
+    private VectorSchemaRoot sorted(byte[] stored, int start, int length, PartitionedRows.Rows fresh) {
+        List<Integer> storedOffsets = new ArrayList<>();
+        List<Long> storedTimes = new ArrayList<>();
+        if (stored != null) {
+            ByteArrayReader in = new ByteArrayReader(stored, start, length);
+            int count = in.readVarInt();
+            for (int i = 0; i < count; i++) {
+                int rowStart = in.skip(in.readVarInt());
+                storedOffsets.add(rowStart);
+                int at = RowCodec.skip(stored, rowStart, types, 0, factory.orderColumn);
+                storedTimes.add(RowCodec.isNull(stored, at) ? Long.MIN_VALUE : encodedTime(stored, at));
+            }
+        }
+        int freshCount = fresh == null ? 0 : fresh.size();
+        int n = storedOffsets.size() + freshCount;
+        long[] times = new long[n];
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            if (i < storedOffsets.size()) {
+                times[i] = storedTimes.get(i);
+            } else {
+                int f = i - storedOffsets.size();
+                times[i] = time(newRows.batch(fresh.batch(f)).getVector(factory.orderColumn), fresh.row(f));
+            }
+        }
+        java.util.Arrays.sort(order, Comparator.comparingLong(i -> times[i]));  // stable
+        VectorSchemaRoot root = VectorSchemaRoot.create(factory.inputSchema.toArrowSchema(), context.allocator());
+        try {
+            root.allocateNew();
+            List<FieldVector> target = root.getFieldVectors();
+            for (int r = 0; r < n; r++) {
+                int i = order[r];
+                if (i < storedOffsets.size()) {
+                    int offset = storedOffsets.get(i);
+                    for (int c = 0; c < types.length; c++) {
+                        offset = RowCodec.read(stored, offset, types[c], target.get(c), r);
+                    }
+                } else {
+                    int f = i - storedOffsets.size();
+                    List<FieldVector> source = newRows.batch(fresh.batch(f)).getFieldVectors();
+                    for (int c = 0; c < types.length; c++) {
+                        target.get(c).copyFromSafe(fresh.row(f), r, source.get(c));
+                    }
+                }
+            }
+            root.setRowCount(n);
+            return root;
+        } catch (RuntimeException | Error e) {
+            root.close();
+            throw e;
+        }
+    }
+
+    /** An encoded order value, not NULL: epoch milliseconds, or a number's value (bounded queries). */
+    private long encodedTime(byte[] bytes, int offset) {
+        return types[factory.orderColumn] == ColumnType.INTEGER ? RowCodec.readInt(bytes, offset)
+                : RowCodec.readLong(bytes, offset);
     }
 
     /**
      * A row's order value: a TIMESTAMP's epoch milliseconds (a number's value, in a bounded query); NULL sorts
      * first and is in every frame that starts at the partition's first row.
      */
-    private long time(List<Object> row) {
-        Object t = row.get(factory.orderColumn);
-        if (t == null) {
+    private static long time(FieldVector order, int row) {
+        if (order.isNull(row)) {
             return Long.MIN_VALUE;
         }
-        return t instanceof LocalDateTime time ? VectorValues.toEpochMillis(time) : ((Number) t).longValue();
+        if (order instanceof TimeStampMilliVector t) {
+            return t.get(row);
+        }
+        if (order instanceof BigIntVector b) {
+            return b.get(row);
+        }
+        return ((IntVector) order).get(row);
     }
 }

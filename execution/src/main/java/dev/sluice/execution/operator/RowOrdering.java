@@ -17,24 +17,23 @@ final class RowOrdering implements Comparator<List<Object>> {
     }
 
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public int compare(List<Object> a, List<Object> b) {
         for (SortKey key : keys) {
-            Object x = a.get(key.column());
-            Object y = b.get(key.column());
-            int c;
-            if (x == null || y == null) {
-                c = x == y ? 0 : (x == null) == key.nullsFirst() ? -1 : 1;
-            } else {
-                c = ((Comparable) x).compareTo(y);
-                if (key.descending()) {
-                    c = -c;
-                }
-            }
+            int c = compare(key, a.get(key.column()), b.get(key.column()));
             if (c != 0) {
                 return c;
             }
         }
         return 0;
+    }
+
+    /** The order of two values of {@code key}'s column: its direction, NULLs first or last as it says. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static int compare(SortKey key, Object x, Object y) {
+        if (x == null || y == null) {
+            return x == y ? 0 : (x == null) == key.nullsFirst() ? -1 : 1;
+        }
+        int c = ((Comparable) x).compareTo(y);
+        return key.descending() ? -c : c;
     }
 }

@@ -18,7 +18,6 @@ import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -28,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -196,33 +196,48 @@ public final class SessionAggregateOperator implements StreamOperator {
      */
     private VectorSchemaRoot aggregate(OutputMode mode, long watermark) {
         RowSchema keySchema = factory.keySchema();
-        Map<List<Object>, List<Session>> byGroup = new TreeMap<>(Comparator.comparing(Object::toString));
+        // The groups by the encoding of their keys but the session's (the state key but its last column), in
+        // the bytes' order: distinct keys never collide, whatever they print as.
+        Map<EncodedKey, Group> byGroup = new TreeMap<>();
         for (Iterator<StateEntry> it = store.iterator(); it.hasNext(); ) {
             StateEntry e = it.next();
-            List<Object> key = RowCodec.decode(e.key(), keySchema);
+            byte[] key = e.key();
+            int startAt = key.length - RowCodec.LONG_BYTES;  // the session's start: a TIMESTAMP, never NULL
             ByteArrayReader value = new ByteArrayReader(e.value());
             long last = value.readLong();
-            Session s = new Session(millis(key.get(key.size() - 1)), last,
+            Session s = new Session(RowCodec.readLong(key, startAt), last,
                     Arrays.copyOfRange(e.value(), value.position(), e.value().length));
-            s.storedKeys.add(e.key());
-            byGroup.computeIfAbsent(new ArrayList<>(key.subList(0, key.size() - 1)), k -> new ArrayList<>()).add(s);
+            s.storedKeys.add(key);
+            byGroup.computeIfAbsent(new EncodedKey(Arrays.copyOf(key, startAt)), k -> new Group(null))
+                    .sessions.add(s);
         }
-        List<List<Object>> keys = groupKeys(rows);
-        for (int g = 0; g < keys.size(); g++) {
-            List<Object> key = keys.get(g);
-            Object ts = key.get(factory.windowKey);
-            if (ts == null) {
-                continue;  // no event time, no session (NULL times are dropped as late on streams)
+        RowSchema othersSchema = new RowSchema(keySchema.columns().subList(0, keySchema.size() - 1));
+        if (rows.groupCount() > 0) {
+            // The batch's groups, their keys read from the aggregation's key columns.
+            try (VectorSchemaRoot root = VectorSchemaRoot.create(factory.outputSchema.toArrowSchema(), context.allocator())) {
+                root.allocateNew();
+                rows.writeResults(root);
+                TimeStampMilliVector times = (TimeStampMilliVector) root.getVector(factory.windowKey);
+                ByteArrayWriter others = new ByteArrayWriter();
+                for (int g = 0; g < rows.groupCount(); g++) {
+                    if (times.isNull(g)) {
+                        continue;  // no event time, no session (NULL times are dropped as late on streams)
+                    }
+                    others.reset();
+                    for (int k = 0; k < factory.groupKeys.size(); k++) {
+                        if (k != factory.windowKey) {
+                            RowCodec.write(root.getVector(k), g, others);
+                        }
+                    }
+                    Session s = new Session(times.get(g), times.get(g), rows.state(g));
+                    s.changed = true;
+                    byGroup.computeIfAbsent(new EncodedKey(others.toByteArray()), k -> new Group(null)).sessions.add(s);
+                }
             }
-            Session s = new Session(millis(ts), millis(ts), rows.state(g));
-            s.changed = true;
-            List<Object> others = new ArrayList<>(key);
-            others.remove(factory.windowKey);
-            byGroup.computeIfAbsent(others, k -> new ArrayList<>()).add(s);
         }
         GroupedAggregation out = factory.newAggregation();
-        for (Map.Entry<List<Object>, List<Session>> group : byGroup.entrySet()) {
-            for (Session s : merge(group.getValue())) {
+        for (Map.Entry<EncodedKey, Group> group : byGroup.entrySet()) {
+            for (Session s : merge(group.getValue().sessions)) {
                 boolean closed = watermark != Long.MIN_VALUE && s.last + factory.gapMillis <= watermark;
                 boolean emit = switch (mode) {
                     case UPDATE -> s.changed;
@@ -236,7 +251,7 @@ public final class SessionAggregateOperator implements StreamOperator {
                     }
                     continue;
                 }
-                List<Object> key = new ArrayList<>(group.getKey());
+                List<Object> key = new ArrayList<>(group.getValue().others(group.getKey(), othersSchema));
                 key.add(factory.windowKey, VectorValues.toLocalDateTime(s.start));
                 int session = out.addKey(key);
                 s.states.forEach(state -> out.mergeState(session, state));
@@ -244,11 +259,11 @@ public final class SessionAggregateOperator implements StreamOperator {
                     s.storedKeys.forEach(store::remove);
                 }
                 if (s.changed && keep) {
-                    List<Object> storedKey = new ArrayList<>(group.getKey());
-                    storedKey.add(VectorValues.toLocalDateTime(s.start));
                     byte[] state = out.state(session);
                     ByteArrayWriter value = new ByteArrayWriter(8 + state.length).writeLong(s.last).writeBytes(state);
-                    store.put(RowCodec.encode(storedKey, keySchema), value.toByteArray());
+                    byte[] storedKey = new ByteArrayWriter(group.getKey().bytes().length + RowCodec.LONG_BYTES)
+                            .writeBytes(group.getKey().bytes()).writeByte(1).writeLong(s.start).toByteArray();
+                    store.put(storedKey, value.toByteArray());
                 }
                 if (!emit) {
                     unemitted.add(session);
@@ -258,19 +273,21 @@ public final class SessionAggregateOperator implements StreamOperator {
         return results(out);
     }
 
-    /** The group keys of every group of {@code aggregation}, as Java values. */
-    private List<List<Object>> groupKeys(GroupedAggregation aggregation) {
-        if (aggregation.groupCount() == 0) {
-            return List.of();
+    /** The sessions of one group (its keys but the session's), and those keys' values once decoded. */
+    private static final class Group {
+        final List<Session> sessions = new ArrayList<>();
+        List<Object> others;
+
+        Group(List<Object> others) {
+            this.others = others;
         }
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(factory.outputSchema.toArrowSchema(), context.allocator())) {
-            root.allocateNew();
-            aggregation.writeResults(root);
-            List<List<Object>> keys = new ArrayList<>();
-            for (List<Object> row : VectorValues.rows(root)) {
-                keys.add(new ArrayList<>(row.subList(0, factory.groupKeys.size())));
+
+        /** The group's keys but the session's, decoded from {@code encoded} when first asked for. */
+        List<Object> others(EncodedKey encoded, RowSchema schema) {
+            if (others == null) {
+                others = RowCodec.decode(encoded.bytes(), schema);
             }
-            return keys;
+            return others;
         }
     }
 
@@ -325,9 +342,5 @@ public final class SessionAggregateOperator implements StreamOperator {
             }
         }
         return merged;
-    }
-
-    private static long millis(Object timestamp) {
-        return VectorValues.toEpochMillis((LocalDateTime) timestamp);
     }
 }

@@ -15,17 +15,14 @@ import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
-import dev.sluice.execution.type.VectorValues;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -228,23 +225,47 @@ public final class StreamJoinOperator implements StreamOperator {
         }
     }
 
-    /** A row of one side, in the state or new, with its match count. */
+    /** The trailer of a row in the keyed state: its side (INTEGER), match count and last write time (BIGINTs). */
+    private static final int TRAILER_BYTES = RowCodec.INT_BYTES + 2 * RowCodec.LONG_BYTES;
+
+    /**
+     * A row of one side with its match count: new in this batch (a row of an input batch's vectors) or kept in
+     * the state (its encoding, inside the state value that holds it; nothing is decoded but its join key and
+     * bound times, read once).
+     */
     private static final class Kept {
         final int side;
-        final List<Object> row;
-        final byte[] storeKey;  // the inner interval join's entry of the row; null for a row of this batch
+        final VectorSchemaRoot batch;  // a new row's input batch; null for a stored row
+        final int row;  // a new row's position in its batch
+        final byte[] bytes;  // a stored row: the state value holding it
+        final int rowStart;  // where the stored row's encoding starts in bytes
+        final int sideStart;  // where its side's columns start in bytes
+        final int columnsEnd;  // where the columns of both sides end in bytes (the keyed state's trailer follows)
+        final byte[] key;  // the join key's encoding; null when a key column is NULL (it matches nothing)
+        final byte[] storeKey;  // the inner interval join's entry of a stored row; null otherwise
         final boolean stored;  // kept from an earlier batch
+        long lower;  // the side's lower-bound time column (epoch millis), when the join has a bound
+        long upper;  // the side's upper-bound time column
+        boolean lowerNull;
+        boolean upperNull;
         int seq;  // a new row's position among its side's rows of this batch
         long matches;
         long written;
         boolean changed;
         boolean done;  // leaves the state (or is not kept) at the end of the batch
 
-        Kept(int side, List<Object> row, byte[] storeKey, boolean stored, long matches, long written) {
+        Kept(int side, VectorSchemaRoot batch, int row, byte[] bytes, int rowStart, int sideStart, int columnsEnd,
+             byte[] key, byte[] storeKey, long matches, long written) {
             this.side = side;
+            this.batch = batch;
             this.row = row;
+            this.bytes = bytes;
+            this.rowStart = rowStart;
+            this.sideStart = sideStart;
+            this.columnsEnd = columnsEnd;
+            this.key = key;
             this.storeKey = storeKey;
-            this.stored = stored;
+            this.stored = batch == null;
             this.matches = matches;
             this.written = written;
         }
@@ -264,26 +285,48 @@ public final class StreamJoinOperator implements StreamOperator {
     private final Factory factory;
     private final OperatorContext context;
     private final Optional<StateStore> store;
-    private final List<List<Object>> newLeft = new ArrayList<>();
-    private final List<List<Object>> newRight = new ArrayList<>();
-    private final List<List<Object>> out = new ArrayList<>();
-    private final List<Integer> weights = new ArrayList<>();
+    /** The columns of a state value: the left side's, then the right side's (then the keyed state's trailer). */
+    private final ColumnType[] valueTypes;
+    private final int leftWidth;
+    private final int rightWidth;
+    private final int[][] keys;
+    /** The input batches of this batch, whose vectors the new rows are in; closed with the operator. */
+    private final List<ChangeBatch> inputs = new ArrayList<>();
+    private final List<Kept> newLeft = new ArrayList<>();
+    private final List<Kept> newRight = new ArrayList<>();
+    private final ChangeBatchBuilder out;
+    private final ByteArrayWriter scratch = new ByteArrayWriter();
     /** The keyed state's entries read or made this batch, by their key bytes. */
-    private final Map<StateKeyBytes, Bucket> buckets = new HashMap<>();
+    private final Map<EncodedKey, Bucket> buckets = new HashMap<>();
 
     private StreamJoinOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
         this.context = context;
         this.store = factory.bounded ? Optional.empty() : Optional.of(context.requireState());
+        this.valueTypes = RowCodec.types(factory.stateValueSchema());
+        this.leftWidth = factory.leftSchema.size();
+        this.rightWidth = factory.rightSchema.size();
+        this.keys = new int[][] {factory.leftKeys.stream().mapToInt(Integer::intValue).toArray(),
+                factory.rightKeys.stream().mapToInt(Integer::intValue).toArray()};
+        this.out = new ChangeBatchBuilder(factory.outputSchema, context.allocator());
     }
 
     @Override
     public List<ChangeBatch> add(int input, ChangeBatch batch) {
-        try (batch) {
-            if (!batch.isInsertOnly()) {
-                throw new IllegalStateException("A join of two streams got deleted rows, which it can't take back yet");
+        inputs.add(batch);
+        if (!batch.isInsertOnly()) {
+            throw new IllegalStateException("A join of two streams got deleted rows, which it can't take back yet");
+        }
+        List<Kept> rows = input == LEFT ? newLeft : newRight;
+        VectorSchemaRoot root = batch.rows();
+        long now = context.batchTimestampMillis();
+        for (int r = 0; r < root.getRowCount(); r++) {
+            Kept k = new Kept(input, root, r, null, 0, 0, 0, key(input, root, r), null, 0, now);
+            k.seq = rows.size();
+            if (factory.bound.isPresent()) {
+                times(k, root.getVector(lowerColumn(input)), root.getVector(upperColumn(input)), r);
             }
-            (input == LEFT ? newLeft : newRight).addAll(VectorValues.rows(batch.rows()));
+            rows.add(k);
         }
         return List.of();
     }
@@ -293,77 +336,75 @@ public final class StreamJoinOperator implements StreamOperator {
         join(context.batchId(), context.watermark(), context.batchTimestampMillis());
         newLeft.clear();
         newRight.clear();
-        if (out.isEmpty()) {
-            return List.of();
-        }
-        VectorSchemaRoot rows = VectorValues.toBatch(factory.outputSchema, out, context.allocator());
-        if (!weights.contains(-1)) {
-            return List.of(ChangeBatch.inserts(rows));
-        }
-        IntVector vector = new IntVector("$weight", context.allocator());
-        vector.allocateNew(weights.size());
-        for (int i = 0; i < weights.size(); i++) {
-            vector.set(i, weights.get(i));
-        }
-        vector.setValueCount(weights.size());
-        return List.of(ChangeBatch.of(rows, vector));
+        return out.build(false);
+    }
+
+    @Override
+    public void close() {
+        inputs.forEach(ChangeBatch::close);
+        inputs.clear();
+        out.close();
     }
 
     /** Joins the batch's new rows, keeps them in the state, evicts what can match no more. */
     private void join(long batchId, long watermark, long now) {
-        List<Kept> lefts = fresh(LEFT, newLeft, now);
-        List<Kept> rights = fresh(RIGHT, newRight, now);
+        List<Kept> lefts = newLeft;
+        List<Kept> rights = newRight;
         List<Kept> old = factory.plainState() ? loadRows() : loadBuckets(lefts, rights, batchId, now);
-        Map<List<Object>, List<Kept>> oldLeft = new HashMap<>();
-        Map<List<Object>, List<Kept>> allRight = new HashMap<>();
+        Map<EncodedKey, List<Kept>> oldLeft = new HashMap<>();
+        Map<EncodedKey, List<Kept>> allRight = new HashMap<>();
         for (Kept k : old) {
-            if (k.side == LEFT) {
-                index(oldLeft, k, factory.leftKeys);
-            } else {
-                index(allRight, k, factory.rightKeys);
-            }
+            index(k.side == LEFT ? oldLeft : allRight, k);
         }
         // New right rows meet the left rows of earlier batches; new left rows meet every right row, the new
         // ones included: each pair once.
         for (Kept right : rights) {
-            for (Kept left : oldLeft.getOrDefault(LookupTable.key(right.row, factory.rightKeys), List.of())) {
-                if (matches(left.row, right.row)) {
-                    matched(left, right, now);
+            if (right.key != null) {
+                for (Kept left : oldLeft.getOrDefault(new EncodedKey(right.key), List.of())) {
+                    if (matches(left, right)) {
+                        matched(left, right, now);
+                    }
                 }
             }
         }
-        rights.forEach(r -> index(allRight, r, factory.rightKeys));
+        rights.forEach(r -> index(allRight, r));
         for (Kept left : lefts) {
-            for (Kept right : allRight.getOrDefault(LookupTable.key(left.row, factory.leftKeys), List.of())) {
-                if (matches(left.row, right.row)) {
-                    matched(left, right, now);
+            if (left.key != null) {
+                for (Kept right : allRight.getOrDefault(new EncodedKey(left.key), List.of())) {
+                    if (matches(left, right)) {
+                        matched(left, right, now);
+                    }
                 }
             }
         }
-        List<Kept> all = new ArrayList<>(old);
-        all.addAll(lefts);
-        all.addAll(rights);
-        for (Kept k : all) {
-            // A row with a NULL key matches nothing, ever.
-            boolean dead = factory.bounded || key(k) == null
-                    || (k.side == LEFT ? deadLeft(k.row, watermark) : deadRight(k.row, watermark));
-            boolean kept = k.side == LEFT ? factory.type.keepsUnmatchedLeft() : factory.type.keepsUnmatchedRight();
-            if (kept && k.matches == 0 && (factory.deferred() ? dead : !k.stored)) {
-                emit(padded(k), 1);
+        for (List<Kept> rows : List.of(old, lefts, rights)) {
+            for (Kept k : rows) {
+                // A row with a NULL key matches nothing, ever.
+                boolean dead = factory.bounded || k.key == null || (k.side == LEFT ? deadLeft(k, watermark)
+                        : deadRight(k, watermark));
+                boolean kept = k.side == LEFT ? factory.type.keepsUnmatchedLeft() : factory.type.keepsUnmatchedRight();
+                if (kept && k.matches == 0 && (factory.deferred() ? dead : !k.stored)) {
+                    emitPadded(k, 1);
+                }
+                // A semi join's left row that matched is emitted and done with.
+                k.done = dead || (factory.type == JoinType.SEMI && k.side == LEFT && k.matches > 0);
             }
-            // A semi join's left row that matched is emitted and done with.
-            k.done = dead || (factory.type == JoinType.SEMI && k.side == LEFT && k.matches > 0);
         }
         if (store.isEmpty()) {
             return;
         }
         if (factory.plainState()) {
-            for (Kept k : all) {
-                if (k.done && k.stored) {
-                    store.get().remove(k.storeKey);
-                } else if (!k.done && !k.stored) {
-                    byte[] key = new ByteArrayWriter().writeInt(k.side).writeLong(batchId).writeInt(k.seq).toByteArray();
-                    store.get().put(key, encode(List.of(k)));
+            for (List<Kept> rows : List.of(old, lefts, rights)) {
+                for (Kept k : rows) {
+                    if (k.done && k.stored) {
+                        store.get().remove(k.storeKey);
+                    } else if (!k.done && !k.stored) {
+                        byte[] key = new ByteArrayWriter(16).writeInt(k.side).writeLong(batchId).writeInt(k.seq)
+                                .toByteArray();
+                        ByteArrayWriter value = new ByteArrayWriter(128);
+                        writeColumns(k, value);
+                        store.get().put(key, value.toByteArray());
+                    }
                 }
             }
             return;
@@ -389,13 +430,12 @@ public final class StreamJoinOperator implements StreamOperator {
 
     /** The inner interval join's state: every kept row, an entry each. */
     private List<Kept> loadRows() {
-        RowSchema values = factory.stateValueSchema();
         List<Kept> old = new ArrayList<>();
         if (store.isPresent()) {
             for (Iterator<StateEntry> it = store.get().iterator(); it.hasNext(); ) {
                 StateEntry e = it.next();
                 int side = new ByteArrayReader(e.key()).readInt();
-                old.add(new Kept(side, sideRow(side, RowCodec.decode(e.value(), values)), e.key(), true, 0, 0));
+                old.add(stored(side, e.value(), 0, e.value().length, e.key(), 0, 0));
             }
         }
         return old;
@@ -422,17 +462,17 @@ public final class StreamJoinOperator implements StreamOperator {
         }
         for (List<Kept> rows : List.of(lefts, rights)) {
             for (Kept k : rows) {
-                List<Object> key = key(k);
-                if (key == null) {
+                if (k.key == null) {
                     continue;
                 }
-                byte[] storeKey = storeKey(key);
-                if (!buckets.containsKey(new StateKeyBytes(storeKey))) {
-                    byte[] value = store.get().get(storeKey);
+                // The keyed state's key is the join key's columns: the join key's encoding.
+                EncodedKey storeKey = new EncodedKey(k.key);
+                if (!buckets.containsKey(storeKey)) {
+                    byte[] value = store.get().get(k.key);
                     if (value != null) {
-                        old.addAll(read(storeKey, value, now));
+                        old.addAll(read(k.key, value, now));
                     } else {
-                        buckets.put(new StateKeyBytes(storeKey), new Bucket(storeKey));
+                        buckets.put(storeKey, new Bucket(k.key));
                     }
                 }
             }
@@ -442,61 +482,124 @@ public final class StreamJoinOperator implements StreamOperator {
 
     /** The rows of an entry of the keyed state (both sides' of one join key), those past the TTL dropped. */
     private List<Kept> read(byte[] storeKey, byte[] value, long now) {
-        RowSchema values = factory.stateValueSchema();
         Bucket bucket = new Bucket(storeKey);
-        buckets.put(new StateKeyBytes(storeKey), bucket);
-        for (List<Object> all : RowCodec.decodeRows(value, values)) {
-            long written = (Long) all.get(values.size() - 1);
+        buckets.put(new EncodedKey(storeKey), bucket);
+        ByteArrayReader in = new ByteArrayReader(value);
+        int count = in.readVarInt();
+        for (int i = 0; i < count; i++) {
+            int length = in.readVarInt();
+            int start = in.skip(length);
+            int trailer = start + length - TRAILER_BYTES;
+            int side = RowCodec.readInt(value, trailer);
+            long matches = RowCodec.readLong(value, trailer + RowCodec.INT_BYTES);
+            long written = RowCodec.readLong(value, trailer + RowCodec.INT_BYTES + RowCodec.LONG_BYTES);
             if (factory.ttlMillis.isPresent() && now - written >= factory.ttlMillis.get()) {
                 bucket.dirty = true;  // forgotten, as Flink's state TTL does
                 continue;
             }
-            int side = (Integer) all.get(values.size() - 3);
-            Kept k = new Kept(side, sideRow(side, all), null, true, (Long) all.get(values.size() - 2), written);
-            bucket.rows.add(k);
+            bucket.rows.add(stored(side, value, start, trailer, null, matches, written));
         }
         return bucket.rows;
     }
 
+    /**
+     * A row kept in the state: its encoding is {@code bytes[rowStart, columnsEnd)} (the columns of both sides);
+     * its join key and bound times are read out of it.
+     */
+    private Kept stored(int side, byte[] bytes, int rowStart, int columnsEnd, byte[] storeKey, long matches,
+                        long written) {
+        int first = side == LEFT ? 0 : leftWidth;
+        int width = side == LEFT ? leftWidth : rightWidth;
+        int sideStart = side == LEFT ? rowStart : RowCodec.skip(bytes, rowStart, valueTypes, 0, leftWidth);
+        int[] at = new int[width + 1];
+        at[0] = sideStart;
+        for (int c = 0; c < width; c++) {
+            at[c + 1] = RowCodec.skip(bytes, at[c], valueTypes[first + c]);
+        }
+        byte[] key = null;
+        int length = 0;
+        boolean nullKey = false;
+        for (int c : keys[side]) {
+            nullKey |= RowCodec.isNull(bytes, at[c]);
+            length += at[c + 1] - at[c];
+        }
+        if (!nullKey) {
+            key = new byte[length];
+            int offset = 0;
+            for (int c : keys[side]) {
+                System.arraycopy(bytes, at[c], key, offset, at[c + 1] - at[c]);
+                offset += at[c + 1] - at[c];
+            }
+        }
+        Kept k = new Kept(side, null, -1, bytes, rowStart, sideStart, columnsEnd, key, storeKey, matches, written);
+        if (factory.bound.isPresent()) {
+            int lower = at[lowerColumn(side)];
+            int upper = at[upperColumn(side)];
+            k.lowerNull = RowCodec.isNull(bytes, lower);
+            k.upperNull = RowCodec.isNull(bytes, upper);
+            k.lower = k.lowerNull ? 0 : RowCodec.readLong(bytes, lower);
+            k.upper = k.upperNull ? 0 : RowCodec.readLong(bytes, upper);
+        }
+        return k;
+    }
+
+    /** The join key of row {@code row} of a batch of side {@code side}, encoded; null if a key column is NULL. */
+    private byte[] key(int side, VectorSchemaRoot batch, int row) {
+        scratch.reset();
+        for (int c : keys[side]) {
+            FieldVector vector = batch.getVector(c);
+            if (vector.isNull(row)) {
+                return null;
+            }
+            RowCodec.write(vector, row, scratch);
+        }
+        return scratch.toByteArray();
+    }
+
+    private static void times(Kept k, FieldVector lower, FieldVector upper, int row) {
+        k.lowerNull = lower.isNull(row);
+        k.upperNull = upper.isNull(row);
+        k.lower = k.lowerNull ? 0 : ((TimeStampMilliVector) lower).get(row);
+        k.upper = k.upperNull ? 0 : ((TimeStampMilliVector) upper).get(row);
+    }
+
+    /** The column of side {@code side} on the lower end of the bound. */
+    private int lowerColumn(int side) {
+        return side == LEFT ? factory.bound.get().leftLower() : factory.bound.get().rightLower();
+    }
+
+    /** The column of side {@code side} on the upper end of the bound. */
+    private int upperColumn(int side) {
+        return side == LEFT ? factory.bound.get().leftUpper() : factory.bound.get().rightUpper();
+    }
+
     private void addToBucket(Kept k) {
-        List<Object> key = key(k);
-        if (k.done || key == null) {
+        if (k.done || k.key == null) {
             return;
         }
-        byte[] storeKey = storeKey(key);
-        Bucket bucket = buckets.computeIfAbsent(new StateKeyBytes(storeKey), b -> new Bucket(storeKey));
+        Bucket bucket = buckets.computeIfAbsent(new EncodedKey(k.key), b -> new Bucket(k.key));
         bucket.rows.add(k);
         bucket.dirty = true;
-    }
-
-    /** A side's row out of a state value (the columns of both sides). */
-    private List<Object> sideRow(int side, List<Object> all) {
-        int leftWidth = factory.leftSchema.size();
-        return new ArrayList<>(side == LEFT ? all.subList(0, leftWidth)
-                : all.subList(leftWidth, leftWidth + factory.rightSchema.size()));
-    }
-
-    private List<Object> key(Kept k) {
-        return LookupTable.key(k.row, k.side == LEFT ? factory.leftKeys : factory.rightKeys);
     }
 
     /** A pair matched: emit it (or the semi join's left row), and count the match on both rows. */
     private void matched(Kept left, Kept right, long now) {
         if (factory.type.emitsPairs()) {
-            List<Object> pair = new ArrayList<>(left.row);
-            pair.addAll(right.row);
-            emit(pair, 1);
+            writeSide(left, 0);
+            writeSide(right, leftWidth);
+            out.endRow(1);
         }
         if (factory.type == JoinType.SEMI && left.matches == 0) {
-            emit(left.row, 1);
+            writeSide(left, 0);
+            out.endRow(1);
         }
         if (!factory.deferred()) {
             // A regular join emitted the row null-padded when it came: its first match takes that back.
             if (left.matches == 0 && left.stored && factory.type.keepsUnmatchedLeft()) {
-                emit(padded(left), -1);
+                emitPadded(left, -1);
             }
             if (right.matches == 0 && right.stored && factory.type.keepsUnmatchedRight()) {
-                emit(padded(right), -1);
+                emitPadded(right, -1);
             }
         }
         if (factory.plainState()) {
@@ -514,120 +617,84 @@ public final class StreamJoinOperator implements StreamOperator {
         }
     }
 
-    private static List<Kept> fresh(int side, List<List<Object>> rows, long now) {
-        List<Kept> kept = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            Kept k = new Kept(side, rows.get(i), null, false, 0, now);
-            k.seq = i;
-            kept.add(k);
-        }
-        return kept;
+    /**
+     * Emits a row without a match as the output has it: padded with NULLs on the other side (or alone, anti
+     * join).
+     */
+    private void emitPadded(Kept k, int weight) {
+        writeSide(k, k.side == LEFT || !factory.type.emitsPairs() ? 0 : leftWidth);
+        out.endRow(weight);
     }
 
-    private void emit(List<Object> row, int weight) {
-        out.add(row);
-        weights.add(weight);
-    }
-
-    /** A row without a match as the output has it: padded with NULLs on the other side (or alone, anti join). */
-    private List<Object> padded(Kept k) {
-        if (!factory.type.emitsPairs()) {
-            return k.row;
-        }
-        List<Object> row = new ArrayList<>(factory.outputSchema.size());
-        if (k.side == LEFT) {
-            row.addAll(k.row);
-            row.addAll(Collections.nCopies(factory.rightSchema.size(), null));
+    /** Writes the columns of {@code k}'s side into the output row being built, from column {@code first}. */
+    private void writeSide(Kept k, int first) {
+        if (k.batch != null) {
+            out.copyRow(first, k.batch, k.row);
         } else {
-            row.addAll(Collections.nCopies(factory.leftSchema.size(), null));
-            row.addAll(k.row);
+            out.decode(first, k.side == LEFT ? leftWidth : rightWidth, k.bytes, k.sideStart);
         }
-        return row;
     }
 
     /** Whether two rows of equal keys match: within the time bound, if there is one. */
-    private boolean matches(List<Object> left, List<Object> right) {
+    private boolean matches(Kept left, Kept right) {
         if (factory.bound.isEmpty()) {
             return true;
         }
-        IntervalBound b = factory.bound.get();
-        Object l1 = left.get(b.leftLower());
-        Object r1 = right.get(b.rightLower());
-        Object l2 = left.get(b.leftUpper());
-        Object r2 = right.get(b.rightUpper());
-        if (l1 == null || r1 == null || l2 == null || r2 == null) {
+        if (left.lowerNull || right.lowerNull || left.upperNull || right.upperNull) {
             return false;  // a NULL time is in no bound
         }
-        return millis(l1) >= millis(r1) + b.lowerMillis() && millis(l2) <= millis(r2) + b.upperMillis();
+        IntervalBound b = factory.bound.get();
+        return left.lower >= right.lower + b.lowerMillis() && left.upper <= right.upper + b.upperMillis();
     }
 
     /** A left row matches right rows whose (event) time is up to {@code left[leftLower] - lower}. */
-    private boolean deadLeft(List<Object> row, long watermark) {
+    private boolean deadLeft(Kept k, long watermark) {
         if (factory.bound.isEmpty()) {
             return false;
         }
-        Object t = row.get(factory.bound.get().leftLower());
-        return t == null || (watermark != Long.MIN_VALUE && millis(t) - factory.bound.get().lowerMillis() < watermark);
+        return k.lowerNull || (watermark != Long.MIN_VALUE && k.lower - factory.bound.get().lowerMillis() < watermark);
     }
 
     /** A right row matches left rows whose (event) time is up to {@code right[rightUpper] + upper}. */
-    private boolean deadRight(List<Object> row, long watermark) {
+    private boolean deadRight(Kept k, long watermark) {
         if (factory.bound.isEmpty()) {
             return false;
         }
-        Object t = row.get(factory.bound.get().rightUpper());
-        return t == null || (watermark != Long.MIN_VALUE && millis(t) + factory.bound.get().upperMillis() < watermark);
+        return k.upperNull || (watermark != Long.MIN_VALUE && k.upper + factory.bound.get().upperMillis() < watermark);
     }
 
-    /** The keyed state's key of the rows of join key {@code key}: the key's columns. */
-    private byte[] storeKey(List<Object> key) {
-        return RowCodec.encode(key, factory.keyedStateKeySchema());
+    /** The columns of both sides of {@code k} as a state value holds them (the other side's all NULL). */
+    private void writeColumns(Kept k, ByteArrayWriter value) {
+        if (k.batch == null) {
+            value.writeBytes(k.bytes, k.rowStart, k.columnsEnd - k.rowStart);
+            return;
+        }
+        if (k.side == RIGHT) {
+            RowCodec.writeNulls(leftWidth, value);
+        }
+        RowCodec.write(k.batch.getFieldVectors(), k.row, value);
+        if (k.side == LEFT) {
+            RowCodec.writeNulls(rightWidth, value);
+        }
     }
 
-    /** Rows as a state value: each as the columns of both sides (and its match count and time). */
+    /** Rows of one join key as a value of the keyed state: each as the columns of both sides, its side, match count and time. */
     private byte[] encode(List<Kept> rows) {
-        RowSchema values = factory.stateValueSchema();
-        List<List<Object>> encoded = new ArrayList<>(rows.size());
+        ByteArrayWriter value = new ByteArrayWriter(64 * rows.size());
+        value.writeVarInt(rows.size());
         for (Kept k : rows) {
-            List<Object> all = new ArrayList<>(values.size());
-            if (k.side == LEFT) {
-                all.addAll(k.row);
-                all.addAll(Collections.nCopies(factory.rightSchema.size(), null));
-            } else {
-                all.addAll(Collections.nCopies(factory.leftSchema.size(), null));
-                all.addAll(k.row);
-            }
-            if (!factory.plainState()) {
-                all.add(k.side);
-                all.add(k.matches);
-                all.add(k.written);
-            }
-            encoded.add(all);
+            scratch.reset();
+            writeColumns(k, scratch);
+            scratch.writeByte(1).writeInt(k.side).writeByte(1).writeLong(k.matches).writeByte(1).writeLong(k.written);
+            value.writeVarInt(scratch.size());
+            value.writeBytes(scratch.buffer(), 0, scratch.size());
         }
-        return factory.plainState() ? RowCodec.encode(encoded.get(0), values) : RowCodec.encodeRows(encoded, values);
+        return value.toByteArray();
     }
 
-    /** State keys as map keys (by content). */
-    private record StateKeyBytes(byte[] bytes) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof StateKeyBytes other && Arrays.equals(bytes, other.bytes);
+    private static void index(Map<EncodedKey, List<Kept>> byKey, Kept row) {
+        if (row.key != null) {
+            byKey.computeIfAbsent(new EncodedKey(row.key), k -> new ArrayList<>()).add(row);
         }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
-    }
-
-    private static void index(Map<List<Object>, List<Kept>> byKey, Kept row, List<Integer> keys) {
-        List<Object> key = LookupTable.key(row.row, keys);
-        if (key != null) {
-            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
-        }
-    }
-
-    private static long millis(Object timestamp) {
-        return VectorValues.toEpochMillis((LocalDateTime) timestamp);
     }
 }

@@ -4,20 +4,22 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.changelog.ChangelogMode;
+import dev.sluice.execution.state.ByteArrayWriter;
 import dev.sluice.execution.state.RowCodec;
 import dev.sluice.execution.state.StateEntry;
 import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
-import dev.sluice.execution.type.VectorValues;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The batch-level step of a temporal join ({@code TemporalJoinNode}): a stream's rows meet the latest row per key
@@ -28,8 +30,9 @@ import java.util.Optional;
  * passes its input watermark on unchanged). One instance per batch.
  *
  * <p>State: one entry per key of the versioned table, keyed by the key's columns; its value the key's latest
- * row. Its size is
- * the number of keys, however many versions were written.
+ * row (both in the row encoding, {@link RowCodec}). Its size is the number of keys, however many versions were
+ * written. Rows are not boxed: versions are encoded from their vectors, the latest rows indexed by their join
+ * key's bytes, stream rows probe with theirs and are copied, with the decoded match, into the output's vectors.
  */
 public final class TemporalJoinOperator implements StreamOperator {
     private static final int STREAM = 0;
@@ -115,69 +118,114 @@ public final class TemporalJoinOperator implements StreamOperator {
     private final Factory factory;
     private final OperatorContext context;
     private final StateStore store;
-    private final List<List<Object>> streamRows = new ArrayList<>();
-    private final List<List<Object>> versions = new ArrayList<>();
+    private final int[] streamKeys;
+    private final int[] versionedKeys;
+    private final int[] primaryKey;
+    private final ColumnType[] versionedTypes;
+    /** The batch's stream rows, in their input batches (closed with the operator). */
+    private final List<ChangeBatch> streamBatches = new ArrayList<>();
+    private final ByteArrayWriter scratch = new ByteArrayWriter();
 
     private TemporalJoinOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
         this.context = context;
         this.store = context.requireState();
+        this.streamKeys = factory.streamKeys.stream().mapToInt(Integer::intValue).toArray();
+        this.versionedKeys = factory.versionedKeys.stream().mapToInt(Integer::intValue).toArray();
+        this.primaryKey = factory.primaryKey.stream().mapToInt(Integer::intValue).toArray();
+        this.versionedTypes = RowCodec.types(factory.versionedSchema);
     }
 
+    /**
+     * Stream rows wait in their batch for {@link #finish}; versions replace their key's row in the state at once,
+     * in the order read, encoded straight from the vectors.
+     */
     @Override
     public List<ChangeBatch> add(int input, ChangeBatch batch) {
+        if (input == STREAM) {
+            streamBatches.add(batch);
+            if (!batch.isInsertOnly()) {
+                throw new IllegalStateException("A temporal join got deleted rows, which it can't take back yet");
+            }
+            return List.of();
+        }
         try (batch) {
             if (!batch.isInsertOnly()) {
                 throw new IllegalStateException("A temporal join got deleted rows, which it can't take back yet");
             }
-            (input == STREAM ? streamRows : versions).addAll(VectorValues.rows(batch.rows()));
+            VectorSchemaRoot rows = batch.rows();
+            List<FieldVector> vectors = rows.getFieldVectors();
+            for (int r = 0; r < rows.getRowCount(); r++) {
+                byte[] pk = key(rows, primaryKey, r);
+                if (pk == null) {
+                    continue;  // a row with a NULL key column is no version of any key
+                }
+                scratch.reset();
+                RowCodec.write(vectors, r, scratch);
+                store.put(pk, scratch.toByteArray());
+            }
         }
         return List.of();
     }
 
     @Override
     public List<ChangeBatch> finish() {
-        RowSchema keySchema = factory.stateKeySchema();
-        RowSchema valueSchema = factory.stateValueSchema();
-        // The latest row per primary key: the state's, replaced by this batch's versions in the order read.
-        Map<List<Object>, List<Object>> latest = new HashMap<>();
+        // The latest row per primary key (the state, this batch's versions applied) by join key, as encoded.
+        Map<EncodedKey, List<byte[]>> byJoinKey = new HashMap<>();
+        int[] offsets = new int[versionedTypes.length + 1];
         for (Iterator<StateEntry> it = store.iterator(); it.hasNext(); ) {
-            StateEntry e = it.next();
-            List<Object> row = RowCodec.decode(e.value(), valueSchema);
-            latest.put(LookupTable.key(row, factory.primaryKey), row);
-        }
-        for (List<Object> row : versions) {
-            List<Object> pk = LookupTable.key(row, factory.primaryKey);
-            if (pk == null) {
-                continue;  // a row with a NULL key column is no version of any key
+            byte[] row = it.next().value();
+            for (int c = 0; c < versionedTypes.length; c++) {
+                offsets[c + 1] = RowCodec.skip(row, offsets[c], versionedTypes[c]);
             }
-            latest.put(pk, row);
-            store.put(RowCodec.encode(pk, keySchema), RowCodec.encode(row, valueSchema));
-        }
-        versions.clear();
-        Map<List<Object>, List<List<Object>>> byJoinKey = new HashMap<>();
-        for (List<Object> row : latest.values()) {
-            List<Object> key = LookupTable.key(row, factory.versionedKeys);
-            if (key != null) {
-                byJoinKey.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
+            scratch.reset();
+            boolean nullKey = false;
+            for (int k : versionedKeys) {
+                nullKey |= RowCodec.isNull(row, offsets[k]);
+                scratch.writeBytes(row, offsets[k], offsets[k + 1] - offsets[k]);
+            }
+            if (!nullKey) {
+                byJoinKey.computeIfAbsent(new EncodedKey(scratch.toByteArray()), k -> new ArrayList<>()).add(row);
             }
         }
-        List<List<Object>> out = new ArrayList<>();
-        for (List<Object> row : streamRows) {
-            List<List<Object>> matches = byJoinKey.getOrDefault(LookupTable.key(row, factory.streamKeys), List.of());
-            for (List<Object> match : matches) {
-                List<Object> pair = new ArrayList<>(row);
-                pair.addAll(match);
-                out.add(pair);
+        int width = factory.streamSchema.size();
+        try (ChangeBatchBuilder out = new ChangeBatchBuilder(factory.outputSchema, context.allocator())) {
+            for (ChangeBatch batch : streamBatches) {
+                VectorSchemaRoot rows = batch.rows();
+                for (int r = 0; r < rows.getRowCount(); r++) {
+                    byte[] key = key(rows, streamKeys, r);
+                    List<byte[]> matches = key == null ? List.of() : byJoinKey.getOrDefault(new EncodedKey(key), List.of());
+                    for (byte[] match : matches) {
+                        out.copyRow(0, rows, r);
+                        out.decode(width, versionedTypes.length, match, 0);
+                        out.endRow(1);
+                    }
+                    if (matches.isEmpty() && factory.outer) {
+                        out.copyRow(0, rows, r);
+                        out.endRow(1);
+                    }
+                }
             }
-            if (matches.isEmpty() && factory.outer) {
-                List<Object> padded = new ArrayList<>(row);
-                padded.addAll(Collections.nCopies(factory.versionedSchema.size(), null));
-                out.add(padded);
-            }
+            return out.build(false);
         }
-        streamRows.clear();
-        return out.isEmpty() ? List.of()
-                : List.of(ChangeBatch.inserts(VectorValues.toBatch(factory.outputSchema, out, context.allocator())));
+    }
+
+    @Override
+    public void close() {
+        streamBatches.forEach(ChangeBatch::close);
+        streamBatches.clear();
+    }
+
+    /** The encoding of columns {@code columns} of row {@code row} (a state or join key), or null if one is NULL. */
+    private byte[] key(VectorSchemaRoot rows, int[] columns, int row) {
+        scratch.reset();
+        for (int c : columns) {
+            FieldVector vector = rows.getVector(c);
+            if (vector.isNull(row)) {
+                return null;
+            }
+            RowCodec.write(vector, row, scratch);
+        }
+        return scratch.toByteArray();
     }
 }

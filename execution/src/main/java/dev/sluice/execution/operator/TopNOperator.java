@@ -6,6 +6,8 @@ import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.changelog.ChangelogMode;
 import dev.sluice.execution.plan.SortKey;
 import dev.sluice.execution.plan.TopNNode.RankFunction;
+import dev.sluice.execution.state.ByteArrayReader;
+import dev.sluice.execution.state.ByteArrayWriter;
 import dev.sluice.execution.state.RowCodec;
 import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
@@ -15,10 +17,12 @@ import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -36,7 +40,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *       window, or the query is bounded): the batch's rows are ranked per partition and emitted as inserts;
  *       nothing is kept.</li>
  * </ul>
- * Input: inserts only (a Top-N over updating rows comes later).
+ * Input: inserts only (a Top-N over updating rows comes later). Rows are offered to their partition's top
+ * straight from the input's vectors (the partition key hashed from them, the ORDER BY values read); only rows
+ * that enter a top are encoded ({@link RowCodec}, as the state keeps them), and the output is decoded from
+ * those bytes into its vectors: no Java object per value of a row that does not make the top.
  */
 public final class TopNOperator implements StreamOperator {
     /** What every batch's Top-N shares. */
@@ -113,123 +120,251 @@ public final class TopNOperator implements StreamOperator {
         }
     }
 
+    /** A row in a top: its encoding ({@link RowCodec}, the input's columns) and its ORDER BY values. */
+    private static final class Candidate {
+        final byte[] row;
+        final Object[] order;
+
+        Candidate(byte[] row, Object[] order) {
+            this.row = row;
+            this.order = order;
+        }
+    }
+
+    /** A partition the batch touched: its top as stored (or empty) and as the batch's rows made it. */
+    private static final class Partition {
+        final byte[] key;
+        final List<Candidate> before;
+        final List<Candidate> top;
+        boolean changed;
+
+        Partition(byte[] key, List<Candidate> before) {
+            this.key = key;
+            this.before = before;
+            this.top = new ArrayList<>(before);
+        }
+    }
+
     private final Factory factory;
     private final OperatorContext context;
-    /** The batch's rows per partition key, in arrival order. */
-    private final PartitionedRows newRows;
+    private final Optional<StateStore> store;
+    private final int[] partition;
+    private final ColumnType[] types;
+    private final int[] orderColumns;
+    /** The partitions the batch's rows fell in, in the order they first came. */
+    private final Map<EncodedKey, Partition> partitions = new LinkedHashMap<>();
+    private final ByteArrayWriter scratch = new ByteArrayWriter();
 
     private TopNOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
         this.context = context;
-        this.newRows = new PartitionedRows(factory.partition, "A Top-N");
-        if (!factory.once) {
-            context.requireState();
-        }
+        this.store = factory.once ? Optional.empty() : Optional.of(context.requireState());
+        this.partition = factory.partition.stream().mapToInt(Integer::intValue).toArray();
+        this.types = RowCodec.types(factory.inputSchema);
+        this.orderColumns = factory.order.stream().mapToInt(SortKey::column).toArray();
     }
 
+    /**
+     * Offers each row of the batch to its partition's top, straight from the vectors: a row that can't enter
+     * the top is compared and dropped; one that enters is encoded and kept there (a row that later leaves the
+     * top can't come back: the input is only inserted).
+     */
     @Override
     public List<ChangeBatch> add(int input, ChangeBatch batch) {
-        newRows.add(batch);
+        try (batch) {
+            if (!batch.isInsertOnly()) {
+                throw new IllegalStateException("A Top-N got deleted rows, which it can't take back yet");
+            }
+            VectorSchemaRoot root = batch.rows();
+            List<FieldVector> vectors = root.getFieldVectors();
+            for (int r = 0; r < root.getRowCount(); r++) {
+                byte[] key = PartitionedRows.key(partition, root, r, scratch);
+                Partition p = partitions.computeIfAbsent(new EncodedKey(key), k -> load(key));
+                offer(p, vectors, r);
+            }
+        }
         return List.of();
     }
 
     @Override
     public List<ChangeBatch> finish() {
-        List<List<Object>> inserts = new ArrayList<>();
-        List<List<Object>> deletes = new ArrayList<>();
-        for (Map.Entry<List<Object>, List<List<Object>>> e : newRows.byKey().entrySet()) {
-            if (factory.once) {
-                inserts.addAll(top(e.getValue()));
+        List<Candidate> deleted = new ArrayList<>();
+        List<Long> deletedRanks = new ArrayList<>();
+        List<Candidate> inserted = new ArrayList<>();
+        List<Long> insertedRanks = new ArrayList<>();
+        for (Partition p : partitions.values()) {
+            if (!p.changed) {
                 continue;
             }
-            StateStore store = context.requireState();
-            byte[] key = RowCodec.encode(e.getKey(), factory.keySchema);
-            byte[] stored = store.get(key);
-            List<List<Object>> before = stored == null ? List.of() : RowCodec.decodeRows(stored, factory.inputSchema);
-            List<List<Object>> candidates = new ArrayList<>(before);
-            candidates.addAll(e.getValue());  // after the kept rows: ties keep arrival order
-            List<List<Object>> after = top(candidates);
-            diff(ranked(before), after, deletes, inserts);
-            List<List<Object>> kept = new ArrayList<>(after.size());
-            after.forEach(r -> kept.add(r.subList(0, r.size() - 1)));
-            store.put(key, RowCodec.encodeRows(kept, factory.inputSchema));
+            diff(p.before, ranks(p.before), p.top, ranks(p.top), deleted, deletedRanks, inserted, insertedRanks);
+            if (store.isPresent()) {
+                ByteArrayWriter value = new ByteArrayWriter();
+                value.writeVarInt(p.top.size());
+                for (Candidate c : p.top) {
+                    value.writeVarInt(c.row.length).writeBytes(c.row);
+                }
+                store.get().put(p.key, value.toByteArray());
+            }
         }
-        newRows.clear();
-        if (inserts.isEmpty() && deletes.isEmpty()) {
+        partitions.clear();
+        if (inserted.isEmpty() && deleted.isEmpty()) {
             return List.of();
         }
-        if (factory.once || factory.keepsFirst) {
-            if (!deletes.isEmpty()) {
-                throw new IllegalStateException("A keep-first Top-N replaced a partition's first row");
+        boolean appendOnly = factory.once || factory.keepsFirst;
+        if (appendOnly && !deleted.isEmpty()) {
+            throw new IllegalStateException("A keep-first Top-N replaced a partition's first row");
+        }
+        try (ChangeBatchBuilder out = new ChangeBatchBuilder(factory.outputSchema, context.allocator())) {
+            int rank = factory.inputSchema.size();
+            for (int i = 0; i < deleted.size(); i++) {
+                out.decode(0, rank, deleted.get(i).row, 0);
+                out.setLong(rank, deletedRanks.get(i));
+                out.endRow(-1);
             }
-            return List.of(ChangeBatch.inserts(VectorValues.toBatch(factory.outputSchema, inserts, context.allocator())));
+            for (int i = 0; i < inserted.size(); i++) {
+                out.decode(0, rank, inserted.get(i).row, 0);
+                out.setLong(rank, insertedRanks.get(i));
+                out.endRow(1);
+            }
+            return out.build(!appendOnly);
         }
-        List<List<Object>> rows = new ArrayList<>(deletes);
-        rows.addAll(inserts);
-        VectorSchemaRoot batch = VectorValues.toBatch(factory.outputSchema, rows, context.allocator());
-        IntVector weights = new IntVector("$weight", context.allocator());
-        weights.allocateNew(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            weights.set(i, i < deletes.size() ? -1 : 1);
-        }
-        weights.setValueCount(rows.size());
-        return List.of(ChangeBatch.of(batch, weights));
     }
 
-    /** The rows of the top, ranked: each row with its rank appended, at most the ranks up to the limit. */
-    private List<List<Object>> top(List<List<Object>> rows) {
-        List<List<Object>> sorted = new ArrayList<>(rows);
-        sorted.sort(new RowOrdering(factory.order));  // stable
-        List<List<Object>> ranked = ranked(sorted);
-        List<List<Object>> kept = new ArrayList<>();
-        for (List<Object> r : ranked) {
-            if ((Long) r.get(r.size() - 1) > factory.limit) {
-                break;
-            }
-            kept.add(r);
+    /** The partition of encoded key {@code key} with its top as the state keeps it (none when once). */
+    private Partition load(byte[] key) {
+        byte[] stored = store.isPresent() ? store.get().get(key) : null;
+        if (stored == null) {
+            return new Partition(key, List.of());
         }
-        return kept;
+        ByteArrayReader in = new ByteArrayReader(stored);
+        int count = in.readVarInt();
+        List<Candidate> before = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] row = in.readBytes(in.readVarInt());
+            before.add(new Candidate(row, order(row)));
+        }
+        return new Partition(key, before);
     }
 
-    /** The sorted rows, each with its rank appended. */
-    private List<List<Object>> ranked(List<List<Object>> sorted) {
-        RowOrdering ordering = new RowOrdering(factory.order);
-        List<List<Object>> out = new ArrayList<>(sorted.size());
+    /**
+     * Adds row {@code row} to the top of {@code p} if it ranks within the limit: after every row that ranks
+     * before or ties with it (ties keep the order rows came in), dropping the rows it pushes out.
+     */
+    private void offer(Partition p, List<FieldVector> vectors, int row) {
+        Object[] order = new Object[orderColumns.length];
+        for (int k = 0; k < orderColumns.length; k++) {
+            FieldVector v = vectors.get(orderColumns[k]);
+            order[k] = v.isNull(row) ? null : v instanceof TimeStampMilliVector ts ? ts.get(row) : VectorValues.get(v, row);
+        }
+        List<Candidate> top = p.top;
+        int size = top.size();
+        if (size >= factory.limit && factory.function != RankFunction.DENSE_RANK) {
+            // After the last row (or tied with it, ROW_NUMBER): its rank would pass the limit.
+            int c = compare(order, top.get(size - 1).order);
+            if (c > 0 || (c == 0 && factory.function == RankFunction.ROW_NUMBER)) {
+                return;
+            }
+        }
+        int low = 0;
+        int high = size;
+        while (low < high) {  // the first row that ranks after this one
+            int mid = (low + high) >>> 1;
+            if (compare(top.get(mid).order, order) <= 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        scratch.reset();
+        RowCodec.write(vectors, row, scratch);
+        top.add(low, new Candidate(scratch.toByteArray(), order));
+        p.changed = true;
+        if (top.size() > factory.limit) {
+            long[] ranks = ranks(top);
+            int keep = 0;
+            while (keep < top.size() && ranks[keep] <= factory.limit) {
+                keep++;
+            }
+            top.subList(keep, top.size()).clear();
+        }
+    }
+
+    /** The rank of each row of a sorted top. */
+    private long[] ranks(List<Candidate> sorted) {
+        long[] ranks = new long[sorted.size()];
         long rank = 0;
         long dense = 0;
         for (int i = 0; i < sorted.size(); i++) {
-            boolean tie = i > 0 && ordering.compare(sorted.get(i - 1), sorted.get(i)) == 0;
+            boolean tie = i > 0 && compare(sorted.get(i - 1).order, sorted.get(i).order) == 0;
             if (!tie) {
                 rank = i + 1;
                 dense++;
             }
-            List<Object> r = new ArrayList<>(sorted.get(i));
-            r.add(switch (factory.function) {
-                case ROW_NUMBER -> (long) i + 1;
+            ranks[i] = switch (factory.function) {
+                case ROW_NUMBER -> i + 1;
                 case RANK -> rank;
                 case DENSE_RANK -> dense;
-            });
-            out.add(r);
+            };
         }
-        return out;
+        return ranks;
     }
 
-    /** The ranked rows of {@code before} not in {@code after} are deletes, those of {@code after} not in {@code before} inserts. */
-    private static void diff(List<List<Object>> before, List<List<Object>> after, List<List<Object>> deletes,
-                             List<List<Object>> inserts) {
-        Map<List<Object>, Integer> counts = new HashMap<>();
-        before.forEach(r -> counts.merge(r, 1, Integer::sum));
-        for (List<Object> r : after) {
-            if (counts.merge(r, -1, Integer::sum) < 0) {
-                inserts.add(r);
+    /** The ORDER BY values of an encoded row (TIMESTAMPs as epoch milliseconds, as from the vectors). */
+    private Object[] order(byte[] row) {
+        Object[] order = new Object[orderColumns.length];
+        int offset = 0;
+        for (int c = 0; c < types.length; c++) {
+            for (int k = 0; k < orderColumns.length; k++) {
+                if (orderColumns[k] == c) {
+                    order[k] = RowCodec.isNull(row, offset) ? null
+                            : types[c] == ColumnType.TIMESTAMP ? RowCodec.readLong(row, offset) : RowCodec.value(row, offset, types[c]);
+                }
+            }
+            offset = RowCodec.skip(row, offset, types[c]);
+        }
+        return order;
+    }
+
+    /** SQL's order by the sort keys ({@link RowOrdering}'s), over the ORDER BY values of two rows. */
+    private int compare(Object[] a, Object[] b) {
+        for (int k = 0; k < orderColumns.length; k++) {
+            int c = RowOrdering.compare(factory.order.get(k), a[k], b[k]);
+            if (c != 0) {
+                return c;
             }
         }
-        for (List<Object> r : before) {
+        return 0;
+    }
+
+    /**
+     * The ranked rows of {@code before} not in {@code after} are deletes, those of {@code after} not in
+     * {@code before} inserts (a row and its rank, by value).
+     */
+    private static void diff(List<Candidate> before, long[] beforeRanks, List<Candidate> after, long[] afterRanks,
+                             List<Candidate> deletes, List<Long> deleteRanks, List<Candidate> inserts,
+                             List<Long> insertRanks) {
+        Map<Ranked, Integer> counts = new HashMap<>();
+        for (int i = 0; i < before.size(); i++) {
+            counts.merge(new Ranked(new EncodedKey(before.get(i).row), beforeRanks[i]), 1, Integer::sum);
+        }
+        for (int i = 0; i < after.size(); i++) {
+            if (counts.merge(new Ranked(new EncodedKey(after.get(i).row), afterRanks[i]), -1, Integer::sum) < 0) {
+                inserts.add(after.get(i));
+                insertRanks.add(afterRanks[i]);
+            }
+        }
+        for (int i = 0; i < before.size(); i++) {
+            Ranked r = new Ranked(new EncodedKey(before.get(i).row), beforeRanks[i]);
             Integer left = counts.get(r);
             if (left != null && left > 0) {
-                deletes.add(r);
+                deletes.add(before.get(i));
+                deleteRanks.add(beforeRanks[i]);
                 counts.put(r, left - 1);
             }
         }
+    }
+
+    /** A row of a top with its rank, compared by value. */
+    private record Ranked(EncodedKey row, long rank) {
     }
 }

@@ -9,7 +9,7 @@ final class StateKey {
 
     StateKey(byte[] bytes) {
         this.bytes = bytes;
-        this.hash = Arrays.hashCode(bytes);
+        this.hash = KeyHash.of(bytes);
     }
 
     byte[] bytes() {

@@ -9,13 +9,15 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The result of one micro-batch: the changes the plan's top operator emitted (inserts only unless the result
- * updates rows), in pipeline then partition order, counts, and the largest event time each partition of a
- * watermarked table showed. Owns its batches: {@link #close()} releases them.
+ * updates rows), in pipeline then partition order, counts (late rows also per stateful operator, by its id),
+ * and the largest event time each partition of a watermarked table showed. Owns its batches: {@link #close()} releases them.
  */
 record BatchOutput(RowSchema schema, List<ChangeBatch> changes, long inputRows, long malformedRows, long lateRows,
-                   Map<String, Map<SourcePartition, Long>> maxEventTimes) implements AutoCloseable {
+                   Map<String, Long> lateRowsByOperator, Map<String, Map<SourcePartition, Long>> maxEventTimes)
+        implements AutoCloseable {
     BatchOutput {
         changes = List.copyOf(changes);
+        lateRowsByOperator = Map.copyOf(lateRowsByOperator);
         maxEventTimes = Map.copyOf(maxEventTimes);
     }
 

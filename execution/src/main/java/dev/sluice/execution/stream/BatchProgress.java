@@ -24,7 +24,7 @@ import java.util.Map;
  * @param rateLimit records per second backpressure allowed this batch, or -1 when not limited by it
  * @param dataLoss offsets skipped because they were deleted (failOnDataLoss = false)
  * @param stateOperators the state of each stateful operator after the batch (their sums are
- *     {@code stateRows} and {@code stateBytes}), bottom-up
+ *     {@code stateRows} and {@code stateBytes}) and the late rows dropped for it, bottom-up
  */
 public record BatchProgress(String queryName, long batchId, Instant timestamp,
                             Map<String, Map<String, Long>> startOffsets,
@@ -35,10 +35,17 @@ public record BatchProgress(String queryName, long batchId, Instant timestamp,
                             long schedulingDelayMillis, long processingTimeMillis,
                             Map<String, Long> durationMillis, long stateRows, long stateBytes, double rateLimit,
                             List<String> dataLoss, List<OperatorState> stateOperators) {
-    /** The state one operator keeps: its id (its directory under {@code state/}), rows and estimated bytes. */
-    public record OperatorState(String operator, long rows, long bytes) {
+    /**
+     * The state one operator keeps: its id (its directory under {@code state/}), rows and estimated bytes; and
+     * the rows dropped in the batch for being late for it (behind the watermark it closes windows or evicts by).
+     */
+    public record OperatorState(String operator, long rows, long bytes, long lateRows) {
         public OperatorState {
             java.util.Objects.requireNonNull(operator, "operator is null");
+        }
+
+        public OperatorState(String operator, long rows, long bytes) {
+            this(operator, rows, bytes, 0);
         }
     }
 

@@ -19,6 +19,7 @@ import dev.sluice.execution.source.SourcePartition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,17 +87,22 @@ final class BatchRunner {
         }
         TaskResults results = runTasks(futures);
         Map<IncrementalPlan.TaskStage, List<VectorSchemaRoot>> outputs = new IdentityHashMap<>();
+        Map<IncrementalPlan.TaskStage, Long> stageLateRows = new IdentityHashMap<>();
         int next = 0;
         for (int s = 0; s < stages.size(); s++) {
             List<VectorSchemaRoot> stageOutputs = new ArrayList<>();
+            long late = 0;
             for (int t = 0; t < taskCounts.get(s); t++) {
-                stageOutputs.addAll(results.perTask().get(next++).outputs());
+                TaskResult task = results.perTask().get(next++);
+                stageOutputs.addAll(task.outputs());
+                late += task.lateRows();
             }
             outputs.put(stages.get(s), stageOutputs);
+            stageLateRows.put(stages.get(s), late);
         }
         List<ChangeBatch> changes;
+        TreeRun tree = new TreeRun(outputs, stageLateRows, allocator, states, batchId, watermark, timestampMillis);
         try {
-            TreeRun tree = new TreeRun(outputs, allocator, states, batchId, watermark, timestampMillis);
             changes = ProcessingTime.at(timestampMillis, () -> tree.run(plan.root()));
         } catch (Exception | Error e) {
             outputs.values().forEach(list -> list.forEach(VectorSchemaRoot::close));
@@ -108,24 +114,36 @@ final class BatchRunner {
             changes = ChangeBatch.inserts(applyLimit(rows));
         }
         return new BatchOutput(plan.outputSchema(), changes, results.inputRows(), results.malformedRows(),
-                results.lateRows(), results.maxEventTimes());
+                results.lateRows(), tree.lateRowsByOperator, results.maxEventTimes());
     }
 
     /**
      * One batch's run of the operator tree, bottom-up: each operator takes its inputs' changes, then finishes.
      * The task stages' outputs are taken (and closed) as the tree consumes them.
+     *
+     * <p>Late rows are counted per stateful operator: the rows the tasks that feed it (through stateless
+     * operators, if any) dropped for being behind its watermark. Only the tasks drop late rows: an operator's
+     * input watermark is its inputs' output watermark, held back by what they can still emit behind it, so no
+     * operator's output reaches the operator above it late.
      */
     private static final class TreeRun {
         private final Map<IncrementalPlan.TaskStage, List<VectorSchemaRoot>> taskOutputs;
+        private final Map<IncrementalPlan.TaskStage, Long> taskLateRows;
+        /** The late rows each stateful operator's tasks dropped, by operator id, bottom-up. */
+        private final Map<String, Long> lateRowsByOperator = new LinkedHashMap<>();
+        /** Late rows below a stateless operator, counted for the stateful operator above it. */
+        private final Map<IncrementalPlan.Stage, Long> pendingLateRows = new IdentityHashMap<>();
         private final BufferAllocator allocator;
         private final Map<String, StateStore> states;
         private final long batchId;
         private final long watermark;
         private final long timestampMillis;
 
-        TreeRun(Map<IncrementalPlan.TaskStage, List<VectorSchemaRoot>> taskOutputs, BufferAllocator allocator,
+        TreeRun(Map<IncrementalPlan.TaskStage, List<VectorSchemaRoot>> taskOutputs,
+                Map<IncrementalPlan.TaskStage, Long> taskLateRows, BufferAllocator allocator,
                 Map<String, StateStore> states, long batchId, long watermark, long timestampMillis) {
             this.taskOutputs = taskOutputs;
+            this.taskLateRows = taskLateRows;
             this.allocator = allocator;
             this.states = states;
             this.batchId = batchId;
@@ -141,8 +159,17 @@ final class BatchRunner {
             List<List<ChangeBatch>> inputs = new ArrayList<>();
             List<ChangeBatch> out = new ArrayList<>();
             try {
+                long late = 0;
                 for (IncrementalPlan.Stage input : op.inputs()) {
                     inputs.add(run(input));
+                    Long below = input instanceof IncrementalPlan.TaskStage task ? taskLateRows.get(task)
+                            : pendingLateRows.remove(input);
+                    late += below == null ? 0 : below;
+                }
+                if (op.state().isPresent()) {
+                    lateRowsByOperator.put(op.id(), late);
+                } else {
+                    pendingLateRows.put(op, late);
                 }
                 OperatorContext context = new OperatorContext(batchId, inputWatermark(op), allocator,
                         Optional.ofNullable(states.get(op.id())), timestampMillis);

@@ -347,6 +347,7 @@ public final class MicroBatchExecution implements Runnable {
         long inputRows;
         long malformed;
         long late;
+        Map<String, Long> lateByOperator;
         Map<String, Map<SourcePartition, Long>> batchMaxEventTimes;
         // State as of the previous batch: batch ids are consecutive, so a re-run batch sees what it saw.
         Map<String, StateStore> stores = new java.util.LinkedHashMap<>();
@@ -367,6 +368,7 @@ public final class MicroBatchExecution implements Runnable {
             inputRows = output.inputRows();
             malformed = output.malformedRows();
             late = output.lateRows();
+            lateByOperator = output.lateRowsByOperator();
             batchMaxEventTimes = output.maxEventTimes();
         } catch (Exception | Error e) {
             stores.values().forEach(StateStore::abort);
@@ -378,7 +380,7 @@ public final class MicroBatchExecution implements Runnable {
         stores.values().forEach(s -> s.commit(batchId));
         List<BatchProgress.OperatorState> operatorStates = new java.util.ArrayList<>();
         stores.forEach((id, s) -> operatorStates.add(new BatchProgress.OperatorState(id, s.metrics().rows(),
-                s.metrics().bytesEstimate())));
+                s.metrics().bytesEstimate(), lateByOperator.getOrDefault(id, 0L))));
         long stateRows = operatorStates.stream().mapToLong(BatchProgress.OperatorState::rows).sum();
         long stateBytes = operatorStates.stream().mapToLong(BatchProgress.OperatorState::bytes).sum();
         // The watermark after this batch, and what it derives from, are committed with it: a restart goes on

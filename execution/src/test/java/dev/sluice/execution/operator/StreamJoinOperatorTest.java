@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.fs.FileSystemLocation;
 import dev.sluice.execution.plan.JoinType;
+import dev.sluice.execution.state.StateEntry;
 import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.state.StateStoreProvider;
@@ -142,5 +143,57 @@ class StreamJoinOperatorTest extends ArrowTestBase {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new StreamJoinOperator.Factory(
                 JoinType.INNER, LEFT, right, List.of(0), List.of(0), Optional.empty(), Optional.of(1_000L), false, OUT));
         assertTrue(e.getMessage().contains("needs join keys of one type: k is BIGINT, k is INTEGER"), e.getMessage());
+    }
+
+    @Test
+    void anIntervalJoinReadsRowsStoredFromJavaValuesAndEvictsByTheWatermark() {
+        RowSchema left = RowSchema.of(Column.of("k", ColumnType.BIGINT), Column.of("l", ColumnType.VARCHAR),
+                Column.of("ts", ColumnType.TIMESTAMP));
+        RowSchema right = RowSchema.of(Column.of("k", ColumnType.BIGINT), Column.of("r", ColumnType.VARCHAR),
+                Column.of("ts", ColumnType.TIMESTAMP));
+        RowSchema out = RowSchema.of(Column.of("k", ColumnType.BIGINT), Column.of("l", ColumnType.VARCHAR),
+                Column.of("ts", ColumnType.TIMESTAMP), Column.of("k0", ColumnType.BIGINT), Column.of("r", ColumnType.VARCHAR),
+                Column.of("ts0", ColumnType.TIMESTAMP));
+        // left.ts BETWEEN right.ts - 1 s AND right.ts + 1 s
+        StreamJoinOperator.Factory interval = new StreamJoinOperator.Factory(JoinType.INNER, left, right, List.of(0),
+                List.of(0), Optional.of(dev.sluice.execution.plan.IntervalBound.between(2, 2, -1_000, 1_000)),
+                Optional.empty(), false, out);
+        StateSpec spec = interval.state("join-2").orElseThrow();
+        StateStoreProvider state = StateStoreProvider.open(FileSystemLocation.of(checkpoint.toString()), "join-2",
+                spec.keySchema(), spec.valueSchema());
+        // Batch 0's left row as the boxed operator stored it: (side, batch, position) -> the columns of both sides.
+        StateStore store = state.getStore(-1);
+        store.put(new dev.sluice.execution.state.ByteArrayWriter().writeInt(0).writeLong(0).writeInt(0).toByteArray(),
+                dev.sluice.execution.state.RowCodec.encode(row(1L, "a", VectorValues.toLocalDateTime(5_000), null, null,
+                        null), spec.valueSchema()));
+        store.commit(0);
+        List<List<Object>> pairs = new ArrayList<>();
+        store = state.getStore(0);
+        try (StreamJoinOperator op = interval.create(new OperatorContext(1, Long.MIN_VALUE, allocator, Optional.of(store), 0))) {
+            op.add(1, ChangeBatch.inserts(VectorValues.toBatch(right, List.of(row(1L, "x", VectorValues.toLocalDateTime(5_500)),
+                    row(1L, "y", VectorValues.toLocalDateTime(9_000)), row(2L, "z", VectorValues.toLocalDateTime(5_000))),
+                    allocator)));
+            op.finish().forEach(c -> {
+                pairs.addAll(VectorValues.rows(c.rows()));
+                c.close();
+            });
+        }
+        store.commit(1);
+        assertEquals(List.of(row(1L, "a", VectorValues.toLocalDateTime(5_000), 1L, "x", VectorValues.toLocalDateTime(5_500))),
+                pairs, "y is 4 s after a, z has another key");
+        // Watermark 7 s: a (5 s, matches right rows up to 6 s), x (5.5 s) and z (5 s, match left rows up to 6.5 s)
+        // can meet no more rows; y (9 s) stays.
+        store = state.getStore(1);
+        assertEquals(4, store.size(), "a, and x, y, z: no watermark yet");
+        try (StreamJoinOperator op = interval.create(new OperatorContext(2, 7_000, allocator, Optional.of(store), 0))) {
+            assertEquals(List.of(), op.finish());
+        }
+        store.commit(2);
+        store = state.getStore(2);
+        assertEquals(1, store.size());
+        StateEntry kept = store.iterator().next();
+        assertEquals(row(null, null, null, 1L, "y", VectorValues.toLocalDateTime(9_000)),
+                dev.sluice.execution.state.RowCodec.decode(kept.value(), spec.valueSchema()));
+        store.abort();
     }
 }
