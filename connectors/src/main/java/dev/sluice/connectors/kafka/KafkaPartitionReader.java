@@ -1,7 +1,5 @@
 package dev.sluice.connectors.kafka;
 
-import dev.sluice.connectors.format.JsonRecordDecoder;
-import dev.sluice.connectors.format.RawRecordDecoder;
 import dev.sluice.connectors.format.RecordDecoder;
 import dev.sluice.connectors.format.RecordDecoderException;
 import dev.sluice.execution.source.MalformedRecordException;
@@ -88,9 +86,7 @@ final class KafkaPartitionReader implements PartitionReader {
         KafkaTableOptions options = source.options();
         // Every record is checked against all declared columns, also when the query reads only some or none
         // of them (e.g. COUNT(*), metadata columns): which records are malformed must not depend on the columns.
-        this.decoder = options.format().equals(KafkaTableOptions.FORMAT_RAW)
-                ? new RawRecordDecoder(source.declaredSchema(), projection.valueColumns())
-                : new JsonRecordDecoder(source.declaredSchema(), projection.valueColumns());
+        this.decoder = options.valueFormat().decoder(projection.valueColumns());
         this.valueVectors = new ArrayList<>(projection.valueColumns().size());
         this.errorPolicy = options.errorPolicy();
         this.readTimeoutNanos = options.readTimeout().toNanos();
