@@ -22,13 +22,16 @@ final class FilePartitionReader implements PartitionReader {
     private final String file;
     private final ScanSpec spec;
     private final RowSchema columns;
+    /** The index of the deleted flag among the columns (always FALSE), or -1. */
+    private final int deletedIndex;
     private final RecordDecoder decoder;
     private final FileSource.FileRecords records;
     private final BufferAllocator allocator;
     private long next;
 
-    FilePartitionReader(String table, String file, ScanSpec spec, RowSchema columns, RecordDecoder decoder,
-                        FileSource.FileRecords records, BufferAllocator allocator) {
+    FilePartitionReader(String table, String file, ScanSpec spec, RowSchema columns, int deletedIndex,
+                        RecordDecoder decoder, FileSource.FileRecords records, BufferAllocator allocator) {
+        this.deletedIndex = deletedIndex;
         this.table = requireNonNull(table, "table is null");
         this.file = requireNonNull(file, "file is null");
         this.spec = requireNonNull(spec, "spec is null");
@@ -52,7 +55,14 @@ final class FilePartitionReader implements PartitionReader {
                 v.setInitialCapacity(rows);
                 v.allocateNew();
             }
-            decoder.bind(root.getFieldVectors());
+            List<FieldVector> decoded = new java.util.ArrayList<>(root.getFieldVectors());
+            if (deletedIndex >= 0) {
+                org.apache.arrow.vector.BitVector deleted = (org.apache.arrow.vector.BitVector) decoded.remove(deletedIndex);
+                for (int row = 0; row < rows; row++) {
+                    deleted.setSafe(row, 0);
+                }
+            }
+            decoder.bind(decoded);
             for (int row = 0; row < rows; row++) {
                 long offset = next + row;
                 try {

@@ -11,6 +11,8 @@ import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.SourceException;
 import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,11 +84,16 @@ final class FileSource implements StreamSource {
                     + "' in " + dir.path() + " is gone");
         }
         List<String> names = spec.columns();
-        RowSchema columns = new RowSchema(names.stream().map(n -> table.schema().column(table.schema().indexOf(n)))
-                .toList());
+        // A file's lines are rows, never deletes: the deleted flag of a table with a primary key is FALSE.
+        int deleted = names.indexOf(StreamSource.DELETED_COLUMN);
+        RowSchema columns = new RowSchema(names.stream().map(n -> n.equals(StreamSource.DELETED_COLUMN)
+                ? new Column(n, ColumnType.BOOLEAN, false) : table.schema().find(n).orElseThrow(
+                () -> new IllegalArgumentException("Table '" + table.name() + "' has no column '" + n + "'"))).toList());
+        RowSchema decoded = new RowSchema(columns.columns().stream()
+                .filter(c -> !c.name().equals(StreamSource.DELETED_COLUMN)).toList());
         // The decoder checks every record against all the table's columns, also when few or none are read (COUNT(*)).
-        RecordDecoder decoder = format.decoder(columns);
-        return new FilePartitionReader(table.name(), status.getPath().toString(), spec, columns, decoder,
+        RecordDecoder decoder = format.decoder(decoded);
+        return new FilePartitionReader(table.name(), status.getPath().toString(), spec, columns, deleted, decoder,
                 records(status), allocator);
     }
 

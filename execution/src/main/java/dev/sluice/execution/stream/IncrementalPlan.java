@@ -6,6 +6,7 @@ import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.changelog.ChangelogMode;
 import dev.sluice.execution.operator.AggregateOperator;
 import dev.sluice.execution.operator.ChangelogFilterProjectOperator;
+import dev.sluice.execution.operator.ChangelogNormalizeOperator;
 import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.operator.HashAggregateOperator;
 import dev.sluice.execution.operator.HashJoinOperator;
@@ -31,7 +32,10 @@ import dev.sluice.execution.plan.TopNNode;
 import dev.sluice.execution.plan.StreamJoinNode;
 import dev.sluice.execution.plan.TemporalJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
+import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.state.StateSpec;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -302,6 +306,8 @@ public final class IncrementalPlan {
          * OVER aggregation) and so needs its input's watermark; a GROUP BY or Top-N in between does not.
          */
         private boolean eventTimeAbove;
+        /** Whether the node being compiled is the versioned side of a temporal join (its upserts read as they are). */
+        private boolean versionsAsRead;
         private final List<LookupSide> lookups = new ArrayList<>();
         /** Tables read whole each batch by a batch-level join (besides the lookups). */
         private final Set<String> staticTables = new TreeSet<>();
@@ -317,10 +323,13 @@ public final class IncrementalPlan {
          * output is the query's and emitted in the query's output mode.
          */
         Stage stage(PhysicalNode node, boolean top) {
-            if (isStateless(node)) {
+            if (runsInTasks(node)) {
                 List<TaskPipeline> pipelines = new ArrayList<>();
                 compile(node, List.of(), pipelines);
                 return new TaskStage(pipelines, Optional.empty(), node.schema());
+            }
+            if (node instanceof ScanNode scan) {
+                return normalize(scan);  // a table of upserts: runsInTasks said so
             }
             if (node instanceof AggregateNode agg && agg.window().map(AggregateNode.Window::session).orElse(false)) {
                 Stage input = appendOnly(eventTimeInput(agg.input(), true), "A SESSION window aggregation");
@@ -330,7 +339,7 @@ public final class IncrementalPlan {
             }
             if (node instanceof AggregateNode agg) {
                 OutputMode emit = outputMode(agg, top);
-                boolean partialInput = isStateless(agg.input());
+                boolean partialInput = runsInTasks(agg.input());
                 Stage input = partialInput ? null : eventTimeInput(agg.input(), agg.window().isPresent());
                 boolean retracting = !partialInput && !input.changelogMode().isAppendOnly();
                 // Below another stateful operator, a GROUP BY without a window emits retractions; so does one at
@@ -358,7 +367,15 @@ public final class IncrementalPlan {
             }
             if (node instanceof TemporalJoinNode join) {
                 Stage stream = appendOnly(stage(join.stream(), false), "A temporal join");
-                Stage versioned = appendOnly(stage(join.versioned(), false), "A temporal join");
+                // The join keeps the versioned table's latest row per key itself: its records are read as they are.
+                boolean saved = versionsAsRead;
+                versionsAsRead = true;
+                Stage versioned;
+                try {
+                    versioned = appendOnly(stage(join.versioned(), false), "A temporal join");
+                } finally {
+                    versionsAsRead = saved;
+                }
                 return operator(new TemporalJoinOperator.Factory(join.stream().schema(), join.versioned().schema(),
                         join.streamKeys(), join.versionedKeys(), join.primaryKey(), join.outer(), join.schema()),
                         stream, versioned);
@@ -506,6 +523,50 @@ public final class IncrementalPlan {
                 out.add(scan.table().name());
             }
             node.inputs().forEach(i -> collectTables(i, out));
+        }
+
+        /**
+         * Whether {@code node} runs in the per-partition tasks: it is stateless and reads no table of upserts (a
+         * table with a primary key), which is read as its latest row per key by a normalize step above its scan;
+         * unless the operator above keeps the latest row per key itself (a temporal join's versioned side).
+         */
+        private boolean runsInTasks(PhysicalNode node) {
+            return isStateless(node) && (versionsAsRead || !readsUpserts(node));
+        }
+
+        /** Whether {@code node} reads a table of upserts other than as the static side of a lookup join. */
+        private static boolean readsUpserts(PhysicalNode node) {
+            if (node instanceof ScanNode scan) {
+                return !scan.table().primaryKey().isEmpty();
+            }
+            if (node instanceof LookupJoinNode join) {
+                return readsUpserts(join.stream());  // the static side is read whole, its latest row per key
+            }
+            return node.inputs().stream().anyMatch(Compiler::readsUpserts);
+        }
+
+        /**
+         * The scan of a table of upserts, read as its latest row per key: the scan (with the key's columns and the
+         * source's {@link StreamSource#DELETED_COLUMN}) in the tasks, then a {@link ChangelogNormalizeOperator}
+         * emitting the table's changes as retractions, in the scan's columns.
+         */
+        private Stage normalize(ScanNode scan) {
+            List<Column> columns = new ArrayList<>(scan.schema().columns());
+            List<Integer> key = new ArrayList<>();
+            for (String k : scan.table().primaryKey()) {
+                int index = scan.schema().indexOf(k);
+                if (index < 0) {
+                    columns.add(scan.table().schema().find(k).orElseThrow());
+                    index = columns.size() - 1;
+                }
+                key.add(index);
+            }
+            columns.add(new Column(StreamSource.DELETED_COLUMN, ColumnType.BOOLEAN, false));
+            ScanNode read = new ScanNode(scan.table(), new RowSchema(columns));
+            TaskStage records = new TaskStage(List.of(new TaskPipeline(read, List.of())), Optional.empty(),
+                    read.schema());
+            return operator(new ChangelogNormalizeOperator.Factory(scan.table().name(), read.schema(), key,
+                    scan.schema().size()), records);
         }
 
         private static boolean isStateless(PhysicalNode node) {
