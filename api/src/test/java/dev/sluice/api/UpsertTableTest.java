@@ -143,4 +143,47 @@ class UpsertTableTest extends SessionTest {
         assertTrue(SharedKafkaBroker.readAll(out, true).stream().allMatch(rec -> CATEGORIES.contains(rec.key())));
         assertEquals(expectedCounts(), SqlQueryTest.sorted(rows("SELECT category, n FROM by_category")));
     }
+
+    @Test
+    void aTemporalJoinWithAnUpsertTableForgetsADeletedKey() throws Exception {
+        String sellers = SharedKafkaBroker.createTopic("upsert-sellers", 1);
+        String bids = SharedKafkaBroker.createTopic("upsert-bids", 1);
+        message("CREATE TABLE sellers (id INT, name VARCHAR, PRIMARY KEY (id) NOT ENFORCED) WITH ("
+                + "'connector'='kafka', 'topic'='" + sellers + "', 'format'='json')");
+        message("CREATE TABLE bids (seller INT, price BIGINT) WITH ('connector'='kafka', 'topic'='" + bids
+                + "', 'format'='json')");
+        message("CREATE TABLE joined (seller INT, price BIGINT, name VARCHAR) WITH ('connector'='memory')");
+        Map<Integer, String> names = new LinkedHashMap<>();
+        List<List<Object>> expected = new ArrayList<>();
+        long stateRows = -1;
+        for (int r = 0; r < ROUNDS; r++) {
+            // The round's versions and tombstones first: a batch applies them before its bids probe.
+            for (int n = 0; n < 4; n++) {
+                int id = 1 + random.nextInt(6);
+                if (names.containsKey(id) && random.nextInt(3) == 0) {
+                    SharedKafkaBroker.produce(sellers, 0, "{\"id\":" + id + "}", null);
+                    names.remove(id);
+                    tombstones++;
+                } else {
+                    String name = "s" + r + "-" + n;
+                    SharedKafkaBroker.produce(sellers, 0, "{\"id\":" + id + "}", "{\"id\":" + id + ",\"name\":\""
+                            + name + "\"}");
+                    names.put(id, name);
+                }
+            }
+            for (int n = 0; n < 6; n++) {
+                int seller = 1 + random.nextInt(6);
+                long price = random.nextInt(1000);
+                SharedKafkaBroker.produce(bids, 0, null, "{\"seller\":" + seller + ",\"price\":" + price + "}");
+                expected.add(row(seller, price, names.get(seller)));
+            }
+            StreamingQuery q = runNamed("temporal_upserts", "INSERT INTO joined SELECT STREAM b.seller, b.price, s.name "
+                    + "FROM bids b LEFT JOIN sellers s ON b.seller = s.id");
+            assertTrue(q.exception().isEmpty(), () -> q.exception().get().getMessage());
+            stateRows = q.lastProgress().orElseThrow().stateRows();
+        }
+        assertTrue(tombstones > 0, "sellers were deleted");
+        assertEquals(SqlQueryTest.sorted(expected), SqlQueryTest.sorted(rows("SELECT * FROM joined")));
+        assertEquals(names.size(), stateRows, "the join keeps the live keys only");
+    }
 }

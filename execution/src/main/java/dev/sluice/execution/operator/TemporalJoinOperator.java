@@ -117,6 +117,8 @@ public final class TemporalJoinOperator implements StreamOperator {
     private final StateStore store;
     private final List<List<Object>> streamRows = new ArrayList<>();
     private final List<List<Object>> versions = new ArrayList<>();
+    /** Per version: whether it deletes its key (a tombstone of a table of upserts). */
+    private final List<Boolean> deletes = new ArrayList<>();
 
     private TemporalJoinOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
@@ -127,10 +129,19 @@ public final class TemporalJoinOperator implements StreamOperator {
     @Override
     public List<ChangeBatch> add(int input, ChangeBatch batch) {
         try (batch) {
-            if (!batch.isInsertOnly()) {
-                throw new IllegalStateException("A temporal join got deleted rows, which it can't take back yet");
+            if (input == STREAM && !batch.isInsertOnly()) {
+                throw new IllegalStateException("A temporal join got deleted stream rows, which it can't take back yet");
             }
-            (input == STREAM ? streamRows : versions).addAll(VectorValues.rows(batch.rows()));
+            List<List<Object>> rows = VectorValues.rows(batch.rows());
+            if (input == STREAM) {
+                streamRows.addAll(rows);
+            } else {
+                // The versioned side is an upsert changelog: a row replaces its key's, a delete (-1) removes the key.
+                for (int r = 0; r < rows.size(); r++) {
+                    versions.add(rows.get(r));
+                    deletes.add(batch.weight(r) < 0);
+                }
+            }
         }
         return List.of();
     }
@@ -146,15 +157,24 @@ public final class TemporalJoinOperator implements StreamOperator {
             List<Object> row = RowCodec.decode(e.value(), valueSchema);
             latest.put(LookupTable.key(row, factory.primaryKey), row);
         }
-        for (List<Object> row : versions) {
+        for (int v = 0; v < versions.size(); v++) {
+            List<Object> row = versions.get(v);
             List<Object> pk = LookupTable.key(row, factory.primaryKey);
             if (pk == null) {
                 continue;  // a row with a NULL key column is no version of any key
             }
+            // The state key holds the key's values as read (an INTEGER stays an Integer); pk compares them as longs.
+            byte[] stateKey = RowCodec.encode(factory.primaryKey.stream().map(row::get).toList(), keySchema);
+            if (deletes.get(v)) {
+                latest.remove(pk);
+                store.remove(stateKey);
+                continue;
+            }
             latest.put(pk, row);
-            store.put(RowCodec.encode(pk, keySchema), RowCodec.encode(row, valueSchema));
+            store.put(stateKey, RowCodec.encode(row, valueSchema));
         }
         versions.clear();
+        deletes.clear();
         Map<List<Object>, List<List<Object>>> byJoinKey = new HashMap<>();
         for (List<Object> row : latest.values()) {
             List<Object> key = LookupTable.key(row, factory.versionedKeys);

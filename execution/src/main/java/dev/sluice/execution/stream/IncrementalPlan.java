@@ -19,6 +19,7 @@ import dev.sluice.execution.operator.StreamJoinOperator;
 import dev.sluice.execution.operator.TemporalJoinOperator;
 import dev.sluice.execution.operator.StreamOperator;
 import dev.sluice.execution.operator.UnionOperator;
+import dev.sluice.execution.operator.UpsertScanOperator;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.FilterProjectNode;
 import dev.sluice.execution.plan.JoinType;
@@ -307,7 +308,7 @@ public final class IncrementalPlan {
          */
         private boolean eventTimeAbove;
         /** Whether the node being compiled is the versioned side of a temporal join (its upserts read as they are). */
-        private boolean versionsAsRead;
+        private boolean upsertsAsRead;
         private final List<LookupSide> lookups = new ArrayList<>();
         /** Tables read whole each batch by a batch-level join (besides the lookups). */
         private final Set<String> staticTables = new TreeSet<>();
@@ -329,7 +330,9 @@ public final class IncrementalPlan {
                 return new TaskStage(pipelines, Optional.empty(), node.schema());
             }
             if (node instanceof ScanNode scan) {
-                return normalize(scan);  // a table of upserts: runsInTasks said so
+                // A table of upserts (runsInTasks said so): as its changes, or as upserts to an operator keeping
+                // the latest row per key itself.
+                return upsertsAsRead ? upsertScan(scan) : normalize(scan);
             }
             if (node instanceof AggregateNode agg && agg.window().map(AggregateNode.Window::session).orElse(false)) {
                 Stage input = appendOnly(eventTimeInput(agg.input(), true), "A SESSION window aggregation");
@@ -367,14 +370,18 @@ public final class IncrementalPlan {
             }
             if (node instanceof TemporalJoinNode join) {
                 Stage stream = appendOnly(stage(join.stream(), false), "A temporal join");
-                // The join keeps the versioned table's latest row per key itself: its records are read as they are.
-                boolean saved = versionsAsRead;
-                versionsAsRead = true;
+                // The join keeps the versioned table's latest row per key itself: its upserts are read as they are,
+                // a tombstone deleting its key.
+                boolean saved = upsertsAsRead;
+                upsertsAsRead = true;
                 Stage versioned;
                 try {
-                    versioned = appendOnly(stage(join.versioned(), false), "A temporal join");
+                    versioned = stage(join.versioned(), false);
                 } finally {
-                    versionsAsRead = saved;
+                    upsertsAsRead = saved;
+                }
+                if (versioned.changelogMode().kind() == ChangelogMode.Kind.RETRACT) {
+                    appendOnly(versioned, "A temporal join");
                 }
                 return operator(new TemporalJoinOperator.Factory(join.stream().schema(), join.versioned().schema(),
                         join.streamKeys(), join.versionedKeys(), join.primaryKey(), join.outer(), join.schema()),
@@ -527,11 +534,11 @@ public final class IncrementalPlan {
 
         /**
          * Whether {@code node} runs in the per-partition tasks: it is stateless and reads no table of upserts (a
-         * table with a primary key), which is read as its latest row per key by a normalize step above its scan;
-         * unless the operator above keeps the latest row per key itself (a temporal join's versioned side).
+         * table with a primary key), whose scan has an operator above it: a normalize step, or an upsert scan
+         * under an operator that keeps the latest row per key itself (a temporal join's versioned side).
          */
         private boolean runsInTasks(PhysicalNode node) {
-            return isStateless(node) && (versionsAsRead || !readsUpserts(node));
+            return isStateless(node) && !readsUpserts(node);
         }
 
         /** Whether {@code node} reads a table of upserts other than as the static side of a lookup join. */
@@ -567,6 +574,29 @@ public final class IncrementalPlan {
                     read.schema());
             return operator(new ChangelogNormalizeOperator.Factory(scan.table().name(), read.schema(), key,
                     scan.schema().size()), records);
+        }
+
+        /**
+         * The scan of a table of upserts for an operator that keeps the latest row per key itself: the scan (with
+         * the source's {@link StreamSource#DELETED_COLUMN}) in the tasks, then an {@link UpsertScanOperator}
+         * emitting rows as upserts and tombstones as deletes of their key.
+         */
+        private Stage upsertScan(ScanNode scan) {
+            List<Integer> key = new ArrayList<>();
+            for (String k : scan.table().primaryKey()) {
+                int index = scan.schema().indexOf(k);
+                if (index < 0) {
+                    throw new IllegalArgumentException("Table " + scan.table().name() + " is read as its latest row per "
+                            + "key " + scan.table().primaryKey() + ", which needs the key's columns");
+                }
+                key.add(index);
+            }
+            List<Column> columns = new ArrayList<>(scan.schema().columns());
+            columns.add(new Column(StreamSource.DELETED_COLUMN, ColumnType.BOOLEAN, false));
+            ScanNode read = new ScanNode(scan.table(), new RowSchema(columns));
+            TaskStage records = new TaskStage(List.of(new TaskPipeline(read, List.of())), Optional.empty(),
+                    read.schema());
+            return operator(new UpsertScanOperator.Factory(scan.table().name(), read.schema(), key), records);
         }
 
         private static boolean isStateless(PhysicalNode node) {
