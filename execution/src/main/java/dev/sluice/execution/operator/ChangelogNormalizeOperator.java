@@ -43,6 +43,7 @@ public final class ChangelogNormalizeOperator implements StreamOperator {
         private final List<Integer> key;
         private final int deletedColumn;
         private final RowSchema outputSchema;
+        private final boolean bounded;
 
         /**
          * @param table the table read, for EXPLAIN
@@ -50,9 +51,12 @@ public final class ChangelogNormalizeOperator implements StreamOperator {
          *     the {@link StreamSource#DELETED_COLUMN}
          * @param key the primary key's columns, as indexes of the input
          * @param outputWidth how many of the input's first columns are emitted
+         * @param bounded whether the query is bounded: one batch from an empty state, so every row emitted is an
+         *     insert, final (the changes are append-only)
          */
-        public Factory(String table, RowSchema inputSchema, List<Integer> key, int outputWidth) {
+        public Factory(String table, RowSchema inputSchema, List<Integer> key, int outputWidth, boolean bounded) {
             this.table = requireNonNull(table, "table is null");
+            this.bounded = bounded;
             this.inputSchema = requireNonNull(inputSchema, "inputSchema is null");
             this.key = List.copyOf(key);
             this.deletedColumn = inputSchema.size() - 1;
@@ -85,9 +89,14 @@ public final class ChangelogNormalizeOperator implements StreamOperator {
             return outputSchema;
         }
 
+        /** The table read as its latest row per key. */
+        public String table() {
+            return table;
+        }
+
         @Override
         public ChangelogMode changelogMode() {
-            return new ChangelogMode(ChangelogMode.Kind.RETRACT, List.of());
+            return bounded ? ChangelogMode.APPEND : new ChangelogMode(ChangelogMode.Kind.RETRACT, List.of());
         }
 
         @Override

@@ -509,12 +509,31 @@ public final class IncrementalPlan {
         }
 
         private static Stage appendOnly(Stage input, String what) {
+            Set<String> upserts = new TreeSet<>();
+            upsertTables(input, upserts);
+            if (!input.changelogMode().isAppendOnly() && !upserts.isEmpty()) {
+                throw new IllegalArgumentException(what + " over rows that are updated (" + input.changelogMode()
+                        + ": table " + String.join(", ", upserts) + " has a PRIMARY KEY, so it is read as its latest "
+                        + "row per key, a row replaced or deleted by later records) is not supported yet; a "
+                        + "GROUP BY, a filter or a projection over it, a temporal join with it as the versioned "
+                        + "side, or a bounded query are");
+            }
             if (!input.changelogMode().isAppendOnly()) {
                 throw new IllegalArgumentException(what + " over rows that are updated (" + input.changelogMode()
                         + ": the output of a GROUP BY without a window) is not supported yet: put an event-time "
                         + "window on the GROUP BY below it");
             }
             return input;
+        }
+
+        /** The tables read as their latest row per key by a normalize step in {@code stage}'s tree. */
+        private static void upsertTables(Stage stage, Set<String> out) {
+            if (stage instanceof OperatorStage op) {
+                if (op.factory() instanceof ChangelogNormalizeOperator.Factory normalize) {
+                    out.add(normalize.table());
+                }
+                op.inputs().forEach(i -> upsertTables(i, out));
+            }
         }
 
         private OperatorStage operator(StreamOperator.Factory factory, Stage... inputs) {
@@ -573,7 +592,7 @@ public final class IncrementalPlan {
             TaskStage records = new TaskStage(List.of(new TaskPipeline(read, List.of())), Optional.empty(),
                     read.schema());
             return operator(new ChangelogNormalizeOperator.Factory(scan.table().name(), read.schema(), key,
-                    scan.schema().size()), records);
+                    scan.schema().size(), bounded), records);
         }
 
         /**
