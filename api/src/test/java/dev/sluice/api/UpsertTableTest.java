@@ -186,4 +186,30 @@ class UpsertTableTest extends SessionTest {
         assertEquals(SqlQueryTest.sorted(expected), SqlQueryTest.sorted(rows("SELECT * FROM joined")));
         assertEquals(names.size(), stateRows, "the join keeps the live keys only");
     }
+
+    @Test
+    void boundedQueriesJoinAndSortTheLatestRowPerKeyAndStreamsRefuseWhatCantTakeUpdates() throws Exception {
+        round();
+        round();
+        String prices = SharedKafkaBroker.createTopic("upsert-prices", 1);
+        message("CREATE TABLE discounts (item BIGINT, pct BIGINT) WITH ('connector'='kafka', 'topic'='" + prices
+                + "', 'format'='json')");
+        List<List<Object>> expected = new ArrayList<>();
+        for (long id = 1; id <= 25; id += 3) {
+            SharedKafkaBroker.produce(prices, 0, null, "{\"item\":" + id + ",\"pct\":" + id % 7 + "}");
+            if (latest.containsKey(id)) {
+                expected.add(row(id, latest.get(id), id % 7));
+            }
+        }
+        assertEquals(expected, rows("SELECT i.id, i.category, d.pct FROM items i JOIN discounts d ON i.id = d.item "
+                + "ORDER BY i.id"));
+        List<List<Object>> all = new ArrayList<>();
+        new TreeMap<>(latest).forEach((id, category) -> all.add(row(id, category)));
+        assertEquals(all, rows("SELECT id, category FROM items ORDER BY id"));
+        SluiceException e = org.junit.jupiter.api.Assertions.assertThrows(SluiceException.class, () -> sluice.execute(
+                "SELECT STREAM * FROM (SELECT id, price, ROW_NUMBER() OVER (PARTITION BY category ORDER BY price DESC) "
+                + "AS rn FROM items) WHERE rn <= 1"));
+        assertTrue(e.getMessage().contains("table items has a PRIMARY KEY, so it is read as its latest row per key"),
+                e.getMessage());
+    }
 }

@@ -33,8 +33,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads exactly the offsets {@code [from, until)} of one Kafka partition into Arrow batches, decoding record
- * values straight into the vectors of the requested columns. Every record value is checked against all the
- * table's declared columns, so the same records are malformed whatever columns a query reads.
+ * values straight into the vectors of the requested columns with the table's format. Every record value is
+ * checked against all the table's declared columns, so the same records are malformed whatever columns a query
+ * reads.
+ *
+ * <p>A table with a primary key is a table of upserts: a record without its key's columns is malformed, and a
+ * tombstone (a null value) is a delete of its key, decoded from the record key with the key format into the
+ * key's columns and flagged in {@link dev.sluice.execution.source.StreamSource#DELETED_COLUMN} when the scan
+ * reads it (a scan that does not gets no row for it).
  *
  * <p>Uses a pooled {@link PartitionConsumer} (assign and seek, no group, no commits). Offsets may have gaps
  * (compaction, transaction markers): the range is done once the consumer's position reaches {@code until}.
@@ -62,6 +68,8 @@ final class KafkaPartitionReader implements PartitionReader {
     private final RecordDecoder keyDecoder;
     /** Indexes in {@link #valueVectors} of the primary key's columns the scan reads. */
     private final int[] keyVectorIndexes;
+    /** Whether the table has a primary key: its records are upserts, a null value a tombstone. */
+    private final boolean upserts;
     private final ErrorPolicy errorPolicy;
     private final long readTimeoutNanos;
     private final PartitionConsumer consumer;
@@ -110,6 +118,7 @@ final class KafkaPartitionReader implements PartitionReader {
             }
         }
         this.keyVectorIndexes = keyIndexes.stream().mapToInt(Integer::intValue).toArray();
+        this.upserts = options.keyFormat().isPresent();
         this.keyDecoder = options.keyFormat().isPresent() && projection.deletedIndex() >= 0
                 ? options.keyFormat().get().decoder(new RowSchema(keyColumns)) : null;
         this.valueVectors = new ArrayList<>(projection.valueColumns().size());
@@ -254,7 +263,7 @@ final class KafkaPartitionReader implements PartitionReader {
      * scan takes no row for.
      */
     private boolean read(ConsumerRecord<byte[], byte[]> record, int row) {
-        boolean tombstone = record.value() == null && source.options().keyFormat().isPresent();
+        boolean tombstone = record.value() == null && upserts;
         if (tombstone && deletedVector == null) {
             tombstonesSkipped++;
             return false;
