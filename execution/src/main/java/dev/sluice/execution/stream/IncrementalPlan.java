@@ -498,9 +498,10 @@ public final class IncrementalPlan {
                         + "key (" + input.changelogMode() + ") is not supported yet");
             }
             if (agg.window().isPresent()) {
-                throw new IllegalArgumentException("A window aggregation (GROUP BY " + groupNames(agg) + ") over rows "
-                        + "that are updated (the output of a GROUP BY without a window) is not supported yet: group by "
-                        + "the window in the GROUP BY below it too");
+                String what = "A window aggregation (GROUP BY " + groupNames(agg) + ")";
+                refuseUpserts(input, what);
+                throw new IllegalArgumentException(what + " over rows that are updated (the output of a GROUP BY "
+                        + "without a window) is not supported yet: group by the window in the GROUP BY below it too");
             }
         }
 
@@ -508,7 +509,8 @@ public final class IncrementalPlan {
             return agg.groupKeys().stream().map(k -> agg.input().schema().column(k).name()).toList();
         }
 
-        private static Stage appendOnly(Stage input, String what) {
+        /** Refuses {@code input} when it updates rows because it reads a table of upserts, naming the table. */
+        private static void refuseUpserts(Stage input, String what) {
             Set<String> upserts = new TreeSet<>();
             upsertTables(input, upserts);
             if (!input.changelogMode().isAppendOnly() && !upserts.isEmpty()) {
@@ -518,6 +520,10 @@ public final class IncrementalPlan {
                         + "GROUP BY, a filter or a projection over it, a temporal join with it as the versioned "
                         + "side, or a bounded query are");
             }
+        }
+
+        private static Stage appendOnly(Stage input, String what) {
+            refuseUpserts(input, what);
             if (!input.changelogMode().isAppendOnly()) {
                 throw new IllegalArgumentException(what + " over rows that are updated (" + input.changelogMode()
                         + ": the output of a GROUP BY without a window) is not supported yet: put an event-time "
