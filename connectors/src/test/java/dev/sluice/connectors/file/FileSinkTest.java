@@ -195,7 +195,7 @@ class FileSinkTest {
     void optionsAreChecked() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> connector.validate(
                 new TableDescriptor("out", SCHEMA, Map.of("connector", "filesystem", "path", "/x", "format", "xml"))));
-        assertEquals("Unsupported format 'xml' for table 'out' (option 'format'; supported: csv, json, raw)",
+        assertEquals("Unsupported format 'xml' for table 'out' (option 'format'; supported: csv, json, kv, raw)",
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> connector.validate(
                 new TableDescriptor("out", SCHEMA, Map.of("connector", "filesystem", "format", "json"))));

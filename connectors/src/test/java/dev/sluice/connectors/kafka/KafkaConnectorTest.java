@@ -66,7 +66,7 @@ class KafkaConnectorTest {
                 + "dead-letter.delivery-guarantee, dead-letter.topic, format, key.format, on-error, scan.commit-offsets, "
                 + "scan.read-timeout-ms, scan.startup.mode, scan.startup.specific-offsets, scan.startup.timestamp-millis, "
                 + "sink.delivery-guarantee, sink.transactional-id-prefix, topic, topic-pattern, properties.*, csv.*, "
-                + "key.csv.*)", error(table("json.x", "1")));
+                + "kv.*, key.csv.*, key.kv.*)", error(table("json.x", "1")));
     }
 
     @Test
@@ -155,7 +155,7 @@ class KafkaConnectorTest {
                 + "connector, dead-letter.delivery-guarantee, dead-letter.topic, format, key.format, on-error, "
                 + "scan.commit-offsets, scan.read-timeout-ms, scan.startup.mode, scan.startup.specific-offsets, "
                 + "scan.startup.timestamp-millis, sink.delivery-guarantee, sink.transactional-id-prefix, topic, "
-                + "topic-pattern, properties.*, csv.*, key.csv.*)",
+                + "topic-pattern, properties.*, csv.*, kv.*, key.csv.*, key.kv.*)",
                 error(table("scan.startup.offset", "5")));
     }
 
@@ -164,7 +164,7 @@ class KafkaConnectorTest {
         assertEquals("Kafka table 't' needs exactly one of the options 'topic' and 'topic-pattern'",
                 error(table("topic", null)));
         assertEquals("Kafka table 't' needs option 'format'", error(table("format", null)));
-        assertEquals("Unsupported format 'avro' for table 't' (option 'format'; supported: csv, json, raw)",
+        assertEquals("Unsupported format 'avro' for table 't' (option 'format'; supported: csv, json, kv, raw)",
                 error(table("format", "avro")));
     }
 
