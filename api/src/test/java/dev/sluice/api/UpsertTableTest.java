@@ -212,4 +212,19 @@ class UpsertTableTest extends SessionTest {
         assertTrue(e.getMessage().contains("table items has a PRIMARY KEY, so it is read as its latest row per key"),
                 e.getMessage());
     }
+
+    @Test
+    void anUpsertTableWithAComputedColumnGroupsItsLatestRows() throws Exception {
+        message("CREATE TABLE tagged (id BIGINT, category VARCHAR, price BIGINT, tag AS UPPER(category), "
+                + "PRIMARY KEY (id) NOT ENFORCED) WITH ('connector'='kafka', 'topic'='" + topic + "', 'format'='json')");
+        message("CREATE TABLE by_tag (tag VARCHAR, n BIGINT) WITH ('connector'='memory')");
+        for (int r = 0; r < 3; r++) {
+            round();
+            StreamingQuery q = runNamed("by_tag", "INSERT INTO by_tag SELECT STREAM tag, COUNT(*) FROM tagged GROUP BY tag");
+            assertTrue(q.exception().isEmpty(), () -> q.exception().get().getMessage());
+        }
+        List<List<Object>> expected = expectedCounts().stream()
+                .map(r -> row(((String) r.get(0)).toUpperCase(java.util.Locale.ROOT), r.get(1))).toList();
+        assertEquals(expected, SqlQueryTest.sorted(rows("SELECT * FROM by_tag")));
+    }
 }
