@@ -153,7 +153,7 @@ class JoinIT extends KafkaSessionFixture {
                 + "', 'format'='json', 'static'='true')");
         SluiceException e = assertThrows(SluiceException.class, () -> rows("SELECT * FROM users_json"));
         assertTrue(e.getMessage().contains("users_json") && e.getMessage().contains("b.json")
-                && e.getMessage().contains("record 2 of the file"), e.getMessage());
+                && e.getMessage().contains("b.json line 2)"), e.getMessage());
         java.nio.file.Files.writeString(json.resolve("b.json"), "{\"id\": 2, \"country\": \"US\"}\n");
         assertEquals(List.of(row(1L, "KR"), row(2L, "US")), rows("SELECT * FROM users_json"));
     }

@@ -13,19 +13,27 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
-/** Reads the records {@code [from, until)} of one file into Arrow batches; a record that can't be decoded fails. */
+/**
+ * Reads the records {@code [from, until)} of one file into Arrow batches; a record that can't be decoded fails,
+ * naming the table, the file and its line.
+ */
 final class FilePartitionReader implements PartitionReader {
     private final String table;
+    private final String file;
     private final ScanSpec spec;
     private final RowSchema columns;
+    /** The index of the deleted flag among the columns (always FALSE), or -1. */
+    private final int deletedIndex;
     private final RecordDecoder decoder;
-    private final List<byte[]> records;
+    private final FileSource.FileRecords records;
     private final BufferAllocator allocator;
     private long next;
 
-    FilePartitionReader(String table, ScanSpec spec, RowSchema columns, RecordDecoder decoder, List<byte[]> records,
-                        BufferAllocator allocator) {
+    FilePartitionReader(String table, String file, ScanSpec spec, RowSchema columns, int deletedIndex,
+                        RecordDecoder decoder, FileSource.FileRecords records, BufferAllocator allocator) {
+        this.deletedIndex = deletedIndex;
         this.table = requireNonNull(table, "table is null");
+        this.file = requireNonNull(file, "file is null");
         this.spec = requireNonNull(spec, "spec is null");
         this.columns = requireNonNull(columns, "columns is null");
         this.decoder = requireNonNull(decoder, "decoder is null");
@@ -36,7 +44,7 @@ final class FilePartitionReader implements PartitionReader {
 
     @Override
     public VectorSchemaRoot next() {
-        long until = Math.min(spec.range().untilOffset(), records.size());
+        long until = Math.min(spec.range().untilOffset(), records.records().size());
         if (next >= until) {
             return null;
         }
@@ -47,14 +55,21 @@ final class FilePartitionReader implements PartitionReader {
                 v.setInitialCapacity(rows);
                 v.allocateNew();
             }
-            decoder.bind(root.getFieldVectors());
+            List<FieldVector> decoded = new java.util.ArrayList<>(root.getFieldVectors());
+            if (deletedIndex >= 0) {
+                org.apache.arrow.vector.BitVector deleted = (org.apache.arrow.vector.BitVector) decoded.remove(deletedIndex);
+                for (int row = 0; row < rows; row++) {
+                    deleted.setSafe(row, 0);
+                }
+            }
+            decoder.bind(decoded);
             for (int row = 0; row < rows; row++) {
                 long offset = next + row;
                 try {
-                    decoder.decode(records.get((int) offset), row);
+                    decoder.decode(records.records().get((int) offset), row);
                 } catch (RecordDecoderException e) {
                     throw new MalformedRecordException(table, spec.range().partition(), offset, e.reason()
-                            + " (record " + (offset + 1) + " of the file)");
+                            + " (file " + file + " line " + records.lineNumbers()[(int) offset] + ")");
                 }
             }
             for (FieldVector v : root.getFieldVectors()) {

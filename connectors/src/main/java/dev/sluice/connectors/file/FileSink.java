@@ -2,12 +2,14 @@ package dev.sluice.connectors.file;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.sluice.connectors.format.CsvRowEncoder;
-import dev.sluice.connectors.format.JsonRowEncoder;
+import dev.sluice.connectors.format.Format;
+import dev.sluice.connectors.format.RecordEncoder;
 import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.fs.AtomicFileWriter;
 import dev.sluice.execution.fs.FileSystemLocation;
 import dev.sluice.execution.sink.StreamSink;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -17,6 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -24,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes each batch of a query to one file named by the batch and query ids
- * ({@code part-<batchId>-<queryId>.json|csv}), then records it in the manifest
+ * ({@code part-<batchId>-<queryId>.<format>}, one record per line in the table's {@link Format}), then records it in the manifest
  * ({@code _sluice_manifest/<batchId>-<queryId>}, listing the file). Both writes are atomic.
  *
  * <p>Exactly-once: a batch the same query (same id: the same checkpoint) already committed is not written
@@ -54,17 +60,16 @@ final class FileSink implements StreamSink {
 
     private final String table;
     private final FileSystemLocation dir;
-    private final FileSystemConnector.FileFormat format;
-    private final boolean csvHeader;
+    private final Format format;
+    private final String extension;
     private final boolean changelog;
     private final String queryId;
     private final FileSinkManifest manifest;
 
-    FileSink(String table, String path, FileSystemConnector.FileFormat format, boolean csvHeader, boolean changelog,
-             String queryId) {
+    FileSink(String table, String path, Format format, String extension, boolean changelog, String queryId) {
         this.table = requireNonNull(table, "table is null");
         this.format = requireNonNull(format, "format is null");
-        this.csvHeader = csvHeader;
+        this.extension = requireNonNull(extension, "extension is null");
         this.changelog = changelog;
         this.queryId = requireNonNull(queryId, "queryId is null");
         if (!QUERY_ID.matcher(queryId).matches()) {
@@ -77,13 +82,13 @@ final class FileSink implements StreamSink {
     }
 
     /** The name of the data file of batch {@code batchId} of query {@code queryId}. */
-    static String dataFileName(long batchId, String queryId, FileSystemConnector.FileFormat format) {
-        return String.format("part-%020d-%s.%s", batchId, queryId, format.extension);
+    static String dataFileName(long batchId, String queryId, String extension) {
+        return String.format("part-%020d-%s.%s", batchId, queryId, extension);
     }
 
     /** Deletes the temp files of data files and manifest entries of this query: a killed run left them. */
     private void deleteTempFiles() {
-        Pattern dataFile = Pattern.compile("part-\\d{20}-" + Pattern.quote(queryId) + "\\.(json|csv)");
+        Pattern dataFile = Pattern.compile("part-\\d{20}-" + Pattern.quote(queryId) + "\\.[A-Za-z0-9]+");
         List<Path> deleted = new ArrayList<>(
                 AtomicFileWriter.deleteTempFiles(dir.fs(), dir.path(), name -> dataFile.matcher(name).matches()));
         deleted.addAll(AtomicFileWriter.deleteTempFiles(dir.fs(), manifest.directory(),
@@ -131,7 +136,7 @@ final class FileSink implements StreamSink {
         long rows = changes.stream().mapToLong(ChangeBatch::rowCount).sum();
         List<String> files = List.of();
         if (rows > 0) {
-            String name = dataFileName(batchId, queryId, format);
+            String name = dataFileName(batchId, queryId, extension);
             AtomicFileWriter.write(dir.fs(), new Path(dir.path(), name), out -> writeRows(schema, changes, out));
             files = List.of(name);
         }
@@ -140,38 +145,58 @@ final class FileSink implements StreamSink {
 
     private void writeRows(RowSchema schema, List<ChangeBatch> changes, OutputStream target) throws IOException {
         OutputStream out = new BufferedOutputStream(target, 1 << 16);
-        if (format == FileSystemConnector.FileFormat.JSON) {
-            JsonRowEncoder encoder = new JsonRowEncoder(schema);
+        // A changelog's rows are led by their change, as a first column of the format's own records.
+        RowSchema written = changelog ? changeSchema(schema) : schema;
+        RecordEncoder encoder = format.encoder(written);
+        byte[] separator = format.lineSeparator();
+        Optional<byte[]> header = format.header(written);
+        if (header.isPresent()) {
+            out.write(header.get());
+            out.write(separator);
+        }
+        try (BufferAllocator allocator = changelog ? new RootAllocator() : null) {
             for (ChangeBatch change : changes) {
-                for (int r = 0; r < change.rowCount(); r++) {
-                    int weight = change.weight(r);
-                    byte[] line = changelog ? encoder.encode(CHANGE_COLUMN, weight > 0 ? INSERT : DELETE, change.rows(), r)
-                            : encoder.encode(change.rows(), r);
-                    for (int n = 0; n < copies(weight); n++) {
-                        out.write(line);
-                        out.write('\n');
+                VectorSchemaRoot rows = change.rows();
+                VarCharVector ops = null;
+                if (changelog) {
+                    ops = new VarCharVector(CHANGE_COLUMN, allocator);
+                    ops.allocateNew(change.rowCount());
+                    for (int r = 0; r < change.rowCount(); r++) {
+                        ops.setSafe(r, (change.weight(r) > 0 ? INSERT : DELETE).getBytes(StandardCharsets.UTF_8));
                     }
+                    ops.setValueCount(change.rowCount());
+                    List<FieldVector> vectors = new ArrayList<>();
+                    vectors.add(ops);
+                    vectors.addAll(rows.getFieldVectors());
+                    rows = new VectorSchemaRoot(vectors.stream().map(FieldVector::getField).toList(), vectors,
+                            change.rowCount());
                 }
-            }
-        } else {
-            CsvRowEncoder encoder = new CsvRowEncoder(schema);
-            if (csvHeader) {
-                out.write(((changelog ? CHANGE_COLUMN + "," : "") + encoder.header() + "\r\n")
-                        .getBytes(StandardCharsets.UTF_8));
-            }
-            for (ChangeBatch change : changes) {
-                for (int r = 0; r < change.rowCount(); r++) {
-                    int weight = change.weight(r);
-                    String row = encoder.encode(change.rows(), r);
-                    byte[] line = ((changelog ? (weight > 0 ? INSERT : DELETE) + (schema.size() > 0 ? "," : "") : "")
-                            + row + "\r\n").getBytes(StandardCharsets.UTF_8);
-                    for (int n = 0; n < copies(weight); n++) {
-                        out.write(line);
+                try {
+                    for (int r = 0; r < change.rowCount(); r++) {
+                        byte[] line = encoder.encode(rows, r);
+                        for (int n = 0; n < copies(change.weight(r)); n++) {
+                            if (line != null) {
+                                out.write(line);
+                            }
+                            out.write(separator);
+                        }
+                    }
+                } finally {
+                    if (ops != null) {
+                        ops.close();
                     }
                 }
             }
         }
         out.flush();
+    }
+
+    /** The columns of a changelog file: the change, then the rows' columns. */
+    private static RowSchema changeSchema(RowSchema schema) {
+        List<Column> columns = new ArrayList<>();
+        columns.add(new Column(CHANGE_COLUMN, ColumnType.VARCHAR, false));
+        columns.addAll(schema.columns());
+        return new RowSchema(columns);
     }
 
     /** How many times a row of {@code weight} is written: once an insert of a table of rows only. */

@@ -2,8 +2,7 @@ package dev.sluice.connectors.file;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.sluice.connectors.format.CsvRecordDecoder;
-import dev.sluice.connectors.format.JsonRecordDecoder;
+import dev.sluice.connectors.format.Format;
 import dev.sluice.connectors.format.RecordDecoder;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.fs.FileSystemLocation;
@@ -12,6 +11,8 @@ import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.SourceException;
 import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,24 +28,28 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A directory of JSON-lines or CSV files read as a table: each file is a partition, its offsets are its
- * record numbers (non-blank lines, after the CSV header). A directory a Sluice file sink writes is read
+ * A directory of files of lines read as a table, in its format: each file is a partition, its offsets are its
+ * record numbers (non-blank lines, after a header if the format has one). A directory a Sluice file sink writes is read
  * through its manifest, so only committed files count. Files that appear later are new partitions, so a
  * file table is a stream too; as the static side of a join it is read whole each batch.
  */
 final class FileSource implements StreamSource {
     private final TableDescriptor table;
     private final FileSystemLocation dir;
-    private final FileSystemConnector.FileFormat format;
+    private final Format format;
     private final boolean header;
-    /** Lines of each file read so far, by path and modification time: files are read once, not each batch. */
-    private final Map<String, List<byte[]>> cache = new ConcurrentHashMap<>();
+    /** Records of each file read so far, by path and modification time: files are read once, not each batch. */
+    private final Map<String, FileRecords> cache = new ConcurrentHashMap<>();
 
-    FileSource(TableDescriptor table, FileSystemConnector.FileFormat format, boolean header) {
+    /** A file's records (non-blank lines after any header) and the line number (1-based) of each. */
+    record FileRecords(List<byte[]> records, int[] lineNumbers) {
+    }
+
+    FileSource(TableDescriptor table, Format format) {
         this.table = requireNonNull(table, "table is null");
         this.dir = FileSystemLocation.of(table.option(FileSystemConnector.PATH).orElseThrow());
         this.format = requireNonNull(format, "format is null");
-        this.header = header;
+        this.header = format.header(table.schema()).isPresent();
     }
 
     @Override
@@ -67,7 +72,7 @@ final class FileSource implements StreamSource {
     @Override
     public Map<SourcePartition, Long> latestOffsets() {
         Map<SourcePartition, Long> offsets = new TreeMap<>();
-        files().forEach((p, status) -> offsets.put(p, (long) records(status).size()));
+        files().forEach((p, status) -> offsets.put(p, (long) records(status).records().size()));
         return offsets;
     }
 
@@ -79,12 +84,17 @@ final class FileSource implements StreamSource {
                     + "' in " + dir.path() + " is gone");
         }
         List<String> names = spec.columns();
-        RowSchema columns = new RowSchema(names.stream().map(n -> table.schema().column(table.schema().indexOf(n)))
-                .toList());
-        // Both check every record against all the table's columns, also when few or none are read (COUNT(*)).
-        RecordDecoder decoder = format == FileSystemConnector.FileFormat.JSON
-                ? new JsonRecordDecoder(table.schema(), columns) : new CsvRecordDecoder(table.schema(), columns);
-        return new FilePartitionReader(table.name(), spec, columns, decoder, records(status), allocator);
+        // A file's lines are rows, never deletes: the deleted flag of a table with a primary key is FALSE.
+        int deleted = names.indexOf(StreamSource.DELETED_COLUMN);
+        RowSchema columns = new RowSchema(names.stream().map(n -> n.equals(StreamSource.DELETED_COLUMN)
+                ? new Column(n, ColumnType.BOOLEAN, false) : table.schema().find(n).orElseThrow(
+                () -> new IllegalArgumentException("Table '" + table.name() + "' has no column '" + n + "'"))).toList());
+        RowSchema decoded = new RowSchema(columns.columns().stream()
+                .filter(c -> !c.name().equals(StreamSource.DELETED_COLUMN)).toList());
+        // The decoder checks every record against all the table's columns, also when few or none are read (COUNT(*)).
+        RecordDecoder decoder = format.decoder(decoded);
+        return new FilePartitionReader(table.name(), status.getPath().toString(), spec, columns, deleted, decoder,
+                records(status), allocator);
     }
 
     @Override
@@ -123,19 +133,21 @@ final class FileSource implements StreamSource {
     }
 
     /** The records (non-blank lines after any header) of a file. */
-    private List<byte[]> records(FileStatus status) {
+    private FileRecords records(FileStatus status) {
         String key = status.getPath() + "@" + status.getModificationTime() + "/" + status.getLen();
         return cache.computeIfAbsent(key, k -> {
             try (InputStream in = dir.fs().open(status.getPath())) {
                 String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
-                int first = header && format == FileSystemConnector.FileFormat.CSV ? 1 : 0;  // the column names
+                int first = header ? 1 : 0;  // the column names
                 List<byte[]> records = new ArrayList<>();
+                int[] lineNumbers = new int[lines.length];
                 for (int i = first; i < lines.length; i++) {
                     if (!lines[i].isBlank()) {
+                        lineNumbers[records.size()] = i + 1;
                         records.add(lines[i].getBytes(StandardCharsets.UTF_8));
                     }
                 }
-                return records;
+                return new FileRecords(List.copyOf(records), java.util.Arrays.copyOf(lineNumbers, records.size()));
             } catch (IOException e) {
                 throw new SourceException("Can't read " + status.getPath() + " of table '" + table.name() + "': "
                         + e.getMessage(), e);

@@ -1,5 +1,7 @@
 package dev.sluice.connectors.file;
 
+import dev.sluice.connectors.format.Format;
+import dev.sluice.connectors.format.Formats;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
@@ -10,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Connector 'filesystem': a directory of JSON-lines or CSV files on any Hadoop FileSystem, written
- * exactly-once per batch by {@link FileSink} and read by {@link FileSource} (each file a partition).
+ * Connector 'filesystem': a directory of files of lines, one record per line in any line format (json, csv,
+ * raw: {@link dev.sluice.connectors.format.FormatFactory}), on any Hadoop FileSystem, written exactly-once per
+ * batch by {@link FileSink} and read by {@link FileSource} (each file a partition).
  */
 public final class FileSystemConnector implements Connector {
     public static final String IDENTIFIER = "filesystem";
@@ -19,9 +22,9 @@ public final class FileSystemConnector implements Connector {
     public static final String PATH = "path";
     public static final String PATH_DOC = "The directory: a Hadoop FileSystem URI (file://, hdfs://) or a local path. Required.";
     public static final String FORMAT = "format";
-    public static final String FORMAT_DOC = "'json' (one JSON object per line) or 'csv'. Required.";
-    public static final String CSV_HEADER = "csv.header";
-    public static final String CSV_HEADER_DOC = "'true': the first line of each CSV file holds the column names (written, and skipped when read). Default 'false'.";
+    public static final String FORMAT_DOC = "The format of each line: 'json' (one JSON object per line), 'csv' or "
+            + "'raw' (any format on the class path). Required. Its options ('csv.header', 'csv.field-delimiter') "
+            + "start with its name.";
 
     public static final String SINK_CHANGELOG = "sink.changelog";
     public static final String SINK_CHANGELOG_DOC = "'true': each row written is led by a change column '"
@@ -30,7 +33,7 @@ public final class FileSystemConnector implements Connector {
             + "Default 'false': rows only, and such a query is refused.";
 
     private static final Map<String, String> OPTION_DOCS = Map.of(PATH, PATH_DOC, FORMAT, FORMAT_DOC,
-            CSV_HEADER, CSV_HEADER_DOC, SINK_CHANGELOG, SINK_CHANGELOG_DOC);
+            SINK_CHANGELOG, SINK_CHANGELOG_DOC);
 
     @Override
     public String identifier() {
@@ -39,12 +42,11 @@ public final class FileSystemConnector implements Connector {
 
     @Override
     public RowSchema validate(TableDescriptor table) {
-        table.checkOptions("filesystem", OPTION_DOCS.keySet());
+        table.checkOptions("filesystem", OPTION_DOCS.keySet(), Formats.optionPrefixes("").toArray(String[]::new));
         if (table.option(PATH).isEmpty()) {
             throw new IllegalArgumentException("Filesystem table '" + table.name() + "' needs the option 'path'");
         }
         format(table);
-        booleanOption(table, CSV_HEADER);
         if (booleanOption(table, SINK_CHANGELOG) && table.schema().names().stream()
                 .anyMatch(FileSink.CHANGE_COLUMN::equalsIgnoreCase)) {
             throw new IllegalArgumentException("Filesystem table '" + table.name() + "' has option '" + SINK_CHANGELOG
@@ -63,39 +65,30 @@ public final class FileSystemConnector implements Connector {
         return value.equals("true");
     }
 
-    static FileFormat format(TableDescriptor table) {
+    /** The table's format, made for its columns and checked with its options. */
+    static Format format(TableDescriptor table) {
         String format = table.option(FORMAT).orElseThrow(() -> new IllegalArgumentException(
-                "Filesystem table '" + table.name() + "' needs the option 'format' ('json' or 'csv')"));
-        return switch (format) {
-            case "json" -> FileFormat.JSON;
-            case "csv" -> FileFormat.CSV;
-            default -> throw new IllegalArgumentException("Unsupported format '" + format + "' for filesystem table '"
-                    + table.name() + "' (supported: json, csv)");
-        };
+                "Filesystem table '" + table.name() + "' needs the option 'format' (" + String.join(", ",
+                Formats.identifiers()) + ")"));
+        return Formats.create(table.name(), "value", FORMAT, format, table.schema(), table.options(), "");
+    }
+
+    /** The extension of the table's data files: its format's name. */
+    static String extension(TableDescriptor table) {
+        return Formats.factory(table.name(), FORMAT, table.option(FORMAT).orElseThrow()).identifier();
     }
 
     /** Reads the directory's files (committed ones only, for a directory a Sluice sink writes). */
     @Override
     public StreamSource createSource(TableDescriptor table, ConnectorContext context) {
         validate(table);
-        return new FileSource(table, format(table), Boolean.parseBoolean(table.option(CSV_HEADER).orElse("false")));
+        return new FileSource(table, format(table));
     }
 
     @Override
     public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         validate(table);
-        return new FileSink(table.name(), table.option(PATH).orElseThrow(), format(table),
-                booleanOption(table, CSV_HEADER), booleanOption(table, SINK_CHANGELOG), context.queryId());
-    }
-
-    /** The file formats the sink writes. */
-    enum FileFormat {
-        JSON("json"), CSV("csv");
-
-        final String extension;
-
-        FileFormat(String extension) {
-            this.extension = extension;
-        }
+        return new FileSink(table.name(), table.option(PATH).orElseThrow(), format(table), extension(table),
+                booleanOption(table, SINK_CHANGELOG), context.queryId());
     }
 }

@@ -23,6 +23,7 @@ public final class CsvRecordDecoder implements RecordDecoder {
     private final int[] vectorIndexes;
     /** Indexes of requested columns that the file does not have (always NULL). */
     private final int[] absent;
+    private final char delimiter;
     private List<? extends FieldVector> vectors = List.of();
 
     /**
@@ -30,6 +31,16 @@ public final class CsvRecordDecoder implements RecordDecoder {
      * @param columns the columns to decode (a subset of the file's), in the order of the bound vectors
      */
     public CsvRecordDecoder(RowSchema fileColumns, RowSchema columns) {
+        this(fileColumns, columns, ',');
+    }
+
+    /**
+     * @param fileColumns the columns of the file, in order
+     * @param columns the columns to decode (a subset of the file's), in the order of the bound vectors
+     * @param delimiter the character between fields
+     */
+    public CsvRecordDecoder(RowSchema fileColumns, RowSchema columns, char delimiter) {
+        this.delimiter = delimiter;
         this.fileColumns = requireNonNull(fileColumns, "fileColumns is null");
         requireNonNull(columns, "columns is null");
         this.vectorIndexes = new int[fileColumns.size()];
@@ -54,9 +65,9 @@ public final class CsvRecordDecoder implements RecordDecoder {
     @Override
     public void decode(byte[] value, int row) throws RecordDecoderException {
         if (value == null) {
-            throw new RecordDecoderException("record value is null");
+            throw new RecordDecoderException("the record has no value (null)");
         }
-        List<String> fields = fields(new String(value, StandardCharsets.UTF_8));
+        List<String> fields = fields(new String(value, StandardCharsets.UTF_8), delimiter);
         for (int position = 0; position < vectorIndexes.length; position++) {
             String field = position < fields.size() ? fields.get(position) : null;
             int vector = vectorIndexes[position];
@@ -106,6 +117,11 @@ public final class CsvRecordDecoder implements RecordDecoder {
 
     /** The fields of a CSV line. */
     static List<String> fields(String line) {
+        return fields(line, ',');
+    }
+
+    /** The fields of a CSV line whose fields {@code delimiter} separates. */
+    static List<String> fields(String line, char delimiter) {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         boolean quoted = false;
@@ -122,7 +138,7 @@ public final class CsvRecordDecoder implements RecordDecoder {
                 }
             } else if (c == '"') {
                 quoted = true;
-            } else if (c == ',') {
+            } else if (c == delimiter) {
                 fields.add(field.toString());
                 field.setLength(0);
             } else if (c != '\r') {

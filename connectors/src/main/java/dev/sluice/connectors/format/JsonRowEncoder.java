@@ -18,7 +18,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * Encodes rows of an Arrow batch as one JSON object each, keyed by column name. NULL values are written
  * as JSON null; TIMESTAMP as {@code "yyyy-MM-dd HH:mm:ss.SSS"}. Not thread-safe (reuses its buffer).
  */
-public final class JsonRowEncoder {
+public final class JsonRowEncoder implements RecordEncoder {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private final RowSchema schema;
@@ -29,6 +29,7 @@ public final class JsonRowEncoder {
     }
 
     /** The JSON text of row {@code row} of {@code root}, whose columns match the schema by position. */
+    @Override
     public byte[] encode(VectorSchemaRoot root, int row) {
         return encode(null, null, root, row);
     }

@@ -1,6 +1,5 @@
 package dev.sluice.connectors.kafka;
 
-import dev.sluice.connectors.format.RawRecordDecoder;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
@@ -34,15 +33,9 @@ public final class KafkaConnector implements Connector {
         return KafkaMetadataColumn.schema();
     }
 
+    /** The formats checked the columns they hold when the options were parsed; the names are checked here. */
     private static void checkColumns(TableDescriptor table, KafkaTableOptions options) {
         checkColumnNames(table);
-        if (options.format().equals(KafkaTableOptions.FORMAT_RAW)) {
-            try {
-                RawRecordDecoder.checkColumns(table.schema());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Kafka table '" + table.name() + "': " + e.getMessage(), e);
-            }
-        }
     }
 
     private static void checkColumnNames(TableDescriptor table) {
@@ -82,10 +75,6 @@ public final class KafkaConnector implements Connector {
     @Override
     public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         KafkaTableOptions options = KafkaTableOptions.parse(table);
-        if (options.format().equals(KafkaTableOptions.FORMAT_RAW)) {
-            throw new IllegalArgumentException("Kafka table '" + table.name() + "' has format '"
-                    + KafkaTableOptions.FORMAT_RAW + "': it can be read, not written (use 'json')");
-        }
         return KafkaSink.open(options, table.primaryKey(), options.bootstrapServers(table, context), context.queryId());
     }
 }

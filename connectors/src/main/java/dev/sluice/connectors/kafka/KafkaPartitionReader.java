@@ -1,7 +1,5 @@
 package dev.sluice.connectors.kafka;
 
-import dev.sluice.connectors.format.JsonRecordDecoder;
-import dev.sluice.connectors.format.RawRecordDecoder;
 import dev.sluice.connectors.format.RecordDecoder;
 import dev.sluice.connectors.format.RecordDecoderException;
 import dev.sluice.execution.source.MalformedRecordException;
@@ -10,6 +8,8 @@ import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.SourceException;
 import dev.sluice.execution.source.SourcePartition;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.RowSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMilliVector;
@@ -32,8 +33,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads exactly the offsets {@code [from, until)} of one Kafka partition into Arrow batches, decoding record
- * values straight into the vectors of the requested columns. Every record value is checked against all the
- * table's declared columns, so the same records are malformed whatever columns a query reads.
+ * values straight into the vectors of the requested columns with the table's format. Every record value is
+ * checked against all the table's declared columns, so the same records are malformed whatever columns a query
+ * reads.
+ *
+ * <p>A table with a primary key is a table of upserts: a record without its key's columns is malformed, and a
+ * tombstone (a null value) is a delete of its key, decoded from the record key with the key format into the
+ * key's columns and flagged in {@link dev.sluice.execution.source.StreamSource#DELETED_COLUMN} when the scan
+ * reads it (a scan that does not gets no row for it).
  *
  * <p>Uses a pooled {@link PartitionConsumer} (assign and seek, no group, no commits). Offsets may have gaps
  * (compaction, transaction markers): the range is done once the consumer's position reaches {@code until}.
@@ -54,6 +61,15 @@ final class KafkaPartitionReader implements PartitionReader {
     private final KafkaProjection projection;
     private final BufferAllocator allocator;
     private final RecordDecoder decoder;
+    /**
+     * With a primary key and the deleted flag read: the decoder of a tombstone's key into the key's columns among
+     * the value columns ({@link #keyVectorIndexes}); else null.
+     */
+    private final RecordDecoder keyDecoder;
+    /** Indexes in {@link #valueVectors} of the primary key's columns the scan reads. */
+    private final int[] keyVectorIndexes;
+    /** Whether the table has a primary key: its records are upserts, a null value a tombstone. */
+    private final boolean upserts;
     private final ErrorPolicy errorPolicy;
     private final long readTimeoutNanos;
     private final PartitionConsumer consumer;
@@ -68,10 +84,13 @@ final class KafkaPartitionReader implements PartitionReader {
     private TimeStampMilliVector timestampVector;
     private VarCharVector keyVector;
     private VarCharVector topicVector;
+    private BitVector deletedVector;
     /** The partition's topic as UTF-8, written into the topic column of every row. */
     private final byte[] topicBytes;
 
     private long malformedRecords;
+    /** Tombstones of a table with a primary key, read by a scan that takes no deletes: no row (see DELETED_COLUMN). */
+    private long tombstonesSkipped;
     private String firstMalformed;
     private boolean healthy = true;
     private boolean finished;
@@ -88,9 +107,20 @@ final class KafkaPartitionReader implements PartitionReader {
         KafkaTableOptions options = source.options();
         // Every record is checked against all declared columns, also when the query reads only some or none
         // of them (e.g. COUNT(*), metadata columns): which records are malformed must not depend on the columns.
-        this.decoder = options.format().equals(KafkaTableOptions.FORMAT_RAW)
-                ? new RawRecordDecoder(source.declaredSchema(), projection.valueColumns())
-                : new JsonRecordDecoder(source.declaredSchema(), projection.valueColumns());
+        this.decoder = options.valueFormat().decoder(projection.valueColumns());
+        List<Column> keyColumns = new ArrayList<>();
+        List<Integer> keyIndexes = new ArrayList<>();
+        for (Column k : options.keyColumns().columns()) {
+            int index = projection.valueColumns().indexOf(k.name());
+            if (index >= 0) {
+                keyColumns.add(k);
+                keyIndexes.add(index);
+            }
+        }
+        this.keyVectorIndexes = keyIndexes.stream().mapToInt(Integer::intValue).toArray();
+        this.upserts = options.keyFormat().isPresent();
+        this.keyDecoder = options.keyFormat().isPresent() && projection.deletedIndex() >= 0
+                ? options.keyFormat().get().decoder(new RowSchema(keyColumns)) : null;
         this.valueVectors = new ArrayList<>(projection.valueColumns().size());
         this.errorPolicy = options.errorPolicy();
         this.readTimeoutNanos = options.readTimeout().toNanos();
@@ -148,6 +178,7 @@ final class KafkaPartitionReader implements PartitionReader {
         keyVector = null;
         topicVector = null;
         List<FieldVector> vectors = root.getFieldVectors();
+        deletedVector = projection.deletedIndex() >= 0 ? (BitVector) vectors.get(projection.deletedIndex()) : null;
         for (FieldVector v : vectors) {
             if (v instanceof BaseVariableWidthVector variableWidth) {
                 variableWidth.setInitialCapacity(expectedRows, VARCHAR_DENSITY);
@@ -172,6 +203,13 @@ final class KafkaPartitionReader implements PartitionReader {
             }
         }
         decoder.bind(valueVectors);
+        if (keyDecoder != null) {
+            List<FieldVector> keyVectors = new ArrayList<>(keyVectorIndexes.length);
+            for (int i : keyVectorIndexes) {
+                keyVectors.add(valueVectors.get(i));
+            }
+            keyDecoder.bind(keyVectors);
+        }
     }
 
     /** Reads records into the bound vectors until the batch is full or the range done; returns the rows. */
@@ -220,13 +258,29 @@ final class KafkaPartitionReader implements PartitionReader {
         }
     }
 
-    /** Decodes one record into {@code row}; false if it is malformed and the policy skips it. */
+    /**
+     * Decodes one record into {@code row}; false if it is malformed and the policy skips it, or a tombstone the
+     * scan takes no row for.
+     */
     private boolean read(ConsumerRecord<byte[], byte[]> record, int row) {
+        boolean tombstone = record.value() == null && upserts;
+        if (tombstone && deletedVector == null) {
+            tombstonesSkipped++;
+            return false;
+        }
         try {
-            decoder.decode(record.value(), row);
+            if (tombstone) {
+                decodeTombstone(record, row);
+            } else {
+                decoder.decode(record.value(), row);
+                checkKey(row);
+            }
         } catch (RecordDecoderException e) {
             malformed(record, e.reason());
             return false;
+        }
+        if (deletedVector != null) {
+            deletedVector.setSafe(row, tombstone ? 1 : 0);
         }
         if (partitionVector != null) {
             partitionVector.setSafe(row, record.partition());
@@ -249,6 +303,35 @@ final class KafkaPartitionReader implements PartitionReader {
             }
         }
         return true;
+    }
+
+    /** A tombstone: its key's columns from the record key, every other column NULL. */
+    private void decodeTombstone(ConsumerRecord<byte[], byte[]> record, int row) throws RecordDecoderException {
+        for (FieldVector v : valueVectors) {
+            v.setNull(row);
+        }
+        if (record.key() == null) {
+            throw new RecordDecoderException("a tombstone (a null value) without a key deletes no key");
+        }
+        try {
+            keyDecoder.decode(record.key(), row);
+        } catch (RecordDecoderException e) {
+            throw new RecordDecoderException("the key of a tombstone (a null value): " + e.reason());
+        }
+        checkKey(row);
+    }
+
+    /** A primary key column is NOT NULL: a record without one is no row of any key. */
+    private void checkKey(int row) throws RecordDecoderException {
+        for (int i : keyVectorIndexes) {
+            FieldVector v = valueVectors.get(i);
+            if (v.isNull(row)) {
+                for (FieldVector other : valueVectors) {
+                    other.setNull(row);
+                }
+                throw new RecordDecoderException("primary key column '" + v.getName() + "' is NULL");
+            }
+        }
     }
 
     private void malformed(ConsumerRecord<byte[], byte[]> record, String reason) {
@@ -285,6 +368,10 @@ final class KafkaPartitionReader implements PartitionReader {
             } catch (KafkaException e) {
                 throw deadLetterFailure(e);
             }
+        }
+        if (tombstonesSkipped > 0) {
+            LOG.debug("{} tombstone(s) of table '{}' in {} offsets [{}, {}) gave no row (the scan keeps the latest row "
+                    + "per key itself)", tombstonesSkipped, source.name(), partition, range.fromOffset(), range.untilOffset());
         }
         if (malformedRecords > 0) {
             LOG.warn("Skipped {} malformed record(s) of table '{}' in {} offsets [{}, {}){} (first at {})",

@@ -1,6 +1,8 @@
 package dev.sluice.connectors.kafka;
 
+import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,10 +22,13 @@ final class KafkaProjection {
     private final int[] valueColumnOutputIndexes;
     /** Per output column: its metadata column, or null for a value column. */
     private final KafkaMetadataColumn[] metadataColumns;
+    /** The output index of {@link StreamSource#DELETED_COLUMN}, or -1 if it is not read. */
+    private final int deletedIndex;
 
     private KafkaProjection(RowSchema output, RowSchema valueColumns, int[] valueColumnOutputIndexes,
-            KafkaMetadataColumn[] metadataColumns) {
+            KafkaMetadataColumn[] metadataColumns, int deletedIndex) {
         this.output = output;
+        this.deletedIndex = deletedIndex;
         this.arrowSchema = output.toArrowSchema();
         this.valueColumns = valueColumns;
         this.valueColumnOutputIndexes = valueColumnOutputIndexes;
@@ -42,10 +47,16 @@ final class KafkaProjection {
         List<Integer> valueIndexes = new ArrayList<>();
         KafkaMetadataColumn[] metadata = new KafkaMetadataColumn[requested.size()];
         Set<String> seen = new HashSet<>();
+        int deletedIndex = -1;
         for (int i = 0; i < requested.size(); i++) {
             String name = requested.get(i);
             if (!seen.add(name)) {
                 throw new IllegalArgumentException("Column '" + name + "' of table '" + table + "' is requested twice");
+            }
+            if (name.equals(StreamSource.DELETED_COLUMN)) {
+                outputColumns.add(new Column(name, ColumnType.BOOLEAN, false));
+                deletedIndex = i;
+                continue;
             }
             Optional<Column> value = declared.find(name);
             if (value.isPresent()) {
@@ -62,7 +73,7 @@ final class KafkaProjection {
             metadata[i] = meta;
         }
         return new KafkaProjection(new RowSchema(outputColumns), new RowSchema(valueColumns),
-                valueIndexes.stream().mapToInt(Integer::intValue).toArray(), metadata);
+                valueIndexes.stream().mapToInt(Integer::intValue).toArray(), metadata, deletedIndex);
     }
 
     RowSchema output() {
@@ -83,7 +94,12 @@ final class KafkaProjection {
         return valueColumnOutputIndexes[valueColumn];
     }
 
-    /** The metadata column at output index {@code i}, or null if it is a value column. */
+    /** The output index of {@link StreamSource#DELETED_COLUMN}, or -1 if the scan does not read it. */
+    int deletedIndex() {
+        return deletedIndex;
+    }
+
+    /** The metadata column at output index {@code i}, or null if it is a value column (or the deleted flag). */
     KafkaMetadataColumn metadataColumn(int i) {
         return metadataColumns[i];
     }

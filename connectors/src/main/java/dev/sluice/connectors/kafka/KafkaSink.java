@@ -2,7 +2,8 @@ package dev.sluice.connectors.kafka;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.sluice.connectors.format.JsonRowEncoder;
+import dev.sluice.connectors.format.Format;
+import dev.sluice.connectors.format.RecordEncoder;
 import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.type.Column;
@@ -32,11 +33,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes each row as one Kafka record whose value is a JSON object of the row's columns (see
- * {@link JsonRowEncoder}), with an idempotent producer waiting for all in-sync replicas.
+ * Writes each row as one Kafka record whose value is the row's columns in the table's format ({@code 'format'}:
+ * a JSON object, a CSV line, ...), with an idempotent producer waiting for all in-sync replicas.
  *
  * <p>A table with a primary key ({@code PRIMARY KEY (...) NOT ENFORCED}) is written as Flink's upsert-kafka
- * writes it: each record keyed by the JSON object of the row's key columns, so that a later record of a key
+ * writes it: each record keyed by the row's key columns in the key format ({@code 'key.format'}, by default the
+ * JSON object of the key's columns), so that a later record of a key
  * replaces an earlier one (in a compacted topic, in a reader keeping the latest row per key); such a table
  * takes a result that updates rows ({@link #addChanges}), a delete written as a tombstone (a null value) for
  * its key.
@@ -66,21 +68,26 @@ public final class KafkaSink implements StreamSink {
     private final TopicPartition markerPartition;
     /** The table's primary key columns; empty if it has none. */
     private final List<String> primaryKey;
+    private final Format valueFormat;
+    /** The key's format; null without a primary key. */
+    private final Format keyFormat;
 
     // Layout of the last schema seen; batches of a query all have the same schema.
     private RowSchema schema;
     private int keyIndex;
     private int[] valueIndexes;
-    private JsonRowEncoder encoder;
+    private RecordEncoder encoder;
     /** The primary key's column indexes and encoder; null without a primary key. */
     private int[] keyIndexes;
-    private JsonRowEncoder keyEncoder;
+    private RecordEncoder keyEncoder;
 
-    private KafkaSink(String table, String topic, List<String> primaryKey, KafkaProducer<byte[], byte[]> producer,
+    private KafkaSink(KafkaTableOptions options, List<String> primaryKey, KafkaProducer<byte[], byte[]> producer,
                       TransactionalWriter transactions) {
-        this.table = table;
+        this.table = options.table();
+        this.topic = options.topic();
         this.primaryKey = List.copyOf(primaryKey);
-        this.topic = topic;
+        this.valueFormat = options.valueFormat();
+        this.keyFormat = options.keyFormat().orElse(null);
         this.producer = producer;
         this.transactions = transactions;
         this.markerPartition = new TopicPartition(topic, 0);
@@ -101,11 +108,10 @@ public final class KafkaSink implements StreamSink {
             metadata.partitions(options.topic());
         }
         if (options.sinkDeliveryGuarantee() == DeliveryGuarantee.AT_LEAST_ONCE) {
-            return new KafkaSink(options.table(), options.topic(), primaryKey, new KafkaProducer<>(clientProperties.producer("sink")),
-                    null);
+            return new KafkaSink(options, primaryKey, new KafkaProducer<>(clientProperties.producer("sink")), null);
         }
         String id = options.transactionalIdPrefix() + "-" + queryId + "-sink";
-        return new KafkaSink(options.table(), options.topic(), primaryKey, null, new TransactionalWriter(id, id,
+        return new KafkaSink(options, primaryKey, null, new TransactionalWriter(id, id,
                 clientProperties.producer("sink"), clientProperties.admin(), clientProperties.apiTimeoutMs()));
     }
 
@@ -153,7 +159,7 @@ public final class KafkaSink implements StreamSink {
 
     /**
      * Writes the batch's changes as upserts (Flink's upsert-kafka): the net change of each key in the batch, as
-     * one record keyed by the JSON of the key's columns: the key's new row, or a tombstone (null value) if the
+     * one record keyed by the key's columns (in the key format): the key's new row, or a tombstone (null value) if the
      * batch deleted its row. A delete and an insert of the same key (an update) thus leave the insert, whatever
      * their order in the batch. Same transaction per batch and marker as {@link #addBatch}.
      *
@@ -179,7 +185,12 @@ public final class KafkaSink implements StreamSink {
             VectorSchemaRoot values = valueView(change.rows());
             for (int row = 0; row < change.rowCount(); row++) {
                 ByteBuffer key = ByteBuffer.wrap(keyEncoder.encode(keys, row));
-                ByteBuffer value = ByteBuffer.wrap(encoder.encode(values, row));
+                byte[] encoded = encoder.encode(values, row);
+                if (encoded == null) {
+                    throw new IOException("Batch " + batchId + " of table '" + table + "' (topic '" + topic + "') has a "
+                            + "row whose value its format writes as no value, which an upsert table reads as a delete");
+                }
+                ByteBuffer value = ByteBuffer.wrap(encoded);
                 Map<ByteBuffer, Integer> rowsOfKey = net.remove(key);
                 if (rowsOfKey == null) {
                     rowsOfKey = new LinkedHashMap<>();
@@ -315,7 +326,7 @@ public final class KafkaSink implements StreamSink {
         }
         RowSchema valueSchema = new RowSchema(valueColumns);
         valueIndexes = indexes.stream().mapToInt(Integer::intValue).toArray();
-        encoder = new JsonRowEncoder(valueSchema);
+        encoder = valueFormat.encoder(valueSchema);
         if (!primaryKey.isEmpty()) {
             List<Column> keyColumns = new ArrayList<>();
             keyIndexes = new int[primaryKey.size()];
@@ -334,7 +345,7 @@ public final class KafkaSink implements StreamSink {
                 keyIndexes[k] = index;
                 keyColumns.add(batchSchema.column(index));
             }
-            keyEncoder = new JsonRowEncoder(new RowSchema(keyColumns));
+            keyEncoder = keyFormat.encoder(new RowSchema(keyColumns));
         }
         schema = batchSchema;
     }

@@ -2,9 +2,14 @@ package dev.sluice.connectors.kafka;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.connectors.format.Format;
+import dev.sluice.connectors.format.Formats;
+import dev.sluice.connectors.format.JsonFormatFactory;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.type.RowSchema;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,13 +45,16 @@ public final class KafkaTableOptions {
 
     public static final String FORMAT = "format";
     public static final String FORMAT_DOC = "How record values are encoded. Required: 'json' (one JSON object per "
-            + "record, fields matched to columns by name; every record is checked against all the declared columns) "
-            + "or 'raw' (not decoded: the table's one VARCHAR column holds each value as it is; read only).";
+            + "record, fields matched to columns by name), 'csv' (one CSV line per record, fields matched to columns "
+            + "by position) or 'raw' (not decoded: the table's one VARCHAR column holds each value as it is), or any "
+            + "format on the class path; every record is checked against all the declared columns. A format's own "
+            + "options start with its name ('csv.field-delimiter').";
 
-    /** Format: one JSON object per record value. */
-    public static final String FORMAT_JSON = "json";
-    /** Format: record values not decoded (one VARCHAR column). */
-    public static final String FORMAT_RAW = "raw";
+    public static final String KEY_FORMAT = "key.format";
+    public static final String KEY_FORMAT_DOC = "For a table with a PRIMARY KEY: how record keys are encoded, 'json' "
+            + "(default: the JSON object of the key's columns) or 'raw' (a key of one VARCHAR column, its bytes as they "
+            + "are), or any format; written by the sink, and read back for a record with a null value (a tombstone), "
+            + "which deletes its key. Its options start with 'key.' and its name ('key.csv.field-delimiter').";
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String BOOTSTRAP_SERVERS_DOC = "host:port list of Kafka brokers. If the table does not set "
@@ -130,7 +138,9 @@ public final class KafkaTableOptions {
     private final String table;
     private final List<String> topics;
     private final Optional<Pattern> topicPattern;
-    private final String format;
+    private final Format valueFormat;
+    private final Optional<Format> keyFormat;
+    private final RowSchema keyColumns;
     private final Optional<String> bootstrapServers;
     private final StartupMode startupMode;
     private final Map<Integer, Long> specificOffsets;
@@ -146,7 +156,11 @@ public final class KafkaTableOptions {
 
     private KafkaTableOptions(TableDescriptor table) {
         this.table = table.name();
-        table.checkOptions("Kafka", OPTION_DOCS.keySet(), PROPERTIES_PREFIX);
+        List<String> prefixes = new ArrayList<>();
+        prefixes.add(PROPERTIES_PREFIX);
+        prefixes.addAll(Formats.optionPrefixes(""));
+        prefixes.addAll(Formats.optionPrefixes("key."));
+        table.checkOptions("Kafka", OPTION_DOCS.keySet(), prefixes.toArray(String[]::new));
         Optional<String> topicOption = table.option(TOPIC);
         Optional<String> patternOption = table.option(TOPIC_PATTERN);
         if (topicOption.isPresent() == patternOption.isPresent()) {
@@ -164,11 +178,14 @@ public final class KafkaTableOptions {
             throw new IllegalArgumentException("Option '" + TOPIC_PATTERN + "' of Kafka table '" + this.table
                     + "' is not a valid regular expression: " + e.getDescription(), e);
         }
-        format = required(table, FORMAT).trim().toLowerCase(Locale.ROOT);
-        if (!format.equals(FORMAT_JSON) && !format.equals(FORMAT_RAW)) {
-            throw new IllegalArgumentException("Unsupported format '" + table.option(FORMAT).orElseThrow()
-                    + "' for Kafka table '" + this.table + "' (supported: " + FORMAT_JSON + ", " + FORMAT_RAW + ")");
+        valueFormat = recordFormat(table, "value", FORMAT, required(table, FORMAT), table.schema(), "");
+        keyColumns = new RowSchema(table.primaryKey().stream().map(k -> table.schema().find(k).orElseThrow()).toList());
+        if (table.primaryKey().isEmpty() && table.option(KEY_FORMAT).isPresent()) {
+            throw new IllegalArgumentException("Option '" + KEY_FORMAT + "' of Kafka table '" + this.table + "' needs a "
+                    + "PRIMARY KEY (...) NOT ENFORCED: the key's columns are what the record key holds");
         }
+        keyFormat = table.primaryKey().isEmpty() ? Optional.empty() : Optional.of(recordFormat(table, "key", KEY_FORMAT,
+                table.option(KEY_FORMAT).map(String::trim).orElse(JsonFormatFactory.IDENTIFIER), keyColumns, "key."));
         bootstrapServers = table.option(BOOTSTRAP_SERVERS).map(String::trim);
         if (bootstrapServers.isPresent() && bootstrapServers.get().isEmpty()) {
             throw new IllegalArgumentException("Option '" + BOOTSTRAP_SERVERS + "' of table '" + this.table + "' is empty");
@@ -244,6 +261,17 @@ public final class KafkaTableOptions {
         return new KafkaTableOptions(table);
     }
 
+    /** A format of the table's records (their value, or key), refusing what only files have (a header line). */
+    private Format recordFormat(TableDescriptor table, String what, String option, String identifier, RowSchema columns,
+                                String prefix) {
+        Format format = Formats.create(this.table, what, option, identifier, columns, table.options(), prefix);
+        if (format.header(columns).isPresent()) {
+            throw new IllegalArgumentException("Kafka table '" + this.table + "': its " + what + " format '" + identifier
+                    + "' is set to write a header line, which only files have (remove the option)");
+        }
+        return format;
+    }
+
     private static Map<String, String> documentedOptions() {
         Map<String, String> docs = new LinkedHashMap<>();
         docs.put(BOOTSTRAP_SERVERS, BOOTSTRAP_SERVERS_DOC);
@@ -251,6 +279,7 @@ public final class KafkaTableOptions {
         docs.put(DEAD_LETTER_DELIVERY_GUARANTEE, DEAD_LETTER_DELIVERY_GUARANTEE_DOC);
         docs.put(DEAD_LETTER_TOPIC, DEAD_LETTER_TOPIC_DOC);
         docs.put(FORMAT, FORMAT_DOC);
+        docs.put(KEY_FORMAT, KEY_FORMAT_DOC);
         docs.put(ON_ERROR, ON_ERROR_DOC);
         docs.put(SCAN_COMMIT_OFFSETS, SCAN_COMMIT_OFFSETS_DOC);
         docs.put(SCAN_READ_TIMEOUT_MS, SCAN_READ_TIMEOUT_MS_DOC);
@@ -405,8 +434,19 @@ public final class KafkaTableOptions {
         return topicPattern;
     }
 
-    public String format() {
-        return format;
+    /** The format of the record values, for the table's declared columns. */
+    public Format valueFormat() {
+        return valueFormat;
+    }
+
+    /** With a primary key: the format of the record keys, for the key's columns ({@link #keyColumns()}). */
+    public Optional<Format> keyFormat() {
+        return keyFormat;
+    }
+
+    /** The primary key's columns, in key order; none without a primary key. */
+    public RowSchema keyColumns() {
+        return keyColumns;
     }
 
     public StartupMode startupMode() {

@@ -7,6 +7,8 @@ import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
 import java.util.ArrayList;
@@ -49,14 +51,19 @@ final class MemorySource implements StreamSource {
 
     @Override
     public PartitionReader openReader(ScanSpec spec, BufferAllocator allocator) {
+        // A memory table's rows are rows, never deletes: the deleted flag of a table with a primary key is FALSE.
         int[] columns = spec.columns().stream().mapToInt(c -> {
+            if (c.equals(StreamSource.DELETED_COLUMN)) {
+                return -1;
+            }
             int i = table.schema().indexOf(c);
             if (i < 0) {
                 throw new IllegalArgumentException("Memory table '" + table.name() + "' has no column '" + c + "'");
             }
             return i;
         }).toArray();
-        RowSchema projected = new RowSchema(spec.columns().stream().map(c -> table.schema().find(c).orElseThrow()).toList());
+        RowSchema projected = new RowSchema(spec.columns().stream().map(c -> c.equals(StreamSource.DELETED_COLUMN)
+                ? new Column(c, ColumnType.BOOLEAN, false) : table.schema().find(c).orElseThrow()).toList());
         return new PartitionReader() {
             private long next = spec.range().fromOffset();
 
@@ -70,7 +77,7 @@ final class MemorySource implements StreamSource {
                 for (List<Object> row : store.rows(table.name(), next, until)) {
                     List<Object> values = new ArrayList<>(columns.length);
                     for (int c : columns) {
-                        values.add(row.get(c));
+                        values.add(c < 0 ? Boolean.FALSE : row.get(c));
                     }
                     rows.add(values);
                 }

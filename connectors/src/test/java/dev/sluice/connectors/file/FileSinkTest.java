@@ -195,7 +195,8 @@ class FileSinkTest {
     void optionsAreChecked() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> connector.validate(
                 new TableDescriptor("out", SCHEMA, Map.of("connector", "filesystem", "path", "/x", "format", "xml"))));
-        assertEquals("Unsupported format 'xml' for filesystem table 'out' (supported: json, csv)", e.getMessage());
+        assertEquals("Unsupported format 'xml' for table 'out' (option 'format'; supported: csv, json, kv, raw)",
+                e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> connector.validate(
                 new TableDescriptor("out", SCHEMA, Map.of("connector", "filesystem", "format", "json"))));
         assertEquals("Filesystem table 'out' needs the option 'path'", e.getMessage());

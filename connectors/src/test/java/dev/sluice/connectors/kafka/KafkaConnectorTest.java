@@ -44,14 +44,29 @@ class KafkaConnectorTest {
     }
 
     @Test
-    void rawTablesHaveOneVarcharColumnAndAreReadOnly() {
+    void rawTablesHaveOneVarcharColumn() {
         RowSchema payload = RowSchema.of(Column.of("payload", ColumnType.VARCHAR));
         connector.validate(table(payload, "format", "raw"));
-        assertEquals("Kafka table 't': a table of format 'raw' has exactly one column, of type VARCHAR, that receives "
-                + "each record value (declared: [user_id INTEGER])", error(table("format", "raw")));
-        assertEquals("Kafka table 't' has format 'raw': it can be read, not written (use 'json')",
-                assertThrows(IllegalArgumentException.class, () -> connector.createSink(table(payload, "format", "raw"),
-                        KafkaTestTables.CONTEXT)).getMessage());
+        assertEquals("Table 't' (value format 'raw'): a table of format 'raw' has exactly one column, of type VARCHAR, "
+                + "that receives each record value (declared: [user_id INTEGER])", error(table("format", "raw")));
+    }
+
+    @Test
+    void formatOptionsAreCheckedByTheirFormat() {
+        connector.validate(table("format", "csv", "csv.field-delimiter", ";"));
+        assertEquals("Unknown option 'csv.delimiter' for table 't' (format 'csv' takes [csv.field-delimiter, "
+                + "csv.header])", error(table("format", "csv", "csv.delimiter", ";")));
+        assertEquals("Table 't' (value format 'csv'): option 'csv.field-delimiter' must be one character other than a "
+                + "quote or a line break, not ';;'", error(table("format", "csv", "csv.field-delimiter", ";;")));
+        assertEquals("Kafka table 't': its value format 'csv' is set to write a header line, which only files have "
+                + "(remove the option)", error(table("format", "csv", "csv.header", "true")));
+        assertEquals("Option 'key.format' of Kafka table 't' needs a PRIMARY KEY (...) NOT ENFORCED: the key's columns "
+                + "are what the record key holds", error(table("key.format", "json")));
+        assertEquals("Unknown option 'json.x' for Kafka table 't' (valid options: bootstrap.servers, connector, "
+                + "dead-letter.delivery-guarantee, dead-letter.topic, format, key.format, on-error, scan.commit-offsets, "
+                + "scan.read-timeout-ms, scan.startup.mode, scan.startup.specific-offsets, scan.startup.timestamp-millis, "
+                + "sink.delivery-guarantee, sink.transactional-id-prefix, topic, topic-pattern, properties.*, csv.*, "
+                + "kv.*, key.csv.*, key.kv.*)", error(table("json.x", "1")));
     }
 
     @Test
@@ -137,9 +152,10 @@ class KafkaConnectorTest {
     @Test
     void unknownOptionIsNamedWithTheValidOnes() {
         assertEquals("Unknown option 'scan.startup.offset' for Kafka table 't' (valid options: bootstrap.servers, "
-                + "connector, dead-letter.delivery-guarantee, dead-letter.topic, format, on-error, scan.commit-offsets, "
-                + "scan.read-timeout-ms, scan.startup.mode, scan.startup.specific-offsets, scan.startup.timestamp-millis, "
-                + "sink.delivery-guarantee, sink.transactional-id-prefix, topic, topic-pattern, properties.*)",
+                + "connector, dead-letter.delivery-guarantee, dead-letter.topic, format, key.format, on-error, "
+                + "scan.commit-offsets, scan.read-timeout-ms, scan.startup.mode, scan.startup.specific-offsets, "
+                + "scan.startup.timestamp-millis, sink.delivery-guarantee, sink.transactional-id-prefix, topic, "
+                + "topic-pattern, properties.*, csv.*, kv.*, key.csv.*, key.kv.*)",
                 error(table("scan.startup.offset", "5")));
     }
 
@@ -148,7 +164,8 @@ class KafkaConnectorTest {
         assertEquals("Kafka table 't' needs exactly one of the options 'topic' and 'topic-pattern'",
                 error(table("topic", null)));
         assertEquals("Kafka table 't' needs option 'format'", error(table("format", null)));
-        assertEquals("Unsupported format 'avro' for Kafka table 't' (supported: json, raw)", error(table("format", "avro")));
+        assertEquals("Unsupported format 'avro' for table 't' (option 'format'; supported: csv, json, kv, raw)",
+                error(table("format", "avro")));
     }
 
     @Test

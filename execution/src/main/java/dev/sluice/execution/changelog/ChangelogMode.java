@@ -18,8 +18,9 @@ public record ChangelogMode(Kind kind, List<Integer> key) {
         /** Every row is an insert, emitted once and never changed (a stream, a closed window). */
         APPEND,
         /**
-         * Rows replace the earlier row of the same key (an aggregate's groups as they change): each emitted row
-         * is the key's new value. Deletes don't occur yet.
+         * Rows replace the earlier row of the same key (an aggregate's groups as they change, a table of upserts
+         * read by an operator keeping the latest row per key): each emitted row (+1) is the key's new value; a
+         * row of weight -1 deletes its key (a tombstone: only the key's columns are set).
          */
         UPSERT,
         /** Inserts and deletes with weights (a Z-set): any change, each row retracted explicitly. */

@@ -149,16 +149,18 @@ public final class TemporalJoinOperator implements StreamOperator {
             }
             return List.of();
         }
+        // The versioned side is an upsert changelog: a row replaces its key's, a delete (-1) removes the key.
         try (batch) {
-            if (!batch.isInsertOnly()) {
-                throw new IllegalStateException("A temporal join got deleted rows, which it can't take back yet");
-            }
             VectorSchemaRoot rows = batch.rows();
             List<FieldVector> vectors = rows.getFieldVectors();
             for (int r = 0; r < rows.getRowCount(); r++) {
                 byte[] pk = key(rows, primaryKey, r);
                 if (pk == null) {
                     continue;  // a row with a NULL key column is no version of any key
+                }
+                if (batch.weight(r) < 0) {
+                    store.remove(pk);
+                    continue;
                 }
                 scratch.reset();
                 RowCodec.write(vectors, r, scratch);

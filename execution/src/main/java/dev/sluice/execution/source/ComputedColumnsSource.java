@@ -144,6 +144,15 @@ public final class ComputedColumnsSource implements StreamSource {
         delegate.close();
     }
 
+    /** A column readers return: one of the schema's, or the deleted flag of a table of upserts. */
+    private Column readColumn(String name) {
+        if (name.equals(DELETED_COLUMN)) {
+            return new Column(name, dev.sluice.execution.type.ColumnType.BOOLEAN, false);
+        }
+        return schema.find(name).orElseThrow(() -> new IllegalArgumentException("Table '" + name()
+                + "' has no column '" + name + "'"));
+    }
+
     /** Reads the base columns and adds the computed ones; owns the wrapped reader. */
     private final class Reader implements PartitionReader {
         private final PartitionReader base;
@@ -159,8 +168,7 @@ public final class ComputedColumnsSource implements StreamSource {
             this.allocator = allocator;
             List<Column> output = new ArrayList<>();
             for (String c : spec.columns()) {
-                output.add(schema.find(c).orElseThrow(() -> new IllegalArgumentException("Table '" + name()
-                        + "' has no column '" + c + "'")));
+                output.add(readColumn(c));
             }
             this.outputFields = new RowSchema(output).toArrowSchema().getFields();
         }
@@ -193,7 +201,7 @@ public final class ComputedColumnsSource implements StreamSource {
             Definition d = computed.get(key(name));
             if (d == null) {
                 int index = indexOf(name);
-                return new ColumnRef(index, name, schema.find(name).orElseThrow().type()).evaluate(batch, allocator);
+                return new ColumnRef(index, name, readColumn(name).type()).evaluate(batch, allocator);
             }
             List<Field> fields = new ArrayList<>();
             List<FieldVector> inputs = new ArrayList<>();

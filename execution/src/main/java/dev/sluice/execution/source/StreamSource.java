@@ -13,6 +13,17 @@ import org.apache.arrow.memory.BufferAllocator;
  * used by one thread. The caller closes the source, which closes any shared client.
  */
 public interface StreamSource extends AutoCloseable {
+    /**
+     * A column that a reader of a table with a primary key (a table of upserts: each record its key's new row)
+     * returns when a {@link ScanSpec} asks for it, after the table's columns: BOOLEAN, TRUE for a record that
+     * deletes its key (a Kafka tombstone: a record with a key and a null value), whose columns other than the
+     * key's are then NULL; FALSE for any other record. A source whose records never delete returns FALSE. The
+     * plan asks for it to read such a table as its latest row per key
+     * ({@code dev.sluice.execution.operator.ChangelogNormalizeOperator}); a scan that does not ask for it gets
+     * no row for a tombstone.
+     */
+    String DELETED_COLUMN = "$deleted";
+
     /** The table's name, for errors and progress. */
     String name();
 

@@ -7,6 +7,7 @@ import dev.sluice.execution.changelog.ChangelogMode;
 import dev.sluice.execution.operator.AggregateOperator;
 import dev.sluice.execution.operator.ChangelogFilterProjectOperator;
 import dev.sluice.execution.operator.CumulateWindowOperator;
+import dev.sluice.execution.operator.ChangelogNormalizeOperator;
 import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.operator.HashAggregateOperator;
 import dev.sluice.execution.operator.HashJoinOperator;
@@ -20,6 +21,7 @@ import dev.sluice.execution.operator.StreamJoinOperator;
 import dev.sluice.execution.operator.TemporalJoinOperator;
 import dev.sluice.execution.operator.StreamOperator;
 import dev.sluice.execution.operator.UnionOperator;
+import dev.sluice.execution.operator.UpsertScanOperator;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.CumulateWindowNode;
 import dev.sluice.execution.plan.FilterProjectNode;
@@ -35,7 +37,10 @@ import dev.sluice.execution.plan.WindowTopNNode;
 import dev.sluice.execution.plan.StreamJoinNode;
 import dev.sluice.execution.plan.TemporalJoinNode;
 import dev.sluice.execution.plan.UnionAllNode;
+import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.state.StateSpec;
+import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -311,6 +316,8 @@ public final class IncrementalPlan {
          * over a top aggregate): an update-mode aggregate then emits retractions for it.
          */
         private boolean filteredAbove;
+        /** Whether the node being compiled is the versioned side of a temporal join (its upserts read as they are). */
+        private boolean upsertsAsRead;
         private final List<LookupSide> lookups = new ArrayList<>();
         /** Tables read whole each batch by a batch-level join (besides the lookups). */
         private final Set<String> staticTables = new TreeSet<>();
@@ -326,10 +333,15 @@ public final class IncrementalPlan {
          * output is the query's and emitted in the query's output mode.
          */
         Stage stage(PhysicalNode node, boolean top) {
-            if (isStateless(node)) {
+            if (runsInTasks(node)) {
                 List<TaskPipeline> pipelines = new ArrayList<>();
                 compile(node, List.of(), pipelines);
                 return new TaskStage(pipelines, Optional.empty(), node.schema());
+            }
+            if (node instanceof ScanNode scan) {
+                // A table of upserts (runsInTasks said so): as its changes, or as upserts to an operator keeping
+                // the latest row per key itself.
+                return upsertsAsRead ? upsertScan(scan) : normalize(scan);
             }
             if (node instanceof AggregateNode agg && agg.window().map(AggregateNode.Window::session).orElse(false)) {
                 Stage input = appendOnly(eventTimeInput(agg.input(), true), "A SESSION window aggregation");
@@ -339,7 +351,7 @@ public final class IncrementalPlan {
             }
             if (node instanceof AggregateNode agg) {
                 OutputMode emit = outputMode(agg, top);
-                boolean partialInput = isStateless(agg.input());
+                boolean partialInput = runsInTasks(agg.input());
                 Stage input = partialInput ? null : eventTimeInput(agg.input(), agg.window().isPresent());
                 boolean retracting = !partialInput && !input.changelogMode().isAppendOnly();
                 // Below another stateful operator, a GROUP BY without a window emits retractions; so does one at
@@ -370,7 +382,19 @@ public final class IncrementalPlan {
             }
             if (node instanceof TemporalJoinNode join) {
                 Stage stream = appendOnly(stage(join.stream(), false), "A temporal join");
-                Stage versioned = appendOnly(stage(join.versioned(), false), "A temporal join");
+                // The join keeps the versioned table's latest row per key itself: its upserts are read as they are,
+                // a tombstone deleting its key.
+                boolean saved = upsertsAsRead;
+                upsertsAsRead = true;
+                Stage versioned;
+                try {
+                    versioned = stage(join.versioned(), false);
+                } finally {
+                    upsertsAsRead = saved;
+                }
+                if (versioned.changelogMode().kind() == ChangelogMode.Kind.RETRACT) {
+                    appendOnly(versioned, "A temporal join");
+                }
                 return operator(new TemporalJoinOperator.Factory(join.stream().schema(), join.versioned().schema(),
                         join.streamKeys(), join.versionedKeys(), join.primaryKey(), join.outer(), join.schema()),
                         stream, versioned);
@@ -497,9 +521,10 @@ public final class IncrementalPlan {
                         + "key (" + input.changelogMode() + ") is not supported yet");
             }
             if (agg.window().isPresent()) {
-                throw new IllegalArgumentException("A window aggregation (GROUP BY " + groupNames(agg) + ") over rows "
-                        + "that are updated (the output of a GROUP BY without a window) is not supported yet: group by "
-                        + "the window in the GROUP BY below it too");
+                String what = "A window aggregation (GROUP BY " + groupNames(agg) + ")";
+                refuseUpserts(input, what);
+                throw new IllegalArgumentException(what + " over rows that are updated (the output of a GROUP BY "
+                        + "without a window) is not supported yet: group by the window in the GROUP BY below it too");
             }
         }
 
@@ -507,13 +532,37 @@ public final class IncrementalPlan {
             return agg.groupKeys().stream().map(k -> agg.input().schema().column(k).name()).toList();
         }
 
+        /** Refuses {@code input} when it updates rows because it reads a table of upserts, naming the table. */
+        private static void refuseUpserts(Stage input, String what) {
+            Set<String> upserts = new TreeSet<>();
+            upsertTables(input, upserts);
+            if (!input.changelogMode().isAppendOnly() && !upserts.isEmpty()) {
+                throw new IllegalArgumentException(what + " over rows that are updated (" + input.changelogMode()
+                        + ": table " + String.join(", ", upserts) + " has a PRIMARY KEY, so it is read as its latest "
+                        + "row per key, a row replaced or deleted by later records) is not supported yet; a "
+                        + "GROUP BY, a filter or a projection over it, a temporal join with it as the versioned "
+                        + "side, or a bounded query are");
+            }
+        }
+
         private static Stage appendOnly(Stage input, String what) {
+            refuseUpserts(input, what);
             if (!input.changelogMode().isAppendOnly()) {
                 throw new IllegalArgumentException(what + " over rows that are updated (" + input.changelogMode()
                         + ": the output of a GROUP BY without a window) is not supported yet: put an event-time "
                         + "window on the GROUP BY below it");
             }
             return input;
+        }
+
+        /** The tables read as their latest row per key by a normalize step in {@code stage}'s tree. */
+        private static void upsertTables(Stage stage, Set<String> out) {
+            if (stage instanceof OperatorStage op) {
+                if (op.factory() instanceof ChangelogNormalizeOperator.Factory normalize) {
+                    out.add(normalize.table());
+                }
+                op.inputs().forEach(i -> upsertTables(i, out));
+            }
         }
 
         private OperatorStage operator(StreamOperator.Factory factory, Stage... inputs) {
@@ -529,6 +578,73 @@ public final class IncrementalPlan {
                 out.add(scan.table().name());
             }
             node.inputs().forEach(i -> collectTables(i, out));
+        }
+
+        /**
+         * Whether {@code node} runs in the per-partition tasks: it is stateless and reads no table of upserts (a
+         * table with a primary key), whose scan has an operator above it: a normalize step, or an upsert scan
+         * under an operator that keeps the latest row per key itself (a temporal join's versioned side).
+         */
+        private boolean runsInTasks(PhysicalNode node) {
+            return isStateless(node) && !readsUpserts(node);
+        }
+
+        /** Whether {@code node} reads a table of upserts other than as the static side of a lookup join. */
+        private static boolean readsUpserts(PhysicalNode node) {
+            if (node instanceof ScanNode scan) {
+                return !scan.table().primaryKey().isEmpty();
+            }
+            if (node instanceof LookupJoinNode join) {
+                return readsUpserts(join.stream());  // the static side is read whole, its latest row per key
+            }
+            return node.inputs().stream().anyMatch(Compiler::readsUpserts);
+        }
+
+        /**
+         * The scan of a table of upserts, read as its latest row per key: the scan (with the key's columns and the
+         * source's {@link StreamSource#DELETED_COLUMN}) in the tasks, then a {@link ChangelogNormalizeOperator}
+         * emitting the table's changes as retractions, in the scan's columns.
+         */
+        private Stage normalize(ScanNode scan) {
+            List<Column> columns = new ArrayList<>(scan.schema().columns());
+            List<Integer> key = new ArrayList<>();
+            for (String k : scan.table().primaryKey()) {
+                int index = scan.schema().indexOf(k);
+                if (index < 0) {
+                    columns.add(scan.table().schema().find(k).orElseThrow());
+                    index = columns.size() - 1;
+                }
+                key.add(index);
+            }
+            columns.add(new Column(StreamSource.DELETED_COLUMN, ColumnType.BOOLEAN, false));
+            ScanNode read = new ScanNode(scan.table(), new RowSchema(columns));
+            TaskStage records = new TaskStage(List.of(new TaskPipeline(read, List.of())), Optional.empty(),
+                    read.schema());
+            return operator(new ChangelogNormalizeOperator.Factory(scan.table().name(), read.schema(), key,
+                    scan.schema().size(), bounded), records);
+        }
+
+        /**
+         * The scan of a table of upserts for an operator that keeps the latest row per key itself: the scan (with
+         * the source's {@link StreamSource#DELETED_COLUMN}) in the tasks, then an {@link UpsertScanOperator}
+         * emitting rows as upserts and tombstones as deletes of their key.
+         */
+        private Stage upsertScan(ScanNode scan) {
+            List<Integer> key = new ArrayList<>();
+            for (String k : scan.table().primaryKey()) {
+                int index = scan.schema().indexOf(k);
+                if (index < 0) {
+                    throw new IllegalArgumentException("Table " + scan.table().name() + " is read as its latest row per "
+                            + "key " + scan.table().primaryKey() + ", which needs the key's columns");
+                }
+                key.add(index);
+            }
+            List<Column> columns = new ArrayList<>(scan.schema().columns());
+            columns.add(new Column(StreamSource.DELETED_COLUMN, ColumnType.BOOLEAN, false));
+            ScanNode read = new ScanNode(scan.table(), new RowSchema(columns));
+            TaskStage records = new TaskStage(List.of(new TaskPipeline(read, List.of())), Optional.empty(),
+                    read.schema());
+            return operator(new UpsertScanOperator.Factory(scan.table().name(), read.schema(), key), records);
         }
 
         private static boolean isStateless(PhysicalNode node) {
