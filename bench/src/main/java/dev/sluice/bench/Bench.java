@@ -21,8 +21,9 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * {@code ./sluice bench}: the reference workload of BENCHMARK.md. Generates the events topic (on an
- * embedded broker unless {@code --bootstrap} is given), then measures, each in a fresh child JVM so each
+ * {@code ./sluice bench}: the reference workload of BENCHMARK.md. Generates the events topic (on a broker the
+ * bench starts in a JVM of its own, {@link BrokerProcess}, unless {@code --bootstrap} names one; with
+ * {@code --in-process-broker}, in the bench's own JVM as earlier versions did), then measures, each in a fresh child JVM so each
  * has its own peak RSS: the raw read ceiling (one consumer thread; one thread per partition), and Sluice's
  * Q1, Q2 and Q3. Prints one RESULT line per measurement and a Markdown table of ratios to the ceiling
  * measured in the same run. A benchmark, not a test: it asserts only that the row counts are right.
@@ -39,7 +40,8 @@ public final class Bench {
             options = BenchOptions.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println((e.getMessage().equals("usage") ? "" : e.getMessage() + "\n")
-                    + "usage: ./sluice bench [--n 5000000] [--partitions 8] [--bootstrap host:port] [--topic events]"
+                    + "usage: ./sluice bench [--n 5000000] [--partitions 8] [--bootstrap host:port | --in-process-broker]"
+                    + " [--broker-heap 1g] [--topic events]"
                     + " [--queries q1,q2,q3,q1-kafka-eos,q1-kafka-alo] [--repeat 1] [--seed 42] [--heap 1g]\n"
                     + "       ./sluice bench --nexmark [--n 5000000] [--rate 10000000] [--queries nexmark-q0,nexmark-q1,...]"
                     + " [--partitions 8] [--bootstrap host:port] [--repeat 1] [--seed 42] [--heap 1g]");
@@ -69,15 +71,21 @@ public final class Bench {
     }
 
     private static int orchestrate(BenchOptions o) throws Exception {
-        EmbeddedKafkaBroker broker = null;
+        EmbeddedKafkaBroker inProcess = null;
+        BrokerProcess child = null;
         try {
             String bootstrap;
             if (o.bootstrap().isPresent()) {
                 bootstrap = o.bootstrap().get();
+            } else if (o.inProcessBroker()) {
+                OUT.println("Starting an embedded Kafka broker in this JVM (--in-process-broker)...");
+                inProcess = EmbeddedKafkaBroker.start();
+                bootstrap = inProcess.bootstrapServers();
             } else {
-                OUT.println("Starting an embedded Kafka broker...");
-                broker = EmbeddedKafkaBroker.start();
-                bootstrap = broker.bootstrapServers();
+                child = BrokerProcess.start(o.brokerHeap());
+                bootstrap = child.bootstrapServers();
+                OUT.printf(Locale.ROOT, "Started a Kafka broker in its own JVM (pid %d, -Xmx%s) on %s%n", child.pid(),
+                        o.brokerHeap(), bootstrap);
             }
             if (o.nexmark()) {
                 return orchestrateNexmark(o, bootstrap);
@@ -111,8 +119,11 @@ public final class Bench {
             printTable(results, o);
             return ok ? 0 : 1;
         } finally {
-            if (broker != null) {
-                broker.close();
+            if (inProcess != null) {
+                inProcess.close();
+            }
+            if (child != null) {
+                child.close();
             }
         }
     }
