@@ -42,7 +42,7 @@ public final class Bench {
             System.err.println((e.getMessage().equals("usage") ? "" : e.getMessage() + "\n")
                     + "usage: ./sluice bench [--n 5000000] [--partitions 8] [--bootstrap host:port | --in-process-broker]"
                     + " [--broker-heap 1g] [--topic events]"
-                    + " [--queries q1,q2,q3,q1-kafka-eos,q1-kafka-alo] [--repeat 1] [--seed 42] [--heap 1g]\n"
+                    + " [--queries q1,q2,q3,q1-kafka-eos,q1-kafka-alo,passthrough] [--repeat 1] [--seed 42] [--heap 1g]\n"
                     + "       ./sluice bench --nexmark [--n 5000000] [--rate 10000000] [--queries nexmark-q0,nexmark-q1,...]"
                     + " [--partitions 8] [--bootstrap host:port] [--repeat 1] [--seed 42] [--heap 1g]");
             System.exit(2);
@@ -60,7 +60,7 @@ public final class Bench {
         return switch (o.phase().get()) {
             case "ceiling-1-thread" -> ReadCeiling.run("ceiling-1-thread", bootstrap, o.topic(), false);
             case "ceiling-thread-per-partition" -> ReadCeiling.run("ceiling-thread-per-partition", bootstrap, o.topic(), true);
-            case "q1", "q2", "q3", "q1-kafka-eos", "q1-kafka-alo" -> SluiceQueryRun.run(o.phase().get(), bootstrap, o.topic());
+            case "q1", "q2", "q3", "q1-kafka-eos", "q1-kafka-alo", "passthrough" -> SluiceQueryRun.run(o.phase().get(), bootstrap, o.topic());
             default -> {
                 if (!o.phase().get().startsWith("nexmark-")) {
                     throw new IllegalArgumentException("Unknown phase " + o.phase().get());
@@ -264,6 +264,7 @@ public final class Bench {
                 case "q3" -> "Sluice Q3 (GROUP BY partition, COUNT(*), complete mode, no parsing)";
                 case "q1-kafka-eos" -> "Sluice Q1 into a Kafka topic, exactly-once (a transaction per batch)";
                 case "q1-kafka-alo" -> "Sluice Q1 into a Kafka topic, at-least-once";
+                case "passthrough" -> "Sluice pass-through (every column into a blackhole)";
                 default -> "read ceiling, " + r.phase().substring("ceiling-".length()).replace('-', ' ');
             };
             OUT.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s | %s | %d MB |%n", name, r.records(), r.seconds(),
