@@ -42,11 +42,16 @@ public final class Bench {
             System.err.println((e.getMessage().equals("usage") ? "" : e.getMessage() + "\n")
                     + "usage: ./sluice bench [--n 5000000] [--partitions 8] [--bootstrap host:port | --in-process-broker]"
                     + " [--broker-heap 1g] [--topic events]"
+                    + " [--latency [--rates 20000,100000] [--seconds 60]]"
                     + " [--queries q1,q2,q3,q1-kafka-eos,q1-kafka-alo,passthrough] [--repeat 1] [--seed 42] [--heap 1g]\n"
                     + "       ./sluice bench --nexmark [--n 5000000] [--rate 10000000] [--queries nexmark-q0,nexmark-q1,...]"
                     + " [--partitions 8] [--bootstrap host:port] [--repeat 1] [--seed 42] [--heap 1g]");
             System.exit(2);
             return;
+        }
+        if (options.phase().equals(Optional.of("latency"))) {
+            LatencyRun.runQuery(options.bootstrap().orElseThrow(), options.topic(), options.outTopic().orElseThrow());
+            System.exit(0);
         }
         if (options.phase().isPresent()) {
             OUT.println(runPhase(options).line());
@@ -89,6 +94,9 @@ public final class Bench {
             }
             if (o.nexmark()) {
                 return orchestrateNexmark(o, bootstrap);
+            }
+            if (o.latency()) {
+                return orchestrateLatency(o, bootstrap);
             }
             long expectedQ1 = -1;
             long records = topicRecords(bootstrap, o.topic());
@@ -199,6 +207,26 @@ public final class Bench {
                 + "auctions and bids), as the Flink suite does, over the query's time from submission to its last commit.%n",
                 cores, events, records);
         return ok ? 0 : 1;
+    }
+
+    /** The latency and start-up phase, once per rate: see {@link LatencyRun}. */
+    private static int orchestrateLatency(BenchOptions o, String bootstrap) throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (int round = 1; round <= o.repeat(); round++) {
+            for (int rate : o.rates()) {
+                OUT.printf(Locale.ROOT, "Latency: producing %,d records/s for %d s into a new topic; continuous Q1, "
+                        + "trigger 100 ms, into a Kafka topic (exactly-once)...%n", rate, o.seconds());
+                rows.add(LatencyRun.measure(bootstrap, rate, o.seconds(), o.heap()));
+            }
+        }
+        OUT.printf(Locale.ROOT, "%n| producer rate | seconds | records produced | output records received | latency p50 "
+                + "| p99 | max | INSERT to first committed batch | query's batches |%n");
+        OUT.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        rows.forEach(OUT::println);
+        OUT.printf(Locale.ROOT, "%n%d cores; latency: the time a read_committed consumer receives an output record "
+                + "minus the wall-clock time its input record was sent (one clock, one machine).%n",
+                Runtime.getRuntime().availableProcessors());
+        return 0;
     }
 
     /** The records a Nexmark query reads: those of the tables its SQL names. */
