@@ -48,6 +48,59 @@ class FlowControlIT extends KafkaSessionFixture {
     }
 
     @Test
+    void availableNowReadsABacklogInBatchesOfBoundedSize() throws Exception {
+        String topic = createSource(2);
+        for (int i = 0; i < 100; i++) {
+            SharedKafkaBroker.produce(topic, i % 2, null, "{\"id\": " + i + "}");
+        }
+        List<Integer> all = java.util.stream.IntStream.range(0, 100).boxed().toList();
+        message("SET trigger = available-now");
+        message("SET availableNow.maxOffsetsPerTrigger = 30");
+        message("CREATE TABLE capped (id INT) WITH ('connector'='memory')");
+        List<QueryProgress> capped = runToEnd("INSERT INTO capped SELECT STREAM id FROM src", null).recentProgress();
+        assertEquals(List.of(30L, 30L, 30L, 10L), capped.stream().map(QueryProgress::inputRows).toList());
+        assertEquals(all, ids("capped"));
+        // maxOffsetsPerTrigger, when set, is the cap.
+        message("SET maxOffsetsPerTrigger = 50");
+        message("CREATE TABLE manual (id INT) WITH ('connector'='memory')");
+        List<QueryProgress> manual = runToEnd("INSERT INTO manual SELECT STREAM id FROM src", null).recentProgress();
+        assertEquals(List.of(50L, 50L), manual.stream().map(QueryProgress::inputRows).toList());
+        assertEquals(all, ids("manual"));
+        // once is one batch with everything, as in Spark.
+        message("SET trigger = once");
+        message("CREATE TABLE single (id INT) WITH ('connector'='memory')");
+        List<QueryProgress> once = runToEnd("INSERT INTO single SELECT STREAM id FROM src", null).recentProgress();
+        assertEquals(List.of(100L), once.stream().map(QueryProgress::inputRows).toList());
+    }
+
+    private List<Integer> ids(String table) {
+        return rows("SELECT id FROM " + table).stream().map(r -> (Integer) r.get(0)).sorted().toList();
+    }
+
+    @Test
+    void aBatchOverItsMemoryBudgetFailsNamingTheOptionAndRunsAgainWithMore() throws Exception {
+        String topic = createSource(1);
+        for (int i = 0; i < 5000; i++) {
+            SharedKafkaBroker.produce(topic, 0, null, "{\"id\": " + i + "}");
+        }
+        message("CREATE TABLE out_rows (id INT) WITH ('connector'='memory')");
+        message("SET trigger = available-now");
+        message("SET maxBatchMemory = '16 KB'");  // 5,000 INTs do not fit
+        StreamingQuery failed = runNamed("budget", "INSERT INTO out_rows SELECT STREAM id FROM src");
+        assertTrue(failed.exception().isPresent());
+        String message = failed.exception().get().getMessage();
+        assertTrue(message.contains("Batch 0 of query 'budget' needs more than 16384 bytes of Arrow memory (option "
+                + "'maxBatchMemory'): lower 'maxOffsetsPerTrigger' (or 'availableNow.maxOffsetsPerTrigger') so that "
+                + "batches are smaller, or raise 'maxBatchMemory'"), message);
+        assertEquals(0, rows("SELECT id FROM out_rows").size());
+        // With more memory, the logged batch runs again: every row once.
+        message("SET maxBatchMemory = '64 MB'");
+        StreamingQuery again = runNamed("budget", "INSERT INTO out_rows SELECT STREAM id FROM src");
+        assertTrue(again.exception().isEmpty(), () -> again.exception().get().getMessage());
+        assertEquals(java.util.stream.IntStream.range(0, 5000).boxed().toList(), ids("out_rows"));
+    }
+
+    @Test
     void maxRatePerPartitionCapsEachPartitionPerInterval() throws Exception {
         String topic = createSource(2);
         for (int i = 0; i < 40; i++) {

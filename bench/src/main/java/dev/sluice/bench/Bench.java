@@ -21,8 +21,9 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * {@code ./sluice bench}: the reference workload of BENCHMARK.md. Generates the events topic (on an
- * embedded broker unless {@code --bootstrap} is given), then measures, each in a fresh child JVM so each
+ * {@code ./sluice bench}: the reference workload of BENCHMARK.md. Generates the events topic (on a broker the
+ * bench starts in a JVM of its own, {@link BrokerProcess}, unless {@code --bootstrap} names one; with
+ * {@code --in-process-broker}, in the bench's own JVM as earlier versions did), then measures, each in a fresh child JVM so each
  * has its own peak RSS: the raw read ceiling (one consumer thread; one thread per partition), and Sluice's
  * Q1, Q2 and Q3. Prints one RESULT line per measurement and a Markdown table of ratios to the ceiling
  * measured in the same run. A benchmark, not a test: it asserts only that the row counts are right.
@@ -39,12 +40,18 @@ public final class Bench {
             options = BenchOptions.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println((e.getMessage().equals("usage") ? "" : e.getMessage() + "\n")
-                    + "usage: ./sluice bench [--n 5000000] [--partitions 8] [--bootstrap host:port] [--topic events]"
-                    + " [--queries q1,q2,q3,q1-kafka-eos,q1-kafka-alo] [--repeat 1] [--seed 42] [--heap 1g]\n"
+                    + "usage: ./sluice bench [--n 5000000] [--partitions 8] [--bootstrap host:port | --in-process-broker]"
+                    + " [--broker-heap 1g] [--topic events]"
+                    + " [--latency [--rates 20000,100000] [--seconds 60]]"
+                    + " [--queries q1,q2,q3,q1-kafka-eos,q1-kafka-alo,passthrough] [--repeat 1] [--seed 42] [--heap 1g]\n"
                     + "       ./sluice bench --nexmark [--n 5000000] [--rate 10000000] [--queries nexmark-q0,nexmark-q1,...]"
                     + " [--partitions 8] [--bootstrap host:port] [--repeat 1] [--seed 42] [--heap 1g]");
             System.exit(2);
             return;
+        }
+        if (options.phase().equals(Optional.of("latency"))) {
+            LatencyRun.runQuery(options.bootstrap().orElseThrow(), options.topic(), options.outTopic().orElseThrow());
+            System.exit(0);
         }
         if (options.phase().isPresent()) {
             OUT.println(runPhase(options).line());
@@ -58,7 +65,7 @@ public final class Bench {
         return switch (o.phase().get()) {
             case "ceiling-1-thread" -> ReadCeiling.run("ceiling-1-thread", bootstrap, o.topic(), false);
             case "ceiling-thread-per-partition" -> ReadCeiling.run("ceiling-thread-per-partition", bootstrap, o.topic(), true);
-            case "q1", "q2", "q3", "q1-kafka-eos", "q1-kafka-alo" -> SluiceQueryRun.run(o.phase().get(), bootstrap, o.topic());
+            case "q1", "q2", "q3", "q1-kafka-eos", "q1-kafka-alo", "passthrough" -> SluiceQueryRun.run(o.phase().get(), bootstrap, o.topic());
             default -> {
                 if (!o.phase().get().startsWith("nexmark-")) {
                     throw new IllegalArgumentException("Unknown phase " + o.phase().get());
@@ -69,18 +76,27 @@ public final class Bench {
     }
 
     private static int orchestrate(BenchOptions o) throws Exception {
-        EmbeddedKafkaBroker broker = null;
+        EmbeddedKafkaBroker inProcess = null;
+        BrokerProcess child = null;
         try {
             String bootstrap;
             if (o.bootstrap().isPresent()) {
                 bootstrap = o.bootstrap().get();
+            } else if (o.inProcessBroker()) {
+                OUT.println("Starting an embedded Kafka broker in this JVM (--in-process-broker)...");
+                inProcess = EmbeddedKafkaBroker.start();
+                bootstrap = inProcess.bootstrapServers();
             } else {
-                OUT.println("Starting an embedded Kafka broker...");
-                broker = EmbeddedKafkaBroker.start();
-                bootstrap = broker.bootstrapServers();
+                child = BrokerProcess.start(o.brokerHeap());
+                bootstrap = child.bootstrapServers();
+                OUT.printf(Locale.ROOT, "Started a Kafka broker in its own JVM (pid %d, -Xmx%s) on %s%n", child.pid(),
+                        o.brokerHeap(), bootstrap);
             }
             if (o.nexmark()) {
                 return orchestrateNexmark(o, bootstrap);
+            }
+            if (o.latency()) {
+                return orchestrateLatency(o, bootstrap);
             }
             long expectedQ1 = -1;
             long records = topicRecords(bootstrap, o.topic());
@@ -111,8 +127,11 @@ public final class Bench {
             printTable(results, o);
             return ok ? 0 : 1;
         } finally {
-            if (broker != null) {
-                broker.close();
+            if (inProcess != null) {
+                inProcess.close();
+            }
+            if (child != null) {
+                child.close();
             }
         }
     }
@@ -190,6 +209,26 @@ public final class Bench {
         return ok ? 0 : 1;
     }
 
+    /** The latency and start-up phase, once per rate: see {@link LatencyRun}. */
+    private static int orchestrateLatency(BenchOptions o, String bootstrap) throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (int round = 1; round <= o.repeat(); round++) {
+            for (int rate : o.rates()) {
+                OUT.printf(Locale.ROOT, "Latency: producing %,d records/s for %d s into a new topic; continuous Q1, "
+                        + "trigger 100 ms, into a Kafka topic (exactly-once)...%n", rate, o.seconds());
+                rows.add(LatencyRun.measure(bootstrap, rate, o.seconds(), o.heap()));
+            }
+        }
+        OUT.printf(Locale.ROOT, "%n| producer rate | seconds | records produced | output records received | latency p50 "
+                + "| p99 | max | INSERT to first committed batch | query's batches |%n");
+        OUT.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        rows.forEach(OUT::println);
+        OUT.printf(Locale.ROOT, "%n%d cores; latency: the time a read_committed consumer receives an output record "
+                + "minus the wall-clock time its input record was sent (one clock, one machine).%n",
+                Runtime.getRuntime().availableProcessors());
+        return 0;
+    }
+
     /** The records a Nexmark query reads: those of the tables its SQL names. */
     private static long nexmarkRecordsRead(String query, NexmarkTopics topics, Map<String, Long> records) {
         String sql = String.join("\n", NexmarkSql.statements(query.substring("nexmark-".length()), Map.of())).toLowerCase(Locale.ROOT);
@@ -253,6 +292,7 @@ public final class Bench {
                 case "q3" -> "Sluice Q3 (GROUP BY partition, COUNT(*), complete mode, no parsing)";
                 case "q1-kafka-eos" -> "Sluice Q1 into a Kafka topic, exactly-once (a transaction per batch)";
                 case "q1-kafka-alo" -> "Sluice Q1 into a Kafka topic, at-least-once";
+                case "passthrough" -> "Sluice pass-through (every column into a blackhole)";
                 default -> "read ceiling, " + r.phase().substring("ceiling-".length()).replace('-', ' ');
             };
             OUT.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s | %s | %d MB |%n", name, r.records(), r.seconds(),

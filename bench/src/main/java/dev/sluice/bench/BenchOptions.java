@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Flags of {@code ./sluice bench}: {@code --n} events (5,000,000), {@code --partitions} (8),
- * {@code --bootstrap host:port} (an existing broker; default: an embedded one), {@code --topic}
+ * {@code --bootstrap host:port} (an existing broker; default: the embedded broker started in a JVM of its own,
+ * with {@code --broker-heap} (1g), or with {@code --in-process-broker} in the bench's JVM), {@code --topic}
  * (events), {@code --queries q1,q2,q3}, {@code --repeat} (1), {@code --seed} (42), {@code --heap} (1g: the
  * -Xmx of every measured JVM, Spark's default driver heap, so peak RSS compares like for like). Internal:
  * {@code --phase} runs one measurement in this JVM (the parent launches one child JVM per phase so each
@@ -16,10 +17,15 @@ import java.util.Optional;
  * together) generated into the topics {@code nexmark-person}, {@code nexmark-auction}, {@code nexmark-bid}
  * at {@code --rate} events per second of event time (10,000,000, the Flink suite's), and the queries
  * {@code --queries nexmark-q0,nexmark-q1,...} (default: those Sluice runs today).
+ *
+ * <p>{@code --latency} (no value) measures latency and start-up instead ({@link LatencyRun}): a producer at each
+ * of {@code --rates} records/s (20000,100000) for {@code --seconds} (60) into a new topic, a continuous Q1 with a
+ * 100 ms trigger into a Kafka topic.
  */
 record BenchOptions(long n, int partitions, Optional<String> bootstrap, String topic, List<String> queries,
                     int repeat, long seed, String heap, Optional<String> phase, long expectedQ1, boolean nexmark,
-                    double rate) {
+                    double rate, boolean inProcessBroker, String brokerHeap, boolean latency, List<Integer> rates,
+                    int seconds, Optional<String> outTopic) {
 
     static BenchOptions parse(String[] args) {
         long n = 5_000_000;
@@ -28,6 +34,12 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
         String topic = "events";
         List<String> queries = null;
         boolean nexmark = false;
+        boolean inProcessBroker = false;
+        boolean latency = false;
+        List<Integer> rates = List.of(20_000, 100_000);
+        int seconds = 60;
+        Optional<String> outTopic = Optional.empty();
+        String brokerHeap = "1g";
         double rate = dev.sluice.bench.nexmark.NexmarkConfig.DEFAULT_EVENTS_PER_SECOND;
         int repeat = 1;
         long seed = 42;
@@ -41,6 +53,14 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
             }
             if (flag.equals("--nexmark")) {
                 nexmark = true;
+                continue;
+            }
+            if (flag.equals("--latency")) {
+                latency = true;
+                continue;
+            }
+            if (flag.equals("--in-process-broker")) {
+                inProcessBroker = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -58,6 +78,10 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
                 case "--heap" -> heap = value;
                 case "--phase" -> phase = Optional.of(value);
                 case "--expected-q1" -> expectedQ1 = Long.parseLong(value);
+                case "--broker-heap" -> brokerHeap = value;
+                case "--rates" -> rates = java.util.Arrays.stream(value.replace("_", "").split(",")).map(Integer::valueOf).toList();
+                case "--seconds" -> seconds = Integer.parseInt(value);
+                case "--out-topic" -> outTopic = Optional.of(value);
                 case "--rate" -> rate = Double.parseDouble(value.replace("_", ""));
                 default -> throw new IllegalArgumentException("Unknown flag " + flag);
             }
@@ -74,7 +98,7 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
             }
         }
         return new BenchOptions(n, partitions, bootstrap, topic, queries, repeat, seed, heap, phase, expectedQ1,
-                nexmark, rate);
+                nexmark, rate, inProcessBroker, brokerHeap, latency, rates, seconds, outTopic);
     }
 
     /** The flags a child JVM needs to run {@code phase} against {@code bootstrap}. */

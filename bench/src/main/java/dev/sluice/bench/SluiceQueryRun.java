@@ -27,12 +27,14 @@ import org.apache.kafka.clients.admin.NewTopic;
  *   <li>Q1-kafka-eos and Q1-kafka-alo: Q1 {@code INSERT INTO} a Kafka topic (a new one per run, as many
  *       partitions as the input) with {@code 'sink.delivery-guarantee'} exactly-once (a transaction per
  *       batch) and at-least-once, in batches of at most {@value #KAFKA_SINK_BATCH} records, so the cost
- *       of the transactions shows as the ratio of the two.</li>
+ *       of the transactions shows as the ratio of the two;</li>
+ *   <li>passthrough: {@code INSERT INTO blackhole_table SELECT STREAM ts, user_id, page, amount, country FROM
+ *       events}, every column of every record, whose peak RSS shows whether memory grows with the backlog.</li>
  * </ul>
  */
 final class SluiceQueryRun {
     /** The queries a phase may run, in the order {@code --queries} lists them by default. */
-    static final List<String> QUERIES = List.of("q1", "q2", "q3", "q1-kafka-eos", "q1-kafka-alo");
+    static final List<String> QUERIES = List.of("q1", "q2", "q3", "q1-kafka-eos", "q1-kafka-alo", "passthrough");
     /** Records per batch of the Kafka-sink queries (maxOffsetsPerTrigger): many transactions per run. */
     static final int KAFKA_SINK_BATCH = 250_000;
 
@@ -71,6 +73,10 @@ final class SluiceQueryRun {
                         + "WITH ('connector'='blackhole')");
                 sql = "INSERT INTO q2_sink SELECT STREAM TUMBLE_END(ts, INTERVAL '10' SECOND), page, COUNT(*), SUM(amount) "
                         + "FROM events_t GROUP BY TUMBLE(ts, INTERVAL '10' SECOND), page";
+            } else if (query.equals("passthrough")) {
+                sluice.execute("CREATE TABLE blackhole_table (ts BIGINT, user_id INT, page VARCHAR, amount DOUBLE, "
+                        + "country VARCHAR) WITH ('connector'='blackhole')");
+                sql = "INSERT INTO blackhole_table SELECT STREAM ts, user_id, page, amount, country FROM events";
             } else if (query.startsWith("q1-kafka-")) {
                 String out = createOutputTopic(bootstrap, topic);
                 String guarantee = query.endsWith("eos") ? "exactly-once" : "at-least-once";
@@ -91,7 +97,7 @@ final class SluiceQueryRun {
             long records = q.recentProgress().stream().mapToLong(p -> p.inputRows()).sum();
             long rowsOut = query.equals("q3") ? countedByQ3(sluice)
                     : query.startsWith("q1-kafka-") ? q.recentProgress().stream().mapToLong(p -> p.outputRows()).sum()
-                    : BlackholeConnector.rowsWritten(query + "_sink");
+                    : BlackholeConnector.rowsWritten(query.equals("passthrough") ? "blackhole_table" : query + "_sink");
             return new PhaseResult(query, records, rowsOut, seconds, PhaseResult.currentPeakRssMb());
         }
     }

@@ -66,11 +66,12 @@ final class KafkaClientProperties {
     }
 
     /** A consumer that reads assigned partitions at explicit offsets: no group, no commits, no reset. */
-    Map<String, Object> consumer(int partition) {
-        Map<String, Object> p = base("reader-" + partition, CONSUMER_CONFIGS);
+    Map<String, Object> consumer() {
+        Map<String, Object> p = base("reader", CONSUMER_CONFIGS);
         p.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
-        // Each consumer reads one partition in large sequential ranges: big polls and fetches, bounded so
-        // that an idle pooled consumer holding a prefetched response stays small.
+        // Each consumer reads one partition at a time in large sequential ranges: big polls and fetches,
+        // bounded so that an idle pooled consumer holding a prefetched response stays small (the pool keeps
+        // few of them, PartitionConsumerPool).
         p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One or several Kafka topics (a list, or every topic matching a pattern) read as offset ranges per
  * partition (the "direct" model): offsets are looked up with an admin client owned by the source, and
- * each range is read by a {@link KafkaPartitionReader} with a consumer assigned to its partition, pooled
- * per partition across micro-batches. Topics and partitions are looked up again on every call, so
+ * each range is read by a {@link KafkaPartitionReader} with a consumer assigned to its partition, from a pool
+ * of at most {@link #CONSUMER_POOL_CAPACITY} consumers that keeps a partition's consumer across micro-batches
+ * while there are few partitions, and moves consumers between partitions when there are many. Topics and partitions are looked up again on every call, so
  * partitions added and (with a pattern) topics created while a query runs join at its next batch.
  *
  * <p>Schema: the table's declared columns, decoded from JSON record values, then the metadata columns
@@ -42,6 +43,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaSource implements StreamSource {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
+    /**
+     * Consumers a source keeps (idle or reading), whatever the number of partitions: enough for each partition
+     * of a small topic to keep its own across batches, and for every task thread to read at once; a topic of
+     * more partitions moves them between partitions ({@link PartitionConsumerPool}).
+     */
+    static final int CONSUMER_POOL_CAPACITY = Math.max(16, 2 * Runtime.getRuntime().availableProcessors());
 
     private final KafkaTableOptions options;
     private final RowSchema declared;
@@ -68,8 +75,8 @@ public final class KafkaSource implements StreamSource {
         this.metadata = metadata;
         this.groupCommitter = commitGroup.map(group -> new GroupOffsetCommitter(options.table(), group, metadata,
                 clientProperties.bootstrapServers()));
-        this.consumerPool = new PartitionConsumerPool(partition -> new PartitionConsumer(
-                clientProperties.consumer(partition.partition()), partition));
+        this.consumerPool = new PartitionConsumerPool(CONSUMER_POOL_CAPACITY,
+                () -> new PartitionConsumer(clientProperties.consumer()));
     }
 
     /**

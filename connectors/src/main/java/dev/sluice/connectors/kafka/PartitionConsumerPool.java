@@ -1,61 +1,134 @@
 package dev.sluice.connectors.kafka;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Idle {@link PartitionConsumer}s of one source, at most one per partition. Creating a consumer costs
- * connections and metadata requests, so the reader of a partition's next offset range reuses the one that
- * read the previous range. Thread-safe; closing the pool closes the idle consumers, and those released
- * afterwards.
+ * The {@link PartitionConsumer}s of one source: at most {@code capacity} of them, whatever the number of
+ * partitions, each moved from partition to partition as readers need.
+ *
+ * <p>A consumer costs memory (the cluster metadata of its topics, its metrics, a prefetched fetch response of
+ * up to {@code max.partition.fetch.bytes}), so one consumer per partition does not scale to topics of hundreds
+ * of partitions (1,024 consumers of a 1,024-partition topic hold a million partition entries of metadata).
+ * Readers run on the bounded task pool, so few consumers are ever in use at once; as Spark's Kafka consumer
+ * cache ({@code spark.kafka.consumer.cache.capacity}, 64) and Flink's source (one consumer per reader, for
+ * all its partitions) do, the pool keeps a bounded number and reassigns them:
+ * <ul>
+ *   <li>{@link #borrow} gives the idle consumer of that partition if there is one (it continues where the
+ *       previous range of the partition ended, with what it prefetched), else a new one while the pool holds
+ *       fewer than {@code capacity}, else the least recently used idle consumer, {@link PartitionConsumer#assign
+ *       assigned} to the partition, else (every consumer busy) a new one;</li>
+ *   <li>{@link #release} keeps the consumer idle, and closes the least recently used idle ones beyond
+ *       {@code capacity}.</li>
+ * </ul>
+ * Thread-safe; closing the pool closes the idle consumers, and those released afterwards.
  */
 final class PartitionConsumerPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionConsumerPool.class);
 
-    private final Function<TopicPartition, PartitionConsumer> factory;
-    private final Map<TopicPartition, PartitionConsumer> idle = new HashMap<>();
+    private final Supplier<PartitionConsumer> factory;
+    private final int capacity;
+    /** Idle consumers by their partition, least recently released first. */
+    private final LinkedHashMap<TopicPartition, PartitionConsumer> idle = new LinkedHashMap<>();
+    private int busy;
     private int created;
+    private int reassigned;
     private boolean closed;
 
-    PartitionConsumerPool(Function<TopicPartition, PartitionConsumer> factory) {
-        this.factory = factory;
+    PartitionConsumerPool(int capacity, Supplier<PartitionConsumer> factory) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive: " + capacity);
+        }
+        this.capacity = capacity;
+        this.factory = requireNonNull(factory, "factory is null");
     }
 
-    /** An idle consumer of the partition, or a new one. The caller gives it back with {@link #release}. */
+    /** A consumer assigned to the partition. The caller gives it back with {@link #release}. */
     PartitionConsumer borrow(TopicPartition partition) {
+        requireNonNull(partition, "partition is null");
+        PartitionConsumer consumer;
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("The source is closed");
             }
-            PartitionConsumer consumer = idle.remove(partition);
-            if (consumer != null) {
-                return consumer;
+            consumer = idle.remove(partition);
+            if (consumer == null && busy + idle.size() >= capacity && !idle.isEmpty()) {
+                Iterator<PartitionConsumer> oldest = idle.values().iterator();
+                consumer = oldest.next();
+                oldest.remove();
+                reassigned++;
             }
-            created++;
+            if (consumer == null) {
+                created++;
+            }
+            busy++;
         }
-        return factory.apply(partition);
+        try {
+            if (consumer == null) {
+                consumer = factory.get();
+            }
+            consumer.assign(partition);
+            return consumer;
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                busy--;
+            }
+            if (consumer != null) {
+                closeQuietly(consumer);
+            }
+            throw e;
+        }
     }
 
     /** Takes back a borrowed consumer; one that failed ({@code healthy} false) is closed instead. */
     void release(PartitionConsumer consumer, boolean healthy) {
+        List<PartitionConsumer> toClose = new ArrayList<>();
         synchronized (this) {
-            if (healthy && !closed && !idle.containsKey(consumer.partition())) {
-                idle.put(consumer.partition(), consumer);
-                return;
+            busy--;
+            if (healthy && !closed) {
+                PartitionConsumer replaced = idle.put(consumer.partition(), consumer);
+                if (replaced != null) {
+                    toClose.add(replaced);
+                }
+                Iterator<Map.Entry<TopicPartition, PartitionConsumer>> oldest = idle.entrySet().iterator();
+                while (busy + idle.size() > capacity && oldest.hasNext()) {
+                    toClose.add(oldest.next().getValue());
+                    oldest.remove();
+                }
+            } else {
+                toClose.add(consumer);
             }
         }
-        closeQuietly(consumer);
+        toClose.forEach(PartitionConsumerPool::closeQuietly);
     }
 
     /** How many consumers this pool has created. */
     synchronized int created() {
         return created;
+    }
+
+    /** How many times an idle consumer was moved to another partition. */
+    synchronized int reassigned() {
+        return reassigned;
+    }
+
+    /** Consumers open now, idle or borrowed. */
+    synchronized int open() {
+        return busy + idle.size();
+    }
+
+    /** Records that the idle consumers hold from their last polls. */
+    synchronized int idleHeldRecords() {
+        return idle.values().stream().mapToInt(PartitionConsumer::heldRecords).sum();
     }
 
     @Override

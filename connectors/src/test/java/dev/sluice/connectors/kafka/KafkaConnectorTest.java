@@ -131,7 +131,7 @@ class KafkaConnectorTest {
     void passesPropertiesToTheClientsThatKnowThem() {
         KafkaClientProperties clients = new KafkaClientProperties("b:9092", "t", Map.of(
                 "fetch.min.bytes", "1000", "linger.ms", "50", "security.protocol", "SSL", "my.plugin.setting", "x"));
-        Map<String, Object> consumer = clients.consumer(0);
+        Map<String, Object> consumer = clients.consumer();
         Map<String, Object> producer = clients.producer("sink");
         Map<String, Object> admin = clients.admin();
         assertEquals("1000", consumer.get("fetch.min.bytes"));

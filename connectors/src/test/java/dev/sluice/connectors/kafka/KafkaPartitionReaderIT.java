@@ -187,6 +187,45 @@ class KafkaPartitionReaderIT {
     }
 
     @Test
+    void anIdleConsumerHoldsNoRecords() {
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 0, RECORDS, 1000, "user_id"), allocator)) {
+            assertEquals(IntStream.range(0, RECORDS).mapToObj(i -> List.<Object>of(i)).toList(), drain(reader).rows());
+        }
+        assertEquals(1, source.consumerPool().open());
+        assertEquals(0, source.consumerPool().idleHeldRecords());
+        // A range ending before the poll's last record keeps the poll, for the next range to continue with.
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 0, 5, 1000, "user_id"), allocator)) {
+            assertEquals(5, drain(reader).rows().size());
+        }
+        assertEquals(RECORDS, source.consumerPool().idleHeldRecords());
+    }
+
+    @Test
+    void readsManyPartitionsWithABoundedNumberOfConsumers() {
+        int partitions = KafkaSource.CONSUMER_POOL_CAPACITY * 2 + 3;
+        String wide = SharedKafkaBroker.createTopic("wide", partitions);
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            SharedKafkaBroker.produceValues(wide, p, IntStream.range(0, 3)
+                    .mapToObj(i -> click(partition * 10 + i, "/w", i, BASE_TIME)).toList());
+        }
+        try (KafkaSource s = openSource(table("wide", wide, CLICKS))) {
+            for (int round = 0; round < 2; round++) {
+                for (int p = 0; p < partitions; p++) {
+                    try (PartitionReader reader = s.openReader(spec(wide, p, 0, 3, 1000, "user_id", "partition"), allocator)) {
+                        int partition = p;
+                        assertEquals(IntStream.range(0, 3).mapToObj(i -> List.<Object>of(partition * 10 + i, partition))
+                                .toList(), drain(reader).rows(), "partition " + p + ", round " + round);
+                    }
+                    assertTrue(s.consumerPool().open() <= KafkaSource.CONSUMER_POOL_CAPACITY);
+                }
+            }
+            assertEquals(KafkaSource.CONSUMER_POOL_CAPACITY, s.consumersCreated());
+            assertEquals(2 * partitions - KafkaSource.CONSUMER_POOL_CAPACITY, s.consumerPool().reassigned());
+        }
+    }
+
+    @Test
     void readsThroughTransactionMarkers() throws Exception {
         String txTopic = SharedKafkaBroker.createTopic("transactional", 1);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(

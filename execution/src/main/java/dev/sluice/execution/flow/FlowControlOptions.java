@@ -12,7 +12,8 @@ import java.util.OptionalLong;
  */
 public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong maxRatePerPartition,
                                  long minOffsetsPerTrigger, Duration maxTriggerDelay, boolean backpressureEnabled,
-                                 long backpressureInitialRate, boolean failOnDataLoss, Duration outageTimeout) {
+                                 long backpressureInitialRate, boolean failOnDataLoss, Duration outageTimeout,
+                                 long availableNowMaxOffsetsPerTrigger, long maxBatchMemoryBytes) {
     public static final String MAX_OFFSETS_PER_TRIGGER = "maxOffsetsPerTrigger";
     public static final String MAX_OFFSETS_PER_TRIGGER_DOC = "Most records one batch reads, in total over the "
             + "partitions of a source table, split in proportion to each partition's lag. Bounds batch size and "
@@ -43,18 +44,38 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
             + "backoff, before it fails naming this limit and the last error, e.g. '30 s'. '0 s' fails at once. "
             + "Default 5 min.";
     public static final Duration DEFAULT_OUTAGE_TIMEOUT = Duration.ofMinutes(5);
+    public static final String AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER = "availableNow.maxOffsetsPerTrigger";
+    /**
+     * Without it, an available-now query over a backlog of any size ran as one batch holding the whole backlog's
+     * output (0.78 GB peak RSS over 5 M records, 1.79 GB over 20 M, at -Xmx512m).
+     */
+    public static final long DEFAULT_AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER = 1_000_000;
+    public static final String AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER_DOC = "Most records one batch of an "
+            + "'available-now' query reads per source table when maxOffsetsPerTrigger is not set, so that a backlog "
+            + "of any size is read in batches of bounded memory. Default 1,000,000.";
+    public static final String MAX_BATCH_MEMORY = "maxBatchMemory";
+    public static final String MAX_BATCH_MEMORY_DOC = "Most Arrow (off-heap) memory a continuous query's batch may "
+            + "hold at once (its tasks' output, its operators' working memory), e.g. '512 MB', '2 GB': a batch that "
+            + "needs more fails naming this option, instead of the process being killed for lack of memory. "
+            + "Default: the JVM's maximum heap (-Xmx), as the JDK bounds direct memory.";
 
     /** Every option with its documentation, for HELP and docs. */
     public static final Map<String, String> OPTION_DOCS = docs();
 
     public static final FlowControlOptions DEFAULT = parse(Map.of());
 
-    /** Options with the default {@code outageTimeout}. */
+    /** Options with the default {@code outageTimeout}, available-now batch cap and batch memory. */
     public FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong maxRatePerPartition,
                               long minOffsetsPerTrigger, Duration maxTriggerDelay, boolean backpressureEnabled,
                               long backpressureInitialRate, boolean failOnDataLoss) {
         this(maxOffsetsPerTrigger, maxRatePerPartition, minOffsetsPerTrigger, maxTriggerDelay, backpressureEnabled,
-                backpressureInitialRate, failOnDataLoss, DEFAULT_OUTAGE_TIMEOUT);
+                backpressureInitialRate, failOnDataLoss, DEFAULT_OUTAGE_TIMEOUT,
+                DEFAULT_AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER, defaultMaxBatchMemory());
+    }
+
+    /** The JVM's maximum heap: what the JDK allows direct memory by default. */
+    public static long defaultMaxBatchMemory() {
+        return Runtime.getRuntime().maxMemory();
     }
 
     private static Map<String, String> docs() {
@@ -67,6 +88,8 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
         m.put(BACKPRESSURE_INITIAL_RATE, BACKPRESSURE_INITIAL_RATE_DOC);
         m.put(FAIL_ON_DATA_LOSS, FAIL_ON_DATA_LOSS_DOC);
         m.put(OUTAGE_TIMEOUT, OUTAGE_TIMEOUT_DOC);
+        m.put(AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER, AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER_DOC);
+        m.put(MAX_BATCH_MEMORY, MAX_BATCH_MEMORY_DOC);
         return Map.copyOf(m);
     }
 
@@ -84,7 +107,38 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
                 bool(options, BACKPRESSURE_ENABLED, false),
                 optionalPositive(options, BACKPRESSURE_INITIAL_RATE).orElse(Long.MAX_VALUE),
                 bool(options, FAIL_ON_DATA_LOSS, true),
-                duration(options, OUTAGE_TIMEOUT, DEFAULT_OUTAGE_TIMEOUT));
+                duration(options, OUTAGE_TIMEOUT, DEFAULT_OUTAGE_TIMEOUT),
+                optionalPositive(options, AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER)
+                        .orElse(DEFAULT_AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER),
+                bytes(options, MAX_BATCH_MEMORY).orElseGet(FlowControlOptions::defaultMaxBatchMemory));
+    }
+
+    /** A size: bytes, or a number with B, KB, MB, GB (powers of 1024; case and spaces ignored). */
+    private static OptionalLong bytes(Map<String, String> options, String key) {
+        String v = options.get(key);
+        if (v == null) {
+            return OptionalLong.empty();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9][0-9_]*)\\s*([kmg]?b?)")
+                .matcher(v.trim().toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            try {
+                long n = Long.parseLong(m.group(1).replace("_", ""));
+                int shift = switch (m.group(2).isEmpty() ? 'b' : m.group(2).charAt(0)) {
+                    case 'k' -> 10;
+                    case 'm' -> 20;
+                    case 'g' -> 30;
+                    default -> 0;
+                };
+                if (n > 0 && n <= (Long.MAX_VALUE >> shift)) {
+                    return OptionalLong.of(n << shift);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException("Option '" + key + "' must be a positive size such as '512 MB' or '2 GB', not '"
+                + v + "'");
     }
 
     private static OptionalLong optionalPositive(Map<String, String> options, String key) {

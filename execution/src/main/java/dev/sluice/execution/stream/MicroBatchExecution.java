@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,10 @@ import org.slf4j.LoggerFactory;
  * <p>Flow control ({@link FlowControlOptions}): manual caps ({@code maxOffsetsPerTrigger},
  * {@code maxRatePerPartition}), a minimum batch size with a maximum delay, and backpressure: a
  * {@link PidRateEstimator} sets the next batch's rate from the processing rate and scheduling delay of
- * the last one, never above the caps.
+ * the last one, never above the caps. An available-now query without {@code maxOffsetsPerTrigger} reads at
+ * most {@code availableNow.maxOffsetsPerTrigger} records per batch, so a backlog of any size runs in batches of
+ * bounded memory; each batch's Arrow memory is bounded by {@code maxBatchMemory}, and a batch that needs more
+ * fails naming it rather than the process running out of memory.
  *
  * <p>Stopping: {@link #requestStop()} lets the running batch commit, then ends the loop; interrupting
  * the thread abandons the running batch, which is re-run after a restart. This object owns the sources
@@ -307,7 +311,9 @@ public final class MicroBatchExecution implements Runnable {
         if (trigger.kind() == Trigger.Kind.ONCE) {
             return Long.MAX_VALUE;  // as in Spark: one batch with everything
         }
-        long cap = flow.maxOffsetsPerTrigger().orElse(Long.MAX_VALUE);
+        // Available-now reads a backlog of any size: in batches of bounded size unless told otherwise.
+        long cap = flow.maxOffsetsPerTrigger().orElse(trigger.kind() == Trigger.Kind.AVAILABLE_NOW
+                ? flow.availableNowMaxOffsetsPerTrigger() : Long.MAX_VALUE);
         if (backpressure.isPresent() && rateLimit < Long.MAX_VALUE) {
             cap = Math.min(cap, Math.max(1, (long) (rateLimit * intervalSeconds())));
         }
@@ -352,7 +358,8 @@ public final class MicroBatchExecution implements Runnable {
         // State as of the previous batch: batch ids are consecutive, so a re-run batch sees what it saw.
         Map<String, StateStore> stores = new java.util.LinkedHashMap<>();
         states.forEach((id, provider) -> stores.put(id, provider.getStore(batchId - 1)));
-        try (BufferAllocator batchAllocator = allocator.newChildAllocator("batch-" + batchId, 0, Long.MAX_VALUE);
+        try (BufferAllocator batchAllocator = allocator.newChildAllocator("batch-" + batchId, 0,
+                flow.maxBatchMemoryBytes());
              BatchOutput output = runner.run(batch.ranges(), batchAllocator, stores, batchId, batchWatermark,
                      loggedMillis)) {
             long t1 = System.nanoTime();
@@ -372,6 +379,15 @@ public final class MicroBatchExecution implements Runnable {
             batchMaxEventTimes = output.maxEventTimes();
         } catch (Exception | Error e) {
             stores.values().forEach(StateStore::abort);
+            Optional<OutOfMemoryException> overBudget = causeOfType(e, OutOfMemoryException.class);
+            if (overBudget.isPresent()) {
+                long limit = flow.maxBatchMemoryBytes();
+                throw new IllegalStateException("Batch " + batchId + " of query '" + queryName + "' needs more than "
+                        + (limit >= 1 << 20 ? (limit >> 20) + " MB" : limit + " bytes") + " of Arrow memory (option '"
+                        + FlowControlOptions.MAX_BATCH_MEMORY + "'): lower '" + FlowControlOptions.MAX_OFFSETS_PER_TRIGGER
+                        + "' (or '" + FlowControlOptions.AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER + "') so that batches are "
+                        + "smaller, or raise '" + FlowControlOptions.MAX_BATCH_MEMORY + "'", e);
+            }
             throw e;
         }
         long t3 = System.nanoTime();
@@ -423,6 +439,16 @@ public final class MicroBatchExecution implements Runnable {
         LOG.debug("Query {} batch {}: {} rows in, {} out, {} malformed, {} ms", queryName, batchId, inputRows,
                 outputRows, malformed, processingMillis);
         notify(() -> observer.onBatchCompleted(progress));
+    }
+
+    /** The first of {@code t} and its causes that is a {@code type}. */
+    private static <T extends Throwable> Optional<T> causeOfType(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return Optional.of(type.cast(c));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The largest event time per partition of each watermarked table, with this batch's. */

@@ -21,16 +21,22 @@ class FlowControlOptionsTest {
         assertFalse(o.backpressureEnabled());
         assertTrue(o.failOnDataLoss());
         assertEquals(Duration.ofMinutes(5), o.outageTimeout());
+        assertEquals(1_000_000, o.availableNowMaxOffsetsPerTrigger());
+        assertEquals(Runtime.getRuntime().maxMemory(), o.maxBatchMemoryBytes());
     }
 
     @Test
     void parsesEveryOption() {
-        FlowControlOptions o = FlowControlOptions.parse(Map.of("maxOffsetsPerTrigger", "10_000",
-                "maxRatePerPartition", "500", "minOffsetsPerTrigger", "100", "maxTriggerDelay", "2 s",
-                "backpressure.enabled", "true", "backpressure.initialRate", "1000", "failOnDataLoss", "false",
-                "outageTimeout", "30 s", "trigger", "ignored"));
+        FlowControlOptions o = FlowControlOptions.parse(Map.ofEntries(Map.entry("maxOffsetsPerTrigger", "10_000"),
+                Map.entry("maxRatePerPartition", "500"), Map.entry("minOffsetsPerTrigger", "100"),
+                Map.entry("maxTriggerDelay", "2 s"), Map.entry("backpressure.enabled", "true"),
+                Map.entry("backpressure.initialRate", "1000"), Map.entry("failOnDataLoss", "false"),
+                Map.entry("outageTimeout", "30 s"), Map.entry("trigger", "ignored"),
+                Map.entry("availableNow.maxOffsetsPerTrigger", "5000"), Map.entry("maxBatchMemory", "256 MB")));
         assertEquals(new FlowControlOptions(OptionalLong.of(10_000), OptionalLong.of(500), 100, Duration.ofSeconds(2),
-                true, 1000, false, Duration.ofSeconds(30)), o);
+                true, 1000, false, Duration.ofSeconds(30), 5000, 256L << 20), o);
+        assertEquals(2L << 30, FlowControlOptions.parse(Map.of("maxBatchMemory", "2g")).maxBatchMemoryBytes());
+        assertEquals(1000, FlowControlOptions.parse(Map.of("maxBatchMemory", "1_000")).maxBatchMemoryBytes());
     }
 
     @Test
@@ -44,5 +50,8 @@ class FlowControlOptionsTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> FlowControlOptions.parse(Map.of("outageTimeout", "forever")));
         assertTrue(e.getMessage().startsWith("Option 'outageTimeout' must be a duration"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> FlowControlOptions.parse(Map.of("maxBatchMemory", "lots")));
+        assertEquals("Option 'maxBatchMemory' must be a positive size such as '512 MB' or '2 GB', not 'lots'", e.getMessage());
     }
 }
