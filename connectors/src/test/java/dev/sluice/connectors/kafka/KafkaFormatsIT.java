@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * (the rows written, as a plain-Java list, are the reference), raw records counted and forwarded byte for byte,
  * malformed CSV records failed or skipped with their offsets.
  */
-class KafkaFormatsTest {
+class KafkaFormatsIT {
     private static final RowSchema ROWS = RowSchema.of(Column.of("id", ColumnType.BIGINT),
             Column.of("name", ColumnType.VARCHAR), Column.of("amount", ColumnType.DOUBLE),
             Column.of("ok", ColumnType.BOOLEAN), Column.of("at", ColumnType.TIMESTAMP));

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A format added from outside (the test-only {@link KeyValueFormatFactory}, found through ServiceLoader) works for
  * Kafka tables and file tables alike, options and malformed records included, with nothing else changed.
  */
-class AddedFormatTest {
+class AddedFormatIT {
     private static final RowSchema SCHEMA = RowSchema.of(Column.of("id", ColumnType.BIGINT),
             Column.of("name", ColumnType.VARCHAR), Column.of("amount", ColumnType.DOUBLE));
     private static final ConnectorContext CONTEXT = new ConnectorContext(Map.of(), "added-format");

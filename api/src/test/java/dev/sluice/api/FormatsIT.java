@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The same formats through SQL on Kafka tables: a JSON topic copied into a CSV topic by a continuous query and
  * read back, the CSV records counted and inspected by a raw table over the same topic.
  */
-class FormatsTest extends SessionTest {
+class FormatsIT extends KafkaSessionFixture {
     @Test
     void aJsonTopicCopiedIntoACsvTopicReadsBackTheSameRowsAndARawTableSeesTheLines() throws Exception {
         String in = SharedKafkaBroker.createTopic("fmt-json", 2);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * Continuously (a batch per round on the real broker, a crash and restart on the way) and bounded, checked against
  * the tops computed in plain Java over the input.
  */
-class WindowTopNTest extends SessionTest {
+class WindowTopNIT extends KafkaSessionFixture {
     private static final long BASE = 1_700_000_000_000L;  // a multiple of 10 s
     private static final int ROUNDS = 6;
     private static final long FLUSH = 1_000_000;

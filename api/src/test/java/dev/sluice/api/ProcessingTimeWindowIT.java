@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * reference computed in plain Java from the rows of each batch and the times the offset log holds; a crash and
  * restart re-runs the logged batch with the same time, so the result equals an uninterrupted run's.
  */
-class ProcessingTimeWindowTest extends SessionTest {
+class ProcessingTimeWindowIT extends KafkaSessionFixture {
     private static final int ROUNDS = 3;
     private static final long WINDOW = 1_000;
     private static final Pattern TIME = Pattern.compile("\"timestampMillis\":(\\d+)");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * row's contribution, across batches and restarts (the normalize step's state), and is checked against the
  * latest row per key computed in plain Java from the records written.
  */
-class UpsertTableTest extends SessionTest {
+class UpsertTableIT extends KafkaSessionFixture {
     private static final int ROUNDS = 5;
     private static final int PARTITIONS = 2;
     private static final List<String> CATEGORIES = List.of("books", "games", "music", "toys");

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * group that passed the filter and stops passing it must leave the result, so the query's changes, applied in
  * order, give the HAVING of the whole input, as computed in plain Java. Several batches on the real broker.
  */
-class HavingUpdatesTest extends SessionTest {
+class HavingUpdatesIT extends KafkaSessionFixture {
     private static final int ROUNDS = 6;
     private static final int PER_ROUND = 15;
 
@@ -99,7 +99,7 @@ class HavingUpdatesTest extends SessionTest {
     void aGroupThatStopsPassingHavingLeavesTheResultOfAnUpdateModeAggregate() throws Exception {
         message("SET outputMode = update");
         checkEachBatch("SELECT STREAM account, SUM(amount) AS total FROM pay GROUP BY account HAVING SUM(amount) > 5",
-                HavingUpdatesTest::totalsAbove5);
+                HavingUpdatesIT::totalsAbove5);
         // Some account passed the filter after one round and not after the next: its row had to be deleted.
         boolean left = false;
         for (int r = 1; r < ROUNDS; r++) {

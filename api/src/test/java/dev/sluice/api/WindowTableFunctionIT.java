@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * batch per round of input on the real broker, append mode, each window once when the watermark closes it, a
  * crash and restart on the way) and bounded, checked against the windows computed in plain Java over the input.
  */
-class WindowTableFunctionTest extends SessionTest {
+class WindowTableFunctionIT extends KafkaSessionFixture {
     private static final long BASE = 1_700_000_000_000L;  // a multiple of 10 s
     private static final int ROUNDS = 5;
     /** A bid far ahead: its watermark closes every window of the rounds; it is in none of them. */
