@@ -38,7 +38,7 @@ class FormatsIT extends KafkaSessionFixture {
         StreamingQuery q = runNamed("json_to_csv", "INSERT INTO dst SELECT STREAM * FROM src");
         assertTrue(q.exception().isEmpty(), () -> q.exception().get().getMessage());
 
-        assertEquals(SqlQueryTest.sorted(expected), SqlQueryTest.sorted(rows("SELECT * FROM dst")));
+        assertEquals(SqlQueryIT.sorted(expected), SqlQueryIT.sorted(rows("SELECT * FROM dst")));
         assertEquals(List.of(row(50L)), rows("SELECT COUNT(*) FROM dst_lines"));
         List<String> lines = SharedKafkaBroker.readAll(out, true).stream().map(ConsumerRecord::value).toList();
         assertEquals(lines.stream().sorted().toList(), rows("SELECT line FROM dst_lines").stream()

@@ -54,11 +54,11 @@ class HavingUpdatesIT extends KafkaSessionFixture {
         List<List<Object>> changes = new ArrayList<>();
         batches.forEach(b -> changes.addAll(b.rows()));
         if (!batches.isEmpty() && batches.get(0).columns().get(0).equals("op")) {
-            return SqlQueryTest.sorted(applyChanges(changes));
+            return SqlQueryIT.sorted(applyChanges(changes));
         }
         Map<Object, List<Object>> latest = new HashMap<>();
         changes.forEach(r -> latest.put(r.size() > 2 ? r.subList(0, 2) : r.get(0), r));
-        return SqlQueryTest.sorted(new ArrayList<>(latest.values()));
+        return SqlQueryIT.sorted(new ArrayList<>(latest.values()));
     }
 
     /**
@@ -77,7 +77,7 @@ class HavingUpdatesIT extends KafkaSessionFixture {
         List<Long> ids = batches.stream().map(ResultBatch::batchId).distinct().toList();
         for (long id : ids) {
             List<ResultBatch> upTo = batches.stream().filter(b -> b.batchId() <= id).toList();
-            assertEquals(SqlQueryTest.sorted(reference.apply(payments.subList(0, (int) (id + 1) * PER_ROUND))),
+            assertEquals(SqlQueryIT.sorted(reference.apply(payments.subList(0, (int) (id + 1) * PER_ROUND))),
                     current(upTo), "after batch " + id);
         }
         assertEquals(ROUNDS - 1, (long) ids.get(ids.size() - 1), "a batch per round: " + ids);
@@ -169,7 +169,7 @@ class HavingUpdatesIT extends KafkaSessionFixture {
                 expected.add(row(account, total));
             }
         });
-        assertEquals(SqlQueryTest.sorted(expected), SqlQueryTest.sorted(rows("SELECT * FROM rich")));
+        assertEquals(SqlQueryIT.sorted(expected), SqlQueryIT.sorted(rows("SELECT * FROM rich")));
         String plan = message("EXPLAIN " + insert);
         assertTrue(plan.contains("the previous row (-1) and the new row (+1)"), plan);
     }

@@ -111,7 +111,7 @@ class ProcessingTimeWindowIT extends KafkaSessionFixture {
         }
         List<List<Object>> expected = reference("proc_q");
         assertEquals(2 * 5, expected.size(), "two closed windows, 5 bidders each: " + expected);
-        assertEquals(SqlQueryTest.sorted(expected), SqlQueryTest.sorted(rows("SELECT * FROM counts")));
+        assertEquals(SqlQueryIT.sorted(expected), SqlQueryIT.sorted(rows("SELECT * FROM counts")));
         String plan = message("EXPLAIN " + COUNTS);
         assertTrue(plan.contains("1000 ms tumbling over processing time"), plan);
     }
@@ -136,7 +136,7 @@ class ProcessingTimeWindowIT extends KafkaSessionFixture {
             }
         }
         assertTrue(crashed, "batch 1 crashed and was re-run");
-        assertEquals(SqlQueryTest.sorted(reference("proc_crash")), SqlQueryTest.sorted(rows("SELECT * FROM counts")));
+        assertEquals(SqlQueryIT.sorted(reference("proc_crash")), SqlQueryIT.sorted(rows("SELECT * FROM counts")));
     }
 
     @Test
@@ -162,7 +162,7 @@ class ProcessingTimeWindowIT extends KafkaSessionFixture {
             }
         }
         assertEquals(4, expected.size(), "two closed windows");
-        assertEquals(SqlQueryTest.sorted(expected), SqlQueryTest.sorted(rows("SELECT * FROM top2")));
+        assertEquals(SqlQueryIT.sorted(expected), SqlQueryIT.sorted(rows("SELECT * FROM top2")));
         String plan = message("EXPLAIN " + insert);
         assertTrue(plan.contains("closes at window_end (processing time)"), plan);
     }

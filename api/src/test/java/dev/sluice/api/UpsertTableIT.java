@@ -77,7 +77,7 @@ class UpsertTableIT extends KafkaSessionFixture {
             // Each round is a restart of the query from its checkpoint: the normalize step's state is read back.
             StreamingQuery q = runNamed("count_by_category", "INSERT INTO counts " + COUNT_BY_CATEGORY);
             assertTrue(q.exception().isEmpty(), () -> q.exception().get().getMessage());
-            assertEquals(expectedCounts(), SqlQueryTest.sorted(rows("SELECT * FROM counts")), "after round " + r);
+            assertEquals(expectedCounts(), SqlQueryIT.sorted(rows("SELECT * FROM counts")), "after round " + r);
             stateRows = q.lastProgress().orElseThrow().stateRows();
         }
         assertTrue(tombstones > 0, "keys were deleted");
@@ -105,8 +105,8 @@ class UpsertTableIT extends KafkaSessionFixture {
             }
         }
         assertEquals(2, crashes);
-        assertEquals(expectedCounts(), SqlQueryTest.sorted(rows("SELECT * FROM counts_after")), "crash after the sink");
-        assertEquals(expectedCounts(), SqlQueryTest.sorted(rows("SELECT * FROM counts_before")), "crash before the sink");
+        assertEquals(expectedCounts(), SqlQueryIT.sorted(rows("SELECT * FROM counts_after")), "crash after the sink");
+        assertEquals(expectedCounts(), SqlQueryIT.sorted(rows("SELECT * FROM counts_before")), "crash before the sink");
     }
 
     @Test
@@ -141,7 +141,7 @@ class UpsertTableIT extends KafkaSessionFixture {
         }
         // The sink wrote each category as its raw key; read back, the topic's latest row per key is the result.
         assertTrue(SharedKafkaBroker.readAll(out, true).stream().allMatch(rec -> CATEGORIES.contains(rec.key())));
-        assertEquals(expectedCounts(), SqlQueryTest.sorted(rows("SELECT category, n FROM by_category")));
+        assertEquals(expectedCounts(), SqlQueryIT.sorted(rows("SELECT category, n FROM by_category")));
     }
 
     @Test
@@ -183,7 +183,7 @@ class UpsertTableIT extends KafkaSessionFixture {
             stateRows = q.lastProgress().orElseThrow().stateRows();
         }
         assertTrue(tombstones > 0, "sellers were deleted");
-        assertEquals(SqlQueryTest.sorted(expected), SqlQueryTest.sorted(rows("SELECT * FROM joined")));
+        assertEquals(SqlQueryIT.sorted(expected), SqlQueryIT.sorted(rows("SELECT * FROM joined")));
         assertEquals(names.size(), stateRows, "the join keeps the live keys only");
     }
 
@@ -225,6 +225,6 @@ class UpsertTableIT extends KafkaSessionFixture {
         }
         List<List<Object>> expected = expectedCounts().stream()
                 .map(r -> row(((String) r.get(0)).toUpperCase(java.util.Locale.ROOT), r.get(1))).toList();
-        assertEquals(expected, SqlQueryTest.sorted(rows("SELECT * FROM by_tag")));
+        assertEquals(expected, SqlQueryIT.sorted(rows("SELECT * FROM by_tag")));
     }
 }

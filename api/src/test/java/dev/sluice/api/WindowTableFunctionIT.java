@@ -135,7 +135,7 @@ class WindowTableFunctionIT extends KafkaSessionFixture {
         message("CREATE TABLE cum (ws TIMESTAMP, we TIMESTAMP, auction BIGINT, bids BIGINT, total BIGINT) WITH "
                 + "('connector'='fail-once-memory', 'fail.batch'='3', 'fail.when'='after-sink')");
         runRounds("cum_q", "INSERT INTO cum " + CUMULATE);
-        assertEquals(SqlQueryTest.sorted(cumulateReference()), SqlQueryTest.sorted(rows("SELECT * FROM cum")));
+        assertEquals(SqlQueryIT.sorted(cumulateReference()), SqlQueryIT.sorted(rows("SELECT * FROM cum")));
         String plan = message("EXPLAIN " + CUMULATE);
         assertTrue(plan.contains("CumulateWindows(time=ts, step=2000 ms, size=10000 ms"), plan);
         assertTrue(plan.contains("window=cumulating every 2000 ms up to 10000 ms"), plan);
@@ -146,7 +146,7 @@ class WindowTableFunctionIT extends KafkaSessionFixture {
         for (int r = 0; r < ROUNDS; r++) {
             round(r);
         }
-        assertEquals(SqlQueryTest.sorted(cumulateReference()), SqlQueryTest.sorted(rows(CUMULATE.replace("STREAM ", ""))));
+        assertEquals(SqlQueryIT.sorted(cumulateReference()), SqlQueryIT.sorted(rows(CUMULATE.replace("STREAM ", ""))));
     }
 
     @Test
@@ -156,7 +156,7 @@ class WindowTableFunctionIT extends KafkaSessionFixture {
         runRounds("sess_q", "INSERT INTO sess " + SESSIONS);
         List<List<Object>> expected = sessionReference();
         assertTrue(expected.size() > 8, "several sessions per auction: " + expected.size());
-        assertEquals(SqlQueryTest.sorted(expected), SqlQueryTest.sorted(rows("SELECT * FROM sess")));
+        assertEquals(SqlQueryIT.sorted(expected), SqlQueryIT.sorted(rows("SELECT * FROM sess")));
         String plan = message("EXPLAIN " + SESSIONS);
         assertTrue(plan.contains("window=sessions with a 1000 ms gap"), plan);
     }
@@ -166,7 +166,7 @@ class WindowTableFunctionIT extends KafkaSessionFixture {
         for (int r = 0; r < ROUNDS; r++) {
             round(r);
         }
-        assertEquals(SqlQueryTest.sorted(sessionReference()), SqlQueryTest.sorted(rows(SESSIONS.replace("STREAM ", ""))));
+        assertEquals(SqlQueryIT.sorted(sessionReference()), SqlQueryIT.sorted(rows(SESSIONS.replace("STREAM ", ""))));
     }
 
     @Test

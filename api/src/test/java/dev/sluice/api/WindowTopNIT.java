@@ -122,7 +122,7 @@ class WindowTopNIT extends KafkaSessionFixture {
         message("CREATE TABLE top3 (ws TIMESTAMP, we TIMESTAMP, auction BIGINT, price BIGINT, ts TIMESTAMP, rn BIGINT) "
                 + "WITH ('connector'='fail-once-memory', 'fail.batch'='3', 'fail.when'='after-sink')");
         runRounds("top3_q", "INSERT INTO top3 " + TOP3);
-        assertEquals(SqlQueryTest.sorted(top3()), SqlQueryTest.sorted(rows("SELECT * FROM top3")));
+        assertEquals(SqlQueryIT.sorted(top3()), SqlQueryIT.sorted(rows("SELECT * FROM top3")));
         String plan = message("EXPLAIN " + TOP3);
         assertTrue(plan.contains("WindowTopN(ROW_NUMBER <= 3, partition=[window_start, window_end]"), plan);
         assertTrue(plan.contains("emits each window's top once, when the watermark passes its end [changes: append"),
@@ -134,7 +134,7 @@ class WindowTopNIT extends KafkaSessionFixture {
         message("CREATE TABLE lastbid (ws TIMESTAMP, we TIMESTAMP, auction BIGINT, price BIGINT, ts TIMESTAMP) "
                 + "WITH ('connector'='fail-once-memory', 'fail.batch'='2', 'fail.when'='before-sink')");
         runRounds("last_q", "INSERT INTO lastbid " + LAST_PER_AUCTION);
-        assertEquals(SqlQueryTest.sorted(lastPerAuction()), SqlQueryTest.sorted(rows("SELECT * FROM lastbid")));
+        assertEquals(SqlQueryIT.sorted(lastPerAuction()), SqlQueryIT.sorted(rows("SELECT * FROM lastbid")));
         String plan = message("EXPLAIN " + LAST_PER_AUCTION);
         assertTrue(plan.contains("WindowDeduplicate(keep last row, partition=[auction, window_start, window_end]"), plan);
     }
@@ -155,7 +155,7 @@ class WindowTopNIT extends KafkaSessionFixture {
         produce(99, 0, FLUSH);
         StreamingQuery q = runNamed("state_q", "INSERT INTO top3 " + TOP3);
         assertEquals(1, q.lastProgress().orElseThrow().stateRows(), "only the flushing bid's window is left");
-        assertEquals(SqlQueryTest.sorted(top3()), SqlQueryTest.sorted(rows("SELECT * FROM top3")));
+        assertEquals(SqlQueryIT.sorted(top3()), SqlQueryIT.sorted(rows("SELECT * FROM top3")));
     }
 
     @Test
@@ -163,8 +163,8 @@ class WindowTopNIT extends KafkaSessionFixture {
         for (int r = 0; r < ROUNDS; r++) {
             round(r);
         }
-        assertEquals(SqlQueryTest.sorted(top3()), SqlQueryTest.sorted(rows(TOP3.replace("STREAM ", ""))));
-        assertEquals(SqlQueryTest.sorted(lastPerAuction()),
-                SqlQueryTest.sorted(rows(LAST_PER_AUCTION.replace("STREAM ", ""))));
+        assertEquals(SqlQueryIT.sorted(top3()), SqlQueryIT.sorted(rows(TOP3.replace("STREAM ", ""))));
+        assertEquals(SqlQueryIT.sorted(lastPerAuction()),
+                SqlQueryIT.sorted(rows(LAST_PER_AUCTION.replace("STREAM ", ""))));
     }
 }
