@@ -100,6 +100,9 @@ class ViewIT extends KafkaSessionFixture {
         List<List<Object>> windows = rows("SELECT country, COUNT(*), window_start FROM TABLE(TUMBLE(TABLE timed, "
                 + "DESCRIPTOR(p_time), INTERVAL '10' SECOND)) GROUP BY country, window_start, window_end");
         assertEquals(asRows(perCountry), SqlQueryIT.sorted(windows.stream().map(r -> row(r.get(0), r.get(1))).toList()));
+        // Continuously, it is each batch's logged time (ProcessingTimeWindowIT).
+        String plan = message("EXPLAIN SELECT STREAM country, p_time FROM timed");
+        assertTrue(plan.contains("PROCTIME() AS p_time"), plan);
     }
 
     @Test

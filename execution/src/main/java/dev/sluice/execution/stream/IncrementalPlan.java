@@ -22,6 +22,13 @@ import dev.sluice.execution.operator.TemporalJoinOperator;
 import dev.sluice.execution.operator.StreamOperator;
 import dev.sluice.execution.operator.UnionOperator;
 import dev.sluice.execution.operator.UpsertScanOperator;
+import dev.sluice.execution.expr.And;
+import dev.sluice.execution.expr.ColumnRef;
+import dev.sluice.execution.expr.Comparison;
+import dev.sluice.execution.expr.InputColumns;
+import dev.sluice.execution.expr.Literal;
+import dev.sluice.execution.expr.Or;
+import dev.sluice.execution.expr.PhysicalExpr;
 import dev.sluice.execution.plan.AggregateNode;
 import dev.sluice.execution.plan.CumulateWindowNode;
 import dev.sluice.execution.plan.FilterProjectNode;
@@ -427,7 +434,7 @@ public final class IncrementalPlan {
             }
             if (node instanceof FilterProjectNode fp) {
                 boolean saved = filteredAbove;
-                filteredAbove = saved || (top && fp.filter().isPresent());
+                filteredAbove = saved || (top && fp.filter().isPresent() && !keepsPassing(fp));
                 Stage input;
                 try {
                     input = stage(fp.input(), top);
@@ -512,6 +519,56 @@ public final class IncrementalPlan {
                 return mode;
             }
             return agg.window().isEmpty() ? OutputMode.UPDATE : OutputMode.APPEND;
+        }
+
+        /**
+         * Whether a group that passes the filter of {@code fp}, right above an aggregate, passes it for good as the
+         * aggregate's values change with new rows: every conjunct compares only group keys (fixed per group), or a
+         * COUNT or MAX to be greater than a constant (they only grow as rows are inserted), or a MIN to be less
+         * (INTERSECT's filter on its per-side counts is so). Then the filter never has to delete a group it let
+         * through, and the aggregate needs no retractions for it. An aggregate over rows that retract is made to
+         * emit retractions anyway.
+         */
+        private static boolean keepsPassing(FilterProjectNode fp) {
+            return fp.input() instanceof AggregateNode agg && fp.filter().isPresent()
+                    && keepsPassing(fp.filter().get(), agg);
+        }
+
+        private static boolean keepsPassing(PhysicalExpr condition, AggregateNode agg) {
+            int keys = agg.groupKeys().size();
+            if (InputColumns.referencedBy(List.of(condition), agg.schema().size()).nextSetBit(keys) < 0) {
+                return true;  // group keys only
+            }
+            if (condition instanceof And and) {
+                return and.operands().stream().allMatch(c -> keepsPassing(c, agg));
+            }
+            if (condition instanceof Or or) {
+                return or.operands().stream().allMatch(c -> keepsPassing(c, agg));
+            }
+            if (!(condition instanceof Comparison c)) {
+                return false;
+            }
+            boolean aggregateLeft = c.left() instanceof ColumnRef && c.right() instanceof Literal;
+            boolean aggregateRight = c.right() instanceof ColumnRef && c.left() instanceof Literal;
+            if (!aggregateLeft && !aggregateRight) {
+                return false;
+            }
+            int column = ((ColumnRef) (aggregateLeft ? c.left() : c.right())).index();
+            if (column < keys) {
+                return true;
+            }
+            String function = agg.calls().get(column - keys).function().sqlName();
+            boolean greater = switch (c.operator()) {
+                case GREATER_THAN, GREATER_THAN_OR_EQUAL -> aggregateLeft;
+                case LESS_THAN, LESS_THAN_OR_EQUAL -> aggregateRight;
+                default -> false;  // an equality can stop holding
+            };
+            boolean less = switch (c.operator()) {
+                case LESS_THAN, LESS_THAN_OR_EQUAL -> aggregateLeft;
+                case GREATER_THAN, GREATER_THAN_OR_EQUAL -> aggregateRight;
+                default -> false;
+            };
+            return greater && (function.equals("COUNT") || function.equals("MAX")) || less && function.equals("MIN");
         }
 
         /** Checks that {@code agg} can take the deleted rows of {@code input}, naming what can't. */
