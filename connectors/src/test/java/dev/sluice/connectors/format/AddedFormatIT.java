@@ -73,7 +73,14 @@ class AddedFormatIT {
         }
         List<List<Object>> read = new ArrayList<>();
         try (StreamSource source = connector.createSource(table, CONTEXT)) {
-            for (Map.Entry<SourcePartition, Long> e : source.latestOffsets().entrySet()) {
+            // A committed Kafka transaction may reach the partition's end offset a moment later: wait for the rows.
+            Map<SourcePartition, Long> latest = source.latestOffsets();
+            for (long deadline = System.nanoTime() + 30_000_000_000L; latest.values().stream()
+                    .mapToLong(Long::longValue).sum() < rows.size() && System.nanoTime() < deadline; ) {
+                Thread.sleep(50);
+                latest = source.latestOffsets();
+            }
+            for (Map.Entry<SourcePartition, Long> e : latest.entrySet()) {
                 ScanSpec spec = new ScanSpec(new OffsetRange(e.getKey(), 0, e.getValue()), SCHEMA.names(), 100);
                 try (PartitionReader reader = source.openReader(spec, allocator)) {
                     for (VectorSchemaRoot root = reader.next(); root != null; root = reader.next()) {

@@ -95,7 +95,13 @@ class KafkaFormatsIT {
                 return copy;
             }).toList();
             try (KafkaSource source = openSource(table)) {
-                long end = source.latestOffsets().get(new SourcePartition(topic, 0));  // the records and a commit marker
+                // The records and the commit marker, which the coordinator writes a moment after the commit returns.
+                SourcePartition partition = new SourcePartition(topic, 0);
+                long end = source.latestOffsets().get(partition);
+                for (long deadline = System.nanoTime() + 30_000_000_000L; end <= rows.size()
+                        && System.nanoTime() < deadline; end = source.latestOffsets().get(partition)) {
+                    Thread.sleep(50);
+                }
                 try (PartitionReader reader = source.openReader(spec(topic, 0, 0, end, 64, "id", "name", "amount", "ok",
                         "at"), allocator)) {
                     assertEquals(expected, drain(reader).rows(), "delimiter " + delimiter);
