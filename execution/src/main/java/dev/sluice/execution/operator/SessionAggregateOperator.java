@@ -17,7 +17,6 @@ import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
-import dev.sluice.execution.type.VectorValues;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -195,7 +194,6 @@ public final class SessionAggregateOperator implements StreamOperator {
      * columns: group keys, the session key being the session's start, then aggregates), or null for none.
      */
     private VectorSchemaRoot aggregate(OutputMode mode, long watermark) {
-        RowSchema keySchema = factory.keySchema();
         // The groups by the encoding of their keys but the session's (the state key but its last column), in
         // the bytes' order: distinct keys never collide, whatever they print as.
         Map<EncodedKey, Group> byGroup = new TreeMap<>();
@@ -208,10 +206,9 @@ public final class SessionAggregateOperator implements StreamOperator {
             Session s = new Session(RowCodec.readLong(key, startAt), last,
                     Arrays.copyOfRange(e.value(), value.position(), e.value().length));
             s.storedKeys.add(key);
-            byGroup.computeIfAbsent(new EncodedKey(Arrays.copyOf(key, startAt)), k -> new Group(null))
+            byGroup.computeIfAbsent(new EncodedKey(Arrays.copyOf(key, startAt)), k -> new Group())
                     .sessions.add(s);
         }
-        RowSchema othersSchema = new RowSchema(keySchema.columns().subList(0, keySchema.size() - 1));
         if (rows.groupCount() > 0) {
             // The batch's groups, their keys read from the aggregation's key columns.
             try (VectorSchemaRoot root = VectorSchemaRoot.create(factory.outputSchema.toArrowSchema(), context.allocator())) {
@@ -231,7 +228,7 @@ public final class SessionAggregateOperator implements StreamOperator {
                     }
                     Session s = new Session(times.get(g), times.get(g), rows.state(g));
                     s.changed = true;
-                    byGroup.computeIfAbsent(new EncodedKey(others.toByteArray()), k -> new Group(null)).sessions.add(s);
+                    byGroup.computeIfAbsent(new EncodedKey(others.toByteArray()), k -> new Group()).sessions.add(s);
                 }
             }
         }
@@ -251,9 +248,7 @@ public final class SessionAggregateOperator implements StreamOperator {
                     }
                     continue;
                 }
-                List<Object> key = new ArrayList<>(group.getValue().others(group.getKey(), othersSchema));
-                key.add(factory.windowKey, VectorValues.toLocalDateTime(s.start));
-                int session = out.addKey(key);
+                int session = out.addKey(aggregationKey(group.getKey().bytes(), s.start));
                 s.states.forEach(state -> out.mergeState(session, state));
                 if (s.changed || !keep) {
                     s.storedKeys.forEach(store::remove);
@@ -273,22 +268,40 @@ public final class SessionAggregateOperator implements StreamOperator {
         return results(out);
     }
 
-    /** The sessions of one group (its keys but the session's), and those keys' values once decoded. */
+    /** The sessions of one group (its keys but the session's). */
     private static final class Group {
         final List<Session> sessions = new ArrayList<>();
-        List<Object> others;
+    }
 
-        Group(List<Object> others) {
-            this.others = others;
-        }
-
-        /** The group's keys but the session's, decoded from {@code encoded} when first asked for. */
-        List<Object> others(EncodedKey encoded, RowSchema schema) {
-            if (others == null) {
-                others = RowCodec.decode(encoded.bytes(), schema);
+    /**
+     * The key of a session in the aggregation ({@link GroupedAggregation}'s key encoding, every group key, the
+     * session's start among them), from the row encoding of its group's other keys: the two encodings differ only
+     * in a VARCHAR's length (variable-length vs 4 bytes) and in a DOUBLE's (raw vs canonical bits).
+     */
+    private byte[] aggregationKey(byte[] others, long start) {
+        ByteArrayWriter key = new ByteArrayWriter(others.length + 16);
+        int offset = 0;
+        for (int k = 0; k < factory.keyTypes.size(); k++) {
+            if (k == factory.windowKey) {
+                key.writeByte(1).writeLong(start);
+                continue;
             }
-            return others;
+            ColumnType type = factory.keyTypes.get(k);
+            int end = RowCodec.skip(others, offset, type);
+            if (RowCodec.isNull(others, offset)) {
+                key.writeByte(0);
+            } else if (type == ColumnType.VARCHAR) {
+                int utf8 = RowCodec.valueStart(others, offset, type);
+                key.writeByte(1).writeInt(end - utf8).writeBytes(others, utf8, end - utf8);
+            } else if (type == ColumnType.DOUBLE) {
+                double value = Double.longBitsToDouble(RowCodec.readLong(others, offset));
+                key.writeByte(1).writeLong(Double.doubleToLongBits(value + 0.0));
+            } else {
+                key.writeBytes(others, offset, end - offset);  // the same bytes
+            }
+            offset = end;
         }
+        return key.toByteArray();
     }
 
     /** The result rows of the sessions of {@code out} to emit, or null for none. */

@@ -50,6 +50,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * that last wrote it. A batch of a regular join reads only the entries of its new rows' keys (and all
  * of them every {@link #TTL_SWEEP_BATCHES} batches, to drop rows past the TTL); an interval join reads all of
  * them, as it emits the rows without a match whose bound the watermark passed.
+ *
+ * <p>No row is boxed: the batch's new rows stay in their input vectors, their join keys encoded straight from
+ * them; the stored rows stay in their state values' bytes ({@link RowCodec}), of which only the join key and
+ * bound times are read; an output row is copied from the vectors of one side and the vectors or bytes of the
+ * other ({@link ChangeBatchBuilder}), and a new row is encoded from its vectors into the state.
  */
 public final class StreamJoinOperator implements StreamOperator {
     private static final int LEFT = 0;

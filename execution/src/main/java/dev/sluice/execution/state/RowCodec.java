@@ -107,6 +107,14 @@ public final class RowCodec {
         };
     }
 
+    /**
+     * Where the bytes of the value of type {@code type} encoded, not NULL, at {@code offset} start: after its flag
+     * (and, for a VARCHAR, its length: the UTF-8 bytes run from there to {@link #skip}'s end).
+     */
+    public static int valueStart(byte[] bytes, int offset, ColumnType type) {
+        return type == ColumnType.VARCHAR ? varIntEnd(bytes, offset + 1) : offset + 1;
+    }
+
     /** The end of {@code count} values of {@code types}, from {@code types[first]} on, encoded from {@code offset}. */
     public static int skip(byte[] bytes, int offset, ColumnType[] types, int first, int count) {
         for (int c = first; c < first + count; c++) {

@@ -83,4 +83,41 @@ class SessionAggregateOperatorTest extends ArrowTestBase {
         assertEquals(List.of("a, b | c | 0 | 2"),
                 run(List.of(row("a, b", "c", VectorValues.toLocalDateTime(5_000)))));
     }
+
+    @Test
+    void numericAndNullKeysKeepTheirSessionsAcrossBatches() {
+        RowSchema input = RowSchema.of(Column.of("d", ColumnType.DOUBLE), Column.of("ts", ColumnType.TIMESTAMP),
+                Column.of("i", ColumnType.INTEGER));
+        RowSchema out = RowSchema.of(Column.of("d", ColumnType.DOUBLE), Column.of("ts", ColumnType.TIMESTAMP),
+                Column.of("i", ColumnType.INTEGER), Column.of("c", ColumnType.BIGINT));
+        SessionAggregateOperator.Factory sessions = new SessionAggregateOperator.Factory(input, List.of(0, 1, 2), 1, 10_000,
+                List.of(AggregateCall.countStar("c")), out, OutputMode.UPDATE, false);
+        StateSpec spec = sessions.state("session-2").orElseThrow();
+        StateStoreProvider state = StateStoreProvider.open(FileSystemLocation.of(checkpoint.toString()), "session-2",
+                spec.keySchema(), spec.valueSchema());
+        List<List<List<Object>>> batches = List.of(
+                List.of(row(1.5, VectorValues.toLocalDateTime(0), null), row(1.5, VectorValues.toLocalDateTime(4_000), null),
+                        row(2.5, VectorValues.toLocalDateTime(0), 7)),
+                List.of(row(1.5, VectorValues.toLocalDateTime(9_000), null)));
+        List<List<List<Object>>> emitted = new ArrayList<>();
+        for (int b = 0; b < batches.size(); b++) {
+            StateStore store = state.getStore(b - 1);
+            List<List<Object>> rows = new ArrayList<>();
+            try (SessionAggregateOperator op = sessions.create(new OperatorContext(b, Long.MIN_VALUE, allocator,
+                    Optional.of(store), 0))) {
+                op.add(0, ChangeBatch.inserts(VectorValues.toBatch(input, batches.get(b), allocator)));
+                for (ChangeBatch changes : op.finish()) {
+                    try (changes) {
+                        rows.addAll(VectorValues.rows(changes.rows()));
+                    }
+                }
+            }
+            store.commit(b);
+            rows.sort(Comparator.comparing(Object::toString));
+            emitted.add(rows);
+        }
+        assertEquals(List.of(
+                List.of(row(1.5, VectorValues.toLocalDateTime(0), null, 2L), row(2.5, VectorValues.toLocalDateTime(0), 7, 1L)),
+                List.of(row(1.5, VectorValues.toLocalDateTime(0), null, 3L))), emitted);
+    }
 }
