@@ -41,7 +41,7 @@ public final class Bench {
         } catch (IllegalArgumentException e) {
             System.err.println((e.getMessage().equals("usage") ? "" : e.getMessage() + "\n")
                     + "usage: ./sluice bench [--n 5000000] [--partitions 8] [--bootstrap host:port | --in-process-broker]"
-                    + " [--broker-heap 1g] [--topic events]"
+                    + " [--broker-heap 1g] [--topic events] [--set option=value ...]"
                     + " [--latency [--rates 20000,100000] [--seconds 60]]"
                     + " [--queries q1,q2,q3,q1-kafka-eos,q1-kafka-alo,passthrough] [--repeat 1] [--seed 42] [--heap 1g]\n"
                     + "       ./sluice bench --nexmark [--n 5000000] [--rate 10000000] [--queries nexmark-q0,nexmark-q1,...]"
@@ -65,7 +65,8 @@ public final class Bench {
         return switch (o.phase().get()) {
             case "ceiling-1-thread" -> ReadCeiling.run("ceiling-1-thread", bootstrap, o.topic(), false);
             case "ceiling-thread-per-partition" -> ReadCeiling.run("ceiling-thread-per-partition", bootstrap, o.topic(), true);
-            case "q1", "q2", "q3", "q1-kafka-eos", "q1-kafka-alo", "passthrough" -> SluiceQueryRun.run(o.phase().get(), bootstrap, o.topic());
+            case "q1", "q2", "q3", "q1-kafka-eos", "q1-kafka-alo", "passthrough" -> SluiceQueryRun.run(o.phase().get(), bootstrap, o.topic(),
+                    o.settings());
             default -> {
                 if (!o.phase().get().startsWith("nexmark-")) {
                     throw new IllegalArgumentException("Unknown phase " + o.phase().get());
@@ -220,8 +221,9 @@ public final class Bench {
             }
         }
         OUT.printf(Locale.ROOT, "%n| producer rate | seconds | records produced | output records received | latency p50 "
-                + "| p99 | max | INSERT to first committed batch | query's batches |%n");
-        OUT.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+                + "| p99 | max | after the first %d s: p50 / p99 / max | INSERT to first committed batch | query's batches |%n",
+                LatencyRun.WARM_UP_MS / 1000);
+        OUT.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         rows.forEach(OUT::println);
         OUT.printf(Locale.ROOT, "%n%d cores; latency: the time a read_committed consumer receives an output record "
                 + "minus the wall-clock time its input record was sent (one clock, one machine).%n",
@@ -276,8 +278,9 @@ public final class Bench {
     }
 
     private static void printTable(List<PhaseResult> results, BenchOptions o) {
-        OUT.printf(Locale.ROOT, "%n| run | records | seconds | rec/s | vs 1-thread ceiling | vs thread-per-partition ceiling | peak RSS |%n");
-        OUT.println("| --- | --- | --- | --- | --- | --- | --- |");
+        OUT.printf(Locale.ROOT, "%n| run | records | seconds | rec/s | vs 1-thread ceiling | vs thread-per-partition ceiling "
+                + "| peak RSS | CPU s | CPU us/record | 1-thread ceiling's CPU/record vs this |%n");
+        OUT.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         PhaseResult single = null;
         PhaseResult perPartition = null;
         for (PhaseResult r : results) {
@@ -295,10 +298,13 @@ public final class Bench {
                 case "passthrough" -> "Sluice pass-through (every column into a blackhole)";
                 default -> "read ceiling, " + r.phase().substring("ceiling-".length()).replace('-', ' ');
             };
-            OUT.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s | %s | %d MB |%n", name, r.records(), r.seconds(),
-                    r.recordsPerSecond(), ratio(r, single), ratio(r, perPartition), r.peakRssMb());
+            OUT.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s | %s | %d MB | %.1f | %.2f | %s |%n", name, r.records(),
+                    r.seconds(), r.recordsPerSecond(), ratio(r, single), ratio(r, perPartition), r.peakRssMb(),
+                    r.cpuSeconds(), r.cpuMicrosPerRecord(), single == null ? "" : String.format(Locale.ROOT, "%.0f%%",
+                            100 * single.cpuMicrosPerRecord() / r.cpuMicrosPerRecord()));
         }
-        OUT.printf(Locale.ROOT, "%n%d cores; topic %s; ratios against the ceiling measured just before, in the same run.%n",
+        OUT.printf(Locale.ROOT, "%n%d cores; topic %s; ratios against the ceiling measured just before, in the same run; CPU: "
+                + "the whole child JVM's (start-up, JIT, GC included), less sensitive than rec/s to other work on the machine.%n",
                 Runtime.getRuntime().availableProcessors(), o.topic());
     }
 

@@ -8,8 +8,9 @@ import java.util.Optional;
  * Flags of {@code ./sluice bench}: {@code --n} events (5,000,000), {@code --partitions} (8),
  * {@code --bootstrap host:port} (an existing broker; default: the embedded broker started in a JVM of its own,
  * with {@code --broker-heap} (1g), or with {@code --in-process-broker} in the bench's JVM), {@code --topic}
- * (events), {@code --queries q1,q2,q3}, {@code --repeat} (1), {@code --seed} (42), {@code --heap} (1g: the
- * -Xmx of every measured JVM, Spark's default driver heap, so peak RSS compares like for like). Internal:
+ * (events), {@code --queries q1,q2,q3}, {@code --set option=value} (a session option of the queries,
+ * repeatable), {@code --repeat} (1), {@code --seed} (42), {@code --heap} (1g: the -Xmx of every measured JVM,
+ * Spark's default driver heap, so peak RSS compares like for like). Internal:
  * {@code --phase} runs one measurement in this JVM (the parent launches one child JVM per phase so each
  * has its own peak RSS).
  *
@@ -25,7 +26,7 @@ import java.util.Optional;
 record BenchOptions(long n, int partitions, Optional<String> bootstrap, String topic, List<String> queries,
                     int repeat, long seed, String heap, Optional<String> phase, long expectedQ1, boolean nexmark,
                     double rate, boolean inProcessBroker, String brokerHeap, boolean latency, List<Integer> rates,
-                    int seconds, Optional<String> outTopic) {
+                    int seconds, Optional<String> outTopic, List<String> settings) {
 
     static BenchOptions parse(String[] args) {
         long n = 5_000_000;
@@ -39,6 +40,7 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
         List<Integer> rates = List.of(20_000, 100_000);
         int seconds = 60;
         Optional<String> outTopic = Optional.empty();
+        List<String> settings = new ArrayList<>();
         String brokerHeap = "1g";
         double rate = dev.sluice.bench.nexmark.NexmarkConfig.DEFAULT_EVENTS_PER_SECOND;
         int repeat = 1;
@@ -82,6 +84,12 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
                 case "--rates" -> rates = java.util.Arrays.stream(value.replace("_", "").split(",")).map(Integer::valueOf).toList();
                 case "--seconds" -> seconds = Integer.parseInt(value);
                 case "--out-topic" -> outTopic = Optional.of(value);
+                case "--set" -> {
+                    if (!value.contains("=")) {
+                        throw new IllegalArgumentException("--set needs option=value, not '" + value + "'");
+                    }
+                    settings.add(value);
+                }
                 case "--rate" -> rate = Double.parseDouble(value.replace("_", ""));
                 default -> throw new IllegalArgumentException("Unknown flag " + flag);
             }
@@ -98,13 +106,15 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
             }
         }
         return new BenchOptions(n, partitions, bootstrap, topic, queries, repeat, seed, heap, phase, expectedQ1,
-                nexmark, rate, inProcessBroker, brokerHeap, latency, rates, seconds, outTopic);
+                nexmark, rate, inProcessBroker, brokerHeap, latency, rates, seconds, outTopic,
+                List.copyOf(settings));
     }
 
     /** The flags a child JVM needs to run {@code phase} against {@code bootstrap}. */
     List<String> childArgs(String phase, String bootstrapServers, long expectedRecords, long expectedQ1Rows) {
         List<String> args = new ArrayList<>(List.of("--phase", phase, "--bootstrap", bootstrapServers, "--topic", topic,
                 "--n", Long.toString(expectedRecords), "--expected-q1", Long.toString(expectedQ1Rows)));
+        settings.forEach(setting -> args.addAll(List.of("--set", setting)));
         return args;
     }
 }

@@ -57,6 +57,8 @@ final class LatencyRun {
     static final int PARTITIONS = 8;
     static final int SEED_RECORDS = 1000;
     static final String FIRST_BATCH = "FIRST_BATCH_MS ";
+    /** Records sent in the first seconds are left out of the steady-state figures. */
+    static final long WARM_UP_MS = 5000;
     private static final String[] COUNTRIES = {"US", "GB", "DE", "FR", "IN", "CN", "JP", "BR"};
 
     private LatencyRun() {
@@ -109,7 +111,13 @@ final class LatencyRun {
         // Let the last records through: a few triggers and commits.
         Thread.sleep(3000);
         stop.set(true);
-        long[] received = latencies.get(60, TimeUnit.SECONDS);
+        long[] both = latencies.get(60, TimeUnit.SECONDS);
+        // Latencies of all records, then of those sent after the first WARM_UP_MS (the JIT warm, the first
+        // batches' backlog gone).
+        int all = (int) both[0];
+        long[] received = Arrays.copyOfRange(both, 1, 1 + all);
+        long[] steady = Arrays.copyOfRange(both, 1 + all, both.length);
+        Arrays.sort(steady);
         child.getOutputStream().close();
         List<String> childLines = new ArrayList<>();
         while ((line = lines.readLine()) != null) {
@@ -121,9 +129,10 @@ final class LatencyRun {
         String batches = childLines.stream().filter(l -> l.startsWith("BATCHES ")).findFirst()
                 .map(l -> l.substring("BATCHES ".length())).orElse("");
         Arrays.sort(received);
-        String row = String.format(Locale.ROOT, "| %,d rec/s | %d s | %,d | %,d | %s | %s | %s | %,d ms | %s |",
+        String row = String.format(Locale.ROOT, "| %,d rec/s | %d s | %,d | %,d | %s | %s | %s | %s / %s / %s | %,d ms | %s |",
                 rate, seconds, produced[0], received.length, percentile(received, 0.50), percentile(received, 0.99),
-                received.length == 0 ? "" : received[received.length - 1] + " ms", startupMs, batches);
+                received.length == 0 ? "" : received[received.length - 1] + " ms", percentile(steady, 0.50),
+                percentile(steady, 0.99), steady.length == 0 ? "" : steady[steady.length - 1] + " ms", startupMs, batches);
         OUT.println("LATENCY " + row);
         if (received.length != produced[1]) {
             OUT.printf(Locale.ROOT, "CHECK FAILED latency %d rec/s: %d output records of the steady phase received, %d "
@@ -201,6 +210,8 @@ final class LatencyRun {
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         long[] latencies = new long[1 << 16];
         int n = 0;
+        long[] steady = new long[1 << 16];
+        int m = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
@@ -218,10 +229,21 @@ final class LatencyRun {
                         }
                         latencies[n++] = received - ts;
                     }
+                    if (ts >= from + WARM_UP_MS) {
+                        if (m == steady.length) {
+                            steady = Arrays.copyOf(steady, m * 2);
+                        }
+                        steady[m++] = received - ts;
+                    }
                 }
             }
         }
-        return Arrays.copyOf(latencies, n);
+        // {n, n latencies of all records, the latencies after the warm-up}
+        long[] both = new long[1 + n + m];
+        both[0] = n;
+        System.arraycopy(latencies, 0, both, 1, n);
+        System.arraycopy(steady, 0, both, 1 + n, m);
+        return both;
     }
 
     /** The {@code ts} field of an output record: the first number after {@code "ts":}. */

@@ -6,16 +6,33 @@ import java.util.Map;
 
 /**
  * One measurement, as a child JVM prints it on one line:
- * {@code RESULT phase=q1 records=.. rows_out=.. seconds=.. rec_per_s=.. peak_rss_mb=..}.
+ * {@code RESULT phase=q1 records=.. rows_out=.. seconds=.. rec_per_s=.. peak_rss_mb=.. cpu_s=..}. {@code cpu_s} is
+ * the CPU time of the whole child JVM (start-up, JIT and GC threads included): on a machine shared with other
+ * work, CPU per record varies less than records per second.
  */
-record PhaseResult(String phase, long records, long rowsOut, double seconds, long peakRssMb) {
+record PhaseResult(String phase, long records, long rowsOut, double seconds, long peakRssMb, double cpuSeconds) {
+    /** A result measured now, in this JVM: its CPU time so far. */
+    PhaseResult(String phase, long records, long rowsOut, double seconds, long peakRssMb) {
+        this(phase, records, rowsOut, seconds, peakRssMb, currentCpuSeconds());
+    }
+
+    /** CPU microseconds of this JVM per record read. */
+    double cpuMicrosPerRecord() {
+        return cpuSeconds * 1e6 / records;
+    }
+
+    static double currentCpuSeconds() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : -1;
+    }
+
     double recordsPerSecond() {
         return records / seconds;
     }
 
     String line() {
-        return String.format(Locale.ROOT, "RESULT phase=%s records=%d rows_out=%d seconds=%.3f rec_per_s=%.0f peak_rss_mb=%d",
-                phase, records, rowsOut, seconds, recordsPerSecond(), peakRssMb);
+        return String.format(Locale.ROOT, "RESULT phase=%s records=%d rows_out=%d seconds=%.3f rec_per_s=%.0f peak_rss_mb=%d "
+                + "cpu_s=%.2f", phase, records, rowsOut, seconds, recordsPerSecond(), peakRssMb, cpuSeconds);
     }
 
     static PhaseResult parse(String line) {
@@ -25,7 +42,8 @@ record PhaseResult(String phase, long records, long rowsOut, double seconds, lon
             kv.put(part.substring(0, eq), part.substring(eq + 1));
         }
         return new PhaseResult(kv.get("phase"), Long.parseLong(kv.get("records")), Long.parseLong(kv.get("rows_out")),
-                Double.parseDouble(kv.get("seconds")), Long.parseLong(kv.get("peak_rss_mb")));
+                Double.parseDouble(kv.get("seconds")), Long.parseLong(kv.get("peak_rss_mb")),
+                Double.parseDouble(kv.getOrDefault("cpu_s", "-1")));
     }
 
     /** The process's peak resident set size so far (VmHWM), in MiB; -1 where /proc is not available. */

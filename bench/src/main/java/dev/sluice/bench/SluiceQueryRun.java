@@ -41,9 +41,14 @@ final class SluiceQueryRun {
     private SluiceQueryRun() {
     }
 
-    /** The records Q3 counted: the sum of its per-partition counts (one batch, so one row per partition). */
+    /**
+     * The records Q3 counted: the sum of its final per-partition counts. A backlog is read in several batches
+     * (available-now's batch cap), each emitting every partition's count so far (complete mode), and the memory
+     * table keeps every batch's rows: a partition's final count is its largest.
+     */
     private static long countedByQ3(Sluice sluice) {
-        StatementResult.Rows rows = (StatementResult.Rows) sluice.execute("SELECT SUM(n) FROM q3_out");
+        StatementResult.Rows rows = (StatementResult.Rows) sluice.execute(
+                "SELECT SUM(m) FROM (SELECT p, MAX(n) AS m FROM q3_out GROUP BY p)");
         return ((Number) rows.rows().get(0).get(0)).longValue();
     }
 
@@ -57,7 +62,8 @@ final class SluiceQueryRun {
         return name;
     }
 
-    static PhaseResult run(String query, String bootstrap, String topic) throws Exception {
+    /** Runs {@code query}, after {@code SET key = value} for each of {@code settings} (the bench's {@code --set}). */
+    static PhaseResult run(String query, String bootstrap, String topic, List<String> settings) throws Exception {
         Path home = Files.createTempDirectory("sluice-bench-home");
         try (Sluice sluice = Sluice.builder().home(home).bootstrapServers(bootstrap).build()) {
             sluice.execute("CREATE TABLE events (ts BIGINT, user_id INT, page VARCHAR, amount DOUBLE, country VARCHAR) "
@@ -90,6 +96,10 @@ final class SluiceQueryRun {
                 sql = "INSERT INTO q3_out SELECT STREAM \"partition\", COUNT(*) FROM events GROUP BY \"partition\"";
             }
             sluice.execute("SET trigger = available-now");
+            for (String setting : settings) {
+                int eq = setting.indexOf('=');
+                sluice.execute("SET " + setting.substring(0, eq).trim() + " = '" + setting.substring(eq + 1).trim() + "'");
+            }
             long t0 = System.nanoTime();
             StreamingQuery q = ((StatementResult.Query) sluice.execute(sql)).query();
             q.awaitTermination();
