@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.api.Sluice;
 import dev.sluice.api.StatementResult;
+import dev.sluice.jdbc.FrameIterable;
 import java.sql.DatabaseMetaData;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.sluice.api.demo;
+package dev.sluice.demo;
 
 import static java.util.Objects.requireNonNull;
 
