@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@code SELECT STREAM} runs in the foreground: each micro-batch goes to the printer as it comes, and
  * {@link #run} returns when the query ends, or stops the query (gracefully) when the calling thread is
  * interrupted, which is what Ctrl-C does, or leaves it running in the background on {@link #sendToBackground()}
- * (Ctrl-Z). {@code INSERT INTO ... SELECT STREAM} runs in the background.
+ * (Ctrl-Z). A query that runs on its own ({@code INSERT INTO ... SELECT STREAM}: its result says so) runs in
+ * the background.
  */
 public final class StatementRunner {
     private static final Logger log = LoggerFactory.getLogger(StatementRunner.class);
@@ -82,11 +83,10 @@ public final class StatementRunner {
                 println(out, HelpText.TEXT);
                 return;
             }
-            boolean background = StatementSplitter.firstKeyword(statement).equals("INSERT");
             AtomicBoolean detached = new AtomicBoolean();
             foreground = detached;
             // Once sent to the background, a SELECT STREAM's rows are no longer printed (they'd mix with the prompt).
-            StatementResult result = background ? sluice.execute(statement) : sluice.execute(statement, batch -> {
+            StatementResult result = sluice.execute(statement, batch -> {
                 if (!detached.get()) {
                     printer.printBatch(batch);
                 }
@@ -98,7 +98,7 @@ public final class StatementRunner {
                 printer.printRows(rows.columns(), rows.rows());
             }
             else if (result instanceof StatementResult.Query query) {
-                if (background) {
+                if (query.background()) {
                     println(out, "Started query " + query.query().name() + " (id " + query.query().id() + ")");
                 }
                 else {
