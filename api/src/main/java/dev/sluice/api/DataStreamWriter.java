@@ -70,7 +70,7 @@ public final class DataStreamWriter {
     public DataStreamWriter option(String key, String value) {
         requireNonNull(key, "key is null");
         requireNonNull(value, "value is null");
-        boolean forQuery = key.equals(CHECKPOINT_LOCATION) || FlowControlOptions.OPTION_DOCS.containsKey(key);
+        boolean forQuery = key.equals(CHECKPOINT_LOCATION) || FlowControlOptions.OPTIONS.contains(key);
         (forQuery ? queryOptions : sinkOptions).put(key, value);
         return this;
     }

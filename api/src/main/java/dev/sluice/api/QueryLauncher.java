@@ -8,7 +8,10 @@ import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.ConnectorRegistry;
 import dev.sluice.execution.aggregate.OutputMode;
+import dev.sluice.execution.config.OptionTable;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.flow.FlowControlOptions;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.sink.StreamSink;
@@ -24,7 +27,6 @@ import dev.sluice.planner.ddl.SluiceStatement;
 import dev.sluice.planner.ddl.StatementParser;
 import dev.sluice.planner.sql.PlannedQuery;
 import dev.sluice.planner.sql.QueryPlanner;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +34,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,10 +42,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.tools.RelBuilder;
+import org.apache.hadoop.fs.FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,7 +134,7 @@ final class QueryLauncher implements AutoCloseable {
                 return q;
             }
         }
-        throw new IllegalArgumentException("No running query named '" + nameOrId + "' (see SHOW QUERIES)");
+        throw new EngineException(ErrorType.USER_ERROR, "No running query named '" + nameOrId + "' (see SHOW QUERIES)");
     }
 
     void addListener(StreamingQueryListener listener) {
@@ -247,7 +248,7 @@ final class QueryLauncher implements AutoCloseable {
             }
         });
         if (registry.putIfAbsent(name, query) != null) {
-            throw new IllegalStateException("A query named '" + name + "' is already running (STOP QUERY " + name
+            throw new EngineException(ErrorType.USER_ERROR, "A query named '" + name + "' is already running (STOP QUERY " + name
                     + " first, or SET query.name = '...' to run another copy)");
         }
         engine.all.add(query);
@@ -355,7 +356,7 @@ final class QueryLauncher implements AutoCloseable {
     }
 
     private static Trigger trigger(Map<String, String> options) {
-        return Trigger.parse(options.getOrDefault(Sluice.TRIGGER, "1 s"));
+        return Trigger.parse(OptionTable.get(options, SessionOptions.TRIGGER).orElseThrow());
     }
 
     /** A SELECT STREAM into the client, without a checkpoint location given, checkpoints to a temporary place. */
@@ -368,7 +369,7 @@ final class QueryLauncher implements AutoCloseable {
      * (update, the default) or all groups (complete); a query without one only appends.
      */
     private static OutputMode outputMode(PlannedQuery plan, Map<String, String> options) {
-        String mode = options.getOrDefault(Sluice.OUTPUT_MODE, "update").trim().toLowerCase(java.util.Locale.ROOT);
+        String mode = OptionTable.get(options, SessionOptions.OUTPUT_MODE).orElseThrow();
         boolean aggregates = plan.hasAggregation();
         switch (mode) {
             case "update":
@@ -426,14 +427,10 @@ final class QueryLauncher implements AutoCloseable {
         return home.resolve("tmp").resolve("checkpoint-" + queryId).toUri().toString();
     }
 
+    /** Hadoop's recursive delete, the project's one. */
     private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}", dir, e);
+        if (Files.exists(dir) && !FileUtil.fullyDelete(dir.toFile())) {
+            LOG.warn("Could not delete {}", dir);
         }
     }
 

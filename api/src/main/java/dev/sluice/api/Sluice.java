@@ -2,6 +2,7 @@ package dev.sluice.api;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.error.ErrorType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,7 +226,8 @@ public final class Sluice implements AutoCloseable {
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {
-                throw new SluiceException("Can't create the Sluice home directory " + dir + ": " + e.getMessage(), e);
+                throw new SluiceException(ErrorType.EXTERNAL, "Can't create the Sluice home directory " + dir + ": "
+                        + e.getMessage(), e);
             }
             return new Sluice(new Engine(dir.toAbsolutePath()), true, options, Identity.local(),
                     AccessPolicy.unrestricted());

@@ -5,8 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorRegistry;
 import dev.sluice.execution.connector.TableDescriptor;
-import dev.sluice.execution.flow.FlowControlOptions;
-import dev.sluice.execution.stream.Trigger;
+import dev.sluice.execution.config.OptionDef;
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.planner.catalog.Catalog;
 import dev.sluice.planner.catalog.ViewDefinition;
 import dev.sluice.planner.ddl.CreateTableText;
@@ -132,7 +133,7 @@ final class StatementDispatcher {
             return new StatementResult.Message("View '" + view.name() + "' already exists; nothing created.");
         }
         if (catalog.get(view.name()).isPresent()) {
-            throw new IllegalArgumentException("A table named '" + view.name() + "' exists; a view can't have its name");
+            throw new EngineException(ErrorType.USER_ERROR, "A table named '" + view.name() + "' exists; a view can't have its name");
         }
         planner.viewSchema(view);
         boolean created = catalog.createView(view, create.ifNotExists());
@@ -176,16 +177,17 @@ final class StatementDispatcher {
 
     private StatementResult set(SluiceStatement.SetOption set) {
         if (set.key() == null) {
+            // The options set, with what SessionOptions says of each (nothing for a key it does not define).
             List<List<Object>> rows = new ArrayList<>();
-            new TreeMap<>(session.options()).forEach((k, v) -> rows.add(List.of(k, v)));
-            return new StatementResult.Rows(List.of("key", "value"), List.of("VARCHAR", "VARCHAR"), rows);
+            new TreeMap<>(session.options()).forEach((k, v) -> {
+                Optional<OptionDef<?>> d = SessionOptions.ALL.definition(k);
+                rows.add(Arrays.asList(k, v, d.map(OptionDef::defaultText).orElse(null),
+                        d.map(OptionDef::doc).orElse(null)));
+            });
+            return new StatementResult.Rows(List.of("key", "value", "default", "meaning"),
+                    List.of("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"), rows);
         }
-        if (set.key().equals(Sluice.TRIGGER)) {
-            Trigger.parse(set.value());
-        }
-        if (FlowControlOptions.OPTION_DOCS.containsKey(set.key())) {
-            FlowControlOptions.parse(Map.of(set.key(), set.value()));
-        }
+        SessionOptions.ALL.validate(Map.of(set.key(), set.value()));
         access.checkSessionOption(set.key(), set.value());
         session.setOption(set.key(), set.value());
         return new StatementResult.Message("Set '" + set.key() + "' = '" + set.value() + "'.");

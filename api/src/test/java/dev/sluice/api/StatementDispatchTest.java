@@ -97,4 +97,25 @@ class StatementDispatchTest extends SessionTest {
         assertEquals("Set 'x' = 'y'.", message("SET x = y"));
         assertEquals("Reset 'x'.", message("RESET x"));
     }
+
+    @Test
+    void setChecksAndListsOptionsFromTheirDefinitions() {
+        message("SET maxOffsetsPerTrigger = 10_000");
+        message("SET trigger = '2 s'");
+        message("SET my.own = anything");  // a key no table defines is kept, unchecked
+        List<List<Object>> listed = rows("SET");
+        assertEquals(List.of(
+                Arrays.asList("maxOffsetsPerTrigger", "10_000", "none",
+                        dev.sluice.execution.flow.FlowControlOptions.MAX_OFFSETS_PER_TRIGGER_OPTION.doc()),
+                Arrays.asList("my.own", "anything", null, null),
+                Arrays.asList("trigger", "2 s", "1 s", SessionOptions.TRIGGER.doc())),
+                listed.stream().filter(r -> !r.get(0).equals("bootstrap.servers")).toList());
+        SluiceException e = assertThrows(SluiceException.class, () -> sluice.execute("SET trigger = sometimes"));
+        assertEquals("Invalid value 'sometimes' for option 'trigger': expected an interval such as '1 s' or '500 ms', "
+                + "'once' or 'available-now'", e.getMessage());
+        e = assertThrows(SluiceException.class, () -> sluice.execute("SET state.ttl = '0 s'"));
+        assertTrue(e.getMessage().startsWith("Invalid value '0 s' for option 'state.ttl'"), e.getMessage());
+        assertEquals("2 s", rows("SET").stream().filter(r -> r.get(0).equals("trigger")).findFirst().orElseThrow().get(1),
+                "a refused value leaves the option as it was");
+    }
 }

@@ -7,6 +7,7 @@ import dev.sluice.api.Sluice;
 import dev.sluice.api.SluiceException;
 import dev.sluice.api.StatementResult;
 import dev.sluice.api.StreamingQuery;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.shell.printer.ResultPrinter;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -145,18 +146,29 @@ public final class StatementRunner {
         return true;
     }
 
-    /** Prints an error for the user (its message, never a stack trace) and logs it with its stack trace. */
+    /**
+     * Prints an error for the user (its message, never a stack trace). An internal error (a bug) is logged with
+     * its stack trace; the user's own, or an external one, with its message only.
+     */
     public void reportError(String statement, Throwable e) {
-        log.warn("Statement failed: {}", statement, e);
+        if (e instanceof SluiceException s && s.type() != ErrorType.INTERNAL_ERROR) {
+            log.info("Statement failed ({}): {}: {}", s.type(), statement, s.getMessage());
+        }
+        else {
+            log.error("Statement failed with an internal error: {}", statement, e);
+        }
         String message = errorMessage(e);
         println(err, "ERROR: " + message);
         ErrorPosition.of(message).flatMap(p -> p.render(statement)).ifPresent(where -> println(err, where));
     }
 
-    /** What the user sees of an error: the message of a {@link SluiceException}, or the internal error's name. */
+    /** What the user sees of an error: the message of a user's or external error, or the internal error's name. */
     static String errorMessage(Throwable e) {
-        if (e instanceof SluiceException && e.getMessage() != null) {
+        if (e instanceof SluiceException s && s.type() != ErrorType.INTERNAL_ERROR && e.getMessage() != null) {
             return e.getMessage();
+        }
+        if (e instanceof SluiceException && e.getMessage() != null) {
+            return e.getMessage() + " (details in the log)";  // "Internal error: ..."
         }
         // Not the user's fault: name it, the details are in the log.
         return "Internal error: " + e + " (details in the log)";

@@ -1,13 +1,16 @@
 package dev.sluice.connectors.file;
 
+import dev.sluice.execution.config.OptionDef;
+import dev.sluice.execution.config.OptionTable;
+import dev.sluice.execution.config.OptionType;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.type.RowSchema;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Connector 'filesystem': a directory of JSON-lines or CSV files on any Hadoop FileSystem, written
@@ -17,20 +20,27 @@ public final class FileSystemConnector implements Connector {
     public static final String IDENTIFIER = "filesystem";
 
     public static final String PATH = "path";
-    public static final String PATH_DOC = "The directory: a Hadoop FileSystem URI (file://, hdfs://) or a local path. Required.";
     public static final String FORMAT = "format";
-    public static final String FORMAT_DOC = "'json' (one JSON object per line) or 'csv'. Required.";
     public static final String CSV_HEADER = "csv.header";
-    public static final String CSV_HEADER_DOC = "'true': the first line of each CSV file holds the column names (written, and skipped when read). Default 'false'.";
-
     public static final String SINK_CHANGELOG = "sink.changelog";
-    public static final String SINK_CHANGELOG_DOC = "'true': each row written is led by a change column '"
-            + FileSink.CHANGE_COLUMN + "', '+I' for an insert or '-D' for a delete of a row written before, so that "
-            + "the table takes a query result that updates rows (a Top-N, an aggregate over updating rows). "
-            + "Default 'false': rows only, and such a query is refused.";
 
-    private static final Map<String, String> OPTION_DOCS = Map.of(PATH, PATH_DOC, FORMAT, FORMAT_DOC,
-            CSV_HEADER, CSV_HEADER_DOC, SINK_CHANGELOG, SINK_CHANGELOG_DOC);
+    public static final OptionDef<String> PATH_OPTION = OptionDef.of(PATH, OptionType.STRING,
+            "the directory: a Hadoop FileSystem URI (`file://`, `hdfs://`) or a local path. Required")
+            .withDefaultText("required");
+    public static final OptionDef<String> FORMAT_OPTION = OptionDef.of(FORMAT, OptionType.STRING,
+            "`json` (one JSON object per line) or `csv`. Required").withDefaultText("required");
+    public static final OptionDef<Boolean> CSV_HEADER_OPTION = OptionDef.of(CSV_HEADER, OptionType.BOOLEAN,
+            "`true`: the first line of each CSV file holds the column names (written, and skipped when read)")
+            .withDefault(false, "false");
+    public static final OptionDef<Boolean> SINK_CHANGELOG_OPTION = OptionDef.of(SINK_CHANGELOG, OptionType.BOOLEAN,
+            "`true`: each row written is led by a change column `" + FileSink.CHANGE_COLUMN + "`, `+I` for an insert "
+                    + "or `-D` for a delete of a row written before, so that the table takes a query result that "
+                    + "updates rows (a Top-N, an aggregate over updating rows); `false`: rows only, and such a query "
+                    + "is refused").withDefault(false, "false");
+
+    /** The options of a filesystem table, each defined once (checks, the user guide's table). */
+    public static final OptionTable OPTIONS = OptionTable.of(PATH_OPTION, FORMAT_OPTION, CSV_HEADER_OPTION,
+            SINK_CHANGELOG_OPTION);
 
     @Override
     public String identifier() {
@@ -39,37 +49,32 @@ public final class FileSystemConnector implements Connector {
 
     @Override
     public RowSchema validate(TableDescriptor table) {
-        table.checkOptions("filesystem", OPTION_DOCS.keySet());
+        table.checkOptions("filesystem", OPTIONS.names());
         if (table.option(PATH).isEmpty()) {
-            throw new IllegalArgumentException("Filesystem table '" + table.name() + "' needs the option 'path'");
+            throw EngineException.userError("Filesystem table '" + table.name() + "' needs the option 'path'");
         }
         format(table);
-        booleanOption(table, CSV_HEADER);
-        if (booleanOption(table, SINK_CHANGELOG) && table.schema().names().stream()
+        booleanOption(table, CSV_HEADER_OPTION);
+        if (booleanOption(table, SINK_CHANGELOG_OPTION) && table.schema().names().stream()
                 .anyMatch(FileSink.CHANGE_COLUMN::equalsIgnoreCase)) {
-            throw new IllegalArgumentException("Filesystem table '" + table.name() + "' has option '" + SINK_CHANGELOG
+            throw EngineException.userError("Filesystem table '" + table.name() + "' has option '" + SINK_CHANGELOG
                     + "' and a column named '" + FileSink.CHANGE_COLUMN + "', the name of the change column it "
                     + "writes first; rename the column");
         }
         return new RowSchema(List.of());
     }
 
-    private static boolean booleanOption(TableDescriptor table, String option) {
-        String value = table.option(option).orElse("false");
-        if (!value.equals("true") && !value.equals("false")) {
-            throw new IllegalArgumentException("Option '" + option + "' of table '" + table.name()
-                    + "' must be 'true' or 'false', not '" + value + "'");
-        }
-        return value.equals("true");
+    private static boolean booleanOption(TableDescriptor table, OptionDef<Boolean> option) {
+        return OptionTable.get(table.options(), option, "table '" + table.name() + "'").orElseThrow();
     }
 
     static FileFormat format(TableDescriptor table) {
-        String format = table.option(FORMAT).orElseThrow(() -> new IllegalArgumentException(
+        String format = table.option(FORMAT).orElseThrow(() -> EngineException.userError(
                 "Filesystem table '" + table.name() + "' needs the option 'format' ('json' or 'csv')"));
         return switch (format) {
             case "json" -> FileFormat.JSON;
             case "csv" -> FileFormat.CSV;
-            default -> throw new IllegalArgumentException("Unsupported format '" + format + "' for filesystem table '"
+            default -> throw EngineException.userError("Unsupported format '" + format + "' for filesystem table '"
                     + table.name() + "' (supported: json, csv)");
         };
     }
@@ -78,14 +83,14 @@ public final class FileSystemConnector implements Connector {
     @Override
     public StreamSource createSource(TableDescriptor table, ConnectorContext context) {
         validate(table);
-        return new FileSource(table, format(table), Boolean.parseBoolean(table.option(CSV_HEADER).orElse("false")));
+        return new FileSource(table, format(table), booleanOption(table, CSV_HEADER_OPTION));
     }
 
     @Override
     public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         validate(table);
         return new FileSink(table.name(), table.option(PATH).orElseThrow(), format(table),
-                booleanOption(table, CSV_HEADER), booleanOption(table, SINK_CHANGELOG), context.queryId());
+                booleanOption(table, CSV_HEADER_OPTION), booleanOption(table, SINK_CHANGELOG_OPTION), context.queryId());
     }
 
     /** The file formats the sink writes. */

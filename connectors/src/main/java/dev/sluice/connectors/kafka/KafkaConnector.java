@@ -4,6 +4,8 @@ import dev.sluice.connectors.format.RawRecordDecoder;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.type.Column;
@@ -40,7 +42,7 @@ public final class KafkaConnector implements Connector {
             try {
                 RawRecordDecoder.checkColumns(table.schema());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Kafka table '" + table.name() + "': " + e.getMessage(), e);
+                throw new EngineException(ErrorType.USER_ERROR, "Kafka table '" + table.name() + "': " + e.getMessage(), e);
             }
         }
     }
@@ -48,7 +50,7 @@ public final class KafkaConnector implements Connector {
     private static void checkColumnNames(TableDescriptor table) {
         for (Column c : table.schema().columns()) {
             KafkaMetadataColumn.byNameIgnoringCase(c.name()).ifPresent(meta -> {
-                throw new IllegalArgumentException("Column '" + c.name() + "' of Kafka table '" + table.name()
+                throw new EngineException(ErrorType.USER_ERROR, "Column '" + c.name() + "' of Kafka table '" + table.name()
                         + "' has the name of a metadata column (" + String.join(", ", KafkaMetadataColumn.schema().names())
                         + "); rename it");
             });
@@ -59,7 +61,7 @@ public final class KafkaConnector implements Connector {
      * Opens a {@link KafkaSource} over the table's topic; a continuous query commits its progress to the
      * consumer group {@link KafkaTableOptions#commitGroup} names.
      *
-     * @throws IllegalArgumentException if an option is invalid or no bootstrap servers are set
+     * @throws dev.sluice.execution.error.EngineException a user's error if an option is invalid or no bootstrap servers are set
      * @throws dev.sluice.execution.source.SourceException if the topic does not exist or Kafka can't be
      *         reached within 10 s
      */
@@ -75,7 +77,7 @@ public final class KafkaConnector implements Connector {
      * Opens a {@link KafkaSink} writing to the table's topic (exactly-once unless the table's
      * {@code sink.delivery-guarantee} says at-least-once), its transactions named after the query's id.
      *
-     * @throws IllegalArgumentException if an option is invalid or no bootstrap servers are set
+     * @throws dev.sluice.execution.error.EngineException a user's error if an option is invalid or no bootstrap servers are set
      * @throws dev.sluice.execution.source.SourceException if the topic does not exist or Kafka can't be
      *         reached within 10 s
      */
@@ -83,7 +85,7 @@ public final class KafkaConnector implements Connector {
     public StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         KafkaTableOptions options = KafkaTableOptions.parse(table);
         if (options.format().equals(KafkaTableOptions.FORMAT_RAW)) {
-            throw new IllegalArgumentException("Kafka table '" + table.name() + "' has format '"
+            throw new EngineException(ErrorType.USER_ERROR, "Kafka table '" + table.name() + "' has format '"
                     + KafkaTableOptions.FORMAT_RAW + "': it can be read, not written (use 'json')");
         }
         return KafkaSink.open(options, table.primaryKey(), options.bootstrapServers(table, context), context.queryId());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorRegistry;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -40,7 +41,7 @@ class KafkaConnectorTest {
     }
 
     private String error(TableDescriptor table) {
-        return assertThrows(IllegalArgumentException.class, () -> connector.validate(table)).getMessage();
+        return assertThrows(EngineException.class, () -> connector.validate(table)).getMessage();
     }
 
     @Test
@@ -50,7 +51,7 @@ class KafkaConnectorTest {
         assertEquals("Kafka table 't': a table of format 'raw' has exactly one column, of type VARCHAR, that receives "
                 + "each record value (declared: [user_id INTEGER])", error(table("format", "raw")));
         assertEquals("Kafka table 't' has format 'raw': it can be read, not written (use 'json')",
-                assertThrows(IllegalArgumentException.class, () -> connector.createSink(table(payload, "format", "raw"),
+                assertThrows(EngineException.class, () -> connector.createSink(table(payload, "format", "raw"),
                         KafkaTestTables.CONTEXT)).getMessage());
     }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -35,14 +37,17 @@ class FlowControlOptionsTest {
 
     @Test
     void badValuesNameTheOption() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        EngineException e = assertThrows(EngineException.class,
                 () -> FlowControlOptions.parse(Map.of("maxOffsetsPerTrigger", "-5")));
-        assertEquals("Option 'maxOffsetsPerTrigger' must be a positive whole number, not '-5'", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        assertEquals("Invalid value '-5' for option 'maxOffsetsPerTrigger': expected a positive whole number",
+                e.getMessage());
+        assertEquals(ErrorType.USER_ERROR, e.type());
+        e = assertThrows(EngineException.class,
                 () -> FlowControlOptions.parse(Map.of("backpressure.enabled", "yes")));
-        assertEquals("Option 'backpressure.enabled' must be 'true' or 'false', not 'yes'", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        assertEquals("Invalid value 'yes' for option 'backpressure.enabled': expected true or false", e.getMessage());
+        e = assertThrows(EngineException.class,
                 () -> FlowControlOptions.parse(Map.of("outageTimeout", "forever")));
-        assertTrue(e.getMessage().startsWith("Option 'outageTimeout' must be a duration"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Invalid value 'forever' for option 'outageTimeout': expected a duration"),
+                e.getMessage());
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.api.ColumnInfo;
 import dev.sluice.api.Sluice;
+import dev.sluice.api.SluiceException;
 import dev.sluice.api.StatementResult;
 import dev.sluice.api.TableInfo;
 import dev.sluice.jdbc.FrameIterable;
@@ -149,7 +150,12 @@ public final class SluiceMeta extends MetaImpl {
         Sluice session = session(h.connectionId);
         closeStream(h);  // a statement re-executed forgets its previous result
         StreamingRows stream = new StreamingRows();
-        StatementResult result = session.execute(sql, stream::accept);
+        StatementResult result;
+        try {
+            result = session.execute(sql, stream::accept);
+        } catch (SluiceException e) {
+            throw SqlStates.toAvatica(e);
+        }
         MetaResultSet resultSet;
         if (result instanceof StatementResult.Rows rows) {
             List<Object> values = new ArrayList<>();
@@ -204,6 +210,8 @@ public final class SluiceMeta extends MetaImpl {
                 streams.remove(key(h), stream);
             }
             return Frame.create(offset, fetched.done(), fetched.rows());
+        } catch (SluiceException e) {
+            throw SqlStates.toAvatica(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Frame.create(offset, true, List.of());
