@@ -1,7 +1,5 @@
 package dev.sluice.execution.config;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.sluice.execution.error.EngineException;
 import java.util.ArrayList;
 import java.util.Collection;
