@@ -3,6 +3,8 @@ package dev.sluice.api;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -75,7 +77,7 @@ public final class AccessPolicy {
         requireNonNull(allowedBrokers, "allowedBrokers is null");
         List<Location> allowed = new ArrayList<>();
         for (String p : allowedPaths) {
-            allowed.add(Location.parse(p).orElseThrow(() -> new IllegalArgumentException("Invalid allowed path '"
+            allowed.add(Location.parse(p).orElseThrow(() -> new EngineException(ErrorType.USER_ERROR, "Invalid allowed path '"
                     + p + "': not a local path or a FileSystem URI")));
         }
         List<Location> protectedFiles = protectedPaths.stream().map(p -> Location.local(p.toAbsolutePath())).toList();

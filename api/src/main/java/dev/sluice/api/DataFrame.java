@@ -54,16 +54,16 @@ public final class DataFrame {
         void push(RelBuilder builder);
     }
 
-    private final StatementExecutor executor;
+    private final QueryLauncher launcher;
     private final PlanStep plan;
     private final List<TableDescriptor> temporaryTables;
     private final boolean streaming;
     private final Optional<String> alias;
     private final List<String> columns;
 
-    DataFrame(StatementExecutor executor, PlanStep plan, Collection<TableDescriptor> temporaryTables,
+    DataFrame(QueryLauncher launcher, PlanStep plan, Collection<TableDescriptor> temporaryTables,
               boolean streaming, Optional<String> alias) {
-        this.executor = requireNonNull(executor, "executor is null");
+        this.launcher = requireNonNull(launcher, "launcher is null");
         this.plan = requireNonNull(plan, "plan is null");
         this.temporaryTables = List.copyOf(temporaryTables);
         this.streaming = streaming;
@@ -338,7 +338,7 @@ public final class DataFrame {
     /** This DataFrame under an alias, to qualify its columns in a join: {@code col("a.id")}. */
     public DataFrame alias(String name) {
         requireNonNull(name, "name is null");
-        return new DataFrame(executor, plan, temporaryTables, streaming, Optional.of(name));
+        return new DataFrame(launcher, plan, temporaryTables, streaming, Optional.of(name));
     }
 
     /**
@@ -347,7 +347,7 @@ public final class DataFrame {
      */
     public String explain() {
         PlannedQuery planned = plan(Optional.empty());
-        return executor.explain(planned, planned.logicalPlan(), executor.sessionOptions());
+        return launcher.explain(planned, planned.logicalPlan(), launcher.sessionOptions());
     }
 
     /**
@@ -360,7 +360,7 @@ public final class DataFrame {
             throw new SluiceException("A streaming DataFrame has no end to collect: start it with writeStream()");
         }
         try {
-            return executor.runBounded(plan(Optional.empty()));
+            return launcher.runBounded(plan(Optional.empty()));
         } catch (RuntimeException e) {
             throw Errors.toSluiceException(e);
         }
@@ -386,14 +386,14 @@ public final class DataFrame {
 
     // ---- For the other classes of the DataFrame API
 
-    StatementExecutor executor() {
-        return executor;
+    QueryLauncher launcher() {
+        return launcher;
     }
 
     /** This DataFrame's relational plan, built in a new builder. */
     RelNode toRel() {
         try {
-            RelBuilder b = executor.relBuilder(temporaryTables);
+            RelBuilder b = launcher.relBuilder(temporaryTables);
             plan.push(b);
             return b.build();
         } catch (RuntimeException e) {
@@ -403,7 +403,7 @@ public final class DataFrame {
 
     PlannedQuery plan(Optional<TableDescriptor> target) {
         try {
-            return executor.plan(toRel(), streaming, target);
+            return launcher.plan(toRel(), streaming, target);
         } catch (RuntimeException e) {
             throw Errors.toSluiceException(e);
         }
@@ -419,7 +419,7 @@ public final class DataFrame {
 
     /** A DataFrame of {@code step} applied on top of this one. */
     DataFrame derive(PlanStep step) {
-        return new DataFrame(executor, b -> {
+        return new DataFrame(launcher, b -> {
             plan.push(b);
             step.push(b);
         }, temporaryTables, streaming, Optional.empty());
@@ -485,7 +485,7 @@ public final class DataFrame {
         Map<String, TableDescriptor> tables = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         temporaryTables.forEach(t -> tables.put(t.name(), t));
         other.temporaryTables.forEach(t -> tables.put(t.name(), t));
-        return new DataFrame(executor, both, tables.values(), streaming || other.streaming, Optional.empty());
+        return new DataFrame(launcher, both, tables.values(), streaming || other.streaming, Optional.empty());
     }
 
     /** Projects every field under the name {@code rename} gives it, leaving out those it gives none. */
@@ -502,7 +502,7 @@ public final class DataFrame {
     }
 
     private void checkSameSession(DataFrame other) {
-        if (other.executor != executor) {
+        if (other.launcher != launcher) {
             throw new SluiceException("Can't combine DataFrames of two different Sluice sessions");
         }
     }

@@ -21,14 +21,14 @@ import java.util.Optional;
  * }</pre>
  */
 public final class DataFrameReader {
-    private final StatementExecutor executor;
+    private final QueryLauncher launcher;
     private final boolean streaming;
     private String format = "kafka";
     private String schema;
     private final Map<String, String> options = new LinkedHashMap<>();
 
-    DataFrameReader(StatementExecutor executor, boolean streaming) {
-        this.executor = requireNonNull(executor, "executor is null");
+    DataFrameReader(QueryLauncher launcher, boolean streaming) {
+        this.launcher = requireNonNull(launcher, "launcher is null");
         this.streaming = streaming;
     }
 
@@ -36,11 +36,11 @@ public final class DataFrameReader {
     public DataFrame table(String name) {
         String table;
         try {
-            table = executor.catalogTable(name).name();
+            table = launcher.catalogTable(name).name();
         } catch (RuntimeException e) {
             throw Errors.toSluiceException(e);
         }
-        return new DataFrame(executor, b -> b.scan(table), List.of(), streaming, Optional.empty());
+        return new DataFrame(launcher, b -> b.scan(table), List.of(), streaming, Optional.empty());
     }
 
     /** The connector to read with, as in CREATE TABLE's {@code 'connector'} option (default {@code kafka}). */
@@ -90,11 +90,11 @@ public final class DataFrameReader {
         ddl.append(')');
         TableDescriptor table;
         try {
-            table = executor.temporaryTable(ddl.toString());
+            table = launcher.temporaryTable(ddl.toString());
         } catch (RuntimeException e) {
             throw Errors.toSluiceException(e);
         }
-        return new DataFrame(executor, b -> b.scan(table.name()), List.of(table), streaming, Optional.empty());
+        return new DataFrame(launcher, b -> b.scan(table.name()), List.of(table), streaming, Optional.empty());
     }
 
     private static String quoteIdentifier(String s) {

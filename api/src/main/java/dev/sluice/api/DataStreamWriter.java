@@ -70,7 +70,7 @@ public final class DataStreamWriter {
     public DataStreamWriter option(String key, String value) {
         requireNonNull(key, "key is null");
         requireNonNull(value, "value is null");
-        boolean forQuery = key.equals(CHECKPOINT_LOCATION) || FlowControlOptions.OPTION_DOCS.containsKey(key);
+        boolean forQuery = key.equals(CHECKPOINT_LOCATION) || FlowControlOptions.OPTIONS.contains(key);
         (forQuery ? queryOptions : sinkOptions).put(key, value);
         return this;
     }
@@ -78,7 +78,7 @@ public final class DataStreamWriter {
     /** Starts the query writing into the catalog table {@code name}, as {@code INSERT INTO name SELECT STREAM}. */
     public StreamingQuery toTable(String name) {
         try {
-            TableDescriptor table = frame.executor().catalogTable(name);
+            TableDescriptor table = frame.launcher().catalogTable(name);
             return start(frame.plan(Optional.of(table)), null);
         } catch (RuntimeException e) {
             throw Errors.toSluiceException(e);
@@ -97,7 +97,7 @@ public final class DataStreamWriter {
             options.put("connector", format);
             String name = queryOptions.getOrDefault(Sluice.QUERY_NAME, format + "_sink");
             TableDescriptor sink = new TableDescriptor(name, schema, options);
-            frame.executor().prepareTemporarySink(sink);
+            frame.launcher().prepareTemporarySink(sink);
             return start(frame.plan(Optional.of(sink)), null);
         } catch (RuntimeException e) {
             throw Errors.toSluiceException(e);
@@ -115,8 +115,8 @@ public final class DataStreamWriter {
     }
 
     private StreamingQuery start(PlannedQuery plan, BatchConsumer consumer) {
-        Map<String, String> options = new LinkedHashMap<>(frame.executor().sessionOptions());
+        Map<String, String> options = new LinkedHashMap<>(frame.launcher().sessionOptions());
         options.putAll(queryOptions);
-        return frame.executor().start(plan.logicalPlan(), plan, consumer, options);
+        return frame.launcher().start(plan.logicalPlan(), plan, consumer, options);
     }
 }

@@ -133,7 +133,7 @@ final class RunningQuery implements StreamingQuery, QueryObserver, StreamingQuer
     private void throwIfFailed() {
         SluiceException f = failure;
         if (f != null) {
-            throw new SluiceException(f.getMessage(), f);
+            throw new SluiceException(f.type(), f.getMessage(), f);  // thrown again here, of the same kind
         }
     }
 

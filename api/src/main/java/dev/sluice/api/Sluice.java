@@ -2,6 +2,7 @@ package dev.sluice.api;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.error.ErrorType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,13 +49,17 @@ public final class Sluice implements AutoCloseable {
 
     private final Path home;
     private final Map<String, String> options;
-    private final StatementExecutor executor;
+    private final QueryLauncher launcher;
+    private final SessionCatalog catalog;
+    private final StatementDispatcher statements;
 
     private Sluice(Engine engine, boolean ownsEngine, Map<String, String> options, Identity identity,
                    AccessPolicy access) {
         this.home = engine.home;
         this.options = new ConcurrentHashMap<>(options);
-        this.executor = new StatementExecutor(this, engine, ownsEngine, identity, access);
+        this.launcher = new QueryLauncher(this, engine, ownsEngine, identity, access);
+        this.catalog = new SessionCatalog(engine.catalog, engine.planner);
+        this.statements = new StatementDispatcher(this, engine, access, catalog, launcher);
     }
 
     public static Builder builder() {
@@ -78,7 +83,7 @@ public final class Sluice implements AutoCloseable {
      */
     public StatementResult execute(String sql, BatchConsumer consumer) {
         try {
-            return executor.execute(sql, consumer);
+            return statements.execute(sql, consumer);
         } catch (RuntimeException e) {
             throw Errors.toSluiceException(e);
         }
@@ -93,12 +98,17 @@ public final class Sluice implements AutoCloseable {
     public DataFrame sql(String query) {
         try {
             // Converted once to learn whether it is streaming (and to fail early), then in each plan's builder.
-            boolean streaming = executor.sqlToRel(query, executor.relBuilder(List.of()), List.of()).streaming();
-            return new DataFrame(executor, b -> b.push(executor.sqlToRel(query, b, List.of()).rel()), List.of(),
+            boolean streaming = launcher.sqlToRel(query, launcher.relBuilder(List.of()), List.of()).streaming();
+            return new DataFrame(launcher, b -> b.push(launcher.sqlToRel(query, b, List.of()).rel()), List.of(),
                     streaming, Optional.empty());
         } catch (RuntimeException e) {
             throw Errors.toSluiceException(e);
         }
+    }
+
+    /** The catalog's tables and their columns, typed (what {@code SHOW TABLES} and {@code DESCRIBE} print). */
+    public SessionCatalog catalog() {
+        return catalog;
     }
 
     /** The catalog table {@code name} as a bounded {@link DataFrame} (what it holds now). */
@@ -108,12 +118,12 @@ public final class Sluice implements AutoCloseable {
 
     /** Reads tables or topics into bounded DataFrames. */
     public DataFrameReader read() {
-        return new DataFrameReader(executor, false);
+        return new DataFrameReader(launcher, false);
     }
 
     /** Reads tables or topics into streaming DataFrames, run with {@link DataFrame#writeStream()}. */
     public DataFrameReader readStream() {
-        return new DataFrameReader(executor, true);
+        return new DataFrameReader(launcher, true);
     }
 
     /**
@@ -133,16 +143,16 @@ public final class Sluice implements AutoCloseable {
         } catch (RuntimeException e) {
             throw Errors.toSluiceException(e);
         }
-        return new Sluice(executor.engine(), false, merged, identity, access);
+        return new Sluice(launcher.engine(), false, merged, identity, access);
     }
 
     /** Tells {@code listener} about every continuous query of this session's engine (all its sessions), from now on. */
     public void addListener(StreamingQueryListener listener) {
-        executor.addListener(listener);
+        launcher.addListener(listener);
     }
 
     public void removeListener(StreamingQueryListener listener) {
-        executor.removeListener(listener);
+        launcher.removeListener(listener);
     }
 
     /**
@@ -150,7 +160,7 @@ public final class Sluice implements AutoCloseable {
      * this session's own {@code SELECT STREAM}s; for the session that owns the engine, every session's.
      */
     public List<StreamingQuery> activeQueries() {
-        return executor.activeQueries();
+        return launcher.activeQueries();
     }
 
     /** Sets a session option (as {@code SET key = value} does). */
@@ -175,7 +185,7 @@ public final class Sluice implements AutoCloseable {
 
     /** Who runs this session's statements. */
     public Identity identity() {
-        return executor.identity();
+        return launcher.identity();
     }
 
     /**
@@ -184,7 +194,7 @@ public final class Sluice implements AutoCloseable {
      */
     @Override
     public void close() {
-        executor.close();
+        launcher.close();
     }
 
     /** Builds a {@link Sluice} session. */
@@ -216,7 +226,8 @@ public final class Sluice implements AutoCloseable {
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {
-                throw new SluiceException("Can't create the Sluice home directory " + dir + ": " + e.getMessage(), e);
+                throw new SluiceException(ErrorType.EXTERNAL, "Can't create the Sluice home directory " + dir + ": "
+                        + e.getMessage(), e);
             }
             return new Sluice(new Engine(dir.toAbsolutePath()), true, options, Identity.local(),
                     AccessPolicy.unrestricted());

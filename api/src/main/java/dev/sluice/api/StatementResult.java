@@ -32,13 +32,16 @@ public sealed interface StatementResult {
     }
 
     /**
-     * A continuous query that was started and keeps running in the background.
+     * A continuous query that was started and keeps running.
      *
      * @param columns names of the columns of the rows the query hands to its {@link BatchConsumer} (a
      *     {@code SELECT STREAM}); empty when it writes into a table
      * @param types SQL type names of those columns
+     * @param background whether it runs on its own, writing into a table ({@code INSERT INTO ... SELECT STREAM}),
+     *     rather than handing its rows to the caller's {@link BatchConsumer}, which a client then waits on
      */
-    record Query(StreamingQuery query, List<String> columns, List<String> types) implements StatementResult {
+    record Query(StreamingQuery query, List<String> columns, List<String> types, boolean background)
+            implements StatementResult {
         public Query {
             requireNonNull(query, "query is null");
             columns = List.copyOf(columns);

@@ -203,7 +203,9 @@ class TopNIT extends KafkaSessionFixture {
         message("CREATE TABLE files (auction BIGINT, price BIGINT, rn BIGINT) WITH ('connector'='filesystem', 'path'='"
                 + home.resolve("files") + "', 'format'='json')");
         SluiceException e = assertThrows(SluiceException.class, () -> sluice.execute("INSERT INTO files " + TOP2));
-        assertTrue(e.getMessage().contains("INSERT INTO files: the query's result updates and deletes rows"), e.getMessage());
+        assertTrue(e.getMessage().contains("the query's result updates and deletes rows"), e.getMessage());
+        assertTrue(e.getMessage().contains("the file sink at") && e.getMessage().contains("on table 'files'"),
+                e.getMessage());
     }
 
     @Test

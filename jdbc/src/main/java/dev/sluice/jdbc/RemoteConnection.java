@@ -43,6 +43,12 @@ final class RemoteConnection {
         boolean ssl = Boolean.parseBoolean(String.valueOf(properties.remove(SSL)));
         String user = properties.getProperty("user");
         Object password = properties.remove("password");
+        if (password != null && password.toString().isEmpty() && (user == null || user.isEmpty())) {
+            // JDBC tools (sqlline, DBeaver) send an empty user and password for a login-less connection.
+            password = null;
+            properties.remove("user");
+            user = null;
+        }
         if (password != null) {
             if (user == null || user.isBlank()) {
                 throw new SQLException("A password was given without a user: set 'user' too", "28000");

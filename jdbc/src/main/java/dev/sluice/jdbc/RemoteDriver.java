@@ -1,6 +1,5 @@
 package dev.sluice.jdbc;
 
-import dev.sluice.jdbc.meta.FrameIterable;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import org.apache.calcite.avatica.AvaticaConnection;

@@ -7,13 +7,13 @@ import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.UnregisteredDriver;
 
 /** A connection to Sluice, in-process or remote; what sets it apart from Avatica's is its statements. */
-final class SluiceConnection extends AvaticaConnection {
+public final class SluiceConnection extends AvaticaConnection {
     SluiceConnection(UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) {
         super(driver, factory, url, info);
     }
 
     /** The connection's properties (set before its Meta is created, which reads them). */
-    Properties properties() {
+    public Properties properties() {
         return info;
     }
 

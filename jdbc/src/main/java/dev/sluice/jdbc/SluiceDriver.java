@@ -1,17 +1,7 @@
 package dev.sluice.jdbc;
 
-import dev.sluice.api.AccessPolicy;
-import dev.sluice.api.Identity;
-import dev.sluice.api.Sluice;
-import dev.sluice.jdbc.meta.SluiceMeta;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.DriverVersion;
@@ -19,34 +9,32 @@ import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.UnregisteredDriver;
 
 /**
- * The Sluice JDBC driver, found by {@link java.sql.DriverManager} through ServiceLoader. Two URL forms:
- * <ul>
- *   <li>{@code jdbc:sluice:embedded?home=/path&bootstrap.servers=host:9092} runs the engine in this process:
- *   each connection is a Sluice session on that home (default {@code ~/.sluice}); every other parameter,
- *   and every connection property, is a session option ({@code trigger}, {@code outputMode}...).</li>
- *   <li>{@code jdbc:sluice://host:port;user=alice;password=...;ssl=true} talks to a {@code sluice server} over
- *   HTTP or HTTPS (Avatica's protocol, protobuf). {@code user}/{@code password} (in the URL or the connection
- *   properties) authenticate with HTTP BASIC; {@code ssl=true} uses HTTPS, checking the server's certificate
- *   against the JVM's trusted certificates or the {@code truststore} (+ {@code truststore_password}) given.
- *   Other parameters are session options of the connection's session on the server.</li>
- * </ul>
- * In-process connections to the same home share one engine (its catalog and the queries into tables, which
- * run while any connection to the home is open); each connection is a session of its own.
- * Built on Calcite's Avatica, the JDBC framework Calcite's own driver uses, so the JDBC surface (result sets,
+ * The Sluice JDBC driver for a {@code sluice server}, found by {@link java.sql.DriverManager} through
+ * ServiceLoader: {@code jdbc:sluice://host:port;user=alice;password=...;ssl=true} talks to the server over HTTP
+ * or HTTPS (Avatica's protocol, protobuf). {@code user}/{@code password} (in the URL or the connection
+ * properties) authenticate with HTTP BASIC; {@code ssl=true} uses HTTPS, checking the server's certificate
+ * against the JVM's trusted certificates or the {@code truststore} (+ {@code truststore_password}) given. Other
+ * parameters are session options of the connection's session on the server.
+ *
+ * <p>This module holds no engine: its shaded jar ({@code sluice-jdbc-VERSION-driver.jar}, Avatica's client and
+ * these classes) is the one file a JDBC tool needs. {@code jdbc:sluice:embedded}, which runs the engine in the
+ * calling process, is served by {@code EmbeddedDriver} of the {@code sluice-server} artifact; without it on
+ * the classpath this driver answers such a URL with an error saying so.
+ *
+ * <p>Built on Calcite's Avatica, the JDBC framework Calcite's own driver uses, so the JDBC surface (result sets,
  * metadata, types) is a well-tested one.
  */
 public final class SluiceDriver extends UnregisteredDriver {
     /** The prefix of every Sluice JDBC URL. */
     public static final String PREFIX = "jdbc:sluice:";
-    static final String EMBEDDED = PREFIX + "embedded";
-    static final DriverVersion VERSION = new DriverVersion("Sluice JDBC Driver", "0.1.0", "Sluice", "0.1.0", true,
-            0, 1, 0, 1);
+    /** The prefix of the in-process URL, {@code jdbc:sluice:embedded[?key=value&...]}. */
+    public static final String EMBEDDED = PREFIX + "embedded";
+    /** The driver version both drivers report. */
+    public static final DriverVersion VERSION = new DriverVersion("Sluice JDBC Driver", "0.1.0", "Sluice", "0.1.0",
+            true, 0, 1, 0, 1);
     static final String REMOTE = PREFIX + "//";
-    /** Connection property marking an in-process connection (set by the driver, not by users). */
-    static final String EMBEDDED_PROPERTY = "sluice.embedded";
-
-    /** The engines of the homes in-process connections are open on. */
-    private static final Map<Path, SharedHome> HOMES = new HashMap<>();
+    /** The in-process driver, in the sluice-server artifact. */
+    private static final String EMBEDDED_DRIVER = "dev.sluice.jdbc.EmbeddedDriver";
 
     static {
         new SluiceDriver().register();
@@ -71,15 +59,19 @@ public final class SluiceDriver extends UnregisteredDriver {
         return VERSION;
     }
 
+    /** Remote URLs; in-process ones only when the in-process driver is missing (to say so in {@link #connect}). */
     @Override
     public boolean acceptsURL(String url) {
-        // The bare prefix is what connect() hands to Avatica for an in-process connection.
-        return url != null && (url.equals(PREFIX) || url.equals(EMBEDDED) || url.startsWith(EMBEDDED + "?") || url.startsWith(EMBEDDED + ";")
-                || url.startsWith(REMOTE));
+        return url != null && (url.startsWith(REMOTE) || isEmbedded(url) && !embeddedDriverPresent());
     }
 
     @Override
     public Connection connect(String url, Properties info) throws SQLException {
+        if (url != null && isEmbedded(url) && !embeddedDriverPresent()) {
+            throw new SQLException("The URL " + url + " runs Sluice inside this process, which needs the full "
+                    + "dependency dev.sluice:sluice-server (engine, connectors, Kafka client) on the classpath; this "
+                    + "driver alone connects to a sluice server: jdbc:sluice://host:port", "08001");
+        }
         if (!acceptsURL(url)) {
             return null;  // another driver's URL, as DriverManager expects
         }
@@ -87,81 +79,26 @@ public final class SluiceDriver extends UnregisteredDriver {
         if (info != null) {
             properties.putAll(info);
         }
-        if (url.startsWith(REMOTE)) {
-            return RemoteConnection.connect(url.substring(REMOTE.length()), properties);
-        }
-        String parameters = url.substring(EMBEDDED.length());
-        for (String pair : parameters.replaceFirst("^[?;]", "").split("[&;]")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                properties.setProperty(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
-            }
-        }
-        properties.setProperty(EMBEDDED_PROPERTY, "true");
-        return super.connect(PREFIX, properties);
+        return RemoteConnection.connect(url.substring(REMOTE.length()), properties);
     }
 
-    /**
-     * An in-process connection gets its own session, closed with the connection, on the engine of its home
-     * (opened by the first connection to it, closed with the last).
-     */
+    /** Never called: remote connections are made by {@link RemoteDriver}. */
     @Override
     public Meta createMeta(AvaticaConnection connection) {
-        Properties properties = ((SluiceConnection) connection).properties();
-        Path home = Sluice.Builder.defaultHome();
-        Map<String, String> options = new LinkedHashMap<>();
-        for (String key : properties.stringPropertyNames()) {
-            String value = properties.getProperty(key);
-            switch (key) {
-                case "home" -> home = Path.of(value);
-                case EMBEDDED_PROPERTY, "user", "password" -> { }
-                default -> options.put(key, value);
-            }
-        }
-        Path key = home.toAbsolutePath().normalize();
-        Sluice engine;
-        synchronized (HOMES) {
-            engine = HOMES.computeIfAbsent(key, k -> new SharedHome(Sluice.builder().home(k).build())).acquire();
-        }
+        throw new UnsupportedOperationException("SluiceDriver opens no connection of its own");
+    }
+
+    /** {@code jdbc:sluice:embedded}, alone or followed by parameters. */
+    public static boolean isEmbedded(String url) {
+        return url.equals(EMBEDDED) || url.startsWith(EMBEDDED + "?") || url.startsWith(EMBEDDED + ";");
+    }
+
+    private static boolean embeddedDriverPresent() {
         try {
-            Sluice session = engine.newSession(Identity.local(), AccessPolicy.unrestricted(), options);
-            return new SluiceMeta(connection, session, () -> release(key));
-        } catch (RuntimeException e) {
-            release(key);
-            throw e;
+            Class.forName(EMBEDDED_DRIVER, false, SluiceDriver.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
         }
-    }
-
-    private static void release(Path home) {
-        Sluice closing = null;
-        synchronized (HOMES) {
-            SharedHome shared = HOMES.get(home);
-            if (shared != null && --shared.connections == 0) {
-                HOMES.remove(home);
-                closing = shared.engine;
-            }
-        }
-        if (closing != null) {
-            closing.close();  // outside the lock: stops the home's queries
-        }
-    }
-
-    /** The engine of a home and how many in-process connections use it. Guarded by {@link #HOMES}. */
-    private static final class SharedHome {
-        final Sluice engine;
-        int connections;
-
-        SharedHome(Sluice engine) {
-            this.engine = engine;
-        }
-
-        Sluice acquire() {
-            connections++;
-            return engine;
-        }
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.jdbc;
 
 import java.sql.SQLException;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -8,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,11 +57,25 @@ final class SluiceStatement extends AvaticaStatement {
     private static SQLException readable(SQLException e, String sql) {
         String message = String.valueOf(e.getMessage());
         int remote = message.indexOf("Remote driver error: ");
-        if (remote < 0) {
+        String state = e.getSQLState() != null ? e.getSQLState() : sqlStateOfCause(e);
+        if (remote < 0 && Objects.equals(state, e.getSQLState())) {
             return e;
         }
-        return new SQLException("Error while executing SQL \"" + sql + "\": "
-                + RemoteConnection.serverMessage(message.substring(remote)), e.getSQLState(), e.getErrorCode(), e);
+        return new SQLException(remote < 0 ? message : "Error while executing SQL \"" + sql + "\": "
+                + RemoteConnection.serverMessage(message.substring(remote)), state, e.getErrorCode(), e);
+    }
+
+    /**
+     * The SQLState an in-process error carries (Avatica drops it when it wraps the Meta's exception; over HTTP
+     * it travels in the error response).
+     */
+    private static String sqlStateOfCause(SQLException e) {
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof AvaticaRuntimeException avatica) {
+                return avatica.getSqlState();
+            }
+        }
+        return null;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.sluice.shell;
 
-/** What {@code HELP} prints: the statements, the session options and the shell's keys. */
+import dev.sluice.api.SessionOptions;
+
+/** What {@code HELP} prints: the statements, the session options (from {@link SessionOptions}) and the shell's keys. */
 final class HelpText {
     static final String TEXT = """
             Statements (end each with ;):
@@ -16,14 +18,8 @@ final class HelpText {
               SHOW QUERIES                        STOP QUERY name
               EXPLAIN <query>                     the logical and physical plans
               SET key = value    SET (list)    RESET key
-            Session options (SET):
-              trigger               1 s | 500 ms | once | available-now
-              query.name            name (and checkpoint) of the next continuous query
-              checkpoint.root       where INSERT INTO queries keep checkpoints (a Hadoop FileSystem URI)
-              outputMode            update | complete (GROUP BY)
-              maxOffsetsPerTrigger, maxRatePerPartition, minOffsetsPerTrigger, maxTriggerDelay,
-              backpressure.enabled, backpressure.initialRate, failOnDataLoss, outageTimeout
-              bootstrap.servers     Kafka for tables that don't name their own
+            """ + "Session options (SET; each one's meaning: SET lists them, docs/user-guide.md and docs/operations.md):\n"
+            + SessionOptions.ALL.helpText("  ") + """
             Long results page: Space next page, Enter next line, q quit.
             Keys: Tab completes keywords, tables and columns; Ctrl-C stops the running statement;
             Ctrl-D or quit leaves. Status page (queries, live charts, /metrics): http://localhost:4040 unless

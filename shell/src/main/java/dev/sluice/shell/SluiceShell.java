@@ -6,7 +6,7 @@ import dev.sluice.api.Sluice;
 import dev.sluice.shell.console.InputReader;
 import dev.sluice.shell.console.SqlCompleter;
 import dev.sluice.shell.console.InteractiveConsole;
-import dev.sluice.api.demo.EmbeddedDemo;
+import dev.sluice.demo.EmbeddedDemo;
 import dev.sluice.shell.logging.LogConfiguration;
 import dev.sluice.shell.console.Pager;
 import dev.sluice.shell.printer.AlignedTablePrinter;

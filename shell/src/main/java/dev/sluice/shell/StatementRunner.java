@@ -7,6 +7,7 @@ import dev.sluice.api.Sluice;
 import dev.sluice.api.SluiceException;
 import dev.sluice.api.StatementResult;
 import dev.sluice.api.StreamingQuery;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.shell.printer.ResultPrinter;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@code SELECT STREAM} runs in the foreground: each micro-batch goes to the printer as it comes, and
  * {@link #run} returns when the query ends, or stops the query (gracefully) when the calling thread is
  * interrupted, which is what Ctrl-C does, or leaves it running in the background on {@link #sendToBackground()}
- * (Ctrl-Z). {@code INSERT INTO ... SELECT STREAM} runs in the background.
+ * (Ctrl-Z). A query that runs on its own ({@code INSERT INTO ... SELECT STREAM}: its result says so) runs in
+ * the background.
  */
 public final class StatementRunner {
     private static final Logger log = LoggerFactory.getLogger(StatementRunner.class);
@@ -82,11 +84,10 @@ public final class StatementRunner {
                 println(out, HelpText.TEXT);
                 return;
             }
-            boolean background = StatementSplitter.firstKeyword(statement).equals("INSERT");
             AtomicBoolean detached = new AtomicBoolean();
             foreground = detached;
             // Once sent to the background, a SELECT STREAM's rows are no longer printed (they'd mix with the prompt).
-            StatementResult result = background ? sluice.execute(statement) : sluice.execute(statement, batch -> {
+            StatementResult result = sluice.execute(statement, batch -> {
                 if (!detached.get()) {
                     printer.printBatch(batch);
                 }
@@ -98,7 +99,7 @@ public final class StatementRunner {
                 printer.printRows(rows.columns(), rows.rows());
             }
             else if (result instanceof StatementResult.Query query) {
-                if (background) {
+                if (query.background()) {
                     println(out, "Started query " + query.query().name() + " (id " + query.query().id() + ")");
                 }
                 else {
@@ -145,18 +146,29 @@ public final class StatementRunner {
         return true;
     }
 
-    /** Prints an error for the user (its message, never a stack trace) and logs it with its stack trace. */
+    /**
+     * Prints an error for the user (its message, never a stack trace). An internal error (a bug) is logged with
+     * its stack trace; the user's own, or an external one, with its message only.
+     */
     public void reportError(String statement, Throwable e) {
-        log.warn("Statement failed: {}", statement, e);
+        if (e instanceof SluiceException s && s.type() != ErrorType.INTERNAL_ERROR) {
+            log.info("Statement failed ({}): {}: {}", s.type(), statement, s.getMessage());
+        }
+        else {
+            log.error("Statement failed with an internal error: {}", statement, e);
+        }
         String message = errorMessage(e);
         println(err, "ERROR: " + message);
         ErrorPosition.of(message).flatMap(p -> p.render(statement)).ifPresent(where -> println(err, where));
     }
 
-    /** What the user sees of an error: the message of a {@link SluiceException}, or the internal error's name. */
+    /** What the user sees of an error: the message of a user's or external error, or the internal error's name. */
     static String errorMessage(Throwable e) {
-        if (e instanceof SluiceException && e.getMessage() != null) {
+        if (e instanceof SluiceException s && s.type() != ErrorType.INTERNAL_ERROR && e.getMessage() != null) {
             return e.getMessage();
+        }
+        if (e instanceof SluiceException && e.getMessage() != null) {
+            return e.getMessage() + " (details in the log)";  // "Internal error: ..."
         }
         // Not the user's fault: name it, the details are in the log.
         return "Internal error: " + e + " (details in the log)";

@@ -3,11 +3,10 @@ package dev.sluice.shell;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,29 +52,14 @@ public final class TemporaryHome implements Closeable {
         }
     }
 
+    /** Deletes every entry of the home but {@code kept}, each with Hadoop's recursive delete (the project's one). */
     private void deleteAllBut(Path kept) throws IOException {
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
-                return dir.equals(kept) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                if (failure != null) {
-                    throw failure;
+        try (Stream<Path> entries = Files.list(path)) {
+            for (Path entry : entries.filter(e -> !e.equals(kept)).toList()) {
+                if (!FileUtil.fullyDelete(entry.toFile())) {
+                    throw new IOException("Can't delete " + entry);
                 }
-                if (!dir.equals(path)) {
-                    Files.delete(dir);
-                }
-                return FileVisitResult.CONTINUE;
             }
-        });
+        }
     }
 }

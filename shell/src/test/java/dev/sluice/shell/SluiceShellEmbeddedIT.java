@@ -9,7 +9,7 @@ import dev.sluice.api.Sluice;
 import dev.sluice.shell.SluiceShellTest.ShellRun;
 import dev.sluice.shell.console.InputReader;
 import dev.sluice.shell.console.InteractiveConsole;
-import dev.sluice.api.demo.EmbeddedDemo;
+import dev.sluice.demo.EmbeddedDemo;
 import dev.sluice.shell.printer.AlignedTablePrinter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -11,15 +11,14 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -346,16 +345,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         LOG.info("Embedded Kafka broker on {} stopped", bootstrapServers);
     }
 
+    /** Hadoop's recursive delete, the project's one. */
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("Can't delete the embedded Kafka broker's data directory {}", dir, e);
+        if (Files.exists(dir) && !FileUtil.fullyDelete(dir.toFile())) {
+            LOG.warn("Can't delete the embedded Kafka broker's data directory {}", dir);
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.sluice.connectors.file;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.fs.AtomicFileWriter;
 import dev.sluice.execution.fs.FileSystemLocation;
 import java.io.ByteArrayOutputStream;
@@ -105,7 +107,7 @@ public final class FileSinkManifest {
         String text = VERSION + "\n" + QUERY + queryId + "\n" + String.join("\n", files) + (files.isEmpty() ? "" : "\n");
         Path entry = entryPath(batchId, queryId);
         if (!AtomicFileWriter.writeIfAbsent(dir.fs(), entry, out -> out.write(text.getBytes(StandardCharsets.UTF_8)))) {
-            throw new IllegalStateException("Batch " + batchId + " of query " + queryId + " was committed to " + dir.path()
+            throw new EngineException(ErrorType.EXTERNAL, "Batch " + batchId + " of query " + queryId + " was committed to " + dir.path()
                     + " by another writer while this one wrote it (" + entry + "): is the query running twice?");
         }
     }
@@ -134,7 +136,7 @@ public final class FileSinkManifest {
                 }
                 Matcher m = ENTRY.matcher(name);
                 if (!m.matches() || !status.isFile()) {
-                    throw new IllegalStateException("The manifest of the file sink directory " + dir.path()
+                    throw new EngineException(ErrorType.EXTERNAL, "The manifest of the file sink directory " + dir.path()
                             + " holds " + status.getPath() + ", which is not a manifest entry (<batchId>-<queryId>):"
                             + " written by a newer Sluice, or by hand?");
                 }
@@ -155,14 +157,14 @@ public final class FileSinkManifest {
         List<String> lines = Arrays.asList(buffer.toString(StandardCharsets.UTF_8).split("\n"));
         String expected = queryId.isPresent() ? VERSION : VERSION_WITHOUT_QUERY;
         if (!lines.get(0).equals(expected)) {
-            throw new IllegalStateException("Manifest file " + file + " does not start with the version line '"
+            throw new EngineException(ErrorType.EXTERNAL, "Manifest file " + file + " does not start with the version line '"
                     + expected + "' (" + describe(lines.get(0)) + ")");
         }
         int first = 1;
         if (queryId.isPresent()) {
             String line = lines.size() > 1 ? lines.get(1) : "";
             if (!line.equals(QUERY + queryId.get())) {
-                throw new IllegalStateException("Manifest file " + file + " should name query " + queryId.get()
+                throw new EngineException(ErrorType.EXTERNAL, "Manifest file " + file + " should name query " + queryId.get()
                         + " on its second line (" + describe(line) + ")");
             }
             first = 2;

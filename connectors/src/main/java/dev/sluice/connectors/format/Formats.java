@@ -2,6 +2,8 @@ package dev.sluice.connectors.format;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.type.RowSchema;
 import java.util.HashMap;
 import java.util.List;
@@ -42,12 +44,12 @@ public final class Formats {
      * The factory of a format, by identifier (case-insensitive).
      *
      * @param option the option naming it ({@code format}, {@code key.format}), for the message
-     * @throws IllegalArgumentException naming the table, the option and the known formats if there is none
+     * @throws EngineException (a user error) naming the table, the option and the known formats if there is none
      */
     public static FormatFactory factory(String table, String option, String identifier) {
         FormatFactory f = FACTORIES.get(identifier.trim().toLowerCase(Locale.ROOT));
         if (f == null) {
-            throw new IllegalArgumentException("Unsupported format '" + identifier + "' for table '" + table
+            throw EngineException.userError("Unsupported format '" + identifier + "' for table '" + table
                     + "' (option '" + option + "'; supported: " + String.join(", ", identifiers()) + ")");
         }
         return f;
@@ -59,7 +61,7 @@ public final class Formats {
      * {@code 'key.csv.field-delimiter'} for a Kafka key with prefix {@code "key."}).
      *
      * @param what what the format encodes, for messages: {@code "value"} or {@code "key"}
-     * @throws IllegalArgumentException naming the table and the option at fault: an unknown format, an option
+     * @throws EngineException (a user error) naming the table and the option at fault: an unknown format, an option
      *         the format does not declare, a value it refuses, or columns it can't hold
      */
     public static Format create(String table, String what, String option, String identifier, RowSchema columns,
@@ -73,7 +75,7 @@ public final class Formats {
         for (Map.Entry<String, String> e : tableOptions.entrySet()) {
             for (FormatFactory other : FACTORIES.values()) {
                 if (other != factory && e.getKey().startsWith(prefix + other.identifier() + ".")) {
-                    throw new IllegalArgumentException("Option '" + e.getKey() + "' of table '" + table + "' is an "
+                    throw EngineException.userError("Option '" + e.getKey() + "' of table '" + table + "' is an "
                             + "option of format '" + other.identifier() + "', but the table's " + what + " format is '"
                             + factory.identifier() + "' (option '" + option + "')");
                 }
@@ -81,14 +83,18 @@ public final class Formats {
             if (e.getKey().startsWith(own)) {
                 String key = e.getKey().substring(prefix.length());
                 if (!declared.contains(key)) {
-                    throw new IllegalArgumentException("Unknown option '" + e.getKey() + "' for table '" + table
+                    throw EngineException.userError("Unknown option '" + e.getKey() + "' for table '" + table
                             + "' (format '" + factory.identifier() + "' takes " + (declared.isEmpty() ? "no options"
                             : declared.stream().map(k -> prefix + k).toList()) + ")");
                 }
                 options.put(key, e.getValue());
             }
         }
-        return factory.create(new FormatContext(table, what, columns, options));
+        try {
+            return factory.create(new FormatContext(table, what, columns, options));
+        } catch (IllegalArgumentException e) {
+            throw new EngineException(ErrorType.USER_ERROR, e.getMessage(), e);  // the format refused the table's options
+        }
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.sluice.connectors.kafka;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.type.Column;
@@ -41,7 +43,7 @@ public final class KafkaConnector implements Connector {
     private static void checkColumnNames(TableDescriptor table) {
         for (Column c : table.schema().columns()) {
             KafkaMetadataColumn.byNameIgnoringCase(c.name()).ifPresent(meta -> {
-                throw new IllegalArgumentException("Column '" + c.name() + "' of Kafka table '" + table.name()
+                throw new EngineException(ErrorType.USER_ERROR, "Column '" + c.name() + "' of Kafka table '" + table.name()
                         + "' has the name of a metadata column (" + String.join(", ", KafkaMetadataColumn.schema().names())
                         + "); rename it");
             });
@@ -52,7 +54,7 @@ public final class KafkaConnector implements Connector {
      * Opens a {@link KafkaSource} over the table's topic; a continuous query commits its progress to the
      * consumer group {@link KafkaTableOptions#commitGroup} names.
      *
-     * @throws IllegalArgumentException if an option is invalid or no bootstrap servers are set
+     * @throws dev.sluice.execution.error.EngineException a user's error if an option is invalid or no bootstrap servers are set
      * @throws dev.sluice.execution.source.SourceException if the topic does not exist or Kafka can't be
      *         reached within 10 s
      */
@@ -68,7 +70,7 @@ public final class KafkaConnector implements Connector {
      * Opens a {@link KafkaSink} writing to the table's topic (exactly-once unless the table's
      * {@code sink.delivery-guarantee} says at-least-once), its transactions named after the query's id.
      *
-     * @throws IllegalArgumentException if an option is invalid or no bootstrap servers are set
+     * @throws dev.sluice.execution.error.EngineException a user's error if an option is invalid or no bootstrap servers are set
      * @throws dev.sluice.execution.source.SourceException if the topic does not exist or Kafka can't be
      *         reached within 10 s
      */

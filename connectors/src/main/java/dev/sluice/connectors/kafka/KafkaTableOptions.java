@@ -5,14 +5,18 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.connectors.format.Format;
 import dev.sluice.connectors.format.Formats;
 import dev.sluice.connectors.format.JsonFormatFactory;
+import dev.sluice.execution.config.OptionDef;
+import dev.sluice.execution.config.OptionTable;
+import dev.sluice.execution.config.OptionType;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.type.RowSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -124,6 +128,36 @@ public final class KafkaTableOptions {
     public static final String PROPERTIES_PREFIX = "properties.";
     public static final String PROPERTIES_PREFIX_DOC = "Options starting with 'properties.' are passed, without the "
             + "prefix, to Sluice's Kafka clients (e.g. 'properties.security.protocol').";
+
+    /**
+     * Every option of a Kafka table, each registered once with its type, default and doc (as Kafka's
+     * {@code ConfigDef.define}), in the order the user guide lists them: the unknown-option check, error
+     * messages and the user guide's table come from here. The constructor below parses the values, with errors
+     * naming the table and the option.
+     */
+    public static final OptionTable OPTIONS = OptionTable.of(
+            OptionDef.of(CONNECTOR, OptionType.oneOf("kafka"), CONNECTOR_DOC).withDefaultText("required"),
+            OptionDef.of(TOPIC, OptionType.STRING, TOPIC_DOC),
+            OptionDef.of(TOPIC_PATTERN, OptionType.STRING, TOPIC_PATTERN_DOC),
+            OptionDef.of(FORMAT, OptionType.STRING, FORMAT_DOC).withDefaultText("required"),
+            OptionDef.of(KEY_FORMAT, OptionType.STRING, KEY_FORMAT_DOC).withDefaultText("json, with a PRIMARY KEY"),
+            OptionDef.of(BOOTSTRAP_SERVERS, OptionType.STRING, BOOTSTRAP_SERVERS_DOC).withDefaultText("the session's"),
+            OptionDef.of(SCAN_STARTUP_MODE, OptionType.STRING, SCAN_STARTUP_MODE_DOC).withDefaultText("earliest"),
+            OptionDef.of(SCAN_STARTUP_SPECIFIC_OFFSETS, OptionType.STRING, SCAN_STARTUP_SPECIFIC_OFFSETS_DOC),
+            OptionDef.of(SCAN_STARTUP_TIMESTAMP_MILLIS, OptionType.LONG, SCAN_STARTUP_TIMESTAMP_MILLIS_DOC),
+            OptionDef.of(SCAN_READ_TIMEOUT_MS, OptionType.LONG, SCAN_READ_TIMEOUT_MS_DOC)
+                    .withDefault(DEFAULT_SCAN_READ_TIMEOUT_MS, String.valueOf(DEFAULT_SCAN_READ_TIMEOUT_MS)),
+            OptionDef.of(SCAN_COMMIT_OFFSETS, OptionType.BOOLEAN, SCAN_COMMIT_OFFSETS_DOC).withDefault(true, "true"),
+            OptionDef.of(ON_ERROR, OptionType.oneOf("fail", "skip", "dead-letter"), ON_ERROR_DOC)
+                    .withDefault("fail", "fail"),
+            OptionDef.of(DEAD_LETTER_TOPIC, OptionType.STRING, DEAD_LETTER_TOPIC_DOC),
+            OptionDef.of(DEAD_LETTER_DELIVERY_GUARANTEE, OptionType.oneOf("exactly-once", "at-least-once"),
+                    DEAD_LETTER_DELIVERY_GUARANTEE_DOC).withDefault("exactly-once", "exactly-once"),
+            OptionDef.of(SINK_DELIVERY_GUARANTEE, OptionType.oneOf("exactly-once", "at-least-once"),
+                    SINK_DELIVERY_GUARANTEE_DOC).withDefault("exactly-once", "exactly-once"),
+            OptionDef.of(SINK_TRANSACTIONAL_ID_PREFIX, OptionType.STRING, SINK_TRANSACTIONAL_ID_PREFIX_DOC)
+                    .withDefault("sluice", "sluice"),
+            OptionDef.of(PROPERTIES_PREFIX + "*", OptionType.STRING, PROPERTIES_PREFIX_DOC));
 
     /** Every option a Kafka table may set (besides {@code properties.*}) with its documentation. */
     public static final Map<String, String> OPTION_DOCS = documentedOptions();
@@ -254,11 +288,15 @@ public final class KafkaTableOptions {
     /**
      * Validates the options of a Kafka table without contacting Kafka.
      *
-     * @throws IllegalArgumentException naming the table and the option at fault
+     * @throws EngineException a user's error naming the table and the option at fault
      */
     public static KafkaTableOptions parse(TableDescriptor table) {
         requireNonNull(table, "table is null");
-        return new KafkaTableOptions(table);
+        try {
+            return new KafkaTableOptions(table);
+        } catch (IllegalArgumentException e) {
+            throw new EngineException(ErrorType.USER_ERROR, e.getMessage(), e);  // a bad option is the user's
+        }
     }
 
     /** A format of the table's records (their value, or key), refusing what only files have (a header line). */
@@ -273,23 +311,9 @@ public final class KafkaTableOptions {
     }
 
     private static Map<String, String> documentedOptions() {
-        Map<String, String> docs = new LinkedHashMap<>();
-        docs.put(BOOTSTRAP_SERVERS, BOOTSTRAP_SERVERS_DOC);
-        docs.put(CONNECTOR, CONNECTOR_DOC);
-        docs.put(DEAD_LETTER_DELIVERY_GUARANTEE, DEAD_LETTER_DELIVERY_GUARANTEE_DOC);
-        docs.put(DEAD_LETTER_TOPIC, DEAD_LETTER_TOPIC_DOC);
-        docs.put(FORMAT, FORMAT_DOC);
-        docs.put(KEY_FORMAT, KEY_FORMAT_DOC);
-        docs.put(ON_ERROR, ON_ERROR_DOC);
-        docs.put(SCAN_COMMIT_OFFSETS, SCAN_COMMIT_OFFSETS_DOC);
-        docs.put(SCAN_READ_TIMEOUT_MS, SCAN_READ_TIMEOUT_MS_DOC);
-        docs.put(SCAN_STARTUP_MODE, SCAN_STARTUP_MODE_DOC);
-        docs.put(SCAN_STARTUP_SPECIFIC_OFFSETS, SCAN_STARTUP_SPECIFIC_OFFSETS_DOC);
-        docs.put(SCAN_STARTUP_TIMESTAMP_MILLIS, SCAN_STARTUP_TIMESTAMP_MILLIS_DOC);
-        docs.put(SINK_DELIVERY_GUARANTEE, SINK_DELIVERY_GUARANTEE_DOC);
-        docs.put(SINK_TRANSACTIONAL_ID_PREFIX, SINK_TRANSACTIONAL_ID_PREFIX_DOC);
-        docs.put(TOPIC, TOPIC_DOC);
-        docs.put(TOPIC_PATTERN, TOPIC_PATTERN_DOC);
+        Map<String, String> docs = new TreeMap<>();
+        OPTIONS.definitions().stream().filter(d -> !d.name().equals(PROPERTIES_PREFIX + "*"))
+                .forEach(d -> docs.put(d.name(), d.doc()));
         return Collections.unmodifiableMap(docs);
     }
 

@@ -1,5 +1,7 @@
 package dev.sluice.connectors.kafka;
 
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +36,7 @@ public enum StartupMode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("Invalid value '" + value + "' for option '"
+        throw new EngineException(ErrorType.USER_ERROR, "Invalid value '" + value + "' for option '"
                 + KafkaTableOptions.SCAN_STARTUP_MODE + "' of table '" + table + "' (valid: "
                 + String.join(", ", Arrays.stream(values()).flatMap(m -> m.names.stream()).toList()) + ")");
     }

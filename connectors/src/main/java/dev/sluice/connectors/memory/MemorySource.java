@@ -3,6 +3,8 @@ package dev.sluice.connectors.memory;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.SourcePartition;
@@ -58,7 +60,7 @@ final class MemorySource implements StreamSource {
             }
             int i = table.schema().indexOf(c);
             if (i < 0) {
-                throw new IllegalArgumentException("Memory table '" + table.name() + "' has no column '" + c + "'");
+                throw new EngineException(ErrorType.USER_ERROR, "Memory table '" + table.name() + "' has no column '" + c + "'");
             }
             return i;
         }).toArray();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
@@ -31,7 +32,7 @@ class BlackholeConnectorTest {
             sink.addBatch(1, SCHEMA, List.of(a));
         }
         assertEquals(5, BlackholeConnector.rowsWritten("hole_test"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> connector.validate(
+        EngineException e = assertThrows(EngineException.class, () -> connector.validate(
                 new TableDescriptor("h", SCHEMA, Map.of("connector", "blackhole", "path", "/x"))));
         assertEquals("Unknown option 'path' for blackhole table 'h' (it takes no options)", e.getMessage());
     }

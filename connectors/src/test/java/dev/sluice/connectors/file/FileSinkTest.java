@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
@@ -149,18 +150,18 @@ class FileSinkTest {
     void aGarbledManifestIsNamedWithoutItsBytes() throws Exception {
         write(sink("json"), 0);
         Files.write(dir.resolve("_sluice_manifest").resolve("0-q"), new byte[] {0x01, (byte) 0xff, 0x00, 'x'});
-        IllegalStateException e = assertThrows(IllegalStateException.class, this::committedLines);
+        EngineException e = assertThrows(EngineException.class, this::committedLines);
         assertTrue(e.getMessage().startsWith("Manifest file "), e.getMessage());
         assertTrue(e.getMessage().contains("_sluice_manifest/0-q does not start with the version line 'v2'"
                 + " (found 4 characters that are not text: garbled?)"), e.getMessage());
         Files.writeString(dir.resolve("_sluice_manifest").resolve("0-q"), "v2\nquery other\n");
-        e = assertThrows(IllegalStateException.class, this::committedLines);
+        e = assertThrows(EngineException.class, this::committedLines);
         assertTrue(e.getMessage().contains("should name query q on its second line (found 'query other')"),
                 e.getMessage());
         Files.writeString(dir.resolve("_sluice_manifest").resolve("0-q"), "v2\nquery q\n");
         assertEquals(List.of(), committedLines());
         Files.writeString(dir.resolve("_sluice_manifest").resolve("notes.txt"), "mine");
-        e = assertThrows(IllegalStateException.class, this::committedLines);
+        e = assertThrows(EngineException.class, this::committedLines);
         assertTrue(e.getMessage().contains("notes.txt, which is not a manifest entry"), e.getMessage());
     }
 
@@ -193,15 +194,15 @@ class FileSinkTest {
 
     @Test
     void optionsAreChecked() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> connector.validate(
+        EngineException e = assertThrows(EngineException.class, () -> connector.validate(
                 new TableDescriptor("out", SCHEMA, Map.of("connector", "filesystem", "path", "/x", "format", "xml"))));
         assertEquals("Unsupported format 'xml' for table 'out' (option 'format'; supported: csv, json, kv, raw)",
                 e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> connector.validate(
+        e = assertThrows(EngineException.class, () -> connector.validate(
                 new TableDescriptor("out", SCHEMA, Map.of("connector", "filesystem", "format", "json"))));
         assertEquals("Filesystem table 'out' needs the option 'path'", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> connector.validate(new TableDescriptor("out", SCHEMA,
-                Map.of("connector", "filesystem", "path", "/x", "format", "json", "pth", "y"))));
-        assertTrue(e.getMessage().startsWith("Unknown option 'pth'"), e.getMessage());
+        EngineException unknown = assertThrows(EngineException.class, () -> connector.validate(new TableDescriptor("out",
+                SCHEMA, Map.of("connector", "filesystem", "path", "/x", "format", "json", "pth", "y"))));
+        assertTrue(unknown.getMessage().startsWith("Unknown option 'pth'"), unknown.getMessage());
     }
 }

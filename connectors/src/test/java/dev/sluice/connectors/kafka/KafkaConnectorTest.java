@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorRegistry;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -40,7 +41,7 @@ class KafkaConnectorTest {
     }
 
     private String error(TableDescriptor table) {
-        return assertThrows(IllegalArgumentException.class, () -> connector.validate(table)).getMessage();
+        return assertThrows(EngineException.class, () -> connector.validate(table)).getMessage();
     }
 
     @Test

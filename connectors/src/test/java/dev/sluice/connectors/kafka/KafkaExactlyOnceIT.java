@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.connectors.testing.SharedKafkaBroker;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.type.Column;
@@ -186,7 +187,7 @@ class KafkaExactlyOnceIT {
 
     @Test
     void invalidGuaranteeIsNamed() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        EngineException e = assertThrows(EngineException.class,
                 () -> KafkaTableOptions.parse(table("out", "t", OUT, "sink.delivery-guarantee", "twice")));
         assertEquals("Invalid value 'twice' for option 'sink.delivery-guarantee' of table 'out' (valid: exactly-once, "
                 + "at-least-once)", e.getMessage());

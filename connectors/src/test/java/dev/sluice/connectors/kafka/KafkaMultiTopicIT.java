@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.connectors.testing.SharedKafkaBroker;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
 import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.source.SourceException;
 import dev.sluice.execution.source.SourcePartition;
@@ -85,10 +86,10 @@ class KafkaMultiTopicIT {
         TableDescriptor both = new TableDescriptor("t", CLICKS, Map.of("connector", "kafka", "topic", "a",
                 "topic-pattern", "b.*", "format", "json"));
         assertEquals("Kafka table 't' needs exactly one of the options 'topic' and 'topic-pattern'",
-                assertThrows(IllegalArgumentException.class, () -> connector.validate(both)).getMessage());
+                assertThrows(EngineException.class, () -> connector.validate(both)).getMessage());
         TableDescriptor badPattern = new TableDescriptor("t", CLICKS, Map.of("connector", "kafka",
                 "topic-pattern", "(", "format", "json"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> connector.validate(badPattern)).getMessage()
+        assertTrue(assertThrows(EngineException.class, () -> connector.validate(badPattern)).getMessage()
                 .startsWith("Option 'topic-pattern' of Kafka table 't' is not a valid regular expression"));
         TableDescriptor two = new TableDescriptor("t", CLICKS, Map.of("connector", "kafka", "topic", "a;b",
                 "format", "json", "bootstrap.servers", SharedKafkaBroker.bootstrapServers()));

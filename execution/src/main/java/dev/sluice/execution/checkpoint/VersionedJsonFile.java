@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.fs.AtomicFileWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -73,20 +75,20 @@ final class VersionedJsonFile {
         int newline = text.indexOf('\n');
         String version = newline < 0 ? text : text.substring(0, newline);
         if (!version.equals(VERSION)) {
-            throw new IllegalStateException("Checkpoint file " + file
+            throw new EngineException(ErrorType.EXTERNAL, "Checkpoint file " + file
                     + CheckpointFileDefect.ofVersionLine(version, VERSION));
         }
         String json = text.substring(newline + 1);
         if (json.isBlank()) {
-            throw new IllegalStateException("Checkpoint file " + file + " ends after its version line (truncated?)");
+            throw new EngineException(ErrorType.EXTERNAL, "Checkpoint file " + file + " ends after its version line (truncated?)");
         }
         try {
             return Optional.of(JSON.readValue(json, type));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Checkpoint file " + file + CheckpointFileDefect.ofJson(e, json, 1,
+            throw new EngineException(ErrorType.EXTERNAL, "Checkpoint file " + file + CheckpointFileDefect.ofJson(e, json, 1,
                     type.getRawClass()));
         } catch (IOException e) {
-            throw new IllegalStateException("Checkpoint file " + file + " can't be read: " + e.getClass().getSimpleName());
+            throw new EngineException(ErrorType.EXTERNAL, "Checkpoint file " + file + " can't be read: " + e.getClass().getSimpleName());
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.sluice.execution.connector;
 
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -18,7 +21,7 @@ public record ComputedColumn(String name, String expression, int position) {
         requireNonNull(name, "name is null");
         requireNonNull(expression, "expression is null");
         if (expression.isBlank()) {
-            throw new IllegalArgumentException("The computed column '" + name + "' has no expression");
+            throw new EngineException(ErrorType.USER_ERROR, "The computed column '" + name + "' has no expression");
         }
         if (position < 0) {
             throw new IllegalArgumentException("position must not be negative: " + position);

@@ -1,5 +1,7 @@
 package dev.sluice.execution.connector;
 
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.type.RowSchema;
@@ -8,7 +10,7 @@ import dev.sluice.execution.type.RowSchema;
  * A kind of table ({@code 'connector'='kafka'}, {@code 'memory'}, {@code 'filesystem'}...), found through
  * {@link java.util.ServiceLoader} by {@link #identifier()}.
  *
- * <p>Optional capabilities are default methods that throw {@link UnsupportedOperationException}.
+ * <p>Optional capabilities are default methods that throw a user's error ({@link EngineException}).
  */
 public interface Connector {
     /** The value of the {@code connector} option that selects this connector. */
@@ -28,7 +30,7 @@ public interface Connector {
      * @throws IllegalArgumentException if the table can't be read (e.g. missing topic), naming it
      */
     default StreamSource createSource(TableDescriptor table, ConnectorContext context) {
-        throw new UnsupportedOperationException("Connector '" + identifier() + "' can't be read from");
+        throw new EngineException(ErrorType.USER_ERROR, "Connector '" + identifier() + "' can't be read from");
     }
 
     /** Prepares a table that was just created (e.g. starts an in-memory table empty). */
@@ -41,6 +43,6 @@ public interface Connector {
 
     /** Opens a sink writing into the table. The caller closes it. */
     default StreamSink createSink(TableDescriptor table, ConnectorContext context) {
-        throw new UnsupportedOperationException("Connector '" + identifier() + "' can't be written to");
+        throw new EngineException(ErrorType.USER_ERROR, "Connector '" + identifier() + "' can't be written to");
     }
 }

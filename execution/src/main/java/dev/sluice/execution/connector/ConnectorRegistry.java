@@ -1,5 +1,7 @@
 package dev.sluice.execution.connector;
 
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -24,7 +26,7 @@ public final class ConnectorRegistry {
     public Connector get(String identifier) {
         Connector c = connectors.get(identifier);
         if (c == null) {
-            throw new IllegalArgumentException("Unknown connector '" + identifier + "' (known: "
+            throw new EngineException(ErrorType.USER_ERROR, "Unknown connector '" + identifier + "' (known: "
                     + String.join(", ", new TreeMap<>(connectors).keySet()) + ")");
         }
         return c;

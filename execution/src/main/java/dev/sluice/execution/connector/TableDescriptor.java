@@ -2,6 +2,8 @@ package dev.sluice.execution.connector;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.type.RowSchema;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,10 +45,10 @@ public record TableDescriptor(String name, RowSchema schema, Map<String, String>
             if (computed.stream().anyMatch(c -> c.name().equalsIgnoreCase(w.column()))) {
                 return;  // the planner checks a computed column's type when it resolves it
             }
-            var column = schema.find(w.column()).orElseThrow(() -> new IllegalArgumentException(
+            var column = schema.find(w.column()).orElseThrow(() -> new EngineException(ErrorType.USER_ERROR, 
                     "The watermark of table '" + name + "' is on column '" + w.column() + "', which it does not declare"));
             if (column.type() != dev.sluice.execution.type.ColumnType.TIMESTAMP) {
-                throw new IllegalArgumentException("The watermark of table '" + name + "' needs a TIMESTAMP column; '"
+                throw new EngineException(ErrorType.USER_ERROR, "The watermark of table '" + name + "' needs a TIMESTAMP column; '"
                         + w.column() + "' is " + column.type());
             }
         });
@@ -66,10 +68,10 @@ public record TableDescriptor(String name, RowSchema schema, Map<String, String>
         int previous = -1;
         for (ComputedColumn c : computed) {
             if (!names.add(c.name().toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("Column '" + c.name() + "' of table '" + table + "' is declared twice");
+                throw new EngineException(ErrorType.USER_ERROR, "Column '" + c.name() + "' of table '" + table + "' is declared twice");
             }
             if (c.position() <= previous || c.position() >= declared) {
-                throw new IllegalArgumentException("The computed column '" + c.name() + "' of table '" + table
+                throw new EngineException(ErrorType.USER_ERROR, "The computed column '" + c.name() + "' of table '" + table
                         + "' is at position " + c.position() + " of " + declared + " declared columns, after " + previous);
             }
             previous = c.position();
@@ -83,18 +85,18 @@ public record TableDescriptor(String name, RowSchema schema, Map<String, String>
         List<String> names = new ArrayList<>();
         for (String k : key) {
             if (!seen.add(k.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("The primary key of table '" + table + "' names column '" + k
+                throw new EngineException(ErrorType.USER_ERROR, "The primary key of table '" + table + "' names column '" + k
                         + "' twice");
             }
             if (computed.stream().anyMatch(c -> c.name().equalsIgnoreCase(k))) {
-                throw new IllegalArgumentException("The primary key of table '" + table + "' names '" + k
+                throw new EngineException(ErrorType.USER_ERROR, "The primary key of table '" + table + "' names '" + k
                         + "', a computed column: a primary key is made of physical columns");
             }
             var column = schema.columns().stream().filter(c -> c.name().equalsIgnoreCase(k)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("The primary key of table '"
+                    .orElseThrow(() -> new EngineException(ErrorType.USER_ERROR, "The primary key of table '"
                     + table + "' names column '" + k + "', which it does not declare"));
             if (column.nullable()) {
-                throw new IllegalArgumentException("The primary key column '" + k + "' of table '" + table
+                throw new EngineException(ErrorType.USER_ERROR, "The primary key column '" + k + "' of table '" + table
                         + "' is nullable: primary key columns are NOT NULL");
             }
             names.add(column.name());
@@ -132,7 +134,7 @@ public record TableDescriptor(String name, RowSchema schema, Map<String, String>
 
     public String connector() {
         return option("connector").orElseThrow(() ->
-                new IllegalArgumentException("Table '" + name + "' has no 'connector' option"));
+                new EngineException(ErrorType.USER_ERROR, "Table '" + name + "' has no 'connector' option"));
     }
 
     public Optional<String> option(String key) {
@@ -153,7 +155,7 @@ public record TableDescriptor(String name, RowSchema schema, Map<String, String>
             }
             List<String> valid = new ArrayList<>(new TreeSet<>(known));
             Arrays.stream(prefixes).map(p -> p + "*").forEach(valid::add);
-            throw new IllegalArgumentException("Unknown option '" + key + "' for " + kind + " table '" + name + "'"
+            throw new EngineException(ErrorType.USER_ERROR, "Unknown option '" + key + "' for " + kind + " table '" + name + "'"
                     + (valid.isEmpty() ? " (it takes no options)" : " (valid options: " + String.join(", ", valid) + ")"));
         }
     }

@@ -1,5 +1,8 @@
 package dev.sluice.execution.connector;
 
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -11,7 +14,7 @@ public record WatermarkSpec(String column, long delayMillis) {
     public WatermarkSpec {
         requireNonNull(column, "column is null");
         if (delayMillis < 0) {
-            throw new IllegalArgumentException("A watermark delay can't be negative");
+            throw new EngineException(ErrorType.USER_ERROR, "A watermark delay can't be negative");
         }
     }
 }

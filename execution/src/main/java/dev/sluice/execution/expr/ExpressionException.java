@@ -1,8 +1,11 @@
 package dev.sluice.execution.expr;
 
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
+
 /** A runtime error while evaluating an expression; the message names the expression and the value. */
-public final class ExpressionException extends RuntimeException {
+public final class ExpressionException extends EngineException {
     public ExpressionException(String message) {
-        super(message);
+        super(ErrorType.USER_ERROR, message);
     }
 }

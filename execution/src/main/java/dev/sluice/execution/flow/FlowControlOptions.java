@@ -1,9 +1,11 @@
 package dev.sluice.execution.flow;
 
+import dev.sluice.execution.config.OptionDef;
+import dev.sluice.execution.config.OptionTable;
+import dev.sluice.execution.config.OptionType;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -15,34 +17,13 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
                                  long backpressureInitialRate, boolean failOnDataLoss, Duration outageTimeout,
                                  long availableNowMaxOffsetsPerTrigger, long maxBatchMemoryBytes) {
     public static final String MAX_OFFSETS_PER_TRIGGER = "maxOffsetsPerTrigger";
-    public static final String MAX_OFFSETS_PER_TRIGGER_DOC = "Most records one batch reads, in total over the "
-            + "partitions of a source table, split in proportion to each partition's lag. Bounds batch size and "
-            + "memory; a backlog then takes several batches. Default: no limit.";
     public static final String MAX_RATE_PER_PARTITION = "maxRatePerPartition";
-    public static final String MAX_RATE_PER_PARTITION_DOC = "Most records per second per partition: a batch "
-            + "reads at most this times the trigger interval from each partition. Default: no limit.";
     public static final String MIN_OFFSETS_PER_TRIGGER = "minOffsetsPerTrigger";
-    public static final String MIN_OFFSETS_PER_TRIGGER_DOC = "Fewest records worth a batch: with less available, "
-            + "the trigger waits, but never longer than maxTriggerDelay. Default 0 (any new record starts a batch).";
     public static final String MAX_TRIGGER_DELAY = "maxTriggerDelay";
-    public static final String MAX_TRIGGER_DELAY_DOC = "Longest wait for minOffsetsPerTrigger records, e.g. '15 s'. "
-            + "Default 15 s.";
     public static final String BACKPRESSURE_ENABLED = "backpressure.enabled";
-    public static final String BACKPRESSURE_ENABLED_DOC = "Adapt each batch's intake to the rate the last batches "
-            + "were processed at (a PID controller on processing time and scheduling delay), never above the manual "
-            + "caps. Default false.";
     public static final String BACKPRESSURE_INITIAL_RATE = "backpressure.initialRate";
-    public static final String BACKPRESSURE_INITIAL_RATE_DOC = "Records per second the first batch may read with "
-            + "backpressure on, before any rate was measured. Default: no limit.";
     public static final String FAIL_ON_DATA_LOSS = "failOnDataLoss";
-    public static final String FAIL_ON_DATA_LOSS_DOC = "When offsets the query still needs were deleted (retention, "
-            + "topic deleted and recreated): 'true' (default) stops the query with an error naming the partition and "
-            + "the lost offsets; 'false' continues from the earliest available offset and reports the gap.";
     public static final String OUTAGE_TIMEOUT = "outageTimeout";
-    public static final String OUTAGE_TIMEOUT_DOC = "How long a query waits for a source or sink that can't be "
-            + "reached (a Kafka broker down or unreachable: timeouts, lost connections), retrying with exponential "
-            + "backoff, before it fails naming this limit and the last error, e.g. '30 s'. '0 s' fails at once. "
-            + "Default 5 min.";
     public static final Duration DEFAULT_OUTAGE_TIMEOUT = Duration.ofMinutes(5);
     public static final String AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER = "availableNow.maxOffsetsPerTrigger";
     /**
@@ -50,17 +31,55 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
      * output (0.78 GB peak RSS over 5 M records, 1.79 GB over 20 M, at -Xmx512m).
      */
     public static final long DEFAULT_AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER = 1_000_000;
-    public static final String AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER_DOC = "Most records one batch of an "
-            + "'available-now' query reads per source table when maxOffsetsPerTrigger is not set, so that a backlog "
-            + "of any size is read in batches of bounded memory. Default 1,000,000.";
     public static final String MAX_BATCH_MEMORY = "maxBatchMemory";
-    public static final String MAX_BATCH_MEMORY_DOC = "Most Arrow (off-heap) memory a continuous query's batch may "
-            + "hold at once (its tasks' output, its operators' working memory), e.g. '512 MB', '2 GB': a batch that "
-            + "needs more fails naming this option, instead of the process being killed for lack of memory. "
-            + "Default: the JVM's maximum heap (-Xmx), as the JDK bounds direct memory.";
 
-    /** Every option with its documentation, for HELP and docs. */
-    public static final Map<String, String> OPTION_DOCS = docs();
+    private static final String POSITIVE = "a positive whole number";
+
+    public static final OptionDef<Long> MAX_OFFSETS_PER_TRIGGER_OPTION = OptionDef.of(MAX_OFFSETS_PER_TRIGGER,
+            OptionType.LONG, "most records one batch reads per source table, shared between partitions in proportion "
+                    + "to their lag. Bounds batch size and memory; a backlog then takes several batches. Applies to "
+                    + "`available-now` too (not to `once`)").validatedBy(n -> n > 0, POSITIVE);
+    public static final OptionDef<Long> MAX_RATE_PER_PARTITION_OPTION = OptionDef.of(MAX_RATE_PER_PARTITION,
+            OptionType.LONG, "most records per second per partition: a batch reads at most this times the trigger "
+                    + "interval from each partition (processing-time triggers)").validatedBy(n -> n > 0, POSITIVE);
+    public static final OptionDef<Long> MIN_OFFSETS_PER_TRIGGER_OPTION = OptionDef.of(MIN_OFFSETS_PER_TRIGGER,
+            OptionType.LONG, "fewest records worth a batch; with less available the trigger waits, at most "
+                    + "`maxTriggerDelay`").withDefault(0L, "0").validatedBy(n -> n > 0, POSITIVE);
+    public static final OptionDef<Duration> MAX_TRIGGER_DELAY_OPTION = OptionDef.of(MAX_TRIGGER_DELAY,
+            OptionType.DURATION, "longest wait for `minOffsetsPerTrigger` records")
+            .withDefault(Duration.ofSeconds(15), "15 s");
+    public static final OptionDef<Boolean> BACKPRESSURE_ENABLED_OPTION = OptionDef.of(BACKPRESSURE_ENABLED,
+            OptionType.BOOLEAN, "adapt each batch's intake to the rate the last batches were processed at (a PID "
+                    + "controller on processing time and scheduling delay), never above the manual caps")
+            .withDefault(false, "false");
+    public static final OptionDef<Long> BACKPRESSURE_INITIAL_RATE_OPTION = OptionDef.of(BACKPRESSURE_INITIAL_RATE,
+            OptionType.LONG, "records per second for the first batch with backpressure on, before any rate was "
+                    + "measured").validatedBy(n -> n > 0, POSITIVE);
+    public static final OptionDef<Boolean> FAIL_ON_DATA_LOSS_OPTION = OptionDef.of(FAIL_ON_DATA_LOSS,
+            OptionType.BOOLEAN, "offsets the query still needs were deleted (retention, topic recreated): stop with "
+                    + "an error naming the partition and the lost range; `false` continues from the earliest "
+                    + "available offset and reports the gap in the progress (`dataLoss`) and the log. See "
+                    + "[Data loss](#data-loss)").withDefault(true, "true");
+    public static final OptionDef<Duration> OUTAGE_TIMEOUT_OPTION = OptionDef.of(OUTAGE_TIMEOUT, OptionType.DURATION,
+            "how long a query waits for Kafka (or another source or sink) that can't be reached, retrying with "
+                    + "exponential backoff, before it fails naming this limit and the last error; `0 s` fails at "
+                    + "once. See [Kafka outages](#kafka-outages)").withDefault(DEFAULT_OUTAGE_TIMEOUT, "5 min");
+    public static final OptionDef<Long> AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER_OPTION = OptionDef.of(
+            AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER, OptionType.LONG, "most records one batch of an `available-now` "
+                    + "query reads per source table when `maxOffsetsPerTrigger` is not set, so that a backlog of any "
+                    + "size is read in batches of bounded memory")
+            .withDefault(DEFAULT_AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER, "1000000").validatedBy(n -> n > 0, POSITIVE);
+    public static final OptionDef<Long> MAX_BATCH_MEMORY_OPTION = OptionDef.of(MAX_BATCH_MEMORY, OptionType.BYTES,
+            "most Arrow (off-heap) memory a continuous query's batch may hold at once (its tasks' output, its "
+                    + "operators' working memory): a batch that needs more fails naming this option, instead of the "
+                    + "process being killed for lack of memory. Default: the JVM's maximum heap (-Xmx), as the JDK "
+                    + "bounds direct memory").validatedBy(n -> n > 0, "a positive size");
+
+    /** Every flow-control option, defined once: parsing, SET's checks, HELP and the operations guide's table. */
+    public static final OptionTable OPTIONS = OptionTable.of(MAX_OFFSETS_PER_TRIGGER_OPTION,
+            MAX_RATE_PER_PARTITION_OPTION, MIN_OFFSETS_PER_TRIGGER_OPTION, MAX_TRIGGER_DELAY_OPTION,
+            BACKPRESSURE_ENABLED_OPTION, BACKPRESSURE_INITIAL_RATE_OPTION, FAIL_ON_DATA_LOSS_OPTION,
+            OUTAGE_TIMEOUT_OPTION, AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER_OPTION, MAX_BATCH_MEMORY_OPTION);
 
     public static final FlowControlOptions DEFAULT = parse(Map.of());
 
@@ -78,107 +97,26 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
         return Runtime.getRuntime().maxMemory();
     }
 
-    private static Map<String, String> docs() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(MAX_OFFSETS_PER_TRIGGER, MAX_OFFSETS_PER_TRIGGER_DOC);
-        m.put(MAX_RATE_PER_PARTITION, MAX_RATE_PER_PARTITION_DOC);
-        m.put(MIN_OFFSETS_PER_TRIGGER, MIN_OFFSETS_PER_TRIGGER_DOC);
-        m.put(MAX_TRIGGER_DELAY, MAX_TRIGGER_DELAY_DOC);
-        m.put(BACKPRESSURE_ENABLED, BACKPRESSURE_ENABLED_DOC);
-        m.put(BACKPRESSURE_INITIAL_RATE, BACKPRESSURE_INITIAL_RATE_DOC);
-        m.put(FAIL_ON_DATA_LOSS, FAIL_ON_DATA_LOSS_DOC);
-        m.put(OUTAGE_TIMEOUT, OUTAGE_TIMEOUT_DOC);
-        m.put(AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER, AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER_DOC);
-        m.put(MAX_BATCH_MEMORY, MAX_BATCH_MEMORY_DOC);
-        return Map.copyOf(m);
-    }
-
     /**
      * Reads the options from a session's options (other keys are ignored).
      *
-     * @throws IllegalArgumentException naming the option and the bad value
+     * @throws dev.sluice.execution.error.EngineException a user's error naming the option and the bad value
      */
     public static FlowControlOptions parse(Map<String, String> options) {
         return new FlowControlOptions(
-                optionalPositive(options, MAX_OFFSETS_PER_TRIGGER),
-                optionalPositive(options, MAX_RATE_PER_PARTITION),
-                optionalPositive(options, MIN_OFFSETS_PER_TRIGGER).orElse(0),
-                duration(options, MAX_TRIGGER_DELAY, Duration.ofSeconds(15)),
-                bool(options, BACKPRESSURE_ENABLED, false),
-                optionalPositive(options, BACKPRESSURE_INITIAL_RATE).orElse(Long.MAX_VALUE),
-                bool(options, FAIL_ON_DATA_LOSS, true),
-                duration(options, OUTAGE_TIMEOUT, DEFAULT_OUTAGE_TIMEOUT),
-                optionalPositive(options, AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER)
-                        .orElse(DEFAULT_AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER),
-                bytes(options, MAX_BATCH_MEMORY).orElseGet(FlowControlOptions::defaultMaxBatchMemory));
+                optional(OptionTable.get(options, MAX_OFFSETS_PER_TRIGGER_OPTION)),
+                optional(OptionTable.get(options, MAX_RATE_PER_PARTITION_OPTION)),
+                OptionTable.get(options, MIN_OFFSETS_PER_TRIGGER_OPTION).orElseThrow(),
+                OptionTable.get(options, MAX_TRIGGER_DELAY_OPTION).orElseThrow(),
+                OptionTable.get(options, BACKPRESSURE_ENABLED_OPTION).orElseThrow(),
+                OptionTable.get(options, BACKPRESSURE_INITIAL_RATE_OPTION).orElse(Long.MAX_VALUE),
+                OptionTable.get(options, FAIL_ON_DATA_LOSS_OPTION).orElseThrow(),
+                OptionTable.get(options, OUTAGE_TIMEOUT_OPTION).orElseThrow(),
+                OptionTable.get(options, AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER_OPTION).orElseThrow(),
+                OptionTable.get(options, MAX_BATCH_MEMORY_OPTION).orElseGet(FlowControlOptions::defaultMaxBatchMemory));
     }
 
-    /** A size: bytes, or a number with B, KB, MB, GB (powers of 1024; case and spaces ignored). */
-    private static OptionalLong bytes(Map<String, String> options, String key) {
-        String v = options.get(key);
-        if (v == null) {
-            return OptionalLong.empty();
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9][0-9_]*)\\s*([kmg]?b?)")
-                .matcher(v.trim().toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            try {
-                long n = Long.parseLong(m.group(1).replace("_", ""));
-                int shift = switch (m.group(2).isEmpty() ? 'b' : m.group(2).charAt(0)) {
-                    case 'k' -> 10;
-                    case 'm' -> 20;
-                    case 'g' -> 30;
-                    default -> 0;
-                };
-                if (n > 0 && n <= (Long.MAX_VALUE >> shift)) {
-                    return OptionalLong.of(n << shift);
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-        }
-        throw new IllegalArgumentException("Option '" + key + "' must be a positive size such as '512 MB' or '2 GB', not '"
-                + v + "'");
-    }
-
-    private static OptionalLong optionalPositive(Map<String, String> options, String key) {
-        String v = options.get(key);
-        if (v == null) {
-            return OptionalLong.empty();
-        }
-        try {
-            long n = Long.parseLong(v.trim().replace("_", ""));
-            if (n > 0) {
-                return OptionalLong.of(n);
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("Option '" + key + "' must be a positive whole number, not '" + v + "'");
-    }
-
-    private static boolean bool(Map<String, String> options, String key, boolean defaultValue) {
-        String v = options.get(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        return switch (v.trim().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("Option '" + key + "' must be 'true' or 'false', not '" + v + "'");
-        };
-    }
-
-    private static Duration duration(Map<String, String> options, String key, Duration defaultValue) {
-        String v = options.get(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            return dev.sluice.execution.stream.Trigger.parse(v).interval();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Option '" + key + "' must be a duration such as '15 s' or '500 ms', not '"
-                    + v + "'");
-        }
+    private static OptionalLong optional(Optional<Long> value) {
+        return value.map(OptionalLong::of).orElse(OptionalLong.empty());
     }
 }

@@ -8,8 +8,9 @@ import java.util.List;
  * relational plan and run by the micro-batch loop.
  *
  * <p>Stateless nodes ({@link ScanNode}, {@link FilterProjectNode}, {@link UnionAllNode}) run inside the
- * per-partition tasks; nodes that need all partitions ({@link LimitNode}, and later the stateful
- * aggregation and join nodes) run after the tasks, at the batch level.
+ * per-partition tasks; nodes that need all partitions ({@link LimitNode}, {@link SortNode}, and the stateful
+ * ones, {@link #isStateful()}: aggregates, Top-N, OVER, stream and temporal joins) run above the tasks, as the
+ * operators of the incremental plan, once per batch.
  */
 public sealed interface PhysicalNode permits ScanNode, FilterProjectNode, CumulateWindowNode, UnionAllNode, LimitNode, SortNode, TopNNode, WindowTopNNode,
         OverAggregateNode, AggregateNode,

@@ -151,10 +151,6 @@ public final class StateStore {
         return new StateStoreMetrics(metricsVersion, open ? map.size() : closedRows, bytes);
     }
 
-    public boolean isOpen() {
-        return open;
-    }
-
     private void remember(StateKey key, byte[] previous) {
         if (!originals.containsKey(key)) {
             originals.put(key, previous);

@@ -13,15 +13,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
-import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.hadoop.fs.FileUtil;
 
 /**
  * Runs a bounded query (a plain SELECT): one batch over each table's offsets from its startup position to
@@ -69,11 +68,10 @@ public final class BoundedQueryExecution {
         }
     }
 
+    /** Hadoop's recursive delete, the project's one (it does not follow symbolic links out of the directory). */
     private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        if (!FileUtil.fullyDelete(dir.toFile())) {
+            throw new IOException("Can't delete the state directory " + dir);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.sluice.execution.checkpoint.BatchOffsets;
 import dev.sluice.execution.checkpoint.Checkpoint;
 import dev.sluice.execution.checkpoint.CommitRecord;
 import dev.sluice.execution.checkpoint.PartitionEventTime;
+import dev.sluice.execution.error.EngineException;
 import dev.sluice.execution.flow.FlowControlOptions;
 import dev.sluice.execution.flow.PidRateEstimator;
 import dev.sluice.execution.plan.PhysicalNode;
@@ -127,8 +128,12 @@ public final class MicroBatchExecution implements Runnable {
         IncrementalPlan batchPlan = IncrementalPlan.of(plan, outputMode);
         this.updatesRows = batchPlan.resultChangelogMode().kind() == ChangelogMode.Kind.RETRACT;
         if (updatesRows && !sink.takesChanges()) {
-            throw new IllegalArgumentException("The result of query '" + queryName + "' updates and deletes rows ("
-                    + batchPlan.resultChangelogMode() + "), but its sink takes inserts only");
+            // The one check of it (the api's launcher relies on it): the changelog mode here is the plan's own.
+            throw EngineException.userError("Query '" + queryName + "': the query's result updates and deletes rows "
+                    + "it emitted before (" + batchPlan.resultChangelogMode() + ": a Top-N or an aggregate over "
+                    + "updated rows), and " + sink + " takes inserts only"
+                    + sink.howToTakeChanges().map(how -> ": " + how + ";").orElse(";")
+                    + " or write it to a memory table, or SELECT STREAM it");
         }
         Map<String, Long> delays = new TreeMap<>();
         batchPlan.taskStages().forEach(stage -> stage.pipelines().forEach(p -> p.scan().table().watermark()

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.source.OffsetRange;
 import dev.sluice.execution.source.SourcePartition;
 import java.nio.file.Files;
@@ -128,10 +130,11 @@ class CheckpointTest {
     void unknownVersionAndCorruptFilesAreNamed() throws Exception {
         Checkpoint cp = Checkpoint.open(dir.toString());
         Files.writeString(dir.resolve("offsets").resolve("0"), "v9\n{}");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> cp.offsetLog().get(0));
+        EngineException e = assertThrows(EngineException.class, () -> cp.offsetLog().get(0));
+        assertEquals(ErrorType.EXTERNAL, e.type(), "a file on storage Sluice can't read is not a bug");
         assertTrue(e.getMessage().contains("offsets/0 has version 'v9'"), e.getMessage());
         Files.writeString(dir.resolve("offsets").resolve("1"), "v1\n{\"batchId\": 1, \"sour");
-        e = assertThrows(IllegalStateException.class, () -> cp.offsetLog().get(1));
+        e = assertThrows(EngineException.class, () -> cp.offsetLog().get(1));
         assertTrue(e.getMessage().endsWith("offsets/1 is not valid JSON: it ends in the middle of a value at line 2,"
                 + " column 21 (truncated?)"), e.getMessage());
     }
@@ -161,7 +164,7 @@ class CheckpointTest {
 
     private void assertBroken(Checkpoint cp, byte[] content, String expectedEnd) throws Exception {
         Files.write(dir.resolve("offsets").resolve("0"), content);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> cp.offsetLog().get(0));
+        EngineException e = assertThrows(EngineException.class, () -> cp.offsetLog().get(0));
         assertTrue(e.getMessage().startsWith("Checkpoint file "), e.getMessage());
         assertTrue(e.getMessage().endsWith(expectedEnd), e.getMessage());
         assertFalse(e.getMessage().contains("xxx") || e.getMessage().contains("garbled x"), "no raw bytes: " + e.getMessage());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -41,17 +43,21 @@ class FlowControlOptionsTest {
 
     @Test
     void badValuesNameTheOption() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        EngineException e = assertThrows(EngineException.class,
                 () -> FlowControlOptions.parse(Map.of("maxOffsetsPerTrigger", "-5")));
-        assertEquals("Option 'maxOffsetsPerTrigger' must be a positive whole number, not '-5'", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        assertEquals("Invalid value '-5' for option 'maxOffsetsPerTrigger': expected a positive whole number",
+                e.getMessage());
+        assertEquals(ErrorType.USER_ERROR, e.type());
+        e = assertThrows(EngineException.class,
                 () -> FlowControlOptions.parse(Map.of("backpressure.enabled", "yes")));
-        assertEquals("Option 'backpressure.enabled' must be 'true' or 'false', not 'yes'", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        assertEquals("Invalid value 'yes' for option 'backpressure.enabled': expected true or false", e.getMessage());
+        e = assertThrows(EngineException.class,
                 () -> FlowControlOptions.parse(Map.of("outageTimeout", "forever")));
-        assertTrue(e.getMessage().startsWith("Option 'outageTimeout' must be a duration"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> FlowControlOptions.parse(Map.of("maxBatchMemory", "lots")));
-        assertEquals("Option 'maxBatchMemory' must be a positive size such as '512 MB' or '2 GB', not 'lots'", e.getMessage());
+        assertTrue(e.getMessage().startsWith("Invalid value 'forever' for option 'outageTimeout': expected a duration"),
+                e.getMessage());
+        e = assertThrows(EngineException.class, () -> FlowControlOptions.parse(Map.of("maxBatchMemory", "lots")));
+        assertEquals("Invalid value 'lots' for option 'maxBatchMemory': expected a size such as '512 MB' or '2 GB'",
+                e.getMessage());
+        assertEquals(2L << 30, FlowControlOptions.parse(Map.of("maxBatchMemory", "2 GB")).maxBatchMemoryBytes());
     }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sluice.execution.connector.ComputedColumn;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.connector.WatermarkSpec;
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -72,7 +74,7 @@ public final class Catalog {
 
     /** The table named {@code name}, or an error naming it. */
     public synchronized TableDescriptor require(String name) {
-        return get(name).orElseThrow(() -> new IllegalArgumentException("Table '" + name + "' does not exist"));
+        return get(name).orElseThrow(() -> new EngineException(ErrorType.USER_ERROR, "Table '" + name + "' does not exist"));
     }
 
     /** Every table, by name. */
@@ -90,10 +92,10 @@ public final class Catalog {
             if (ifNotExists) {
                 return false;
             }
-            throw new IllegalArgumentException("Table '" + table.name() + "' already exists");
+            throw new EngineException(ErrorType.USER_ERROR, "Table '" + table.name() + "' already exists");
         }
         if (views.containsKey(key(table.name()))) {
-            throw new IllegalArgumentException("A view named '" + table.name() + "' exists; a table can't have its name");
+            throw new EngineException(ErrorType.USER_ERROR, "A view named '" + table.name() + "' exists; a table can't have its name");
         }
         tables.put(key(table.name()), table);
         save();
@@ -106,7 +108,7 @@ public final class Catalog {
             if (ifExists) {
                 return false;
             }
-            throw new IllegalArgumentException("Table '" + name + "' does not exist");
+            throw new EngineException(ErrorType.USER_ERROR, "Table '" + name + "' does not exist");
         }
         save();
         return true;
@@ -118,7 +120,7 @@ public final class Catalog {
 
     /** The view named {@code name}, or an error naming it. */
     public synchronized ViewDefinition requireView(String name) {
-        return view(name).orElseThrow(() -> new IllegalArgumentException("View '" + name + "' does not exist"));
+        return view(name).orElseThrow(() -> new EngineException(ErrorType.USER_ERROR, "View '" + name + "' does not exist"));
     }
 
     /** Every view, by name. */
@@ -136,10 +138,10 @@ public final class Catalog {
             if (ifNotExists) {
                 return false;
             }
-            throw new IllegalArgumentException("View '" + view.name() + "' already exists");
+            throw new EngineException(ErrorType.USER_ERROR, "View '" + view.name() + "' already exists");
         }
         if (tables.containsKey(key(view.name()))) {
-            throw new IllegalArgumentException("A table named '" + view.name() + "' exists; a view can't have its name");
+            throw new EngineException(ErrorType.USER_ERROR, "A table named '" + view.name() + "' exists; a view can't have its name");
         }
         views.put(key(view.name()), view);
         save();
@@ -152,7 +154,7 @@ public final class Catalog {
             if (ifExists) {
                 return false;
             }
-            throw new IllegalArgumentException("View '" + name + "' does not exist");
+            throw new EngineException(ErrorType.USER_ERROR, "View '" + name + "' does not exist");
         }
         save();
         return true;
@@ -167,7 +169,7 @@ public final class Catalog {
             Map<String, Object> root = JSON.readValue(path.toFile(), new TypeReference<>() { });
             Object version = root.get("version");
             if (!(version instanceof Integer v) || v < OLDEST_VERSION || v > VERSION) {
-                throw new IllegalStateException("Catalog file " + path + " has unsupported version " + version
+                throw new EngineException(ErrorType.EXTERNAL, "Catalog file " + path + " has unsupported version " + version
                         + " (this Sluice reads versions " + OLDEST_VERSION + " to " + VERSION + ")");
             }
             @SuppressWarnings("unchecked")
@@ -183,7 +185,7 @@ public final class Catalog {
                 views.put(key(view.name()), view);
             }
         } catch (IOException | ClassCastException | NullPointerException | IllegalArgumentException e) {
-            throw new IllegalStateException("Catalog file " + path + " can't be read: " + e.getMessage(), e);
+            throw new EngineException(ErrorType.EXTERNAL, "Catalog file " + path + " can't be read: " + e.getMessage(), e);
         }
     }
 

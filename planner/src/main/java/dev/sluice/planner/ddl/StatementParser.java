@@ -3,6 +3,7 @@ package dev.sluice.planner.ddl;
 import dev.sluice.execution.connector.ComputedColumn;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.connector.WatermarkSpec;
+import dev.sluice.execution.error.EngineException;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -207,7 +208,7 @@ public final class StatementParser {
         try {
             return new SluiceStatement.CreateTable(new TableDescriptor(name, new RowSchema(columns), options, watermark,
                     computed, primaryKey == null ? List.of() : primaryKey), ifNotExists);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | EngineException e) {
             throw new PlanningException(e.getMessage(), e);
         }
     }

@@ -3,7 +3,8 @@ package dev.sluice.shell.console;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.api.Sluice;
-import dev.sluice.api.StatementResult;
+import dev.sluice.api.ColumnInfo;
+import dev.sluice.api.TableInfo;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,11 +40,10 @@ public final class SqlCompleter implements Completer {
         Set<String> words = new TreeSet<>(SqlKeywords.KEYWORDS);
         words.addAll(SqlKeywords.FUNCTIONS);
         try {
-            for (List<Object> table : ((StatementResult.Rows) sluice.execute("SHOW TABLES")).rows()) {
-                String name = (String) table.get(0);
-                words.add(name);
-                for (List<Object> column : ((StatementResult.Rows) sluice.execute("DESCRIBE \"" + name + "\"")).rows()) {
-                    words.add((String) column.get(0));
+            for (TableInfo table : sluice.catalog().tables()) {
+                words.add(table.name());
+                for (ColumnInfo column : sluice.catalog().describe(table.name())) {
+                    words.add(column.name());
                 }
             }
         } catch (RuntimeException e) {

@@ -8,8 +8,10 @@ import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.ConnectorRegistry;
 import dev.sluice.execution.aggregate.OutputMode;
-import dev.sluice.execution.connector.ComputedColumn;
+import dev.sluice.execution.config.OptionTable;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.flow.FlowControlOptions;
 import dev.sluice.execution.plan.ScanNode;
 import dev.sluice.execution.sink.StreamSink;
@@ -19,17 +21,12 @@ import dev.sluice.execution.stream.BoundedQueryExecution;
 import dev.sluice.execution.stream.BoundedResult;
 import dev.sluice.execution.stream.MicroBatchExecution;
 import dev.sluice.execution.stream.Trigger;
-import dev.sluice.execution.type.Column;
-import dev.sluice.execution.type.RowSchema;
 import dev.sluice.planner.PlanningException;
 import dev.sluice.planner.catalog.Catalog;
-import dev.sluice.planner.catalog.ViewDefinition;
-import dev.sluice.planner.ddl.CreateTableText;
 import dev.sluice.planner.ddl.SluiceStatement;
 import dev.sluice.planner.ddl.StatementParser;
 import dev.sluice.planner.sql.PlannedQuery;
 import dev.sluice.planner.sql.QueryPlanner;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,34 +34,34 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.tools.RelBuilder;
+import org.apache.hadoop.fs.FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the statements of one session: DDL against the shared catalog, bounded queries to a result,
- * continuous queries on their own threads, each checked against the session's {@link AccessPolicy}.
+ * Plans and launches the queries of one session, for SQL statements and the DataFrame API alike: bounded
+ * queries to a result, continuous queries on their own threads (named, with their checkpoint, trigger, output
+ * mode and flow control), each checked against the session's {@link AccessPolicy}; and EXPLAIN's text of how
+ * they would run. The one place a query starts.
  *
  * <p>What is the session's own: its options (held by {@link Sluice}), its {@link Identity}, and its
  * {@code SELECT STREAM}s into the client (stopped when it closes). What is the {@link Engine}'s, shared by
  * every session of the home: the catalog, the task pool and allocator, and the queries that write into a
  * table, which keep running when the session that started them closes.
  */
-final class StatementExecutor implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(StatementExecutor.class);
+final class QueryLauncher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryLauncher.class);
 
     private final Sluice session;
     private final Engine engine;
@@ -87,7 +84,7 @@ final class StatementExecutor implements AutoCloseable {
      * @param ownsEngine whether closing this session closes the engine (the session that created it), and
      *     whether it sees every session's queries
      */
-    StatementExecutor(Sluice session, Engine engine, boolean ownsEngine, Identity identity, AccessPolicy access) {
+    QueryLauncher(Sluice session, Engine engine, boolean ownsEngine, Identity identity, AccessPolicy access) {
         this.session = requireNonNull(session, "session is null");
         this.engine = requireNonNull(engine, "engine is null");
         this.ownsEngine = ownsEngine;
@@ -111,180 +108,11 @@ final class StatementExecutor implements AutoCloseable {
         return identity;
     }
 
-    StatementResult execute(String sql, BatchConsumer consumer) {
-        SluiceStatement statement = StatementParser.parse(sql);
-        if (statement instanceof SluiceStatement.CreateTable create) {
-            return createTable(create);
-        }
-        if (statement instanceof SluiceStatement.DropTable drop) {
-            Optional<TableDescriptor> table = catalog.get(drop.name());
-            boolean dropped = catalog.drop(drop.name(), drop.ifExists());
-            table.ifPresent(t -> connectors.forTable(t).drop(t));
-            return new StatementResult.Message(dropped ? "Table '" + drop.name() + "' dropped."
-                    : "Table '" + drop.name() + "' does not exist; nothing dropped.");
-        }
-        if (statement instanceof SluiceStatement.ShowTables) {
-            return showTables();
-        }
-        if (statement instanceof SluiceStatement.CreateView create) {
-            return createView(create);
-        }
-        if (statement instanceof SluiceStatement.DropView drop) {
-            boolean dropped = catalog.dropView(drop.name(), drop.ifExists());
-            return new StatementResult.Message(dropped ? "View '" + drop.name() + "' dropped."
-                    : "View '" + drop.name() + "' does not exist; nothing dropped.");
-        }
-        if (statement instanceof SluiceStatement.ShowViews) {
-            List<List<Object>> rows = new ArrayList<>();
-            catalog.views().forEach(v -> rows.add(List.of(v.name(), v.query())));
-            return new StatementResult.Rows(List.of("name", "query"), List.of("VARCHAR", "VARCHAR"), rows);
-        }
-        if (statement instanceof SluiceStatement.ShowCreateView show) {
-            return new StatementResult.Message(catalog.requireView(show.name()).createStatement());
-        }
-        if (statement instanceof SluiceStatement.DescribeTable describe && catalog.get(describe.name()).isEmpty()
-                && catalog.view(describe.name()).isPresent()) {
-            return describeView(catalog.requireView(describe.name()));
-        }
-        if (statement instanceof SluiceStatement.DescribeTable describe) {
-            return describe(describe.name());
-        }
-        if (statement instanceof SluiceStatement.ShowCreateTable show) {
-            return new StatementResult.Message(CreateTableText.of(catalog.require(show.name())));
-        }
-        if (statement instanceof SluiceStatement.SetOption set) {
-            return set(set);
-        }
-        if (statement instanceof SluiceStatement.ResetOption reset) {
-            session.resetOption(reset.key());
-            return new StatementResult.Message("Reset '" + reset.key() + "'.");
-        }
-        if (statement instanceof SluiceStatement.ShowQueries) {
-            return showQueries();
-        }
-        if (statement instanceof SluiceStatement.StopQuery stop) {
-            RunningQuery q = findQuery(stop.nameOrId());
-            q.stop();
-            return new StatementResult.Message("Query '" + q.name() + "' stopped.");
-        }
-        if (statement instanceof SluiceStatement.Explain explain) {
-            PlannedQuery plan = planner.plan(explain.querySql(), session.options());
-            return new StatementResult.Message(explain(plan, explain.querySql(), session.options()));
-        }
-        return query(((SluiceStatement.Query) statement).sql(), consumer);
-    }
-
-    private StatementResult createTable(SluiceStatement.CreateTable create) {
-        TableDescriptor table = create.table();
-        Connector connector = connectors.forTable(table);
-        connector.validate(table);
-        access.checkTable(table, session.options());
-        planner.check(table);
-        boolean created = catalog.create(table, create.ifNotExists());
-        if (created) {
-            connector.create(table);
-        }
-        return new StatementResult.Message(created ? "Table '" + table.name() + "' created."
-                : "Table '" + table.name() + "' already exists; nothing created.");
-    }
-
-    /** Checks the view's query against the catalog (it must plan to columns Sluice runs) before keeping it. */
-    private StatementResult createView(SluiceStatement.CreateView create) {
-        ViewDefinition view = new ViewDefinition(create.name(), create.querySql());
-        if (catalog.view(view.name()).isPresent() && create.ifNotExists()) {
-            return new StatementResult.Message("View '" + view.name() + "' already exists; nothing created.");
-        }
-        if (catalog.get(view.name()).isPresent()) {
-            throw new IllegalArgumentException("A table named '" + view.name() + "' exists; a view can't have its name");
-        }
-        planner.viewSchema(view);
-        boolean created = catalog.createView(view, create.ifNotExists());
-        return new StatementResult.Message(created ? "View '" + view.name() + "' created."
-                : "View '" + view.name() + "' already exists; nothing created.");
-    }
-
-    /** A view's columns, as DESCRIBE of a table gives them (kind {@code view}, the query as extras). */
-    private StatementResult describeView(ViewDefinition view) {
-        RowSchema schema = planner.viewSchema(view);
-        List<List<Object>> rows = new ArrayList<>();
-        for (Column c : schema.columns()) {
-            rows.add(java.util.Arrays.asList(c.name(), c.type().sqlName(), c.nullable(), "view", null, null));
-        }
-        return new StatementResult.Rows(List.of("name", "type", "nullable", "kind", "key", "extras"),
-                List.of("VARCHAR", "VARCHAR", "BOOLEAN", "VARCHAR", "VARCHAR", "VARCHAR"), rows);
-    }
-
-    private StatementResult showTables() {
-        List<List<Object>> rows = new ArrayList<>();
-        for (TableDescriptor t : catalog.tables()) {
-            rows.add(java.util.Arrays.asList(t.name(), t.options().get("connector"), t.options().get("topic")));
-        }
-        return new StatementResult.Rows(List.of("name", "connector", "topic"),
-                List.of("VARCHAR", "VARCHAR", "VARCHAR"), rows);
-    }
-
-    /**
-     * A row per column, as Flink's DESCRIBE: name, type, nullable, kind ({@code column}, {@code computed} or
-     * {@code metadata}: read by name only, not by {@code SELECT *}), key ({@code PRI} for a primary key column)
-     * and extras (a computed column's expression, the watermark).
-     */
-    private StatementResult describe(String name) {
-        TableDescriptor table = catalog.require(name);
-        RowSchema full = planner.fullSchema(table);
-        int declared = table.declaredNames().size();
-        List<List<Object>> rows = new ArrayList<>();
-        for (int i = 0; i < full.size(); i++) {
-            Column c = full.column(i);
-            Optional<ComputedColumn> computed = table.computedColumn(c.name());
-            String kind = i >= declared ? "metadata" : computed.isPresent() ? "computed" : "column";
-            String key = table.primaryKey().stream().anyMatch(k -> k.equalsIgnoreCase(c.name())) ? "PRI" : null;
-            List<String> extras = new ArrayList<>();
-            computed.ifPresent(e -> extras.add("AS " + e.expression()));
-            boolean isDeclared = i < declared;
-            table.watermark().filter(w -> isDeclared && w.column().equalsIgnoreCase(c.name()))
-                    .ifPresent(w -> extras.add(CreateTableText.watermark(w)));
-            rows.add(java.util.Arrays.asList(c.name(), c.type().sqlName(), c.nullable(), kind, key,
-                    extras.isEmpty() ? null : String.join("; ", extras)));
-        }
-        return new StatementResult.Rows(List.of("name", "type", "nullable", "kind", "key", "extras"),
-                List.of("VARCHAR", "VARCHAR", "BOOLEAN", "VARCHAR", "VARCHAR", "VARCHAR"), rows);
-    }
-
-    private StatementResult set(SluiceStatement.SetOption set) {
-        if (set.key() == null) {
-            List<List<Object>> rows = new ArrayList<>();
-            new TreeMap<>(session.options()).forEach((k, v) -> rows.add(List.of(k, v)));
-            return new StatementResult.Rows(List.of("key", "value"), List.of("VARCHAR", "VARCHAR"), rows);
-        }
-        if (set.key().equals(Sluice.TRIGGER)) {
-            Trigger.parse(set.value());
-        }
-        if (FlowControlOptions.OPTION_DOCS.containsKey(set.key())) {
-            FlowControlOptions.parse(Map.of(set.key(), set.value()));
-        }
-        access.checkSessionOption(set.key(), set.value());
-        session.setOption(set.key(), set.value());
-        return new StatementResult.Message("Set '" + set.key() + "' = '" + set.value() + "'.");
-    }
-
-    private StatementResult showQueries() {
-        List<List<Object>> rows = new ArrayList<>();
-        List<RunningQuery> queries = visibleQueries();
-        queries.sort(Comparator.comparing(RunningQuery::name).thenComparing(RunningQuery::id));
-        for (RunningQuery q : queries) {
-            Object lastBatch = q.lastProgress().map(p -> (Object) p.batchId()).orElse(null);
-            rows.add(java.util.Arrays.asList(q.name(), q.id(), q.isActive() ? "RUNNING" : "ENDING", lastBatch, q.sql(),
-                    q.owner()));
-        }
-        return new StatementResult.Rows(List.of("name", "id", "status", "last_batch", "sql", "owner"),
-                List.of("VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "VARCHAR", "VARCHAR"), rows);
-    }
-
     /**
      * The queries this session sees: the engine's queries into tables and its own SELECT STREAMs; the session
      * that owns the engine (the local shell, the server's) sees every session's.
      */
-    private List<RunningQuery> visibleQueries() {
+    List<RunningQuery> visibleQueries() {
         if (ownsEngine) {
             return new ArrayList<>(engine.all);
         }
@@ -294,7 +122,7 @@ final class StatementExecutor implements AutoCloseable {
     }
 
     /** The query to stop: this session's own first; another user's only for an admin. */
-    private RunningQuery findQuery(String nameOrId) {
+    RunningQuery findQuery(String nameOrId) {
         List<RunningQuery> candidates = new ArrayList<>(streams.values());
         candidates.addAll(visibleQueries());
         for (RunningQuery q : candidates) {
@@ -306,7 +134,7 @@ final class StatementExecutor implements AutoCloseable {
                 return q;
             }
         }
-        throw new IllegalArgumentException("No running query named '" + nameOrId + "' (see SHOW QUERIES)");
+        throw new EngineException(ErrorType.USER_ERROR, "No running query named '" + nameOrId + "' (see SHOW QUERIES)");
     }
 
     void addListener(StreamingQueryListener listener) {
@@ -321,7 +149,11 @@ final class StatementExecutor implements AutoCloseable {
         return List.copyOf(visibleQueries());
     }
 
-    private StatementResult query(String sql, BatchConsumer consumer) {
+    /**
+     * Runs a query statement: a bounded one to its rows; a continuous one started, into its target table (in
+     * the background) or into {@code consumer}.
+     */
+    StatementResult run(String sql, BatchConsumer consumer) {
         PlannedQuery plan = planner.plan(sql, session.options());
         if (!plan.streaming()) {
             return runBounded(plan);
@@ -335,7 +167,7 @@ final class StatementExecutor implements AutoCloseable {
         session.resetOption(Sluice.KAFKA_GROUP_ID);  // and so is a consumer group
         RunningQuery query = start(sql, plan, consumer, options);
         if (plan.target().isPresent()) {
-            return new StatementResult.Query(query, List.of(), List.of());
+            return new StatementResult.Query(query, List.of(), List.of(), true);
         }
         List<String> names = new ArrayList<>(plan.outputSchema().names());
         List<String> types = new ArrayList<>(plan.outputSchema().columns().stream().map(c -> c.type().sqlName()).toList());
@@ -343,7 +175,7 @@ final class StatementExecutor implements AutoCloseable {
             names.add(0, CallbackSink.CHANGE_COLUMN);  // each row says whether it is inserted or deleted
             types.add(0, "VARCHAR");
         }
-        return new StatementResult.Query(query, names, types);
+        return new StatementResult.Query(query, names, types, false);
     }
 
     /** Runs a bounded query to its result. */
@@ -416,7 +248,7 @@ final class StatementExecutor implements AutoCloseable {
             }
         });
         if (registry.putIfAbsent(name, query) != null) {
-            throw new IllegalStateException("A query named '" + name + "' is already running (STOP QUERY " + name
+            throw new EngineException(ErrorType.USER_ERROR, "A query named '" + name + "' is already running (STOP QUERY " + name
                     + " first, or SET query.name = '...' to run another copy)");
         }
         engine.all.add(query);
@@ -426,13 +258,7 @@ final class StatementExecutor implements AutoCloseable {
             sources = openSources(plan, context);
             sink = console ? new CallbackSink(consumer)
                     : connectors.forTable(plan.target().get()).createSink(plan.target().get(), context);
-            if (plan.updatesRows(mode) && !sink.takesChanges()) {
-                TableDescriptor target = plan.target().get();
-                throw new PlanningException("INSERT INTO " + target.name() + ": the query's result updates and deletes "
-                        + "rows it emitted before (a Top-N or an aggregate over updated rows), and " + sink
-                        + " takes inserts only" + sink.howToTakeChanges().map(how -> ": " + how + ";").orElse(";")
-                        + " or write it to a memory table, or SELECT STREAM it");
-            }
+            // MicroBatchExecution refuses a sink that takes inserts only under a result that updates rows.
             MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), mode,
                     sources, sink, checkpoint, trigger, flow, taskPool, allocator, query);
             query.start(execution);
@@ -530,7 +356,7 @@ final class StatementExecutor implements AutoCloseable {
     }
 
     private static Trigger trigger(Map<String, String> options) {
-        return Trigger.parse(options.getOrDefault(Sluice.TRIGGER, "1 s"));
+        return Trigger.parse(OptionTable.get(options, SessionOptions.TRIGGER).orElseThrow());
     }
 
     /** A SELECT STREAM into the client, without a checkpoint location given, checkpoints to a temporary place. */
@@ -543,7 +369,7 @@ final class StatementExecutor implements AutoCloseable {
      * (update, the default) or all groups (complete); a query without one only appends.
      */
     private static OutputMode outputMode(PlannedQuery plan, Map<String, String> options) {
-        String mode = options.getOrDefault(Sluice.OUTPUT_MODE, "update").trim().toLowerCase(java.util.Locale.ROOT);
+        String mode = OptionTable.get(options, SessionOptions.OUTPUT_MODE).orElseThrow();
         boolean aggregates = plan.hasAggregation();
         switch (mode) {
             case "update":
@@ -601,14 +427,10 @@ final class StatementExecutor implements AutoCloseable {
         return home.resolve("tmp").resolve("checkpoint-" + queryId).toUri().toString();
     }
 
+    /** Hadoop's recursive delete, the project's one. */
     private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}", dir, e);
+        if (Files.exists(dir) && !FileUtil.fullyDelete(dir.toFile())) {
+            LOG.warn("Could not delete {}", dir);
         }
     }
 

@@ -2,8 +2,12 @@ package dev.sluice.jdbc.meta;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.api.ColumnInfo;
 import dev.sluice.api.Sluice;
+import dev.sluice.api.SluiceException;
 import dev.sluice.api.StatementResult;
+import dev.sluice.api.TableInfo;
+import dev.sluice.jdbc.FrameIterable;
 import java.sql.DatabaseMetaData;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,7 +150,12 @@ public final class SluiceMeta extends MetaImpl {
         Sluice session = session(h.connectionId);
         closeStream(h);  // a statement re-executed forgets its previous result
         StreamingRows stream = new StreamingRows();
-        StatementResult result = session.execute(sql, stream::accept);
+        StatementResult result;
+        try {
+            result = session.execute(sql, stream::accept);
+        } catch (SluiceException e) {
+            throw SqlStates.toAvatica(e);
+        }
         MetaResultSet resultSet;
         if (result instanceof StatementResult.Rows rows) {
             List<Object> values = new ArrayList<>();
@@ -201,6 +210,8 @@ public final class SluiceMeta extends MetaImpl {
                 streams.remove(key(h), stream);
             }
             return Frame.create(offset, fetched.done(), fetched.rows());
+        } catch (SluiceException e) {
+            throw SqlStates.toAvatica(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Frame.create(offset, true, List.of());
@@ -264,13 +275,12 @@ public final class SluiceMeta extends MetaImpl {
             if (!tableName.matcher(table).matches()) {
                 continue;
             }
-            StatementResult.Rows described = (StatementResult.Rows) session.execute("DESCRIBE \"" + table.replace("\"", "\"\"") + "\"");
             int position = 0;
-            for (List<Object> c : described.rows()) {
+            for (ColumnInfo c : session.catalog().describe(table)) {
                 position++;
-                String column = (String) c.get(0);
-                String type = (String) c.get(1);
-                boolean nullable = Boolean.TRUE.equals(c.get(2));
+                String column = c.name();
+                String type = c.type();
+                boolean nullable = c.nullable();
                 if (columnName.matcher(column).matches()) {
                     rows.add(fieldValues(new MetaColumn(null, null, table, column, JdbcValues.sqlType(type), type,
                             null, null, 10, nullable ? DatabaseMetaData.columnNullable : DatabaseMetaData.columnNoNulls,
@@ -380,8 +390,7 @@ public final class SluiceMeta extends MetaImpl {
     }
 
     private List<String> tableNames(ConnectionHandle ch) {
-        StatementResult.Rows tables = (StatementResult.Rows) session(ch.id).execute("SHOW TABLES");
-        return tables.rows().stream().map(r -> (String) r.get(0)).sorted().toList();
+        return session(ch.id).catalog().tables().stream().map(TableInfo::name).sorted().toList();
     }
 
     private static Signature signature(String sql, List<String> columns, List<String> types) {

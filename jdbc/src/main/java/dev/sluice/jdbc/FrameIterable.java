@@ -1,4 +1,4 @@
-package dev.sluice.jdbc.meta;
+package dev.sluice.jdbc;
 
 import static java.util.Objects.requireNonNull;
 

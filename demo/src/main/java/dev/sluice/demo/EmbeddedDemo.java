@@ -1,9 +1,8 @@
-package dev.sluice.api.demo;
+package dev.sluice.demo;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.api.Sluice;
-import dev.sluice.api.StatementResult;
 import dev.sluice.connectors.embedded.DemoClickGenerator;
 import dev.sluice.connectors.embedded.EmbeddedKafkaBroker;
 import java.util.List;
@@ -77,9 +76,7 @@ public final class EmbeddedDemo implements AutoCloseable {
 
     /** Creates the table {@value #TOPIC} in the session's catalog, unless it has one of that name already. */
     public void registerTable(Sluice sluice) {
-        StatementResult.Rows tables = (StatementResult.Rows) sluice.execute("SHOW TABLES");
-        int nameColumn = Math.max(0, tables.columns().indexOf("name"));
-        boolean exists = tables.rows().stream().anyMatch(row -> TOPIC.equalsIgnoreCase(String.valueOf(row.get(nameColumn))));
+        boolean exists = sluice.catalog().tables().stream().anyMatch(t -> TOPIC.equalsIgnoreCase(t.name()));
         if (exists) {
             log.info("The catalog has a table {} already: using it", TOPIC);
             return;

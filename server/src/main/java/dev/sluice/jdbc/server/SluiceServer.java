@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.api.AccessPolicy;
 import dev.sluice.api.Sluice;
-import dev.sluice.api.demo.EmbeddedDemo;
+import dev.sluice.demo.EmbeddedDemo;
 import dev.sluice.jdbc.meta.SluiceMeta;
 import dev.sluice.ui.StatusServer;
 import java.io.BufferedReader;

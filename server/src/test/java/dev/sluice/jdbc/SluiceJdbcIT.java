@@ -83,6 +83,26 @@ class SluiceJdbcIT {
                 + "WITH ('connector'='kafka', 'topic'='" + topic + "', 'format'='json')"));
     }
 
+    /** The SQLState says whose the error is: 42000 the user's, 58000 outside Sluice (Kafka), as the error's kind. */
+    @ParameterizedTest
+    @ValueSource(strings = {"embedded", "remote"})
+    void theSqlStateFollowsTheErrorsKind(String mode) throws Exception {
+        try (Connection connection = connect(mode); Statement statement = connection.createStatement()) {
+            SQLException unknown = assertThrows(SQLException.class, () -> statement.executeQuery("SELECT * FROM nope"));
+            assertEquals("42000", unknown.getSQLState(), unknown.toString());
+            assertTrue(unknown.getMessage().contains("nope"), unknown.getMessage());
+            SQLException badOption = assertThrows(SQLException.class, () -> statement.execute("SET failOnDataLoss = maybe"));
+            assertEquals("42000", badOption.getSQLState());
+            assertTrue(badOption.getMessage().contains("Invalid value 'maybe' for option 'failOnDataLoss'"),
+                    badOption.getMessage());
+            statement.execute("CREATE TABLE gone (a BIGINT) WITH ('connector'='kafka', 'topic'='no-such-topic-" + mode
+                    + "', 'format'='json')");
+            SQLException missing = assertThrows(SQLException.class, () -> statement.executeQuery("SELECT a FROM gone"));
+            assertEquals("58000", missing.getSQLState(), missing.toString());
+            assertTrue(missing.getMessage().contains("no-such-topic-" + mode), missing.getMessage());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"embedded", "remote"})
     void boundedSelectDdlAndMetadata(String mode) throws Exception {
@@ -209,12 +229,7 @@ class SluiceJdbcIT {
             assertFalse(waiting.isDone(), "next() waits for the next micro-batch");
             statement.cancel();
             assertFalse(waiting.get(30, TimeUnit.SECONDS));
-            // The cancelled query stops on its own thread: give it a moment under a loaded machine.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!queryNames(other).isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertEquals(List.of(), queryNames(other), "the continuous query stopped");
+            assertEquals(List.of(), longs(other, "SHOW QUERIES"), "the continuous query stopped");
         }
     }
 
