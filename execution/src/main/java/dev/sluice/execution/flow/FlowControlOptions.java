@@ -73,7 +73,7 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
             "most Arrow (off-heap) memory a continuous query's batch may hold at once (its tasks' output, its "
                     + "operators' working memory): a batch that needs more fails naming this option, instead of the "
                     + "process being killed for lack of memory. Default: the JVM's maximum heap (-Xmx), as the JDK "
-                    + "bounds direct memory").validatedBy(n -> n > 0, "a positive size");
+                    + "bounds direct memory").validatedBy(n -> n > 0, "a positive size such as '512 MB' or '2 GB'");
 
     /** Every flow-control option, defined once: parsing, SET's checks, HELP and the operations guide's table. */
     public static final OptionTable OPTIONS = OptionTable.of(MAX_OFFSETS_PER_TRIGGER_OPTION,

@@ -56,7 +56,7 @@ class FlowControlOptionsTest {
         assertTrue(e.getMessage().startsWith("Invalid value 'forever' for option 'outageTimeout': expected a duration"),
                 e.getMessage());
         e = assertThrows(EngineException.class, () -> FlowControlOptions.parse(Map.of("maxBatchMemory", "lots")));
-        assertEquals("Invalid value 'lots' for option 'maxBatchMemory': expected a size such as '512 MB' or '2 GB'",
+        assertEquals("Invalid value 'lots' for option 'maxBatchMemory': expected a positive size such as '512 MB' or '2 GB'",
                 e.getMessage());
         assertEquals(2L << 30, FlowControlOptions.parse(Map.of("maxBatchMemory", "2 GB")).maxBatchMemoryBytes());
     }
