@@ -3,6 +3,7 @@ package dev.sluice.connectors.format;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sluice.execution.error.EngineException;
 import dev.sluice.connectors.file.FileSystemConnector;
 import dev.sluice.connectors.kafka.KafkaConnector;
 import dev.sluice.connectors.testing.SharedKafkaBroker;
@@ -106,7 +107,7 @@ class AddedFormatIT {
 
     @Test
     void itsOptionsAreCheckedAndItsMalformedRecordsCountedWithTheirOffsets() throws Exception {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new KafkaConnector().validate(
+        EngineException e = assertThrows(EngineException.class, () -> new KafkaConnector().validate(
                 table("connector", "kafka", "topic", "t", "format", "kv", "kv.separator", "==")));
         assertEquals("Table 'kv_table' (value format 'kv'): option 'kv.separator' must be one character other than "
                 + "'=', not '=='", e.getMessage());

@@ -8,6 +8,7 @@ import static dev.sluice.connectors.kafka.KafkaTestTables.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sluice.execution.error.EngineException;
 import dev.sluice.connectors.testing.SharedKafkaBroker;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.sink.StreamSink;
@@ -171,7 +172,7 @@ class KafkaFormatsIT {
 
     @Test
     void anOptionOfAnotherFormatThanTheTablesIsRefusedNamingIt() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new KafkaConnector()
+        EngineException e = assertThrows(EngineException.class, () -> new KafkaConnector()
                 .validate(table("t", "x", ROWS, "format", "json", "csv.field-delimiter", ";")));
         assertEquals("Option 'csv.field-delimiter' of table 't' is an option of format 'csv', but the table's value "
                 + "format is 'json' (option 'format')", e.getMessage());
