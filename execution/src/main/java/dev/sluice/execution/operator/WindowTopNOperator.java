@@ -4,15 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.changelog.ChangelogMode;
+import dev.sluice.execution.plan.SortKey;
+import dev.sluice.execution.plan.TopNNode.RankFunction;
 import dev.sluice.execution.plan.WindowTopNNode;
+import dev.sluice.execution.state.ByteArrayReader;
+import dev.sluice.execution.state.ByteArrayWriter;
 import dev.sluice.execution.state.RowCodec;
 import dev.sluice.execution.state.StateEntry;
 import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
-import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -20,6 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampMilliVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Runs a {@link WindowTopNNode}: the Top-N of each window (and partition key) of a window table function's rows,
@@ -32,8 +38,10 @@ import java.util.Optional;
  * come (the tasks drop them as late), so an emitted window is final: the output is append-only, its watermark the
  * input's.
  *
- * <p>State ({@code state/window-topn}): key, the partition columns (window included); value, the rows of its top.
- * Only windows still open are kept. Input: inserts only.
+ * <p>State ({@code state/window-topn}): key, the partition columns (window included); value, the rows of its top,
+ * sorted. Only windows still open are kept. Input: inserts only. Rows are offered to their partition's top
+ * straight from the input's vectors (as {@link TopNOperator} does); only rows that enter a top are encoded
+ * ({@link RowCodec}, as the state keeps them), and the output is decoded from those bytes into its vectors.
  */
 public final class WindowTopNOperator implements StreamOperator {
     /** What every batch's window Top-N shares. */
@@ -45,12 +53,7 @@ public final class WindowTopNOperator implements StreamOperator {
         public Factory(WindowTopNNode node) {
             this.node = requireNonNull(node, "node is null");
             this.inputSchema = node.input().schema();
-            List<Column> keys = new ArrayList<>();
-            for (int p : node.partition()) {
-                Column c = inputSchema.column(p);
-                keys.add(new Column(c.name(), c.type(), true));
-            }
-            this.keySchema = new RowSchema(keys);
+            this.keySchema = PartitionedRows.keySchema(inputSchema, node.partition());
         }
 
         @Override
@@ -90,29 +93,66 @@ public final class WindowTopNOperator implements StreamOperator {
         }
     }
 
+    /** A row in a top: its encoding ({@link RowCodec}, the input's columns) and its ORDER BY values. */
+    private static final class Candidate {
+        final byte[] row;
+        final Object[] order;
+
+        Candidate(byte[] row, Object[] order) {
+            this.row = row;
+            this.order = order;
+        }
+    }
+
+    /** A partition (window included) the batch touched: its top, as stored and then merged with the batch's rows. */
+    private static final class Partition {
+        final byte[] key;
+        final List<Candidate> top;
+
+        Partition(byte[] key, List<Candidate> top) {
+            this.key = key;
+            this.top = top;
+        }
+    }
+
     private final Factory factory;
     private final OperatorContext context;
-    private final RowOrdering ordering;
-    /** The batch's rows per partition key, in arrival order. */
-    private final Map<List<Object>, List<List<Object>>> newRows = new LinkedHashMap<>();
+    private final StateStore store;
+    private final int[] partition;
+    private final ColumnType[] types;
+    private final ColumnType[] keyTypes;
+    private final int[] orderColumns;
+    /** The partitions the batch's rows fell in, in the order they first came. */
+    private final Map<EncodedKey, Partition> partitions = new LinkedHashMap<>();
+    private final ByteArrayWriter scratch = new ByteArrayWriter();
 
     private WindowTopNOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
         this.context = context;
-        this.ordering = new RowOrdering(factory.node.order());
-        context.requireState();
+        this.store = context.requireState();
+        this.partition = factory.node.partition().stream().mapToInt(Integer::intValue).toArray();
+        this.types = RowCodec.types(factory.inputSchema);
+        this.keyTypes = RowCodec.types(factory.keySchema);
+        this.orderColumns = factory.node.order().stream().mapToInt(SortKey::column).toArray();
     }
 
+    /**
+     * Offers each row of the batch to its partition's top, straight from the vectors: a row that can't enter
+     * the top is compared and dropped; one that enters is encoded and kept there (a row pushed out of the top
+     * can't come back: ranks only grow as rows come).
+     */
     @Override
     public List<ChangeBatch> add(int input, ChangeBatch batch) {
         try (batch) {
             if (!batch.isInsertOnly()) {
                 throw new IllegalStateException("A window Top-N got deleted rows; it is planned over inserts only");
             }
-            for (List<Object> row : VectorValues.rows(batch.rows())) {
-                List<Object> key = new ArrayList<>(factory.node.partition().size());
-                factory.node.partition().forEach(p -> key.add(row.get(p)));
-                newRows.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
+            VectorSchemaRoot root = batch.rows();
+            List<FieldVector> vectors = root.getFieldVectors();
+            for (int r = 0; r < root.getRowCount(); r++) {
+                byte[] key = PartitionedRows.key(partition, root, r, scratch);
+                Partition p = partitions.computeIfAbsent(new EncodedKey(key), k -> load(key));
+                offer(p, vectors, r);
             }
         }
         return List.of();
@@ -120,18 +160,10 @@ public final class WindowTopNOperator implements StreamOperator {
 
     @Override
     public List<ChangeBatch> finish() {
-        StateStore store = context.requireState();
-        for (Map.Entry<List<Object>, List<List<Object>>> e : newRows.entrySet()) {
-            byte[] key = RowCodec.encode(e.getKey(), factory.keySchema);
-            byte[] stored = store.get(key);
-            List<List<Object>> candidates = new ArrayList<>(stored == null ? List.of()
-                    : RowCodec.decodeRows(stored, factory.inputSchema));
-            candidates.addAll(e.getValue());  // after the kept rows: ties keep arrival order
-            List<List<Object>> kept = new ArrayList<>();
-            top(candidates).forEach(r -> kept.add(r.subList(0, r.size() - 1)));
-            store.put(key, RowCodec.encodeRows(kept, factory.inputSchema));
+        for (Partition p : partitions.values()) {
+            store.put(p.key, encode(p.top));
         }
-        newRows.clear();
+        partitions.clear();
         // Over processing time, the batch's (logged) time is the watermark: later rows all get a later time.
         long watermark = factory.node.processingTime() ? context.batchTimestampMillis() : context.watermark();
         if (watermark == Long.MIN_VALUE) {
@@ -139,52 +171,147 @@ public final class WindowTopNOperator implements StreamOperator {
         }
         // The windows the watermark has passed, in key order so that the output does not depend on hash order.
         List<StateEntry> closed = new ArrayList<>();
+        int closeKey = factory.node.closeKey();
         for (Iterator<StateEntry> it = store.iterator(); it.hasNext(); ) {
             StateEntry entry = it.next();
-            List<Object> key = RowCodec.decode(entry.key(), factory.keySchema);
-            Object time = key.get(factory.node.closeKey());
-            if (time != null && VectorValues.toEpochMillis((LocalDateTime) time) + factory.node.closeDelayMillis()
-                    <= watermark) {
+            int at = RowCodec.skip(entry.key(), 0, keyTypes, 0, closeKey);
+            if (!RowCodec.isNull(entry.key(), at)
+                    && RowCodec.readLong(entry.key(), at) + factory.node.closeDelayMillis() <= watermark) {
                 closed.add(entry);
             }
         }
         closed.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
-        List<List<Object>> out = new ArrayList<>();
-        for (StateEntry entry : closed) {
-            out.addAll(top(RowCodec.decodeRows(entry.value(), factory.inputSchema)));
-            store.remove(entry.key());
+        try (ChangeBatchBuilder out = new ChangeBatchBuilder(factory.node.schema(), context.allocator())) {
+            int rankColumn = factory.inputSchema.size();
+            for (StateEntry entry : closed) {
+                List<Candidate> top = decode(entry.value());
+                long[] ranks = ranks(top);
+                for (int i = 0; i < top.size(); i++) {
+                    out.decode(0, rankColumn, top.get(i).row, 0);
+                    out.setLong(rankColumn, ranks[i]);
+                    out.endRow(1);
+                }
+                store.remove(entry.key());
+            }
+            return out.build(false);
         }
-        if (out.isEmpty()) {
-            return List.of();
-        }
-        return List.of(ChangeBatch.inserts(VectorValues.toBatch(factory.node.schema(), out, context.allocator())));
     }
 
-    /** The rows of the first {@code limit} ranks, sorted (stable), each with its rank appended. */
-    private List<List<Object>> top(List<List<Object>> rows) {
-        List<List<Object>> sorted = new ArrayList<>(rows);
-        sorted.sort(ordering);
-        List<List<Object>> out = new ArrayList<>();
+    /** The partition of encoded key {@code key} with its top as the state keeps it. */
+    private Partition load(byte[] key) {
+        byte[] stored = store.get(key);
+        return new Partition(key, stored == null ? new ArrayList<>() : decode(stored));
+    }
+
+    /** A top as the state keeps it: the count of rows, then each row's length and encoding. */
+    private static byte[] encode(List<Candidate> top) {
+        ByteArrayWriter value = new ByteArrayWriter();
+        value.writeVarInt(top.size());
+        for (Candidate c : top) {
+            value.writeVarInt(c.row.length).writeBytes(c.row);
+        }
+        return value.toByteArray();
+    }
+
+    /** The top {@link #encode} wrote, sorted as it was kept. */
+    private List<Candidate> decode(byte[] stored) {
+        ByteArrayReader in = new ByteArrayReader(stored);
+        int count = in.readVarInt();
+        List<Candidate> top = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] row = in.readBytes(in.readVarInt());
+            top.add(new Candidate(row, order(row)));
+        }
+        return top;
+    }
+
+    /**
+     * Adds row {@code row} to the top of {@code p} if it ranks within the limit: after every row that ranks
+     * before or ties with it (ties keep the order rows came in), dropping the rows it pushes out.
+     */
+    private void offer(Partition p, List<FieldVector> vectors, int row) {
+        Object[] order = new Object[orderColumns.length];
+        for (int k = 0; k < orderColumns.length; k++) {
+            FieldVector v = vectors.get(orderColumns[k]);
+            order[k] = v.isNull(row) ? null : v instanceof TimeStampMilliVector ts ? ts.get(row) : VectorValues.get(v, row);
+        }
+        List<Candidate> top = p.top;
+        int size = top.size();
+        long limit = factory.node.limit();
+        if (size >= limit && factory.node.function() != RankFunction.DENSE_RANK) {
+            // After the last row (or tied with it, ROW_NUMBER): its rank would pass the limit.
+            int c = compare(order, top.get(size - 1).order);
+            if (c > 0 || (c == 0 && factory.node.function() == RankFunction.ROW_NUMBER)) {
+                return;
+            }
+        }
+        int low = 0;
+        int high = size;
+        while (low < high) {  // the first row that ranks after this one
+            int mid = (low + high) >>> 1;
+            if (compare(top.get(mid).order, order) <= 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        scratch.reset();
+        RowCodec.write(vectors, row, scratch);
+        top.add(low, new Candidate(scratch.toByteArray(), order));
+        if (top.size() > limit) {
+            long[] ranks = ranks(top);
+            int keep = 0;
+            while (keep < top.size() && ranks[keep] <= limit) {
+                keep++;
+            }
+            top.subList(keep, top.size()).clear();
+        }
+    }
+
+    /** The rank of each row of a sorted top. */
+    private long[] ranks(List<Candidate> sorted) {
+        long[] ranks = new long[sorted.size()];
         long rank = 0;
         long dense = 0;
         for (int i = 0; i < sorted.size(); i++) {
-            boolean tie = i > 0 && ordering.compare(sorted.get(i - 1), sorted.get(i)) == 0;
+            boolean tie = i > 0 && compare(sorted.get(i - 1).order, sorted.get(i).order) == 0;
             if (!tie) {
                 rank = i + 1;
                 dense++;
             }
-            long r = switch (factory.node.function()) {
+            ranks[i] = switch (factory.node.function()) {
                 case ROW_NUMBER -> i + 1;
                 case RANK -> rank;
                 case DENSE_RANK -> dense;
             };
-            if (r > factory.node.limit()) {
-                break;
-            }
-            List<Object> row = new ArrayList<>(sorted.get(i));
-            row.add(r);
-            out.add(row);
         }
-        return out;
+        return ranks;
+    }
+
+    /** The ORDER BY values of an encoded row (TIMESTAMPs as epoch milliseconds, as from the vectors). */
+    private Object[] order(byte[] row) {
+        Object[] order = new Object[orderColumns.length];
+        int offset = 0;
+        for (int c = 0; c < types.length; c++) {
+            for (int k = 0; k < orderColumns.length; k++) {
+                if (orderColumns[k] == c) {
+                    order[k] = RowCodec.isNull(row, offset) ? null
+                            : types[c] == ColumnType.TIMESTAMP ? RowCodec.readLong(row, offset) : RowCodec.value(row, offset, types[c]);
+                }
+            }
+            offset = RowCodec.skip(row, offset, types[c]);
+        }
+        return order;
+    }
+
+    /** SQL's order by the sort keys ({@link RowOrdering}'s), over the ORDER BY values of two rows. */
+    private int compare(Object[] a, Object[] b) {
+        for (int k = 0; k < orderColumns.length; k++) {
+            int c = RowOrdering.compare(factory.node.order().get(k), a[k], b[k]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
     }
 }
