@@ -4,10 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.changelog.ChangelogMode;
-import dev.sluice.execution.plan.SortKey;
-import dev.sluice.execution.plan.TopNNode.RankFunction;
 import dev.sluice.execution.plan.WindowTopNNode;
-import dev.sluice.execution.state.ByteArrayReader;
 import dev.sluice.execution.state.ByteArrayWriter;
 import dev.sluice.execution.state.RowCodec;
 import dev.sluice.execution.state.StateEntry;
@@ -15,7 +12,6 @@ import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
-import dev.sluice.execution.type.VectorValues;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -24,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -93,23 +88,12 @@ public final class WindowTopNOperator implements StreamOperator {
         }
     }
 
-    /** A row in a top: its encoding ({@link RowCodec}, the input's columns) and its ORDER BY values. */
-    private static final class Candidate {
-        final byte[] row;
-        final Object[] order;
-
-        Candidate(byte[] row, Object[] order) {
-            this.row = row;
-            this.order = order;
-        }
-    }
-
     /** A partition (window included) the batch touched: its top, as stored and then merged with the batch's rows. */
     private static final class Partition {
         final byte[] key;
-        final List<Candidate> top;
+        final List<RankedTop.Candidate> top;
 
-        Partition(byte[] key, List<Candidate> top) {
+        Partition(byte[] key, List<RankedTop.Candidate> top) {
             this.key = key;
             this.top = top;
         }
@@ -119,9 +103,8 @@ public final class WindowTopNOperator implements StreamOperator {
     private final OperatorContext context;
     private final StateStore store;
     private final int[] partition;
-    private final ColumnType[] types;
     private final ColumnType[] keyTypes;
-    private final int[] orderColumns;
+    private final RankedTop ranking;
     /** The partitions the batch's rows fell in, in the order they first came. */
     private final Map<EncodedKey, Partition> partitions = new LinkedHashMap<>();
     private final ByteArrayWriter scratch = new ByteArrayWriter();
@@ -131,9 +114,9 @@ public final class WindowTopNOperator implements StreamOperator {
         this.context = context;
         this.store = context.requireState();
         this.partition = factory.node.partition().stream().mapToInt(Integer::intValue).toArray();
-        this.types = RowCodec.types(factory.inputSchema);
         this.keyTypes = RowCodec.types(factory.keySchema);
-        this.orderColumns = factory.node.order().stream().mapToInt(SortKey::column).toArray();
+        this.ranking = new RankedTop(factory.inputSchema, factory.node.order(), factory.node.function(),
+                factory.node.limit());
     }
 
     /**
@@ -152,7 +135,7 @@ public final class WindowTopNOperator implements StreamOperator {
             for (int r = 0; r < root.getRowCount(); r++) {
                 byte[] key = PartitionedRows.key(partition, root, r, scratch);
                 Partition p = partitions.computeIfAbsent(new EncodedKey(key), k -> load(key));
-                offer(p, vectors, r);
+                ranking.offer(p.top, vectors, r);
             }
         }
         return List.of();
@@ -161,7 +144,7 @@ public final class WindowTopNOperator implements StreamOperator {
     @Override
     public List<ChangeBatch> finish() {
         for (Partition p : partitions.values()) {
-            store.put(p.key, encode(p.top));
+            store.put(p.key, RankedTop.encode(p.top));
         }
         partitions.clear();
         // Over processing time, the batch's (logged) time is the watermark: later rows all get a later time.
@@ -184,8 +167,8 @@ public final class WindowTopNOperator implements StreamOperator {
         try (ChangeBatchBuilder out = new ChangeBatchBuilder(factory.node.schema(), context.allocator())) {
             int rankColumn = factory.inputSchema.size();
             for (StateEntry entry : closed) {
-                List<Candidate> top = decode(entry.value());
-                long[] ranks = ranks(top);
+                List<RankedTop.Candidate> top = ranking.decode(entry.value());
+                long[] ranks = ranking.ranks(top);
                 for (int i = 0; i < top.size(); i++) {
                     out.decode(0, rankColumn, top.get(i).row, 0);
                     out.setLong(rankColumn, ranks[i]);
@@ -200,118 +183,6 @@ public final class WindowTopNOperator implements StreamOperator {
     /** The partition of encoded key {@code key} with its top as the state keeps it. */
     private Partition load(byte[] key) {
         byte[] stored = store.get(key);
-        return new Partition(key, stored == null ? new ArrayList<>() : decode(stored));
-    }
-
-    /** A top as the state keeps it: the count of rows, then each row's length and encoding. */
-    private static byte[] encode(List<Candidate> top) {
-        ByteArrayWriter value = new ByteArrayWriter();
-        value.writeVarInt(top.size());
-        for (Candidate c : top) {
-            value.writeVarInt(c.row.length).writeBytes(c.row);
-        }
-        return value.toByteArray();
-    }
-
-    /** The top {@link #encode} wrote, sorted as it was kept. */
-    private List<Candidate> decode(byte[] stored) {
-        ByteArrayReader in = new ByteArrayReader(stored);
-        int count = in.readVarInt();
-        List<Candidate> top = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            byte[] row = in.readBytes(in.readVarInt());
-            top.add(new Candidate(row, order(row)));
-        }
-        return top;
-    }
-
-    /**
-     * Adds row {@code row} to the top of {@code p} if it ranks within the limit: after every row that ranks
-     * before or ties with it (ties keep the order rows came in), dropping the rows it pushes out.
-     */
-    private void offer(Partition p, List<FieldVector> vectors, int row) {
-        Object[] order = new Object[orderColumns.length];
-        for (int k = 0; k < orderColumns.length; k++) {
-            FieldVector v = vectors.get(orderColumns[k]);
-            order[k] = v.isNull(row) ? null : v instanceof TimeStampMilliVector ts ? ts.get(row) : VectorValues.get(v, row);
-        }
-        List<Candidate> top = p.top;
-        int size = top.size();
-        long limit = factory.node.limit();
-        if (size >= limit && factory.node.function() != RankFunction.DENSE_RANK) {
-            // After the last row (or tied with it, ROW_NUMBER): its rank would pass the limit.
-            int c = compare(order, top.get(size - 1).order);
-            if (c > 0 || (c == 0 && factory.node.function() == RankFunction.ROW_NUMBER)) {
-                return;
-            }
-        }
-        int low = 0;
-        int high = size;
-        while (low < high) {  // the first row that ranks after this one
-            int mid = (low + high) >>> 1;
-            if (compare(top.get(mid).order, order) <= 0) {
-                low = mid + 1;
-            } else {
-                high = mid;
-            }
-        }
-        scratch.reset();
-        RowCodec.write(vectors, row, scratch);
-        top.add(low, new Candidate(scratch.toByteArray(), order));
-        if (top.size() > limit) {
-            long[] ranks = ranks(top);
-            int keep = 0;
-            while (keep < top.size() && ranks[keep] <= limit) {
-                keep++;
-            }
-            top.subList(keep, top.size()).clear();
-        }
-    }
-
-    /** The rank of each row of a sorted top. */
-    private long[] ranks(List<Candidate> sorted) {
-        long[] ranks = new long[sorted.size()];
-        long rank = 0;
-        long dense = 0;
-        for (int i = 0; i < sorted.size(); i++) {
-            boolean tie = i > 0 && compare(sorted.get(i - 1).order, sorted.get(i).order) == 0;
-            if (!tie) {
-                rank = i + 1;
-                dense++;
-            }
-            ranks[i] = switch (factory.node.function()) {
-                case ROW_NUMBER -> i + 1;
-                case RANK -> rank;
-                case DENSE_RANK -> dense;
-            };
-        }
-        return ranks;
-    }
-
-    /** The ORDER BY values of an encoded row (TIMESTAMPs as epoch milliseconds, as from the vectors). */
-    private Object[] order(byte[] row) {
-        Object[] order = new Object[orderColumns.length];
-        int offset = 0;
-        for (int c = 0; c < types.length; c++) {
-            for (int k = 0; k < orderColumns.length; k++) {
-                if (orderColumns[k] == c) {
-                    order[k] = RowCodec.isNull(row, offset) ? null
-                            : types[c] == ColumnType.TIMESTAMP ? RowCodec.readLong(row, offset) : RowCodec.value(row, offset, types[c]);
-                }
-            }
-            offset = RowCodec.skip(row, offset, types[c]);
-        }
-        return order;
-    }
-
-    /** SQL's order by the sort keys ({@link RowOrdering}'s), over the ORDER BY values of two rows. */
-    private int compare(Object[] a, Object[] b) {
-        for (int k = 0; k < orderColumns.length; k++) {
-            int c = RowOrdering.compare(factory.node.order().get(k), a[k], b[k]);
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
+        return new Partition(key, stored == null ? new ArrayList<>() : ranking.decode(stored));
     }
 }
