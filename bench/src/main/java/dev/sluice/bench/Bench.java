@@ -4,6 +4,7 @@ import dev.sluice.bench.nexmark.NexmarkConfig;
 import dev.sluice.bench.nexmark.NexmarkSql;
 import dev.sluice.bench.nexmark.NexmarkTopics;
 import dev.sluice.connectors.embedded.EmbeddedKafkaBroker;
+import dev.sluice.demo.BrokerProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -79,6 +80,7 @@ public final class Bench {
     private static int orchestrate(BenchOptions o) throws Exception {
         EmbeddedKafkaBroker inProcess = null;
         BrokerProcess child = null;
+        java.nio.file.Path childDir = null;
         try {
             String bootstrap;
             if (o.bootstrap().isPresent()) {
@@ -88,7 +90,8 @@ public final class Bench {
                 inProcess = EmbeddedKafkaBroker.start();
                 bootstrap = inProcess.bootstrapServers();
             } else {
-                child = BrokerProcess.start(o.brokerHeap());
+                childDir = java.nio.file.Files.createTempDirectory("sluice-bench-kafka-");
+                child = BrokerProcess.start(childDir.resolve("data"), o.brokerHeap());
                 bootstrap = child.bootstrapServers();
                 OUT.printf(Locale.ROOT, "Started a Kafka broker in its own JVM (pid %d, -Xmx%s) on %s%n", child.pid(),
                         o.brokerHeap(), bootstrap);
@@ -133,6 +136,9 @@ public final class Bench {
             }
             if (child != null) {
                 child.close();
+            }
+            if (childDir != null) {
+                org.apache.hadoop.fs.FileUtil.fullyDelete(childDir.toFile());
             }
         }
     }

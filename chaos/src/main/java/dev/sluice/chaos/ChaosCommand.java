@@ -1,5 +1,6 @@
 package dev.sluice.chaos;
 
+import dev.sluice.demo.BrokerProcess;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,7 +93,7 @@ public final class ChaosCommand {
                 settings.kills(), settings.seed());
         String prefix = "chaos-" + Long.toString(System.currentTimeMillis(), 36);
         List<ChaosResult> results = new ArrayList<>();
-        try (BrokerProcess broker = BrokerProcess.start(dir.resolve("broker-data"))) {
+        try (BrokerProcess broker = BrokerProcess.start(dir.resolve("broker-data"), "768m")) {
             out.println("Kafka broker process on " + broker.bootstrapServers());
             for (String name : scenarios) {
                 Path scenarioDir = dir.resolve(name);

@@ -1,5 +1,6 @@
 package dev.sluice.chaos;
 
+import dev.sluice.demo.BrokerProcess;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.execution.checkpoint.BatchOffsets;
@@ -56,7 +57,8 @@ final class ChaosRun {
     ChaosResult run() throws IOException, InterruptedException {
         long started = System.nanoTime();
         Files.createDirectories(dir);
-        scenario.topics().forEach(broker::createTopic);
+        scenario.topics().forEach((topic, partitions) -> ChaosTopics.createTopic(broker.bootstrapServers(), topic,
+                partitions));
         Path checkpointRoot = dir.resolve("checkpoints");
         Path script = dir.resolve("query.sql");
         Files.writeString(script, scenario.script(checkpointRoot));
@@ -173,7 +175,7 @@ final class ChaosRun {
         long target = 0;
         for (String topic : scenario.inputTopics()) {
             long want = produced.stream().filter(r -> r.topic().equals(topic)).count();
-            long held = broker.records(topic);
+            long held = ChaosTopics.records(broker.bootstrapServers(), topic);
             if (held != want) {
                 return Optional.of("input topic " + topic + " holds " + held + " records, " + want + " were produced");
             }

@@ -1,5 +1,6 @@
 package dev.sluice.chaos;
 
+import dev.sluice.demo.BrokerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,7 @@ class ChaosIT {
     static void startBroker() throws Exception {
         dir = Files.createDirectories(Path.of("target", "chaos-test", Long.toString(System.currentTimeMillis(), 36)))
                 .toAbsolutePath();
-        broker = BrokerProcess.start(dir.resolve("broker-data"));
+        broker = BrokerProcess.start(dir.resolve("broker-data"), "768m");
     }
 
     @AfterAll

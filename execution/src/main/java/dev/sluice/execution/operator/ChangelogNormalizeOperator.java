@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.changelog.ChangelogMode;
 import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.state.ByteArrayWriter;
 import dev.sluice.execution.state.RowCodec;
 import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
@@ -13,11 +14,13 @@ import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -124,74 +127,97 @@ public final class ChangelogNormalizeOperator implements StreamOperator {
     private final Factory factory;
     private final OperatorContext context;
     private final StateStore store;
-    /** This batch's last record per key, in the order of each key's first record: a row, or null for a delete. */
-    private final Map<List<Object>, List<Object>> latest = new LinkedHashMap<>();
+    private final int[] key;
+    /**
+     * This batch's last record per key (the key's encoding, {@link RowCodec}, the state's key), in the order of
+     * each key's first record: the row's output columns encoded as the state keeps them, or null for a delete.
+     */
+    private final Map<EncodedKey, byte[]> latest = new LinkedHashMap<>();
+    private final ByteArrayWriter scratch = new ByteArrayWriter();
 
     private ChangelogNormalizeOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
         this.context = context;
         this.store = context.requireState();
+        this.key = factory.key.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * Keeps each key's last record, encoded straight from the vectors (the key's columns as the state's key, the
+     * output columns as its value): no Java object per value.
+     */
     @Override
     public List<ChangeBatch> add(int input, ChangeBatch batch) {
         try (batch) {
             if (!batch.isInsertOnly()) {
                 throw new IllegalStateException("A normalize step reads a scan's records, which are never deletes");
             }
-            for (List<Object> row : VectorValues.rows(batch.rows())) {
-                List<Object> key = new ArrayList<>(factory.key.size());
-                for (int k : factory.key) {
-                    key.add(row.get(k));
+            VectorSchemaRoot root = batch.rows();
+            List<FieldVector> vectors = root.getFieldVectors();
+            BitVector deletedVector = (BitVector) vectors.get(factory.deletedColumn);
+            int width = factory.outputSchema.size();
+            for (int r = 0; r < root.getRowCount(); r++) {
+                for (int k : key) {
+                    if (vectors.get(k).isNull(r)) {
+                        // The readers refuse such a record (a key column is NOT NULL); never a version of any key.
+                        throw new IllegalStateException("A record of table " + factory.table + " has a NULL key "
+                                + keyValues(vectors, r));
+                    }
                 }
-                if (key.contains(null)) {
-                    // The readers refuse such a record (a key column is NOT NULL); never a version of any key.
-                    throw new IllegalStateException("A record of table " + factory.table + " has a NULL key " + key);
+                byte[] encodedKey = PartitionedRows.key(key, root, r, scratch);
+                boolean deleted = !deletedVector.isNull(r) && deletedVector.get(r) != 0;
+                byte[] row = null;
+                if (!deleted) {
+                    scratch.reset();
+                    for (int c = 0; c < width; c++) {
+                        RowCodec.write(vectors.get(c), r, scratch);
+                    }
+                    row = scratch.toByteArray();
                 }
-                boolean deleted = Boolean.TRUE.equals(row.get(factory.deletedColumn));
-                latest.put(key, deleted ? null : new ArrayList<>(row.subList(0, factory.outputSchema.size())));
+                latest.put(new EncodedKey(encodedKey), row);
             }
         }
         return List.of();
     }
 
+    /** The key's values of row {@code row}, for an error message. */
+    private List<Object> keyValues(List<FieldVector> vectors, int row) {
+        List<Object> values = new ArrayList<>(key.length);
+        for (int k : key) {
+            values.add(VectorValues.get(vectors.get(k), row));
+        }
+        return values;
+    }
+
+    /**
+     * Per key the batch touched: its stored row (deleted) and its new one (inserted), unless they are equal (the
+     * same encoding is the same row); the output decoded from those bytes straight into its vectors.
+     */
     @Override
     public List<ChangeBatch> finish() {
-        RowSchema keySchema = factory.stateKeySchema();
-        RowSchema valueSchema = factory.stateValueSchema();
-        List<List<Object>> rows = new ArrayList<>();
-        List<Integer> weights = new ArrayList<>();
-        for (Map.Entry<List<Object>, List<Object>> e : latest.entrySet()) {
-            byte[] key = RowCodec.encode(e.getKey(), keySchema);
-            byte[] before = store.get(key);
-            List<Object> old = before == null ? null : RowCodec.decode(before, valueSchema);
-            List<Object> now = e.getValue();
-            if (old != null && old.equals(now)) {
-                continue;  // the same row again: no change
+        int width = factory.outputSchema.size();
+        try (ChangeBatchBuilder out = new ChangeBatchBuilder(factory.outputSchema, context.allocator())) {
+            for (Map.Entry<EncodedKey, byte[]> e : latest.entrySet()) {
+                byte[] encodedKey = e.getKey().bytes();
+                byte[] old = store.get(encodedKey);
+                byte[] now = e.getValue();
+                if (old != null && Arrays.equals(old, now)) {
+                    continue;  // the same row again: no change
+                }
+                if (old != null) {
+                    out.decode(0, width, old, 0);
+                    out.endRow(-1);
+                }
+                if (now != null) {
+                    out.decode(0, width, now, 0);
+                    out.endRow(1);
+                    store.put(encodedKey, now);
+                } else if (old != null) {
+                    store.remove(encodedKey);
+                }
             }
-            if (old != null) {
-                rows.add(old);
-                weights.add(-1);
-            }
-            if (now != null) {
-                rows.add(now);
-                weights.add(1);
-                store.put(key, RowCodec.encode(now, valueSchema));
-            } else if (old != null) {
-                store.remove(key);
-            }
+            latest.clear();
+            return out.build(true);
         }
-        latest.clear();
-        if (rows.isEmpty()) {
-            return List.of();
-        }
-        VectorSchemaRoot batch = VectorValues.toBatch(factory.outputSchema, rows, context.allocator());
-        IntVector vector = new IntVector("$weight", context.allocator());
-        vector.allocateNew(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            vector.set(i, weights.get(i));
-        }
-        vector.setValueCount(rows.size());
-        return List.of(ChangeBatch.of(batch, vector));
     }
 }

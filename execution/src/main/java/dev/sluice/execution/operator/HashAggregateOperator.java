@@ -51,8 +51,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * and COUNT(DISTINCT)'s value set) in the store's delta and snapshot files. Rows carry no event time here, so
  * no row is late; windows and watermarks are another operator's job.
  *
- * <p>Lifecycle (Trino's push model): {@link #needsInput} &gt; {@link #addInput} per batch &gt; {@link #finish}
- * &gt; {@link #getOutput} once &gt; {@link #close}. Accumulators live on the Java heap; output vectors come
+ * <p>Lifecycle: {@link #addInput} per input batch (a task's rows for PARTIAL, the tasks' partial states for
+ * FINAL) &gt; {@link #finish} &gt; {@link #getOutput} once &gt; {@link #close}; {@code AggregateOperator} drives a
+ * FINAL one per micro-batch, a task a PARTIAL one per partition. Accumulators live on the Java heap; output vectors come
  * from the allocator given to the factory's {@code create}, and the caller closes the batch
  * {@code getOutput} returns. Not thread-safe.
  */
@@ -272,7 +273,6 @@ public final class HashAggregateOperator implements AutoCloseable {
     private boolean retractPrevious;
     private boolean outputTaken;
     private long inputRows;
-    private long nanos;
 
     private HashAggregateOperator(Factory factory, Step step, BufferAllocator allocator, StateStore store) {
         this.factory = factory;
@@ -282,18 +282,9 @@ public final class HashAggregateOperator implements AutoCloseable {
         this.groups = factory.newAggregation();
     }
 
-    public Step step() {
-        return step;
-    }
-
     /** The Arrow schema of the batch {@link #getOutput} returns. */
     public Schema outputSchema() {
         return step == Step.PARTIAL ? factory.partialSchema : factory.outputSchema.toArrowSchema();
-    }
-
-    /** True until {@link #finish}. */
-    public boolean needsInput() {
-        return !finishing;
     }
 
     /**
@@ -319,7 +310,6 @@ public final class HashAggregateOperator implements AutoCloseable {
         if (finishing) {
             throw new IllegalStateException(this + " is finishing and takes no more input");
         }
-        long start = System.nanoTime();
         inputRows += input.getRowCount();
         if (step == Step.PARTIAL && factory.window.isPresent() && factory.window.get().windowsPerRow() > 1) {
             addToEachHoppingWindow(input, factory.window.get());
@@ -328,7 +318,6 @@ public final class HashAggregateOperator implements AutoCloseable {
         } else {
             groups.addPartial(input);
         }
-        nanos += System.nanoTime() - start;
     }
 
     /**
@@ -379,7 +368,6 @@ public final class HashAggregateOperator implements AutoCloseable {
             return;
         }
         finishing = true;
-        long start = System.nanoTime();
         if (step == Step.PARTIAL) {
             output = build(factory.partialSchema, groups.groupCount(), groups::writePartial);
         } else if (factory.retracting || retractPrevious) {
@@ -392,7 +380,6 @@ public final class HashAggregateOperator implements AutoCloseable {
             output = build(factory.outputSchema.toArrowSchema(), groups.groupCount(), groups::writeResults);
         }
         groups = null;
-        nanos += System.nanoTime() - start;
     }
 
     private void mergeWithStore() {
@@ -574,11 +561,6 @@ public final class HashAggregateOperator implements AutoCloseable {
     /** Rows added so far. */
     public long inputRows() {
         return inputRows;
-    }
-
-    /** Time spent in {@link #addInput} and {@link #finish}. */
-    public long processingNanos() {
-        return nanos;
     }
 
     /** Releases the output if it was never taken. */

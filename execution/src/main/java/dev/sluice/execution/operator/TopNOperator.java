@@ -6,7 +6,6 @@ import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.changelog.ChangelogMode;
 import dev.sluice.execution.plan.SortKey;
 import dev.sluice.execution.plan.TopNNode.RankFunction;
-import dev.sluice.execution.state.ByteArrayReader;
 import dev.sluice.execution.state.ByteArrayWriter;
 import dev.sluice.execution.state.RowCodec;
 import dev.sluice.execution.state.StateSpec;
@@ -14,7 +13,6 @@ import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
-import dev.sluice.execution.type.VectorValues;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -120,25 +117,14 @@ public final class TopNOperator implements StreamOperator {
         }
     }
 
-    /** A row in a top: its encoding ({@link RowCodec}, the input's columns) and its ORDER BY values. */
-    private static final class Candidate {
-        final byte[] row;
-        final Object[] order;
-
-        Candidate(byte[] row, Object[] order) {
-            this.row = row;
-            this.order = order;
-        }
-    }
-
     /** A partition the batch touched: its top as stored (or empty) and as the batch's rows made it. */
     private static final class Partition {
         final byte[] key;
-        final List<Candidate> before;
-        final List<Candidate> top;
+        final List<RankedTop.Candidate> before;
+        final List<RankedTop.Candidate> top;
         boolean changed;
 
-        Partition(byte[] key, List<Candidate> before) {
+        Partition(byte[] key, List<RankedTop.Candidate> before) {
             this.key = key;
             this.before = before;
             this.top = new ArrayList<>(before);
@@ -149,8 +135,7 @@ public final class TopNOperator implements StreamOperator {
     private final OperatorContext context;
     private final Optional<StateStore> store;
     private final int[] partition;
-    private final ColumnType[] types;
-    private final int[] orderColumns;
+    private final RankedTop ranking;
     /** The partitions the batch's rows fell in, in the order they first came. */
     private final Map<EncodedKey, Partition> partitions = new LinkedHashMap<>();
     private final ByteArrayWriter scratch = new ByteArrayWriter();
@@ -160,8 +145,7 @@ public final class TopNOperator implements StreamOperator {
         this.context = context;
         this.store = factory.once ? Optional.empty() : Optional.of(context.requireState());
         this.partition = factory.partition.stream().mapToInt(Integer::intValue).toArray();
-        this.types = RowCodec.types(factory.inputSchema);
-        this.orderColumns = factory.order.stream().mapToInt(SortKey::column).toArray();
+        this.ranking = new RankedTop(factory.inputSchema, factory.order, factory.function, factory.limit);
     }
 
     /**
@@ -180,7 +164,7 @@ public final class TopNOperator implements StreamOperator {
             for (int r = 0; r < root.getRowCount(); r++) {
                 byte[] key = PartitionedRows.key(partition, root, r, scratch);
                 Partition p = partitions.computeIfAbsent(new EncodedKey(key), k -> load(key));
-                offer(p, vectors, r);
+                p.changed |= ranking.offer(p.top, vectors, r);
             }
         }
         return List.of();
@@ -188,22 +172,17 @@ public final class TopNOperator implements StreamOperator {
 
     @Override
     public List<ChangeBatch> finish() {
-        List<Candidate> deleted = new ArrayList<>();
+        List<RankedTop.Candidate> deleted = new ArrayList<>();
         List<Long> deletedRanks = new ArrayList<>();
-        List<Candidate> inserted = new ArrayList<>();
+        List<RankedTop.Candidate> inserted = new ArrayList<>();
         List<Long> insertedRanks = new ArrayList<>();
         for (Partition p : partitions.values()) {
             if (!p.changed) {
                 continue;
             }
-            diff(p.before, ranks(p.before), p.top, ranks(p.top), deleted, deletedRanks, inserted, insertedRanks);
+            diff(p.before, ranking.ranks(p.before), p.top, ranking.ranks(p.top), deleted, deletedRanks, inserted, insertedRanks);
             if (store.isPresent()) {
-                ByteArrayWriter value = new ByteArrayWriter();
-                value.writeVarInt(p.top.size());
-                for (Candidate c : p.top) {
-                    value.writeVarInt(c.row.length).writeBytes(c.row);
-                }
-                store.get().put(p.key, value.toByteArray());
+                store.get().put(p.key, RankedTop.encode(p.top));
             }
         }
         partitions.clear();
@@ -233,115 +212,15 @@ public final class TopNOperator implements StreamOperator {
     /** The partition of encoded key {@code key} with its top as the state keeps it (none when once). */
     private Partition load(byte[] key) {
         byte[] stored = store.isPresent() ? store.get().get(key) : null;
-        if (stored == null) {
-            return new Partition(key, List.of());
-        }
-        ByteArrayReader in = new ByteArrayReader(stored);
-        int count = in.readVarInt();
-        List<Candidate> before = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            byte[] row = in.readBytes(in.readVarInt());
-            before.add(new Candidate(row, order(row)));
-        }
-        return new Partition(key, before);
-    }
-
-    /**
-     * Adds row {@code row} to the top of {@code p} if it ranks within the limit: after every row that ranks
-     * before or ties with it (ties keep the order rows came in), dropping the rows it pushes out.
-     */
-    private void offer(Partition p, List<FieldVector> vectors, int row) {
-        Object[] order = new Object[orderColumns.length];
-        for (int k = 0; k < orderColumns.length; k++) {
-            FieldVector v = vectors.get(orderColumns[k]);
-            order[k] = v.isNull(row) ? null : v instanceof TimeStampMilliVector ts ? ts.get(row) : VectorValues.get(v, row);
-        }
-        List<Candidate> top = p.top;
-        int size = top.size();
-        if (size >= factory.limit && factory.function != RankFunction.DENSE_RANK) {
-            // After the last row (or tied with it, ROW_NUMBER): its rank would pass the limit.
-            int c = compare(order, top.get(size - 1).order);
-            if (c > 0 || (c == 0 && factory.function == RankFunction.ROW_NUMBER)) {
-                return;
-            }
-        }
-        int low = 0;
-        int high = size;
-        while (low < high) {  // the first row that ranks after this one
-            int mid = (low + high) >>> 1;
-            if (compare(top.get(mid).order, order) <= 0) {
-                low = mid + 1;
-            } else {
-                high = mid;
-            }
-        }
-        scratch.reset();
-        RowCodec.write(vectors, row, scratch);
-        top.add(low, new Candidate(scratch.toByteArray(), order));
-        p.changed = true;
-        if (top.size() > factory.limit) {
-            long[] ranks = ranks(top);
-            int keep = 0;
-            while (keep < top.size() && ranks[keep] <= factory.limit) {
-                keep++;
-            }
-            top.subList(keep, top.size()).clear();
-        }
-    }
-
-    /** The rank of each row of a sorted top. */
-    private long[] ranks(List<Candidate> sorted) {
-        long[] ranks = new long[sorted.size()];
-        long rank = 0;
-        long dense = 0;
-        for (int i = 0; i < sorted.size(); i++) {
-            boolean tie = i > 0 && compare(sorted.get(i - 1).order, sorted.get(i).order) == 0;
-            if (!tie) {
-                rank = i + 1;
-                dense++;
-            }
-            ranks[i] = switch (factory.function) {
-                case ROW_NUMBER -> i + 1;
-                case RANK -> rank;
-                case DENSE_RANK -> dense;
-            };
-        }
-        return ranks;
-    }
-
-    /** The ORDER BY values of an encoded row (TIMESTAMPs as epoch milliseconds, as from the vectors). */
-    private Object[] order(byte[] row) {
-        Object[] order = new Object[orderColumns.length];
-        int offset = 0;
-        for (int c = 0; c < types.length; c++) {
-            for (int k = 0; k < orderColumns.length; k++) {
-                if (orderColumns[k] == c) {
-                    order[k] = RowCodec.isNull(row, offset) ? null
-                            : types[c] == ColumnType.TIMESTAMP ? RowCodec.readLong(row, offset) : RowCodec.value(row, offset, types[c]);
-                }
-            }
-            offset = RowCodec.skip(row, offset, types[c]);
-        }
-        return order;
-    }
-
-    /** SQL's order by the sort keys ({@link RowOrdering}'s), over the ORDER BY values of two rows. */
-    private int compare(Object[] a, Object[] b) {
-        for (int k = 0; k < orderColumns.length; k++) {
-            int c = RowOrdering.compare(factory.order.get(k), a[k], b[k]);
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
+        return new Partition(key, stored == null ? List.of() : ranking.decode(stored));
     }
 
     /**
      * The ranked rows of {@code before} not in {@code after} are deletes, those of {@code after} not in
      * {@code before} inserts (a row and its rank, by value).
      */
-    private static void diff(List<Candidate> before, long[] beforeRanks, List<Candidate> after, long[] afterRanks,
-                             List<Candidate> deletes, List<Long> deleteRanks, List<Candidate> inserts,
+    private static void diff(List<RankedTop.Candidate> before, long[] beforeRanks, List<RankedTop.Candidate> after, long[] afterRanks,
+                             List<RankedTop.Candidate> deletes, List<Long> deleteRanks, List<RankedTop.Candidate> inserts,
                              List<Long> insertRanks) {
         Map<Ranked, Integer> counts = new HashMap<>();
         for (int i = 0; i < before.size(); i++) {

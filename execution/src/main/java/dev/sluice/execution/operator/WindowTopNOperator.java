@@ -5,14 +5,13 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.changelog.ChangelogMode;
 import dev.sluice.execution.plan.WindowTopNNode;
+import dev.sluice.execution.state.ByteArrayWriter;
 import dev.sluice.execution.state.RowCodec;
 import dev.sluice.execution.state.StateEntry;
 import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
-import dev.sluice.execution.type.Column;
+import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
-import dev.sluice.execution.type.VectorValues;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -20,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Runs a {@link WindowTopNNode}: the Top-N of each window (and partition key) of a window table function's rows,
@@ -32,8 +33,10 @@ import java.util.Optional;
  * come (the tasks drop them as late), so an emitted window is final: the output is append-only, its watermark the
  * input's.
  *
- * <p>State ({@code state/window-topn}): key, the partition columns (window included); value, the rows of its top.
- * Only windows still open are kept. Input: inserts only.
+ * <p>State ({@code state/window-topn}): key, the partition columns (window included); value, the rows of its top,
+ * sorted. Only windows still open are kept. Input: inserts only. Rows are offered to their partition's top
+ * straight from the input's vectors (as {@link TopNOperator} does); only rows that enter a top are encoded
+ * ({@link RowCodec}, as the state keeps them), and the output is decoded from those bytes into its vectors.
  */
 public final class WindowTopNOperator implements StreamOperator {
     /** What every batch's window Top-N shares. */
@@ -45,12 +48,7 @@ public final class WindowTopNOperator implements StreamOperator {
         public Factory(WindowTopNNode node) {
             this.node = requireNonNull(node, "node is null");
             this.inputSchema = node.input().schema();
-            List<Column> keys = new ArrayList<>();
-            for (int p : node.partition()) {
-                Column c = inputSchema.column(p);
-                keys.add(new Column(c.name(), c.type(), true));
-            }
-            this.keySchema = new RowSchema(keys);
+            this.keySchema = PartitionedRows.keySchema(inputSchema, node.partition());
         }
 
         @Override
@@ -90,29 +88,54 @@ public final class WindowTopNOperator implements StreamOperator {
         }
     }
 
+    /** A partition (window included) the batch touched: its top, as stored and then merged with the batch's rows. */
+    private static final class Partition {
+        final byte[] key;
+        final List<RankedTop.Candidate> top;
+
+        Partition(byte[] key, List<RankedTop.Candidate> top) {
+            this.key = key;
+            this.top = top;
+        }
+    }
+
     private final Factory factory;
     private final OperatorContext context;
-    private final RowOrdering ordering;
-    /** The batch's rows per partition key, in arrival order. */
-    private final Map<List<Object>, List<List<Object>>> newRows = new LinkedHashMap<>();
+    private final StateStore store;
+    private final int[] partition;
+    private final ColumnType[] keyTypes;
+    private final RankedTop ranking;
+    /** The partitions the batch's rows fell in, in the order they first came. */
+    private final Map<EncodedKey, Partition> partitions = new LinkedHashMap<>();
+    private final ByteArrayWriter scratch = new ByteArrayWriter();
 
     private WindowTopNOperator(Factory factory, OperatorContext context) {
         this.factory = factory;
         this.context = context;
-        this.ordering = new RowOrdering(factory.node.order());
-        context.requireState();
+        this.store = context.requireState();
+        this.partition = factory.node.partition().stream().mapToInt(Integer::intValue).toArray();
+        this.keyTypes = RowCodec.types(factory.keySchema);
+        this.ranking = new RankedTop(factory.inputSchema, factory.node.order(), factory.node.function(),
+                factory.node.limit());
     }
 
+    /**
+     * Offers each row of the batch to its partition's top, straight from the vectors: a row that can't enter
+     * the top is compared and dropped; one that enters is encoded and kept there (a row pushed out of the top
+     * can't come back: ranks only grow as rows come).
+     */
     @Override
     public List<ChangeBatch> add(int input, ChangeBatch batch) {
         try (batch) {
             if (!batch.isInsertOnly()) {
                 throw new IllegalStateException("A window Top-N got deleted rows; it is planned over inserts only");
             }
-            for (List<Object> row : VectorValues.rows(batch.rows())) {
-                List<Object> key = new ArrayList<>(factory.node.partition().size());
-                factory.node.partition().forEach(p -> key.add(row.get(p)));
-                newRows.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
+            VectorSchemaRoot root = batch.rows();
+            List<FieldVector> vectors = root.getFieldVectors();
+            for (int r = 0; r < root.getRowCount(); r++) {
+                byte[] key = PartitionedRows.key(partition, root, r, scratch);
+                Partition p = partitions.computeIfAbsent(new EncodedKey(key), k -> load(key));
+                ranking.offer(p.top, vectors, r);
             }
         }
         return List.of();
@@ -120,18 +143,10 @@ public final class WindowTopNOperator implements StreamOperator {
 
     @Override
     public List<ChangeBatch> finish() {
-        StateStore store = context.requireState();
-        for (Map.Entry<List<Object>, List<List<Object>>> e : newRows.entrySet()) {
-            byte[] key = RowCodec.encode(e.getKey(), factory.keySchema);
-            byte[] stored = store.get(key);
-            List<List<Object>> candidates = new ArrayList<>(stored == null ? List.of()
-                    : RowCodec.decodeRows(stored, factory.inputSchema));
-            candidates.addAll(e.getValue());  // after the kept rows: ties keep arrival order
-            List<List<Object>> kept = new ArrayList<>();
-            top(candidates).forEach(r -> kept.add(r.subList(0, r.size() - 1)));
-            store.put(key, RowCodec.encodeRows(kept, factory.inputSchema));
+        for (Partition p : partitions.values()) {
+            store.put(p.key, RankedTop.encode(p.top));
         }
-        newRows.clear();
+        partitions.clear();
         // Over processing time, the batch's (logged) time is the watermark: later rows all get a later time.
         long watermark = factory.node.processingTime() ? context.batchTimestampMillis() : context.watermark();
         if (watermark == Long.MIN_VALUE) {
@@ -139,52 +154,35 @@ public final class WindowTopNOperator implements StreamOperator {
         }
         // The windows the watermark has passed, in key order so that the output does not depend on hash order.
         List<StateEntry> closed = new ArrayList<>();
+        int closeKey = factory.node.closeKey();
         for (Iterator<StateEntry> it = store.iterator(); it.hasNext(); ) {
             StateEntry entry = it.next();
-            List<Object> key = RowCodec.decode(entry.key(), factory.keySchema);
-            Object time = key.get(factory.node.closeKey());
-            if (time != null && VectorValues.toEpochMillis((LocalDateTime) time) + factory.node.closeDelayMillis()
-                    <= watermark) {
+            int at = RowCodec.skip(entry.key(), 0, keyTypes, 0, closeKey);
+            if (!RowCodec.isNull(entry.key(), at)
+                    && RowCodec.readLong(entry.key(), at) + factory.node.closeDelayMillis() <= watermark) {
                 closed.add(entry);
             }
         }
         closed.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
-        List<List<Object>> out = new ArrayList<>();
-        for (StateEntry entry : closed) {
-            out.addAll(top(RowCodec.decodeRows(entry.value(), factory.inputSchema)));
-            store.remove(entry.key());
+        try (ChangeBatchBuilder out = new ChangeBatchBuilder(factory.node.schema(), context.allocator())) {
+            int rankColumn = factory.inputSchema.size();
+            for (StateEntry entry : closed) {
+                List<RankedTop.Candidate> top = ranking.decode(entry.value());
+                long[] ranks = ranking.ranks(top);
+                for (int i = 0; i < top.size(); i++) {
+                    out.decode(0, rankColumn, top.get(i).row, 0);
+                    out.setLong(rankColumn, ranks[i]);
+                    out.endRow(1);
+                }
+                store.remove(entry.key());
+            }
+            return out.build(false);
         }
-        if (out.isEmpty()) {
-            return List.of();
-        }
-        return List.of(ChangeBatch.inserts(VectorValues.toBatch(factory.node.schema(), out, context.allocator())));
     }
 
-    /** The rows of the first {@code limit} ranks, sorted (stable), each with its rank appended. */
-    private List<List<Object>> top(List<List<Object>> rows) {
-        List<List<Object>> sorted = new ArrayList<>(rows);
-        sorted.sort(ordering);
-        List<List<Object>> out = new ArrayList<>();
-        long rank = 0;
-        long dense = 0;
-        for (int i = 0; i < sorted.size(); i++) {
-            boolean tie = i > 0 && ordering.compare(sorted.get(i - 1), sorted.get(i)) == 0;
-            if (!tie) {
-                rank = i + 1;
-                dense++;
-            }
-            long r = switch (factory.node.function()) {
-                case ROW_NUMBER -> i + 1;
-                case RANK -> rank;
-                case DENSE_RANK -> dense;
-            };
-            if (r > factory.node.limit()) {
-                break;
-            }
-            List<Object> row = new ArrayList<>(sorted.get(i));
-            row.add(r);
-            out.add(row);
-        }
-        return out;
+    /** The partition of encoded key {@code key} with its top as the state keeps it. */
+    private Partition load(byte[] key) {
+        byte[] stored = store.get(key);
+        return new Partition(key, stored == null ? new ArrayList<>() : ranking.decode(stored));
     }
 }

@@ -1,4 +1,4 @@
-package dev.sluice.chaos;
+package dev.sluice.demo;
 
 import dev.sluice.connectors.embedded.EmbeddedKafkaBroker;
 import java.io.IOException;
@@ -6,24 +6,25 @@ import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
- * Main class of the broker process: a real single-node Kafka broker ({@link EmbeddedKafkaBroker}) in a JVM of
- * its own, so that killing a query process never touches the broker, and the harness's own work (producing,
- * verifying) does not share the broker's heap.
+ * Main class of a Kafka broker process ({@link BrokerProcess}): a real single-node KRaft broker
+ * ({@link EmbeddedKafkaBroker}) in a JVM of its own, as a user runs Kafka. The bench measures queries that
+ * never share their JVM (heap, GC, JIT threads) with the broker, and the chaos suite kills query processes
+ * without touching it.
  *
  * <p>Protocol: prints {@code BOOTSTRAP <host:port>} on stdout once the broker is up, then runs until its
- * stdin ends (the harness closes it, or the harness died), and stops the broker cleanly.
+ * stdin ends (its parent closes it, or died), and stops the broker cleanly.
  *
- * <p>Usage: {@code ChaosBroker <data directory>}.
+ * <p>Usage: {@code BrokerMain <data directory>}.
  */
-public final class ChaosBroker {
+public final class BrokerMain {
     static final String BOOTSTRAP = "BOOTSTRAP ";
 
-    private ChaosBroker() {
+    private BrokerMain() {
     }
 
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
-            System.err.println("usage: ChaosBroker <data directory>");
+            System.err.println("usage: BrokerMain <data directory>");
             System.exit(2);
         }
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Path.of(args[0]))) {

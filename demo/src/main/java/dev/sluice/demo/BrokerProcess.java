@@ -1,63 +1,60 @@
-package dev.sluice.bench;
+package dev.sluice.demo;
 
 import static java.util.Objects.requireNonNull;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
- * The bench's Kafka broker in a child JVM ({@link BenchBroker}) with its data in a temporary directory: started
- * by {@link #start}, stopped (and its data deleted) by {@link #close()}. Its log goes to {@code broker.log}
- * beside the data.
+ * A Kafka broker in a child JVM ({@link BrokerMain}) on this JVM's classpath, for the bench and the chaos
+ * suite: started by {@link #start}, stopped by {@link #close()}. Its log goes to {@code broker.log} in the
+ * data directory's parent.
  */
-final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
-    private final Path dir;
     private final String bootstrapServers;
 
-    private BrokerProcess(Process process, Path dir, String bootstrapServers) {
+    private BrokerProcess(Process process, String bootstrapServers) {
         this.process = process;
-        this.dir = dir;
         this.bootstrapServers = bootstrapServers;
     }
 
     /**
-     * Starts the broker with the given heap and waits until it listens.
+     * Starts the broker with its data in {@code dataDir} and a heap of {@code heap} ({@code 768m}, {@code 1g}),
+     * and waits until it listens.
      *
      * @throws IllegalStateException if it does not come up within 90 s (its log says why)
      */
-    static BrokerProcess start(String heap) throws IOException {
+    public static BrokerProcess start(Path dataDir, String heap) throws IOException {
+        requireNonNull(dataDir, "dataDir is null");
         requireNonNull(heap, "heap is null");
-        Path dir = Files.createTempDirectory("sluice-bench-kafka-");
-        Path log = dir.resolve("broker.log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Files.createDirectories(dataDir);
+        Path log = dataDir.toAbsolutePath().getParent().resolve("broker.log");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx" + heap,
-                "-cp", System.getProperty("java.class.path"), BenchBroker.class.getName(), dir.resolve("data").toString()));
+                "-cp", System.getProperty("java.class.path"), BrokerMain.class.getName(), dataDir.toString());
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> bootstrap = CompletableFuture.supplyAsync(() -> {
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    if (line.startsWith(BenchBroker.BOOTSTRAP)) {
-                        return line.substring(BenchBroker.BOOTSTRAP.length()).trim();
+                    if (line.startsWith(BrokerMain.BOOTSTRAP)) {
+                        return line.substring(BrokerMain.BOOTSTRAP.length()).trim();
                     }
                 }
                 return null;  // the process died
@@ -86,35 +83,36 @@ final class BrokerProcess implements AutoCloseable {
             } catch (IOException e) {
                 // The process ended.
             }
-        }, "bench-broker-stdout");
+        }, "broker-process-stdout");
         drain.setDaemon(true);
         drain.start();
-        return new BrokerProcess(process, dir, servers);
+        return new BrokerProcess(process, servers);
     }
 
-    String bootstrapServers() {
+    /** The broker's {@code host:port}. */
+    public String bootstrapServers() {
         return bootstrapServers;
     }
 
     /** The broker process's id, for {@code jcmd} or {@code top}. */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    /** Closes the broker's stdin (it then stops cleanly), waits for it (kills it after 60 s), deletes its data. */
+    /** Closes the broker's stdin (it then stops cleanly) and waits for it; kills it if it does not stop in 60 s. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() {
         try {
             process.getOutputStream().close();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
-        } finally {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
