@@ -28,7 +28,7 @@ final class NexmarkRun {
     private NexmarkRun() {
     }
 
-    static PhaseResult run(String phase, String bootstrap) throws Exception {
+    static PhaseResult run(String phase, String bootstrap, List<String> settings) throws Exception {
         String query = phase.substring("nexmark-".length());
         Path home = Files.createTempDirectory("sluice-bench-home");
         Path sideInput = Files.createDirectories(home.resolve("side_input"));
@@ -51,6 +51,7 @@ final class NexmarkRun {
             }
             // The regular joins (q3, q20) keep their state for an hour of batch time.
             sluice.execute("SET state.ttl = '1 h'");
+            SluiceQueryRun.applySettings(sluice, settings);
             List<String> statements = NexmarkSql.statements(query, Map.of("SIDE_INPUT_PATH", sideInput.toString()));
             if (fallback) {
                 statements = statements.stream().map(NexmarkSql::fallback).toList();

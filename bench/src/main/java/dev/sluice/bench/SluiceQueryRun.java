@@ -96,10 +96,7 @@ final class SluiceQueryRun {
                 sql = "INSERT INTO q3_out SELECT STREAM \"partition\", COUNT(*) FROM events GROUP BY \"partition\"";
             }
             sluice.execute("SET trigger = available-now");
-            for (String setting : settings) {
-                int eq = setting.indexOf('=');
-                sluice.execute("SET " + setting.substring(0, eq).trim() + " = '" + setting.substring(eq + 1).trim() + "'");
-            }
+            applySettings(sluice, settings);
             long t0 = System.nanoTime();
             StreamingQuery q = ((StatementResult.Query) sluice.execute(sql)).query();
             q.awaitTermination();
@@ -109,6 +106,14 @@ final class SluiceQueryRun {
                     : query.startsWith("q1-kafka-") ? q.recentProgress().stream().mapToLong(p -> p.outputRows()).sum()
                     : BlackholeConnector.rowsWritten(query.equals("passthrough") ? "blackhole_table" : query + "_sink");
             return new PhaseResult(query, records, rowsOut, seconds, PhaseResult.currentPeakRssMb());
+        }
+    }
+
+    /** {@code SET key = 'value'} for each {@code key=value} of the bench's {@code --set}. */
+    static void applySettings(Sluice sluice, List<String> settings) {
+        for (String setting : settings) {
+            int eq = setting.indexOf('=');
+            sluice.execute("SET " + setting.substring(0, eq).trim() + " = '" + setting.substring(eq + 1).trim() + "'");
         }
     }
 }
