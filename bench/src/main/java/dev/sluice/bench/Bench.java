@@ -5,16 +5,19 @@ import dev.sluice.bench.nexmark.NexmarkSql;
 import dev.sluice.bench.nexmark.NexmarkTopics;
 import dev.sluice.connectors.embedded.EmbeddedKafkaBroker;
 import dev.sluice.demo.BrokerProcess;
+import dev.sluice.demo.JvmCommand;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -80,7 +83,7 @@ public final class Bench {
     private static int orchestrate(BenchOptions o) throws Exception {
         EmbeddedKafkaBroker inProcess = null;
         BrokerProcess child = null;
-        java.nio.file.Path childDir = null;
+        Path childDir = null;
         try {
             String bootstrap;
             if (o.bootstrap().isPresent()) {
@@ -90,7 +93,7 @@ public final class Bench {
                 inProcess = EmbeddedKafkaBroker.start();
                 bootstrap = inProcess.bootstrapServers();
             } else {
-                childDir = java.nio.file.Files.createTempDirectory("sluice-bench-kafka-");
+                childDir = Files.createTempDirectory("sluice-bench-kafka-");
                 child = BrokerProcess.start(childDir.resolve("data"), o.brokerHeap());
                 bootstrap = child.bootstrapServers();
                 OUT.printf(Locale.ROOT, "Started a Kafka broker in its own JVM (pid %d, -Xmx%s) on %s%n", child.pid(),
@@ -138,7 +141,7 @@ public final class Bench {
                 child.close();
             }
             if (childDir != null) {
-                org.apache.hadoop.fs.FileUtil.fullyDelete(childDir.toFile());
+                FileUtil.fullyDelete(childDir.toFile());
             }
         }
     }
@@ -269,12 +272,7 @@ public final class Bench {
     }
 
     private static PhaseResult runChild(String heap, List<String> args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx" + heap,
-                "-cp", System.getProperty("java.class.path"), Bench.class.getName()));
-        command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(JvmCommand.of(Bench.class, List.of("-Xmx" + heap), args)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Optional<PhaseResult> result = Optional.empty();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;

@@ -4,6 +4,7 @@ import dev.sluice.api.QueryProgress;
 import dev.sluice.api.Sluice;
 import dev.sluice.api.StatementResult;
 import dev.sluice.api.StreamingQuery;
+import dev.sluice.demo.JvmCommand;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -80,11 +81,8 @@ final class LatencyRun {
             }
             producer.flush();
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx" + heap,
-                "-cp", System.getProperty("java.class.path"), Bench.class.getName(),
-                "--phase", "latency", "--bootstrap", bootstrap, "--topic", in, "--out-topic", out));
+        List<String> command = JvmCommand.of(Bench.class, List.of("-Xmx" + heap),
+                List.of("--phase", "latency", "--bootstrap", bootstrap, "--topic", in, "--out-topic", out));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         long startupMs = -1;

@@ -2,6 +2,7 @@ package dev.sluice.chaos;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.demo.JvmCommand;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

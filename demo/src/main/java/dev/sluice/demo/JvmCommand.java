@@ -1,4 +1,4 @@
-package dev.sluice.chaos;
+package dev.sluice.demo;
 
 import static java.util.Objects.requireNonNull;
 
@@ -9,15 +9,15 @@ import java.util.List;
 /**
  * The command line of a child JVM running {@code mainClass}: this JVM's own {@code java} and classpath, the
  * flag Arrow needs ({@code --add-opens=java.base/java.nio=ALL-UNNAMED}) and the given JVM flags, so that the
- * child runs exactly the code under test.
+ * child runs exactly the code under test: the bench's phases, the chaos suite's queries, a broker process.
  */
-final class JvmCommand {
+public final class JvmCommand {
     private static final String ARROW_FLAG = "--add-opens=java.base/java.nio=ALL-UNNAMED";
 
     private JvmCommand() {
     }
 
-    static List<String> of(Class<?> mainClass, List<String> jvmFlags, List<String> args) {
+    public static List<String> of(Class<?> mainClass, List<String> jvmFlags, List<String> args) {
         requireNonNull(mainClass, "mainClass is null");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
