@@ -34,6 +34,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class Bench {
     private static final PrintStream OUT = System.out;  // the bench's output is its report
+    /** Environment variable with extra JVM flags for every phase's JVM (profiling: {@code -XX:StartFlightRecording}). */
+    static final String PHASE_JAVA_OPTS = "SLUICE_BENCH_PHASE_OPTS";
 
     private Bench() {
     }
@@ -272,7 +274,14 @@ public final class Bench {
     }
 
     private static PhaseResult runChild(String heap, List<String> args) throws Exception {
-        Process p = new ProcessBuilder(JvmCommand.of(Bench.class, List.of("-Xmx" + heap), args)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + heap));
+        // Extra flags for each phase's JVM, e.g. -XX:StartFlightRecording=... to profile one phase.
+        String extra = System.getenv(PHASE_JAVA_OPTS);
+        if (extra != null && !extra.isBlank()) {
+            jvmOptions.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        Process p = new ProcessBuilder(JvmCommand.of(Bench.class, jvmOptions, args))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Optional<PhaseResult> result = Optional.empty();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
