@@ -63,11 +63,11 @@ public final class CsvRecordDecoder implements RecordDecoder {
     }
 
     @Override
-    public void decode(byte[] value, int row) throws RecordDecoderException {
+    public void decode(byte[] value, int offset, int length, int row) throws RecordDecoderException {
         if (value == null) {
             throw new RecordDecoderException("the record has no value (null)");
         }
-        List<String> fields = fields(new String(value, StandardCharsets.UTF_8), delimiter);
+        List<String> fields = fields(new String(value, offset, length, StandardCharsets.UTF_8), delimiter);
         for (int position = 0; position < vectorIndexes.length; position++) {
             String field = position < fields.size() ? fields.get(position) : null;
             int vector = vectorIndexes[position];

@@ -23,8 +23,9 @@ import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VarCharVector;
 
 /**
- * Decodes JSON objects (one per record value) into the Arrow vectors of the requested columns, with
- * Jackson's streaming parser: no tree, no per-field strings.
+ * Decodes JSON objects (one per record value) into the Arrow vectors of the requested columns: the common
+ * shape of record straight from its bytes ({@link JsonBytesScanner}), any other with Jackson's streaming
+ * parser (no tree, no per-field strings), which also words every error.
  *
  * <p>Rules:
  * <ul>
@@ -51,9 +52,15 @@ public final class JsonRecordDecoder implements RecordDecoder {
     // One factory per decoder: its symbol table of field names is then shared by no other thread.
     private final JsonFactory factory = new JsonFactory();
     /** The decoded columns, in the order of the bound vectors. */
-    private final ColumnTarget[] targets;
+    private final JsonColumn[] targets;
     /** Every declared column: the decoded ones and those only checked. */
-    private final Map<String, ColumnTarget> targetsByName;
+    private final Map<String, JsonColumn> targetsByName;
+    /** Decodes the common shape of record from its bytes; Jackson takes the records it leaves. */
+    private final JsonBytesScanner scanner;
+    /** Whether to try {@link #scanner} first; false only in tests that compare it with Jackson's path. */
+    private final boolean fastPath;
+    /** Records decoded by {@link #scanner} (the rest went to Jackson); tests read it. */
+    private long scannedRecords;
     /** Identifies the record being decoded, to know which columns it has set (no per-record clearing). */
     private long recordStamp;
     private byte[] utf8 = new byte[256];
@@ -72,34 +79,42 @@ public final class JsonRecordDecoder implements RecordDecoder {
      * @throws IllegalArgumentException if a column is given twice or a decoded column is not declared
      */
     public JsonRecordDecoder(RowSchema declared, RowSchema decoded) {
+        this(declared, decoded, true);
+    }
+
+    /** As {@link #JsonRecordDecoder(RowSchema, RowSchema)}; {@code fastPath} false decodes every record with Jackson. */
+    JsonRecordDecoder(RowSchema declared, RowSchema decoded, boolean fastPath) {
+        this.fastPath = fastPath;
         requireNonNull(declared, "declared is null");
         requireNonNull(decoded, "decoded is null");
-        targets = new ColumnTarget[decoded.size()];
+        targets = new JsonColumn[decoded.size()];
         targetsByName = new HashMap<>();
         for (int i = 0; i < targets.length; i++) {
             Column column = decoded.column(i);
             // Jackson interns field names, so interned keys make most map lookups an identity check.
-            ColumnTarget target = new ColumnTarget(column.name().intern(), column.type(), true);
+            JsonColumn target = new JsonColumn(column.name(), column.type(), true);
             if (targetsByName.put(target.name, target) != null) {
                 throw new IllegalArgumentException("Column '" + column.name() + "' is requested twice");
             }
             targets[i] = target;
         }
         for (Column column : declared.columns()) {
-            ColumnTarget target = targetsByName.get(column.name());
+            JsonColumn target = targetsByName.get(column.name());
             if (target == null) {
-                targetsByName.put(column.name().intern(), new ColumnTarget(column.name().intern(), column.type(), false));
+                targetsByName.put(column.name().intern(), new JsonColumn(column.name(), column.type(), false));
             } else if (target.type != column.type()) {
                 throw new IllegalArgumentException("Column '" + column.name() + "' is declared " + column.type().sqlName()
                         + " but decoded as " + target.type.sqlName());
             }
         }
-        for (ColumnTarget target : targets) {
+        for (JsonColumn target : targets) {
             if (declared.find(target.name).isEmpty()) {
                 throw new IllegalArgumentException("Column '" + target.name + "' is decoded but not declared (columns: "
                         + String.join(", ", declared.names()) + ")");
             }
         }
+        scanner = new JsonBytesScanner(declared.columns().stream().map(c -> targetsByName.get(c.name()))
+                .toArray(JsonColumn[]::new));
     }
 
     @Override
@@ -113,16 +128,22 @@ public final class JsonRecordDecoder implements RecordDecoder {
     }
 
     @Override
-    public void decode(byte[] value, int row) throws RecordDecoderException {
+    public void decode(byte[] value, int offset, int length, int row) throws RecordDecoderException {
         if (value == null) {
             throw new RecordDecoderException("record value is null");
         }
-        decode(value, 0, value.length, row);
-    }
-
-    /** Decodes the JSON in {@code value[offset, offset + length)} into {@code row}. */
-    public void decode(byte[] value, int offset, int length, int row) throws RecordDecoderException {
         long stamp = ++recordStamp;
+        if (fastPath) {
+            if (scanner.decode(value, offset, length, row, stamp)) {
+                scannedRecords++;
+                nullUnwritten(row, stamp);
+                return;
+            }
+            for (JsonColumn target : targets) {
+                target.forget(row, stamp);
+            }
+            stamp = ++recordStamp;
+        }
         try (JsonParser parser = factory.createParser(value, offset, length)) {
             JsonToken token = parser.nextToken();
             if (token != JsonToken.START_OBJECT) {
@@ -130,7 +151,7 @@ public final class JsonRecordDecoder implements RecordDecoder {
             }
             String name;
             while ((name = parser.nextFieldName()) != null) {
-                ColumnTarget target = targetsByName.get(name);
+                JsonColumn target = targetsByName.get(name);
                 token = parser.nextToken();
                 if (target == null) {
                     parser.skipChildren();
@@ -148,21 +169,26 @@ public final class JsonRecordDecoder implements RecordDecoder {
         } catch (IOException e) {
             throw failure(row, stamp, "unreadable JSON: " + e.getMessage());
         }
-        for (ColumnTarget target : targets) {
+        nullUnwritten(row, stamp);
+    }
+
+    /** How many records the fast path decoded (the others went to Jackson). */
+    long scannedRecords() {
+        return scannedRecords;
+    }
+
+    /** A decoded column the record of {@code stamp} did not write is NULL in {@code row}. */
+    private void nullUnwritten(int row, long stamp) {
+        for (JsonColumn target : targets) {
             if (target.stamp != stamp) {
                 target.vector.setNull(row);
             }
         }
     }
 
-    private void write(ColumnTarget target, JsonParser parser, JsonToken token, int row, long stamp)
+    private void write(JsonColumn target, JsonParser parser, JsonToken token, int row, long stamp)
             throws IOException, RecordDecoderException {
-        if (target.stamp != stamp) {
-            target.stamp = stamp;
-            if (target.varChar != null) {
-                target.lastSetBefore = target.varChar.getLastSet();
-            }
-        }
+        target.written(stamp);
         if (token == JsonToken.VALUE_NULL) {
             target.vector.setNull(row);
             return;
@@ -222,7 +248,7 @@ public final class JsonRecordDecoder implements RecordDecoder {
      * Checks a field the query does not read as {@link #write} would decode it, without materialising it:
      * a string or a number that is not needed is skipped by the parser unread.
      */
-    private void check(ColumnTarget target, JsonParser parser, JsonToken token, int row, long stamp)
+    private void check(JsonColumn target, JsonParser parser, JsonToken token, int row, long stamp)
             throws IOException, RecordDecoderException {
         if (token == JsonToken.VALUE_NULL) {
             return;
@@ -277,7 +303,7 @@ public final class JsonRecordDecoder implements RecordDecoder {
         }
     }
 
-    private long integral(ColumnTarget target, JsonParser parser, JsonToken token, int row, long stamp)
+    private long integral(JsonColumn target, JsonParser parser, JsonToken token, int row, long stamp)
             throws IOException, RecordDecoderException {
         if (token != JsonToken.VALUE_NUMBER_INT) {
             throw mismatch(target, "an integer", parser, token, row, stamp);
@@ -288,12 +314,12 @@ public final class JsonRecordDecoder implements RecordDecoder {
         return parser.getLongValue();
     }
 
-    private RecordDecoderException mismatch(ColumnTarget target, String expected, JsonParser parser, JsonToken token,
+    private RecordDecoderException mismatch(JsonColumn target, String expected, JsonParser parser, JsonToken token,
             int row, long stamp) throws IOException {
         return failure(row, stamp, target.label() + ": expected " + expected + ", found " + describe(parser, token));
     }
 
-    private RecordDecoderException outOfRange(ColumnTarget target, JsonParser parser, int row, long stamp)
+    private RecordDecoderException outOfRange(JsonColumn target, JsonParser parser, int row, long stamp)
             throws IOException {
         return failure(row, stamp, target.label() + ": number " + quoted(parser.getText()) + " is out of "
                 + target.type.sqlName() + " range");
@@ -301,15 +327,8 @@ public final class JsonRecordDecoder implements RecordDecoder {
 
     /** Leaves {@code row} NULL in every vector this record has written to, and builds the error. */
     private RecordDecoderException failure(int row, long stamp, String reason) {
-        for (ColumnTarget target : targets) {
-            if (target.stamp == stamp) {
-                target.vector.setNull(row);
-                if (target.varChar != null) {
-                    // Forget the bytes written for this row, so the next value written here starts clean.
-                    target.varChar.setLastSet(target.lastSetBefore);
-                }
-                target.stamp = 0;
-            }
+        for (JsonColumn target : targets) {
+            target.forget(row, stamp);
         }
         return new RecordDecoderException(reason);
     }
@@ -380,50 +399,5 @@ public final class JsonRecordDecoder implements RecordDecoder {
             }
         }
         return o;
-    }
-
-    /**
-     * A declared column: if decoded, the vector it is written to in the current batch and per-record state;
-     * else only checked.
-     */
-    private static final class ColumnTarget {
-        final String name;
-        final ColumnType type;
-        final boolean decoded;
-        FieldVector vector;
-        VarCharVector varChar;
-        /** The {@link #recordStamp} of the last record that wrote this column. */
-        long stamp;
-        /** The VarChar vector's last set row before the current record wrote to it. */
-        int lastSetBefore;
-
-        ColumnTarget(String name, ColumnType type, boolean decoded) {
-            this.name = name;
-            this.type = type;
-            this.decoded = decoded;
-        }
-
-        void bind(FieldVector v) {
-            requireNonNull(v, "vector is null");
-            Class<? extends FieldVector> expected = switch (type) {
-                case BOOLEAN -> BitVector.class;
-                case INTEGER -> IntVector.class;
-                case BIGINT -> BigIntVector.class;
-                case DOUBLE -> Float8Vector.class;
-                case VARCHAR -> VarCharVector.class;
-                case TIMESTAMP -> TimeStampMilliVector.class;
-            };
-            if (!expected.isInstance(v)) {
-                throw new IllegalArgumentException("Column '" + name + "' (" + type.sqlName() + ") needs a "
-                        + expected.getSimpleName() + ", got " + v.getClass().getSimpleName());
-            }
-            vector = v;
-            varChar = v instanceof VarCharVector vc ? vc : null;
-            stamp = 0;
-        }
-
-        String label() {
-            return "column '" + name + "' (" + type.sqlName() + ")";
-        }
     }
 }

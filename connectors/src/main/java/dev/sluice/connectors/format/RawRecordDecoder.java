@@ -55,14 +55,14 @@ public final class RawRecordDecoder implements RecordDecoder {
     }
 
     @Override
-    public void decode(byte[] value, int row) {
+    public void decode(byte[] value, int offset, int length, int row) {
         if (vector == null) {
             return;
         }
         if (value == null) {
             vector.setNull(row);
         } else {
-            vector.setSafe(row, value);
+            vector.setSafe(row, value, offset, length);
         }
     }
 }

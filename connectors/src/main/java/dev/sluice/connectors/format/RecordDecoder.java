@@ -1,5 +1,6 @@
 package dev.sluice.connectors.format;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
 
@@ -30,5 +31,30 @@ public interface RecordDecoder {
      *         decoded does not fit its column's type; the row is then left NULL in every
      *         bound vector, so the caller may reuse it for the next record
      */
-    void decode(byte[] value, int row) throws RecordDecoderException;
+    default void decode(byte[] value, int row) throws RecordDecoderException {
+        decode(value, 0, value == null ? 0 : value.length, row);
+    }
+
+    /**
+     * Decodes the record value in {@code bytes[offset, offset + length)}, as {@link #decode(byte[], int)};
+     * {@code bytes} null is a null value.
+     */
+    void decode(byte[] bytes, int offset, int length, int row) throws RecordDecoderException;
+
+    /**
+     * Decodes the record value between {@code value}'s position and limit (null: a null value), as
+     * {@link #decode(byte[], int)}, reading a heap buffer where it lies (Kafka hands record values as slices
+     * of the fetched bytes); the buffer's position is left as it was.
+     */
+    default void decode(ByteBuffer value, int row) throws RecordDecoderException {
+        if (value == null) {
+            decode(null, 0, 0, row);
+        } else if (value.hasArray()) {
+            decode(value.array(), value.arrayOffset() + value.position(), value.remaining(), row);
+        } else {
+            byte[] copy = new byte[value.remaining()];
+            value.duplicate().get(copy);
+            decode(copy, 0, copy.length, row);
+        }
+    }
 }

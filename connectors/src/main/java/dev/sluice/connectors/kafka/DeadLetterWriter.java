@@ -2,6 +2,7 @@ package dev.sluice.connectors.kafka;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -139,7 +140,7 @@ final class DeadLetterWriter implements AutoCloseable {
         }
 
         /** Sends a copy of {@code record} with headers naming {@code reason} and where it came from. */
-        void write(ConsumerRecord<byte[], byte[]> record, String reason) {
+        void write(ConsumerRecord<ByteBuffer, ByteBuffer> record, String reason) {
             if (written) {
                 return;
             }
@@ -151,8 +152,8 @@ final class DeadLetterWriter implements AutoCloseable {
             headers.add(TOPIC_HEADER, utf8(record.topic()));
             headers.add(PARTITION_HEADER, utf8(Integer.toString(record.partition())));
             headers.add(OFFSET_HEADER, utf8(Long.toString(record.offset())));
-            ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(topic, null, null, record.key(), record.value(),
-                    headers);
+            ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(topic, null, null, bytes(record.key()),
+                    bytes(record.value()), headers);
             Callback callback = (metadata, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, e);
@@ -167,6 +168,16 @@ final class DeadLetterWriter implements AutoCloseable {
                 begun = true;
             }
             transactional.send(copy, callback);
+        }
+
+        /** The bytes between the buffer's position and limit (null for null), leaving the buffer as it was. */
+        private static byte[] bytes(ByteBuffer buffer) {
+            if (buffer == null) {
+                return null;
+            }
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.duplicate().get(bytes);
+            return bytes;
         }
 
         /**

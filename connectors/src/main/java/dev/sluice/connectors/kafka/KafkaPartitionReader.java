@@ -10,6 +10,7 @@ import dev.sluice.execution.source.SourceException;
 import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.RowSchema;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -222,7 +223,7 @@ final class KafkaPartitionReader implements PartitionReader {
                 finish();
                 break;
             }
-            ConsumerRecord<byte[], byte[]> record = poll();
+            ConsumerRecord<ByteBuffer, ByteBuffer> record = poll();
             if (record == null) {
                 long now = System.nanoTime();
                 if (waitingSince < 0) {
@@ -245,7 +246,7 @@ final class KafkaPartitionReader implements PartitionReader {
         return rows;
     }
 
-    private ConsumerRecord<byte[], byte[]> poll() {
+    private ConsumerRecord<ByteBuffer, ByteBuffer> poll() {
         try {
             return consumer.peek(POLL_INTERVAL);
         } catch (OffsetOutOfRangeException e) {
@@ -262,7 +263,7 @@ final class KafkaPartitionReader implements PartitionReader {
      * Decodes one record into {@code row}; false if it is malformed and the policy skips it, or a tombstone the
      * scan takes no row for.
      */
-    private boolean read(ConsumerRecord<byte[], byte[]> record, int row) {
+    private boolean read(ConsumerRecord<ByteBuffer, ByteBuffer> record, int row) {
         boolean tombstone = record.value() == null && upserts;
         if (tombstone && deletedVector == null) {
             tombstonesSkipped++;
@@ -295,18 +296,18 @@ final class KafkaPartitionReader implements PartitionReader {
             topicVector.setSafe(row, topicBytes);
         }
         if (keyVector != null) {
-            byte[] key = record.key();
+            ByteBuffer key = record.key();
             if (key == null) {
                 keyVector.setNull(row);
             } else {
-                keyVector.setSafe(row, key);
+                keyVector.setSafe(row, key, key.position(), key.remaining());
             }
         }
         return true;
     }
 
     /** A tombstone: its key's columns from the record key, every other column NULL. */
-    private void decodeTombstone(ConsumerRecord<byte[], byte[]> record, int row) throws RecordDecoderException {
+    private void decodeTombstone(ConsumerRecord<ByteBuffer, ByteBuffer> record, int row) throws RecordDecoderException {
         for (FieldVector v : valueVectors) {
             v.setNull(row);
         }
@@ -334,7 +335,7 @@ final class KafkaPartitionReader implements PartitionReader {
         }
     }
 
-    private void malformed(ConsumerRecord<byte[], byte[]> record, String reason) {
+    private void malformed(ConsumerRecord<ByteBuffer, ByteBuffer> record, String reason) {
         if (errorPolicy == ErrorPolicy.FAIL) {
             throw new MalformedRecordException(source.name(), partition, record.offset(), reason);
         }

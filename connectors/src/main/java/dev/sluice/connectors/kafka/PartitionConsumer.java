@@ -1,5 +1,6 @@
 package dev.sluice.connectors.kafka;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,9 @@ import org.apache.kafka.common.TopicPartition;
  * records ran a 1 GB heap out of memory). Used by one reader at a time; pooled by {@link PartitionConsumerPool}.
  */
 final class PartitionConsumer implements AutoCloseable {
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
     private TopicPartition partition;
-    private List<ConsumerRecord<byte[], byte[]>> polled = List.of();
+    private List<ConsumerRecord<ByteBuffer, ByteBuffer>> polled = List.of();
     private int next;
     /** Every offset below this has been consumed or does not exist (compaction, transaction markers). */
     private long position = -1;
@@ -71,7 +72,7 @@ final class PartitionConsumer implements AutoCloseable {
      *
      * @throws org.apache.kafka.clients.consumer.OffsetOutOfRangeException if the position is not in the log
      */
-    ConsumerRecord<byte[], byte[]> peek(Duration timeout) {
+    ConsumerRecord<ByteBuffer, ByteBuffer> peek(Duration timeout) {
         if (next < polled.size()) {
             return polled.get(next);
         }

@@ -197,7 +197,7 @@ class JsonRecordDecoderTest {
         try (VectorSchemaRoot root = VectorSchemaRoot.create(RowSchema.of(Column.of("i", ColumnType.INTEGER)).toArrowSchema(), allocator)) {
             root.allocateNew();
             decoder.bind(root.getFieldVectors());
-            RecordDecoderException e = assertThrows(RecordDecoderException.class, () -> decoder.decode(null, 0));
+            RecordDecoderException e = assertThrows(RecordDecoderException.class, () -> decoder.decode((byte[]) null, 0));
             assertEquals("record value is null", e.reason());
         }
     }

@@ -51,12 +51,12 @@ public final class KeyValueFormatFactory implements FormatFactory {
                     }
 
                     @Override
-                    public void decode(byte[] value, int row) throws RecordDecoderException {
+                    public void decode(byte[] value, int offset, int length, int row) throws RecordDecoderException {
                         if (value == null) {
                             throw new RecordDecoderException("no value");
                         }
                         Map<String, String> pairs = new HashMap<>();
-                        for (String pair : new String(value, StandardCharsets.UTF_8).split(java.util.regex.Pattern
+                        for (String pair : new String(value, offset, length, StandardCharsets.UTF_8).split(java.util.regex.Pattern
                                 .quote(separator))) {
                             int eq = pair.indexOf('=');
                             if (eq <= 0) {
