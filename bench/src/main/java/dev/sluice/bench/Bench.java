@@ -297,8 +297,9 @@ public final class Bench {
 
     private static void printTable(List<PhaseResult> results, BenchOptions o) {
         OUT.printf(Locale.ROOT, "%n| run | records | seconds | rec/s | vs 1-thread ceiling | vs thread-per-partition ceiling "
-                + "| peak RSS | CPU s | CPU us/record | 1-thread ceiling's CPU/record vs this |%n");
-        OUT.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+                + "| start-up s | rec/s after start-up | vs 1-thread ceiling | peak RSS | CPU s | CPU us/record "
+                + "| 1-thread ceiling's CPU/record vs this |%n");
+        OUT.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         PhaseResult single = null;
         PhaseResult perPartition = null;
         for (PhaseResult r : results) {
@@ -316,8 +317,13 @@ public final class Bench {
                 case "passthrough" -> "Sluice pass-through (every column into a blackhole)";
                 default -> "read ceiling, " + r.phase().substring("ceiling-".length()).replace('-', ' ');
             };
-            OUT.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s | %s | %d MB | %.1f | %.2f | %s |%n", name, r.records(),
-                    r.seconds(), r.recordsPerSecond(), ratio(r, single), ratio(r, perPartition), r.peakRssMb(),
+            boolean query = r.startupSeconds() > 0;
+            OUT.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s | %s | %s | %s | %s | %d MB | %.1f | %.2f | %s |%n", name,
+                    r.records(), r.seconds(), r.recordsPerSecond(), ratio(r, single), ratio(r, perPartition),
+                    query ? String.format(Locale.ROOT, "%.2f", r.startupSeconds()) : "",
+                    query ? String.format(Locale.ROOT, "%,.0f", r.recordsPerSecondRunning()) : "",
+                    query && single != null ? String.format(Locale.ROOT, "%.0f%%",
+                            100 * r.recordsPerSecondRunning() / single.recordsPerSecond()) : "", r.peakRssMb(),
                     r.cpuSeconds(), r.cpuMicrosPerRecord(), single == null ? "" : String.format(Locale.ROOT, "%.0f%%",
                             100 * single.cpuMicrosPerRecord() / r.cpuMicrosPerRecord()));
         }

@@ -98,14 +98,17 @@ final class SluiceQueryRun {
             sluice.execute("SET trigger = available-now");
             applySettings(sluice, settings);
             long t0 = System.nanoTime();
+            long wallStart = System.currentTimeMillis();
             StreamingQuery q = ((StatementResult.Query) sluice.execute(sql)).query();
             q.awaitTermination();
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double startup = q.recentProgress().isEmpty() ? 0
+                    : (q.recentProgress().get(0).timestamp().toEpochMilli() - wallStart) / 1e3;
             long records = q.recentProgress().stream().mapToLong(p -> p.inputRows()).sum();
             long rowsOut = query.equals("q3") ? countedByQ3(sluice)
                     : query.startsWith("q1-kafka-") ? q.recentProgress().stream().mapToLong(p -> p.outputRows()).sum()
                     : BlackholeConnector.rowsWritten(query.equals("passthrough") ? "blackhole_table" : query + "_sink");
-            return new PhaseResult(query, records, rowsOut, seconds, PhaseResult.currentPeakRssMb());
+            return new PhaseResult(query, records, rowsOut, seconds, PhaseResult.currentPeakRssMb(), startup);
         }
     }
 
