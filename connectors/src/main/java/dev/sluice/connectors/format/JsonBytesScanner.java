@@ -421,6 +421,9 @@ final class JsonBytesScanner {
     }
 
     private static int skipWhitespace(byte[] b, int p, int limit) {
+        if (p < limit && b[p] > ' ') {
+            return p;  // mostly: no whitespace at all
+        }
         while (p < limit) {
             byte c = b[p];
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
