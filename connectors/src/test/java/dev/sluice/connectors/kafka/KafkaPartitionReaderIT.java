@@ -256,6 +256,32 @@ class KafkaPartitionReaderIT {
     }
 
     @Test
+    void readsCompressedBatches() {
+        // Keys and values are read where they lie in the fetched (here decompressed) bytes, not copied out.
+        for (String codec : List.of("gzip", "snappy", "lz4", "zstd")) {
+            String compressed = SharedKafkaBroker.createTopic("compressed-" + codec, 1);
+            List<List<Object>> expected = new ArrayList<>();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers(),
+                    ProducerConfig.COMPRESSION_TYPE_CONFIG, codec, ProducerConfig.LINGER_MS_CONFIG, 50),
+                    new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < 500; i++) {
+                    String page = "/p/" + "é".repeat(i % 7) + i;
+                    String key = i % 9 == 0 ? null : "k" + i;
+                    producer.send(new ProducerRecord<>(compressed, 0, key, click(i, page, i / 4.0, BASE_TIME + i)));
+                    expected.add(Arrays.asList(key, i, page, i / 4.0, (long) i));
+                }
+            }
+            try (KafkaSource s = openSource(table("c_" + codec, compressed, CLICKS));
+                    PartitionReader reader = s.openReader(spec(compressed, 0, 0, 500, 128, "key", "user_id", "page",
+                            "amount", "offset"), allocator)) {
+                assertEquals(expected, drain(reader).rows(), codec);
+                assertEquals(0, reader.malformedRecords(), codec);
+            }
+        }
+    }
+
+    @Test
     void failsNamingThePartitionWhenRecordsDoNotArrive() {
         try (KafkaSource s = openSource(table("slow", topic, CLICKS, "scan.read-timeout-ms", "1000"));
                 PartitionReader reader = s.openReader(spec(topic, 1, 18, 25, 1000, "user_id"), allocator)) {
