@@ -70,15 +70,17 @@ final class KafkaClientProperties {
         Map<String, Object> p = base("reader", CONSUMER_CONFIGS);
         p.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
         // Each consumer reads one partition's offset range at a time, then may move to another partition
-        // (PartitionConsumerPool), dropping what it polled or prefetched past the range: Kafka's 1 MB per
-        // partition fetch and polls of 250 records keep that waste small. Measured (docs/benchmark.md), Q1 over
-        // 256 partitions in batches of 1 M records took 23 CPU s with 4 MB fetches and polls of 10,000 (most of
-        // each poll parsed into records, then dropped) and 14 CPU s with polls of 1,000; over 8 partitions 12 and 11.
-        // Polls of 250: over 1,024 partitions (ranges of about 1,000 records) 23.3 -> 20.7 CPU s, over 8 the same.
+        // (PartitionConsumerPool), dropping what it polled or prefetched past the range: fetches of 256 KB per
+        // partition and polls of 250 records keep that waste small. Measured (docs/benchmark.md), Q1 over 256
+        // partitions in batches of 1 M records took 23 CPU s with 4 MB fetches and polls of 10,000 (most of each
+        // poll parsed into records, then dropped) and 14 CPU s with 1 MB and 1,000; over 8 partitions 12 and 11.
+        // Over 1,024 partitions (ranges of about 1,000 records): 23.3 CPU s with 1 MB and 1,000, 20.7 with polls of
+        // 250, 19.0 with fetches of 256 KB too (most of a 1 MB fetch past a short range was sent, received and
+        // dropped); over 8 partitions the same 10-11 CPU s with each.
         // A short fetch.max.wait: the prefetch a consumer sends past its range's end, at the end of the log,
         // would otherwise hold the next range's first fetch (one request in flight per broker) for that long.
         p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 250);
-        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024 * 1024);
+        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 * 1024);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
         p.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 1024 * 1024);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
