@@ -187,7 +187,7 @@ final class JsonBytesScanner {
      * The position after the well-formed multi-byte UTF-8 sequence at {@code p} (RFC 3629: no overlong forms, no
      * surrogates, nothing past U+10FFFF), or -1.
      */
-    private static int skipUtf8(byte[] b, int p, int limit) {
+    static int skipUtf8(byte[] b, int p, int limit) {
         int lead = b[p] & 0xFF;
         int count;
         int min = 0x80;
