@@ -52,6 +52,10 @@ final class JsonBytesScanner {
     private int end;
     private long integer;
     private boolean fitsLong;
+    // A number's digits without its point, and how many follow it; exactDouble if Clinger's fast path applies.
+    private long significand;
+    private int fractionDigits;
+    private boolean exactDouble;
 
     /** A scanner over the declared {@code columns}, each decoded into its vector or only checked. */
     JsonBytesScanner(JsonColumn[] columns) {
@@ -243,17 +247,24 @@ final class JsonBytesScanner {
             return -1;  // no digit, or a leading zero (Jackson refuses it)
         }
         boolean fraction = false;
+        long significand = value;  // the integer and fraction digits, while they are few enough to be exact
+        int fractionDigits = 0;
         if (q < limit && b[q] == '.') {
             fraction = true;
             int fractionStart = ++q;
             while (q < limit && b[q] >= '0' && b[q] <= '9') {
+                significand = significand * 10 + (b[q] - '0');
                 q++;
             }
-            if (q == fractionStart) {
+            fractionDigits = q - fractionStart;
+            if (fractionDigits == 0) {
                 return -1;
             }
         }
+        // Clinger's fast path applies: at most 15 digits (below 2^53) over an exact power of ten, no exponent.
+        exactDouble = digits + fractionDigits <= 15 && fractionDigits < EXACT_POWERS_OF_TEN.length;
         if (q < limit && (b[q] == 'e' || b[q] == 'E')) {
+            exactDouble = false;
             fraction = true;
             q++;
             if (q < limit && (b[q] == '+' || b[q] == '-')) {
@@ -275,6 +286,8 @@ final class JsonBytesScanner {
         end = q;
         fitsLong = !fraction && digits <= MAX_LONG_DIGITS;
         integer = b[p] == '-' ? -value : value;
+        this.significand = significand;
+        this.fractionDigits = fractionDigits;
         return q;
     }
 
@@ -368,39 +381,14 @@ final class JsonBytesScanner {
     }
 
     /**
-     * The scanned number as the closest double, as {@link Double#parseDouble} (Jackson's) gives it: exact from
-     * the digits when significand and power of ten are both exact doubles (Clinger's fast path: one correctly
-     * rounded operation), else by {@link Double#parseDouble}.
+     * The scanned number as the closest double, as {@link Double#parseDouble} (Jackson's) gives it: from the
+     * digits scanned when significand and power of ten are both exact doubles (Clinger's fast path: one
+     * correctly rounded division), else by {@link Double#parseDouble}.
      */
     private double parseDouble(byte[] b) {
-        int p = start;
-        boolean negative = b[p] == '-';
-        if (negative) {
-            p++;
-        }
-        long significand = 0;
-        int significantDigits = 0;
-        int scale = 0;
-        boolean inFraction = false;
-        for (; p < end; p++) {
-            byte c = b[p];
-            if (c == '.') {
-                inFraction = true;
-            } else if (c >= '0' && c <= '9') {
-                if (significand != 0 || c != '0') {
-                    significantDigits++;
-                }
-                significand = significand * 10 + (c - '0');
-                if (inFraction) {
-                    scale--;
-                }
-            } else {
-                break;  // the exponent
-            }
-        }
-        if (p == end && significantDigits <= 15 && scale >= -22) {
-            double d = (double) significand / EXACT_POWERS_OF_TEN[-scale];
-            return negative ? -d : d;
+        if (exactDouble) {
+            double d = (double) significand / EXACT_POWERS_OF_TEN[fractionDigits];
+            return b[start] == '-' ? -d : d;
         }
         return Double.parseDouble(new String(b, start, end - start, StandardCharsets.US_ASCII));
     }
