@@ -15,6 +15,7 @@ import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.source.StreamSource;
+import dev.sluice.execution.testing.ArrowTestBase;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -25,11 +26,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A format added from outside (the test-only {@link KeyValueFormatFactory}, found through ServiceLoader) works for
  * Kafka tables and file tables alike, options and malformed records included, with nothing else changed.
  */
-class AddedFormatIT {
+class AddedFormatIT extends ArrowTestBase {
     private static final RowSchema SCHEMA = RowSchema.of(Column.of("id", ColumnType.BIGINT),
             Column.of("name", ColumnType.VARCHAR), Column.of("amount", ColumnType.DOUBLE));
     private static final ConnectorContext CONTEXT = new ConnectorContext(Map.of(), "added-format");
@@ -46,17 +43,6 @@ class AddedFormatIT {
 
     @TempDir
     Path dir;
-    private BufferAllocator allocator;
-
-    @BeforeEach
-    void setUp() {
-        allocator = new RootAllocator();
-    }
-
-    @AfterEach
-    void tearDown() {
-        allocator.close();
-    }
 
     private static TableDescriptor table(String... options) {
         Map<String, String> map = new HashMap<>();

@@ -3,6 +3,7 @@ package dev.sluice.connectors.format;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.execution.testing.ArrowTestBase;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -14,18 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The fast path ({@link JsonBytesScanner}) against Jackson's: random records, well-formed and broken, decoded
  * by a decoder with the fast path and by one without; both must give the same rows and the same error reasons.
  */
-class JsonBytesScannerTest {
+class JsonBytesScannerTest extends ArrowTestBase {
     private static final RowSchema DECLARED = RowSchema.of(
             Column.of("i", ColumnType.INTEGER),
             Column.of("b", ColumnType.BIGINT),
@@ -54,18 +51,6 @@ class JsonBytesScannerTest {
     private static final String[] OTHERS = {"true", "false", "null", "tru", "nul", "falsey", "{}", "[1, 2]",
         "{\"a\": \"b\"}", "[]", "[{\"i\": 1}]"};
     private static final String[] WHITESPACE = {"", "", "", " ", "  ", "\n", "\t", "\r\n "};
-
-    private BufferAllocator allocator;
-
-    @BeforeEach
-    void setUp() {
-        allocator = new RootAllocator();
-    }
-
-    @AfterEach
-    void tearDown() {
-        allocator.close();
-    }
 
     @Test
     void givesJacksonsRowsAndErrorsForRandomRecords() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.execution.testing.ArrowTestBase;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -14,16 +15,12 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class JsonRecordDecoderTest {
+class JsonRecordDecoderTest extends ArrowTestBase {
     private static final RowSchema ALL_TYPES = RowSchema.of(
             Column.of("i", ColumnType.INTEGER),
             Column.of("b", ColumnType.BIGINT),
@@ -31,18 +28,6 @@ class JsonRecordDecoderTest {
             Column.of("flag", ColumnType.BOOLEAN),
             Column.of("s", ColumnType.VARCHAR),
             Column.of("ts", ColumnType.TIMESTAMP));
-
-    private BufferAllocator allocator;
-
-    @BeforeEach
-    void setUp() {
-        allocator = new RootAllocator();
-    }
-
-    @AfterEach
-    void tearDown() {
-        allocator.close();
-    }
 
     @Test
     void decodesEveryType() {

@@ -4,22 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.execution.testing.ArrowTestBase;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The encoder's own bytes against Jackson's generator, and what a JSON reader reads back. */
-class JsonRowEncoderTest {
+class JsonRowEncoderTest extends ArrowTestBase {
     private static final RowSchema SCHEMA = RowSchema.of(
             Column.of("i", ColumnType.INTEGER),
             Column.of("b", ColumnType.BIGINT),
@@ -32,18 +29,6 @@ class JsonRowEncoderTest {
         Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.1 + 0.2, 123456789.125};
     private static final String[] STRINGS = {"", "plain", "quote\"back\\slash", "tab\tnew\nline\r\bform\f", "\u0000\u001f\u007f",
         "héllo € 𝄞", "/p/42", "\u2028\u2029", "</script>"};
-
-    private BufferAllocator allocator;
-
-    @BeforeEach
-    void setUp() {
-        allocator = new RootAllocator();
-    }
-
-    @AfterEach
-    void tearDown() {
-        allocator.close();
-    }
 
     @Test
     void writesWhatJacksonWritesForRandomRows() throws Exception {

@@ -15,6 +15,7 @@ import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.error.EngineException;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.PartitionReader;
+import dev.sluice.execution.testing.ArrowTestBase;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -25,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -36,8 +35,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,19 +42,8 @@ import org.junit.jupiter.api.Test;
  * transaction committed is not written again, a crash inside a transaction leaves nothing visible to
  * read_committed readers, and a zombie producer of a "killed" process is fenced.
  */
-class KafkaExactlyOnceIT {
+class KafkaExactlyOnceIT extends ArrowTestBase {
     private static final RowSchema OUT = RowSchema.of(Column.of("n", ColumnType.BIGINT));
-    private BufferAllocator allocator;
-
-    @BeforeEach
-    void setUp() {
-        allocator = new RootAllocator();
-    }
-
-    @AfterEach
-    void tearDown() {
-        allocator.close();
-    }
 
     /** A query's context: the same id is the same query restarted from its checkpoint. */
     private static ConnectorContext query(String id) {

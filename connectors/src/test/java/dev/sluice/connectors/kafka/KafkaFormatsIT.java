@@ -15,6 +15,7 @@ import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.MalformedRecordException;
 import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.source.SourcePartition;
+import dev.sluice.execution.testing.ArrowTestBase;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -24,13 +25,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,23 +35,11 @@ import org.junit.jupiter.api.Test;
  * (the rows written, as a plain-Java list, are the reference), raw records counted and forwarded byte for byte,
  * malformed CSV records failed or skipped with their offsets.
  */
-class KafkaFormatsIT {
+class KafkaFormatsIT extends ArrowTestBase {
     private static final RowSchema ROWS = RowSchema.of(Column.of("id", ColumnType.BIGINT),
             Column.of("name", ColumnType.VARCHAR), Column.of("amount", ColumnType.DOUBLE),
             Column.of("ok", ColumnType.BOOLEAN), Column.of("at", ColumnType.TIMESTAMP));
     private static final RowSchema RAW = RowSchema.of(Column.of("payload", ColumnType.VARCHAR));
-
-    private BufferAllocator allocator;
-
-    @BeforeEach
-    void setUp() {
-        allocator = new RootAllocator();
-    }
-
-    @AfterEach
-    void tearDown() {
-        allocator.close();
-    }
 
     /** Random rows, with NULLs and text that needs quoting in CSV (delimiters, quotes). */
     private static List<List<Object>> randomRows(int count, long seed) {

@@ -15,28 +15,23 @@ import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.source.MalformedRecordException;
 import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.source.SourcePartition;
+import dev.sluice.execution.testing.ArrowTestBase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Records that can't be decoded, under each 'on-error' policy. */
-class KafkaMalformedRecordIT {
+class KafkaMalformedRecordIT extends ArrowTestBase {
     private static final String INVALID_JSON = "{\"user_id\": 2, \"page\": ";
     private static final String WRONG_TYPE = "{\"user_id\": 4, \"amount\": \"abc\"}";
     private static final List<String> VALUES = List.of(click(0, "/a", 1.5, 0), click(1, "/b", 2.5, 0), INVALID_JSON,
             click(3, "/d", 3.5, 0), WRONG_TYPE, click(5, "/f", 4.5, 0));
     private static String topic;
-
-    private BufferAllocator allocator;
 
     @BeforeAll
     static void writeRecords() {
@@ -48,16 +43,6 @@ class KafkaMalformedRecordIT {
         SharedKafkaBroker.produce(topic, 0, "k3", VALUES.get(3));
         SharedKafkaBroker.produce(topic, 0, null, VALUES.get(4));
         SharedKafkaBroker.produce(topic, 0, "k5", VALUES.get(5));
-    }
-
-    @BeforeEach
-    void setUp() {
-        allocator = new RootAllocator();
-    }
-
-    @AfterEach
-    void tearDown() {
-        allocator.close();
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.sink.StreamSink;
+import dev.sluice.execution.testing.ArrowTestBase;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -23,12 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,21 +33,9 @@ import org.junit.jupiter.api.Test;
  * net change of each key per batch (the new row, or a tombstone), in one transaction per batch; checked on the
  * real broker against the table the changes leave, computed in plain Java.
  */
-class KafkaUpsertSinkIT {
+class KafkaUpsertSinkIT extends ArrowTestBase {
     private static final RowSchema SCHEMA = RowSchema.of(new Column("k", ColumnType.BIGINT, false),
             Column.of("name", ColumnType.VARCHAR), Column.of("n", ColumnType.BIGINT));
-
-    private BufferAllocator allocator;
-
-    @BeforeEach
-    void setUp() {
-        allocator = new RootAllocator();
-    }
-
-    @AfterEach
-    void tearDown() {
-        allocator.close();
-    }
 
     private static TableDescriptor table(String topic, List<String> key, String... extra) {
         TableDescriptor plain = KafkaTestTables.table("upserts", topic, SCHEMA, extra);
