@@ -65,24 +65,29 @@ final class KafkaClientProperties {
         return p;
     }
 
-    /** A consumer that reads assigned partitions at explicit offsets: no group, no commits, no reset. */
-    Map<String, Object> consumer() {
+    /**
+     * A consumer that reads assigned partitions at explicit offsets: no group, no commits, no reset.
+     *
+     * @param movesBetweenPartitions whether the consumer will be moved from partition to partition (more
+     *     partitions than consumers): then it fetches and polls less at a time
+     */
+    Map<String, Object> consumer(boolean movesBetweenPartitions) {
         Map<String, Object> p = base("reader", CONSUMER_CONFIGS);
         p.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
-        // Each consumer reads one partition's offset range at a time, then may move to another partition
-        // (PartitionConsumerPool), dropping what it polled or prefetched past the range: fetches of 256 KB per
-        // partition and polls of 250 records keep that waste small. Measured (docs/benchmark.md), Q1 over 256
-        // partitions in batches of 1 M records took 23 CPU s with 4 MB fetches and polls of 10,000 (most of each
-        // poll parsed into records, then dropped) and 14 CPU s with 1 MB and 1,000; over 8 partitions 12 and 11.
-        // Over 1,024 partitions (ranges of about 1,000 records): 23.3 CPU s with 1 MB and 1,000, 20.7 with polls of
-        // 250, 19.0 with fetches of 256 KB too (most of a 1 MB fetch past a short range was sent, received and
-        // dropped); over 8 partitions the same 10-11 CPU s with each.
-        // A short fetch.max.wait: the prefetch a consumer sends past its range's end, at the end of the log,
-        // would otherwise hold the next range's first fetch (one request in flight per broker) for that long.
-        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 250);
-        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 * 1024);
+        // A consumer reads one partition's offset range at a time. With more partitions than the pool has
+        // consumers (PartitionConsumerPool), it then moves to another partition, dropping what it polled or
+        // prefetched past the range: fetches of 256 KB per partition and polls of 250 records keep that waste
+        // small. Measured (docs/benchmark.md), Q1 over 1,024 partitions (ranges of about 1,000 records) took 23.3
+        // CPU s with Kafka's 1 MB fetches and polls of 1,000, 20.7 with polls of 250, 19.0 with 256 KB fetches
+        // too (most of a 1 MB fetch past a short range was sent, received and dropped); over 256 partitions 4 MB
+        // fetches and polls of 10,000 had cost 23 CPU s, 1 MB and 1,000 14. A consumer that stays on its
+        // partition keeps what it fetched for the next range: it fetches 1 MB and polls 1,000 at a time.
+        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, movesBetweenPartitions ? 250 : 1_000);
+        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, movesBetweenPartitions ? 256 * 1024 : 1024 * 1024);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
         p.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 1024 * 1024);
+        // A short fetch.max.wait: the prefetch a consumer sends past its range's end, at the end of the log,
+        // would otherwise hold the next range's first fetch (one request in flight per broker) for that long.
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Offsets lost to retention must fail the read rather than silently jump.

@@ -62,6 +62,8 @@ public final class KafkaSource implements StreamSource {
     private final Optional<GroupOffsetCommitter> groupCommitter;
     private DeadLetterWriter deadLetterWriter;
     private boolean closed;
+    /** The partitions of the table's topics when last listed. */
+    private volatile int partitionCount;
 
     private KafkaSource(KafkaTableOptions options, RowSchema declared, KafkaClientProperties clientProperties,
             KafkaMetadataClient metadata, String queryId, Optional<String> commitGroup) {
@@ -75,8 +77,10 @@ public final class KafkaSource implements StreamSource {
         this.metadata = metadata;
         this.groupCommitter = commitGroup.map(group -> new GroupOffsetCommitter(options.table(), group, metadata,
                 clientProperties.bootstrapServers()));
+        // With more partitions than consumers, consumers move between partitions, dropping what they fetched
+        // past a range: they fetch and poll less at a time (KafkaClientProperties.consumer).
         this.consumerPool = new PartitionConsumerPool(CONSUMER_POOL_CAPACITY,
-                () -> new PartitionConsumer(clientProperties.consumer()));
+                () -> new PartitionConsumer(clientProperties.consumer(partitionCount > CONSUMER_POOL_CAPACITY)));
     }
 
     /**
@@ -237,6 +241,7 @@ public final class KafkaSource implements StreamSource {
                 partitions.put(topic, metadata.partitions(topic));
             }
         }
+        partitionCount = partitions.values().stream().mapToInt(List::size).sum();
         return partitions;
     }
 

@@ -129,10 +129,21 @@ class KafkaConnectorTest {
     }
 
     @Test
+    void consumersThatMoveBetweenPartitionsFetchLessAtATime() {
+        KafkaClientProperties clients = new KafkaClientProperties("b:9092", "t", Map.of());
+        assertEquals(1_000, clients.consumer(false).get("max.poll.records"));
+        assertEquals(1024 * 1024, clients.consumer(false).get("max.partition.fetch.bytes"));
+        assertEquals(250, clients.consumer(true).get("max.poll.records"));
+        assertEquals(256 * 1024, clients.consumer(true).get("max.partition.fetch.bytes"));
+        KafkaClientProperties userSet = new KafkaClientProperties("b:9092", "t", Map.of("max.poll.records", "50"));
+        assertEquals("50", userSet.consumer(true).get("max.poll.records"));
+    }
+
+    @Test
     void passesPropertiesToTheClientsThatKnowThem() {
         KafkaClientProperties clients = new KafkaClientProperties("b:9092", "t", Map.of(
                 "fetch.min.bytes", "1000", "linger.ms", "50", "security.protocol", "SSL", "my.plugin.setting", "x"));
-        Map<String, Object> consumer = clients.consumer();
+        Map<String, Object> consumer = clients.consumer(false);
         Map<String, Object> producer = clients.producer("sink");
         Map<String, Object> admin = clients.admin();
         assertEquals("1000", consumer.get("fetch.min.bytes"));
