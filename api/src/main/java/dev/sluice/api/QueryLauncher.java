@@ -259,7 +259,7 @@ final class QueryLauncher implements AutoCloseable {
             sink = console ? new CallbackSink(consumer)
                     : connectors.forTable(plan.target().get()).createSink(plan.target().get(), context);
             // MicroBatchExecution refuses a sink that takes inserts only under a result that updates rows.
-            MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), mode,
+            MicroBatchExecution execution = new MicroBatchExecution(name, plan.incrementalPlan(mode),
                     sources, sink, checkpoint, trigger, flow, taskPool, allocator, query);
             query.start(execution);
             LOG.info("Started query {} ({}), checkpoint {}, trigger {}", name, queryId, checkpointUri, trigger);
@@ -336,7 +336,7 @@ final class QueryLauncher implements AutoCloseable {
         String checkpoint = hasTemporaryCheckpoint(plan, options)
                 ? "temporary (SELECT STREAM without a target; deleted when the query ends)"
                 : checkpointLocation(queryName(description, plan, options), options);
-        return plan.explain() + IncrementalPlanText.of(plan.root(), trigger(options), outputMode(plan, options),
+        return plan.explain() + IncrementalPlanText.of(plan, trigger(options), outputMode(plan, options),
                 checkpoint, plan.target().map(TableDescriptor::name));
     }
 

@@ -81,7 +81,13 @@ final class LatencyRun {
             }
             producer.flush();
         }
-        List<String> command = JvmCommand.of(Bench.class, List.of("-Xmx" + heap),
+        // The child takes the phases' extra JVM flags too (e.g. a JFR recording of the start-up and the batches).
+        List<String> jvmFlags = new ArrayList<>(List.of("-Xmx" + heap));
+        String extra = System.getenv(Bench.PHASE_JAVA_OPTS);
+        if (extra != null && !extra.isBlank()) {
+            jvmFlags.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        List<String> command = JvmCommand.of(Bench.class, jvmFlags,
                 List.of("--phase", "latency", "--bootstrap", bootstrap, "--topic", in, "--out-topic", out));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));

@@ -117,6 +117,18 @@ public final class MicroBatchExecution implements Runnable {
                                Map<String, StreamSource> sources, StreamSink sink, Checkpoint checkpoint,
                                Trigger trigger, FlowControlOptions flow, ExecutorService taskPool,
                                BufferAllocator allocator, QueryObserver observer) {
+        this(queryName, IncrementalPlan.of(plan, outputMode), sources, sink, checkpoint, trigger, flow, taskPool, allocator,
+                observer);
+    }
+
+    /**
+     * As the other constructor, with the query's incremental plan already compiled (the planner keeps it; compiling
+     * it again would only cost start-up time).
+     */
+    public MicroBatchExecution(String queryName, IncrementalPlan batchPlan, Map<String, StreamSource> sources,
+                               StreamSink sink, Checkpoint checkpoint, Trigger trigger, FlowControlOptions flow,
+                               ExecutorService taskPool, BufferAllocator allocator, QueryObserver observer) {
+        requireNonNull(batchPlan, "batchPlan is null");
         this.queryName = requireNonNull(queryName, "queryName is null");
         this.sources = Map.copyOf(sources);
         this.sink = requireNonNull(sink, "sink is null");
@@ -125,7 +137,6 @@ public final class MicroBatchExecution implements Runnable {
         this.flow = requireNonNull(flow, "flow is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.observer = requireNonNull(observer, "observer is null");
-        IncrementalPlan batchPlan = IncrementalPlan.of(plan, outputMode);
         this.updatesRows = batchPlan.resultChangelogMode().kind() == ChangelogMode.Kind.RETRACT;
         if (updatesRows && !sink.takesChanges()) {
             // The one check of it (the api's launcher relies on it): the changelog mode here is the plan's own.

@@ -467,16 +467,17 @@ public final class QueryPlanner {
             physical = PhysicalPlanBuilder.withNames(physical, target.get().schema().names());
         }
         // Refused here rather than when the query starts: the operator tree names what can't run incrementally.
+        // A continuous query's incremental plan is kept in the PlannedQuery, for the launcher, the execution and
+        // EXPLAIN (update is the default output mode), rather than compiled again by each.
+        IncrementalPlan incremental;
         try {
-            if (streaming) {
-                IncrementalPlan.of(physical, OutputMode.UPDATE);
-            } else {
-                IncrementalPlan.bounded(physical);
-            }
+            incremental = streaming ? IncrementalPlan.of(physical, OutputMode.UPDATE) : IncrementalPlan.bounded(physical);
         } catch (IllegalArgumentException e) {
             throw new PlanningException(e.getMessage(), e);
         }
-        return new PlannedQuery(streaming, physical, target, RelOptUtil.toString(optimised));
+        String logical = RelOptUtil.toString(optimised);
+        return streaming ? new PlannedQuery(true, physical, target, logical, OutputMode.UPDATE, incremental)
+                : new PlannedQuery(false, physical, target, logical);
     }
 
     /**
