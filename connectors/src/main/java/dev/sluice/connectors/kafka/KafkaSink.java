@@ -114,7 +114,7 @@ public final class KafkaSink implements StreamSink {
         TransactionalWriter writer = new TransactionalWriter(id, id, clientProperties.producer("sink"),
                 clientProperties.admin(), clientProperties.apiTimeoutMs());
         // Its producer opens while the query opens its sources and plans its first batch, not in the first batch.
-        writer.openInBackground();
+        writer.openInBackground(options.topic());
         return new KafkaSink(options, primaryKey, null, writer);
     }
 

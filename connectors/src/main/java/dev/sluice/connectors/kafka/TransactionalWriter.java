@@ -85,16 +85,24 @@ final class TransactionalWriter implements AutoCloseable {
 
     /**
      * Starts opening the producer (initTransactions, then reading the markers: a few round trips to the broker)
-     * on a thread of its own, so that it overlaps what the caller does next (opening the sources, the first batch)
-     * rather than waiting for the first unit. The first use waits for it; if it failed, the first use opens the
+     * on a thread of its own, then looks up the partitions of {@code topic} that the units will be written to, so
+     * that it overlaps what the caller does next (opening the sources, the first batch) rather than waiting for
+     * the first unit. The first use waits for it; if it failed, the first use opens the
      * producer again and fails there, as it would have without this.
      */
-    void openInBackground() {
+    void openInBackground(String topic) {
+        requireNonNull(topic, "topic is null");
         if (producer != null || opening != null) {
             return;
         }
         FutureTask<Void> task = new FutureTask<>(() -> {
             openNow();
+            // The topic's partitions, so that the first unit's first send does not wait for them.
+            try {
+                producer.partitionsFor(topic);
+            } catch (KafkaException e) {
+                LOG.debug("Looking up the partitions of topic '{}' failed; the first send will", topic, e);
+            }
             return null;
         });
         Thread thread = new Thread(task, "sluice-open-" + transactionalId);
