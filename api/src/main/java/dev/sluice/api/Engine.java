@@ -63,6 +63,11 @@ final class Engine implements AutoCloseable {
         };
     }
 
+    /** A statement is being planned: see {@link EngineWarmUp#plannerInUse()}. */
+    void planning() {
+        warmUp.ifPresent(EngineWarmUp::plannerInUse);
+    }
+
     @Override
     public void close() {
         warmUp.ifPresent(EngineWarmUp::cancel);

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It has no effect a user can see other than the CPU it takes: nothing is created in the catalog, no
  * topic or file is written, nothing connects anywhere. A failure is logged and ignored. A query started
- * while it runs does not wait for it (both then load the same classes, each once).
+ * while it runs does not wait for it; once a statement is being planned, the planner is not warmed up beside it
+ * (that would only take CPU from it), while the file system and the clients' classes, which the query needs
+ * after its planning, go on loading meanwhile.
  */
 final class EngineWarmUp implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineWarmUp.class);
@@ -37,7 +39,10 @@ final class EngineWarmUp implements Runnable {
     private final ConnectorRegistry connectors;
     private final QueryPlanner planner;
     private volatile boolean cancelled;
-    /** The steps that failed, for tests. */
+    /** Set once a user's statement is being planned: the planner then warms up with it, not beside it. */
+    private volatile boolean plannerInUse;
+    /** The steps done and those that failed, for tests. */
+    private final List<String> doneSteps = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> failedSteps = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     EngineWarmUp(Path home, ConnectorRegistry connectors, QueryPlanner planner) {
@@ -63,6 +68,14 @@ final class EngineWarmUp implements Runnable {
         cancelled = true;
     }
 
+    /**
+     * A user's statement is being planned: planning beside it would only take CPU from it (both load the same
+     * classes), so the planner's warm-up is skipped, or stops after the query it is planning.
+     */
+    void plannerInUse() {
+        plannerInUse = true;
+    }
+
     @Override
     public void run() {
         long started = System.nanoTime();
@@ -72,7 +85,9 @@ final class EngineWarmUp implements Runnable {
         for (Connector connector : connectors.all()) {
             step("connector " + connector.identifier(), connector::warmUp);
         }
-        step("planner", this::planOnce);
+        if (!plannerInUse) {
+            step("planner", this::planOnce);
+        }
         LOG.debug("Warmed up in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -87,7 +102,7 @@ final class EngineWarmUp implements Runnable {
         QueryPlanner.SqlRel filter = planner.sqlToRel("SELECT STREAM ts, user_id, amount FROM sluice_warm_up_in "
                 + "WHERE amount > 50", planner.relBuilder(tables), tables);
         planner.plan(filter.rel(), true, Optional.of(out)).explain();
-        if (cancelled) {
+        if (cancelled || plannerInUse) {
             return;
         }
         QueryPlanner.SqlRel window = planner.sqlToRel("SELECT STREAM TUMBLE_START(ts, INTERVAL '10' SECOND) AS w, page, "
@@ -110,11 +125,16 @@ final class EngineWarmUp implements Runnable {
         long started = System.nanoTime();
         try {
             step.run();
+            doneSteps.add(what);
             LOG.debug("Warm-up of the {}: {} ms", what, (System.nanoTime() - started) / 1_000_000);
         } catch (Exception | LinkageError e) {
             failedSteps.add(what + ": " + e);
             LOG.debug("Warm-up of the {} failed (no harm: the first query pays for it instead)", what, e);
         }
+    }
+
+    List<String> doneSteps() {
+        return List.copyOf(doneSteps);
     }
 
     List<String> failedSteps() {

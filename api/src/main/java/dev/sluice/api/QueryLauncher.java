@@ -154,6 +154,7 @@ final class QueryLauncher implements AutoCloseable {
      * the background) or into {@code consumer}.
      */
     StatementResult run(String sql, BatchConsumer consumer) {
+        engine.planning();
         PlannedQuery plan = planner.plan(sql, session.options());
         if (!plan.streaming()) {
             return runBounded(plan);
@@ -287,6 +288,7 @@ final class QueryLauncher implements AutoCloseable {
     }
 
     PlannedQuery plan(RelNode rel, boolean streaming, Optional<TableDescriptor> target) {
+        engine.planning();
         return planner.plan(rel, streaming, target, session.options());
     }
 
