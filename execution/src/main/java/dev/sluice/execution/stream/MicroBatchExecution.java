@@ -296,7 +296,7 @@ public final class MicroBatchExecution implements Runnable {
     private void logAndRun(long batchId, PlannedBatch batch, long startMillis, long schedulingDelayMillis,
                            long planMillis) throws Exception {
         BatchOffsets logged = new BatchOffsets(batchId, startMillis, batch.ranges(), watermark, batch.topicIds());
-        Future<Long> logging = checkpointWriter.submit(() -> {
+        Future<Long> write = checkpointWriter.submit(() -> {
             long started = System.nanoTime();
             if (!checkpoint.offsetLog().add(batchId, logged)) {
                 throw new IllegalStateException("Batch " + batchId + " is already in the offset log of "
@@ -305,15 +305,28 @@ public final class MicroBatchExecution implements Runnable {
             return (System.nanoTime() - started) / 1_000_000;
         });
         runBatch(batchId, batch, logged.watermarkMillis(), logged.timestampMillis(), startMillis, schedulingDelayMillis,
-                planMillis, logging);
+                planMillis, new OffsetLogWrite(write, true));
+    }
+
+    /**
+     * A batch's offset log write, under way or done; {@code report} tells whether {@code onBatchSubmitted} is still to
+     * be reported for it (once, when it is first seen written; not for a batch re-run from the log).
+     */
+    private static final class OffsetLogWrite {
+        private final Future<Long> write;
+        private boolean report;
+
+        OffsetLogWrite(Future<Long> write, boolean report) {
+            this.write = write;
+            this.report = report;
+        }
     }
 
     /** Waits until the batch's offsets are logged; returns how long the write took. */
-    private long awaitLogged(long batchId, Future<Long> logging) throws Exception {
-        boolean first = !logging.isDone();
+    private long awaitLogged(long batchId, OffsetLogWrite logging) throws Exception {
         long millis;
         try {
-            millis = logging.get();
+            millis = logging.write.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Exception cause) {
                 throw cause;
@@ -323,7 +336,8 @@ public final class MicroBatchExecution implements Runnable {
             }
             throw e;
         }
-        if (first) {
+        if (logging.report) {
+            logging.report = false;
             notify(() -> observer.onBatchSubmitted(batchId));
         }
         return millis;
@@ -350,7 +364,7 @@ public final class MicroBatchExecution implements Runnable {
         long planMillis = (System.nanoTime() - started) / 1_000_000;
         // The logged watermark: the re-run drops the same late rows, and closes the same windows.
         runBatch(batchId, batch, pending.watermarkMillis(), pending.timestampMillis(), System.currentTimeMillis(), 0,
-                planMillis, CompletableFuture.completedFuture(0L));
+                planMillis, new OffsetLogWrite(CompletableFuture.completedFuture(0L), false));
         return batch;
     }
 
@@ -392,7 +406,7 @@ public final class MicroBatchExecution implements Runnable {
 
     /** Runs a logged batch to its commit, again while a source or the sink can't be reached. */
     private void runBatch(long batchId, PlannedBatch batch, long batchWatermark, long loggedMillis, long startMillis,
-                          long schedulingDelayMillis, long planMillis, Future<Long> logging) throws Exception {
+                          long schedulingDelayMillis, long planMillis, OffsetLogWrite logging) throws Exception {
         retry.call("running batch " + batchId, () -> {
             runBatchOnce(batchId, batch, batchWatermark, loggedMillis, startMillis, schedulingDelayMillis, planMillis,
                     logging);
@@ -401,7 +415,7 @@ public final class MicroBatchExecution implements Runnable {
     }
 
     private void runBatchOnce(long batchId, PlannedBatch batch, long batchWatermark, long loggedMillis, long startMillis,
-                              long schedulingDelayMillis, long planMillis, Future<Long> logging) throws Exception {
+                              long schedulingDelayMillis, long planMillis, OffsetLogWrite logging) throws Exception {
         notify(() -> observer.onBatchStarted(batchId));
         Instant timestamp = Instant.ofEpochMilli(startMillis);
         long t0 = System.nanoTime();
