@@ -41,6 +41,8 @@ final class Engine implements AutoCloseable {
     /** Every running query of every session, for the engine's owner (SHOW QUERIES of the local shell, a status page). */
     final Set<RunningQuery> all = ConcurrentHashMap.newKeySet();
     final List<StreamingQueryListener> listeners = new CopyOnWriteArrayList<>();
+    /** Loads and prepares in the background what a first query needs (see {@link EngineWarmUp}). */
+    private final java.util.Optional<EngineWarmUp> warmUp;
 
     Engine(Path home) {
         this.home = requireNonNull(home, "home is null");
@@ -49,6 +51,7 @@ final class Engine implements AutoCloseable {
         this.planner = new QueryPlanner(catalog, connectors);
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.taskPool = Executors.newFixedThreadPool(threads, daemonThreads("sluice-task-"));
+        this.warmUp = EngineWarmUp.start(home, connectors, planner);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -60,8 +63,14 @@ final class Engine implements AutoCloseable {
         };
     }
 
+    /** A statement is being planned: see {@link EngineWarmUp#plannerInUse()}. */
+    void planning() {
+        warmUp.ifPresent(EngineWarmUp::plannerInUse);
+    }
+
     @Override
     public void close() {
+        warmUp.ifPresent(EngineWarmUp::cancel);
         for (RunningQuery q : List.copyOf(all)) {
             q.stop();
         }

@@ -1,9 +1,9 @@
 package dev.sluice.api;
 
 import dev.sluice.execution.aggregate.OutputMode;
-import dev.sluice.execution.plan.PhysicalNode;
 import dev.sluice.execution.stream.IncrementalPlan;
 import dev.sluice.execution.stream.Trigger;
+import dev.sluice.planner.sql.PlannedQuery;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -16,10 +16,10 @@ final class IncrementalPlanText {
     private IncrementalPlanText() {
     }
 
-    static String of(PhysicalNode root, Trigger trigger, OutputMode mode, String checkpoint, Optional<String> target) {
+    static String of(PlannedQuery query, Trigger trigger, OutputMode mode, String checkpoint, Optional<String> target) {
         IncrementalPlan plan;
         try {
-            plan = IncrementalPlan.of(root, mode);
+            plan = query.incrementalPlan(mode);
         } catch (IllegalArgumentException e) {
             return "\n== Incremental execution ==\nNot possible: " + e.getMessage() + "\n";
         }

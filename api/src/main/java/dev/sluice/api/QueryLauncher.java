@@ -154,6 +154,7 @@ final class QueryLauncher implements AutoCloseable {
      * the background) or into {@code consumer}.
      */
     StatementResult run(String sql, BatchConsumer consumer) {
+        engine.planning();
         PlannedQuery plan = planner.plan(sql, session.options());
         if (!plan.streaming()) {
             return runBounded(plan);
@@ -259,7 +260,7 @@ final class QueryLauncher implements AutoCloseable {
             sink = console ? new CallbackSink(consumer)
                     : connectors.forTable(plan.target().get()).createSink(plan.target().get(), context);
             // MicroBatchExecution refuses a sink that takes inserts only under a result that updates rows.
-            MicroBatchExecution execution = new MicroBatchExecution(name, plan.root(), mode,
+            MicroBatchExecution execution = new MicroBatchExecution(name, plan.incrementalPlan(mode),
                     sources, sink, checkpoint, trigger, flow, taskPool, allocator, query);
             query.start(execution);
             LOG.info("Started query {} ({}), checkpoint {}, trigger {}", name, queryId, checkpointUri, trigger);
@@ -287,6 +288,7 @@ final class QueryLauncher implements AutoCloseable {
     }
 
     PlannedQuery plan(RelNode rel, boolean streaming, Optional<TableDescriptor> target) {
+        engine.planning();
         return planner.plan(rel, streaming, target, session.options());
     }
 
@@ -336,7 +338,7 @@ final class QueryLauncher implements AutoCloseable {
         String checkpoint = hasTemporaryCheckpoint(plan, options)
                 ? "temporary (SELECT STREAM without a target; deleted when the query ends)"
                 : checkpointLocation(queryName(description, plan, options), options);
-        return plan.explain() + IncrementalPlanText.of(plan.root(), trigger(options), outputMode(plan, options),
+        return plan.explain() + IncrementalPlanText.of(plan, trigger(options), outputMode(plan, options),
                 checkpoint, plan.target().map(TableDescriptor::name));
     }
 

@@ -14,7 +14,11 @@ public interface StreamingQueryListener {
     default void onQueryStarted(StreamingQuery query) {
     }
 
-    /** A batch's offsets were logged: it will run now, or after a restart if the query dies first. */
+    /**
+     * A batch's offsets were logged: it runs to its commit now, or after a restart if the query dies first. The
+     * offsets are written while the batch's tasks run (after {@link #onBatchStarted}), and always before its
+     * output reaches the sink.
+     */
     default void onBatchSubmitted(StreamingQuery query, long batchId) {
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.connectors.testing.SharedKafkaBroker;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,8 @@ class QueryLifecycleIT extends KafkaSessionFixture {
         message("SET trigger = available-now");
         StreamingQuery q = insert("listened", "SELECT STREAM id FROM src WHERE id < 4");
         q.awaitTermination();
-        assertEquals(List.of("started listened", "submitted 0", "batch started 0", "completed 0", "terminated false"),
+        // The offsets are logged while the tasks run: "submitted" (logged) comes once the tasks started.
+        assertEquals(List.of("started listened", "batch started 0", "submitted 0", "completed 0", "terminated false"),
                 events);
         QueryProgress p = completed.get(0);
         assertEquals(10, p.inputRows());
@@ -94,6 +96,38 @@ class QueryLifecycleIT extends KafkaSessionFixture {
         assertTrue(json.contains("\"endOffsets\":{\"src\":{\"" + topic + "-0\":10}}"), json);
         assertTrue(json.contains("\"lag\":{\"src\":{\"" + topic + "-0\":0}}"), json);
         assertEquals("stopped", q.status());
+    }
+
+    /**
+     * The offset log is written while the batch's tasks run, yet every batch's offsets are on file before the sink
+     * gets anything of it, and a restart goes on after the last batch as before.
+     */
+    @Test
+    void everyBatchIsLoggedBeforeTheSinkGetsIt() throws Exception {
+        Path checkpoint = home.resolve("checkpoints").resolve("logged_first");
+        message("CREATE TABLE sink (id INT) WITH ('connector'='logged-check-memory', 'checkpoint.dir'='"
+                + checkpoint + "')");
+        message("SET trigger = 100 ms");
+        StreamingQuery q = insert("logged_first", "SELECT STREAM id FROM src");
+        try {
+            for (int batch = 0; batch < 5; batch++) {
+                produce(batch * 10, batch * 10 + 10, 0);
+                int expected = batch + 1;
+                SqlQueryIT.waitFor(() -> OffsetsLoggedCheckConnector.seen("sink").size() >= expected);
+            }
+        } finally {
+            q.stop();
+        }
+        List<String> seen = OffsetsLoggedCheckConnector.seen("sink");
+        assertTrue(seen.size() >= 5, seen.toString());  // more if a trigger saw only part of a produce
+        for (int batch = 0; batch < seen.size(); batch++) {
+            assertEquals(batch + " logged", seen.get(batch));
+        }
+        assertEquals(50, rows("SELECT id FROM sink").size());
+        produce(50, 53, 0);
+        message("SET trigger = available-now");
+        insert("logged_first", "SELECT STREAM id FROM src").awaitTermination();
+        assertEquals(53, rows("SELECT id FROM sink").size(), "the restart read on from the last commit, once");
     }
 
     @Test

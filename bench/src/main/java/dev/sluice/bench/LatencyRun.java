@@ -4,7 +4,9 @@ import dev.sluice.api.QueryProgress;
 import dev.sluice.api.Sluice;
 import dev.sluice.api.StatementResult;
 import dev.sluice.api.StreamingQuery;
+import dev.sluice.api.StreamingQueryListener;
 import dev.sluice.demo.JvmCommand;
+import dev.sluice.execution.flow.FlowControlOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -58,6 +60,7 @@ final class LatencyRun {
     static final int PARTITIONS = 8;
     static final int SEED_RECORDS = 1000;
     static final String FIRST_BATCH = "FIRST_BATCH_MS ";
+    static final String SECOND_QUERY = "SECOND_QUERY_FIRST_BATCH_MS ";
     /** Records sent in the first seconds are left out of the steady-state figures. */
     static final long WARM_UP_MS = 5000;
     private static final String[] COUNTRIES = {"US", "GB", "DE", "FR", "IN", "CN", "JP", "BR"};
@@ -81,7 +84,13 @@ final class LatencyRun {
             }
             producer.flush();
         }
-        List<String> command = JvmCommand.of(Bench.class, List.of("-Xmx" + heap),
+        // The child takes the phases' extra JVM flags too (e.g. a JFR recording of the start-up and the batches).
+        List<String> jvmFlags = new ArrayList<>(List.of("-Xmx" + heap));
+        String extra = System.getenv(Bench.PHASE_JAVA_OPTS);
+        if (extra != null && !extra.isBlank()) {
+            jvmFlags.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        List<String> command = JvmCommand.of(Bench.class, jvmFlags,
                 List.of("--phase", "latency", "--bootstrap", bootstrap, "--topic", in, "--out-topic", out));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -124,13 +133,19 @@ final class LatencyRun {
         if (!child.waitFor(60, TimeUnit.SECONDS)) {
             child.destroyForcibly();
         }
+        childLines.stream().filter(l -> l.startsWith("STARTUP ")).forEach(l -> OUT.println("  " + l));
         String batches = childLines.stream().filter(l -> l.startsWith("BATCHES ")).findFirst()
                 .map(l -> l.substring("BATCHES ".length())).orElse("");
+        String secondQuery = childLines.stream().filter(l -> l.startsWith(SECOND_QUERY)).findFirst()
+                .map(l -> String.format(Locale.ROOT, "%,d ms", Long.parseLong(l.substring(SECOND_QUERY.length()).trim())))
+                .orElse("(failed)");
         Arrays.sort(received);
-        String row = String.format(Locale.ROOT, "| %,d rec/s | %d s | %,d | %,d | %s | %s | %s | %s / %s / %s | %,d ms | %s |",
+        String row = String.format(Locale.ROOT, "| %,d rec/s | %d s | %,d | %,d | %s | %s | %s | %s / %s / %s | %,d ms "
+                + "(a second query in the same JVM: %s) | %s |",
                 rate, seconds, produced[0], received.length, percentile(received, 0.50), percentile(received, 0.99),
                 received.length == 0 ? "" : received[received.length - 1] + " ms", percentile(steady, 0.50),
-                percentile(steady, 0.99), steady.length == 0 ? "" : steady[steady.length - 1] + " ms", startupMs, batches);
+                percentile(steady, 0.99), steady.length == 0 ? "" : steady[steady.length - 1] + " ms", startupMs, secondQuery,
+                batches);
         OUT.println("LATENCY " + row);
         if (received.length != produced[1]) {
             OUT.printf(Locale.ROOT, "CHECK FAILED latency %d rec/s: %d output records of the steady phase received, %d "
@@ -259,7 +274,11 @@ final class LatencyRun {
         return Long.parseLong(s.substring(i, j));
     }
 
-    /** The child's side: runs the query until stdin ends, printing the start-up time, then its batches. */
+    /**
+     * The child's side: runs the query until stdin ends, printing the start-up time, then its batches; then starts
+     * the same query a second time in this JVM (a new name and checkpoint, its first batch capped at
+     * {@value #SEED_RECORDS} records as the first query's was) and prints that one's start-up time too.
+     */
     static void runQuery(String bootstrap, String in, String out) throws Exception {
         Path home = Files.createTempDirectory("sluice-bench-home");
         try (Sluice sluice = Sluice.builder().home(home).bootstrapServers(bootstrap).build()) {
@@ -268,45 +287,77 @@ final class LatencyRun {
             sluice.execute("CREATE TABLE lat_out (ts BIGINT, user_id INT, amount DOUBLE) WITH ('connector'='kafka', "
                     + "'topic'='" + out + "', 'format'='json')");
             sluice.execute("SET trigger = '100 ms'");
-            long t0 = System.nanoTime();
-            StreamingQuery q = ((StatementResult.Query) sluice.execute(
-                    "INSERT INTO lat_out SELECT STREAM ts, user_id, amount FROM lat_in WHERE amount > 50")).query();
-            long submitted = System.nanoTime();
-            while (q.lastProgress().isEmpty()) {
-                if (q.exception().isPresent()) {
-                    throw q.exception().get();
+            // Every batch, not only the last 100 recentProgress keeps.
+            List<QueryProgress> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+            sluice.addListener(new StreamingQueryListener() {
+                @Override
+                public void onBatchCompleted(StreamingQuery query, QueryProgress progress) {
+                    batches.add(progress);
                 }
-                Thread.sleep(1);
-            }
-            long firstBatch = System.nanoTime();
-            // Where start-up goes: planning and opening the sources and sink (until INSERT returns), then the
-            // first batch's phases.
-            OUT.println("STARTUP INSERT returned after " + (submitted - t0) / 1_000_000 + " ms; first batch committed "
-                    + (firstBatch - submitted) / 1_000_000 + " ms later (its phases, ms: "
-                    + q.lastProgress().get().durationMillis() + ")");
+            });
+            String insert = "INSERT INTO lat_out SELECT STREAM ts, user_id, amount FROM lat_in WHERE amount > 50";
+            long t0 = System.nanoTime();
+            StreamingQuery q = ((StatementResult.Query) sluice.execute(insert)).query();
+            long firstBatch = startUp(q, t0);
             OUT.println(FIRST_BATCH + (firstBatch - t0) / 1_000_000);
             OUT.flush();
             while (System.in.read() >= 0) {
                 // Runs until the parent closes stdin.
             }
-            List<QueryProgress> progress = q.recentProgress();
             q.stop();
-            // Mean time per batch phase, over the batches that read input.
-            Map<String, long[]> sums = new TreeMap<>();
-            long withInput = 0;
-            for (QueryProgress p : progress) {
-                if (p.inputRows() == 0) {
-                    continue;
-                }
-                withInput++;
-                p.durationMillis().forEach((k, v) -> sums.computeIfAbsent(k, x -> new long[1])[0] += v);
-            }
-            StringBuilder sb = new StringBuilder("mean ms over the last " + withInput + " batches with input:");
-            for (Map.Entry<String, long[]> e : sums.entrySet()) {
-                sb.append(' ').append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.1f",
-                        withInput == 0 ? 0.0 : (double) e.getValue()[0] / withInput));
-            }
-            OUT.println("BATCHES " + sb);
+            // The steady part: batches that started after the parent's warm-up (it produces from the first batch on).
+            long steadyFrom = batches.get(0).timestamp().toEpochMilli() + WARM_UP_MS;
+            List<QueryProgress> steady = batches.stream().filter(p -> p.inputRows() > 0
+                    && p.timestamp().toEpochMilli() >= steadyFrom).toList();
+            OUT.println("BATCHES " + describe(steady));
+            // The same query again in this JVM: what a second query of a session pays.
+            sluice.execute("SET " + Sluice.QUERY_NAME + " = 'latency_second_query'");
+            sluice.execute("SET " + FlowControlOptions.MAX_OFFSETS_PER_TRIGGER + " = '" + SEED_RECORDS + "'");
+            long t1 = System.nanoTime();
+            StreamingQuery second = ((StatementResult.Query) sluice.execute(insert)).query();
+            long secondFirstBatch = startUp(second, t1);
+            second.stop();
+            OUT.println(SECOND_QUERY + (secondFirstBatch - t1) / 1_000_000);
         }
+    }
+
+    /**
+     * Waits for the query's first committed batch and prints where its start-up went: planning and opening the
+     * sources and sink (until INSERT returns), then the first batch's phases. Returns when it was seen.
+     */
+    private static long startUp(StreamingQuery q, long submittedAt) throws Exception {
+        long returned = System.nanoTime();
+        while (q.lastProgress().isEmpty()) {
+            if (q.exception().isPresent()) {
+                throw q.exception().get();
+            }
+            Thread.sleep(1);
+        }
+        long firstBatch = System.nanoTime();
+        OUT.println("STARTUP " + q.name() + ": INSERT returned after " + (returned - submittedAt) / 1_000_000
+                + " ms; first batch committed " + (firstBatch - returned) / 1_000_000 + " ms later (its phases, ms: "
+                + q.lastProgress().get().durationMillis() + ")");
+        return firstBatch;
+    }
+
+    /** Per batch: the mean of each phase, and p50 / p99 / max of processing time and of scheduling delay. */
+    private static String describe(List<QueryProgress> batches) {
+        Map<String, long[]> sums = new TreeMap<>();
+        for (QueryProgress p : batches) {
+            p.durationMillis().forEach((k, v) -> sums.computeIfAbsent(k, x -> new long[1])[0] += v);
+        }
+        StringBuilder sb = new StringBuilder(batches.size() + " batches with input after the first "
+                + WARM_UP_MS / 1000 + " s; mean ms:");
+        for (Map.Entry<String, long[]> e : sums.entrySet()) {
+            sb.append(' ').append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.1f",
+                    batches.isEmpty() ? 0.0 : (double) e.getValue()[0] / batches.size()));
+        }
+        long[] processing = batches.stream().mapToLong(QueryProgress::processingTimeMillis).sorted().toArray();
+        long[] delay = batches.stream().mapToLong(QueryProgress::schedulingDelayMillis).sorted().toArray();
+        sb.append("; processing p50/p99/max ").append(percentile(processing, 0.5)).append(" / ")
+                .append(percentile(processing, 0.99)).append(" / ").append(percentile(processing, 1.0))
+                .append("; scheduling delay p50/p99/max ").append(percentile(delay, 0.5)).append(" / ")
+                .append(percentile(delay, 0.99)).append(" / ").append(percentile(delay, 1.0));
+        return sb.toString();
     }
 }

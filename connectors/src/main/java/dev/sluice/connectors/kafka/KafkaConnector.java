@@ -9,6 +9,7 @@ import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.RowSchema;
+import java.util.List;
 
 /**
  * Kafka topics as tables ({@code 'connector'='kafka'}): read as offset ranges per partition with record
@@ -18,9 +19,47 @@ import dev.sluice.execution.type.RowSchema;
 public final class KafkaConnector implements Connector {
     public static final String IDENTIFIER = "kafka";
 
+    /**
+     * The Kafka client classes whose loading and static initialisation (the clients' config definitions, every
+     * protocol message's schema) cost a fresh JVM about half a second before its first admin request (measured
+     * 0.66 s cold, 0.18 s after these).
+     */
+    private static final List<String> CLIENT_CLASSES = List.of(
+            "org.apache.kafka.clients.admin.AdminClientConfig",
+            "org.apache.kafka.clients.producer.ProducerConfig",
+            "org.apache.kafka.clients.consumer.ConsumerConfig",
+            "org.apache.kafka.common.protocol.ApiKeys",
+            "org.apache.kafka.common.protocol.Errors",
+            "org.apache.kafka.clients.admin.KafkaAdminClient",
+            "org.apache.kafka.clients.NetworkClient",
+            "org.apache.kafka.common.network.Selector",
+            "org.apache.kafka.common.metrics.Metrics",
+            "org.apache.kafka.clients.producer.KafkaProducer",
+            "org.apache.kafka.clients.producer.internals.Sender",
+            "org.apache.kafka.clients.producer.internals.RecordAccumulator",
+            "org.apache.kafka.clients.producer.internals.TransactionManager",
+            "org.apache.kafka.clients.consumer.KafkaConsumer",
+            "org.apache.kafka.clients.consumer.internals.ClassicKafkaConsumer",
+            "org.apache.kafka.clients.consumer.internals.Fetcher",
+            "org.apache.kafka.common.record.MemoryRecords",
+            "org.apache.kafka.common.record.DefaultRecordBatch");
+
     @Override
     public String identifier() {
         return IDENTIFIER;
+    }
+
+    /** Loads and initialises the Kafka clients' classes ({@link #CLIENT_CLASSES}); connects nowhere. */
+    @Override
+    public void warmUp() {
+        ClassLoader loader = KafkaConnector.class.getClassLoader();
+        for (String name : CLIENT_CLASSES) {
+            try {
+                Class.forName(name, true, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Another version of the clients: one class less warmed up, nothing else.
+            }
+        }
     }
 
     /**

@@ -111,8 +111,11 @@ public final class KafkaSink implements StreamSink {
             return new KafkaSink(options, primaryKey, new KafkaProducer<>(clientProperties.producer("sink")), null);
         }
         String id = options.transactionalIdPrefix() + "-" + queryId + "-sink";
-        return new KafkaSink(options, primaryKey, null, new TransactionalWriter(id, id,
-                clientProperties.producer("sink"), clientProperties.admin(), clientProperties.apiTimeoutMs()));
+        TransactionalWriter writer = new TransactionalWriter(id, id, clientProperties.producer("sink"),
+                clientProperties.admin(), clientProperties.apiTimeoutMs());
+        // Its producer opens while the query opens its sources and plans its first batch, not in the first batch.
+        writer.openInBackground(options.topic());
+        return new KafkaSink(options, primaryKey, null, writer);
     }
 
     public String topic() {

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
@@ -57,6 +59,8 @@ final class TransactionalWriter implements AutoCloseable {
     /** Committed markers by partition, read when the producer was opened and kept up to date since. */
     private final Map<TopicPartition, Long> markers = new HashMap<>();
     private boolean inTransaction;
+    /** The producer being opened in the background ({@link #openInBackground}), until the first use joins it. */
+    private FutureTask<Void> opening;
 
     /**
      * @param transactionalId the producer's transactional id, stable across restarts of the query
@@ -77,6 +81,53 @@ final class TransactionalWriter implements AutoCloseable {
 
     String transactionalId() {
         return transactionalId;
+    }
+
+    /**
+     * Starts opening the producer (initTransactions, then reading the markers: a few round trips to the broker)
+     * on a thread of its own, then looks up the partitions of {@code topic} that the units will be written to, so
+     * that it overlaps what the caller does next (opening the sources, the first batch) rather than waiting for
+     * the first unit. The first use waits for it; if it failed, the first use opens the
+     * producer again and fails there, as it would have without this.
+     */
+    void openInBackground(String topic) {
+        requireNonNull(topic, "topic is null");
+        if (producer != null || opening != null) {
+            return;
+        }
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            openNow();
+            // The topic's partitions, so that the first unit's first send does not wait for them.
+            try {
+                producer.partitionsFor(topic);
+            } catch (KafkaException e) {
+                LOG.debug("Looking up the partitions of topic '{}' failed; the first send will", topic, e);
+            }
+            return null;
+        });
+        Thread thread = new Thread(task, "sluice-open-" + transactionalId);
+        thread.setDaemon(true);
+        opening = task;
+        thread.start();
+    }
+
+    /** Waits for the producer being opened in the background, if any; a failure there is left to the next open. */
+    private void awaitOpening() {
+        FutureTask<Void> task = opening;
+        if (task == null) {
+            return;
+        }
+        try {
+            task.get();
+            opening = null;
+        } catch (ExecutionException | CancellationException e) {
+            opening = null;
+            LOG.debug("Opening transactional producer {} in the background failed; opening it again", transactionalId,
+                    e.getCause() != null ? e.getCause() : e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new org.apache.kafka.common.errors.InterruptException(e);
+        }
     }
 
     /**
@@ -146,6 +197,11 @@ final class TransactionalWriter implements AutoCloseable {
     }
 
     private void open() {
+        awaitOpening();
+        openNow();
+    }
+
+    private void openNow() {
         if (producer != null) {
             return;
         }
@@ -203,6 +259,14 @@ final class TransactionalWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        if (opening != null) {
+            try {  // awaited, so that the producer it opens is closed here
+
+                awaitOpening();
+            } catch (RuntimeException e) {
+                LOG.debug("Waiting for transactional producer {} to open failed", transactionalId, e);
+            }
+        }
         if (producer != null) {
             if (inTransaction) {
                 reset();

@@ -133,6 +133,38 @@ class KafkaExactlyOnceIT extends ArrowTestBase {
         assertEquals(json(100, 1, 2), values(topic, false));  // the aborted record stays, invisible to read_committed
     }
 
+    /**
+     * The transactional producer opens (fencing the killed process's) while the query starts, not in its first
+     * batch: a sink opened and closed without a batch has fenced the zombie already.
+     */
+    @Test
+    void openingTheSinkFencesTheZombieBeforeAnyBatch() throws Exception {
+        String topic = SharedKafkaBroker.createTopic("eos-open-fences", 1);
+        String queryId = UUID.randomUUID().toString();
+        KafkaProducer<byte[], byte[]> zombie = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "sluice-" + queryId + "-sink"),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        try {
+            zombie.initTransactions();
+            zombie.beginTransaction();
+            zombie.send(new ProducerRecord<>(topic, "{\"n\":100}".getBytes(StandardCharsets.UTF_8)));
+            zombie.flush();
+            try (StreamSink opened = sink(topic, query(queryId))) {
+                assertEquals(List.of(), values(topic, true));
+            }
+            assertThrows(ProducerFencedException.class, zombie::commitTransaction);
+        } finally {
+            zombie.close(java.time.Duration.ZERO);
+        }
+        assertEquals(List.of(), values(topic, true));
+        // A sink opened again goes on from the markers as usual.
+        try (StreamSink restarted = sink(topic, query(queryId))) {
+            write(restarted, 0, 1, 2);
+        }
+        assertEquals(json(1, 2), values(topic, true));
+    }
+
     @Test
     void failedBatchIsAbortedAndCanBeRetried() throws Exception {
         String topic = SharedKafkaBroker.createTopic("eos-retry", 1);

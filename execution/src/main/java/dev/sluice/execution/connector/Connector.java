@@ -41,6 +41,14 @@ public interface Connector {
     default void drop(TableDescriptor table) {
     }
 
+    /**
+     * Loads and initialises, ahead of a first query, what opening a source or sink of this connector first needs
+     * (its client libraries' classes), without connecting anywhere or creating anything. Called once per engine,
+     * on a background thread; may do nothing.
+     */
+    default void warmUp() {
+    }
+
     /** Opens a sink writing into the table. The caller closes it. */
     default StreamSink createSink(TableDescriptor table, ConnectorContext context) {
         throw new EngineException(ErrorType.USER_ERROR, "Connector '" + identifier() + "' can't be written to");

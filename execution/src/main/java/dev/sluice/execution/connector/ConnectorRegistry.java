@@ -32,6 +32,11 @@ public final class ConnectorRegistry {
         return c;
     }
 
+    /** Every connector found, by identifier. */
+    public java.util.Collection<Connector> all() {
+        return connectors.values();
+    }
+
     public Connector forTable(TableDescriptor table) {
         return get(table.connector());
     }

@@ -27,7 +27,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
@@ -39,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * The micro-batch loop of one continuous query, run on the query's own thread.
  *
  * <p>Lifecycle of a batch: plan offsets (within the rate limits) &gt; write them to the offset log &gt;
- * run the tasks &gt; hand the output to the sink &gt; write the commit marker &gt; report progress. On
+ * run the tasks &gt; hand the output to the sink &gt; write the commit marker &gt; report progress; the offset
+ * log is written on a thread of its own while the tasks run, and the sink gets the output only once it is
+ * written. On
  * start, a batch that was logged but not committed (the previous run crashed in between) is re-run first
  * with exactly its logged offsets and watermark; committed batches are never re-run. Together with a sink that ignores
  * a batch id it already took, this gives exactly-once output. If offsets the logged batch needs were
@@ -94,6 +100,11 @@ public final class MicroBatchExecution implements Runnable {
     /** The keyed state of each stateful operator, by operator id. */
     private final Map<String, StateStoreProvider> states;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    /**
+     * Writes the offset log on a thread of its own while the batch runs ({@link #logAndRun}); one thread, so that
+     * writes are done in the order they were asked for.
+     */
+    private final ExecutorService checkpointWriter;
 
     /** Watermark delay per watermarked source table. */
     private final Map<String, Long> watermarkDelays;
@@ -117,6 +128,18 @@ public final class MicroBatchExecution implements Runnable {
                                Map<String, StreamSource> sources, StreamSink sink, Checkpoint checkpoint,
                                Trigger trigger, FlowControlOptions flow, ExecutorService taskPool,
                                BufferAllocator allocator, QueryObserver observer) {
+        this(queryName, IncrementalPlan.of(plan, outputMode), sources, sink, checkpoint, trigger, flow, taskPool, allocator,
+                observer);
+    }
+
+    /**
+     * As the other constructor, with the query's incremental plan already compiled (the planner keeps it; compiling
+     * it again would only cost start-up time).
+     */
+    public MicroBatchExecution(String queryName, IncrementalPlan batchPlan, Map<String, StreamSource> sources,
+                               StreamSink sink, Checkpoint checkpoint, Trigger trigger, FlowControlOptions flow,
+                               ExecutorService taskPool, BufferAllocator allocator, QueryObserver observer) {
+        requireNonNull(batchPlan, "batchPlan is null");
         this.queryName = requireNonNull(queryName, "queryName is null");
         this.sources = Map.copyOf(sources);
         this.sink = requireNonNull(sink, "sink is null");
@@ -125,7 +148,6 @@ public final class MicroBatchExecution implements Runnable {
         this.flow = requireNonNull(flow, "flow is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.observer = requireNonNull(observer, "observer is null");
-        IncrementalPlan batchPlan = IncrementalPlan.of(plan, outputMode);
         this.updatesRows = batchPlan.resultChangelogMode().kind() == ChangelogMode.Kind.RETRACT;
         if (updatesRows && !sink.takesChanges()) {
             // The one check of it (the api's launcher relies on it): the changelog mode here is the plan's own.
@@ -155,6 +177,11 @@ public final class MicroBatchExecution implements Runnable {
                 ? Optional.of(PidRateEstimator.withDefaults(Math.max(1, trigger.interval().toMillis())))
                 : Optional.empty();
         this.rateLimit = flow.backpressureEnabled() ? flow.backpressureInitialRate() : Long.MAX_VALUE;
+        this.checkpointWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sluice-checkpoint-" + queryName);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Asks the loop to stop after the running batch is committed. Returns at once. */
@@ -260,19 +287,60 @@ public final class MicroBatchExecution implements Runnable {
         return noDataBatches && watermark > lastBatchWatermark;
     }
 
-    /** Writes the batch to the offset log, with the watermark it runs with, then runs it to its commit. */
+    /**
+     * Writes the batch to the offset log, with the watermark it runs with, and runs it to its commit. The write
+     * runs on the checkpoint writer thread while the batch's tasks read and process its ranges, and the batch
+     * waits for it before the sink gets its output: the offsets are logged before anything of the batch leaves
+     * the query, as before, without the write's file system round trips in each batch's latency.
+     */
     private void logAndRun(long batchId, PlannedBatch batch, long startMillis, long schedulingDelayMillis,
                            long planMillis) throws Exception {
         BatchOffsets logged = new BatchOffsets(batchId, startMillis, batch.ranges(), watermark, batch.topicIds());
-        long logStarted = System.nanoTime();
-        if (!checkpoint.offsetLog().add(batchId, logged)) {
-            throw new IllegalStateException("Batch " + batchId + " is already in the offset log of "
-                    + checkpoint.root() + ": is another query using this checkpoint?");
-        }
-        notify(() -> observer.onBatchSubmitted(logged.batchId()));
-        long logMillis = (System.nanoTime() - logStarted) / 1_000_000;
+        Future<Long> write = checkpointWriter.submit(() -> {
+            long started = System.nanoTime();
+            if (!checkpoint.offsetLog().add(batchId, logged)) {
+                throw new IllegalStateException("Batch " + batchId + " is already in the offset log of "
+                        + checkpoint.root() + ": is another query using this checkpoint?");
+            }
+            return (System.nanoTime() - started) / 1_000_000;
+        });
         runBatch(batchId, batch, logged.watermarkMillis(), logged.timestampMillis(), startMillis, schedulingDelayMillis,
-                planMillis, logMillis);
+                planMillis, new OffsetLogWrite(write, true));
+    }
+
+    /**
+     * A batch's offset log write, under way or done; {@code report} tells whether {@code onBatchSubmitted} is still to
+     * be reported for it (once, when it is first seen written; not for a batch re-run from the log).
+     */
+    private static final class OffsetLogWrite {
+        private final Future<Long> write;
+        private boolean report;
+
+        OffsetLogWrite(Future<Long> write, boolean report) {
+            this.write = write;
+            this.report = report;
+        }
+    }
+
+    /** Waits until the batch's offsets are logged; returns how long the write took. */
+    private long awaitLogged(long batchId, OffsetLogWrite logging) throws Exception {
+        long millis;
+        try {
+            millis = logging.write.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+        if (logging.report) {
+            logging.report = false;
+            notify(() -> observer.onBatchSubmitted(batchId));
+        }
+        return millis;
     }
 
     /**
@@ -296,7 +364,7 @@ public final class MicroBatchExecution implements Runnable {
         long planMillis = (System.nanoTime() - started) / 1_000_000;
         // The logged watermark: the re-run drops the same late rows, and closes the same windows.
         runBatch(batchId, batch, pending.watermarkMillis(), pending.timestampMillis(), System.currentTimeMillis(), 0,
-                planMillis, 0);
+                planMillis, new OffsetLogWrite(CompletableFuture.completedFuture(0L), false));
         return batch;
     }
 
@@ -338,22 +406,22 @@ public final class MicroBatchExecution implements Runnable {
 
     /** Runs a logged batch to its commit, again while a source or the sink can't be reached. */
     private void runBatch(long batchId, PlannedBatch batch, long batchWatermark, long loggedMillis, long startMillis,
-                          long schedulingDelayMillis, long planMillis, long logMillis) throws Exception {
+                          long schedulingDelayMillis, long planMillis, OffsetLogWrite logging) throws Exception {
         retry.call("running batch " + batchId, () -> {
             runBatchOnce(batchId, batch, batchWatermark, loggedMillis, startMillis, schedulingDelayMillis, planMillis,
-                    logMillis);
+                    logging);
             return null;
         });
     }
 
     private void runBatchOnce(long batchId, PlannedBatch batch, long batchWatermark, long loggedMillis, long startMillis,
-                              long schedulingDelayMillis, long planMillis, long logMillis) throws Exception {
+                              long schedulingDelayMillis, long planMillis, OffsetLogWrite logging) throws Exception {
         notify(() -> observer.onBatchStarted(batchId));
         Instant timestamp = Instant.ofEpochMilli(startMillis);
         long t0 = System.nanoTime();
         Map<String, Long> durations = new LinkedHashMap<>();
         durations.put("planOffsets", planMillis);
-        durations.put("offsetLog", logMillis);
+        durations.put("offsetLog", 0L);  // the write's own time, once it is awaited below
         long outputRows;
         long inputRows;
         long malformed;
@@ -369,6 +437,9 @@ public final class MicroBatchExecution implements Runnable {
                      loggedMillis)) {
             long t1 = System.nanoTime();
             durations.put("process", (t1 - t0) / 1_000_000);
+            // Nothing of the batch reaches the sink before its offsets are logged.
+            durations.put("offsetLog", awaitLogged(batchId, logging));
+            t1 = System.nanoTime();
             if (updatesRows) {
                 sink.addChanges(batchId, output.schema(), output.changes());
             } else {
@@ -416,13 +487,22 @@ public final class MicroBatchExecution implements Runnable {
         offsets.resumeAfter(batch.ranges(), batch.topicIds());
         batch.ranges().forEach((table, ranges) -> batchCommitted(table, batchId, ranges));
         if (batchId >= RETAINED_BATCHES) {
-            checkpoint.offsetLog().purgeBefore(batchId - RETAINED_BATCHES);
-            checkpoint.commitLog().purgeBefore(batchId - RETAINED_BATCHES);
+            // Entries no run reads again: deleted on the checkpoint writer thread, not in the next batch's way.
+            long purgeBefore = batchId - RETAINED_BATCHES;
+            checkpointWriter.execute(() -> {
+                try {
+                    checkpoint.offsetLog().purgeBefore(purgeBefore);
+                    checkpoint.commitLog().purgeBefore(purgeBefore);
+                } catch (RuntimeException e) {
+                    LOG.warn("Query {}: purging the checkpoint's entries before batch {} failed (tried again after the "
+                            + "next batch)", queryName, purgeBefore, e);
+                }
+            });
         }
         long t4 = System.nanoTime();
         durations.put("commit", (t4 - t3) / 1_000_000);
         durations.put("outage", retry.takeWaitedMillis());
-        long processingMillis = planMillis + logMillis + (t4 - t0) / 1_000_000;
+        long processingMillis = planMillis + (t4 - t0) / 1_000_000;
         lastBatchEndMillis = System.currentTimeMillis();
         double limitUsed = backpressure.isPresent() && rateLimit < Long.MAX_VALUE ? rateLimit : -1;
         if (backpressure.isPresent()) {
@@ -544,6 +624,15 @@ public final class MicroBatchExecution implements Runnable {
     }
 
     private void closeQuietly() {
+        // A write asked for finishes (a batch logged, not committed, is re-run on restart); none starts after.
+        checkpointWriter.shutdown();
+        try {
+            if (!checkpointWriter.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("Query {}: the offset log write still runs after 30 s", queryName);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             sink.close();
         } catch (RuntimeException e) {

@@ -12,23 +12,80 @@ import dev.sluice.execution.stream.IncrementalPlan;
 import dev.sluice.execution.type.RowSchema;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A query ready to run: its physical plan, whether it is continuous ({@code SELECT STREAM}) or bounded,
- * and for {@code INSERT INTO} the target table.
- *
- * @param streaming true for {@code SELECT STREAM} and {@code INSERT INTO ... SELECT STREAM}
- * @param root the physical plan; its schema is the output schema (for INSERT: the target's columns)
- * @param target the table written by INSERT INTO, if any
- * @param logicalPlan Calcite's optimised relational plan, for EXPLAIN
+ * and for {@code INSERT INTO} the target table. Immutable, but for the {@link IncrementalPlan} of a
+ * continuous query, compiled once per output mode and kept: the planner's check, the launcher, the query's
+ * execution and EXPLAIN all use the same one rather than compiling it again each.
  */
-public record PlannedQuery(boolean streaming, PhysicalNode root, Optional<TableDescriptor> target,
-                           String logicalPlan) {
-    public PlannedQuery {
-        requireNonNull(root, "root is null");
-        requireNonNull(target, "target is null");
-        requireNonNull(logicalPlan, "logicalPlan is null");
+public final class PlannedQuery {
+    private final boolean streaming;
+    private final PhysicalNode root;
+    private final Optional<TableDescriptor> target;
+    private final String logicalPlan;
+    /** Compiled incremental plans by output mode; thread-safe. */
+    private final Map<OutputMode, IncrementalPlan> incrementalPlans = new ConcurrentHashMap<>();
+
+    /**
+     * @param streaming true for {@code SELECT STREAM} and {@code INSERT INTO ... SELECT STREAM}
+     * @param root the physical plan; its schema is the output schema (for INSERT: the target's columns)
+     * @param target the table written by INSERT INTO, if any
+     * @param logicalPlan Calcite's optimised relational plan, for EXPLAIN
+     */
+    public PlannedQuery(boolean streaming, PhysicalNode root, Optional<TableDescriptor> target, String logicalPlan) {
+        this.streaming = streaming;
+        this.root = requireNonNull(root, "root is null");
+        this.target = requireNonNull(target, "target is null");
+        this.logicalPlan = requireNonNull(logicalPlan, "logicalPlan is null");
+    }
+
+    /** As the other constructor, with the incremental plan the planner already compiled for {@code mode}. */
+    PlannedQuery(boolean streaming, PhysicalNode root, Optional<TableDescriptor> target, String logicalPlan,
+                 OutputMode mode, IncrementalPlan compiled) {
+        this(streaming, root, target, logicalPlan);
+        incrementalPlans.put(requireNonNull(mode, "mode is null"), requireNonNull(compiled, "compiled is null"));
+    }
+
+    public boolean streaming() {
+        return streaming;
+    }
+
+    public PhysicalNode root() {
+        return root;
+    }
+
+    public Optional<TableDescriptor> target() {
+        return target;
+    }
+
+    public String logicalPlan() {
+        return logicalPlan;
+    }
+
+    /**
+     * How this continuous query runs incrementally when its result is emitted in {@code mode}: compiled on the
+     * first call for a mode, the same object after.
+     *
+     * @throws IllegalArgumentException naming the operator that can't run incrementally in {@code mode}, and why
+     * @throws IllegalStateException if the query is bounded
+     */
+    public IncrementalPlan incrementalPlan(OutputMode mode) {
+        requireNonNull(mode, "mode is null");
+        if (!streaming) {
+            throw new IllegalStateException("A bounded query has no incremental plan");
+        }
+        // Not computeIfAbsent: compiling may throw, and two threads compiling the same plan at once is harmless.
+        IncrementalPlan plan = incrementalPlans.get(mode);
+        if (plan == null) {
+            plan = IncrementalPlan.of(root, mode);
+            IncrementalPlan raced = incrementalPlans.putIfAbsent(mode, plan);
+            return raced != null ? raced : plan;
+        }
+        return plan;
     }
 
     public RowSchema outputSchema() {
@@ -41,7 +98,7 @@ public record PlannedQuery(boolean streaming, PhysicalNode root, Optional<TableD
      * client sees each row's change.
      */
     public boolean updatesRows(OutputMode mode) {
-        return streaming && IncrementalPlan.of(root, mode).resultChangelogMode().kind() == ChangelogMode.Kind.RETRACT;
+        return streaming && incrementalPlan(mode).resultChangelogMode().kind() == ChangelogMode.Kind.RETRACT;
     }
 
     /** Whether the plan aggregates (GROUP BY): its results are then updates of keyed state. */

@@ -78,6 +78,9 @@ import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlSelectKeyword;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
+import org.apache.calcite.rel.metadata.ProxyingMetadataHandlerProvider;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
@@ -101,6 +104,10 @@ import org.apache.calcite.tools.RelBuilderFactory;
  * names such as the metadata columns {@code "partition"} and {@code "offset"}.
  */
 public final class QueryPlanner {
+    /** Calcite's metadata handlers, called through proxies (see {@code Session#newCluster}); shared, thread-safe. */
+    private static final ProxyingMetadataHandlerProvider METADATA_HANDLERS =
+            new ProxyingMetadataHandlerProvider(DefaultRelMetadataProvider.INSTANCE);
+
     /** Standard SQL, plus {@code a % b} as Spark, Flink and most databases allow it. */
     private static final SqlConformance CONFORMANCE = new SqlDelegatingConformance(SqlConformanceEnum.DEFAULT) {
         @Override
@@ -467,16 +474,17 @@ public final class QueryPlanner {
             physical = PhysicalPlanBuilder.withNames(physical, target.get().schema().names());
         }
         // Refused here rather than when the query starts: the operator tree names what can't run incrementally.
+        // A continuous query's incremental plan is kept in the PlannedQuery, for the launcher, the execution and
+        // EXPLAIN (update is the default output mode), rather than compiled again by each.
+        IncrementalPlan incremental;
         try {
-            if (streaming) {
-                IncrementalPlan.of(physical, OutputMode.UPDATE);
-            } else {
-                IncrementalPlan.bounded(physical);
-            }
+            incremental = streaming ? IncrementalPlan.of(physical, OutputMode.UPDATE) : IncrementalPlan.bounded(physical);
         } catch (IllegalArgumentException e) {
             throw new PlanningException(e.getMessage(), e);
         }
-        return new PlannedQuery(streaming, physical, target, RelOptUtil.toString(optimised));
+        String logical = RelOptUtil.toString(optimised);
+        return streaming ? new PlannedQuery(true, physical, target, logical, OutputMode.UPDATE, incremental)
+                : new PlannedQuery(false, physical, target, logical);
     }
 
     /**
@@ -745,8 +753,19 @@ public final class QueryPlanner {
             validator = new SluiceSqlValidator(SluiceOperators.TABLE, catalogReader, this.typeFactory,
                     SqlValidator.Config.DEFAULT.withIdentifierExpansion(true)
                             .withConformance(CONFORMANCE));
-            this.cluster = cluster != null ? cluster
-                    : RelOptCluster.create(new HepPlanner(OPTIMISE), new RexBuilder(this.typeFactory));
+            this.cluster = cluster != null ? cluster : newCluster(this.typeFactory);
+        }
+
+        /**
+         * A cluster whose metadata (row counts, predicates, what EXPLAIN shows) is answered through Java proxies over
+         * Calcite's handlers rather than handler classes Calcite generates and compiles with Janino on first use:
+         * the plans here are small, and a fresh JVM's first planning takes about a fifth less CPU without the
+         * compilation (measured 0.45-0.47 s against 0.55-0.63 s).
+         */
+        private static RelOptCluster newCluster(JavaTypeFactory typeFactory) {
+            RelOptCluster created = RelOptCluster.create(new HepPlanner(OPTIMISE), new RexBuilder(typeFactory));
+            created.setMetadataQuerySupplier(() -> new RelMetadataQuery(METADATA_HANDLERS));
+            return created;
         }
 
         /** A session over the same tables and views, types and cluster, for a view's query. */

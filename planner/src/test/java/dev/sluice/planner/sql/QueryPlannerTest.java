@@ -1,12 +1,16 @@
 package dev.sluice.planner.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.execution.aggregate.OutputMode;
 import dev.sluice.execution.connector.ConnectorRegistry;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.connector.WatermarkSpec;
+import dev.sluice.execution.stream.IncrementalPlan;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -88,6 +92,22 @@ class QueryPlannerTest {
         assertEquals("sink", plan.target().orElseThrow().name());
         assertEquals(RowSchema.of(Column.of("uid", ColumnType.BIGINT), Column.of("label", ColumnType.VARCHAR)),
                 plan.outputSchema());
+    }
+
+    /**
+     * The incremental plan is compiled once per output mode and kept: the one the planner checked (update) is the one
+     * the launcher and the execution get, and another mode's is compiled once.
+     */
+    @Test
+    void incrementalPlanIsCompiledOncePerOutputMode() {
+        PlannedQuery plan = planner.plan("SELECT STREAM page, COUNT(*) FROM clicks GROUP BY page");
+        IncrementalPlan update = plan.incrementalPlan(OutputMode.UPDATE);
+        assertSame(update, plan.incrementalPlan(OutputMode.UPDATE));
+        IncrementalPlan complete = plan.incrementalPlan(OutputMode.COMPLETE);
+        assertNotSame(update, complete);
+        assertSame(complete, plan.incrementalPlan(OutputMode.COMPLETE));
+        assertThrows(IllegalStateException.class, () -> planner.plan("SELECT page FROM clicks")
+                .incrementalPlan(OutputMode.UPDATE));
     }
 
     /** A comma join with its equalities (and time bound) in WHERE plans exactly as its JOIN ... ON form. */
