@@ -43,10 +43,12 @@ public final class GroupedAggregation {
     private final Accumulator[] accumulators;
     private final GroupByHash groups = new GroupByHash();
     private final ByteArrayWriter stateBuffer = new ByteArrayWriter();
-    /** Per batch, reused: each row's group id, key offsets and the encoded keys. */
+    /** Rows whose keys are encoded at a time: bounds the encoded keys' buffer (and keeps it off G1's humongous regions). */
+    private static final int CHUNK_ROWS = 1024;
+    /** Per batch, reused: each row's group id; per chunk of rows: key offsets and lengths, and the encoded keys. */
     private int[] groupIds = new int[0];
-    private int[] keyOffsets = new int[1];
-    private int[] positions = new int[0];
+    private final int[] keyOffsets = new int[CHUNK_ROWS + 1];
+    private final int[] positions = new int[CHUNK_ROWS];
     private byte[] keyBuffer = new byte[0];
 
     /** An aggregation of append-only input. */
@@ -269,33 +271,54 @@ public final class GroupedAggregation {
         }
     }
 
-    /** Encodes the key of each row (column by column) and sets {@code groupIds[row]}. */
+    /**
+     * Encodes the key of each row (column by column, {@value #CHUNK_ROWS} rows at a time, so the encoded keys stay
+     * small and in cache whatever the batch size) and sets {@code groupIds[row]}. A row whose key is the previous
+     * row's (a constant key, such as the partition a task reads, or runs of sorted keys) takes its group without
+     * a hash lookup.
+     */
     private void assignGroups(List<FieldVector> keys, int rows) {
         if (groupIds.length < rows) {
             groupIds = new int[rows];
-            positions = new int[rows];
-            keyOffsets = new int[rows + 1];
+        }
+        int columns = keyColumns.length;
+        boolean[] nulls = new boolean[columns];
+        for (int c = 0; c < columns; c++) {
+            nulls[c] = keys.get(c).getNullCount() > 0;
         }
         int[] lengths = positions;
-        Arrays.fill(lengths, 0, rows, 0);
-        for (int c = 0; c < keyColumns.length; c++) {
-            keyColumns[c].addLengths(keys.get(c), rows, lengths);
-        }
-        int total = 0;
-        for (int r = 0; r < rows; r++) {
-            keyOffsets[r] = total;
-            total += lengths[r];
-        }
-        keyOffsets[rows] = total;
-        if (keyBuffer.length < total) {
-            keyBuffer = new byte[Math.max(total, keyBuffer.length * 2)];
-        }
-        System.arraycopy(keyOffsets, 0, positions, 0, rows);
-        for (int c = 0; c < keyColumns.length; c++) {
-            keyColumns[c].write(keys.get(c), rows, keyBuffer, positions);
-        }
-        for (int r = 0; r < rows; r++) {
-            groupIds[r] = groups.putIfAbsent(keyBuffer, keyOffsets[r], keyOffsets[r + 1] - keyOffsets[r]);
+        for (int from = 0; from < rows; from += CHUNK_ROWS) {
+            int count = Math.min(CHUNK_ROWS, rows - from);
+            Arrays.fill(lengths, 0, count, 0);
+            for (int c = 0; c < columns; c++) {
+                keyColumns[c].addLengths(keys.get(c), from, count, nulls[c], lengths);
+            }
+            int total = 0;
+            for (int i = 0; i < count; i++) {
+                keyOffsets[i] = total;
+                total += lengths[i];
+            }
+            keyOffsets[count] = total;
+            if (keyBuffer.length < total) {
+                keyBuffer = new byte[Math.max(total, keyBuffer.length * 2)];
+            }
+            System.arraycopy(keyOffsets, 0, positions, 0, count);
+            for (int c = 0; c < columns; c++) {
+                keyColumns[c].write(keys.get(c), from, count, nulls[c], keyBuffer, positions);
+            }
+            int previousStart = 0;
+            int previousLength = -1;
+            int group = -1;
+            for (int i = 0; i < count; i++) {
+                int start = keyOffsets[i];
+                int length = keyOffsets[i + 1] - start;
+                if (length != previousLength || !GroupByHash.equal(keyBuffer, start, keyBuffer, previousStart, length)) {
+                    group = groups.putIfAbsent(keyBuffer, start, length);
+                }
+                groupIds[from + i] = group;
+                previousStart = start;
+                previousLength = length;
+            }
         }
         ensureCapacity(groups.groupCount());
     }
