@@ -131,9 +131,9 @@ public final class GroupedAggregation {
                 }
             }
         }
-        List<FieldVector> keys = new ArrayList<>(keyChannels.length);
-        for (int channel : keyChannels) {
-            keys.add(input.getVector(channel));
+        FieldVector[] keys = new FieldVector[keyChannels.length];
+        for (int c = 0; c < keys.length; c++) {
+            keys[c] = input.getVector(keyChannels[c]);
         }
         assignGroups(keys, rows);
         int first = 0;
@@ -155,7 +155,7 @@ public final class GroupedAggregation {
         }
         List<FieldVector> vectors = partial.getFieldVectors();
         int k = keyColumns.length;
-        assignGroups(vectors.subList(0, k), rows);
+        assignGroups(vectors.subList(0, k).toArray(FieldVector[]::new), rows);
         int column = k;
         for (Accumulator a : accumulators) {
             int width = a.partialFields().size();
@@ -277,50 +277,60 @@ public final class GroupedAggregation {
      * row's (a constant key, such as the partition a task reads, or runs of sorted keys) takes its group without
      * a hash lookup.
      */
-    private void assignGroups(List<FieldVector> keys, int rows) {
+    private void assignGroups(FieldVector[] keys, int rows) {
         if (groupIds.length < rows) {
             groupIds = new int[rows];
         }
-        int columns = keyColumns.length;
-        boolean[] nulls = new boolean[columns];
-        for (int c = 0; c < columns; c++) {
-            nulls[c] = keys.get(c).getNullCount() > 0;
+        boolean[] nulls = new boolean[keys.length];
+        for (int c = 0; c < keys.length; c++) {
+            nulls[c] = keys[c].getNullCount() > 0;
         }
-        int[] lengths = positions;
         for (int from = 0; from < rows; from += CHUNK_ROWS) {
             int count = Math.min(CHUNK_ROWS, rows - from);
-            Arrays.fill(lengths, 0, count, 0);
-            for (int c = 0; c < columns; c++) {
-                keyColumns[c].addLengths(keys.get(c), from, count, nulls[c], lengths);
-            }
-            int total = 0;
-            for (int i = 0; i < count; i++) {
-                keyOffsets[i] = total;
-                total += lengths[i];
-            }
-            keyOffsets[count] = total;
-            if (keyBuffer.length < total) {
-                keyBuffer = new byte[Math.max(total, keyBuffer.length * 2)];
-            }
-            System.arraycopy(keyOffsets, 0, positions, 0, count);
-            for (int c = 0; c < columns; c++) {
-                keyColumns[c].write(keys.get(c), from, count, nulls[c], keyBuffer, positions);
-            }
-            int previousStart = 0;
-            int previousLength = -1;
-            int group = -1;
-            for (int i = 0; i < count; i++) {
-                int start = keyOffsets[i];
-                int length = keyOffsets[i + 1] - start;
-                if (length != previousLength || !GroupByHash.equal(keyBuffer, start, keyBuffer, previousStart, length)) {
-                    group = groups.putIfAbsent(keyBuffer, start, length);
-                }
-                groupIds[from + i] = group;
-                previousStart = start;
-                previousLength = length;
-            }
+            encodeKeys(keys, nulls, from, count);
+            lookUpGroups(from, count);
         }
         ensureCapacity(groups.groupCount());
+    }
+
+    /** Encodes the keys of rows {@code from .. from + count - 1} into {@code keyBuffer} at {@code keyOffsets[0 .. count]}. */
+    private void encodeKeys(FieldVector[] keys, boolean[] nulls, int from, int count) {
+        int[] lengths = positions;
+        Arrays.fill(lengths, 0, count, 0);
+        for (int c = 0; c < keys.length; c++) {
+            keyColumns[c].addLengths(keys[c], from, count, nulls[c], lengths);
+        }
+        int total = 0;
+        for (int i = 0; i < count; i++) {
+            keyOffsets[i] = total;
+            total += lengths[i];
+        }
+        keyOffsets[count] = total;
+        if (keyBuffer.length < total) {
+            keyBuffer = new byte[Math.max(total, keyBuffer.length * 2)];
+        }
+        System.arraycopy(keyOffsets, 0, positions, 0, count);
+        for (int c = 0; c < keys.length; c++) {
+            keyColumns[c].write(keys[c], from, count, nulls[c], keyBuffer, positions);
+        }
+    }
+
+    /** Sets {@code groupIds[from + i]} to the group of the {@code i}-th key {@link #encodeKeys} encoded. */
+    private void lookUpGroups(int from, int count) {
+        byte[] keys = keyBuffer;
+        int previousStart = 0;
+        int previousLength = -1;
+        int group = -1;
+        for (int i = 0; i < count; i++) {
+            int start = keyOffsets[i];
+            int length = keyOffsets[i + 1] - start;
+            if (length != previousLength || !GroupByHash.equal(keys, start, keys, previousStart, length)) {
+                group = groups.putIfAbsent(keys, start, length);
+            }
+            groupIds[from + i] = group;
+            previousStart = start;
+            previousLength = length;
+        }
     }
 
     private void ensureCapacity(int groupCount) {
