@@ -25,12 +25,17 @@ final class GroupByHash {
 
     /** The id of the key {@code bytes[offset, offset + length)}, adding it (as id {@link #groupCount()}) if new. */
     int putIfAbsent(byte[] bytes, int offset, int length) {
-        int hash = hash(bytes, offset, length);
+        return putIfAbsent(bytes, offset, length, hash(bytes, offset, length));
+    }
+
+    /** As {@link #putIfAbsent(byte[], int, int)}, given the key's {@link #hash}. */
+    int putIfAbsent(byte[] bytes, int offset, int length, int hash) {
         int slot = hash & mask;
         for (int entry = table[slot]; entry != 0; entry = table[slot]) {
             int group = entry - 1;
-            if (hashes[group] == hash && Arrays.equals(keyBytes, keyOffsets[group], keyOffsets[group + 1],
-                    bytes, offset, offset + length)) {
+            int start = keyOffsets[group];
+            if (hashes[group] == hash && keyOffsets[group + 1] - start == length
+                    && equal(keyBytes, start, bytes, offset, length)) {
                 return group;
             }
             slot = (slot + 1) & mask;
@@ -93,7 +98,10 @@ final class GroupByHash {
         return Arrays.copyOfRange(keyBytes, keyOffsets[group], keyOffsets[group + 1]);
     }
 
-    /** A 64-bit multiply-xorshift hash of the bytes, folded to 32 bits; the low bits are well mixed. */
+    /**
+     * A 64-bit multiply-xorshift hash of the bytes, folded to 32 bits; the low bits are well mixed. Reads 8 bytes
+     * at a time; the last 1-7 bytes of a key of 8 bytes or more are read as the (overlapping) last 8.
+     */
     static int hash(byte[] bytes, int offset, int length) {
         long h = 0x9E3779B97F4A7C15L ^ length;
         int i = 0;
@@ -101,12 +109,41 @@ final class GroupByHash {
             h = (h ^ (long) LONG.get(bytes, offset + i)) * 0xBF58476D1CE4E5B9L;
             h ^= h >>> 29;
         }
-        for (; i < length; i++) {
-            h = (h ^ bytes[offset + i]) * 0x94D049BB133111EBL;
+        if (i < length) {
+            if (length >= 8) {
+                h = (h ^ (long) LONG.get(bytes, offset + length - 8)) * 0x94D049BB133111EBL;
+            } else {
+                for (; i < length; i++) {
+                    h = (h ^ bytes[offset + i]) * 0x94D049BB133111EBL;
+                }
+            }
         }
         h ^= h >>> 32;
         h *= 0xD6E8FEB86659FD93L;
         h ^= h >>> 32;
         return (int) h;
+    }
+
+    /**
+     * Whether {@code a[aOffset, aOffset + length)} and {@code b[bOffset, bOffset + length)} hold the same bytes: 8 at
+     * a time, as {@link Arrays#equals(byte[], int, int, byte[], int, int)} does, without its call and range checks
+     * (a key is a few dozen bytes, compared once or twice per row).
+     */
+    static boolean equal(byte[] a, int aOffset, byte[] b, int bOffset, int length) {
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            if ((long) LONG.get(a, aOffset + i) != (long) LONG.get(b, bOffset + i)) {
+                return false;
+            }
+        }
+        if (i < length && length >= 8) {
+            return (long) LONG.get(a, aOffset + length - 8) == (long) LONG.get(b, bOffset + length - 8);
+        }
+        for (; i < length; i++) {
+            if (a[aOffset + i] != b[bOffset + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

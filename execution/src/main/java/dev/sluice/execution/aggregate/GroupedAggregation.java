@@ -43,10 +43,12 @@ public final class GroupedAggregation {
     private final Accumulator[] accumulators;
     private final GroupByHash groups = new GroupByHash();
     private final ByteArrayWriter stateBuffer = new ByteArrayWriter();
-    /** Per batch, reused: each row's group id, key offsets and the encoded keys. */
+    /** Rows whose keys are encoded at a time: bounds the encoded keys' buffer (and keeps it off G1's humongous regions). */
+    private static final int CHUNK_ROWS = 1024;
+    /** Per batch, reused: each row's group id; per chunk of rows: key offsets and lengths, and the encoded keys. */
     private int[] groupIds = new int[0];
-    private int[] keyOffsets = new int[1];
-    private int[] positions = new int[0];
+    private final int[] keyOffsets = new int[CHUNK_ROWS + 1];
+    private final int[] positions = new int[CHUNK_ROWS];
     private byte[] keyBuffer = new byte[0];
 
     /** An aggregation of append-only input. */
@@ -129,9 +131,9 @@ public final class GroupedAggregation {
                 }
             }
         }
-        List<FieldVector> keys = new ArrayList<>(keyChannels.length);
-        for (int channel : keyChannels) {
-            keys.add(input.getVector(channel));
+        FieldVector[] keys = new FieldVector[keyChannels.length];
+        for (int c = 0; c < keys.length; c++) {
+            keys[c] = input.getVector(keyChannels[c]);
         }
         assignGroups(keys, rows);
         int first = 0;
@@ -153,7 +155,7 @@ public final class GroupedAggregation {
         }
         List<FieldVector> vectors = partial.getFieldVectors();
         int k = keyColumns.length;
-        assignGroups(vectors.subList(0, k), rows);
+        assignGroups(vectors.subList(0, k).toArray(FieldVector[]::new), rows);
         int column = k;
         for (Accumulator a : accumulators) {
             int width = a.partialFields().size();
@@ -269,35 +271,66 @@ public final class GroupedAggregation {
         }
     }
 
-    /** Encodes the key of each row (column by column) and sets {@code groupIds[row]}. */
-    private void assignGroups(List<FieldVector> keys, int rows) {
+    /**
+     * Encodes the key of each row (column by column, {@value #CHUNK_ROWS} rows at a time, so the encoded keys stay
+     * small and in cache whatever the batch size) and sets {@code groupIds[row]}. A row whose key is the previous
+     * row's (a constant key, such as the partition a task reads, or runs of sorted keys) takes its group without
+     * a hash lookup.
+     */
+    private void assignGroups(FieldVector[] keys, int rows) {
         if (groupIds.length < rows) {
             groupIds = new int[rows];
-            positions = new int[rows];
-            keyOffsets = new int[rows + 1];
         }
+        boolean[] nulls = new boolean[keys.length];
+        for (int c = 0; c < keys.length; c++) {
+            nulls[c] = keys[c].getNullCount() > 0;
+        }
+        for (int from = 0; from < rows; from += CHUNK_ROWS) {
+            int count = Math.min(CHUNK_ROWS, rows - from);
+            encodeKeys(keys, nulls, from, count);
+            lookUpGroups(from, count);
+        }
+        ensureCapacity(groups.groupCount());
+    }
+
+    /** Encodes the keys of rows {@code from .. from + count - 1} into {@code keyBuffer} at {@code keyOffsets[0 .. count]}. */
+    private void encodeKeys(FieldVector[] keys, boolean[] nulls, int from, int count) {
         int[] lengths = positions;
-        Arrays.fill(lengths, 0, rows, 0);
-        for (int c = 0; c < keyColumns.length; c++) {
-            keyColumns[c].addLengths(keys.get(c), rows, lengths);
+        Arrays.fill(lengths, 0, count, 0);
+        for (int c = 0; c < keys.length; c++) {
+            keyColumns[c].addLengths(keys[c], from, count, nulls[c], lengths);
         }
         int total = 0;
-        for (int r = 0; r < rows; r++) {
-            keyOffsets[r] = total;
-            total += lengths[r];
+        for (int i = 0; i < count; i++) {
+            keyOffsets[i] = total;
+            total += lengths[i];
         }
-        keyOffsets[rows] = total;
+        keyOffsets[count] = total;
         if (keyBuffer.length < total) {
             keyBuffer = new byte[Math.max(total, keyBuffer.length * 2)];
         }
-        System.arraycopy(keyOffsets, 0, positions, 0, rows);
-        for (int c = 0; c < keyColumns.length; c++) {
-            keyColumns[c].write(keys.get(c), rows, keyBuffer, positions);
+        System.arraycopy(keyOffsets, 0, positions, 0, count);
+        for (int c = 0; c < keys.length; c++) {
+            keyColumns[c].write(keys[c], from, count, nulls[c], keyBuffer, positions);
         }
-        for (int r = 0; r < rows; r++) {
-            groupIds[r] = groups.putIfAbsent(keyBuffer, keyOffsets[r], keyOffsets[r + 1] - keyOffsets[r]);
+    }
+
+    /** Sets {@code groupIds[from + i]} to the group of the {@code i}-th key {@link #encodeKeys} encoded. */
+    private void lookUpGroups(int from, int count) {
+        byte[] keys = keyBuffer;
+        int previousStart = 0;
+        int previousLength = -1;
+        int group = -1;
+        for (int i = 0; i < count; i++) {
+            int start = keyOffsets[i];
+            int length = keyOffsets[i + 1] - start;
+            if (length != previousLength || !GroupByHash.equal(keys, start, keys, previousStart, length)) {
+                group = groups.putIfAbsent(keys, start, length);
+            }
+            groupIds[from + i] = group;
+            previousStart = start;
+            previousLength = length;
         }
-        ensureCapacity(groups.groupCount());
     }
 
     private void ensureCapacity(int groupCount) {

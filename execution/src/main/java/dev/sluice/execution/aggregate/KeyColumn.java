@@ -24,8 +24,9 @@ import org.apache.arrow.vector.VarCharVector;
  * 4-byte length and the UTF-8 bytes (VARCHAR). Equal SQL values have equal bytes: DOUBLE -0.0 is written as
  * 0.0 and every NaN as the canonical NaN, so they group together as in Spark.
  *
- * <p>Encoding works a column at a time over a whole batch ({@link #addLengths}, then {@link #write}), so each
- * loop runs over one vector type.
+ * <p>Encoding works a column at a time over a run of rows ({@link #addLengths}, then {@link #write}), so each
+ * loop runs over one vector type; a column without NULLs (the caller says so) skips the per-row validity
+ * check. Instances keep scratch space: one per aggregation, not shared between threads.
  */
 abstract class KeyColumn {
     static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -43,11 +44,17 @@ abstract class KeyColumn {
         };
     }
 
-    /** Adds the encoded size of each of the first {@code rows} values to {@code lengths}. */
-    abstract void addLengths(FieldVector vector, int rows, int[] lengths);
+    /**
+     * Adds the encoded size of the value at row {@code from + i} to {@code lengths[i]}, for each {@code i} below
+     * {@code count}; {@code nulls} false when the vector has no NULL (no validity check per row).
+     */
+    abstract void addLengths(FieldVector vector, int from, int count, boolean nulls, int[] lengths);
 
-    /** Writes each row's value at {@code positions[row]} of {@code target}, advancing the position. */
-    abstract void write(FieldVector vector, int rows, byte[] target, int[] positions);
+    /**
+     * Writes the value at row {@code from + i} at {@code positions[i]} of {@code target}, advancing the position,
+     * for each {@code i} below {@code count}; {@code nulls} as for {@link #addLengths}.
+     */
+    abstract void write(FieldVector vector, int from, int count, boolean nulls, byte[] target, int[] positions);
 
     /** The encoded size of the value at {@code row}. */
     abstract int length(FieldVector vector, int row);
@@ -73,16 +80,41 @@ abstract class KeyColumn {
         }
 
         @Override
-        void addLengths(FieldVector vector, int rows, int[] lengths) {
-            for (int r = 0; r < rows; r++) {
-                lengths[r] += vector.isNull(r) ? 1 : 1 + width;
+        void addLengths(FieldVector vector, int from, int count, boolean nulls, int[] lengths) {
+            if (!nulls) {
+                for (int i = 0; i < count; i++) {
+                    lengths[i] += 1 + width;
+                }
+                return;
+            }
+            for (int i = 0; i < count; i++) {
+                lengths[i] += vector.isNull(from + i) ? 1 : 1 + width;
             }
         }
 
         @Override
-        void write(FieldVector vector, int rows, byte[] target, int[] positions) {
-            for (int r = 0; r < rows; r++) {
-                positions[r] = writeOne(vector, r, target, positions[r]);
+        void write(FieldVector vector, int from, int count, boolean nulls, byte[] target, int[] positions) {
+            if (nulls || width == 1) {
+                for (int i = 0; i < count; i++) {
+                    positions[i] = writeOne(vector, from + i, target, positions[i]);
+                }
+                return;
+            }
+            ArrowBuf data = vector.getDataBuffer();
+            if (width == 4) {
+                for (int i = 0; i < count; i++) {
+                    int at = positions[i];
+                    target[at] = PRESENT;
+                    INT.set(target, at + 1, data.getInt((long) (from + i) * 4));
+                    positions[i] = at + 5;
+                }
+            } else {
+                for (int i = 0; i < count; i++) {
+                    int at = positions[i];
+                    target[at] = PRESENT;
+                    LONG.set(target, at + 1, data.getLong((long) (from + i) * 8));
+                    positions[i] = at + 9;
+                }
             }
         }
 
@@ -150,16 +182,16 @@ abstract class KeyColumn {
 
     private static final class DoubleColumn extends KeyColumn {
         @Override
-        void addLengths(FieldVector vector, int rows, int[] lengths) {
-            for (int r = 0; r < rows; r++) {
-                lengths[r] += vector.isNull(r) ? 1 : 9;
+        void addLengths(FieldVector vector, int from, int count, boolean nulls, int[] lengths) {
+            for (int i = 0; i < count; i++) {
+                lengths[i] += nulls && vector.isNull(from + i) ? 1 : 9;
             }
         }
 
         @Override
-        void write(FieldVector vector, int rows, byte[] target, int[] positions) {
-            for (int r = 0; r < rows; r++) {
-                positions[r] = writeOne(vector, r, target, positions[r]);
+        void write(FieldVector vector, int from, int count, boolean nulls, byte[] target, int[] positions) {
+            for (int i = 0; i < count; i++) {
+                positions[i] = writeOne(vector, from + i, target, positions[i]);
             }
         }
 
@@ -207,19 +239,45 @@ abstract class KeyColumn {
     }
 
     private static final class VarCharColumn extends KeyColumn {
+        /** The data bytes of the rows being written, copied out of the vector in one go; grown as needed. */
+        private byte[] chars = new byte[0];
+
         @Override
-        void addLengths(FieldVector vector, int rows, int[] lengths) {
+        void addLengths(FieldVector vector, int from, int count, boolean nulls, int[] lengths) {
             ArrowBuf offsets = vector.getOffsetBuffer();
-            for (int r = 0; r < rows; r++) {
-                lengths[r] += vector.isNull(r) ? 1
-                        : 5 + offsets.getInt((long) (r + 1) * 4) - offsets.getInt((long) r * 4);
+            int start = offsets.getInt((long) from * 4);
+            for (int i = 0; i < count; i++) {
+                int end = offsets.getInt((long) (from + i + 1) * 4);
+                lengths[i] += nulls && vector.isNull(from + i) ? 1 : 5 + end - start;
+                start = end;
             }
         }
 
+        /** Copies the rows' bytes out of the data buffer at once, then each value from there (no copy per row). */
         @Override
-        void write(FieldVector vector, int rows, byte[] target, int[] positions) {
-            for (int r = 0; r < rows; r++) {
-                positions[r] = writeOne(vector, r, target, positions[r]);
+        void write(FieldVector vector, int from, int count, boolean nulls, byte[] target, int[] positions) {
+            ArrowBuf offsets = vector.getOffsetBuffer();
+            int first = offsets.getInt((long) from * 4);
+            int size = offsets.getInt((long) (from + count) * 4) - first;
+            if (chars.length < size) {
+                chars = new byte[Math.max(size, chars.length * 2)];
+            }
+            vector.getDataBuffer().getBytes(first, chars, 0, size);
+            int start = 0;
+            for (int i = 0; i < count; i++) {
+                int end = offsets.getInt((long) (from + i + 1) * 4) - first;
+                int at = positions[i];
+                if (nulls && vector.isNull(from + i)) {
+                    target[at] = NULL;
+                    positions[i] = at + 1;
+                } else {
+                    int length = end - start;
+                    target[at] = PRESENT;
+                    INT.set(target, at + 1, length);
+                    System.arraycopy(chars, start, target, at + 5, length);
+                    positions[i] = at + 5 + length;
+                }
+                start = end;
             }
         }
 

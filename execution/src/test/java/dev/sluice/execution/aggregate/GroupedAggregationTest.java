@@ -142,6 +142,65 @@ class GroupedAggregationTest extends ArrowTestBase {
         }
     }
 
+    /**
+     * Keys are encoded in chunks of rows, with a shortcut for a row whose key is the previous row's: runs of equal
+     * keys across chunk boundaries, NULL and non-NULL columns, strings of every length around the 8-byte steps
+     * of the key comparison, every key type. Checked against counts and sums per key computed in plain Java.
+     */
+    @Test
+    void groupsMatchAPlainJavaReferenceAcrossChunksAndRuns() {
+        RowSchema schema = RowSchema.of(Column.of("b", ColumnType.BOOLEAN), Column.of("i", INTEGER),
+                Column.of("l", BIGINT), Column.of("d", DOUBLE), Column.of("s", VARCHAR),
+                Column.of("t", ColumnType.TIMESTAMP), Column.of("v", DOUBLE));
+        java.util.Random random = new java.util.Random(7);
+        List<List<Object>> rows = new ArrayList<>();
+        List<Object> key = null;
+        for (int r = 0; r < 7_000; r++) {
+            if (key == null || random.nextInt(4) == 0) {  // runs of the same key, some across chunk boundaries
+                int k = random.nextInt(40);
+                key = Arrays.asList(k % 3 == 0 ? null : k % 2 == 0, k % 5 == 0 ? null : k % 4, (long) (k % 6),
+                        k % 7 == 0 ? null : k % 3 == 1 ? -0.0 : (double) (k % 3), k % 9 == 0 ? null : "s".repeat(k % 19),
+                        TestBatches.ts("2024-01-01 00:00:0" + (k % 10)));
+            }
+            List<Object> row = new ArrayList<>(key);
+            row.add(r % 13 == 0 ? null : (double) (r % 100));
+            rows.add(row);
+        }
+        java.util.Map<List<Object>, long[]> expected = new java.util.LinkedHashMap<>();
+        for (List<Object> row : rows) {
+            List<Object> k = new ArrayList<>(row.subList(0, 6));
+            if (Double.valueOf(-0.0).equals(k.get(3))) {
+                k.set(3, 0.0);  // -0.0 groups with 0.0
+            }
+            long[] countAndSum = expected.computeIfAbsent(k, x -> new long[2]);
+            countAndSum[0]++;
+            countAndSum[1] += row.get(6) == null ? 0 : ((Double) row.get(6)).longValue();
+        }
+        List<AggregateCall> calls = List.of(AggregateCall.countStar("c"),
+                AggregateCall.of(AggregateFunctions.SUM, 6, DOUBLE, "total"));
+        GroupedAggregation aggregation = new GroupedAggregation(
+                schema.columns().subList(0, 6).stream().map(Column::type).toList(), calls);
+        try (VectorSchemaRoot in = TestBatches.of(allocator, schema, rows)) {
+            aggregation.addInput(in, new int[] {0, 1, 2, 3, 4, 5});
+        }
+        List<Column> out = new ArrayList<>(schema.columns().subList(0, 6));
+        out.add(Column.of("c", BIGINT));
+        out.add(Column.of("total", DOUBLE));
+        try (VectorSchemaRoot result = VectorSchemaRoot.create(new RowSchema(out).toArrowSchema(), allocator)) {
+            result.allocateNew();
+            aggregation.writeResults(result);
+            java.util.Map<List<Object>, long[]> actual = new java.util.LinkedHashMap<>();
+            for (List<Object> row : VectorValues.rows(result)) {
+                long[] previous = actual.put(new ArrayList<>(row.subList(0, 6)),
+                        new long[] {(Long) row.get(6), ((Double) row.get(7)).longValue()});
+                assertEquals(null, previous, "group repeated: " + row);
+            }
+            assertEquals(expected.keySet(), actual.keySet());
+            expected.forEach((k, v) -> assertEquals(Arrays.toString(v), Arrays.toString(actual.get(k)), "group " + k));
+            assertEquals(new ArrayList<>(expected.keySet()), new ArrayList<>(actual.keySet()), "groups in first-seen order");
+        }
+    }
+
     @Test
     void corruptStateIsReported() {
         GroupedAggregation aggregation = aggregation();
