@@ -109,16 +109,8 @@ class KafkaExactlyOnceIT extends ArrowTestBase {
     void crashInsideATransactionLeavesNothingVisibleAndTheZombieIsFenced() throws Exception {
         String topic = SharedKafkaBroker.createTopic("eos-crash", 1);
         String queryId = UUID.randomUUID().toString();
-        // The killed process: its transaction for batch 0 has records sent and flushed, never committed.
-        KafkaProducer<byte[], byte[]> zombie = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "sluice-" + queryId + "-sink"),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaProducer<byte[], byte[]> zombie = zombie(topic, queryId);
         try {
-            zombie.initTransactions();
-            zombie.beginTransaction();
-            zombie.send(new ProducerRecord<>(topic, "{\"n\":100}".getBytes(StandardCharsets.UTF_8)));
-            zombie.flush();
             assertEquals(json(100), values(topic, false));  // written, but uncommitted
 
             try (StreamSink restarted = sink(topic, query(queryId))) {
@@ -134,6 +126,22 @@ class KafkaExactlyOnceIT extends ArrowTestBase {
     }
 
     /**
+     * The producer of a killed process that ran query {@code queryId}: its transaction for batch 0 has a record
+     * ({@code {"n":100}}) sent and flushed, never committed.
+     */
+    private static KafkaProducer<byte[], byte[]> zombie(String topic, String queryId) {
+        KafkaProducer<byte[], byte[]> zombie = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "sluice-" + queryId + "-sink"),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        zombie.initTransactions();
+        zombie.beginTransaction();
+        zombie.send(new ProducerRecord<>(topic, "{\"n\":100}".getBytes(StandardCharsets.UTF_8)));
+        zombie.flush();
+        return zombie;
+    }
+
+    /**
      * The transactional producer opens (fencing the killed process's) while the query starts, not in its first
      * batch: a sink opened and closed without a batch has fenced the zombie already.
      */
@@ -141,15 +149,8 @@ class KafkaExactlyOnceIT extends ArrowTestBase {
     void openingTheSinkFencesTheZombieBeforeAnyBatch() throws Exception {
         String topic = SharedKafkaBroker.createTopic("eos-open-fences", 1);
         String queryId = UUID.randomUUID().toString();
-        KafkaProducer<byte[], byte[]> zombie = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "sluice-" + queryId + "-sink"),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaProducer<byte[], byte[]> zombie = zombie(topic, queryId);
         try {
-            zombie.initTransactions();
-            zombie.beginTransaction();
-            zombie.send(new ProducerRecord<>(topic, "{\"n\":100}".getBytes(StandardCharsets.UTF_8)));
-            zombie.flush();
             try (StreamSink opened = sink(topic, query(queryId))) {
                 assertEquals(List.of(), values(topic, true));
             }
