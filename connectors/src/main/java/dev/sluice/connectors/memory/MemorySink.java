@@ -12,8 +12,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Appends batches to a memory table; a result that updates rows is applied as its changes (a delete removes
- * an equal row), so the table holds the query's current result. Exactly-once: a batch id this query already
- * wrote is ignored.
+ * an equal row), and a {@code complete} result replaces what the query wrote before, so the table holds the
+ * query's current result. Exactly-once: a batch id this query already wrote is ignored.
  */
 final class MemorySink implements StreamSink {
     private final String table;
@@ -33,6 +33,16 @@ final class MemorySink implements StreamSink {
             rows.addAll(VectorValues.rows(root));
         }
         store.append(table, writer, batchId, rows);
+    }
+
+    /** A complete result replaces the rows this query wrote before (Spark's memory sink in complete mode). */
+    @Override
+    public void addCompleteResult(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (VectorSchemaRoot root : batches) {
+            rows.addAll(VectorValues.rows(root));
+        }
+        store.replace(table, writer, batchId, rows);
     }
 
     @Override

@@ -42,6 +42,14 @@ public final class MemoryTableStore {
         return table(table).apply(table, writer, batchId, rows, weights);
     }
 
+    /**
+     * Replaces the rows query {@code writer} wrote with {@link #replace} before by {@code rows} (a complete result),
+     * unless it already wrote batch {@code batchId}; rows others wrote stay (the table's rows' offsets shift).
+     */
+    public boolean replace(String table, String writer, long batchId, List<List<Object>> rows) {
+        return table(table).replace(writer, batchId, rows);
+    }
+
     /** Rows {@code [from, until)} in arrival order. */
     public List<List<Object>> rows(String table, long from, long until) {
         return table(table).rows(from, until);
@@ -67,6 +75,8 @@ public final class MemoryTableStore {
     private static final class Table {
         private final List<List<Object>> rows = new ArrayList<>();
         private final Map<String, Long> lastBatchIds = new java.util.HashMap<>();
+        /** The complete result each writer wrote last ({@link #replace}). */
+        private final Map<String, List<List<Object>>> completeResults = new java.util.HashMap<>();
 
         synchronized boolean append(String writer, long batchId, List<List<Object>> batch) {
             if (batchId <= lastBatchIds.getOrDefault(writer, -1L)) {
@@ -95,6 +105,32 @@ public final class MemoryTableStore {
             }
             rows.clear();
             rows.addAll(next);
+            lastBatchIds.put(writer, batchId);
+            return true;
+        }
+
+        synchronized boolean replace(String writer, long batchId, List<List<Object>> batch) {
+            if (batchId <= lastBatchIds.getOrDefault(writer, -1L)) {
+                return false;
+            }
+            // Drop one equal row for each row of the writer's previous result, keeping every other row in order.
+            Map<List<Object>, Integer> previous = new java.util.HashMap<>();
+            completeResults.getOrDefault(writer, List.of()).forEach(row -> previous.merge(row, 1, Integer::sum));
+            List<List<Object>> next = new ArrayList<>(rows.size() + batch.size());
+            for (List<Object> row : rows) {
+                Integer count = previous.get(row);
+                if (count == null) {
+                    next.add(row);
+                } else if (count == 1) {
+                    previous.remove(row);
+                } else {
+                    previous.put(row, count - 1);
+                }
+            }
+            next.addAll(batch);
+            rows.clear();
+            rows.addAll(next);
+            completeResults.put(writer, List.copyOf(batch));
             lastBatchIds.put(writer, batchId);
             return true;
         }

@@ -45,6 +45,31 @@ class MemoryConnectorTest {
         }
     }
 
+    private void writeComplete(StreamSink sink, long batchId, List<List<Object>> rows) throws Exception {
+        try (VectorSchemaRoot root = VectorValues.toBatch(SCHEMA, rows, allocator)) {
+            sink.addCompleteResult(batchId, SCHEMA, List.of(root));
+        }
+    }
+
+    private List<List<Object>> contents() {
+        return MemoryTableStore.instance().rows(TABLE.name(), 0, Long.MAX_VALUE);
+    }
+
+    @Test
+    void aCompleteResultReplacesWhatItsQueryWroteBefore() throws Exception {
+        StreamSink other = connector.createSink(TABLE, new ConnectorContext(Map.of(), "other"));
+        write(other, 0, List.of(Arrays.asList("/a", 1L)));  // another query's row, which stays
+        StreamSink sink = connector.createSink(TABLE, context);
+        writeComplete(sink, 0, List.of(Arrays.asList("/a", 1L), Arrays.asList("/b", null)));
+        assertEquals(List.of(Arrays.asList("/a", 1L), Arrays.asList("/a", 1L), Arrays.asList("/b", null)), contents());
+        writeComplete(sink, 1, List.of(Arrays.asList("/a", 2L), Arrays.asList("/b", null), Arrays.asList("/c", 5L)));
+        assertEquals(List.of(Arrays.asList("/a", 1L), Arrays.asList("/a", 2L), Arrays.asList("/b", null),
+                Arrays.asList("/c", 5L)), contents());
+        // A replayed batch changes nothing.
+        writeComplete(sink, 1, List.of(Arrays.asList("/replayed", 9L)));
+        assertEquals(4, contents().size());
+    }
+
     @Test
     void writesOncePerBatchAndReadsRanges() throws Exception {
         StreamSink sink = connector.createSink(TABLE, context);

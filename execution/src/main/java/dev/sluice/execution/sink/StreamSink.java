@@ -50,6 +50,17 @@ public interface StreamSink extends AutoCloseable {
     }
 
     /**
+     * Takes batch {@code batchId} of a query in {@code complete} output mode: its rows are the query's whole
+     * result as of the batch, not what changed. A sink that holds a table (a memory table) replaces what this
+     * query wrote before with them, as Spark's memory sink does; a sink that appends (files, Kafka: Spark's
+     * write each batch's whole result too) writes them as another batch, the default. Same contract as
+     * {@link #addBatch} otherwise.
+     */
+    default void addCompleteResult(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) throws Exception {
+        addBatch(batchId, schema, batches);
+    }
+
+    /**
      * What can't be reached, if {@code failure} (thrown by {@link #addBatch} or while running the batch)
      * means that the sink's system is unreachable for now and may come back (see
      * {@link dev.sluice.execution.source.StreamSource#unreachable}); the query then calls

@@ -97,6 +97,8 @@ public final class MicroBatchExecution implements Runnable {
     private final java.util.Set<String> staticTables;
     /** Whether the result deletes rows: then the sink takes changes rather than rows. */
     private final boolean updatesRows;
+    /** Whether each batch's rows are the whole result ({@code complete} mode), which a table-like sink replaces. */
+    private final boolean completeResult;
     /** The keyed state of each stateful operator, by operator id. */
     private final Map<String, StateStoreProvider> states;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -149,6 +151,7 @@ public final class MicroBatchExecution implements Runnable {
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.observer = requireNonNull(observer, "observer is null");
         this.updatesRows = batchPlan.resultChangelogMode().kind() == ChangelogMode.Kind.RETRACT;
+        this.completeResult = !updatesRows && batchPlan.mode() == OutputMode.COMPLETE;
         if (updatesRows && !sink.takesChanges()) {
             // The one check of it (the api's launcher relies on it): the changelog mode here is the plan's own.
             throw EngineException.userError("Query '" + queryName + "': the query's result updates and deletes rows "
@@ -442,6 +445,8 @@ public final class MicroBatchExecution implements Runnable {
             t1 = System.nanoTime();
             if (updatesRows) {
                 sink.addChanges(batchId, output.schema(), output.changes());
+            } else if (completeResult) {
+                sink.addCompleteResult(batchId, output.schema(), output.batches());
             } else {
                 sink.addBatch(batchId, output.schema(), output.batches());
             }
