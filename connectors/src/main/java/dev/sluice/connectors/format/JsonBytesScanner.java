@@ -15,7 +15,7 @@ import org.apache.arrow.vector.TimeStampMilliVector;
  * strings are copied into the vectors as they lie, and nothing is allocated.
  *
  * <p>It accepts only what Jackson accepts and produces the same values; anything else (an escape, a nested
- * value, a field name that is not plain ASCII, a duplicate field, a number Jackson would see as a big
+ * value, a field name with an escape, a duplicate field, a number Jackson would see as a big
  * integer, a value of the wrong type, invalid JSON) makes {@link #decode} return false, and the caller
  * decodes the record again with Jackson, which decides and words any error. Profiled on Q1, Jackson's
  * tokenizer plus the char detour cost half of the query's CPU (docs/benchmark.md). Not thread-safe.
@@ -81,10 +81,16 @@ final class JsonBytesScanner {
             int nameStart = p + 1;
             int q = nameStart;
             while (q < limit && b[q] != '"') {
-                if (b[q] == '\\' || b[q] < 0x20) {  // an escape, a control character or a non-ASCII byte
+                if (b[q] < 0) {
+                    q = skipUtf8(b, q, limit);  // a non-ASCII name: well-formed UTF-8, matched byte for byte
+                    if (q < 0) {
+                        return false;
+                    }
+                } else if (b[q] == '\\' || b[q] < 0x20) {  // an escape or a control character
                     return false;
+                } else {
+                    q++;
                 }
-                q++;
             }
             if (q >= limit || q - nameStart > MAX_NAME_BYTES) {
                 return false;

@@ -33,12 +33,14 @@ class JsonBytesScannerTest extends ArrowTestBase {
             Column.of("ci", ColumnType.INTEGER),
             Column.of("cd", ColumnType.DOUBLE),
             Column.of("cts", ColumnType.TIMESTAMP),
-            Column.of("cs", ColumnType.VARCHAR));
+            Column.of("cs", ColumnType.VARCHAR),
+            Column.of("größe", ColumnType.INTEGER));
     /** The columns read; ci, cd, cts and cs are declared and only checked. */
     private static final RowSchema DECODED = RowSchema.of(
             DECLARED.column(4), DECLARED.column(0), DECLARED.column(1), DECLARED.column(2), DECLARED.column(3),
-            DECLARED.column(5));
-    private static final String[] FIELDS = {"i", "b", "d", "flag", "s", "ts", "ci", "cd", "cts", "cs", "x", "y"};
+            DECLARED.column(5), DECLARED.column(10));
+    private static final String[] FIELDS = {"i", "b", "d", "flag", "s", "ts", "ci", "cd", "cts", "cs", "größe", "x",
+        "y", "ünknown"};
     private static final String[] NUMBERS = {"0", "-0", "7", "-12", "2147483647", "2147483648", "-2147483648",
         "-2147483649", "123456789012345678", "-999999999999999999", "1234567890123456789", "9223372036854775807",
         "9223372036854775808", "12345678901234567890123", "007", "-", "1.25", "-0.0", "0.1", "2.50", "1e5", "1E-3",
@@ -74,6 +76,15 @@ class JsonBytesScannerTest extends ArrowTestBase {
     }
 
     @Test
+    void takesNonAsciiFieldNamesItself() {
+        List<byte[]> records = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            records.add(utf8("{\"größe\": " + i + ", \"ünknown\": \"x\", \"s\": \"é" + i + "\"}"));
+        }
+        assertEquals(50, compare(records));
+    }
+
+    @Test
     void readsAByteBufferWhereItLies() throws RecordDecoderException {
         byte[] framed = utf8("####{\"i\": 5, \"s\": \"é\"}####");
         ByteBuffer value = ByteBuffer.wrap(framed, 4, framed.length - 8).slice();
@@ -83,7 +94,7 @@ class JsonBytesScannerTest extends ArrowTestBase {
             decoder.bind(root.getFieldVectors());
             decoder.decode(value, 0);
             root.setRowCount(1);
-            assertEquals(java.util.Arrays.asList("é", 5, null, null, null, null), VectorValues.rows(root).get(0));
+            assertEquals(java.util.Arrays.asList("é", 5, null, null, null, null, null), VectorValues.rows(root).get(0));
             assertEquals(0, value.position());
         }
     }
@@ -167,7 +178,7 @@ class JsonBytesScannerTest extends ArrowTestBase {
         }
         if (pick < 17) {
             return utf8(switch (name) {
-                case "i", "ci" -> Integer.toString(random.nextInt());
+                case "i", "ci", "größe" -> Integer.toString(random.nextInt());
                 case "b" -> Long.toString(random.nextLong() / (1 + random.nextInt(1_000_000)));
                 case "d", "cd" -> random.nextBoolean()
                         ? Double.toString((random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(-30, 30)))
