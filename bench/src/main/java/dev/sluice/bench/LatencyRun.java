@@ -11,8 +11,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -280,8 +278,8 @@ final class LatencyRun {
      * {@value #SEED_RECORDS} records as the first query's was) and prints that one's start-up time too.
      */
     static void runQuery(String bootstrap, String in, String out) throws Exception {
-        Path home = Files.createTempDirectory("sluice-bench-home");
-        try (Sluice sluice = Sluice.builder().home(home).bootstrapServers(bootstrap).build()) {
+        try (TemporaryHome home = TemporaryHome.create();
+                Sluice sluice = Sluice.builder().home(home.path()).bootstrapServers(bootstrap).build()) {
             sluice.execute("CREATE TABLE lat_in (ts BIGINT, user_id INT, page VARCHAR, amount DOUBLE, country VARCHAR) "
                     + "WITH ('connector'='kafka', 'topic'='" + in + "', 'format'='json', 'scan.startup.mode'='earliest')");
             sluice.execute("CREATE TABLE lat_out (ts BIGINT, user_id INT, amount DOUBLE) WITH ('connector'='kafka', "

@@ -30,11 +30,11 @@ final class NexmarkRun {
 
     static PhaseResult run(String phase, String bootstrap, List<String> settings) throws Exception {
         String query = phase.substring("nexmark-".length());
-        Path home = Files.createTempDirectory("sluice-bench-home");
-        Path sideInput = Files.createDirectories(home.resolve("side_input"));
-        Files.write(sideInput.resolve("side_input.csv"), IntStream.range(0, 10_000).mapToObj(i -> i + "," + i).toList());
         NexmarkTopics topics = NexmarkTopics.withPrefix(TOPIC_PREFIX);
-        try (Sluice sluice = Sluice.builder().home(home).bootstrapServers(bootstrap).build()) {
+        try (TemporaryHome home = TemporaryHome.create();
+                Sluice sluice = Sluice.builder().home(home.path()).bootstrapServers(bootstrap).build()) {
+            Path sideInput = Files.createDirectories(home.path().resolve("side_input"));
+            Files.write(sideInput.resolve("side_input.csv"), IntStream.range(0, 10_000).mapToObj(i -> i + "," + i).toList());
             boolean fallback = false;
             try {
                 for (String ddl : NexmarkSql.statements("ddl", NexmarkSql.topicPlaceholders(topics))) {

@@ -4,8 +4,6 @@ import dev.sluice.api.Sluice;
 import dev.sluice.api.StatementResult;
 import dev.sluice.api.StreamingQuery;
 import dev.sluice.connectors.blackhole.BlackholeConnector;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -64,8 +62,8 @@ final class SluiceQueryRun {
 
     /** Runs {@code query}, after {@code SET key = value} for each of {@code settings} (the bench's {@code --set}). */
     static PhaseResult run(String query, String bootstrap, String topic, List<String> settings) throws Exception {
-        Path home = Files.createTempDirectory("sluice-bench-home");
-        try (Sluice sluice = Sluice.builder().home(home).bootstrapServers(bootstrap).build()) {
+        try (TemporaryHome home = TemporaryHome.create();
+                Sluice sluice = Sluice.builder().home(home.path()).bootstrapServers(bootstrap).build()) {
             sluice.execute("CREATE TABLE events (ts BIGINT, user_id INT, page VARCHAR, amount DOUBLE, country VARCHAR) "
                     + "WITH ('connector'='kafka', 'topic'='" + topic + "', 'format'='json', 'scan.startup.mode'='earliest')");
             String sql;
