@@ -47,7 +47,7 @@ public final class MemoryTableStore {
      * unless it already wrote batch {@code batchId}; rows others wrote stay (the table's rows' offsets shift).
      */
     public boolean replace(String table, String writer, long batchId, List<List<Object>> rows) {
-        return table(table).replace(writer, batchId, rows);
+        return table(table).replace(table, writer, batchId, rows);
     }
 
     /** Rows {@code [from, until)} in arrival order. */
@@ -109,29 +109,18 @@ public final class MemoryTableStore {
             return true;
         }
 
-        synchronized boolean replace(String writer, long batchId, List<List<Object>> batch) {
-            if (batchId <= lastBatchIds.getOrDefault(writer, -1L)) {
+        /** The writer's previous complete result deleted and the new one inserted, as changes ({@link #apply}). */
+        synchronized boolean replace(String name, String writer, long batchId, List<List<Object>> batch) {
+            List<List<Object>> previous = completeResults.getOrDefault(writer, List.of());
+            List<List<Object>> changes = new ArrayList<>(previous);
+            changes.addAll(batch);
+            List<Integer> weights = new ArrayList<>(changes.size());
+            previous.forEach(row -> weights.add(-1));
+            batch.forEach(row -> weights.add(1));
+            if (!apply(name, writer, batchId, changes, weights)) {
                 return false;
             }
-            // Drop one equal row for each row of the writer's previous result, keeping every other row in order.
-            Map<List<Object>, Integer> previous = new java.util.HashMap<>();
-            completeResults.getOrDefault(writer, List.of()).forEach(row -> previous.merge(row, 1, Integer::sum));
-            List<List<Object>> next = new ArrayList<>(rows.size() + batch.size());
-            for (List<Object> row : rows) {
-                Integer count = previous.get(row);
-                if (count == null) {
-                    next.add(row);
-                } else if (count == 1) {
-                    previous.remove(row);
-                } else {
-                    previous.put(row, count - 1);
-                }
-            }
-            next.addAll(batch);
-            rows.clear();
-            rows.addAll(next);
             completeResults.put(writer, List.copyOf(batch));
-            lastBatchIds.put(writer, batchId);
             return true;
         }
 
