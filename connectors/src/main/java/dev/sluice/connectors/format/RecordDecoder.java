@@ -3,6 +3,7 @@ package dev.sluice.connectors.format;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Decodes serialized record values (e.g. Kafka record values) straight into Arrow vectors, one row at a
@@ -52,8 +53,7 @@ public interface RecordDecoder {
         } else if (value.hasArray()) {
             decode(value.array(), value.arrayOffset() + value.position(), value.remaining(), row);
         } else {
-            byte[] copy = new byte[value.remaining()];
-            value.duplicate().get(copy);
+            byte[] copy = Utils.toArray(value);
             decode(copy, 0, copy.length, row);
         }
     }

@@ -17,6 +17,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,8 +153,8 @@ final class DeadLetterWriter implements AutoCloseable {
             headers.add(TOPIC_HEADER, utf8(record.topic()));
             headers.add(PARTITION_HEADER, utf8(Integer.toString(record.partition())));
             headers.add(OFFSET_HEADER, utf8(Long.toString(record.offset())));
-            ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(topic, null, null, bytes(record.key()),
-                    bytes(record.value()), headers);
+            ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(topic, null, null,
+                    Utils.toNullableArray(record.key()), Utils.toNullableArray(record.value()), headers);
             Callback callback = (metadata, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, e);
@@ -168,16 +169,6 @@ final class DeadLetterWriter implements AutoCloseable {
                 begun = true;
             }
             transactional.send(copy, callback);
-        }
-
-        /** The bytes between the buffer's position and limit (null for null), leaving the buffer as it was. */
-        private static byte[] bytes(ByteBuffer buffer) {
-            if (buffer == null) {
-                return null;
-            }
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.duplicate().get(bytes);
-            return bytes;
         }
 
         /**
