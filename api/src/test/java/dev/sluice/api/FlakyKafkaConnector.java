@@ -92,8 +92,13 @@ public final class FlakyKafkaConnector extends WrappingConnector {
                         if (first != null) {
                             first.close();
                         }
-                        String message = "injected outage reading " + spec.range() + " (read " + n + ")";
+                        String message = "injected outage reading " + spec.ranges() + " (read " + n + ")";
                         throw new SourceException(message, new TimeoutException(message));
+                    }
+
+                    @Override
+                    public SourcePartition partition() {
+                        return reader.partition();
                     }
 
                     @Override

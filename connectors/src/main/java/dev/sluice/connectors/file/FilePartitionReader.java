@@ -7,6 +7,7 @@ import dev.sluice.connectors.format.RecordDecoderException;
 import dev.sluice.execution.source.MalformedRecordException;
 import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.source.ScanSpec;
+import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.type.RowSchema;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -82,6 +83,11 @@ final class FilePartitionReader implements PartitionReader {
             root.close();
             throw e;
         }
+    }
+
+    @Override
+    public SourcePartition partition() {
+        return spec.range().partition();
     }
 
     @Override

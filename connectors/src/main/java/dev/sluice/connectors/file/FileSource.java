@@ -7,6 +7,7 @@ import dev.sluice.connectors.format.RecordDecoder;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.fs.FileSystemLocation;
 import dev.sluice.execution.source.PartitionReader;
+import dev.sluice.execution.source.RangeSequenceReader;
 import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.SourceException;
 import dev.sluice.execution.source.SourcePartition;
@@ -78,6 +79,11 @@ final class FileSource implements StreamSource {
 
     @Override
     public PartitionReader openReader(ScanSpec spec, BufferAllocator allocator) {
+        return RangeSequenceReader.of(spec, one -> openFile(one, allocator));
+    }
+
+    /** A reader of one file's range of lines. */
+    private PartitionReader openFile(ScanSpec spec, BufferAllocator allocator) {
         FileStatus status = files().get(spec.range().partition());
         if (status == null) {
             throw new SourceException("File '" + spec.range().partition().topic() + "' of table '" + table.name()

@@ -58,6 +58,9 @@ final class KafkaClientProperties {
         return "read_committed".equalsIgnoreCase(userProperties.getOrDefault(ConsumerConfig.ISOLATION_LEVEL_CONFIG, ""));
     }
 
+    /** What a source's consumers may hold fetched over all its partitions ({@link #partitionFetchBytes}). */
+    static final long FETCH_BUDGET_BYTES = 32L * 1024 * 1024;
+
     Map<String, Object> admin() {
         Map<String, Object> p = base("admin", ADMIN_CONFIGS);
         p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
@@ -68,24 +71,19 @@ final class KafkaClientProperties {
     /**
      * A consumer that reads assigned partitions at explicit offsets: no group, no commits, no reset.
      *
-     * @param movesBetweenPartitions whether the consumer will be moved from partition to partition (more
-     *     partitions than consumers): then it fetches and polls less at a time
+     * @param partitions the partitions of the source's topics: the more there are, the less is fetched of each
      */
-    Map<String, Object> consumer(boolean movesBetweenPartitions) {
+    Map<String, Object> consumer(int partitions) {
         Map<String, Object> p = base("reader", CONSUMER_CONFIGS);
         p.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
-        // A consumer reads one partition's offset range at a time. With more partitions than the pool has
-        // consumers (PartitionConsumerPool), it then moves to another partition, dropping what it polled or
-        // prefetched past the range: fetches of 256 KB per partition and polls of 250 records keep that waste
-        // small. Measured (docs/benchmark.md), Q1 over 1,024 partitions (ranges of about 1,000 records) took 23.3
-        // CPU s with Kafka's 1 MB fetches and polls of 1,000, 20.7 with polls of 250, 19.0 with 256 KB fetches
-        // too (most of a 1 MB fetch past a short range was sent, received and dropped); over 256 partitions 4 MB
-        // fetches and polls of 10,000 had cost 23 CPU s, 1 MB and 1,000 14. A consumer that stays on its
-        // partition keeps what it fetched for the next range: it fetches 1 MB and polls 1,000 at a time.
-        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, movesBetweenPartitions ? 250 : 1_000);
-        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, movesBetweenPartitions ? 256 * 1024 : 1024 * 1024);
+        // A consumer keeps what it fetched of a partition past a range's end (the partition is paused) for the
+        // next batch's range, so a source holds up to a fetch of every partition: the fetch size per partition
+        // shrinks as the partitions grow, so that memory does not grow with them.
+        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1_000);
+        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, partitionFetchBytes(partitions));
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
         p.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 1024 * 1024);
+        p.putIfAbsent(ConsumerConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
         // A short fetch.max.wait: the prefetch a consumer sends past its range's end, at the end of the log,
         // would otherwise hold the next range's first fetch (one request in flight per broker) for that long.
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
@@ -96,6 +94,11 @@ final class KafkaClientProperties {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class);
         return p;
+    }
+
+    /** {@code max.partition.fetch.bytes} over {@code partitions} partitions: a share of 32 MB, from 32 KB to 1 MB. */
+    static int partitionFetchBytes(int partitions) {
+        return (int) Math.max(32 * 1024, Math.min(1024 * 1024, FETCH_BUDGET_BYTES / Math.max(1, partitions)));
     }
 
     /** An idempotent producer that waits for all in-sync replicas. */

@@ -2,6 +2,7 @@ package dev.sluice.connectors.kafka;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.source.OffsetRange;
 import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.SourceException;
@@ -80,7 +81,7 @@ public final class KafkaSource implements StreamSource {
         // With more partitions than consumers, consumers move between partitions, dropping what they fetched
         // past a range: they fetch and poll less at a time (KafkaClientProperties.consumer).
         this.consumerPool = new PartitionConsumerPool(CONSUMER_POOL_CAPACITY,
-                () -> new PartitionConsumer(clientProperties.consumer(partitionCount > CONSUMER_POOL_CAPACITY)));
+                () -> new PartitionConsumer(clientProperties.consumer(partitionCount)));
     }
 
     /**
@@ -257,8 +258,8 @@ public final class KafkaSource implements StreamSource {
     }
 
     /**
-     * Opens a reader of one offset range of this source's topic; the caller closes it. Its batches are
-     * allocated from {@code allocator} and owned by the caller.
+     * Opens a reader of offset ranges of this source's topics (one, or a group read with one consumer); the caller
+     * closes it. Its batches are allocated from {@code allocator} and owned by the caller.
      *
      * @throws IllegalArgumentException if the range is of another topic or a column is unknown
      */
@@ -266,8 +267,10 @@ public final class KafkaSource implements StreamSource {
     public PartitionReader openReader(ScanSpec spec, BufferAllocator allocator) {
         requireNonNull(spec, "spec is null");
         requireNonNull(allocator, "allocator is null");
-        if (!reads(spec.range().partition().topic())) {
-            throw new IllegalArgumentException("Table '" + name() + "' does not read " + spec.range().partition());
+        for (OffsetRange range : spec.ranges()) {
+            if (!reads(range.partition().topic())) {
+                throw new IllegalArgumentException("Table '" + name() + "' does not read " + range.partition());
+            }
         }
         KafkaProjection projection = KafkaProjection.of(name(), declared, spec.columns());
         return new KafkaPartitionReader(this, spec, projection, allocator);

@@ -1,107 +1,172 @@
 package dev.sluice.connectors.kafka;
 
+import static java.util.Objects.requireNonNull;
+
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * A {@link KafkaConsumer} assigned to one partition at a time (no group), read record by record at explicit
- * offsets; {@link #assign} moves it to another partition.
+ * A {@link KafkaConsumer} assigned to a group of partitions (no consumer group), read at explicit offsets; one
+ * fetch brings records of all the partitions being read, as Kafka's own consumer reads many partitions.
+ * {@link #assign} moves it to another group.
  *
- * <p>Keeps the records of its last poll that were not consumed, so a reader of the next offset range
- * (which starts where the previous one ended) continues without re-fetching them; once all are consumed it
- * drops them, so that an idle consumer holds no records (256 idle consumers each holding their last poll's
- * records ran a 1 GB heap out of memory). Used by one reader at a time; pooled by {@link PartitionConsumerPool}.
+ * <p>Partitions not being read ({@link #readOnly}) are paused: Kafka fetches nothing more of them, and keeps
+ * what it fetched of them for when they are read again. Records a poll returned past the end of a range are
+ * held ({@link #hold}) and returned first when the partition is read again, so a reader of the next offset
+ * range (which starts where the previous one ended) continues without fetching them again. Used by one reader
+ * at a time; pooled by {@link PartitionConsumerPool}.
  */
 final class PartitionConsumer implements AutoCloseable {
     private final KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
-    private TopicPartition partition;
-    private List<ConsumerRecord<ByteBuffer, ByteBuffer>> polled = List.of();
-    private int next;
-    /** Every offset below this has been consumed or does not exist (compaction, transaction markers). */
-    private long position = -1;
+    private List<TopicPartition> assignment = List.of();
+    /**
+     * Per partition sought since it was assigned: every offset below has been consumed or does not exist
+     * (compaction, transaction markers).
+     */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
+    /** Records polled but not consumed, per partition, in offset order, starting at the partition's position. */
+    private final Map<TopicPartition, List<ConsumerRecord<ByteBuffer, ByteBuffer>>> held = new HashMap<>();
+    /** The partitions being read (not paused). */
+    private final Set<TopicPartition> reading = new HashSet<>();
 
     /** A consumer assigned to no partition yet: {@link #assign} first. */
     PartitionConsumer(Map<String, Object> properties) {
         this.consumer = new KafkaConsumer<>(properties);
     }
 
-    /** The partition it is assigned to; null before the first {@link #assign}. */
-    TopicPartition partition() {
-        return partition;
+    /** The partitions it is assigned to, in the order given to {@link #assign}. */
+    List<TopicPartition> assignment() {
+        return assignment;
     }
 
     /**
-     * Moves the consumer to {@code other}: what it fetched of its partition is dropped, and the position is
-     * unknown until {@link #seek}.
+     * Assigns it to {@code partitions}, none of them read until {@link #readOnly}: what it fetched or holds of
+     * partitions it keeps is kept; the position of a partition new to it is unknown until {@link #seek}.
      */
-    void assign(TopicPartition other) {
-        if (other.equals(partition)) {
-            return;
+    void assign(List<TopicPartition> partitions) {
+        if (!partitions.equals(assignment)) {
+            consumer.assign(partitions);
+            assignment = List.copyOf(partitions);
+            positions.keySet().retainAll(assignment);
+            held.keySet().retainAll(assignment);
+            reading.retainAll(assignment);
         }
-        consumer.assign(List.of(other));
-        partition = other;
-        polled = List.of();
-        next = 0;
-        position = -1;
+        readOnly(List.of());
     }
 
-    /** Continues from {@code offset}: keeps polled records if they continue there, else seeks. */
-    void seek(long offset) {
-        if (offset == position) {
-            return;
+    /** Continues {@code partition} from {@code offset}: keeps what it fetched or holds if it continues there, else seeks. */
+    void seek(TopicPartition partition, long offset) {
+        Long position = positions.get(partition);
+        if (position == null || position != offset) {
+            consumer.seek(partition, offset);
+            held.remove(partition);
+            positions.put(partition, offset);
         }
-        consumer.seek(partition, offset);
-        polled = List.of();
-        next = 0;
-        position = offset;
     }
 
-    /** Every offset below this has been consumed, or does not exist. */
-    long position() {
-        return position;
+    /** Every offset of the partition below this has been consumed, or does not exist. */
+    long position(TopicPartition partition) {
+        return requireNonNull(positions.get(partition), () -> partition + " was not sought");
+    }
+
+    /** Reads (fetches and polls) these of its partitions, none else. */
+    void readOnly(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> read = new HashSet<>(partitions);
+        List<TopicPartition> others = new ArrayList<>();
+        for (TopicPartition p : assignment) {
+            if (!read.contains(p)) {
+                others.add(p);
+            }
+        }
+        consumer.pause(others);
+        consumer.resume(read);
+        reading.clear();
+        reading.addAll(read);
+    }
+
+    /** Stops reading {@code partition}: nothing more of it is fetched; what was fetched is kept. */
+    void stopReading(TopicPartition partition) {
+        if (reading.remove(partition)) {
+            consumer.pause(List.of(partition));
+        }
     }
 
     /**
-     * The next record at or after {@link #position()}, without consuming it; null if none arrived within
-     * {@code timeout} (the position may still have advanced past offsets that hold no record).
+     * The next records of the partitions being read, per partition in offset order, each list starting at the
+     * partition's position: what it holds first, else one poll of at most {@code timeout}. Empty if nothing
+     * arrived; the positions of partitions without records may then have moved past offsets that hold none.
+     * The caller tells what it consumed with {@link #consumed}, and gives back records it did not consume with
+     * {@link #hold}.
      *
-     * @throws org.apache.kafka.clients.consumer.OffsetOutOfRangeException if the position is not in the log
+     * @throws org.apache.kafka.clients.consumer.OffsetOutOfRangeException if a position is not in the log
      */
-    ConsumerRecord<ByteBuffer, ByteBuffer> peek(Duration timeout) {
-        if (next < polled.size()) {
-            return polled.get(next);
+    Map<TopicPartition, List<ConsumerRecord<ByteBuffer, ByteBuffer>>> poll(Duration timeout) {
+        Map<TopicPartition, List<ConsumerRecord<ByteBuffer, ByteBuffer>>> records = new HashMap<>();
+        Iterator<Map.Entry<TopicPartition, List<ConsumerRecord<ByteBuffer, ByteBuffer>>>> heldRecords =
+                held.entrySet().iterator();
+        while (heldRecords.hasNext()) {
+            Map.Entry<TopicPartition, List<ConsumerRecord<ByteBuffer, ByteBuffer>>> e = heldRecords.next();
+            if (reading.contains(e.getKey())) {
+                records.put(e.getKey(), e.getValue());
+                heldRecords.remove();
+            }
         }
-        polled = consumer.poll(timeout).records(partition);
-        next = 0;
-        if (polled.isEmpty()) {
+        if (!records.isEmpty()) {
+            return records;
+        }
+        ConsumerRecords<ByteBuffer, ByteBuffer> polled = consumer.poll(timeout);
+        for (TopicPartition p : polled.partitions()) {
+            records.put(p, polled.records(p));
+        }
+        if (records.isEmpty()) {
             // Control records (transaction markers) and compacted-away offsets move the position without records.
-            position = Math.max(position, consumer.position(partition));
-            return null;
+            for (TopicPartition p : reading) {
+                positions.merge(p, consumer.position(p), Math::max);
+            }
         }
-        return polled.get(0);
+        return records;
     }
 
-    /** Consumes the record {@link #peek} returned. */
-    void consume() {
-        position = polled.get(next++).offset() + 1;
-        if (next == polled.size()) {
-            polled = List.of();  // no reference to consumed records
-            next = 0;
+    /** Every offset of {@code partition} below {@code position} has been consumed. */
+    void consumed(TopicPartition partition, long position) {
+        positions.put(partition, position);
+    }
+
+    /** Keeps records of a poll that were not consumed (offset order, from the partition's position) for later. */
+    void hold(TopicPartition partition, List<ConsumerRecord<ByteBuffer, ByteBuffer>> records) {
+        if (!records.isEmpty()) {
+            held.put(partition, records);
         }
     }
 
-    /** Records of its last poll that it still holds (consumed records are dropped). */
+    /** Unassigns every partition: what it fetched and holds is dropped. */
+    void unassign() {
+        consumer.unsubscribe();
+        assignment = List.of();
+        positions.clear();
+        held.clear();
+        reading.clear();
+    }
+
+    /** Records of its polls that it holds, not consumed. */
     int heldRecords() {
-        return polled.size();
+        return held.values().stream().mapToInt(List::size).sum();
     }
 
-    /** The earliest and end offsets of the partition now, for error messages. */
-    long[] availableOffsets(Duration timeout) {
+    /** The earliest and end offsets of a partition now, for error messages. */
+    long[] availableOffsets(TopicPartition partition, Duration timeout) {
         long earliest = consumer.beginningOffsets(List.of(partition), timeout).get(partition);
         long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
         return new long[] {earliest, end};

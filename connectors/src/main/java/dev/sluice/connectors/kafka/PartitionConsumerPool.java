@@ -3,10 +3,7 @@ package dev.sluice.connectors.kafka;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -14,19 +11,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link PartitionConsumer}s of one source: at most {@code capacity} of them, whatever the number of
- * partitions, each moved from partition to partition as readers need.
+ * partitions, each assigned to the partitions of one reader (one partition, or a group of them) and moved to
+ * another group as readers need.
  *
  * <p>A consumer costs memory (the cluster metadata of its topics, its metrics, a prefetched fetch response of
  * up to {@code max.partition.fetch.bytes}), so one consumer per partition does not scale to topics of hundreds
  * of partitions (1,024 consumers of a 1,024-partition topic hold a million partition entries of metadata).
- * Readers run on the bounded task pool, so few consumers are ever in use at once; as Spark's Kafka consumer
- * cache ({@code spark.kafka.consumer.cache.capacity}, 64) and Flink's source (one consumer per reader, for
- * all its partitions) do, the pool keeps a bounded number and reassigns them:
+ * Readers run on the bounded task pool, so few consumers are ever in use at once, and a batch over many
+ * partitions reads them in at most {@code BatchRunner.MAX_TASKS_PER_SCAN} groups, the same from batch to batch.
+ * As Spark's Kafka consumer cache ({@code spark.kafka.consumer.cache.capacity}, 64) and Flink's source (one
+ * consumer per reader, for all its partitions) do, the pool keeps a bounded number and reassigns them:
  * <ul>
- *   <li>{@link #borrow} gives the idle consumer of that partition if there is one (it continues where the
- *       previous range of the partition ended, with what it prefetched), else a new one while the pool holds
+ *   <li>{@link #borrow} gives the idle consumer of those partitions if there is one (it continues where the
+ *       previous ranges of the partitions ended, with what it prefetched), else an idle consumer assigned to
+ *       nothing (a reader of a group unassigns its consumer when done), else a new one while the pool holds
  *       fewer than {@code capacity}, else the least recently used idle consumer, {@link PartitionConsumer#assign
- *       assigned} to the partition, else (every consumer busy) a new one;</li>
+ *       assigned} to the partitions, else (every consumer busy) a new one;</li>
  *   <li>{@link #release} keeps the consumer idle, and closes the least recently used idle ones beyond
  *       {@code capacity}.</li>
  * </ul>
@@ -37,8 +37,8 @@ final class PartitionConsumerPool implements AutoCloseable {
 
     private final Supplier<PartitionConsumer> factory;
     private final int capacity;
-    /** Idle consumers by their partition, least recently released first. */
-    private final LinkedHashMap<TopicPartition, PartitionConsumer> idle = new LinkedHashMap<>();
+    /** Idle consumers, least recently released first. */
+    private final List<PartitionConsumer> idle = new ArrayList<>();
     private int busy;
     private int created;
     private int reassigned;
@@ -52,21 +52,16 @@ final class PartitionConsumerPool implements AutoCloseable {
         this.factory = requireNonNull(factory, "factory is null");
     }
 
-    /** A consumer assigned to the partition. The caller gives it back with {@link #release}. */
-    PartitionConsumer borrow(TopicPartition partition) {
-        requireNonNull(partition, "partition is null");
+    /** A consumer assigned to the partitions. The caller gives it back with {@link #release}. */
+    PartitionConsumer borrow(List<TopicPartition> partitions) {
+        requireNonNull(partitions, "partitions is null");
+        List<TopicPartition> group = List.copyOf(partitions);
         PartitionConsumer consumer;
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("The source is closed");
             }
-            consumer = idle.remove(partition);
-            if (consumer == null && busy + idle.size() >= capacity && !idle.isEmpty()) {
-                Iterator<PartitionConsumer> oldest = idle.values().iterator();
-                consumer = oldest.next();
-                oldest.remove();
-                reassigned++;
-            }
+            consumer = takeIdle(group);
             if (consumer == null) {
                 created++;
             }
@@ -76,7 +71,7 @@ final class PartitionConsumerPool implements AutoCloseable {
             if (consumer == null) {
                 consumer = factory.get();
             }
-            consumer.assign(partition);
+            consumer.assign(group);
             return consumer;
         } catch (RuntimeException | Error e) {
             synchronized (this) {
@@ -95,14 +90,9 @@ final class PartitionConsumerPool implements AutoCloseable {
         synchronized (this) {
             busy--;
             if (healthy && !closed) {
-                PartitionConsumer replaced = idle.put(consumer.partition(), consumer);
-                if (replaced != null) {
-                    toClose.add(replaced);
-                }
-                Iterator<Map.Entry<TopicPartition, PartitionConsumer>> oldest = idle.entrySet().iterator();
-                while (busy + idle.size() > capacity && oldest.hasNext()) {
-                    toClose.add(oldest.next().getValue());
-                    oldest.remove();
+                idle.add(consumer);
+                while (busy + idle.size() > capacity && !idle.isEmpty()) {
+                    toClose.add(idle.remove(0));
                 }
             } else {
                 toClose.add(consumer);
@@ -111,12 +101,34 @@ final class PartitionConsumerPool implements AutoCloseable {
         toClose.forEach(PartitionConsumerPool::closeQuietly);
     }
 
+    /**
+     * The idle consumer to give for {@code group}: the one assigned to it, else one assigned to nothing, else
+     * (when the pool is full) the least recently used; null to create one.
+     */
+    private PartitionConsumer takeIdle(List<TopicPartition> group) {
+        for (int i = idle.size() - 1; i >= 0; i--) {
+            if (idle.get(i).assignment().equals(group)) {
+                return idle.remove(i);
+            }
+        }
+        for (int i = 0; i < idle.size(); i++) {
+            if (idle.get(i).assignment().isEmpty()) {
+                return idle.remove(i);
+            }
+        }
+        if (busy + idle.size() >= capacity && !idle.isEmpty()) {
+            reassigned++;
+            return idle.remove(0);
+        }
+        return null;
+    }
+
     /** How many consumers this pool has created. */
     synchronized int created() {
         return created;
     }
 
-    /** How many times an idle consumer was moved to another partition. */
+    /** How many times an idle consumer was moved to other partitions. */
     synchronized int reassigned() {
         return reassigned;
     }
@@ -128,7 +140,7 @@ final class PartitionConsumerPool implements AutoCloseable {
 
     /** Records that the idle consumers hold from their last polls. */
     synchronized int idleHeldRecords() {
-        return idle.values().stream().mapToInt(PartitionConsumer::heldRecords).sum();
+        return idle.stream().mapToInt(PartitionConsumer::heldRecords).sum();
     }
 
     @Override
@@ -136,7 +148,7 @@ final class PartitionConsumerPool implements AutoCloseable {
         List<PartitionConsumer> toClose;
         synchronized (this) {
             closed = true;
-            toClose = new ArrayList<>(idle.values());
+            toClose = new ArrayList<>(idle);
             idle.clear();
         }
         toClose.forEach(PartitionConsumerPool::closeQuietly);
@@ -146,7 +158,7 @@ final class PartitionConsumerPool implements AutoCloseable {
         try {
             consumer.close();
         } catch (RuntimeException e) {
-            LOG.warn("Failed to close the Kafka consumer of {}", consumer.partition(), e);
+            LOG.warn("Failed to close the Kafka consumer of {}", consumer.assignment(), e);
         }
     }
 }

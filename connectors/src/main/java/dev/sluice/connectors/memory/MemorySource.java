@@ -6,6 +6,7 @@ import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.error.EngineException;
 import dev.sluice.execution.error.ErrorType;
 import dev.sluice.execution.source.PartitionReader;
+import dev.sluice.execution.source.RangeSequenceReader;
 import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.source.StreamSource;
@@ -66,12 +67,12 @@ final class MemorySource implements StreamSource {
         }).toArray();
         RowSchema projected = new RowSchema(spec.columns().stream().map(c -> c.equals(StreamSource.DELETED_COLUMN)
                 ? new Column(c, ColumnType.BOOLEAN, false) : table.schema().find(c).orElseThrow()).toList());
-        return new PartitionReader() {
-            private long next = spec.range().fromOffset();
+        return RangeSequenceReader.of(spec, one -> new PartitionReader() {
+            private long next = one.range().fromOffset();
 
             @Override
             public VectorSchemaRoot next() {
-                long until = Math.min(spec.range().untilOffset(), next + spec.maxBatchRows());
+                long until = Math.min(one.range().untilOffset(), next + one.maxBatchRows());
                 if (next >= until) {
                     return null;
                 }
@@ -88,6 +89,11 @@ final class MemorySource implements StreamSource {
             }
 
             @Override
+            public SourcePartition partition() {
+                return one.range().partition();
+            }
+
+            @Override
             public long malformedRecords() {
                 return 0;
             }
@@ -95,7 +101,7 @@ final class MemorySource implements StreamSource {
             @Override
             public void close() {
             }
-        };
+        });
     }
 
     @Override

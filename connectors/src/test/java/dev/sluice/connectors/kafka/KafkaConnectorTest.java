@@ -129,21 +129,24 @@ class KafkaConnectorTest {
     }
 
     @Test
-    void consumersThatMoveBetweenPartitionsFetchLessAtATime() {
+    void consumersFetchLessOfEachPartitionTheMorePartitionsThereAre() {
         KafkaClientProperties clients = new KafkaClientProperties("b:9092", "t", Map.of());
-        assertEquals(1_000, clients.consumer(false).get("max.poll.records"));
-        assertEquals(1024 * 1024, clients.consumer(false).get("max.partition.fetch.bytes"));
-        assertEquals(250, clients.consumer(true).get("max.poll.records"));
-        assertEquals(256 * 1024, clients.consumer(true).get("max.partition.fetch.bytes"));
-        KafkaClientProperties userSet = new KafkaClientProperties("b:9092", "t", Map.of("max.poll.records", "50"));
-        assertEquals("50", userSet.consumer(true).get("max.poll.records"));
+        assertEquals(1_000, clients.consumer(8).get("max.poll.records"));
+        assertEquals(1024 * 1024, clients.consumer(8).get("max.partition.fetch.bytes"));
+        assertEquals(128 * 1024, clients.consumer(256).get("max.partition.fetch.bytes"));
+        assertEquals(32 * 1024, clients.consumer(1024).get("max.partition.fetch.bytes"));
+        assertEquals(32 * 1024, clients.consumer(100_000).get("max.partition.fetch.bytes"));
+        KafkaClientProperties userSet = new KafkaClientProperties("b:9092", "t", Map.of("max.poll.records", "50",
+                "max.partition.fetch.bytes", "4096"));
+        assertEquals("50", userSet.consumer(256).get("max.poll.records"));
+        assertEquals("4096", userSet.consumer(256).get("max.partition.fetch.bytes"));
     }
 
     @Test
     void passesPropertiesToTheClientsThatKnowThem() {
         KafkaClientProperties clients = new KafkaClientProperties("b:9092", "t", Map.of(
                 "fetch.min.bytes", "1000", "linger.ms", "50", "security.protocol", "SSL", "my.plugin.setting", "x"));
-        Map<String, Object> consumer = clients.consumer(false);
+        Map<String, Object> consumer = clients.consumer(8);
         Map<String, Object> producer = clients.producer("sink");
         Map<String, Object> admin = clients.admin();
         assertEquals("1000", consumer.get("fetch.min.bytes"));

@@ -13,8 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.connectors.kafka.KafkaTestTables.Drained;
 import dev.sluice.connectors.testing.SharedKafkaBroker;
+import dev.sluice.execution.source.OffsetRange;
 import dev.sluice.execution.source.PartitionReader;
+import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.SourceException;
+import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -23,10 +26,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -193,11 +199,16 @@ class KafkaPartitionReaderIT {
         }
         assertEquals(1, source.consumerPool().open());
         assertEquals(0, source.consumerPool().idleHeldRecords());
-        // A range ending before the poll's last record keeps the poll, for the next range to continue with.
+        // A range ending before the poll's last record keeps the rest of the poll, for the next range to continue with.
         try (PartitionReader reader = source.openReader(spec(topic, 1, 0, 5, 1000, "user_id"), allocator)) {
             assertEquals(5, drain(reader).rows().size());
         }
-        assertEquals(RECORDS, source.consumerPool().idleHeldRecords());
+        assertEquals(RECORDS - 5, source.consumerPool().idleHeldRecords());
+        try (PartitionReader reader = source.openReader(spec(topic, 1, 5, RECORDS, 1000, "user_id"), allocator)) {
+            assertEquals(IntStream.range(5, RECORDS).mapToObj(i -> List.<Object>of(i)).toList(), drain(reader).rows());
+        }
+        assertEquals(0, source.consumerPool().idleHeldRecords());
+        assertEquals(1, source.consumersCreated());
     }
 
     @Test
@@ -222,6 +233,68 @@ class KafkaPartitionReaderIT {
             }
             assertEquals(KafkaSource.CONSUMER_POOL_CAPACITY, s.consumersCreated());
             assertEquals(2 * partitions - KafkaSource.CONSUMER_POOL_CAPACITY, s.consumerPool().reassigned());
+        }
+    }
+
+    @Test
+    void readsAGroupOfPartitionsWithOneConsumer() {
+        int partitions = 5;
+        String grouped = SharedKafkaBroker.createTopic("grouped", partitions);
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            SharedKafkaBroker.produceValues(grouped, p, IntStream.range(0, 30 + p)
+                    .mapToObj(i -> click(partition * 100 + i, "/g", i, BASE_TIME)).toList());
+        }
+        // Ranges of every length, one empty; batches of at most 7 rows, each of one partition.
+        long[][] ranges = {{0, 30}, {5, 20}, {0, 0}, {0, 33}, {10, 34}};
+        try (KafkaSource s = openSource(table("grouped", grouped, CLICKS))) {
+            for (int round = 0; round < 2; round++) {
+                List<OffsetRange> group = new ArrayList<>();
+                for (int p = 0; p < partitions; p++) {
+                    long shift = round == 0 ? 0 : ranges[p][1] - ranges[p][0];
+                    long until = Math.min(ranges[p][1] + shift, 30 + p);
+                    group.add(new OffsetRange(new SourcePartition(grouped, p), Math.min(ranges[p][0] + shift, until), until));
+                }
+                Map<Integer, List<Object>> read = new TreeMap<>();
+                try (PartitionReader reader = s.openReader(new ScanSpec(group, List.of("user_id", "partition"), 7),
+                        allocator)) {
+                    for (VectorSchemaRoot next = reader.next(); next != null; next = reader.next()) {
+                        try (VectorSchemaRoot batch = next) {
+                            assertTrue(batch.getRowCount() <= 7, "batch of " + batch.getRowCount());
+                            for (List<Object> row : VectorValues.rows(batch)) {
+                                assertEquals(reader.partition().partition(), row.get(1), "a batch of one partition");
+                                read.computeIfAbsent((Integer) row.get(1), p -> new ArrayList<>()).add(row.get(0));
+                            }
+                        }
+                    }
+                    assertEquals(0, reader.malformedRecords());
+                }
+                Map<Integer, List<Object>> expected = new TreeMap<>();
+                for (OffsetRange r : group) {
+                    int p = r.partition().partition();
+                    if (!r.isEmpty()) {
+                        expected.put(p, LongStream.range(r.fromOffset(), r.untilOffset())
+                                .mapToObj(o -> (Object) (int) (p * 100 + o)).toList());
+                    }
+                }
+                assertEquals(expected, read, "round " + round);
+                // A group's consumer keeps nothing it fetched past the ranges (see KafkaPartitionReader.close).
+                assertEquals(0, s.consumerPool().idleHeldRecords());
+            }
+            assertEquals(1, s.consumersCreated());
+        }
+    }
+
+    @Test
+    void aGroupFailsNamingAPartitionWhoseRecordsDoNotArrive() {
+        try (KafkaSource s = openSource(table("slow", topic, CLICKS, "scan.read-timeout-ms", "1000"));
+                PartitionReader reader = s.openReader(new ScanSpec(List.of(
+                        new OffsetRange(new SourcePartition(topic, 0), 0, 2),
+                        new OffsetRange(new SourcePartition(topic, 1), 18, 25)), List.of("user_id"), 1000), allocator)) {
+            SourceException e = assertThrows(SourceException.class, () -> drain(reader));
+            assertEquals("No record of " + topic + "-1 (table 'slow') arrived for 1000 ms while reading offsets [18, 25) "
+                    + "at offset 20 from Kafka at '" + SharedKafkaBroker.bootstrapServers()
+                    + "' (option 'scan.read-timeout-ms')", e.getMessage());
         }
     }
 

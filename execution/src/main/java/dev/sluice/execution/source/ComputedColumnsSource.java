@@ -134,7 +134,7 @@ public final class ComputedColumnsSource implements StreamSource {
             }
         }
         List<String> baseColumns = List.copyOf(base);
-        PartitionReader reader = delegate.openReader(new ScanSpec(spec.range(), baseColumns, spec.maxBatchRows()),
+        PartitionReader reader = delegate.openReader(new ScanSpec(spec.ranges(), baseColumns, spec.maxBatchRows()),
                 allocator);
         return new Reader(reader, spec, baseColumns, allocator);
     }
@@ -215,9 +215,12 @@ public final class ComputedColumnsSource implements StreamSource {
             try {
                 return d.expression().evaluate(view, allocator);
             } catch (ExpressionException e) {
+                SourcePartition partition = base.partition();
+                OffsetRange range = spec.ranges().stream().filter(r -> r.partition().equals(partition)).findFirst()
+                        .orElseThrow();
                 throw new ExpressionException("Computed column '" + d.column().name() + "' of table '" + name()
-                        + "' failed in " + spec.range().partition() + ", offsets "
-                        + spec.range().fromOffset() + " to " + spec.range().untilOffset() + ": " + e.getMessage());
+                        + "' failed in " + partition + ", offsets " + range.fromOffset() + " to " + range.untilOffset()
+                        + ": " + e.getMessage());
             }
         }
 
@@ -228,6 +231,11 @@ public final class ComputedColumnsSource implements StreamSource {
                 }
             }
             throw new IllegalStateException("column '" + column + "' is not read");
+        }
+
+        @Override
+        public SourcePartition partition() {
+            return base.partition();
         }
 
         @Override

@@ -35,14 +35,23 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * Runs the tasks of one micro-batch: one task per pipeline and source partition, in parallel on the
- * session's bounded task pool. A batch's work is a pure function of its offset ranges, so re-running it
+ * Runs the tasks of one micro-batch: one task per pipeline and source partition (or group of partitions, see
+ * {@link #MAX_TASKS_PER_SCAN}), in parallel on the session's bounded task pool. A batch's work is a pure function of its offset ranges, so re-running it
  * after a crash gives the same rows.
  *
  * <p>Lifecycle of a task: open reader &gt; read batch &gt; run operators &gt; keep output &gt; ... &gt;
  * close reader. The first failing task cancels the others and its error is the batch's error.
  */
 final class BatchRunner {
+    /**
+     * The most tasks a pipeline's scan of one source runs per batch. A source of more partitions is read in as
+     * many groups of partitions, one reader each: every range has a fixed cost (for Kafka, a consumer set to
+     * its partition and a fetch round trip of its own), which ranges of a few thousand records (a batch over
+     * hundreds of partitions) do not repay, while one Kafka consumer fetches a group's partitions together. At
+     * most the Kafka source's pool of consumers, so that each group keeps its consumer from batch to batch.
+     */
+    static final int MAX_TASKS_PER_SCAN = 16;
+
     private final IncrementalPlan plan;
     private final Map<String, StreamSource> sources;
     private final ExecutorService taskPool;
@@ -209,7 +218,11 @@ final class BatchRunner {
         }
     }
 
-    /** Starts one task per pipeline and non-empty partition range. */
+    /**
+     * Starts the tasks of each pipeline: one per partition range, or with more partitions than
+     * {@link #MAX_TASKS_PER_SCAN}, one per group of ranges (of consecutive partitions); a group or range with
+     * nothing to read starts no task.
+     */
     private List<Future<TaskResult>> submit(List<TaskPipeline> pipelines, Map<String, List<OffsetRange>> ranges,
                                             BufferAllocator allocator, long rowsPerTask,
                                             Optional<HashAggregateOperator.Factory> aggregate, long dropBefore,
@@ -219,17 +232,36 @@ final class BatchRunner {
         for (TaskPipeline pipeline : pipelines) {
             String table = pipeline.scan().table().name();
             StreamSource source = requireNonNull(sources.get(table), () -> "no source for table " + table);
-            for (OffsetRange range : ranges.getOrDefault(table, List.of())) {
-                if (!range.isEmpty()) {
-                    Callable<TaskResult> task = task(pipeline, source, range, allocator, rowsPerTask, aggregate,
-                            dropBefore, built);
-                    TaskFuture future = new TaskFuture(() -> ProcessingTime.at(batchMillis, task));
-                    taskPool.execute(future);
-                    futures.add(future);
+            // A task that stops at rowsPerTask (a LIMIT) stops after the same rows whichever way its ranges'
+            // batches arrive only if it reads one range.
+            int tasks = rowsPerTask == Long.MAX_VALUE ? MAX_TASKS_PER_SCAN : Integer.MAX_VALUE;
+            for (List<OffsetRange> group : groups(ranges.getOrDefault(table, List.of()), tasks)) {
+                if (group.stream().allMatch(OffsetRange::isEmpty)) {
+                    continue;
                 }
+                Callable<TaskResult> task = task(pipeline, source, group, allocator, rowsPerTask, aggregate,
+                        dropBefore, built);
+                TaskFuture future = new TaskFuture(() -> ProcessingTime.at(batchMillis, task));
+                taskPool.execute(future);
+                futures.add(future);
             }
         }
         return futures;
+    }
+
+    /**
+     * {@code ranges} in at most {@code tasks} groups of consecutive ranges, as even in number as can be. The
+     * groups are a function of the partitions alone (empty ranges stay in their group), so that a partition's
+     * group, and the Kafka consumer that reads the group, stay the same from batch to batch.
+     */
+    static List<List<OffsetRange>> groups(List<OffsetRange> ranges, int tasks) {
+        int n = ranges.size();
+        int k = Math.min(n, tasks);
+        List<List<OffsetRange>> groups = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            groups.add(ranges.subList((int) ((long) i * n / k), (int) ((long) (i + 1) * n / k)));
+        }
+        return groups;
     }
 
     /** Everything the tasks of a batch produced and counted; {@code perTask} in the order they were submitted. */
@@ -264,10 +296,8 @@ final class BatchRunner {
                 inputRows += r.inputRows();
                 malformed += r.malformedRows();
                 late += r.lateRows();
-                if (r.maxEventTime() != Long.MIN_VALUE) {
-                    maxEventTimes.computeIfAbsent(r.table(), t -> new HashMap<>())
-                            .merge(r.partition(), r.maxEventTime(), Math::max);
-                }
+                r.maxEventTimes().forEach((partition, max) -> maxEventTimes.computeIfAbsent(r.table(),
+                        t -> new HashMap<>()).merge(partition, max, Math::max));
             } catch (ExecutionException e) {
                 if (failure == null) {
                     failure = e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
@@ -319,19 +349,26 @@ final class BatchRunner {
         return kept;
     }
 
-    private static Callable<TaskResult> task(TaskPipeline pipeline, StreamSource source, OffsetRange range,
+    /**
+     * A task: reads its ranges, runs the pipeline's operators over each batch, and keeps the output (or the
+     * pipeline's partial aggregate of it) per partition, returned in the ranges' order, so that a batch's output
+     * does not depend on the order in which a reader of several partitions returned their rows.
+     */
+    private static Callable<TaskResult> task(TaskPipeline pipeline, StreamSource source, List<OffsetRange> ranges,
                                              BufferAllocator allocator, long rowsPerTask,
                                              Optional<HashAggregateOperator.Factory> aggregate, long dropBefore,
                                              Map<Integer, LookupTable> lookups) {
         return () -> {
             List<BatchOperator> operators = new ArrayList<>();
-            List<VectorSchemaRoot> outputs = new ArrayList<>();
-            HashAggregateOperator partial = aggregate.map(f -> f.createPartial(allocator)).orElse(null);
+            Map<SourcePartition, PartitionOutput> byPartition = new LinkedHashMap<>();
+            for (OffsetRange range : ranges) {
+                byPartition.put(range.partition(), new PartitionOutput());
+            }
             EventTimeTracker eventTime = EventTimeTracker.of(pipeline.scan(), dropBefore, allocator);
             long lateRows = 0;
             long inputRows = 0;
             long produced = 0;
-            ScanSpec spec = new ScanSpec(range, pipeline.scan().schema().names(), ScanSpec.DEFAULT_MAX_BATCH_ROWS);
+            ScanSpec spec = new ScanSpec(ranges, pipeline.scan().schema().names(), ScanSpec.DEFAULT_MAX_BATCH_ROWS);
             try (PartitionReader reader = source.openReader(spec, allocator)) {
                 for (OperatorStep step : pipeline.operators()) {
                     operators.add(step.create(allocator, lookups));
@@ -342,43 +379,83 @@ final class BatchRunner {
                         batch.close();
                         throw new InterruptedException("task cancelled");
                     }
+                    SourcePartition partition = reader.partition();
+                    PartitionOutput output = byPartition.get(partition);
+                    if (output == null) {
+                        batch.close();
+                        throw new IllegalStateException("The reader of table '" + pipeline.scan().table().name()
+                                + "' returned rows of " + partition + ", which the task does not read: " + ranges);
+                    }
                     inputRows += batch.getRowCount();
                     int before = batch.getRowCount();
-                    batch = eventTime.observe(batch);
+                    batch = eventTime.observe(partition, batch);
                     lateRows += before - (batch == null ? 0 : batch.getRowCount());
                     if (batch == null) {
                         continue;
                     }
                     VectorSchemaRoot out = runOperators(operators, batch);
-                    if (out != null && partial != null) {
+                    if (out != null && aggregate.isPresent()) {
                         try (out) {
-                            partial.addInput(out);
+                            output.partial(aggregate.get(), allocator).addInput(out);
                         }
                     } else if (out != null) {
-                        outputs.add(out);
+                        output.rows.add(out);
                         produced += out.getRowCount();
                     }
                 }
-                if (partial != null) {
-                    partial.finish();
-                    VectorSchemaRoot groups = partial.getOutput();
-                    if (groups != null) {
-                        outputs.add(groups);
+                List<VectorSchemaRoot> outputs = new ArrayList<>();
+                try {
+                    for (PartitionOutput output : byPartition.values()) {
+                        output.finishInto(outputs);
                     }
+                } catch (RuntimeException | Error e) {
+                    outputs.forEach(VectorSchemaRoot::close);
+                    throw e;
                 }
                 return new TaskResult(outputs, inputRows + reader.malformedRecords(), reader.malformedRecords(), lateRows,
-                        pipeline.scan().table().name(), range.partition(), eventTime.max());
-            } catch (Exception | Error e) {
-                outputs.forEach(VectorSchemaRoot::close);
-                throw e;
+                        pipeline.scan().table().name(), Map.copyOf(eventTime.max()));
             } finally {
+                byPartition.values().forEach(PartitionOutput::close);
                 operators.forEach(BatchOperator::close);
                 eventTime.close();
-                if (partial != null) {
-                    partial.close();
-                }
             }
         };
+    }
+
+    /** What a task made of one partition's rows: its output batches, or its partial aggregate. */
+    private static final class PartitionOutput implements AutoCloseable {
+        private final List<VectorSchemaRoot> rows = new ArrayList<>();
+        private HashAggregateOperator partial;
+
+        HashAggregateOperator partial(HashAggregateOperator.Factory factory, BufferAllocator allocator) {
+            if (partial == null) {
+                partial = factory.createPartial(allocator);
+            }
+            return partial;
+        }
+
+        /** Moves the output into {@code outputs}, which then owns it. */
+        void finishInto(List<VectorSchemaRoot> outputs) {
+            if (partial != null) {
+                partial.finish();
+                VectorSchemaRoot groups = partial.getOutput();
+                if (groups != null) {
+                    rows.add(groups);
+                }
+            }
+            outputs.addAll(rows);
+            rows.clear();
+        }
+
+        /** Frees what was not moved out (after a failure). */
+        @Override
+        public void close() {
+            rows.forEach(VectorSchemaRoot::close);
+            rows.clear();
+            if (partial != null) {
+                partial.close();
+            }
+        }
     }
 
     /** Pushes one batch through the chain; closes every intermediate batch, including the input. */
@@ -400,7 +477,7 @@ final class BatchRunner {
     }
 
     private record TaskResult(List<VectorSchemaRoot> outputs, long inputRows, long malformedRows, long lateRows,
-                              String table, SourcePartition partition, long maxEventTime) {
+                              String table, Map<SourcePartition, Long> maxEventTimes) {
     }
 
     /**

@@ -7,23 +7,26 @@ import dev.sluice.execution.expr.PhysicalExpr;
 import dev.sluice.execution.operator.BatchOperator;
 import dev.sluice.execution.operator.FilterProjectOperator;
 import dev.sluice.execution.plan.ScanNode;
+import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.type.ColumnType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * Watches the event-time column of a watermarked table in one task: remembers the largest event time read
- * (for the next watermark) and, for stateful queries, drops rows behind the current watermark (late rows;
- * a NULL event time counts as late). A table without a watermark passes through untouched.
+ * Watches the event-time column of a watermarked table in one task: remembers the largest event time read per
+ * source partition (for the next watermark) and, for stateful queries, drops rows behind the current watermark
+ * (late rows; a NULL event time counts as late). A table without a watermark passes through untouched.
  */
 final class EventTimeTracker implements AutoCloseable {
     private final int column;
     private final BatchOperator dropLate;
-    private long max = Long.MIN_VALUE;
+    private final Map<SourcePartition, Long> max = new HashMap<>();
 
     private EventTimeTracker(int column, BatchOperator dropLate) {
         this.column = column;
@@ -54,18 +57,23 @@ final class EventTimeTracker implements AutoCloseable {
     }
 
     /**
-     * Notes the batch's largest event time and returns the batch without its late rows: the same root, a new
-     * one (the input is then closed), or null when every row was late (the input is then closed).
+     * Notes the largest event time of the batch (rows of {@code partition}) and returns the batch without its late
+     * rows: the same root, a new one (the input is then closed), or null when every row was late (the input is
+     * then closed).
      */
-    VectorSchemaRoot observe(VectorSchemaRoot batch) {
+    VectorSchemaRoot observe(SourcePartition partition, VectorSchemaRoot batch) {
         if (column < 0) {
             return batch;
         }
         TimeStampMilliVector ts = (TimeStampMilliVector) batch.getVector(column);
+        long largest = Long.MIN_VALUE;
         for (int i = 0; i < batch.getRowCount(); i++) {
             if (!ts.isNull(i)) {
-                max = Math.max(max, ts.get(i));
+                largest = Math.max(largest, ts.get(i));
             }
+        }
+        if (largest != Long.MIN_VALUE) {
+            max.merge(partition, largest, Math::max);
         }
         if (dropLate == null) {
             return batch;
@@ -77,8 +85,8 @@ final class EventTimeTracker implements AutoCloseable {
         }
     }
 
-    /** The largest event time seen, or {@code Long.MIN_VALUE}. */
-    long max() {
+    /** The largest event time seen per partition, for the partitions with a row that has one. */
+    Map<SourcePartition, Long> max() {
         return max;
     }
 
