@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * partitions) costs about what one long range does. Records are decoded into a batch per partition as they
  * arrive; a batch is returned when it is full, when its range is done, or when the open batches together hold
  * {@code maxBatchRows} rows (the largest goes first), so a reader holds about one batch's rows whatever the
- * number of its partitions. A partition whose range is done is paused.
+ * number of its partitions. A partition whose range is done is paused; once the group is read its consumer
+ * drops what it fetched past the ranges (a consumer of one partition keeps it for the partition's next range).
  *
  * <p>A table with a primary key is a table of upserts: a record without its key's columns is malformed, and a
  * tombstone (a null value) is a delete of its key, decoded from the record key with the key format into the

@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One or several Kafka topics (a list, or every topic matching a pattern) read as offset ranges per
  * partition (the "direct" model): offsets are looked up with an admin client owned by the source, and
- * each range is read by a {@link KafkaPartitionReader} with a consumer assigned to its partition, from a pool
- * of at most {@link #CONSUMER_POOL_CAPACITY} consumers that keeps a partition's consumer across micro-batches
- * while there are few partitions, and moves consumers between partitions when there are many. Topics and partitions are looked up again on every call, so
- * partitions added and (with a pattern) topics created while a query runs join at its next batch.
+ * a task's ranges (one partition's, or a group of partitions' when there are many) are read by a
+ * {@link KafkaPartitionReader} with one consumer assigned to their partitions, from a pool of at most
+ * {@link #CONSUMER_POOL_CAPACITY} consumers that keeps a partition's consumer across micro-batches. Topics and
+ * partitions are looked up again on every call, so partitions added and (with a pattern) topics created while a
+ * query runs join at its next batch.
  *
  * <p>Schema: the table's declared columns, decoded from JSON record values, then the metadata columns
  * partition, offset, timestamp and key ({@link KafkaMetadataColumn}).
@@ -46,8 +47,8 @@ public final class KafkaSource implements StreamSource {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
     /**
      * Consumers a source keeps (idle or reading), whatever the number of partitions: enough for each partition
-     * of a small topic to keep its own across batches, and for every task thread to read at once; a topic of
-     * more partitions moves them between partitions ({@link PartitionConsumerPool}).
+     * of a small topic, or each group of a large one (at most 16 per scan), to keep its own across batches, and
+     * for every task thread to read at once ({@link PartitionConsumerPool}).
      */
     static final int CONSUMER_POOL_CAPACITY = Math.max(16, 2 * Runtime.getRuntime().availableProcessors());
 

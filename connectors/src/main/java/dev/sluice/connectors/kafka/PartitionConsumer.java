@@ -147,7 +147,7 @@ final class PartitionConsumer implements AutoCloseable {
     /** Keeps records of a poll that were not consumed (offset order, from the partition's position) for later. */
     void hold(TopicPartition partition, List<ConsumerRecord<ByteBuffer, ByteBuffer>> records) {
         if (!records.isEmpty()) {
-            held.put(partition, records);
+            held.put(partition, new ArrayList<>(records));  // not a view pinning the whole poll
         }
     }
 

@@ -136,6 +136,10 @@ class KafkaConnectorTest {
         assertEquals(128 * 1024, clients.consumer(256).get("max.partition.fetch.bytes"));
         assertEquals(32 * 1024, clients.consumer(1024).get("max.partition.fetch.bytes"));
         assertEquals(32 * 1024, clients.consumer(100_000).get("max.partition.fetch.bytes"));
+        // A response of several partitions stays under G1's humongous-object size.
+        assertEquals(1024 * 1024, clients.consumer(8).get("fetch.max.bytes"));
+        assertEquals(448 * 1024, clients.consumer(256).get("fetch.max.bytes"));
+        assertEquals("", clients.consumer(8).get("metric.reporters"));
         KafkaClientProperties userSet = new KafkaClientProperties("b:9092", "t", Map.of("max.poll.records", "50",
                 "max.partition.fetch.bytes", "4096"));
         assertEquals("50", userSet.consumer(256).get("max.poll.records"));
