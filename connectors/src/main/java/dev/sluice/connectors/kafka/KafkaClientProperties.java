@@ -86,9 +86,11 @@ final class KafkaClientProperties {
         p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, partitionFetch);
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(partitionFetch, 448 * 1024));
         p.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 1024 * 1024);
-        // No JMX reporter: Kafka registers an MBean per partition read and removes it when the partition is
-        // unassigned, as a group's consumer is after every batch; nothing of Sluice reads them.
+        // No JMX reporter and no metrics pushed to the broker: Kafka registers (and names, with regular expressions)
+        // metrics per partition read and removes them when the partition is unassigned, as a group's consumer is
+        // after every batch; nothing of Sluice reads them.
         p.putIfAbsent(ConsumerConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
+        p.putIfAbsent(ConsumerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
         // A short fetch.max.wait: the prefetch a consumer sends past its range's end, at the end of the log,
         // would otherwise hold the next range's first fetch (one request in flight per broker) for that long.
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);

@@ -140,6 +140,7 @@ class KafkaConnectorTest {
         assertEquals(1024 * 1024, clients.consumer(8).get("fetch.max.bytes"));
         assertEquals(448 * 1024, clients.consumer(256).get("fetch.max.bytes"));
         assertEquals("", clients.consumer(8).get("metric.reporters"));
+        assertEquals(false, clients.consumer(8).get("enable.metrics.push"));
         KafkaClientProperties userSet = new KafkaClientProperties("b:9092", "t", Map.of("max.poll.records", "50",
                 "max.partition.fetch.bytes", "4096"));
         assertEquals("50", userSet.consumer(256).get("max.poll.records"));
