@@ -13,7 +13,9 @@ import dev.sluice.connectors.kafka.KafkaTestTables.Drained;
 import dev.sluice.connectors.testing.SharedKafkaBroker;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.source.MalformedRecordException;
+import dev.sluice.execution.source.OffsetRange;
 import dev.sluice.execution.source.PartitionReader;
+import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.testing.ArrowTestBase;
 import java.util.ArrayList;
@@ -108,6 +110,34 @@ class KafkaMalformedRecordIT extends ArrowTestBase {
         assertEquals("0", SharedKafkaBroker.header(wrongType, "sluice.partition"));
         assertEquals("4", SharedKafkaBroker.header(wrongType, "sluice.offset"));
         assertEquals("2", SharedKafkaBroker.header(letters.get(0), "sluice.offset"));
+    }
+
+    @Test
+    void aGroupOfPartitionsWritesEachPartitionsDeadLettersExactlyOnce() {
+        // The same records in two partitions, read as one group: each partition's range has its own dead letters.
+        String twoPartitions = SharedKafkaBroker.createTopic("malformed-group", 2);
+        for (int p = 0; p < 2; p++) {
+            SharedKafkaBroker.produceValues(twoPartitions, p, VALUES);
+        }
+        String deadLetters = SharedKafkaBroker.createTopic("dead-letters-group", 1);
+        ScanSpec group = new ScanSpec(List.of(new OffsetRange(new SourcePartition(twoPartitions, 0), 0, 6),
+                new OffsetRange(new SourcePartition(twoPartitions, 1), 1, 5)), List.of("user_id", "partition"), 100);
+        try (KafkaSource source = openSource(table("clicks", twoPartitions, CLICKS, "on-error", "dead-letter",
+                "dead-letter.topic", deadLetters))) {
+            for (int run = 0; run < 2; run++) {  // a re-run of the same ranges writes no dead letter twice
+                try (PartitionReader reader = source.openReader(group, allocator)) {
+                    assertEquals(List.of(List.of(0, 0), List.of(1, 0), List.of(1, 1), List.of(3, 0), List.of(3, 1),
+                            List.of(5, 0)), drain(reader).rows().stream()
+                            .sorted(java.util.Comparator.comparing(r -> (Integer) r.get(0) * 10 + (Integer) r.get(1)))
+                            .toList());
+                    assertEquals(4, reader.malformedRecords());
+                }
+            }
+        }
+        List<ConsumerRecord<String, String>> letters = SharedKafkaBroker.readAll(deadLetters);
+        assertEquals(List.of("0:2", "0:4", "1:2", "1:4"), letters.stream()
+                .map(r -> SharedKafkaBroker.header(r, "sluice.partition") + ":" + SharedKafkaBroker.header(r, "sluice.offset"))
+                .sorted().toList());
     }
 
     /** Column lists a query may read: none (COUNT(*)), metadata only, some value columns, all of them. */
