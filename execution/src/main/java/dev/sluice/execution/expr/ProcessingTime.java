@@ -18,7 +18,13 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * query is planned.)
  */
 public final class ProcessingTime implements PhysicalExpr {
-    private static final ThreadLocal<Long> BATCH_TIME = new ThreadLocal<>();
+    /** No batch time on this thread. */
+    private static final long NONE = Long.MIN_VALUE;
+    /**
+     * The batch time of each thread, in a cell of its own that stays (a task pool's threads live long), so that
+     * running a task sets a value rather than adding and removing a thread-local entry, which allocated per task.
+     */
+    private static final ThreadLocal<long[]> BATCH_TIME = ThreadLocal.withInitial(() -> new long[] {NONE});
 
     public static final ProcessingTime INSTANCE = new ProcessingTime();
 
@@ -27,16 +33,13 @@ public final class ProcessingTime implements PhysicalExpr {
 
     /** Runs {@code work} on this thread with {@code batchMillis} as the value of {@code PROCTIME()}. */
     public static <T> T at(long batchMillis, Callable<T> work) throws Exception {
-        Long saved = BATCH_TIME.get();
-        BATCH_TIME.set(batchMillis);
+        long[] time = BATCH_TIME.get();
+        long saved = time[0];
+        time[0] = batchMillis;
         try {
             return work.call();
         } finally {
-            if (saved == null) {
-                BATCH_TIME.remove();
-            } else {
-                BATCH_TIME.set(saved);
-            }
+            time[0] = saved;
         }
     }
 
@@ -47,8 +50,8 @@ public final class ProcessingTime implements PhysicalExpr {
 
     @Override
     public FieldVector evaluate(VectorSchemaRoot batch, BufferAllocator allocator) {
-        Long millis = BATCH_TIME.get();
-        if (millis == null) {
+        long millis = BATCH_TIME.get()[0];
+        if (millis == NONE) {
             throw new ExpressionException("PROCTIME() was evaluated outside of a micro-batch, which gives it its time");
         }
         return Literal.timestamp(millis).evaluate(batch, allocator);
