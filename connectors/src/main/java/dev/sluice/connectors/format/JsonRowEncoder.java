@@ -12,7 +12,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
@@ -44,6 +46,9 @@ public final class JsonRowEncoder implements RecordEncoder {
     private final boolean jacksonOnly;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
     private byte[] out = new byte[256];
+    /** The leading field last encoded, and its bytes per value ({@link #leadingField}). */
+    private String leadingFieldName;
+    private final Map<String, byte[]> leadingFields = new HashMap<>();
     private int length;
 
     public JsonRowEncoder(RowSchema schema) {
@@ -83,11 +88,18 @@ public final class JsonRowEncoder implements RecordEncoder {
         return encodeWithJackson(field, fieldValue, root, row);
     }
 
-    /** Writes the row into {@link #out}; false if a string is not valid UTF-8 (then Jackson writes the row). */
-    private boolean encodeBytes(String field, String fieldValue, List<FieldVector> vectors, int row) {
-        length = 0;
-        append((byte) '{');
-        if (field != null) {
+    /**
+     * {@code "field":"value",} as bytes (without the comma before no column), kept per value of the last field
+     * asked for: a changelog's rows lead with one of a few ({@code "op":"+I"}), so no row encodes them again.
+     */
+    private byte[] leadingField(String field, String fieldValue) {
+        if (!field.equals(leadingFieldName)) {
+            leadingFieldName = field;
+            leadingFields.clear();
+        }
+        byte[] bytes = leadingFields.get(fieldValue);
+        if (bytes == null) {
+            int start = length;
             byte[] name = field.getBytes(StandardCharsets.UTF_8);
             appendString(name, 0, name.length);
             append((byte) ':');
@@ -100,6 +112,21 @@ public final class JsonRowEncoder implements RecordEncoder {
             if (fieldPrefixes.length > 0) {
                 append((byte) ',');
             }
+            bytes = Arrays.copyOfRange(out, start, length);
+            length = start;
+            if (leadingFields.size() < 16) {  // a field of many values is encoded per row, not kept
+                leadingFields.put(fieldValue, bytes);
+            }
+        }
+        return bytes;
+    }
+
+    /** Writes the row into {@link #out}; false if a string is not valid UTF-8 (then Jackson writes the row). */
+    private boolean encodeBytes(String field, String fieldValue, List<FieldVector> vectors, int row) {
+        length = 0;
+        append((byte) '{');
+        if (field != null) {
+            append(leadingField(field, fieldValue));
         }
         for (int c = 0; c < fieldPrefixes.length; c++) {
             append(fieldPrefixes[c]);

@@ -64,9 +64,14 @@ class JsonRowEncoderTest extends ArrowTestBase {
             for (int r = 0; r < rows; r++) {
                 String expected = new String(jackson.encode(root, r), StandardCharsets.UTF_8);
                 assertEquals(expected, new String(fast.encode(root, r), StandardCharsets.UTF_8), "row " + r);
-                String op = r % 3 == 0 ? null : "+I";
-                assertEquals(new String(jackson.encode("op", op, root, r), StandardCharsets.UTF_8),
-                        new String(fast.encode("op", op, root, r), StandardCharsets.UTF_8), "row " + r + " with op");
+                // Leading fields of a few values (kept) and of many (encoded per row), under two names.
+                String op = r % 3 == 0 ? null : OPS[random.nextInt(OPS.length)];
+                String field = r % 50 < 25 ? "op" : "k\u00e9y" + (r % 7 == 0 ? "" : "-" + r);
+                assertEquals(new String(jackson.encode(field, op, root, r), StandardCharsets.UTF_8),
+                        new String(fast.encode(field, op, root, r), StandardCharsets.UTF_8), "row " + r + " with " + field);
+                String many = "v\"" + r;
+                assertEquals(new String(jackson.encode("op", many, root, r), StandardCharsets.UTF_8),
+                        new String(fast.encode("op", many, root, r), StandardCharsets.UTF_8), "row " + r + " with " + many);
                 // And a JSON reader gets the values back.
                 JsonNode read = mapper.readTree(fast.encode(root, r));
                 Object i = VectorValues.get(root.getVector(0), r);
@@ -76,6 +81,8 @@ class JsonRowEncoderTest extends ArrowTestBase {
             }
         }
     }
+
+    private static final String[] OPS = {"+I", "-U", "+U", "-D"};
 
     @Test
     void writesAnEmptyRowAndTheLeadingField() {
