@@ -12,7 +12,10 @@ import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMilliVector;
 
 /**
@@ -77,15 +80,11 @@ final class RankedTop {
      * @return whether the row entered the top
      */
     boolean offer(List<Candidate> top, List<FieldVector> vectors, int row) {
-        Object[] values = new Object[orderColumns.length];
-        for (int k = 0; k < orderColumns.length; k++) {
-            FieldVector v = vectors.get(orderColumns[k]);
-            values[k] = v.isNull(row) ? null : v instanceof TimeStampMilliVector ts ? ts.get(row) : VectorValues.get(v, row);
-        }
+        // The row is compared straight from its vectors: only a row that enters the top has its values boxed.
         int size = top.size();
         if (size >= limit && function != RankFunction.DENSE_RANK) {
             // After the last row (or tied with it, ROW_NUMBER): its rank would pass the limit.
-            int c = compare(values, top.get(size - 1).order);
+            int c = compareRow(vectors, row, top.get(size - 1).order);
             if (c > 0 || (c == 0 && function == RankFunction.ROW_NUMBER)) {
                 return false;
             }
@@ -94,11 +93,16 @@ final class RankedTop {
         int high = size;
         while (low < high) {  // the first row that ranks after this one
             int mid = (low + high) >>> 1;
-            if (compare(top.get(mid).order, values) <= 0) {
+            if (compareRow(vectors, row, top.get(mid).order) >= 0) {
                 low = mid + 1;
             } else {
                 high = mid;
             }
+        }
+        Object[] values = new Object[orderColumns.length];
+        for (int k = 0; k < orderColumns.length; k++) {
+            FieldVector v = vectors.get(orderColumns[k]);
+            values[k] = v.isNull(row) ? null : v instanceof TimeStampMilliVector ts ? ts.get(row) : VectorValues.get(v, row);
         }
         scratch.reset();
         RowCodec.write(vectors, row, scratch);
@@ -148,6 +152,45 @@ final class RankedTop {
             offset = RowCodec.skip(row, offset, types[c]);
         }
         return values;
+    }
+
+    /**
+     * {@link #compare} of row {@code row} of {@code vectors} with ORDER BY values {@code other}, reading the row's
+     * numbers and times from their vectors unboxed.
+     */
+    private int compareRow(List<FieldVector> vectors, int row, Object[] other) {
+        for (int k = 0; k < orderColumns.length; k++) {
+            FieldVector v = vectors.get(orderColumns[k]);
+            SortKey key = order.get(k);
+            Object y = other[k];
+            boolean rowNull = v.isNull(row);
+            if (rowNull || y == null) {
+                if (rowNull != (y == null)) {
+                    return rowNull == key.nullsFirst() ? -1 : 1;
+                }
+                continue;
+            }
+            int c;
+            if (v instanceof BigIntVector longs) {
+                c = Long.compare(longs.get(row), (Long) y);
+            } else if (v instanceof TimeStampMilliVector times) {
+                c = Long.compare(times.get(row), (Long) y);
+            } else if (v instanceof IntVector ints) {
+                c = Integer.compare(ints.get(row), (Integer) y);
+            } else if (v instanceof Float8Vector doubles) {
+                c = Double.compare(doubles.get(row), (Double) y);
+            } else {
+                c = RowOrdering.compare(key, VectorValues.get(v, row), y);
+                if (c != 0) {
+                    return c;
+                }
+                continue;
+            }
+            if (c != 0) {
+                return key.descending() ? -c : c;
+            }
+        }
+        return 0;
     }
 
     /** SQL's order by the sort keys ({@link RowOrdering}'s), over the ORDER BY values of two rows. */
