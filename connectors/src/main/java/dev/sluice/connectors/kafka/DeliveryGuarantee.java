@@ -1,7 +1,6 @@
 package dev.sluice.connectors.kafka;
 
 import java.util.Arrays;
-import java.util.Locale;
 
 /** How often a record written to Kafka by Sluice (a sink's row, a dead letter) may appear to its readers. */
 public enum DeliveryGuarantee {
@@ -24,16 +23,18 @@ public enum DeliveryGuarantee {
         return optionValue;
     }
 
-    /** @throws IllegalArgumentException naming the option and the table */
-    public static DeliveryGuarantee fromOptionValue(String value, String option, String table) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
+    /** Every option value, for the options' definitions ({@code KafkaTableOptions}). */
+    static String[] optionValues() {
+        return Arrays.stream(values()).map(DeliveryGuarantee::optionValue).toArray(String[]::new);
+    }
+
+    /** The guarantee of an option value the option's definition accepted. */
+    static DeliveryGuarantee of(String optionValue) {
         for (DeliveryGuarantee guarantee : values()) {
-            if (guarantee.optionValue.equals(v)) {
+            if (guarantee.optionValue.equals(optionValue)) {
                 return guarantee;
             }
         }
-        throw new IllegalArgumentException("Invalid value '" + value + "' for option '" + option + "' of table '"
-                + table + "' (valid: " + String.join(", ",
-                Arrays.stream(values()).map(DeliveryGuarantee::optionValue).toList()) + ")");
+        throw new IllegalArgumentException("No delivery guarantee '" + optionValue + "'");
     }
 }

@@ -1,7 +1,6 @@
 package dev.sluice.connectors.kafka;
 
 import java.util.Arrays;
-import java.util.Locale;
 
 /** What a Kafka source does with a record it can't decode ({@code on-error}). */
 public enum ErrorPolicy {
@@ -22,15 +21,18 @@ public enum ErrorPolicy {
         return optionValue;
     }
 
-    public static ErrorPolicy fromOptionValue(String value, String table) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
+    /** Every option value, for the option's definition ({@code KafkaTableOptions}). */
+    static String[] optionValues() {
+        return Arrays.stream(values()).map(ErrorPolicy::optionValue).toArray(String[]::new);
+    }
+
+    /** The policy of an option value the option's definition accepted. */
+    static ErrorPolicy of(String optionValue) {
         for (ErrorPolicy policy : values()) {
-            if (policy.optionValue.equals(v)) {
+            if (policy.optionValue.equals(optionValue)) {
                 return policy;
             }
         }
-        throw new IllegalArgumentException("Invalid value '" + value + "' for option '" + KafkaTableOptions.ON_ERROR
-                + "' of table '" + table + "' (valid: "
-                + String.join(", ", Arrays.stream(values()).map(ErrorPolicy::optionValue).toList()) + ")");
+        throw new IllegalArgumentException("No error policy '" + optionValue + "'");
     }
 }

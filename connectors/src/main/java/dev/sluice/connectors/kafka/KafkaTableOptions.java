@@ -129,11 +129,31 @@ public final class KafkaTableOptions {
     public static final String PROPERTIES_PREFIX_DOC = "Options starting with 'properties.' are passed, without the "
             + "prefix, to Sluice's Kafka clients (e.g. 'properties.security.protocol').";
 
+    private static final OptionDef<String> STARTUP_MODE_OPTION = OptionDef.of(SCAN_STARTUP_MODE,
+            OptionType.oneOf(StartupMode.optionValues()), SCAN_STARTUP_MODE_DOC).withDefault("earliest", "earliest");
+    private static final OptionDef<Long> STARTUP_TIMESTAMP_OPTION = OptionDef.of(SCAN_STARTUP_TIMESTAMP_MILLIS,
+            OptionType.LONG, SCAN_STARTUP_TIMESTAMP_MILLIS_DOC).validatedBy(n -> n >= 0, "an integer >= 0");
+    private static final OptionDef<Long> READ_TIMEOUT_OPTION = OptionDef.of(SCAN_READ_TIMEOUT_MS, OptionType.LONG,
+            SCAN_READ_TIMEOUT_MS_DOC).withDefault(DEFAULT_SCAN_READ_TIMEOUT_MS, String.valueOf(DEFAULT_SCAN_READ_TIMEOUT_MS))
+            .validatedBy(n -> n >= 1, "an integer >= 1");
+    private static final OptionDef<Boolean> COMMIT_OFFSETS_OPTION = OptionDef.of(SCAN_COMMIT_OFFSETS,
+            OptionType.BOOLEAN, SCAN_COMMIT_OFFSETS_DOC).withDefault(true, "true");
+    private static final OptionDef<String> ON_ERROR_OPTION = OptionDef.of(ON_ERROR,
+            OptionType.oneOf(ErrorPolicy.optionValues()), ON_ERROR_DOC).withDefault("fail", "fail");
+    private static final OptionDef<String> DEAD_LETTER_DELIVERY_OPTION = OptionDef.of(DEAD_LETTER_DELIVERY_GUARANTEE,
+            OptionType.oneOf(DeliveryGuarantee.optionValues()), DEAD_LETTER_DELIVERY_GUARANTEE_DOC)
+            .withDefault("exactly-once", "exactly-once");
+    private static final OptionDef<String> SINK_DELIVERY_OPTION = OptionDef.of(SINK_DELIVERY_GUARANTEE,
+            OptionType.oneOf(DeliveryGuarantee.optionValues()), SINK_DELIVERY_GUARANTEE_DOC)
+            .withDefault("exactly-once", "exactly-once");
+    private static final OptionDef<String> TRANSACTIONAL_ID_PREFIX_OPTION = OptionDef.of(SINK_TRANSACTIONAL_ID_PREFIX,
+            OptionType.STRING, SINK_TRANSACTIONAL_ID_PREFIX_DOC).withDefault("sluice", "sluice");
+
     /**
      * Every option of a Kafka table, each registered once with its type, default and doc (as Kafka's
-     * {@code ConfigDef.define}), in the order the user guide lists them: the unknown-option check, error
-     * messages and the user guide's table come from here. The constructor below parses the values, with errors
-     * naming the table and the option.
+     * {@code ConfigDef.define}), in the order the user guide lists them: the unknown-option check, the parsing
+     * and checking of typed values (with errors naming the table and the option) and the user guide's table come
+     * from here. The constructor below checks what one option can't say alone (which options go together).
      */
     public static final OptionTable OPTIONS = OptionTable.of(
             OptionDef.of(CONNECTOR, OptionType.oneOf("kafka"), CONNECTOR_DOC).withDefaultText("required"),
@@ -142,21 +162,16 @@ public final class KafkaTableOptions {
             OptionDef.of(FORMAT, OptionType.STRING, FORMAT_DOC).withDefaultText("required"),
             OptionDef.of(KEY_FORMAT, OptionType.STRING, KEY_FORMAT_DOC).withDefaultText("json, with a PRIMARY KEY"),
             OptionDef.of(BOOTSTRAP_SERVERS, OptionType.STRING, BOOTSTRAP_SERVERS_DOC).withDefaultText("the session's"),
-            OptionDef.of(SCAN_STARTUP_MODE, OptionType.STRING, SCAN_STARTUP_MODE_DOC).withDefaultText("earliest"),
+            STARTUP_MODE_OPTION,
             OptionDef.of(SCAN_STARTUP_SPECIFIC_OFFSETS, OptionType.STRING, SCAN_STARTUP_SPECIFIC_OFFSETS_DOC),
-            OptionDef.of(SCAN_STARTUP_TIMESTAMP_MILLIS, OptionType.LONG, SCAN_STARTUP_TIMESTAMP_MILLIS_DOC),
-            OptionDef.of(SCAN_READ_TIMEOUT_MS, OptionType.LONG, SCAN_READ_TIMEOUT_MS_DOC)
-                    .withDefault(DEFAULT_SCAN_READ_TIMEOUT_MS, String.valueOf(DEFAULT_SCAN_READ_TIMEOUT_MS)),
-            OptionDef.of(SCAN_COMMIT_OFFSETS, OptionType.BOOLEAN, SCAN_COMMIT_OFFSETS_DOC).withDefault(true, "true"),
-            OptionDef.of(ON_ERROR, OptionType.oneOf("fail", "skip", "dead-letter"), ON_ERROR_DOC)
-                    .withDefault("fail", "fail"),
+            STARTUP_TIMESTAMP_OPTION,
+            READ_TIMEOUT_OPTION,
+            COMMIT_OFFSETS_OPTION,
+            ON_ERROR_OPTION,
             OptionDef.of(DEAD_LETTER_TOPIC, OptionType.STRING, DEAD_LETTER_TOPIC_DOC),
-            OptionDef.of(DEAD_LETTER_DELIVERY_GUARANTEE, OptionType.oneOf("exactly-once", "at-least-once"),
-                    DEAD_LETTER_DELIVERY_GUARANTEE_DOC).withDefault("exactly-once", "exactly-once"),
-            OptionDef.of(SINK_DELIVERY_GUARANTEE, OptionType.oneOf("exactly-once", "at-least-once"),
-                    SINK_DELIVERY_GUARANTEE_DOC).withDefault("exactly-once", "exactly-once"),
-            OptionDef.of(SINK_TRANSACTIONAL_ID_PREFIX, OptionType.STRING, SINK_TRANSACTIONAL_ID_PREFIX_DOC)
-                    .withDefault("sluice", "sluice"),
+            DEAD_LETTER_DELIVERY_OPTION,
+            SINK_DELIVERY_OPTION,
+            TRANSACTIONAL_ID_PREFIX_OPTION,
             OptionDef.of(PROPERTIES_PREFIX + "*", OptionType.STRING, PROPERTIES_PREFIX_DOC));
 
     /** Every option a Kafka table may set (besides {@code properties.*}) with its documentation. */
@@ -225,25 +240,19 @@ public final class KafkaTableOptions {
             throw new IllegalArgumentException("Option '" + BOOTSTRAP_SERVERS + "' of table '" + this.table + "' is empty");
         }
 
-        startupMode = table.option(SCAN_STARTUP_MODE).map(v -> StartupMode.fromOptionValue(v, this.table))
-                .orElse(StartupMode.EARLIEST);
+        String owner = "table '" + this.table + "'";
+        Map<String, String> options = table.options();
+        startupMode = StartupMode.of(OptionTable.get(options, STARTUP_MODE_OPTION, owner).orElseThrow());
         specificOffsets = onlyFor(table, SCAN_STARTUP_SPECIFIC_OFFSETS, startupMode == StartupMode.SPECIFIC_OFFSETS,
                 SCAN_STARTUP_MODE + "'='" + StartupMode.SPECIFIC_OFFSETS.optionValue())
                 .map(this::parseSpecificOffsets).orElse(Map.of());
-        startupTimestampMillis = onlyFor(table, SCAN_STARTUP_TIMESTAMP_MILLIS, startupMode == StartupMode.TIMESTAMP,
-                SCAN_STARTUP_MODE + "'='" + StartupMode.TIMESTAMP.optionValue())
-                .map(v -> parseLong(SCAN_STARTUP_TIMESTAMP_MILLIS, v, 0)).orElse(-1L);
-        readTimeout = Duration.ofMillis(table.option(SCAN_READ_TIMEOUT_MS)
-                .map(v -> parseLong(SCAN_READ_TIMEOUT_MS, v, 1)).orElse(DEFAULT_SCAN_READ_TIMEOUT_MS));
+        onlyFor(table, SCAN_STARTUP_TIMESTAMP_MILLIS, startupMode == StartupMode.TIMESTAMP,
+                SCAN_STARTUP_MODE + "'='" + StartupMode.TIMESTAMP.optionValue());
+        startupTimestampMillis = OptionTable.get(options, STARTUP_TIMESTAMP_OPTION, owner).orElse(-1L);
+        readTimeout = Duration.ofMillis(OptionTable.get(options, READ_TIMEOUT_OPTION, owner).orElseThrow());
+        commitOffsets = OptionTable.get(options, COMMIT_OFFSETS_OPTION, owner).orElseThrow();
 
-        String commit = table.option(SCAN_COMMIT_OFFSETS).map(v -> v.trim().toLowerCase(Locale.ROOT)).orElse("true");
-        if (!commit.equals("true") && !commit.equals("false")) {
-            throw new IllegalArgumentException("Invalid value '" + table.option(SCAN_COMMIT_OFFSETS).orElseThrow()
-                    + "' for option '" + SCAN_COMMIT_OFFSETS + "' of table '" + this.table + "': expected 'true' or 'false'");
-        }
-        commitOffsets = commit.equals("true");
-
-        errorPolicy = table.option(ON_ERROR).map(v -> ErrorPolicy.fromOptionValue(v, this.table)).orElse(ErrorPolicy.FAIL);
+        errorPolicy = ErrorPolicy.of(OptionTable.get(options, ON_ERROR_OPTION, owner).orElseThrow());
         deadLetterTopic = onlyFor(table, DEAD_LETTER_TOPIC, errorPolicy == ErrorPolicy.DEAD_LETTER,
                 ON_ERROR + "'='" + ErrorPolicy.DEAD_LETTER.optionValue()).map(String::trim);
         if (errorPolicy == ErrorPolicy.DEAD_LETTER && deadLetterTopic.isEmpty()) {
@@ -255,16 +264,14 @@ public final class KafkaTableOptions {
                     + "' can't be one of the table's own topics " + topics);
         }
 
-        sinkDeliveryGuarantee = table.option(SINK_DELIVERY_GUARANTEE)
-                .map(v -> DeliveryGuarantee.fromOptionValue(v, SINK_DELIVERY_GUARANTEE, this.table))
-                .orElse(DeliveryGuarantee.EXACTLY_ONCE);
+        sinkDeliveryGuarantee = DeliveryGuarantee.of(OptionTable.get(options, SINK_DELIVERY_OPTION, owner).orElseThrow());
         if (table.option(DEAD_LETTER_DELIVERY_GUARANTEE).isPresent() && errorPolicy != ErrorPolicy.DEAD_LETTER) {
             throw new IllegalArgumentException("Option '" + DEAD_LETTER_DELIVERY_GUARANTEE + "' of table '" + this.table
                     + "' needs '" + ON_ERROR + "'='" + ErrorPolicy.DEAD_LETTER.optionValue() + "'");
         }
-        deadLetterDeliveryGuarantee = table.option(DEAD_LETTER_DELIVERY_GUARANTEE).map(v -> DeliveryGuarantee.fromOptionValue(v, DEAD_LETTER_DELIVERY_GUARANTEE, this.table))
-                .orElse(DeliveryGuarantee.EXACTLY_ONCE);
-        transactionalIdPrefix = table.option(SINK_TRANSACTIONAL_ID_PREFIX).map(String::trim).orElse("sluice");
+        deadLetterDeliveryGuarantee = DeliveryGuarantee.of(
+                OptionTable.get(options, DEAD_LETTER_DELIVERY_OPTION, owner).orElseThrow());
+        transactionalIdPrefix = OptionTable.get(options, TRANSACTIONAL_ID_PREFIX_OPTION, owner).orElseThrow();
         if (transactionalIdPrefix.isEmpty()) {
             throw new IllegalArgumentException("Option '" + SINK_TRANSACTIONAL_ID_PREFIX + "' of table '" + this.table
                     + "' is empty");
@@ -337,19 +344,6 @@ public final class KafkaTableOptions {
                     + condition + "'");
         }
         return value;
-    }
-
-    private long parseLong(String key, String value, long min) {
-        try {
-            long parsed = Long.parseLong(value.trim());
-            if (parsed >= min) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("Invalid value '" + value + "' for option '" + key + "' of table '"
-                + table + "': expected an integer >= " + min);
     }
 
     private Map<Integer, Long> parseSpecificOffsets(String value) {

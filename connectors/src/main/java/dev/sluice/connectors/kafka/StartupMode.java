@@ -1,10 +1,7 @@
 package dev.sluice.connectors.kafka;
 
-import dev.sluice.execution.error.EngineException;
-import dev.sluice.execution.error.ErrorType;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /** Where a query over a Kafka table starts reading when it has no checkpoint ({@code scan.startup.mode}). */
 public enum StartupMode {
@@ -28,16 +25,18 @@ public enum StartupMode {
         return names.get(0);
     }
 
-    /** The mode an option value names (case-insensitive, Flink's {@code -offset} spellings accepted). */
-    public static StartupMode fromOptionValue(String value, String table) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
+    /** Every option value, Flink's {@code -offset} spellings too, for the option's definition ({@code KafkaTableOptions}). */
+    static String[] optionValues() {
+        return Arrays.stream(values()).flatMap(m -> m.names.stream()).toArray(String[]::new);
+    }
+
+    /** The mode of an option value the option's definition accepted. */
+    static StartupMode of(String optionValue) {
         for (StartupMode mode : values()) {
-            if (mode.names.contains(v)) {
+            if (mode.names.contains(optionValue)) {
                 return mode;
             }
         }
-        throw new EngineException(ErrorType.USER_ERROR, "Invalid value '" + value + "' for option '"
-                + KafkaTableOptions.SCAN_STARTUP_MODE + "' of table '" + table + "' (valid: "
-                + String.join(", ", Arrays.stream(values()).flatMap(m -> m.names.stream()).toList()) + ")");
+        throw new IllegalArgumentException("No startup mode '" + optionValue + "'");
     }
 }

@@ -82,7 +82,7 @@ class KafkaConnectorTest {
                 Map.of(KafkaTableOptions.QUERY_GROUP_ID, "ours"), "id-1", "orders");
         assertEquals(java.util.Optional.of("ours"),
                 KafkaTableOptions.parse(table("properties.group.id", "mine")).commitGroup(withQueryGroup));
-        assertEquals("Invalid value 'yes' for option 'scan.commit-offsets' of table 't': expected 'true' or 'false'",
+        assertEquals("Invalid value 'yes' for option 'scan.commit-offsets' of table 't': expected true or false",
                 error(table("scan.commit-offsets", "yes")));
     }
 
@@ -190,10 +190,10 @@ class KafkaConnectorTest {
 
     @Test
     void invalidOptionValuesAreNamed() {
-        assertEquals("Invalid value 'newest' for option 'scan.startup.mode' of table 't' (valid: earliest, "
-                + "earliest-offset, latest, latest-offset, specific-offsets, timestamp)",
+        assertEquals("Invalid value 'newest' for option 'scan.startup.mode' of table 't': expected 'earliest', "
+                + "'earliest-offset', 'latest', 'latest-offset', 'specific-offsets' or 'timestamp'",
                 error(table("scan.startup.mode", "newest")));
-        assertEquals("Invalid value 'ignore' for option 'on-error' of table 't' (valid: fail, skip, dead-letter)",
+        assertEquals("Invalid value 'ignore' for option 'on-error' of table 't': expected 'fail', 'skip' or 'dead-letter'",
                 error(table("on-error", "ignore")));
         assertEquals("Invalid value 'partition:0;offset:1' for option 'scan.startup.specific-offsets' of table 't': "
                 + "'partition:0' is not 'partition:<p>,offset:<o>' (expected "

@@ -208,8 +208,8 @@ class KafkaExactlyOnceIT extends ArrowTestBase {
     void invalidGuaranteeIsNamed() {
         EngineException e = assertThrows(EngineException.class,
                 () -> KafkaTableOptions.parse(table("out", "t", OUT, "sink.delivery-guarantee", "twice")));
-        assertEquals("Invalid value 'twice' for option 'sink.delivery-guarantee' of table 'out' (valid: exactly-once, "
-                + "at-least-once)", e.getMessage());
+        assertEquals("Invalid value 'twice' for option 'sink.delivery-guarantee' of table 'out': expected "
+                + "'exactly-once' or 'at-least-once'", e.getMessage());
     }
 
     /** Writes 10 records to partition 0 of a new topic, every third one malformed; returns the topic. */
