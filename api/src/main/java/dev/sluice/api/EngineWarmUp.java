@@ -2,6 +2,7 @@ package dev.sluice.api;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.checkpoint.Checkpoint;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorRegistry;
 import dev.sluice.execution.connector.TableDescriptor;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * the checkpoint (its configuration, the login user), the Kafka clients' classes, and Calcite's planner
  * (parser, validator, rules, metadata handlers, Janino's signed jar), and Arrow (its schema class makes a Jackson
  * mapper). This does that work ahead: it sets up a planning session ({@link QueryPlanner#prepare()}), makes Arrow
- * vectors, opens the file system of the engine's home, has each connector load what opening a source or sink needs
+ * vectors, opens the file system of the engine's home and readies the checkpoint records' JSON serializers
+ * ({@link Checkpoint#prepareRecords()}), has each connector load what opening a source or sink needs
  * ({@link Connector#warmUp()}), and plans a continuous query over a table that exists only here.
  *
  * <p>It has no effect a user can see other than the CPU it takes: nothing is created in the catalog, no
@@ -98,6 +100,7 @@ final class EngineWarmUp implements Runnable {
             FileSystemLocation.of(home.toUri().toString()).fs().exists(new org.apache.hadoop.fs.Path(home.toUri()));
             // Initialised by a checkpoint's first file write, with a Hadoop configuration of its own to parse.
             IOStatisticsContext.enabled();
+            Checkpoint.prepareRecords();
         });
         for (Connector connector : connectors.all()) {
             step("connector " + connector.identifier(), connector::warmUp);
