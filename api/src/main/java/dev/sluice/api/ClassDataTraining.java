@@ -143,7 +143,12 @@ public final class ClassDataTraining {
         }
     }
 
+    /** Runs an available-now query to its end; one that has not ended within a minute is stopped (never a hang). */
     private static void runToItsEnd(Sluice sluice, String insert) throws InterruptedException {
-        ((StatementResult.Query) sluice.execute(insert)).query().awaitTermination();
+        StreamingQuery query = ((StatementResult.Query) sluice.execute(insert)).query();
+        if (!query.awaitTermination(Duration.ofMinutes(1))) {
+            query.stop();
+            throw new IllegalStateException("Training query did not end within a minute: " + insert);
+        }
     }
 }
