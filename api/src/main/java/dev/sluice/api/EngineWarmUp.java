@@ -112,7 +112,7 @@ final class EngineWarmUp implements Runnable {
     }
 
     /**
-     * Loads Arrow's schema (its class initialiser makes a Jackson mapper: 0.27 thousand classes), allocator and
+     * Loads Arrow's schema (its class initialiser makes a Jackson mapper: about 270 classes), allocator and
      * vectors, which a query's first batch, and an aggregate's planning, would otherwise load.
      */
     private static void loadArrow() {
