@@ -2,6 +2,7 @@ package dev.sluice.api;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.execution.checkpoint.Checkpoint;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorRegistry;
 import dev.sluice.execution.connector.TableDescriptor;
@@ -12,6 +13,15 @@ import dev.sluice.planner.sql.QueryPlanner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.hadoop.fs.statistics.IOStatisticsContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,15 +30,17 @@ import org.slf4j.LoggerFactory;
  * user's first {@code INSERT INTO ... SELECT STREAM} does not pay for it. In a fresh JVM the first query
  * start spends seconds before any of its own work: loading and initialising Hadoop's {@code FileSystem} for
  * the checkpoint (its configuration, the login user), the Kafka clients' classes, and Calcite's planner
- * (parser, validator, rules, metadata handlers it generates and compiles with Janino). This does that work
- * ahead: it opens the file system of the engine's home, has each connector load what opening a source or
- * sink needs ({@link Connector#warmUp()}), and plans a continuous query over a table that exists only here.
+ * (parser, validator, rules, metadata handlers, Janino's signed jar), and Arrow (its schema class makes a Jackson
+ * mapper). This does that work ahead: it sets up a planning session ({@link QueryPlanner#prepare()}), makes Arrow
+ * vectors, opens the file system of the engine's home and readies the checkpoint records' JSON serializers
+ * ({@link Checkpoint#prepareRecords()}), has each connector load what opening a source or sink needs
+ * ({@link Connector#warmUp()}), and plans a continuous query over a table that exists only here.
  *
  * <p>It has no effect a user can see other than the CPU it takes: nothing is created in the catalog, no
  * topic or file is written, nothing connects anywhere. A failure is logged and ignored. A query started
- * while it runs does not wait for it; once a statement is being planned, the planner is not warmed up beside it
- * (that would only take CPU from it), while the file system and the clients' classes, which the query needs
- * after its planning, go on loading meanwhile.
+ * while it runs does not wait for it; once a statement is being planned, no query is planned beside it (that
+ * would only take CPU from it), while the planning session's set-up, Arrow, the file system and the clients'
+ * classes, which the statement needs later than its parsing, go on loading meanwhile on the other core.
  */
 final class EngineWarmUp implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineWarmUp.class);
@@ -79,9 +91,17 @@ final class EngineWarmUp implements Runnable {
     @Override
     public void run() {
         long started = System.nanoTime();
-        // In the order a query start needs them after its planning, which the query's own thread does first.
-        step("file system", () -> FileSystemLocation.of(home.toUri().toString()).fs().exists(
-                new org.apache.hadoop.fs.Path(home.toUri())));
+        // In the order a query start needs them. First what every planning sets up before it converts a statement
+        // (a statement submitted at once is being parsed meanwhile); then Arrow, which an aggregate's planning and
+        // every first batch use; then, for after the planning, the checkpoint's file system and the connectors.
+        step("planner session", planner::prepare);
+        step("Arrow", EngineWarmUp::loadArrow);
+        step("file system", () -> {
+            FileSystemLocation.of(home.toUri().toString()).fs().exists(new org.apache.hadoop.fs.Path(home.toUri()));
+            // Initialised by a checkpoint's first file write, with a Hadoop configuration of its own to parse.
+            IOStatisticsContext.enabled();
+            Checkpoint.prepareRecords();
+        });
         for (Connector connector : connectors.all()) {
             step("connector " + connector.identifier(), connector::warmUp);
         }
@@ -89,6 +109,25 @@ final class EngineWarmUp implements Runnable {
             step("planner", this::planOnce);
         }
         LOG.debug("Warmed up in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * Loads Arrow's schema (its class initialiser makes a Jackson mapper: about 270 classes), allocator and
+     * vectors, which a query's first batch, and an aggregate's planning, would otherwise load.
+     */
+    private static void loadArrow() {
+        Schema schema = new Schema(List.of(Field.nullable("n", new ArrowType.Int(64, true)),
+                Field.nullable("s", ArrowType.Utf8.INSTANCE)));
+        try (BufferAllocator allocator = new RootAllocator();
+                VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+            BigIntVector numbers = (BigIntVector) root.getVector(0);
+            VarCharVector strings = (VarCharVector) root.getVector(1);
+            numbers.allocateNew(1);
+            strings.allocateNew(1);
+            numbers.setSafe(0, 1L);
+            strings.setSafe(0, "a".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            root.setRowCount(1);
+        }
     }
 
     /** Plans an {@code INSERT INTO ... SELECT STREAM} (a filter, a projection, a windowed aggregate) as a user's would be. */

@@ -40,6 +40,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import org.apache.arrow.memory.BufferAllocator;
@@ -240,7 +242,7 @@ final class QueryLauncher implements AutoCloseable {
         // A query into the client is the session's (stopped with it); one with a checkpoint of its own is the engine's.
         Map<String, RunningQuery> registry = temporaryCheckpoint ? streams : running;
         RunningQuery query = new RunningQuery(queryId, name, description, identity.user(), trigger.toString(),
-                mode.name().toLowerCase(java.util.Locale.ROOT), explainQuietly(plan, description, options),
+                mode.name().toLowerCase(java.util.Locale.ROOT), () -> explainQuietly(plan, description, options),
                 () -> listeners, q -> {
             registry.remove(q.name(), q);
             engine.all.remove(q);
@@ -255,10 +257,14 @@ final class QueryLauncher implements AutoCloseable {
         engine.all.add(query);
         Map<String, StreamSource> sources = Map.of();
         StreamSink sink = null;
+        CompletableFuture<StreamSink> sinkOpening = null;
         try {
+            // The sink opens on a thread of its own while the sources open here: each may take round trips to Kafka
+            // (a Kafka sink checks its topic), and neither needs the other.
+            sinkOpening = console ? CompletableFuture.completedFuture(new CallbackSink(consumer))
+                    : openSinkInBackground(plan.target().get(), context, name);
             sources = openSources(plan, context);
-            sink = console ? new CallbackSink(consumer)
-                    : connectors.forTable(plan.target().get()).createSink(plan.target().get(), context);
+            sink = opened(sinkOpening);
             // MicroBatchExecution refuses a sink that takes inserts only under a result that updates rows.
             MicroBatchExecution execution = new MicroBatchExecution(name, plan.incrementalPlan(mode),
                     sources, sink, checkpoint, trigger, flow, taskPool, allocator, query);
@@ -270,8 +276,35 @@ final class QueryLauncher implements AutoCloseable {
             engine.all.remove(query);
             if (sink != null) {
                 sink.close();
+            } else if (sinkOpening != null) {
+                sinkOpening.thenAccept(StreamSink::close);  // once it is open, if it opens
             }
             sources.values().forEach(StreamSource::close);
+            throw e;
+        }
+    }
+
+    /** Opens the sink of {@code target} on a daemon thread of its own. */
+    private CompletableFuture<StreamSink> openSinkInBackground(TableDescriptor target, ConnectorContext context,
+                                                               String queryName) {
+        return CompletableFuture.supplyAsync(() -> connectors.forTable(target).createSink(target, context), task -> {
+            Thread thread = new Thread(task, "sluice-open-sink-" + queryName);
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** The sink once it is open; its opening's failure as it was thrown. */
+    private static StreamSink opened(CompletableFuture<StreamSink> opening) {
+        try {
+            return opening.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
             throw e;
         }
     }

@@ -1,6 +1,12 @@
 package dev.sluice.execution.checkpoint;
 
 import dev.sluice.execution.fs.FileSystemLocation;
+import dev.sluice.execution.source.OffsetRange;
+import dev.sluice.execution.source.SourcePartition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.hadoop.fs.FileSystem;
@@ -22,6 +28,25 @@ public final class Checkpoint {
         this.root = root;
         this.offsetLog = new OffsetLog(fs, new Path(root, "offsets"));
         this.commitLog = new CommitLog(fs, new Path(root, "commits"));
+    }
+
+    /**
+     * Writes and reads back, in memory, one record of each kind a checkpoint holds (its metadata, a batch's offsets,
+     * a commit), so that the JSON mapper's serializers for them, made on first use (130 classes), are ready before
+     * a query's start writes its metadata and its first batch its offsets and commit. The engine's warm-up calls it;
+     * it touches no file.
+     */
+    public static void prepareRecords() {
+        SourcePartition partition = new SourcePartition("t", 0);
+        try {
+            VersionedJsonFile.roundTrip(new CheckpointMetadata("id", "name", "sql", "fingerprint", 0L));
+            VersionedJsonFile.roundTrip(new BatchOffsets(0L, 0L, Map.of("t", List.of(new OffsetRange(partition, 0L, 1L))),
+                    BatchOffsets.NO_WATERMARK, Map.of("t", Map.of("t", "id"))));
+            VersionedJsonFile.roundTrip(new CommitRecord(0L, 0L, 0L, BatchOffsets.NO_WATERMARK,
+                    Map.of("t", List.of(new PartitionEventTime(partition, 0L)))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Opens (creating if needed) the checkpoint at {@code location}, a URI or a local path. */

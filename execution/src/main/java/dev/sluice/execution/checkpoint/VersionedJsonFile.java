@@ -91,4 +91,9 @@ final class VersionedJsonFile {
             throw new EngineException(ErrorType.EXTERNAL, "Checkpoint file " + file + " can't be read: " + e.getClass().getSimpleName());
         }
     }
+
+    /** {@code value} written as a file's JSON and read back as {@code type}, in memory: what the mapper makes on first use. */
+    static Object roundTrip(Object value) throws IOException {
+        return JSON.readValue(JSON.writeValueAsString(value), JSON.getTypeFactory().constructType(value.getClass()));
+    }
 }
