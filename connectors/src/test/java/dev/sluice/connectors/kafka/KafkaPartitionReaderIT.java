@@ -329,6 +329,56 @@ class KafkaPartitionReaderIT {
     }
 
     @Test
+    void aGroupReadsThroughTransactionMarkersAndAbortedRecords() throws Exception {
+        // Two partitions, each: a committed transaction, an aborted one, a committed one. Every range ends on a
+        // marker, which only an empty poll's positions reveal while the other partition still delivers records.
+        String txTopic = SharedKafkaBroker.createTopic("transactional-group", 2);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "reader-group-test-" + txTopic),
+                new StringSerializer(), new StringSerializer())) {
+            producer.initTransactions();
+            for (int t = 0; t < 3; t++) {
+                producer.beginTransaction();
+                for (int p = 0; p < 2; p++) {
+                    for (int i = 0; i < 3 + p * 40; i++) {
+                        int id = p * 1000 + t * 100 + i;
+                        producer.send(new ProducerRecord<>(txTopic, p, null, click(id, "/t", id, 0)));
+                    }
+                }
+                producer.flush();
+                if (t == 1) {
+                    producer.abortTransaction();
+                } else {
+                    producer.commitTransaction();
+                }
+            }
+        }
+        try (KafkaSource s = openSource(table("txg", txTopic, CLICKS, "scan.read-timeout-ms", "5000",
+                "properties.isolation.level", "read_committed"))) {
+            Map<SourcePartition, Long> end = s.latestOffsets();
+            List<OffsetRange> group = new ArrayList<>();
+            end.forEach((partition, until) -> group.add(new OffsetRange(partition, 0, until)));
+            Map<Integer, List<Object>> read = new TreeMap<>();
+            try (PartitionReader reader = s.openReader(new ScanSpec(group, List.of("user_id", "partition"), 1000),
+                    allocator)) {
+                for (List<Object> row : drain(reader).rows()) {
+                    read.computeIfAbsent((Integer) row.get(1), p -> new ArrayList<>()).add(row.get(0));
+                }
+            }
+            Map<Integer, List<Object>> expected = new TreeMap<>();
+            for (int p = 0; p < 2; p++) {
+                for (int t : new int[] {0, 2}) {
+                    for (int i = 0; i < 3 + p * 40; i++) {
+                        expected.computeIfAbsent(p, x -> new ArrayList<>()).add(p * 1000 + t * 100 + i);
+                    }
+                }
+            }
+            assertEquals(expected, read);
+        }
+    }
+
+    @Test
     void readsCompressedBatches() {
         // Keys and values are read where they lie in the fetched (here decompressed) bytes, not copied out.
         for (String codec : List.of("gzip", "snappy", "lz4", "zstd")) {
