@@ -298,14 +298,20 @@ class KafkaPartitionReaderIT {
         }
     }
 
+    /** A transactional producer, its transactions initialised, with an id of its own per topic. */
+    private static KafkaProducer<String, String> transactionalProducer(String topic) {
+        KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "reader-test-" + topic),
+                new StringSerializer(), new StringSerializer());
+        producer.initTransactions();
+        return producer;
+    }
+
     @Test
     void readsThroughTransactionMarkers() throws Exception {
         String txTopic = SharedKafkaBroker.createTopic("transactional", 1);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "reader-test-" + txTopic),
-                new StringSerializer(), new StringSerializer())) {
-            producer.initTransactions();
+        try (KafkaProducer<String, String> producer = transactionalProducer(txTopic)) {
             for (int batch = 0; batch < 2; batch++) {
                 producer.beginTransaction();
                 for (int i = 0; i < 3; i++) {
@@ -333,11 +339,7 @@ class KafkaPartitionReaderIT {
         // Two partitions, each: a committed transaction, an aborted one, a committed one. Every range ends on a
         // marker, which only an empty poll's positions reveal while the other partition still delivers records.
         String txTopic = SharedKafkaBroker.createTopic("transactional-group", 2);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaBroker.bootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "reader-group-test-" + txTopic),
-                new StringSerializer(), new StringSerializer())) {
-            producer.initTransactions();
+        try (KafkaProducer<String, String> producer = transactionalProducer(txTopic)) {
             for (int t = 0; t < 3; t++) {
                 producer.beginTransaction();
                 for (int p = 0; p < 2; p++) {
