@@ -72,15 +72,7 @@ class NoDataBatchIT extends KafkaSessionFixture {
             String table = "clicks_" + trigger.replace("-", "_");
             String topic = clicks(table, 2);
             message("CREATE TABLE closed_" + table + " (window_start TIMESTAMP, n BIGINT) WITH ('connector'='memory')");
-            Reference reference = new Reference();
-            Map<Integer, long[]> batch = new TreeMap<>();
-            for (int p = 0; p < ONE_BATCH.length; p++) {
-                for (long s : ONE_BATCH[p]) {
-                    produce(topic, p, "a", s);
-                }
-                batch.put(p, ONE_BATCH[p]);
-            }
-            reference.batch(batch);
+            Reference reference = writeOneBatch(topic);
             List<List<Object>> expected = reference.closedWindows();
             assertEquals(2, expected.size(), "the final watermark (33 s - 5 s) closes [0 s, 10 s) and [10 s, 20 s)");
 
@@ -122,15 +114,7 @@ class NoDataBatchIT extends KafkaSessionFixture {
         message("SET query.name = idle");
         StreamingQuery q = ((StatementResult.Query) sluice.execute(tumble("idle_closed", "idle_clicks"))).query();
         try {
-            Reference reference = new Reference();
-            Map<Integer, long[]> batch = new TreeMap<>();
-            for (int p = 0; p < ONE_BATCH.length; p++) {
-                for (long s : ONE_BATCH[p]) {
-                    produce(topic, p, "a", s);
-                }
-                batch.put(p, ONE_BATCH[p]);
-            }
-            reference.batch(batch);
+            Reference reference = writeOneBatch(topic);
             List<List<Object>> expected = reference.closedWindows();
             // The progress is reported after the sink took the rows: wait for both.
             SqlQueryIT.waitFor(() -> rows("SELECT * FROM idle_closed").size() >= expected.size()
@@ -294,15 +278,7 @@ class NoDataBatchIT extends KafkaSessionFixture {
             Path dir = out.resolve(when);
             message("CREATE TABLE out_" + table + " (window_start TIMESTAMP, n BIGINT) WITH ('connector'='fail-once-file', "
                     + "'path'='" + dir + "', 'format'='json', 'fail.batch'='1', 'fail.when'='" + when + "')");
-            Reference reference = new Reference();
-            Map<Integer, long[]> batch = new TreeMap<>();
-            for (int p = 0; p < ONE_BATCH.length; p++) {
-                for (long s : ONE_BATCH[p]) {
-                    produce(topic, p, "a", s);
-                }
-                batch.put(p, ONE_BATCH[p]);
-            }
-            reference.batch(batch);
+            Reference reference = writeOneBatch(topic);
 
             StreamingQuery crashed = runNamed(table, tumble("out_" + table, table));
             assertTrue(crashed.exception().orElseThrow().getMessage().contains("injected crash"), when);
@@ -340,15 +316,7 @@ class NoDataBatchIT extends KafkaSessionFixture {
         Path dir = out.resolve("once");
         message("CREATE TABLE once_out (window_start TIMESTAMP, n BIGINT) WITH ('connector'='fail-once-file', "
                 + "'path'='" + dir + "', 'format'='json', 'fail.batch'='0', 'fail.when'='before-sink')");
-        Reference reference = new Reference();
-        Map<Integer, long[]> batch = new TreeMap<>();
-        for (int p = 0; p < ONE_BATCH.length; p++) {
-            for (long s : ONE_BATCH[p]) {
-                produce(topic, p, "a", s);
-            }
-            batch.put(p, ONE_BATCH[p]);
-        }
-        reference.batch(batch);
+        Reference reference = writeOneBatch(topic);
         assertTrue(runNamed("once_crash", tumble("once_out", "once_crash")).exception().isPresent());
 
         // The restart re-runs batch 0 (once's only batch), then applies the watermark it moved, and stops.
@@ -416,6 +384,20 @@ class NoDataBatchIT extends KafkaSessionFixture {
         long lastCommit = cp.lastCommittedBatch().orElseThrow();
         assertEquals(List.of(BASE + 300_000, BASE + 300_000), cp.commitLog().get(lastCommit).orElseThrow()
                 .maxEventTimes().get("rounds").stream().map(t -> t.maxEventTimeMillis()).toList());
+    }
+
+    /** Writes {@link #ONE_BATCH} (key "a") to the topic's partitions; returns the reference over it, as one batch. */
+    private static Reference writeOneBatch(String topic) {
+        Reference reference = new Reference();
+        Map<Integer, long[]> batch = new TreeMap<>();
+        for (int p = 0; p < ONE_BATCH.length; p++) {
+            for (long s : ONE_BATCH[p]) {
+                produce(topic, p, "a", s);
+            }
+            batch.put(p, ONE_BATCH[p]);
+        }
+        reference.batch(batch);
+        return reference;
     }
 
     /**

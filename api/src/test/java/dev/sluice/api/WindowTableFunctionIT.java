@@ -1,11 +1,11 @@
 package dev.sluice.api;
 
+import static dev.sluice.api.BidsTable.FLUSH;
+import static dev.sluice.api.BidsTable.time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.connectors.testing.SharedKafkaBroker;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,21 +20,16 @@ import org.junit.jupiter.api.Test;
  * crash and restart on the way) and bounded, checked against the windows computed in plain Java over the input.
  */
 class WindowTableFunctionIT extends KafkaSessionFixture {
-    private static final long BASE = 1_700_000_000_000L;  // a multiple of 10 s
     private static final int ROUNDS = 5;
-    /** A bid far ahead: its watermark closes every window of the rounds; it is in none of them. */
-    private static final long FLUSH = 1_000_000;
 
     /** {auction, price, millis since BASE} of every bid of the rounds. */
     private final List<long[]> bids = new ArrayList<>();
     private final Random random = new Random(3);
-    private String topic;
+    private BidsTable table;
 
     @BeforeEach
     void createTable() {
-        topic = SharedKafkaBroker.createTopic("tvfbids", 2);
-        message("CREATE TABLE bids (auction BIGINT, price BIGINT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '1' "
-                + "SECOND) WITH ('connector'='kafka', 'topic'='" + topic + "', 'format'='json')");
+        table = new BidsTable(this, "tvfbids", random);
     }
 
     /** Round {@code r}: 30 bids on auctions 0-3 within its 4 seconds, the later rounds after the earlier. */
@@ -44,18 +39,10 @@ class WindowTableFunctionIT extends KafkaSessionFixture {
             long auction = random.nextInt(4);
             long price = 1 + random.nextInt(100);
             bids.add(new long[] {auction, price, t});
-            produce(auction, price, t);
+            table.produce(auction, price, t);
         }
     }
 
-    private void produce(long auction, long price, long t) {
-        SharedKafkaBroker.produce(topic, random.nextInt(2), null, "{\"auction\": " + auction + ", \"price\": " + price
-                + ", \"ts\": " + (BASE + t) + "}");
-    }
-
-    private static LocalDateTime time(long millis) {
-        return LocalDateTime.of(2023, 11, 14, 22, 13, 20).plusNanos(millis * 1_000_000);
-    }
 
     private static final String CUMULATE = """
             SELECT STREAM window_start, window_end, auction, COUNT(*) AS bids, SUM(price) AS total
@@ -125,7 +112,7 @@ class WindowTableFunctionIT extends KafkaSessionFixture {
             round(r);
             crashed |= runRestartingOnce(name, insert);
         }
-        produce(99, 0, FLUSH);
+        table.produce(99, 0, FLUSH);
         crashed |= runRestartingOnce(name, insert);
         assertTrue(crashed, "the sink's injected crash happened and the query recovered from it");
     }

@@ -1,10 +1,10 @@
 package dev.sluice.api;
 
+import static dev.sluice.api.BidsTable.FLUSH;
+import static dev.sluice.api.BidsTable.time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.connectors.testing.SharedKafkaBroker;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,20 +22,16 @@ import org.junit.jupiter.api.Test;
  * the tops computed in plain Java over the input.
  */
 class WindowTopNIT extends KafkaSessionFixture {
-    private static final long BASE = 1_700_000_000_000L;  // a multiple of 10 s
     private static final int ROUNDS = 6;
-    private static final long FLUSH = 1_000_000;
 
     /** {auction, price, millis since BASE} of every bid of the rounds; times are distinct. */
     private final List<long[]> bids = new ArrayList<>();
     private final Random random = new Random(13);
-    private String topic;
+    private BidsTable table;
 
     @BeforeEach
     void createTable() {
-        topic = SharedKafkaBroker.createTopic("wtopn", 2);
-        message("CREATE TABLE bids (auction BIGINT, price BIGINT, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '1' "
-                + "SECOND) WITH ('connector'='kafka', 'topic'='" + topic + "', 'format'='json')");
+        table = new BidsTable(this, "wtopn", random);
     }
 
     private void round(int r) {
@@ -44,18 +40,10 @@ class WindowTopNIT extends KafkaSessionFixture {
             long auction = random.nextInt(5);
             long price = random.nextInt(40);
             bids.add(new long[] {auction, price, t});
-            produce(auction, price, t);
+            table.produce(auction, price, t);
         }
     }
 
-    private void produce(long auction, long price, long t) {
-        SharedKafkaBroker.produce(topic, random.nextInt(2), null, "{\"auction\": " + auction + ", \"price\": " + price
-                + ", \"ts\": " + (BASE + t) + "}");
-    }
-
-    private static LocalDateTime time(long millis) {
-        return LocalDateTime.of(2023, 11, 14, 22, 13, 20).plusNanos(millis * 1_000_000);
-    }
 
     private static final String TOP3 = """
             SELECT STREAM window_start, window_end, auction, price, ts, rn FROM (
@@ -109,7 +97,7 @@ class WindowTopNIT extends KafkaSessionFixture {
             round(r);
             crashed |= runRestartingOnce(name, insert);
         }
-        produce(99, 0, FLUSH);
+        table.produce(99, 0, FLUSH);
         crashed |= runRestartingOnce(name, insert);
         assertTrue(crashed, "the sink's injected crash happened and the query recovered from it");
         message("SET query.name = " + name);
@@ -152,7 +140,7 @@ class WindowTopNIT extends KafkaSessionFixture {
             open = Math.max(open, q.lastProgress().orElseThrow().stateRows());
         }
         assertTrue(open >= 1 && open <= 2, "at most the windows the watermark has not closed: " + open);
-        produce(99, 0, FLUSH);
+        table.produce(99, 0, FLUSH);
         StreamingQuery q = runNamed("state_q", "INSERT INTO top3 " + TOP3);
         assertEquals(1, q.lastProgress().orElseThrow().stateRows(), "only the flushing bid's window is left");
         assertEquals(SqlQueryIT.sorted(top3()), SqlQueryIT.sorted(rows("SELECT * FROM top3")));
