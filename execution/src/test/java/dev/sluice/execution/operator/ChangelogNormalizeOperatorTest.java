@@ -14,6 +14,7 @@ import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.state.StateStoreProvider;
 import dev.sluice.execution.testing.ArrowTestBase;
+import dev.sluice.execution.testing.TestBatches;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -65,17 +66,7 @@ class ChangelogNormalizeOperatorTest extends ArrowTestBase {
             for (List<List<Object>> rows : batches) {
                 op.add(0, ChangeBatch.inserts(VectorValues.toBatch(INPUT, rows, allocator)));
             }
-            for (ChangeBatch out : op.finish()) {
-                try (out) {
-                    List<List<Object>> values = VectorValues.rows(out.rows());
-                    for (int i = 0; i < values.size(); i++) {
-                        List<Object> change = new ArrayList<>();
-                        change.add(out.weight(i));
-                        change.addAll(values.get(i));
-                        changes.add(change);
-                    }
-                }
-            }
+            changes.addAll(TestBatches.weightedRows(op.finish()));
         }
         return changes;
     }

@@ -12,6 +12,7 @@ import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.state.StateStoreProvider;
 import dev.sluice.execution.testing.ArrowTestBase;
+import dev.sluice.execution.testing.TestBatches;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -68,17 +69,7 @@ class StreamJoinOperatorTest extends ArrowTestBase {
             if (!right.isEmpty()) {
                 op.add(1, ChangeBatch.inserts(VectorValues.toBatch(RIGHT, right, allocator)));
             }
-            for (ChangeBatch out : op.finish()) {
-                try (out) {
-                    List<List<Object>> rows = VectorValues.rows(out.rows());
-                    for (int i = 0; i < rows.size(); i++) {
-                        List<Object> change = new ArrayList<>();
-                        change.add(out.weight(i));
-                        change.addAll(rows.get(i));
-                        changes.add(change);
-                    }
-                }
-            }
+            changes.addAll(TestBatches.weightedRows(op.finish()));
         }
         store.commit(batch);
         batch++;

@@ -11,6 +11,7 @@ import dev.sluice.execution.state.StateSpec;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.state.StateStoreProvider;
 import dev.sluice.execution.testing.ArrowTestBase;
+import dev.sluice.execution.testing.TestBatches;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
 import dev.sluice.execution.type.RowSchema;
@@ -52,17 +53,7 @@ class TopNOperatorTest extends ArrowTestBase {
         List<List<Object>> changes = new ArrayList<>();
         try (TopNOperator op = factory.create(new OperatorContext(batch, Long.MIN_VALUE, allocator, Optional.of(store), 0))) {
             op.add(0, ChangeBatch.inserts(VectorValues.toBatch(INPUT, rows, allocator)));
-            for (ChangeBatch out : op.finish()) {
-                try (out) {
-                    List<List<Object>> values = VectorValues.rows(out.rows());
-                    for (int i = 0; i < values.size(); i++) {
-                        List<Object> change = new ArrayList<>();
-                        change.add(out.weight(i));
-                        change.addAll(values.get(i));
-                        changes.add(change);
-                    }
-                }
-            }
+            changes.addAll(TestBatches.weightedRows(op.finish()));
         }
         return changes;
     }

@@ -1,5 +1,6 @@
 package dev.sluice.execution.testing;
 
+import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.RowSchema;
 import dev.sluice.execution.type.VectorValues;
@@ -99,5 +100,22 @@ public final class TestBatches {
     /** Shorthand for a timestamp value, e.g. {@code ts("2024-03-01 12:30:00")}. */
     public static LocalDateTime ts(String text) {
         return LocalDateTime.parse(text.replace(' ', 'T'));
+    }
+
+    /** The rows of an operator's output, each with its weight (+1 or -1) first; closes every batch. */
+    public static List<List<Object>> weightedRows(List<ChangeBatch> outputs) {
+        List<List<Object>> changes = new ArrayList<>();
+        for (ChangeBatch out : outputs) {
+            try (out) {
+                List<List<Object>> rows = VectorValues.rows(out.rows());
+                for (int i = 0; i < rows.size(); i++) {
+                    List<Object> change = new ArrayList<>();
+                    change.add(out.weight(i));
+                    change.addAll(rows.get(i));
+                    changes.add(change);
+                }
+            }
+        }
+        return changes;
     }
 }
