@@ -28,21 +28,13 @@ final class MemorySink implements StreamSink {
 
     @Override
     public void addBatch(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) {
-        List<List<Object>> rows = new ArrayList<>();
-        for (VectorSchemaRoot root : batches) {
-            rows.addAll(VectorValues.rows(root));
-        }
-        store.append(table, writer, batchId, rows);
+        store.append(table, writer, batchId, rows(batches));
     }
 
     /** A complete result replaces the rows this query wrote before (Spark's memory sink in complete mode). */
     @Override
     public void addCompleteResult(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) {
-        List<List<Object>> rows = new ArrayList<>();
-        for (VectorSchemaRoot root : batches) {
-            rows.addAll(VectorValues.rows(root));
-        }
-        store.replace(table, writer, batchId, rows);
+        store.replace(table, writer, batchId, rows(batches));
     }
 
     @Override
@@ -68,5 +60,14 @@ final class MemorySink implements StreamSink {
     @Override
     public String toString() {
         return "the memory table '" + table + "'";
+    }
+
+    /** The rows of the batches, in order. */
+    private static List<List<Object>> rows(List<VectorSchemaRoot> batches) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (VectorSchemaRoot root : batches) {
+            rows.addAll(VectorValues.rows(root));
+        }
+        return rows;
     }
 }
