@@ -283,8 +283,12 @@ final class KafkaPartitionReader implements PartitionReader {
 
     /** The first unfinished partition, and how many others are unfinished. */
     private String describeUnfinished() {
-        RangeRead first = firstUnfinished();
-        return first.range.partition() + (unfinished > 1 ? " (and " + (unfinished - 1) + " other partitions)" : "");
+        return firstUnfinished().range.partition() + otherUnfinished();
+    }
+
+    /** {@code " (and N other partitions)"} when more than one range is unfinished, else nothing. */
+    private String otherUnfinished() {
+        return unfinished > 1 ? " (and " + (unfinished - 1) + " other partitions)" : "";
     }
 
     private static String describe(List<RangeRead> ranges) {
@@ -295,11 +299,10 @@ final class KafkaPartitionReader implements PartitionReader {
     /** The ranges' records exist but did not arrive: Kafka can't be reached, an outage ({@link KafkaOutage}). */
     private SourceException stalled() {
         RangeRead first = firstUnfinished();
-        String others = unfinished > 1 ? " (and " + (unfinished - 1) + " other partitions)" : "";
         String message = "No record of " + first.range.partition() + " (table '" + source.name() + "') arrived for "
                 + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos) + " ms while reading offsets ["
                 + first.range.fromOffset() + ", " + first.range.untilOffset() + ") at offset "
-                + consumer.position(first.topicPartition) + others + " from Kafka at '" + source.bootstrapServers()
+                + consumer.position(first.topicPartition) + otherUnfinished() + " from Kafka at '" + source.bootstrapServers()
                 + "' (option '" + KafkaTableOptions.SCAN_READ_TIMEOUT_MS + "')";
         return new SourceException(message, new TimeoutException(message));
     }
