@@ -79,8 +79,7 @@ public final class KafkaSource implements StreamSource {
         this.metadata = metadata;
         this.groupCommitter = commitGroup.map(group -> new GroupOffsetCommitter(options.table(), group, metadata,
                 clientProperties.bootstrapServers()));
-        // With more partitions than consumers, consumers move between partitions, dropping what they fetched
-        // past a range: they fetch and poll less at a time (KafkaClientProperties.consumer).
+        // The more partitions the source has, the less each consumer fetches of each (KafkaClientProperties.consumer).
         this.consumerPool = new PartitionConsumerPool(CONSUMER_POOL_CAPACITY,
                 () -> new PartitionConsumer(clientProperties.consumer(partitionCount)));
     }
