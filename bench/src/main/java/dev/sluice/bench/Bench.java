@@ -111,9 +111,10 @@ public final class Bench {
             long records = topicRecords(bootstrap, o.topic());
             if (records < 0) {
                 createTopic(bootstrap, o.topic(), o.partitions());
-                OUT.printf(Locale.ROOT, "Generating %,d events into %s (%d partitions)...%n", o.n(), o.topic(), o.partitions());
+                OUT.printf(Locale.ROOT, "Generating %,d events into %s (%d partitions%s)...%n", o.n(), o.topic(), o.partitions(),
+                        o.runRecords() > 0 ? String.format(Locale.ROOT, ", runs of %,d records per partition", o.runRecords()) : "");
                 long t0 = System.nanoTime();
-                expectedQ1 = EventGenerator.generate(bootstrap, o.topic(), o.n(), o.seed());
+                expectedQ1 = EventGenerator.generate(bootstrap, o.topic(), o.n(), o.seed(), o.partitions(), o.runRecords());
                 OUT.printf(Locale.ROOT, "  generated in %.1f s; expected Q1 rows (amount > 50): %,d%n",
                         (System.nanoTime() - t0) / 1e9, expectedQ1);
                 records = topicRecords(bootstrap, o.topic());

@@ -10,7 +10,9 @@ import java.util.Optional;
  * with {@code --broker-heap} (1g), or with {@code --in-process-broker} in the bench's JVM), {@code --topic}
  * (events), {@code --queries q1,q2,q3}, {@code --set option=value} (a session option of the queries,
  * repeatable), {@code --repeat} (1), {@code --seed} (42), {@code --heap} (1g: the -Xmx of every measured JVM,
- * Spark's default driver heap, so peak RSS compares like for like). Internal:
+ * Spark's default driver heap, so peak RSS compares like for like), {@code --run-records} (0: a new topic is
+ * written as one producer writes keyed records; N: each partition's records are sent in runs of N, so its
+ * record batches hold about N records however many partitions there are, see {@link EventGenerator}). Internal:
  * {@code --phase} runs one measurement in this JVM (the parent launches one child JVM per phase so each
  * has its own peak RSS).
  *
@@ -26,7 +28,7 @@ import java.util.Optional;
 record BenchOptions(long n, int partitions, Optional<String> bootstrap, String topic, List<String> queries,
                     int repeat, long seed, String heap, Optional<String> phase, long expectedQ1, boolean nexmark,
                     double rate, boolean inProcessBroker, String brokerHeap, boolean latency, List<Integer> rates,
-                    int seconds, Optional<String> outTopic, List<String> settings) {
+                    int seconds, Optional<String> outTopic, List<String> settings, int runRecords) {
 
     static BenchOptions parse(String[] args) {
         long n = 5_000_000;
@@ -48,6 +50,7 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
         String heap = "1g";
         Optional<String> phase = Optional.empty();
         long expectedQ1 = -1;
+        int runRecords = 0;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -90,6 +93,7 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
                     }
                     settings.add(value);
                 }
+                case "--run-records" -> runRecords = Integer.parseInt(value.replace("_", ""));
                 case "--rate" -> rate = Double.parseDouble(value.replace("_", ""));
                 default -> throw new IllegalArgumentException("Unknown flag " + flag);
             }
@@ -107,7 +111,7 @@ record BenchOptions(long n, int partitions, Optional<String> bootstrap, String t
         }
         return new BenchOptions(n, partitions, bootstrap, topic, queries, repeat, seed, heap, phase, expectedQ1,
                 nexmark, rate, inProcessBroker, brokerHeap, latency, rates, seconds, outTopic,
-                List.copyOf(settings));
+                List.copyOf(settings), runRecords);
     }
 
     /** The flags a child JVM needs to run {@code phase} against {@code bootstrap}. */

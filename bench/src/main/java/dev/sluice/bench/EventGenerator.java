@@ -1,6 +1,8 @@
 package dev.sluice.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -8,12 +10,21 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Writes the reference workload of BENCHMARK.md: {@code n} click events, deterministic for a seed, in the
  * same shape and order as the anchor harness's generator ({@code ts} rising linearly over 60 s,
  * {@code user_id} 0..99999 as the key, {@code page} /p/0../p/999, {@code amount} 0.00..99.99,
  * {@code country} one of 20).
+ *
+ * <p>Written as one producer writes keyed records, a topic's record batches shrink as its partitions grow: the
+ * producer sends every partition's open batch whenever one is due, so 5 M events hold about 1,400 records per
+ * batch over 8 partitions, 40 over 256 and 1.3 over 1,024. A reader then pays Kafka's per-batch cost on almost
+ * every record, which measures the batches, not the partitions. With {@code runRecords > 0} each partition's
+ * records (the same records, in the same order, in the partition the default partitioner picks for their key)
+ * are sent in runs of that many, so the batches hold about that many records however many partitions there
+ * are: the topic differs from the 8-partition one only in its partitions.
  */
 final class EventGenerator {
     private static final String[] COUNTRIES = {
@@ -27,7 +38,8 @@ final class EventGenerator {
     }
 
     /** Produces the events and returns how many have {@code amount > 50} (Q1's expected output). */
-    static long generate(String bootstrap, String topic, long n, long seed) throws Exception {
+    static long generate(String bootstrap, String topic, long n, long seed, int partitions, int runRecords)
+            throws Exception {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
@@ -41,6 +53,10 @@ final class EventGenerator {
         AtomicReference<Exception> failure = new AtomicReference<>();
         long over50 = 0;
         StringBuilder sb = new StringBuilder(128);
+        List<List<ProducerRecord<byte[], byte[]>>> runs = new ArrayList<>();
+        for (int p = 0; runRecords > 0 && p < partitions; p++) {
+            runs.add(new ArrayList<>(runRecords));
+        }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
             for (long i = 0; i < n; i++) {
                 long ts = BASE_TS + (i * SPAN_MS) / n;
@@ -56,15 +72,22 @@ final class EventGenerator {
                         .append(", \"page\": \"/p/").append(page).append("\", \"amount\": ")
                         .append(cents / 100).append('.').append(cents % 100 < 10 ? "0" : "").append(cents % 100)
                         .append(", \"country\": \"").append(country).append("\"}");
-                producer.send(new ProducerRecord<>(topic, Integer.toString(user).getBytes(StandardCharsets.US_ASCII),
-                        sb.toString().getBytes(StandardCharsets.UTF_8)), (metadata, e) -> {
-                            if (e != null) {
-                                failure.compareAndSet(null, e);
-                            }
-                        });
-                if (failure.get() != null) {
-                    throw failure.get();
+                byte[] key = Integer.toString(user).getBytes(StandardCharsets.US_ASCII);
+                byte[] value = sb.toString().getBytes(StandardCharsets.UTF_8);
+                if (runRecords <= 0) {
+                    send(producer, new ProducerRecord<>(topic, key, value), failure);
+                    continue;
                 }
+                // The default partitioner's choice for a keyed record, made here so a partition's records can wait for their run.
+                int partition = Utils.toPositive(Utils.murmur2(key)) % partitions;
+                List<ProducerRecord<byte[], byte[]>> run = runs.get(partition);
+                run.add(new ProducerRecord<>(topic, partition, key, value));
+                if (run.size() == runRecords) {
+                    sendRun(producer, run, failure);
+                }
+            }
+            for (List<ProducerRecord<byte[], byte[]>> run : runs) {
+                sendRun(producer, run, failure);
             }
             producer.flush();
         }
@@ -72,5 +95,26 @@ final class EventGenerator {
             throw failure.get();
         }
         return over50;
+    }
+
+    /** Sends a run of one partition's records one after another, so the producer batches them together. */
+    private static void sendRun(KafkaProducer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> run,
+                                AtomicReference<Exception> failure) throws Exception {
+        for (ProducerRecord<byte[], byte[]> record : run) {
+            send(producer, record, failure);
+        }
+        run.clear();
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record,
+                             AtomicReference<Exception> failure) throws Exception {
+        producer.send(record, (metadata, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            }
+        });
+        if (failure.get() != null) {
+            throw failure.get();
+        }
     }
 }
