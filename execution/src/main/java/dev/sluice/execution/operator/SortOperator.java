@@ -182,64 +182,79 @@ public final class SortOperator implements StreamOperator {
             throw new IllegalStateException("ORDER BY of " + candidateRows + " rows: can't sort more than "
                     + (Integer.MAX_VALUE - 8) + " rows in one query; add a LIMIT");
         }
-        long[] refs = new long[(int) candidateRows];
-        int n = 0;
+        int n = (int) candidateRows;
+        long[] refs = new long[n];
+        long[] prefixes = new long[n];
+        int i = 0;
         for (int b = 0; b < batches.size(); b++) {
             long batch = (long) b << 32;
+            FieldVector[] columns = keyColumns.get(b);
             int[] selected = candidates.get(b);
-            if (selected == null) {
-                for (int row = 0, count = batches.get(b).getRowCount(); row < count; row++) {
-                    refs[n++] = batch | row;
-                }
-            } else {
-                for (int row : selected) {
-                    refs[n++] = batch | row;
-                }
+            for (int r = 0, count = selected == null ? batches.get(b).getRowCount() : selected.length; r < count; r++) {
+                int row = selected == null ? r : selected[r];
+                refs[i] = batch | row;
+                prefixes[i++] = ordering.prefix(columns, row);
             }
         }
-        sort(refs);
+        sort(refs, prefixes);
         return refs;
     }
 
-    private int compare(long a, long b) {
-        return ordering.compare(keyColumns.get((int) (a >>> 32)), (int) a, keyColumns.get((int) (b >>> 32)), (int) b);
+    /** The order of two rows, by their first key's {@link VectorRowOrdering#prefix prefixes} when they differ. */
+    private int compare(long ref, long prefix, long otherRef, long otherPrefix) {
+        if (prefix != otherPrefix) {
+            return prefix < otherPrefix ? -1 : 1;
+        }
+        return ordering.compare(keyColumns.get((int) (ref >>> 32)), (int) ref, keyColumns.get((int) (otherRef >>> 32)),
+                (int) otherRef);
     }
 
-    /** A stable sort of row references (merge sort over runs sorted by insertion): ties keep their order. */
-    private void sort(long[] refs) {
+    /**
+     * A stable sort of row references and their prefixes (merge sort over runs sorted by insertion): ties keep
+     * their order.
+     */
+    private void sort(long[] refs, long[] prefixes) {
         int n = refs.length;
         for (int low = 0; low < n; low += INSERTION_RUN) {
             int high = Math.min(low + INSERTION_RUN, n);
             for (int i = low + 1; i < high; i++) {
                 long ref = refs[i];
+                long prefix = prefixes[i];
                 int j = i - 1;
-                while (j >= low && compare(refs[j], ref) > 0) {
+                while (j >= low && compare(refs[j], prefixes[j], ref, prefix) > 0) {
                     refs[j + 1] = refs[j];
+                    prefixes[j + 1] = prefixes[j];
                     j--;
                 }
                 refs[j + 1] = ref;
+                prefixes[j + 1] = prefix;
             }
         }
         if (n <= INSERTION_RUN) {
             return;
         }
         long[] from = refs;
+        long[] fromPrefixes = prefixes;
         long[] to = new long[n];
+        long[] toPrefixes = new long[n];
         for (long width = INSERTION_RUN; width < n; width *= 2) {
             for (long low = 0; low < n; low += 2 * width) {
                 int start = (int) low;
                 int middle = (int) Math.min(low + width, n);
                 int end = (int) Math.min(low + 2 * width, n);
-                if (middle == end || compare(from[middle - 1], from[middle]) <= 0) {
+                if (middle == end || compare(from[middle - 1], fromPrefixes[middle - 1], from[middle], fromPrefixes[middle]) <= 0) {
                     System.arraycopy(from, start, to, start, end - start);  // already in order
+                    System.arraycopy(fromPrefixes, start, toPrefixes, start, end - start);
                     continue;
                 }
                 int i = start;
                 int j = middle;
                 for (int k = start; k < end; k++) {
-                    if (j >= end || (i < middle && compare(from[i], from[j]) <= 0)) {
+                    if (j >= end || (i < middle && compare(from[i], fromPrefixes[i], from[j], fromPrefixes[j]) <= 0)) {
+                        toPrefixes[k] = fromPrefixes[i];
                         to[k] = from[i++];
                     } else {
+                        toPrefixes[k] = fromPrefixes[j];
                         to[k] = from[j++];
                     }
                 }
@@ -247,6 +262,9 @@ public final class SortOperator implements StreamOperator {
             long[] swap = from;
             from = to;
             to = swap;
+            swap = fromPrefixes;
+            fromPrefixes = toPrefixes;
+            toPrefixes = swap;
         }
         if (from != refs) {
             System.arraycopy(from, 0, refs, 0, n);

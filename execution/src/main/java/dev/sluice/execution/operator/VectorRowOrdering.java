@@ -32,7 +32,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * text is copied as it came) read as Java reads them, with U+FFFD in place of what is malformed: a key column
  * in which {@link #admit} finds such bytes is compared as decoded strings from then on.
  *
- * <p>Use: {@link #keyColumns} of each batch, {@link #admit} each, then {@link #compare} rows. Not thread-safe.
+ * <p>Use: {@link #keyColumns} of each batch, {@link #admit} each, then {@link #compare} rows (or their
+ * {@link #prefix}es first). Not thread-safe.
  */
 final class VectorRowOrdering {
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
@@ -116,6 +117,52 @@ final class VectorRowOrdering {
             }
         }
         return 0;
+    }
+
+    /**
+     * A number whose order (signed) is the order of the first key's values where two rows' numbers differ: rows
+     * whose numbers differ compare as their numbers do, rows whose numbers are equal must be {@link #compare}d.
+     * The value itself for numbers, times and booleans (a double's bits made to order as {@code Double.compare}
+     * does), reversed for DESC; a string's first bytes; NULL the smallest or largest number.
+     */
+    long prefix(FieldVector[] keyColumns, int row) {
+        FieldVector vector = keyColumns[0];
+        if (vector.isNull(row)) {
+            return nullsFirst[0] ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        long value = switch (types[0]) {
+            case BIGINT -> ((BigIntVector) vector).get(row);
+            case TIMESTAMP -> ((TimeStampMilliVector) vector).get(row);
+            case INTEGER -> ((IntVector) vector).get(row);
+            case BOOLEAN -> ((BitVector) vector).get(row);
+            case DOUBLE -> {
+                long bits = Double.doubleToLongBits(((Float8Vector) vector).get(row));
+                yield bits ^ ((bits >> 63) & Long.MAX_VALUE);
+            }
+            case VARCHAR -> decoded[0] ? 0 : utf8Prefix((VarCharVector) vector, row) ^ Long.MIN_VALUE;
+        };
+        return descending[0] ? ~value : value;
+    }
+
+    /**
+     * The first eight bytes of a valid UTF-8 value, from the highest, 0 past its end, up to the first byte of a
+     * character of U+E000 and beyond (0xEE or more) and 0xFF from there: where two values' prefixes differ
+     * (unsigned), their strings compare as the prefixes do ({@link #compareFirstDifference}: bytes below 0xEE order
+     * as UTF-16 does, and no byte of UTF-8 is 0xFF).
+     */
+    private static long utf8Prefix(VarCharVector vector, int row) {
+        ArrowBuf data = vector.getDataBuffer();
+        long start = vector.getStartOffset(row);
+        int length = Math.min(Long.BYTES, vector.getValueLength(row));
+        long prefix = 0;
+        for (int i = 0; i < length; i++) {
+            int b = data.getByte(start + i) & 0xFF;
+            if (b >= 0xEE) {
+                return prefix | (-1L >>> (8 * i));
+            }
+            prefix |= (long) b << (56 - 8 * i);
+        }
+        return prefix;
     }
 
     /** {@code String.compareTo}'s order (its sign) of two valid UTF-8 values, read from their bytes. */

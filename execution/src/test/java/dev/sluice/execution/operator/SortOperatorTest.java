@@ -61,10 +61,18 @@ class SortOperatorTest extends ArrowTestBase {
         }
         return switch (type) {
             case BOOLEAN -> random.nextBoolean();
-            case INTEGER -> random.nextInt(distinct) - distinct / 2;
-            case BIGINT -> random.nextBoolean() ? (long) random.nextInt(distinct) : random.nextInt(distinct) * 1_000_000_007L;
+            case INTEGER -> random.nextInt(20) == 0 ? (random.nextBoolean() ? Integer.MIN_VALUE : Integer.MAX_VALUE)
+                    : random.nextInt(distinct) - distinct / 2;
+            case BIGINT -> random.nextInt(20) == 0 ? (random.nextBoolean() ? Long.MIN_VALUE : Long.MAX_VALUE)
+                    : random.nextBoolean() ? (long) random.nextInt(distinct) : random.nextInt(distinct) * -1_000_000_007L;
             case DOUBLE -> random.nextInt(3) == 0 ? DOUBLES[random.nextInt(DOUBLES.length)] : random.nextInt(distinct) / 4.0;
-            case VARCHAR -> STRINGS[random.nextInt(STRINGS.length)] + (random.nextBoolean() ? "" : STRINGS[random.nextInt(STRINGS.length)]);
+            case VARCHAR -> {
+                StringBuilder text = new StringBuilder();
+                for (int parts = random.nextInt(4); parts >= 0; parts--) {  // across the first four UTF-16 units
+                    text.append(STRINGS[random.nextInt(random.nextBoolean() ? 3 : STRINGS.length)]);
+                }
+                yield text.toString();
+            }
             case TIMESTAMP -> LocalDateTime.of(2024, 1, 1, 0, 0).plusSeconds(random.nextInt(distinct) - distinct / 2);
         };
     }
