@@ -69,8 +69,12 @@ class KafkaFormatsIT extends ArrowTestBase {
                     "properties.isolation.level", "read_committed");
             List<List<Object>> rows = randomRows(300, delimiter.charAt(0));
             write(table, ROWS, rows);
-            // The sink wrote CSV lines, not JSON: a ';' table quotes no commas, a ',' table no semicolons.
-            String first = SharedKafkaBroker.readAll(topic, true).get(0).value();
+            // The sink wrote CSV lines, not JSON: a ';' table quotes no commas, a ',' table no semicolons. (Read
+            // committed, readAll waits for the commit marker, which Kafka writes a moment after the commit returns:
+            // read right away, the records were once not visible yet, and none came back.)
+            List<ConsumerRecord<String, String>> written = SharedKafkaBroker.readAll(topic, true);
+            assertEquals(rows.size(), written.size(), "records written with delimiter " + delimiter);
+            String first = written.get(0).value();
             assertEquals("0" + delimiter, first.substring(0, 2), first);
             // An empty VARCHAR and a NULL are both an empty CSV field: NULL is what comes back.
             List<List<Object>> expected = rows.stream().map(r -> {
@@ -81,13 +85,9 @@ class KafkaFormatsIT extends ArrowTestBase {
                 return copy;
             }).toList();
             try (KafkaSource source = openSource(table)) {
-                // The records and the commit marker, which the coordinator writes a moment after the commit returns.
-                SourcePartition partition = new SourcePartition(topic, 0);
-                long end = source.latestOffsets().get(partition);
-                for (long deadline = System.nanoTime() + 30_000_000_000L; end <= rows.size()
-                        && System.nanoTime() < deadline; end = source.latestOffsets().get(partition)) {
-                    Thread.sleep(50);
-                }
+                // The records and the commit marker (written, as readAll waited for it).
+                long end = source.latestOffsets().get(new SourcePartition(topic, 0));
+                assertEquals(rows.size() + 1, end, "the last stable offset after the transaction of delimiter " + delimiter);
                 try (PartitionReader reader = source.openReader(spec(topic, 0, 0, end, 64, "id", "name", "amount", "ok",
                         "at"), allocator)) {
                     assertEquals(expected, drain(reader).rows(), "delimiter " + delimiter);

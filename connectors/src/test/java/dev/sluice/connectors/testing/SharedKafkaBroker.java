@@ -137,6 +137,13 @@ public final class SharedKafkaBroker {
      * Like {@link #readAll(String)}, as a reader with {@code isolation.level=read_committed} (only records
      * of committed transactions, up to the last stable offset) or {@code read_uncommitted} (every record
      * written, aborted transactions' too) sees it.
+     *
+     * <p>read_committed, it first waits for the markers of the transactions that ended before the call: Kafka's
+     * {@code commitTransaction} returns once the coordinator logged the commit, and the coordinator writes the
+     * commit markers into the partitions a moment later; until then the last stable offset stays at the
+     * transaction's first record, and a reader right after the commit would see none of its records. It waits
+     * (up to 30 s) for the last stable offset to reach the end of the log as it was at the call; a transaction
+     * still open then is left out, as any read_committed reader leaves it out.
      */
     public static List<ConsumerRecord<String, String>> readAll(String topic, boolean readCommitted) {
         requireNonNull(topic, "topic is null");
@@ -147,7 +154,8 @@ public final class SharedKafkaBroker {
                     .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, READ_TIMEOUT);
+            Map<TopicPartition, Long> ends = readCommitted ? stableOffsets(consumer, partitions)
+                    : consumer.endOffsets(partitions, READ_TIMEOUT);
             Map<TopicPartition, List<ConsumerRecord<String, String>>> byPartition = new HashMap<>();
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
@@ -167,6 +175,34 @@ public final class SharedKafkaBroker {
             }
             return all;
         }
+    }
+
+    /**
+     * The last stable offsets of {@code partitions} (the end offsets a read_committed consumer gets) once they reach
+     * the log end offsets as they are now, or as they are after {@link #READ_TIMEOUT}.
+     */
+    private static Map<TopicPartition, Long> stableOffsets(KafkaConsumer<String, String> readCommitted,
+                                                           List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> logEnds;
+        try (KafkaConsumer<String, String> readUncommitted = consumer(false)) {
+            logEnds = readUncommitted.endOffsets(partitions, READ_TIMEOUT);
+        }
+        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+        Map<TopicPartition, Long> stable = readCommitted.endOffsets(partitions, READ_TIMEOUT);
+        while (behind(stable, logEnds) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the transaction markers of " + partitions, e);
+            }
+            stable = readCommitted.endOffsets(partitions, READ_TIMEOUT);
+        }
+        return stable;
+    }
+
+    private static boolean behind(Map<TopicPartition, Long> offsets, Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream().anyMatch(e -> offsets.get(e.getKey()) < e.getValue());
     }
 
     /** The values of {@link #readAll(String)}. */
