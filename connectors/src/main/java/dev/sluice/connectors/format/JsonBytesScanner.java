@@ -79,23 +79,19 @@ final class JsonBytesScanner {
         }
         while (p < limit && b[p] == '"') {
             int nameStart = p + 1;
-            int q = nameStart;
-            while (q < limit && b[q] != '"') {
-                if (b[q] < 0) {
-                    q = skipUtf8(b, q, limit);  // a non-ASCII name: well-formed UTF-8, matched byte for byte
-                    if (q < 0) {
-                        return false;
-                    }
-                } else if (b[q] == '\\' || b[q] < 0x20) {  // an escape or a control character
+            JsonColumn column = columns.length > 0 ? columns[expected] : null;
+            int q = column == null ? -1 : nameStart + column.nameBytes.length;
+            if (q > 0 && column.plainName && q < limit && b[q] == '"' && startsWith(b, nameStart, column.nameBytes)) {
+                // The field expected next, matched in place: a plain name's bytes and its closing quote are what
+                // scanName would find, at once.
+                expected = expected + 1 == columns.length ? 0 : expected + 1;
+            } else {
+                q = scanName(b, nameStart, limit);
+                if (q < 0) {
                     return false;
-                } else {
-                    q++;
                 }
+                column = find(b, nameStart, q - nameStart);
             }
-            if (q >= limit || q - nameStart > MAX_NAME_BYTES) {
-                return false;
-            }
-            JsonColumn column = find(b, nameStart, q - nameStart);
             p = skipWhitespace(b, q + 1, limit);
             if (p >= limit || b[p] != ':') {
                 return false;
@@ -123,6 +119,37 @@ final class JsonBytesScanner {
             p = skipWhitespace(b, p + 1, limit);
         }
         return false;
+    }
+
+    /**
+     * The position of the quote ending the field name that starts at {@code from}, or -1 if the name is not one
+     * this path takes (an escape, a control character, malformed UTF-8, too long, or no end).
+     */
+    private static int scanName(byte[] b, int from, int limit) {
+        int q = from;
+        while (q < limit && b[q] != '"') {
+            if (b[q] < 0) {
+                q = skipUtf8(b, q, limit);  // a non-ASCII name: well-formed UTF-8, matched byte for byte
+                if (q < 0) {
+                    return -1;
+                }
+            } else if (b[q] == '\\' || b[q] < 0x20) {  // an escape or a control character
+                return -1;
+            } else {
+                q++;
+            }
+        }
+        return q >= limit || q - from > MAX_NAME_BYTES ? -1 : q;
+    }
+
+    /** Whether {@code b} holds {@code name}'s bytes at {@code from} (the caller checked they fit). */
+    private static boolean startsWith(byte[] b, int from, byte[] name) {
+        for (int i = 0; i < name.length; i++) {
+            if (b[from + i] != name[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The declared column named {@code b[from, from + length)}, or null. */

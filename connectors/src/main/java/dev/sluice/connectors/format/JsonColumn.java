@@ -18,10 +18,18 @@ import org.apache.arrow.vector.VarCharVector;
  * only checked. Mutable, owned by one decoder.
  */
 final class JsonColumn {
+    /** The longest name matched in place: well below what {@link JsonBytesScanner} takes at all (1,000 bytes). */
+    private static final int PLAIN_NAME_MAX_BYTES = 256;
+
     /** The name, interned: Jackson interns field names, so most lookups by name are an identity check. */
     final String name;
     /** The name's UTF-8 bytes, matched against a record's field names by {@link JsonBytesScanner}. */
     final byte[] nameBytes;
+    /**
+     * The name has no quote, backslash or control character and is short ({@link JsonBytesScanner} matches such
+     * a name in place: it is written in JSON as it is).
+     */
+    final boolean plainName;
     final ColumnType type;
     final boolean decoded;
     FieldVector vector;
@@ -36,6 +44,7 @@ final class JsonColumn {
     JsonColumn(String name, ColumnType type, boolean decoded) {
         this.name = name.intern();
         this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        this.plainName = isPlain(nameBytes);
         this.type = type;
         this.decoded = decoded;
     }
@@ -83,5 +92,17 @@ final class JsonColumn {
 
     String label() {
         return "column '" + name + "' (" + type.sqlName() + ")";
+    }
+
+    private static boolean isPlain(byte[] name) {
+        if (name.length > PLAIN_NAME_MAX_BYTES) {
+            return false;
+        }
+        for (byte c : name) {
+            if (c == '"' || c == '\\' || (c >= 0 && c < 0x20)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -39,8 +39,13 @@ class JsonBytesScannerTest extends ArrowTestBase {
     private static final RowSchema DECODED = RowSchema.of(
             DECLARED.column(4), DECLARED.column(0), DECLARED.column(1), DECLARED.column(2), DECLARED.column(3),
             DECLARED.column(5), DECLARED.column(10));
+    /**
+     * Field names: the declared ones, unknown ones, and ones a declared name is a prefix of or that are a prefix of
+     * one, or one written with an escape ("f\\u006cag" is "flag"), which the scanner must not take for the name
+     * it expects next.
+     */
     private static final String[] FIELDS = {"i", "b", "d", "flag", "s", "ts", "ci", "cd", "cts", "cs", "größe", "x",
-        "y", "ünknown"};
+        "y", "ünknown", "fla", "flags", "f\\u006cag", "sx", "t"};
     private static final String[] NUMBERS = {"0", "-0", "7", "-12", "2147483647", "2147483648", "-2147483648",
         "-2147483649", "123456789012345678", "-999999999999999999", "1234567890123456789", "9223372036854775807",
         "9223372036854775808", "12345678901234567890123", "007", "-", "1.25", "-0.0", "0.1", "2.50", "1e5", "1E-3",
@@ -183,7 +188,7 @@ class JsonBytesScannerTest extends ArrowTestBase {
                 case "d", "cd" -> random.nextBoolean()
                         ? Double.toString((random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(-30, 30)))
                         : randomDigits(random);
-                case "flag" -> random.nextBoolean() ? "true" : "false";
+                case "flag", "f\\u006cag" -> random.nextBoolean() ? "true" : "false";
                 case "ts", "cts" -> random.nextBoolean() ? Long.toString(random.nextLong(4_000_000_000_000L))
                         : "\"" + STRINGS[8 + random.nextInt(3)] + "\"";
                 case "s", "cs" -> "\"" + STRINGS[random.nextInt(STRINGS.length)] + "\"";
