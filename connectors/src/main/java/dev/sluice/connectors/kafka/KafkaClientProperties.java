@@ -58,7 +58,7 @@ final class KafkaClientProperties {
         return "read_committed".equalsIgnoreCase(userProperties.getOrDefault(ConsumerConfig.ISOLATION_LEVEL_CONFIG, ""));
     }
 
-    /** What a source's consumers may hold fetched over all its partitions ({@link #partitionFetchBytes}). */
+    /** What a source's consumers may hold fetched over the partitions they read ({@link #partitionFetchBytes}). */
     static final long FETCH_BUDGET_BYTES = 32L * 1024 * 1024;
 
     Map<String, Object> admin() {
@@ -76,11 +76,11 @@ final class KafkaClientProperties {
     Map<String, Object> consumer(int partitions) {
         Map<String, Object> p = base("reader", CONSUMER_CONFIGS);
         p.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
-        // A partition whose range is done is paused, and Kafka keeps what was fetched of it (pinning the whole
-        // fetch response) while the consumer reads the rest of its group: the fetch size per partition shrinks
-        // as the partitions grow, and a response of several partitions stays below G1's humongous-object size
-        // (half a 1 MB region), so that memory does not grow with the partitions. Q1 over 256 partitions peaked
-        // at 0.51 GB RSS with 8 MB responses, 0.42 GB with 448 KB (docs/benchmark.md).
+        // Kafka prefetches every partition a consumer reads: the fetch size per partition is a share of a budget
+        // over the partitions read at once (a group's consumer reads a window of them and drops each when done),
+        // and a response of several partitions stays below G1's humongous-object size (half a 1 MB region), so
+        // that memory does not grow with the partitions. Q1 over 256 partitions peaked at 0.51 GB RSS with 8 MB
+        // responses, 0.42 GB with 448 KB (docs/benchmark.md).
         p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1_000);
         int partitionFetch = partitionFetchBytes(partitions);
         p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, partitionFetch);
@@ -103,9 +103,21 @@ final class KafkaClientProperties {
         return p;
     }
 
-    /** {@code max.partition.fetch.bytes} over {@code partitions} partitions: a share of 32 MB, from 32 KB to 1 MB. */
+    /**
+     * The most partitions a source's consumers read at once: as many consumers as its pool keeps, each reading a
+     * window of a group's partitions.
+     */
+    static final int PARTITIONS_READ_AT_ONCE = KafkaSource.CONSUMER_POOL_CAPACITY * KafkaPartitionReader.READ_WINDOW;
+
+    /**
+     * {@code max.partition.fetch.bytes} over {@code partitions} partitions: a share of 32 MB over those read at
+     * once, from 32 KB to 1 MB (1 MB up to 32 partitions, 256 KB from 128 on 2 cores). Kafka returns a record
+     * batch larger than this only for the first partition of a fetch response, so a small share makes one
+     * response per batch.
+     */
     static int partitionFetchBytes(int partitions) {
-        return (int) Math.max(32 * 1024, Math.min(1024 * 1024, FETCH_BUDGET_BYTES / Math.max(1, partitions)));
+        int readAtOnce = Math.max(1, Math.min(partitions, PARTITIONS_READ_AT_ONCE));
+        return (int) Math.max(32 * 1024, Math.min(1024 * 1024, FETCH_BUDGET_BYTES / readAtOnce));
     }
 
     /** An idempotent producer that waits for all in-sync replicas. */

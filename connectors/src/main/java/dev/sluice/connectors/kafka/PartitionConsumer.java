@@ -31,6 +31,8 @@ import org.apache.kafka.common.TopicPartition;
 final class PartitionConsumer implements AutoCloseable {
     private final KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
     private List<TopicPartition> assignment = List.of();
+    /** What Kafka's consumer is assigned now: the assignment but the partitions {@link #drop}ped since. */
+    private List<TopicPartition> assigned = List.of();
     /**
      * Per partition sought since it was assigned: every offset below has been consumed or does not exist
      * (compaction, transaction markers).
@@ -56,9 +58,10 @@ final class PartitionConsumer implements AutoCloseable {
      * partitions it keeps is kept; the position of a partition new to it is unknown until {@link #seek}.
      */
     void assign(List<TopicPartition> partitions) {
-        if (!partitions.equals(assignment)) {
+        if (!partitions.equals(assigned)) {
             consumer.assign(partitions);
             assignment = List.copyOf(partitions);
+            assigned = assignment;
             positions.keySet().retainAll(assignment);
             held.keySet().retainAll(assignment);
             reading.retainAll(assignment);
@@ -85,7 +88,7 @@ final class PartitionConsumer implements AutoCloseable {
     void readOnly(Collection<TopicPartition> partitions) {
         Set<TopicPartition> read = new HashSet<>(partitions);
         List<TopicPartition> others = new ArrayList<>();
-        for (TopicPartition p : assignment) {
+        for (TopicPartition p : assigned) {
             if (!read.contains(p)) {
                 others.add(p);
             }
@@ -94,6 +97,39 @@ final class PartitionConsumer implements AutoCloseable {
         consumer.resume(read);
         reading.clear();
         reading.addAll(read);
+    }
+
+    /**
+     * Stops reading {@code partition} and drops what was fetched of it (it leaves Kafka's assignment; its
+     * {@link #assignment} stays, and the next {@link #assign} of the same partitions puts it back, to be sought).
+     * The last partition Kafka is assigned is only paused, so that the topic's metadata stays known.
+     */
+    void drop(TopicPartition partition) {
+        if (!assigned.contains(partition)) {
+            return;
+        }
+        if (assigned.size() == 1) {
+            stopReading(partition);
+            return;
+        }
+        List<TopicPartition> rest = new ArrayList<>(assigned.size() - 1);
+        for (TopicPartition p : assigned) {
+            if (!p.equals(partition)) {
+                rest.add(p);
+            }
+        }
+        consumer.assign(rest);
+        assigned = rest;
+        reading.remove(partition);
+        positions.remove(partition);
+        held.remove(partition);
+    }
+
+    /** Reads {@code partition} too. */
+    void startReading(TopicPartition partition) {
+        if (reading.add(partition)) {
+            consumer.resume(List.of(partition));
+        }
     }
 
     /** Stops reading {@code partition}: nothing more of it is fetched; what was fetched is kept. */
@@ -155,9 +191,20 @@ final class PartitionConsumer implements AutoCloseable {
     void unassign() {
         consumer.unsubscribe();
         assignment = List.of();
+        assigned = List.of();
         positions.clear();
         held.clear();
         reading.clear();
+    }
+
+    /** How many of its partitions it reads now. */
+    int partitionsRead() {
+        return reading.size();
+    }
+
+    /** The partitions Kafka's consumer is assigned now: its assignment but those {@link #drop}ped since. */
+    List<TopicPartition> assignedInKafka() {
+        return assigned;
     }
 
     /** Records of its polls that it holds, not consumed. */

@@ -286,6 +286,57 @@ class KafkaPartitionReaderIT {
     }
 
     @Test
+    void aGroupReadsAWindowOfItsPartitionsAtOnceAndDropsEachWhenDone() {
+        int partitions = KafkaPartitionReader.READ_WINDOW * 2 + 3;
+        String grouped = SharedKafkaBroker.createTopic("windowed", partitions);
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            SharedKafkaBroker.produceValues(grouped, p, IntStream.range(0, 10 + p)
+                    .mapToObj(i -> click(partition * 100 + i, "/w", i, BASE_TIME)).toList());
+        }
+        try (KafkaSource s = openSource(table("windowed", grouped, CLICKS))) {
+            for (int round = 0; round < 2; round++) {
+                // Round 0 reads the first 6 records of each partition (none of partition 3), round 1 the rest.
+                List<OffsetRange> group = new ArrayList<>();
+                for (int p = 0; p < partitions; p++) {
+                    long split = p == 3 ? 0 : 6;
+                    group.add(round == 0 ? new OffsetRange(new SourcePartition(grouped, p), 0, split)
+                            : new OffsetRange(new SourcePartition(grouped, p), split, 10 + p));
+                }
+                Map<Integer, List<Object>> read = new TreeMap<>();
+                try (KafkaPartitionReader reader = (KafkaPartitionReader) s.openReader(
+                        new ScanSpec(group, List.of("user_id", "partition"), 4), allocator)) {
+                    for (VectorSchemaRoot next = reader.next(); next != null; next = reader.next()) {
+                        assertTrue(reader.consumer().partitionsRead() <= KafkaPartitionReader.READ_WINDOW,
+                                "partitions read at once: " + reader.consumer().partitionsRead());
+                        try (VectorSchemaRoot batch = next) {
+                            for (List<Object> row : VectorValues.rows(batch)) {
+                                assertEquals(reader.partition().partition(), row.get(1), "a batch of one partition");
+                                read.computeIfAbsent((Integer) row.get(1), p -> new ArrayList<>()).add(row.get(0));
+                            }
+                        }
+                    }
+                    // Every partition whose range was read left Kafka's assignment as it was done, but the last.
+                    long emptyRanges = group.stream().filter(OffsetRange::isEmpty).count();
+                    assertTrue(reader.consumer().assignedInKafka().size() <= 1 + emptyRanges,
+                            "still assigned: " + reader.consumer().assignedInKafka());
+                }
+                Map<Integer, List<Object>> expected = new TreeMap<>();
+                for (OffsetRange r : group) {
+                    int p = r.partition().partition();
+                    if (!r.isEmpty()) {
+                        expected.put(p, LongStream.range(r.fromOffset(), r.untilOffset())
+                                .mapToObj(o -> (Object) (int) (p * 100 + o)).toList());
+                    }
+                }
+                assertEquals(expected, read, "round " + round);
+                assertEquals(0, s.consumerPool().idleHeldRecords());
+            }
+            assertEquals(1, s.consumersCreated());
+        }
+    }
+
+    @Test
     void aGroupFailsNamingAPartitionWhoseRecordsDoNotArrive() {
         try (KafkaSource s = openSource(table("slow", topic, CLICKS, "scan.read-timeout-ms", "1000"));
                 PartitionReader reader = s.openReader(new ScanSpec(List.of(
