@@ -261,23 +261,12 @@ class KafkaPartitionReaderIT {
                     for (VectorSchemaRoot next = reader.next(); next != null; next = reader.next()) {
                         try (VectorSchemaRoot batch = next) {
                             assertTrue(batch.getRowCount() <= 7, "batch of " + batch.getRowCount());
-                            for (List<Object> row : VectorValues.rows(batch)) {
-                                assertEquals(reader.partition().partition(), row.get(1), "a batch of one partition");
-                                read.computeIfAbsent((Integer) row.get(1), p -> new ArrayList<>()).add(row.get(0));
-                            }
+                            collectGroupRows(reader, batch, read);
                         }
                     }
                     assertEquals(0, reader.malformedRecords());
                 }
-                Map<Integer, List<Object>> expected = new TreeMap<>();
-                for (OffsetRange r : group) {
-                    int p = r.partition().partition();
-                    if (!r.isEmpty()) {
-                        expected.put(p, LongStream.range(r.fromOffset(), r.untilOffset())
-                                .mapToObj(o -> (Object) (int) (p * 100 + o)).toList());
-                    }
-                }
-                assertEquals(expected, read, "round " + round);
+                assertEquals(groupUserIds(group), read, "round " + round);
                 // A group's consumer keeps nothing it fetched past the ranges (see KafkaPartitionReader.close).
                 assertEquals(0, s.consumerPool().idleHeldRecords());
             }
@@ -310,10 +299,7 @@ class KafkaPartitionReaderIT {
                         assertTrue(reader.consumer().partitionsRead() <= KafkaPartitionReader.READ_WINDOW,
                                 "partitions read at once: " + reader.consumer().partitionsRead());
                         try (VectorSchemaRoot batch = next) {
-                            for (List<Object> row : VectorValues.rows(batch)) {
-                                assertEquals(reader.partition().partition(), row.get(1), "a batch of one partition");
-                                read.computeIfAbsent((Integer) row.get(1), p -> new ArrayList<>()).add(row.get(0));
-                            }
+                            collectGroupRows(reader, batch, read);
                         }
                     }
                     // Every partition whose range was read left Kafka's assignment as it was done, but the last.
@@ -321,18 +307,31 @@ class KafkaPartitionReaderIT {
                     assertTrue(reader.consumer().assignedInKafka().size() <= 1 + emptyRanges,
                             "still assigned: " + reader.consumer().assignedInKafka());
                 }
-                Map<Integer, List<Object>> expected = new TreeMap<>();
-                for (OffsetRange r : group) {
-                    int p = r.partition().partition();
-                    if (!r.isEmpty()) {
-                        expected.put(p, LongStream.range(r.fromOffset(), r.untilOffset())
-                                .mapToObj(o -> (Object) (int) (p * 100 + o)).toList());
-                    }
-                }
-                assertEquals(expected, read, "round " + round);
+                assertEquals(groupUserIds(group), read, "round " + round);
                 assertEquals(0, s.consumerPool().idleHeldRecords());
             }
             assertEquals(1, s.consumersCreated());
+        }
+    }
+
+    /** The user ids a group test's ranges hold (partition p's record at offset o has id p * 100 + o), per partition. */
+    private static Map<Integer, List<Object>> groupUserIds(List<OffsetRange> group) {
+        Map<Integer, List<Object>> expected = new TreeMap<>();
+        for (OffsetRange r : group) {
+            int p = r.partition().partition();
+            if (!r.isEmpty()) {
+                expected.put(p, LongStream.range(r.fromOffset(), r.untilOffset())
+                        .mapToObj(o -> (Object) (int) (p * 100 + o)).toList());
+            }
+        }
+        return expected;
+    }
+
+    /** Adds a batch's (user_id, partition) rows to {@code read}, checking they are all of the reader's partition. */
+    private static void collectGroupRows(PartitionReader reader, VectorSchemaRoot batch, Map<Integer, List<Object>> read) {
+        for (List<Object> row : VectorValues.rows(batch)) {
+            assertEquals(reader.partition().partition(), row.get(1), "a batch of one partition");
+            read.computeIfAbsent((Integer) row.get(1), p -> new ArrayList<>()).add(row.get(0));
         }
     }
 
