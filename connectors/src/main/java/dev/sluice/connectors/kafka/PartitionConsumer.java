@@ -102,14 +102,9 @@ final class PartitionConsumer implements AutoCloseable {
     /**
      * Stops reading {@code partition} and drops what was fetched of it (it leaves Kafka's assignment; its
      * {@link #assignment} stays, and the next {@link #assign} of the same partitions puts it back, to be sought).
-     * The last partition Kafka is assigned is only paused, so that the topic's metadata stays known.
      */
     void drop(TopicPartition partition) {
         if (!assigned.contains(partition)) {
-            return;
-        }
-        if (assigned.size() == 1) {
-            stopReading(partition);
             return;
         }
         List<TopicPartition> rest = new ArrayList<>(assigned.size() - 1);
