@@ -33,7 +33,7 @@ final class JsonBytesScanner {
      */
     private static final int MAX_NUMBER_BYTES = 100;
     private static final int MAX_STRING_BYTES = 1 << 20;
-    private static final int MAX_NAME_BYTES = 1_000;
+    static final int MAX_NAME_BYTES = 1_000;
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
@@ -80,10 +80,11 @@ final class JsonBytesScanner {
         while (p < limit && b[p] == '"') {
             int nameStart = p + 1;
             JsonColumn column = columns.length > 0 ? columns[expected] : null;
-            int q = column == null ? -1 : nameStart + column.nameBytes.length;
-            if (q > 0 && column.plainName && q < limit && b[q] == '"' && startsWith(b, nameStart, column.nameBytes)) {
+            int q;
+            if (column != null && column.plainName && isNameAt(b, nameStart, limit, column.nameBytes)) {
                 // The field expected next, matched in place: a plain name's bytes and its closing quote are what
                 // scanName would find, at once.
+                q = nameStart + column.nameBytes.length;
                 expected = expected + 1 == columns.length ? 0 : expected + 1;
             } else {
                 q = scanName(b, nameStart, limit);
@@ -142,8 +143,12 @@ final class JsonBytesScanner {
         return q >= limit || q - from > MAX_NAME_BYTES ? -1 : q;
     }
 
-    /** Whether {@code b} holds {@code name}'s bytes at {@code from} (the caller checked they fit). */
-    private static boolean startsWith(byte[] b, int from, byte[] name) {
+    /** Whether {@code b} holds {@code name}'s bytes at {@code from}, then a closing quote, before {@code limit}. */
+    private static boolean isNameAt(byte[] b, int from, int limit, byte[] name) {
+        int end = from + name.length;
+        if (end >= limit || b[end] != '"') {
+            return false;
+        }
         for (int i = 0; i < name.length; i++) {
             if (b[from + i] != name[i]) {
                 return false;

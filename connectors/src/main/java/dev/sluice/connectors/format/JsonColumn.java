@@ -18,16 +18,14 @@ import org.apache.arrow.vector.VarCharVector;
  * only checked. Mutable, owned by one decoder.
  */
 final class JsonColumn {
-    /** The longest name matched in place: well below what {@link JsonBytesScanner} takes at all (1,000 bytes). */
-    private static final int PLAIN_NAME_MAX_BYTES = 256;
-
     /** The name, interned: Jackson interns field names, so most lookups by name are an identity check. */
     final String name;
     /** The name's UTF-8 bytes, matched against a record's field names by {@link JsonBytesScanner}. */
     final byte[] nameBytes;
     /**
-     * The name has no quote, backslash or control character and is short ({@link JsonBytesScanner} matches such
-     * a name in place: it is written in JSON as it is).
+     * The name has no quote, backslash or control character and is no longer than the names {@link JsonBytesScanner}
+     * takes at all ({@link JsonBytesScanner#MAX_NAME_BYTES}): it matches such a name in place, as it is written in
+     * JSON as it is.
      */
     final boolean plainName;
     final ColumnType type;
@@ -95,7 +93,7 @@ final class JsonColumn {
     }
 
     private static boolean isPlain(byte[] name) {
-        if (name.length > PLAIN_NAME_MAX_BYTES) {
+        if (name.length > JsonBytesScanner.MAX_NAME_BYTES) {
             return false;
         }
         for (byte c : name) {
