@@ -33,16 +33,29 @@ final class JsonBytesScanner {
      */
     private static final int MAX_NUMBER_BYTES = 100;
     private static final int MAX_STRING_BYTES = 1 << 20;
-    static final int MAX_NAME_BYTES = 1_000;
+    private static final int MAX_NAME_BYTES = 1_000;
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
     private enum Kind { STRING, INTEGER, FLOAT, TRUE, FALSE, NULL }
 
+    /** The most fields of a record whose names are remembered by position ({@link #layoutNames}). */
+    private static final int MAX_LAYOUT_FIELDS = 64;
+
     private final JsonColumn[] columns;
-    /** The index in {@link #columns} of the field expected next: records of a topic mostly keep one order. */
-    private int expected;
+    /**
+     * The field names met at each position of the records, declared or not, as the last record that differed
+     * there had them, and the declared column of each (null: not declared): records of a topic mostly keep one
+     * layout, so a field's name is compared in place with the one its position had, and only scanned and looked
+     * up when it differs. Each is as {@link #scanName} found it: no quote, backslash or control character.
+     */
+    private final byte[][] layoutNames = new byte[MAX_LAYOUT_FIELDS][];
+    private final int[] layoutNameLengths = new int[MAX_LAYOUT_FIELDS];
+    private final JsonColumn[] layoutColumns = new JsonColumn[MAX_LAYOUT_FIELDS];
+    /** How many positions of {@link #layoutNames} are known. */
+    private int layoutFields;
+    private long namesScanned;
     private char[] chars = new char[32];
 
     // The value scanned last: its kind, its bytes [start, end) (a string's without the quotes), and for an
@@ -77,21 +90,23 @@ final class JsonBytesScanner {
         if (p < limit && b[p] == '}') {
             return skipWhitespace(b, p + 1, limit) == limit;
         }
-        while (p < limit && b[p] == '"') {
+        for (int field = 0; p < limit && b[p] == '"'; field++) {
             int nameStart = p + 1;
-            JsonColumn column = columns.length > 0 ? columns[expected] : null;
+            JsonColumn column;
             int q;
-            if (column != null && column.plainName && isNameAt(b, nameStart, limit, column.nameBytes)) {
-                // The field expected next, matched in place: a plain name's bytes and its closing quote are what
-                // scanName would find, at once.
-                q = nameStart + column.nameBytes.length;
-                expected = expected + 1 == columns.length ? 0 : expected + 1;
+            if (field < layoutFields && isNameAt(b, nameStart, limit, layoutNames[field], layoutNameLengths[field])) {
+                // The name this position had, matched in place: its bytes (without escapes) and the closing quote
+                // are what scanName would find, at once.
+                q = nameStart + layoutNameLengths[field];
+                column = layoutColumns[field];
             } else {
                 q = scanName(b, nameStart, limit);
                 if (q < 0) {
                     return false;
                 }
                 column = find(b, nameStart, q - nameStart);
+                remember(field, b, nameStart, q - nameStart, column);
+                namesScanned++;
             }
             p = skipWhitespace(b, q + 1, limit);
             if (p >= limit || b[p] != ':') {
@@ -122,6 +137,11 @@ final class JsonBytesScanner {
         return false;
     }
 
+    /** How many field names were scanned and looked up rather than matched in place with their position's. */
+    long namesScanned() {
+        return namesScanned;
+    }
+
     /**
      * The position of the quote ending the field name that starts at {@code from}, or -1 if the name is not one
      * this path takes (an escape, a control character, malformed UTF-8, too long, or no end).
@@ -143,13 +163,16 @@ final class JsonBytesScanner {
         return q >= limit || q - from > MAX_NAME_BYTES ? -1 : q;
     }
 
-    /** Whether {@code b} holds {@code name}'s bytes at {@code from}, then a closing quote, before {@code limit}. */
-    private static boolean isNameAt(byte[] b, int from, int limit, byte[] name) {
-        int end = from + name.length;
+    /**
+     * Whether {@code b} holds the first {@code length} bytes of {@code name} at {@code from}, then a closing quote,
+     * before {@code limit}.
+     */
+    private static boolean isNameAt(byte[] b, int from, int limit, byte[] name, int length) {
+        int end = from + length;
         if (end >= limit || b[end] != '"') {
             return false;
         }
-        for (int i = 0; i < name.length; i++) {
+        for (int i = 0; i < length; i++) {
             if (b[from + i] != name[i]) {
                 return false;
             }
@@ -157,14 +180,28 @@ final class JsonBytesScanner {
         return true;
     }
 
+    /** Remembers the name {@code b[from, from + length)} and its column (or null) as the one of position {@code field}. */
+    private void remember(int field, byte[] b, int from, int length, JsonColumn column) {
+        if (field >= MAX_LAYOUT_FIELDS) {
+            return;
+        }
+        byte[] name = layoutNames[field];
+        if (name == null || name.length < length) {
+            name = new byte[Math.max(length, 16)];  // once per position, or for a longer name there
+            layoutNames[field] = name;
+        }
+        System.arraycopy(b, from, name, 0, length);
+        layoutNameLengths[field] = length;
+        layoutColumns[field] = column;
+        layoutFields = Math.max(layoutFields, field + 1);
+    }
+
     /** The declared column named {@code b[from, from + length)}, or null. */
     private JsonColumn find(byte[] b, int from, int length) {
-        int n = columns.length;
-        for (int i = 0, c = expected; i < n; i++, c = c + 1 == n ? 0 : c + 1) {
-            byte[] name = columns[c].nameBytes;
+        for (JsonColumn column : columns) {
+            byte[] name = column.nameBytes;
             if (name.length == length && Arrays.equals(name, 0, length, b, from, from + length)) {
-                expected = c + 1 == n ? 0 : c + 1;
-                return columns[c];
+                return column;
             }
         }
         return null;

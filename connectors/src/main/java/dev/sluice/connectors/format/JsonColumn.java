@@ -22,12 +22,6 @@ final class JsonColumn {
     final String name;
     /** The name's UTF-8 bytes, matched against a record's field names by {@link JsonBytesScanner}. */
     final byte[] nameBytes;
-    /**
-     * The name has no quote, backslash or control character and is no longer than the names {@link JsonBytesScanner}
-     * takes at all ({@link JsonBytesScanner#MAX_NAME_BYTES}): it matches such a name in place, as it is written in
-     * JSON as it is.
-     */
-    final boolean plainName;
     final ColumnType type;
     final boolean decoded;
     FieldVector vector;
@@ -42,7 +36,6 @@ final class JsonColumn {
     JsonColumn(String name, ColumnType type, boolean decoded) {
         this.name = name.intern();
         this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
-        this.plainName = isPlain(nameBytes);
         this.type = type;
         this.decoded = decoded;
     }
@@ -90,17 +83,5 @@ final class JsonColumn {
 
     String label() {
         return "column '" + name + "' (" + type.sqlName() + ")";
-    }
-
-    private static boolean isPlain(byte[] name) {
-        if (name.length > JsonBytesScanner.MAX_NAME_BYTES) {
-            return false;
-        }
-        for (byte c : name) {
-            if (c == '"' || c == '\\' || (c >= 0 && c < 0x20)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -177,6 +177,11 @@ public final class JsonRecordDecoder implements RecordDecoder {
         return scannedRecords;
     }
 
+    /** How many field names the fast path scanned and looked up, rather than matched in place (tests read it). */
+    long namesScanned() {
+        return scanner.namesScanned();
+    }
+
     /** A decoded column the record of {@code stamp} did not write is NULL in {@code row}. */
     private void nullUnwritten(int row, long stamp) {
         for (JsonColumn target : targets) {

@@ -11,6 +11,9 @@ import dev.sluice.execution.type.VectorValues;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -78,6 +81,43 @@ class JsonBytesScannerTest extends ArrowTestBase {
                     + "\", \"d\": " + i + "." + (i % 100) + ", \"flag\": " + (i % 2 == 0) + ", \"x\": \"y\"}"));
         }
         assertEquals(100, compare(records));
+    }
+
+    /**
+     * A table that declares some of its records' fields (as the bench's Q2 does): after the first record, each name
+     * is matched in place with the one its position had, declared or not; a record laid out otherwise is scanned
+     * where it differs. The rows are checked against the records' own values.
+     */
+    @Test
+    void matchesTheFieldNamesOfEachPositionAsThePreviousRecordHadThem() {
+        RowSchema declared = RowSchema.of(Column.of("ts", ColumnType.TIMESTAMP), Column.of("page", ColumnType.VARCHAR),
+                Column.of("amount", ColumnType.DOUBLE));
+        List<String> records = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            records.add("{\"ts\": " + (1_700_000_000_000L + i) + ", \"user_id\": " + i + ", \"page\": \"/p/" + i
+                    + "\", \"amount\": " + i + ".25, \"country\": \"DE\"}");
+        }
+        // Another layout: user_id missing, the undeclared 'pages' (which 'page' is a prefix of) where page was.
+        records.add("{\"ts\": 5, \"page\": \"/a\", \"pages\": 3, \"amount\": 1.5}");
+        records.add("{\"ts\": 6, \"pages\": \"/b\", \"page\": \"/c\", \"amount\": 2.5}");
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(declared.toArrowSchema(), allocator)) {
+            root.allocateNew();
+            JsonRecordDecoder decoder = new JsonRecordDecoder(declared, declared);
+            decoder.bind(root.getFieldVectors());
+            for (int row = 0; row < records.size(); row++) {
+                decode(decoder, utf8(records.get(row)), row);
+            }
+            root.setRowCount(records.size());
+            List<List<Object>> rows = VectorValues.rows(root);
+            for (int i = 0; i < 100; i++) {
+                assertEquals(List.of(utc(1_700_000_000_000L + i), "/p/" + i, i + 0.25), rows.get(i), records.get(i));
+            }
+            assertEquals(List.of(utc(5), "/a", 1.5), rows.get(100));
+            assertEquals(List.of(utc(6), "/c", 2.5), rows.get(101));
+            assertEquals(records.size(), decoder.scannedRecords());
+            // The first record's 5 names, then positions 1 and 2 of each other layout.
+            assertEquals(5 + 2 + 2, decoder.namesScanned());
+        }
     }
 
     @Test
@@ -269,6 +309,10 @@ class JsonBytesScannerTest extends ArrowTestBase {
 
     private static void write(ByteArrayOutputStream out, String s) {
         out.writeBytes(utf8(s));
+    }
+
+    private static LocalDateTime utc(long epochMillis) {
+        return LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
     }
 
     private static byte[] utf8(String s) {
