@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -178,7 +179,9 @@ final class PartitionConsumer implements AutoCloseable {
     /** Keeps records of a poll that were not consumed (offset order, from the partition's position) for later. */
     void hold(TopicPartition partition, List<ConsumerRecord<ByteBuffer, ByteBuffer>> records) {
         if (!records.isEmpty()) {
-            held.put(partition, new ArrayList<>(records));  // not a view pinning the whole poll
+            // A copy, not a view pinning the whole poll; unmodifiable as Kafka's own lists of a poll are, so that the
+            // reader's loop over a poll's records meets one list class (a second one made C2 compile it again).
+            held.put(partition, Collections.unmodifiableList(new ArrayList<>(records)));
         }
     }
 
