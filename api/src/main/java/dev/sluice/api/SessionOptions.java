@@ -16,8 +16,8 @@ public final class SessionOptions {
     public static final OptionDef<String> TRIGGER = OptionDef.of(Sluice.TRIGGER, OptionType.STRING,
             "when the next continuous query runs a batch: any interval (`500 ms`, `10 seconds`, `1 min`), `once` "
                     + "(one batch with all available data, then stop), `available-now` (all data available at start, "
-                    + "in batches of at most `availableNow.maxOffsetsPerTrigger` records unless `maxOffsetsPerTrigger` "
-                    + "is set, then stop)")
+                    + "in batches sized to `availableNow.batchMemoryTarget`, of at most `availableNow.maxOffsetsPerTrigger` "
+                    + "records, unless `maxOffsetsPerTrigger` is set, then stop)")
             .withDefault("1 s", "1 s")
             .validatedBy(SessionOptions::isTrigger, "an interval such as '1 s' or '500 ms', 'once' or 'available-now'");
     public static final OptionDef<String> OUTPUT_MODE = OptionDef.of(Sluice.OUTPUT_MODE,

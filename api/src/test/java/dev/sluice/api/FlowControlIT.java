@@ -58,8 +58,19 @@ class FlowControlIT extends KafkaSessionFixture {
         message("SET availableNow.maxOffsetsPerTrigger = 30");
         message("CREATE TABLE capped (id INT) WITH ('connector'='memory')");
         List<QueryProgress> capped = runToEnd("INSERT INTO capped SELECT STREAM id FROM src", null).recentProgress();
-        assertEquals(List.of(30L, 30L, 30L, 10L), capped.stream().map(QueryProgress::inputRows).toList());
+        // The first batch reads a sixteenth of the most (rounded up); the next ones as many as fit the batch memory
+        // target (64 MB: all of them), never more than the most.
+        assertEquals(List.of(2L, 30L, 30L, 30L, 8L), capped.stream().map(QueryProgress::inputRows).toList());
         assertEquals(all, ids("capped"));
+        // Batches that need more memory per record than the target allows stay at the first batch's size.
+        message("SET availableNow.maxOffsetsPerTrigger = 320");
+        message("SET availableNow.batchMemoryTarget = '16 B'");
+        message("CREATE TABLE sized (id INT) WITH ('connector'='memory')");
+        List<QueryProgress> sized = runToEnd("INSERT INTO sized SELECT STREAM id FROM src", null).recentProgress();
+        assertEquals(java.util.Collections.nCopies(5, 20L), sized.stream().map(QueryProgress::inputRows).toList());
+        assertEquals(all, ids("sized"));
+        message("RESET availableNow.batchMemoryTarget");
+        message("SET availableNow.maxOffsetsPerTrigger = 30");
         // maxOffsetsPerTrigger, when set, is the cap.
         message("SET maxOffsetsPerTrigger = 50");
         message("CREATE TABLE manual (id INT) WITH ('connector'='memory')");

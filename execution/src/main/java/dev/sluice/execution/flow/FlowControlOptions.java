@@ -15,7 +15,8 @@ import java.util.OptionalLong;
 public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong maxRatePerPartition,
                                  long minOffsetsPerTrigger, Duration maxTriggerDelay, boolean backpressureEnabled,
                                  long backpressureInitialRate, boolean failOnDataLoss, Duration outageTimeout,
-                                 long availableNowMaxOffsetsPerTrigger, long maxBatchMemoryBytes) {
+                                 long availableNowMaxOffsetsPerTrigger, long availableNowBatchMemoryTarget,
+                                 long maxBatchMemoryBytes) {
     public static final String MAX_OFFSETS_PER_TRIGGER = "maxOffsetsPerTrigger";
     public static final String MAX_RATE_PER_PARTITION = "maxRatePerPartition";
     public static final String MIN_OFFSETS_PER_TRIGGER = "minOffsetsPerTrigger";
@@ -27,10 +28,17 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
     public static final Duration DEFAULT_OUTAGE_TIMEOUT = Duration.ofMinutes(5);
     public static final String AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER = "availableNow.maxOffsetsPerTrigger";
     /**
-     * Without it, an available-now query over a backlog of any size ran as one batch holding the whole backlog's
-     * output (0.78 GB peak RSS over 5 M records, 1.79 GB over 20 M, at -Xmx512m).
+     * Without a cap, an available-now query over a backlog of any size ran as one batch holding the whole backlog's
+     * output (0.78 GB peak RSS over 5 M records, 1.79 GB over 20 M, at -Xmx512m); batches are sized below it to
+     * {@link #AVAILABLE_NOW_BATCH_MEMORY_TARGET} ({@link AvailableNowBatchSize}).
      */
-    public static final long DEFAULT_AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER = 1_000_000;
+    public static final long DEFAULT_AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER = 16_000_000;
+    public static final String AVAILABLE_NOW_BATCH_MEMORY_TARGET = "availableNow.batchMemoryTarget";
+    /**
+     * A pass-through of the bench's events (5 columns) peaks at about 78 MB per million records, and stays at the
+     * first batch's million; a filter keeping two columns of half the rows at about 12 MB, and reads 4 M at once.
+     */
+    public static final long DEFAULT_AVAILABLE_NOW_BATCH_MEMORY_TARGET = 64L << 20;
     public static final String MAX_BATCH_MEMORY = "maxBatchMemory";
 
     private static final String POSITIVE = "a positive whole number";
@@ -67,8 +75,16 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
     public static final OptionDef<Long> AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER_OPTION = OptionDef.of(
             AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER, OptionType.LONG, "most records one batch of an `available-now` "
                     + "query reads per source table when `maxOffsetsPerTrigger` is not set, so that a backlog of any "
-                    + "size is read in batches of bounded memory")
-            .withDefault(DEFAULT_AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER, "1000000").validatedBy(n -> n > 0, POSITIVE);
+                    + "size is read in batches of bounded memory. The first batch reads a sixteenth of it, each later "
+                    + "one as many as the last one's peak memory per record says fit `availableNow.batchMemoryTarget`")
+            .withDefault(DEFAULT_AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER, "16000000").validatedBy(n -> n > 0, POSITIVE);
+    public static final OptionDef<Long> AVAILABLE_NOW_BATCH_MEMORY_TARGET_OPTION = OptionDef.of(
+            AVAILABLE_NOW_BATCH_MEMORY_TARGET, OptionType.BYTES, "Arrow memory an `available-now` batch is sized to "
+                    + "when `maxOffsetsPerTrigger` is not set (at most half of `maxBatchMemory`): a query of small "
+                    + "output reads a backlog in a few large batches, one of wide rows in batches of the first size "
+                    + "(each partition a batch reads costs a fetch and a batch of its own)")
+            .withDefault(DEFAULT_AVAILABLE_NOW_BATCH_MEMORY_TARGET, "64 MB")
+            .validatedBy(n -> n > 0, "a positive size such as '64 MB'");
     public static final OptionDef<Long> MAX_BATCH_MEMORY_OPTION = OptionDef.of(MAX_BATCH_MEMORY, OptionType.BYTES,
             "most Arrow (off-heap) memory a continuous query's batch may hold at once (its tasks' output, its "
                     + "operators' working memory): a batch that needs more fails naming this option, instead of the "
@@ -79,17 +95,19 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
     public static final OptionTable OPTIONS = OptionTable.of(MAX_OFFSETS_PER_TRIGGER_OPTION,
             MAX_RATE_PER_PARTITION_OPTION, MIN_OFFSETS_PER_TRIGGER_OPTION, MAX_TRIGGER_DELAY_OPTION,
             BACKPRESSURE_ENABLED_OPTION, BACKPRESSURE_INITIAL_RATE_OPTION, FAIL_ON_DATA_LOSS_OPTION,
-            OUTAGE_TIMEOUT_OPTION, AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER_OPTION, MAX_BATCH_MEMORY_OPTION);
+            OUTAGE_TIMEOUT_OPTION, AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER_OPTION, AVAILABLE_NOW_BATCH_MEMORY_TARGET_OPTION,
+            MAX_BATCH_MEMORY_OPTION);
 
     public static final FlowControlOptions DEFAULT = parse(Map.of());
 
-    /** Options with the default {@code outageTimeout}, available-now batch cap and batch memory. */
+    /** Options with the default {@code outageTimeout}, available-now batch sizes and batch memory. */
     public FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong maxRatePerPartition,
                               long minOffsetsPerTrigger, Duration maxTriggerDelay, boolean backpressureEnabled,
                               long backpressureInitialRate, boolean failOnDataLoss) {
         this(maxOffsetsPerTrigger, maxRatePerPartition, minOffsetsPerTrigger, maxTriggerDelay, backpressureEnabled,
                 backpressureInitialRate, failOnDataLoss, DEFAULT_OUTAGE_TIMEOUT,
-                DEFAULT_AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER, defaultMaxBatchMemory());
+                DEFAULT_AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER, DEFAULT_AVAILABLE_NOW_BATCH_MEMORY_TARGET,
+                defaultMaxBatchMemory());
     }
 
     /** The JVM's maximum heap: what the JDK allows direct memory by default. */
@@ -113,6 +131,7 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
                 OptionTable.get(options, FAIL_ON_DATA_LOSS_OPTION).orElseThrow(),
                 OptionTable.get(options, OUTAGE_TIMEOUT_OPTION).orElseThrow(),
                 OptionTable.get(options, AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER_OPTION).orElseThrow(),
+                OptionTable.get(options, AVAILABLE_NOW_BATCH_MEMORY_TARGET_OPTION).orElseThrow(),
                 OptionTable.get(options, MAX_BATCH_MEMORY_OPTION).orElseGet(FlowControlOptions::defaultMaxBatchMemory));
     }
 

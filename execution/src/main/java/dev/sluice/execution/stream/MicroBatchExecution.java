@@ -8,6 +8,7 @@ import dev.sluice.execution.checkpoint.Checkpoint;
 import dev.sluice.execution.checkpoint.CommitRecord;
 import dev.sluice.execution.checkpoint.PartitionEventTime;
 import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.flow.AvailableNowBatchSize;
 import dev.sluice.execution.flow.FlowControlOptions;
 import dev.sluice.execution.flow.PidRateEstimator;
 import dev.sluice.execution.plan.PhysicalNode;
@@ -123,6 +124,8 @@ public final class MicroBatchExecution implements Runnable {
     private long lastBatchWatermark = BatchOffsets.NO_WATERMARK;
     /** Records per second backpressure allows; driver thread only. */
     private double rateLimit;
+    /** What the next batch of an available-now query reads per source table without maxOffsetsPerTrigger. */
+    private final AvailableNowBatchSize availableNowSize;
     private long previousStartMillis = -1;
     private long lastBatchEndMillis = System.currentTimeMillis();
 
@@ -180,6 +183,8 @@ public final class MicroBatchExecution implements Runnable {
                 ? Optional.of(PidRateEstimator.withDefaults(Math.max(1, trigger.interval().toMillis())))
                 : Optional.empty();
         this.rateLimit = flow.backpressureEnabled() ? flow.backpressureInitialRate() : Long.MAX_VALUE;
+        this.availableNowSize = new AvailableNowBatchSize(flow.availableNowMaxOffsetsPerTrigger(),
+                Math.max(1, Math.min(flow.availableNowBatchMemoryTarget(), flow.maxBatchMemoryBytes() / 2)));
         this.checkpointWriter = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sluice-checkpoint-" + queryName);
             t.setDaemon(true);
@@ -387,9 +392,10 @@ public final class MicroBatchExecution implements Runnable {
         if (trigger.kind() == Trigger.Kind.ONCE) {
             return Long.MAX_VALUE;  // as in Spark: one batch with everything
         }
-        // Available-now reads a backlog of any size: in batches of bounded size unless told otherwise.
+        // Available-now reads a backlog of any size: in batches of bounded size (sized to their memory) unless told
+        // otherwise.
         long cap = flow.maxOffsetsPerTrigger().orElse(trigger.kind() == Trigger.Kind.AVAILABLE_NOW
-                ? flow.availableNowMaxOffsetsPerTrigger() : Long.MAX_VALUE);
+                ? availableNowSize.next() : Long.MAX_VALUE);
         if (backpressure.isPresent() && rateLimit < Long.MAX_VALUE) {
             cap = Math.min(cap, Math.max(1, (long) (rateLimit * intervalSeconds())));
         }
@@ -431,6 +437,7 @@ public final class MicroBatchExecution implements Runnable {
         long late;
         Map<String, Long> lateByOperator;
         Map<String, Map<SourcePartition, Long>> batchMaxEventTimes;
+        long peakMemory;
         // State as of the previous batch: batch ids are consecutive, so a re-run batch sees what it saw.
         Map<String, StateStore> stores = new java.util.LinkedHashMap<>();
         states.forEach((id, provider) -> stores.put(id, provider.getStore(batchId - 1)));
@@ -458,6 +465,7 @@ public final class MicroBatchExecution implements Runnable {
             late = output.lateRows();
             lateByOperator = output.lateRowsByOperator();
             batchMaxEventTimes = output.maxEventTimes();
+            peakMemory = batchAllocator.getPeakMemoryAllocation();
         } catch (Exception | Error e) {
             stores.values().forEach(StateStore::abort);
             Optional<OutOfMemoryException> overBudget = causeOfType(e, OutOfMemoryException.class);
@@ -510,6 +518,7 @@ public final class MicroBatchExecution implements Runnable {
         long processingMillis = planMillis + (t4 - t0) / 1_000_000;
         lastBatchEndMillis = System.currentTimeMillis();
         double limitUsed = backpressure.isPresent() && rateLimit < Long.MAX_VALUE ? rateLimit : -1;
+        availableNowSize.observe(inputRows, peakMemory);
         if (backpressure.isPresent()) {
             OptionalDouble rate = backpressure.get().compute(lastBatchEndMillis, inputRows, Math.max(1, processingMillis),
                     schedulingDelayMillis);
@@ -526,8 +535,8 @@ public final class MicroBatchExecution implements Runnable {
         for (String gap : batch.dataLoss()) {
             LOG.warn("Query {} batch {}: data loss: {}", queryName, batchId, gap);
         }
-        LOG.debug("Query {} batch {}: {} rows in, {} out, {} malformed, {} ms", queryName, batchId, inputRows,
-                outputRows, malformed, processingMillis);
+        LOG.debug("Query {} batch {}: {} rows in, {} out, {} malformed, {} ms, peak Arrow memory {} KB", queryName,
+                batchId, inputRows, outputRows, malformed, processingMillis, peakMemory >> 10);
         notify(() -> observer.onBatchCompleted(progress));
     }
 

@@ -23,7 +23,8 @@ class FlowControlOptionsTest {
         assertFalse(o.backpressureEnabled());
         assertTrue(o.failOnDataLoss());
         assertEquals(Duration.ofMinutes(5), o.outageTimeout());
-        assertEquals(1_000_000, o.availableNowMaxOffsetsPerTrigger());
+        assertEquals(16_000_000, o.availableNowMaxOffsetsPerTrigger());
+        assertEquals(64L << 20, o.availableNowBatchMemoryTarget());
         assertEquals(Runtime.getRuntime().maxMemory(), o.maxBatchMemoryBytes());
     }
 
@@ -34,9 +35,10 @@ class FlowControlOptionsTest {
                 Map.entry("maxTriggerDelay", "2 s"), Map.entry("backpressure.enabled", "true"),
                 Map.entry("backpressure.initialRate", "1000"), Map.entry("failOnDataLoss", "false"),
                 Map.entry("outageTimeout", "30 s"), Map.entry("trigger", "ignored"),
-                Map.entry("availableNow.maxOffsetsPerTrigger", "5000"), Map.entry("maxBatchMemory", "256 MB")));
+                Map.entry("availableNow.maxOffsetsPerTrigger", "5000"), Map.entry("availableNow.batchMemoryTarget", "8 MB"),
+                Map.entry("maxBatchMemory", "256 MB")));
         assertEquals(new FlowControlOptions(OptionalLong.of(10_000), OptionalLong.of(500), 100, Duration.ofSeconds(2),
-                true, 1000, false, Duration.ofSeconds(30), 5000, 256L << 20), o);
+                true, 1000, false, Duration.ofSeconds(30), 5000, 8L << 20, 256L << 20), o);
         assertEquals(2L << 30, FlowControlOptions.parse(Map.of("maxBatchMemory", "2g")).maxBatchMemoryBytes());
         assertEquals(1000, FlowControlOptions.parse(Map.of("maxBatchMemory", "1_000")).maxBatchMemoryBytes());
     }
