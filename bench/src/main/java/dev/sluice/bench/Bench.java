@@ -312,7 +312,7 @@ public final class Bench {
             String name = switch (r.phase()) {
                 case "q1" -> "Sluice Q1 (filter + project, JSON)";
                 case "q2" -> "Sluice Q2 (10 s tumbling windows by page, COUNT, SUM, update mode)";
-                case "q3" -> "Sluice Q3 (GROUP BY partition, COUNT(*), complete mode, no parsing)";
+                case "q3" -> "Sluice Q3 (GROUP BY partition, COUNT(*), complete mode, no column kept)";
                 case "q1-kafka-eos" -> "Sluice Q1 into a Kafka topic, exactly-once (a transaction per batch)";
                 case "q1-kafka-alo" -> "Sluice Q1 into a Kafka topic, at-least-once";
                 case "passthrough" -> "Sluice pass-through (every column into a blackhole)";
