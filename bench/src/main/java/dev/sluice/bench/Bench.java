@@ -229,9 +229,10 @@ public final class Bench {
         List<String> rows = new ArrayList<>();
         for (int round = 1; round <= o.repeat(); round++) {
             for (int rate : o.rates()) {
-                OUT.printf(Locale.ROOT, "Latency: producing %,d records/s for %d s into a new topic; continuous Q1, "
-                        + "trigger 100 ms, into a Kafka topic (exactly-once)...%n", rate, o.seconds());
-                rows.add(LatencyRun.measure(bootstrap, rate, o.seconds(), o.heap()));
+                OUT.printf(Locale.ROOT, "Latency: producing %,d records/s for %d s into a new topic of %d partitions; "
+                        + "continuous Q1, trigger 100 ms, into a Kafka topic (exactly-once)...%n", rate, o.seconds(),
+                        o.partitions());
+                rows.add(LatencyRun.measure(bootstrap, rate, o.seconds(), o.heap(), o.partitions()));
             }
         }
         OUT.printf(Locale.ROOT, "%n| producer rate | seconds | records produced | output records received | latency p50 "

@@ -55,7 +55,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class LatencyRun {
     private static final PrintStream OUT = System.out;
-    static final int PARTITIONS = 8;
     static final int SEED_RECORDS = 1000;
     static final String FIRST_BATCH = "FIRST_BATCH_MS ";
     static final String SECOND_QUERY = "SECOND_QUERY_FIRST_BATCH_MS ";
@@ -66,19 +65,19 @@ final class LatencyRun {
     private LatencyRun() {
     }
 
-    /** The parent's side for one rate: returns the summary row of the table. */
-    static String measure(String bootstrap, int rate, int seconds, String heap) throws Exception {
+    /** The parent's side for one rate, over topics of {@code partitions}: returns the summary row of the table. */
+    static String measure(String bootstrap, int rate, int seconds, String heap, int partitions) throws Exception {
         String suffix = rate + "-" + System.currentTimeMillis();
         String in = "latency-in-" + suffix;
         String out = "latency-out-" + suffix;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(in, PARTITIONS, (short) 1), new NewTopic(out, PARTITIONS, (short) 1)))
+            admin.createTopics(List.of(new NewTopic(in, partitions, (short) 1), new NewTopic(out, partitions, (short) 1)))
                     .all().get(60, TimeUnit.SECONDS);
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap))) {
             SplittableRandom random = new SplittableRandom(7);
             for (int i = 0; i < SEED_RECORDS; i++) {
-                producer.send(record(in, i, System.currentTimeMillis(), random.nextInt(10_000), random));
+                producer.send(record(in, (int) (i % partitions), System.currentTimeMillis(), random.nextInt(10_000), random));
             }
             producer.flush();
         }
@@ -111,8 +110,8 @@ final class LatencyRun {
         // Consume the output from now on, on its own thread, while producing at the rate.
         AtomicBoolean stop = new AtomicBoolean();
         long producingFrom = System.currentTimeMillis();
-        CompletableFuture<long[]> latencies = CompletableFuture.supplyAsync(() -> consume(bootstrap, out, producingFrom, stop));
-        long[] produced = produce(bootstrap, in, rate, seconds);
+        CompletableFuture<long[]> latencies = CompletableFuture.supplyAsync(() -> consume(bootstrap, out, partitions, producingFrom, stop));
+        long[] produced = produce(bootstrap, in, partitions, rate, seconds);
         // Let the last records through: a few triggers and commits.
         Thread.sleep(3000);
         stop.set(true);
@@ -168,15 +167,16 @@ final class LatencyRun {
                 ProducerConfig.LINGER_MS_CONFIG, 1);
     }
 
-    private static ProducerRecord<byte[], byte[]> record(String topic, long i, long ts, int cents, SplittableRandom random) {
+    private static ProducerRecord<byte[], byte[]> record(String topic, int partition, long ts, int cents,
+                                                         SplittableRandom random) {
         String json = "{\"ts\": " + ts + ", \"user_id\": " + random.nextInt(100_000) + ", \"page\": \"/p/"
                 + random.nextInt(1000) + "\", \"amount\": " + (cents / 100) + "." + (cents % 100 < 10 ? "0" : "")
-                + (cents % 100) + ", \"country\": \"" + COUNTRIES[(int) (i % COUNTRIES.length)] + "\"}";
-        return new ProducerRecord<>(topic, (int) (i % PARTITIONS), null, json.getBytes(StandardCharsets.UTF_8));
+                + (cents % 100) + ", \"country\": \"" + COUNTRIES[partition % COUNTRIES.length] + "\"}";
+        return new ProducerRecord<>(topic, partition, null, json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Produces at {@code rate} records/s for {@code seconds}, in 1 ms steps; returns {records, of them amount > 50}. */
-    private static long[] produce(String bootstrap, String topic, int rate, int seconds) throws Exception {
+    private static long[] produce(String bootstrap, String topic, int partitions, int rate, int seconds) throws Exception {
         SplittableRandom random = new SplittableRandom(42);
         AtomicReference<Exception> failure = new AtomicReference<>();
         long sent = 0;
@@ -192,7 +192,8 @@ final class LatencyRun {
                     if (cents > 5000) {
                         over50++;
                     }
-                    ProducerRecord<byte[], byte[]> r = record(topic, sent, System.currentTimeMillis(), cents, random);
+                    ProducerRecord<byte[], byte[]> r = record(topic, (int) (sent % partitions), System.currentTimeMillis(),
+                            cents, random);
                     producer.send(r, (m, e) -> {
                         if (e != null) {
                             failure.compareAndSet(null, e);
@@ -211,7 +212,7 @@ final class LatencyRun {
     }
 
     /** Reads the output as it is committed; the latency of each record whose ts is at or after {@code from}. */
-    private static long[] consume(String bootstrap, String topic, long from, AtomicBoolean stop) {
+    private static long[] consume(String bootstrap, String topic, int partitionCount, long from, AtomicBoolean stop) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
@@ -225,7 +226,7 @@ final class LatencyRun {
         int m = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
+            for (int p = 0; p < partitionCount; p++) {
                 partitions.add(new TopicPartition(topic, p));
             }
             consumer.assign(partitions);
