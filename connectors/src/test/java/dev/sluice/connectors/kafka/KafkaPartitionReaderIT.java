@@ -314,6 +314,43 @@ class KafkaPartitionReaderIT {
         }
     }
 
+    /**
+     * Ranges that together hold at most a batch's rows (a live topic's few new records per partition) are all read
+     * at once; the window of {@link KafkaPartitionReader#READ_WINDOW} holds for longer ones (above, with batches of
+     * 4 rows).
+     */
+    @Test
+    void aGroupReadsShortRangesAllAtOnce() {
+        int partitions = KafkaPartitionReader.READ_WINDOW * 2 + 3;
+        String grouped = SharedKafkaBroker.createTopic("short-ranges", partitions);
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            SharedKafkaBroker.produceValues(grouped, p, IntStream.range(0, 10 + p)
+                    .mapToObj(i -> click(partition * 100 + i, "/s", i, BASE_TIME)).toList());
+        }
+        try (KafkaSource s = openSource(table("short_ranges", grouped, CLICKS))) {
+            List<OffsetRange> group = new ArrayList<>();
+            long records = 0;
+            for (int p = 0; p < partitions; p++) {
+                group.add(new OffsetRange(new SourcePartition(grouped, p), 2, 10 + p));
+                records += 8 + p;
+            }
+            Map<Integer, List<Object>> read = new TreeMap<>();
+            int mostReadAtOnce = 0;
+            try (KafkaPartitionReader reader = (KafkaPartitionReader) s.openReader(
+                    new ScanSpec(group, List.of("user_id", "partition"), (int) records), allocator)) {
+                mostReadAtOnce = reader.consumer().partitionsRead();
+                for (VectorSchemaRoot next = reader.next(); next != null; next = reader.next()) {
+                    try (VectorSchemaRoot batch = next) {
+                        collectGroupRows(reader, batch, read);
+                    }
+                }
+            }
+            assertEquals(partitions, mostReadAtOnce);
+            assertEquals(groupUserIds(group), read);
+        }
+    }
+
     /** The user ids a group test's ranges hold (partition p's record at offset o has id p * 100 + o), per partition. */
     private static Map<Integer, List<Object>> groupUserIds(List<OffsetRange> group) {
         Map<Integer, List<Object>> expected = new TreeMap<>();
