@@ -80,6 +80,15 @@ final class PartitionConsumer implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether Kafka's consumer has fetched all of {@code partition} it knows of (its position is the log end of the
+     * partition's last fetch): then nothing of it is prefetched beyond what it returned.
+     */
+    boolean fetchedToEnd(TopicPartition partition) {
+        java.util.OptionalLong lag = consumer.currentLag(partition);
+        return lag.isPresent() && lag.getAsLong() == 0;
+    }
+
     /** Every offset of the partition below this has been consumed, or does not exist. */
     long position(TopicPartition partition) {
         return requireNonNull(positions.get(partition), () -> partition + " was not sought");

@@ -285,7 +285,8 @@ class KafkaPartitionReaderIT {
         }
         try (KafkaSource s = openSource(table("windowed", grouped, CLICKS))) {
             for (int round = 0; round < 2; round++) {
-                // Round 0 reads the first 6 records of each partition (none of partition 3), round 1 the rest.
+                // Round 0 reads the first 6 records of each partition (none of partition 3), round 1 the rest: ranges
+                // longer than the batches of 4 rows, so read in a window and dropped, even those read to the end.
                 List<OffsetRange> group = new ArrayList<>();
                 for (int p = 0; p < partitions; p++) {
                     long split = p == 3 ? 0 : 6;
@@ -293,8 +294,10 @@ class KafkaPartitionReaderIT {
                             : new OffsetRange(new SourcePartition(grouped, p), split, 10 + p));
                 }
                 Map<Integer, List<Object>> read = new TreeMap<>();
+                PartitionConsumer consumer;
                 try (KafkaPartitionReader reader = (KafkaPartitionReader) s.openReader(
                         new ScanSpec(group, List.of("user_id", "partition"), 4), allocator)) {
+                    consumer = reader.consumer();
                     for (VectorSchemaRoot next = reader.next(); next != null; next = reader.next()) {
                         assertTrue(reader.consumer().partitionsRead() <= KafkaPartitionReader.READ_WINDOW,
                                 "partitions read at once: " + reader.consumer().partitionsRead());
@@ -307,8 +310,55 @@ class KafkaPartitionReaderIT {
                     assertTrue(reader.consumer().assignedInKafka().size() <= emptyRanges,
                             "still assigned: " + reader.consumer().assignedInKafka());
                 }
+                assertEquals(0, consumer.assignedInKafka().size(), "unassigned once read");
                 assertEquals(groupUserIds(group), read, "round " + round);
                 assertEquals(0, s.consumerPool().idleHeldRecords());
+            }
+            assertEquals(1, s.consumersCreated());
+        }
+    }
+
+    /**
+     * A live topic's batches: a few new records of each partition, read all at once and to the end of what Kafka
+     * has. The group's consumer keeps its partitions, paused, with the records it fetched past a range (written after
+     * the batch was planned), and the next batch continues with them.
+     */
+    @Test
+    void aGroupReadToTheEndOfItsPartitionsKeepsThemForItsNextBatch() {
+        int partitions = KafkaPartitionReader.READ_WINDOW * 2 + 3;
+        String live = SharedKafkaBroker.createTopic("live", partitions);
+        try (KafkaSource s = openSource(table("live", live, CLICKS))) {
+            long[] end = new long[partitions];
+            for (int round = 0; round < 5; round++) {
+                int records = round == 3 ? 5 : round == 4 ? 0 : 3;
+                for (int p = 0; p < partitions && records > 0; p++) {
+                    int partition = p;
+                    long from = end[p];
+                    SharedKafkaBroker.produceValues(live, p, LongStream.range(from, from + records)
+                            .mapToObj(i -> click(partition * 100 + (int) i, "/l", (int) i, BASE_TIME)).toList());
+                }
+                // Round 3 leaves 2 of the new records of each partition to round 4.
+                int read = round == 3 ? 3 : round == 4 ? 2 : records;
+                List<OffsetRange> group = new ArrayList<>();
+                for (int p = 0; p < partitions; p++) {
+                    group.add(new OffsetRange(new SourcePartition(live, p), end[p], end[p] + read));
+                    end[p] += read;
+                }
+                Map<Integer, List<Object>> rows = new TreeMap<>();
+                PartitionConsumer consumer;
+                try (KafkaPartitionReader reader = (KafkaPartitionReader) s.openReader(
+                        new ScanSpec(group, List.of("user_id", "partition"), 1000), allocator)) {
+                    consumer = reader.consumer();
+                    assertEquals(partitions, reader.consumer().partitionsRead(), "all at once");
+                    for (VectorSchemaRoot next = reader.next(); next != null; next = reader.next()) {
+                        try (VectorSchemaRoot batch = next) {
+                            collectGroupRows(reader, batch, rows);
+                        }
+                    }
+                }
+                assertEquals(groupUserIds(group), rows, "round " + round);
+                assertEquals(partitions, consumer.assignedInKafka().size(), "round " + round);
+                assertEquals(round == 3 ? 2 * partitions : 0, s.consumerPool().idleHeldRecords(), "round " + round);
             }
             assertEquals(1, s.consumersCreated());
         }
