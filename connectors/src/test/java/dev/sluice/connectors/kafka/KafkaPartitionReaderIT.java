@@ -277,12 +277,7 @@ class KafkaPartitionReaderIT {
     @Test
     void aGroupReadsAWindowOfItsPartitionsAtOnceAndDropsEachWhenDone() {
         int partitions = KafkaPartitionReader.READ_WINDOW * 2 + 3;
-        String grouped = SharedKafkaBroker.createTopic("windowed", partitions);
-        for (int p = 0; p < partitions; p++) {
-            int partition = p;
-            SharedKafkaBroker.produceValues(grouped, p, IntStream.range(0, 10 + p)
-                    .mapToObj(i -> click(partition * 100 + i, "/w", i, BASE_TIME)).toList());
-        }
+        String grouped = groupTopic("windowed", partitions);
         try (KafkaSource s = openSource(table("windowed", grouped, CLICKS))) {
             for (int round = 0; round < 2; round++) {
                 // Round 0 reads the first 6 records of each partition (none of partition 3), round 1 the rest: ranges
@@ -372,12 +367,7 @@ class KafkaPartitionReaderIT {
     @Test
     void aGroupReadsShortRangesAllAtOnce() {
         int partitions = KafkaPartitionReader.READ_WINDOW * 2 + 3;
-        String grouped = SharedKafkaBroker.createTopic("short-ranges", partitions);
-        for (int p = 0; p < partitions; p++) {
-            int partition = p;
-            SharedKafkaBroker.produceValues(grouped, p, IntStream.range(0, 10 + p)
-                    .mapToObj(i -> click(partition * 100 + i, "/s", i, BASE_TIME)).toList());
-        }
+        String grouped = groupTopic("short-ranges", partitions);
         try (KafkaSource s = openSource(table("short_ranges", grouped, CLICKS))) {
             List<OffsetRange> group = new ArrayList<>();
             long records = 0;
@@ -399,6 +389,17 @@ class KafkaPartitionReaderIT {
             assertEquals(partitions, mostReadAtOnce);
             assertEquals(groupUserIds(group), read);
         }
+    }
+
+    /** A new topic whose partition p holds 10 + p records, the one at offset o with user id p * 100 + o. */
+    private static String groupTopic(String name, int partitions) {
+        String topic = SharedKafkaBroker.createTopic(name, partitions);
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            SharedKafkaBroker.produceValues(topic, p, IntStream.range(0, 10 + p)
+                    .mapToObj(i -> click(partition * 100 + i, "/g", i, BASE_TIME)).toList());
+        }
+        return topic;
     }
 
     /** The user ids a group test's ranges hold (partition p's record at offset o has id p * 100 + o), per partition. */
