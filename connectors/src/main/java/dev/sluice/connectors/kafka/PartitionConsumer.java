@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -85,7 +86,7 @@ final class PartitionConsumer implements AutoCloseable {
      * partition's last fetch): then nothing of it is prefetched beyond what it returned.
      */
     boolean fetchedToEnd(TopicPartition partition) {
-        java.util.OptionalLong lag = consumer.currentLag(partition);
+        OptionalLong lag = consumer.currentLag(partition);
         return lag.isPresent() && lag.getAsLong() == 0;
     }
 

@@ -255,15 +255,11 @@ class KafkaPartitionReaderIT {
                     long until = Math.min(ranges[p][1] + shift, 30 + p);
                     group.add(new OffsetRange(new SourcePartition(grouped, p), Math.min(ranges[p][0] + shift, until), until));
                 }
-                Map<Integer, List<Object>> read = new TreeMap<>();
+                Map<Integer, List<Object>> read;
                 try (PartitionReader reader = s.openReader(new ScanSpec(group, List.of("user_id", "partition"), 7),
                         allocator)) {
-                    for (VectorSchemaRoot next = reader.next(); next != null; next = reader.next()) {
-                        try (VectorSchemaRoot batch = next) {
-                            assertTrue(batch.getRowCount() <= 7, "batch of " + batch.getRowCount());
-                            collectGroupRows(reader, batch, read);
-                        }
-                    }
+                    read = readGroup(reader, batch -> assertTrue(batch.getRowCount() <= 7,
+                            "batch of " + batch.getRowCount()));
                     assertEquals(0, reader.malformedRecords());
                 }
                 assertEquals(groupUserIds(group), read, "round " + round);
@@ -288,18 +284,13 @@ class KafkaPartitionReaderIT {
                     group.add(round == 0 ? new OffsetRange(new SourcePartition(grouped, p), 0, split)
                             : new OffsetRange(new SourcePartition(grouped, p), split, 10 + p));
                 }
-                Map<Integer, List<Object>> read = new TreeMap<>();
+                Map<Integer, List<Object>> read;
                 PartitionConsumer consumer;
                 try (KafkaPartitionReader reader = (KafkaPartitionReader) s.openReader(
                         new ScanSpec(group, List.of("user_id", "partition"), 4), allocator)) {
                     consumer = reader.consumer();
-                    for (VectorSchemaRoot next = reader.next(); next != null; next = reader.next()) {
-                        assertTrue(reader.consumer().partitionsRead() <= KafkaPartitionReader.READ_WINDOW,
-                                "partitions read at once: " + reader.consumer().partitionsRead());
-                        try (VectorSchemaRoot batch = next) {
-                            collectGroupRows(reader, batch, read);
-                        }
-                    }
+                    read = readGroup(reader, batch -> assertTrue(consumer.partitionsRead() <= KafkaPartitionReader.READ_WINDOW,
+                            "partitions read at once: " + consumer.partitionsRead()));
                     // Every partition whose range was read left Kafka's assignment as it was done.
                     long emptyRanges = group.stream().filter(OffsetRange::isEmpty).count();
                     assertTrue(reader.consumer().assignedInKafka().size() <= emptyRanges,
@@ -339,17 +330,13 @@ class KafkaPartitionReaderIT {
                     group.add(new OffsetRange(new SourcePartition(live, p), end[p], end[p] + read));
                     end[p] += read;
                 }
-                Map<Integer, List<Object>> rows = new TreeMap<>();
+                Map<Integer, List<Object>> rows;
                 PartitionConsumer consumer;
                 try (KafkaPartitionReader reader = (KafkaPartitionReader) s.openReader(
                         new ScanSpec(group, List.of("user_id", "partition"), 1000), allocator)) {
                     consumer = reader.consumer();
                     assertEquals(partitions, reader.consumer().partitionsRead(), "all at once");
-                    for (VectorSchemaRoot next = reader.next(); next != null; next = reader.next()) {
-                        try (VectorSchemaRoot batch = next) {
-                            collectGroupRows(reader, batch, rows);
-                        }
-                    }
+                    rows = readGroup(reader, batch -> { });
                 }
                 assertEquals(groupUserIds(group), rows, "round " + round);
                 assertEquals(partitions, consumer.assignedInKafka().size(), "round " + round);
@@ -375,16 +362,12 @@ class KafkaPartitionReaderIT {
                 group.add(new OffsetRange(new SourcePartition(grouped, p), 2, 10 + p));
                 records += 8 + p;
             }
-            Map<Integer, List<Object>> read = new TreeMap<>();
-            int mostReadAtOnce = 0;
+            Map<Integer, List<Object>> read;
+            int mostReadAtOnce;
             try (KafkaPartitionReader reader = (KafkaPartitionReader) s.openReader(
                     new ScanSpec(group, List.of("user_id", "partition"), (int) records), allocator)) {
                 mostReadAtOnce = reader.consumer().partitionsRead();
-                for (VectorSchemaRoot next = reader.next(); next != null; next = reader.next()) {
-                    try (VectorSchemaRoot batch = next) {
-                        collectGroupRows(reader, batch, read);
-                    }
-                }
+                read = readGroup(reader, batch -> { });
             }
             assertEquals(partitions, mostReadAtOnce);
             assertEquals(groupUserIds(group), read);
@@ -415,12 +398,23 @@ class KafkaPartitionReaderIT {
         return expected;
     }
 
-    /** Adds a batch's (user_id, partition) rows to {@code read}, checking they are all of the reader's partition. */
-    private static void collectGroupRows(PartitionReader reader, VectorSchemaRoot batch, Map<Integer, List<Object>> read) {
-        for (List<Object> row : VectorValues.rows(batch)) {
-            assertEquals(reader.partition().partition(), row.get(1), "a batch of one partition");
-            read.computeIfAbsent((Integer) row.get(1), p -> new ArrayList<>()).add(row.get(0));
+    /**
+     * Reads every batch of a group's reader, each first given to {@code check}, into its user ids per partition,
+     * checking that each batch's (user_id, partition) rows are all of the reader's partition.
+     */
+    private static Map<Integer, List<Object>> readGroup(PartitionReader reader,
+                                                        java.util.function.Consumer<VectorSchemaRoot> check) {
+        Map<Integer, List<Object>> read = new TreeMap<>();
+        for (VectorSchemaRoot next = reader.next(); next != null; next = reader.next()) {
+            try (VectorSchemaRoot batch = next) {
+                check.accept(batch);
+                for (List<Object> row : VectorValues.rows(batch)) {
+                    assertEquals(reader.partition().partition(), row.get(1), "a batch of one partition");
+                    read.computeIfAbsent((Integer) row.get(1), p -> new ArrayList<>()).add(row.get(0));
+                }
+            }
         }
+        return read;
     }
 
     @Test
