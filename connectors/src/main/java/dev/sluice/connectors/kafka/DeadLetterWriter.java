@@ -2,14 +2,12 @@ package dev.sluice.connectors.kafka;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -140,21 +138,24 @@ final class DeadLetterWriter implements AutoCloseable {
             }
         }
 
-        /** Sends a copy of {@code record} with headers naming {@code reason} and where it came from. */
-        void write(ConsumerRecord<ByteBuffer, ByteBuffer> record, String reason) {
+        /**
+         * Sends a copy of the record at {@code offset} of {@code partition} (its key, value and headers) with
+         * headers naming {@code reason} and where it came from.
+         */
+        void write(TopicPartition partition, long offset, byte[] key, byte[] value, Header[] recordHeaders,
+                String reason) {
             if (written) {
                 return;
             }
             RecordHeaders headers = new RecordHeaders();
-            for (Header h : record.headers()) {
+            for (Header h : recordHeaders) {
                 headers.add(h);
             }
             headers.add(ERROR_HEADER, utf8(reason));
-            headers.add(TOPIC_HEADER, utf8(record.topic()));
-            headers.add(PARTITION_HEADER, utf8(Integer.toString(record.partition())));
-            headers.add(OFFSET_HEADER, utf8(Long.toString(record.offset())));
-            ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(topic, null, null,
-                    Utils.toNullableArray(record.key()), Utils.toNullableArray(record.value()), headers);
+            headers.add(TOPIC_HEADER, utf8(partition.topic()));
+            headers.add(PARTITION_HEADER, utf8(Integer.toString(partition.partition())));
+            headers.add(OFFSET_HEADER, utf8(Long.toString(offset)));
+            ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(topic, null, null, key, value, headers);
             Callback callback = (metadata, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, e);

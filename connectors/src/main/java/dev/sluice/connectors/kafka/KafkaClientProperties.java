@@ -58,9 +58,6 @@ final class KafkaClientProperties {
         return "read_committed".equalsIgnoreCase(userProperties.getOrDefault(ConsumerConfig.ISOLATION_LEVEL_CONFIG, ""));
     }
 
-    /** What a source's consumers may hold fetched over the partitions they read ({@link #partitionFetchBytes}). */
-    static final long FETCH_BUDGET_BYTES = 32L * 1024 * 1024;
-
     Map<String, Object> admin() {
         Map<String, Object> p = base("admin", ADMIN_CONFIGS);
         p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
@@ -69,55 +66,25 @@ final class KafkaClientProperties {
     }
 
     /**
-     * A consumer that reads assigned partitions at explicit offsets: no group, no commits, no reset.
-     *
-     * @param partitions the partitions of the source's topics: the more there are, the less is fetched of each
+     * The settings of a {@link PartitionFetcher}, as a consumer's (it reads them with Kafka's {@code ConsumerConfig}):
+     * security, timeouts, and fetch sizes a table may set with {@code properties.*}.
      */
-    Map<String, Object> consumer(int partitions) {
+    Map<String, Object> consumer() {
         Map<String, Object> p = base("reader", CONSUMER_CONFIGS);
         p.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, DEFAULT_API_TIMEOUT_MS);
-        // Kafka prefetches every partition a consumer reads: the fetch size per partition is a share of a budget
-        // over the partitions read at once (a group's consumer reads a window of them and drops each when done),
-        // and a response of several partitions stays below G1's humongous-object size (half a 1 MB region), so
-        // that memory does not grow with the partitions. Q1 over 256 partitions peaked at 0.51 GB RSS with 8 MB
-        // responses, 0.42 GB with 448 KB (docs/benchmark.md).
-        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1_000);
-        int partitionFetch = partitionFetchBytes(partitions);
-        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, partitionFetch);
-        p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(partitionFetch, 448 * 1024));
+        // A response stays below G1's humongous-object size (half a 1 MB region): each is a new heap buffer, and
+        // humongous ones take whole regions until a collection frees them. Q1 over 256 partitions peaked at 0.51 GB
+        // RSS with 8 MB responses of Kafka's consumer, 0.42 GB with 448 KB (docs/benchmark.md).
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 448 * 1024);
+        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 448 * 1024);
         p.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 1024 * 1024);
-        // No JMX reporter and no metrics pushed to the broker: Kafka registers (and names, with regular expressions)
-        // metrics per partition read and removes them when the partition is unassigned, as a group's consumer is
-        // after every batch; nothing of Sluice reads them.
-        p.putIfAbsent(ConsumerConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
-        p.putIfAbsent(ConsumerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
-        // A short fetch.max.wait: the prefetch a consumer sends past its range's end, at the end of the log,
-        // would otherwise hold the next range's first fetch (one request in flight per broker) for that long.
+        // A short fetch.max.wait: a request at the end of a partition's log (a live topic) returns as soon as the
+        // broker has nothing more, rather than holding the next one (one request in flight per broker).
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // Offsets lost to retention must fail the read rather than silently jump.
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        // Record keys and values as slices of the fetched bytes: decoders read them where they lie, no copy per record.
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class);
         return p;
-    }
-
-    /**
-     * The most partitions a source's consumers read at once: as many consumers as its pool keeps, each reading a
-     * window of a group's partitions.
-     */
-    static final int PARTITIONS_READ_AT_ONCE = KafkaSource.CONSUMER_POOL_CAPACITY * KafkaPartitionReader.READ_WINDOW;
-
-    /**
-     * {@code max.partition.fetch.bytes} over {@code partitions} partitions: a share of 32 MB over those read at
-     * once, from 32 KB to 1 MB (1 MB up to 32 partitions, 256 KB from 128 on 2 cores). Kafka returns a record
-     * batch larger than this only for the first partition of a fetch response, so a small share makes one
-     * response per batch.
-     */
-    static int partitionFetchBytes(int partitions) {
-        int readAtOnce = Math.max(1, Math.min(partitions, PARTITIONS_READ_AT_ONCE));
-        return (int) Math.max(32 * 1024, Math.min(1024 * 1024, FETCH_BUDGET_BYTES / readAtOnce));
     }
 
     /** An idempotent producer that waits for all in-sync replicas. */

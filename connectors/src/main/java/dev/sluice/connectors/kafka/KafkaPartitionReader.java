@@ -10,10 +10,9 @@ import dev.sluice.execution.source.SourceException;
 import dev.sluice.execution.source.SourcePartition;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.RowSchema;
-import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +26,6 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMilliVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -41,45 +38,28 @@ import org.slf4j.LoggerFactory;
  * format. Every record value is checked against all the table's declared columns, so the same records are
  * malformed whatever columns a query reads.
  *
- * <p>One pooled {@link PartitionConsumer} reads all the scan's partitions (assign and seek, no group, no
- * commits): each fetch brings records of many of them, so a group of short ranges (a batch over hundreds of
- * partitions) costs about what one long range does. Records are decoded into a batch per partition as they
- * arrive; a batch is returned when it is full, when its range is done, or when the open batches together hold
- * {@code maxBatchRows} rows (the largest goes first), so a reader holds about one batch's rows whatever the
- * number of its partitions. A group's consumer reads {@link #READ_WINDOW} of its partitions at once, more while
- * the ranges it reads hold at most {@code maxBatchRows} records together, in the scan's order, and drops a
- * partition with what it fetched of it as soon as its range is done (a consumer of one partition pauses it and
- * keeps that for the partition's next range); once the group is read the consumer is unassigned. A group of
- * short ranges fetched to the end of what Kafka has of each partition, as a live topic's batches are, holds at
- * most the few records written since the batch was planned: its consumer keeps the partitions, paused, with those,
- * and the group's next batch continues with them without assigning, seeking and fetching each anew.
+ * <p>One pooled {@link PartitionFetcher} reads all the scan's partitions (one partition, or a group of them):
+ * each fetch brings records of many of them, so a group of short ranges (a batch over hundreds of partitions)
+ * costs about what one long range does. Records are decoded where they lie in the fetch response
+ * ({@link PartitionRecords}) into a batch per partition as they arrive; a batch is returned when it is full, when
+ * its range is done, or when the open batches together hold {@code maxBatchRows} rows (the largest goes first),
+ * so a reader holds about one batch's rows whatever the number of its partitions.
  *
  * <p>A table with a primary key is a table of upserts: a record without its key's columns is malformed, and a
  * tombstone (a null value) is a delete of its key, decoded from the record key with the key format into the
  * key's columns and flagged in {@link dev.sluice.execution.source.StreamSource#DELETED_COLUMN} when the scan
  * reads it (a scan that does not gets no row for it).
  *
- * <p>Offsets may have gaps (compaction, transaction markers): a range is done once the consumer's position in
- * its partition reaches {@code until}. Records that can't be decoded are handled by the table's
+ * <p>Offsets may have gaps (compaction, transaction markers): a range is done once its position (past the
+ * records and skipped batches read) reaches {@code until}. Records that can't be decoded are handled by the table's
  * {@link ErrorPolicy}; with {@link ErrorPolicy#DEAD_LETTER} a range's dead-letter writes are flushed before its
  * last batch is returned. Not thread-safe.
  */
 final class KafkaPartitionReader implements PartitionReader {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPartitionReader.class);
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+    private static final long POLL_INTERVAL_MS = 100;
     /** Expected bytes per VARCHAR value when sizing a batch; vectors grow past it as needed. */
     private static final double VARCHAR_DENSITY = 16;
-    /**
-     * How many partitions of a group its consumer reads at once, unless their ranges are short; the next waits
-     * until one is done. Kafka's consumer prefetches every partition it reads and does per-partition work in every
-     * fetch, so a window bounds both and lets each partition fetch more (KafkaClientProperties#partitionFetchBytes):
-     * over 1,024 partitions, Q1 ran 39% faster with 15% less CPU, at less memory (docs/benchmark.md). More are read
-     * at once while their ranges hold at most {@code maxBatchRows} records together: a batch of a live topic reads a
-     * few records of each partition, and reading a group 8 partitions at a time cost a fetch round per 8 (the
-     * latency bench over 256 partitions at 20 K records/s: 117 against 77 ms of processing per batch); over 1,024
-     * partitions in batches of 200 K records (195 per range) that took no more memory.
-     */
-    static final int READ_WINDOW = 8;
     /** The fewest rows a partition's batch is first sized for (it grows past them as needed). */
     private static final int MIN_BATCH_CAPACITY = 1024;
 
@@ -99,15 +79,10 @@ final class KafkaPartitionReader implements PartitionReader {
     private final boolean upserts;
     private final ErrorPolicy errorPolicy;
     private final long readTimeoutNanos;
-    /** The consumer of the scan's partitions; null if every range is empty. */
-    private final PartitionConsumer consumer;
+    /** The fetcher of the scan's partitions; null if every range is empty. */
+    private final PartitionFetcher fetcher;
     /** The scan's ranges, in its order. */
     private final List<RangeRead> ranges = new ArrayList<>();
-    /** A group's ranges not read yet, waiting for a place in the window ({@link #READ_WINDOW}), in scan order. */
-    private final ArrayDeque<RangeRead> waiting = new ArrayDeque<>();
-    /** How many of the ranges are being read, and the records they hold together. */
-    private int readingRanges;
-    private long readingRecords;
     private final Map<TopicPartition, RangeRead> byPartition = new HashMap<>();
     /** Batches done and not yet returned, oldest first. */
     private final ArrayDeque<RangeRead.Done> ready = new ArrayDeque<>();
@@ -122,14 +97,6 @@ final class KafkaPartitionReader implements PartitionReader {
     /** Since when no record arrived, or -1 (nanoTime). */
     private long waitingSince = -1;
     private boolean healthy = true;
-    /** Whether a partition of a group was dropped because Kafka may have prefetched records of it past its range. */
-    private boolean dropped;
-    /**
-     * Whether the group's ranges hold at most a batch's rows together, as a live topic's batches do: a
-     * partition read to the end of what Kafka has of it is then kept (over long ranges, the backlog's, the last
-     * batch would keep every partition and Kafka's metrics of each: 15 MB more heap over 1,024 partitions).
-     */
-    private final boolean keepsReadToEnd;
     private boolean closed;
 
     KafkaPartitionReader(KafkaSource source, ScanSpec spec, KafkaProjection projection, BufferAllocator allocator) {
@@ -156,44 +123,24 @@ final class KafkaPartitionReader implements PartitionReader {
                 ? options.keyFormat().get().decoder(new RowSchema(keyColumns)) : null;
         this.errorPolicy = options.errorPolicy();
         this.readTimeoutNanos = options.readTimeout().toNanos();
-        List<TopicPartition> partitions = new ArrayList<>();
         for (OffsetRange range : spec.ranges()) {
             RangeRead read = new RangeRead(range);
             ranges.add(read);
             byPartition.put(read.topicPartition, read);
-            partitions.add(read.topicPartition);
             if (!read.done) {
                 unfinished++;
             }
         }
         if (unfinished == 0) {
-            this.consumer = null;
-            this.keepsReadToEnd = false;
+            this.fetcher = null;
             return;
         }
-        this.consumer = source.consumerPool().borrow(partitions);
-        List<TopicPartition> reading = new ArrayList<>();
+        this.fetcher = source.fetcherPool().borrow();
         for (RangeRead read : ranges) {
-            // An empty range's partition is sought too (and paused): Kafka looks up the position of every
-            // assigned partition that has none, which fails without a reset policy.
-            try {
-                consumer.seek(read.topicPartition, read.range.fromOffset());
-            } catch (RuntimeException e) {
-                source.consumerPool().release(consumer, false);
-                throw new SourceException("Can't seek to offset " + read.range.fromOffset() + " of "
-                        + read.range.partition() + " (table '" + source.name() + "'): " + e.getMessage(), e);
-            }
             if (!read.done) {
-                if (waiting.isEmpty() && hasRoomFor(read)) {
-                    reading.add(read.topicPartition);
-                    startedReading(read);
-                } else {
-                    waiting.add(read);
-                }
+                fetcher.read(read.topicPartition, read.range.fromOffset(), read.range.untilOffset());
             }
         }
-        consumer.readOnly(reading);
-        this.keepsReadToEnd = ranges.size() > 1 && readingRecords <= maxBatchRows && waiting.isEmpty();
     }
 
     /**
@@ -226,14 +173,8 @@ final class KafkaPartitionReader implements PartitionReader {
 
     /** Reads one poll's records into the ranges' batches; finishes the ranges it completes. */
     private void readPoll() {
-        Map<TopicPartition, List<ConsumerRecord<ByteBuffer, ByteBuffer>>> polled = poll();
+        List<PartitionRecords> polled = poll();
         if (polled.isEmpty()) {
-            // The positions may have moved past offsets without records (transaction markers, compaction).
-            for (RangeRead read : ranges) {
-                if (!read.done && consumer.position(read.topicPartition) >= read.range.untilOffset()) {
-                    finish(read);
-                }
-            }
             long now = System.nanoTime();
             if (unfinished > 0 && waitingSince >= 0 && now - waitingSince > readTimeoutNanos) {
                 throw stalled();
@@ -244,31 +185,28 @@ final class KafkaPartitionReader implements PartitionReader {
             return;
         }
         waitingSince = -1;
-        for (Map.Entry<TopicPartition, List<ConsumerRecord<ByteBuffer, ByteBuffer>>> e : polled.entrySet()) {
-            TopicPartition partition = e.getKey();
-            List<ConsumerRecord<ByteBuffer, ByteBuffer>> records = e.getValue();
-            RangeRead read = byPartition.get(partition);
+        for (PartitionRecords records : polled) {
+            RangeRead read = byPartition.get(records.partition());
             if (read == null || read.done) {
-                consumer.hold(partition, records);  // fetched before it was paused: kept for a later range
                 continue;
             }
             long until = read.range.untilOffset();
-            int i = 0;
-            for (; i < records.size(); i++) {
-                ConsumerRecord<ByteBuffer, ByteBuffer> record = records.get(i);
-                if (record.offset() >= until) {
-                    break;
+            boolean reachedEnd = false;
+            try {
+                while (records.next()) {
+                    if (records.offset() >= until) {
+                        reachedEnd = true;  // what lies past the range is for the next one
+                        break;
+                    }
+                    read.read(records);
                 }
-                read.read(record);
+            } catch (KafkaException e) {
+                healthy = false;
+                throw new SourceException("Failed to read " + read.range.partition() + " of table '" + source.name()
+                        + "' at offset " + records.nextOffset() + ": " + e.getMessage(), e);
             }
-            if (i < records.size()) {
-                // The rest of the range holds no records; what lies past it is for the next range.
-                consumer.consumed(partition, until);
-                consumer.hold(partition, records.subList(i, records.size()));
-            } else if (i > 0) {
-                consumer.consumed(partition, records.get(i - 1).offset() + 1);
-            }
-            if (consumer.position(partition) >= until) {
+            read.position = reachedEnd ? until : Math.max(read.position, records.nextOffset());
+            if (read.position >= until) {
                 finish(read);
             }
         }
@@ -284,18 +222,18 @@ final class KafkaPartitionReader implements PartitionReader {
         }
     }
 
-    private Map<TopicPartition, List<ConsumerRecord<ByteBuffer, ByteBuffer>>> poll() {
+    private List<PartitionRecords> poll() {
         try {
-            return consumer.poll(POLL_INTERVAL);
-        } catch (OffsetOutOfRangeException e) {
+            return fetcher.poll(POLL_INTERVAL_MS);
+        } catch (PartitionFetcher.OffsetOutOfRangeFailure e) {
             healthy = false;
             throw outOfRange(e);
         } catch (KafkaException e) {
             healthy = false;
             RangeRead first = firstUnfinished();
             throw new SourceException("Failed to read " + describeUnfinished() + " of table '" + source.name()
-                    + "' at offset " + consumer.position(first.topicPartition) + " from Kafka at '"
-                    + source.bootstrapServers() + "': " + e.getMessage(), e);
+                    + "' at offset " + first.position + " from Kafka at '" + source.bootstrapServers() + "': "
+                    + e.getMessage(), e);
         }
     }
 
@@ -303,35 +241,9 @@ final class KafkaPartitionReader implements PartitionReader {
     private void finish(RangeRead read) {
         read.done = true;
         unfinished--;
-        TopicPartition partition = read.topicPartition;
-        if (ranges.size() > 1 && (!keepsReadToEnd || !consumer.fetchedToEnd(partition))) {
-            consumer.drop(partition);  // what was prefetched of it goes now, not when the group is read
-            dropped = true;
-        } else {
-            // Kept for the partition's next range with what it fetched and holds of it: a consumer of one partition
-            // (at most one fetch), a group's of short ranges one it fetched to the end of what Kafka had of it (the
-            // few records a live topic got since the batch was planned).
-            consumer.stopReading(partition);
-        }
-        readingRanges--;
-        readingRecords -= read.range.size();
-        while (!waiting.isEmpty() && hasRoomFor(waiting.peek())) {
-            RangeRead next = waiting.poll();
-            consumer.startReading(next.topicPartition);
-            startedReading(next);
-        }
+        fetcher.stop(read.topicPartition);
         read.emit();
         read.finish();
-    }
-
-    /** Whether {@code read} may be read beside the ranges being read (see {@link #READ_WINDOW}). */
-    private boolean hasRoomFor(RangeRead read) {
-        return readingRanges < READ_WINDOW || readingRecords + read.range.size() <= maxBatchRows;
-    }
-
-    private void startedReading(RangeRead read) {
-        readingRanges++;
-        readingRecords += read.range.size();
     }
 
     private RangeRead firstUnfinished() {
@@ -341,11 +253,6 @@ final class KafkaPartitionReader implements PartitionReader {
             }
         }
         throw new IllegalStateException("Every range is done");
-    }
-
-    /** Its consumer, null if every range was empty (for tests). */
-    PartitionConsumer consumer() {
-        return consumer;
     }
 
     /** The first unfinished partition, and how many others are unfinished. */
@@ -369,18 +276,17 @@ final class KafkaPartitionReader implements PartitionReader {
         String message = "No record of " + first.range.partition() + " (table '" + source.name() + "') arrived for "
                 + TimeUnit.NANOSECONDS.toMillis(readTimeoutNanos) + " ms while reading offsets ["
                 + first.range.fromOffset() + ", " + first.range.untilOffset() + ") at offset "
-                + consumer.position(first.topicPartition) + otherUnfinished() + " from Kafka at '" + source.bootstrapServers()
+                + first.position + otherUnfinished() + " from Kafka at '" + source.bootstrapServers()
                 + "' (option '" + KafkaTableOptions.SCAN_READ_TIMEOUT_MS + "')";
         return new SourceException(message, new TimeoutException(message));
     }
 
-    private SourceException outOfRange(OffsetOutOfRangeException e) {
-        TopicPartition partition = e.partitions().iterator().next();
+    private SourceException outOfRange(PartitionFetcher.OffsetOutOfRangeFailure e) {
+        TopicPartition partition = e.partition();
         RangeRead read = byPartition.get(partition);
-        long offset = e.offsetOutOfRangePartitions().getOrDefault(partition, consumer.position(partition));
         String available;
         try {
-            long[] offsets = consumer.availableOffsets(partition, Duration.ofMillis(source.apiTimeoutMs()));
+            long[] offsets = source.availableOffsets(partition);
             available = "available offsets are [" + offsets[0] + ", " + offsets[1] + ")"
                     + (read != null && read.range.fromOffset() < offsets[0] ? "; older records were deleted by retention" : "");
         } catch (RuntimeException lookupFailure) {
@@ -388,7 +294,7 @@ final class KafkaPartitionReader implements PartitionReader {
         }
         String reading = read == null ? "" : ", reading offsets [" + read.range.fromOffset() + ", "
                 + read.range.untilOffset() + ")";
-        return new SourceException("Offset " + offset + " of " + partition + " (table '" + source.name() + "'"
+        return new SourceException("Offset " + e.offset() + " of " + partition + " (table '" + source.name() + "'"
                 + reading + ") is out of range: " + available, e);
     }
 
@@ -412,21 +318,9 @@ final class KafkaPartitionReader implements PartitionReader {
         for (RangeRead read : ranges) {
             read.close();
         }
-        if (consumer != null) {
-            // A group read to the end of the log (a live topic) keeps its assignment for its next batch, which then
-            // continues without assigning, seeking and fetching each partition anew.
-            if (ranges.size() > 1 && healthy && (dropped || unfinished > 0)) {
-                // What a group's consumer fetched past its ranges' ends would stay in the heap until the group's
-                // next batch (Kafka keeps a paused partition's fetched records, and each pins its whole fetch
-                // response): Q1 over 256 partitions peaked at 0.9 GB RSS keeping it, 0.43 GB dropping it. A
-                // consumer of one partition keeps it (one fetch, at most 1 MB).
-                try {
-                    consumer.unassign();
-                } catch (RuntimeException e) {
-                    healthy = false;
-                }
-            }
-            source.consumerPool().release(consumer, healthy);
+        if (fetcher != null) {
+            fetcher.stopAll();
+            source.fetcherPool().release(fetcher, healthy);
         }
     }
 
@@ -441,6 +335,8 @@ final class KafkaPartitionReader implements PartitionReader {
         /** The partition's topic as UTF-8, written into the topic column of every row. */
         private final byte[] topicBytes;
         private boolean done;
+        /** Every offset below it is read, or holds no record of the table (transaction markers, compaction). */
+        private long position;
 
         // The open batch (null if none) and its vectors by role (null if not requested).
         private VectorSchemaRoot batch;
@@ -467,10 +363,11 @@ final class KafkaPartitionReader implements PartitionReader {
             this.topicPartition = new TopicPartition(partition.topic(), partition.partition());
             this.topicBytes = partition.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             this.done = range.isEmpty();
+            this.position = range.fromOffset();
         }
 
         /** Decodes one record of the range into the open batch (opened if none); a full batch goes out. */
-        void read(ConsumerRecord<ByteBuffer, ByteBuffer> record) {
+        void read(PartitionRecords record) {
             if (batch == null) {
                 open();
             }
@@ -487,7 +384,7 @@ final class KafkaPartitionReader implements PartitionReader {
         }
 
         private void open() {
-            long remaining = range.untilOffset() - consumer.position(topicPartition);
+            long remaining = range.untilOffset() - position;
             int expectedRows = (int) Math.max(1, Math.min(remaining,
                     Math.min(maxBatchRows, Math.max(MIN_BATCH_CAPACITY, maxBatchRows / Math.max(1, unfinished)))));
             batch = VectorSchemaRoot.create(projection.arrowSchema(), allocator);
@@ -563,8 +460,8 @@ final class KafkaPartitionReader implements PartitionReader {
          * Decodes one record into {@code row}; false if it is malformed and the policy skips it, or a tombstone the
          * scan takes no row for.
          */
-        private boolean decode(ConsumerRecord<ByteBuffer, ByteBuffer> record, int row) {
-            boolean tombstone = record.value() == null && upserts;
+        private boolean decode(PartitionRecords record, int row) {
+            boolean tombstone = record.valueLength() < 0 && upserts;
             if (tombstone && deletedVector == null) {
                 tombstonesSkipped++;
                 return false;
@@ -573,7 +470,8 @@ final class KafkaPartitionReader implements PartitionReader {
                 if (tombstone) {
                     decodeTombstone(record, row);
                 } else {
-                    decoder.decode(record.value(), row);
+                    decoder.decode(record.valueLength() < 0 ? null : record.bytes(), record.valueOffset(),
+                            Math.max(0, record.valueLength()), row);
                     checkKey(row);
                 }
             } catch (RecordDecoderException e) {
@@ -584,7 +482,7 @@ final class KafkaPartitionReader implements PartitionReader {
                 deletedVector.setSafe(row, tombstone ? 1 : 0);
             }
             if (partitionVector != null) {
-                partitionVector.setSafe(row, record.partition());
+                partitionVector.setSafe(row, topicPartition.partition());
             }
             if (offsetVector != null) {
                 offsetVector.setSafe(row, record.offset());
@@ -596,26 +494,25 @@ final class KafkaPartitionReader implements PartitionReader {
                 topicVector.setSafe(row, topicBytes);
             }
             if (keyVector != null) {
-                ByteBuffer key = record.key();
-                if (key == null) {
+                if (record.keyLength() < 0) {
                     keyVector.setNull(row);
                 } else {
-                    keyVector.setSafe(row, key, key.position(), key.remaining());
+                    keyVector.setSafe(row, record.bytes(), record.keyOffset(), record.keyLength());
                 }
             }
             return true;
         }
 
         /** A tombstone: its key's columns from the record key, every other column NULL. */
-        private void decodeTombstone(ConsumerRecord<ByteBuffer, ByteBuffer> record, int row) throws RecordDecoderException {
+        private void decodeTombstone(PartitionRecords record, int row) throws RecordDecoderException {
             for (FieldVector v : valueVectors) {
                 v.setNull(row);
             }
-            if (record.key() == null) {
+            if (record.keyLength() < 0) {
                 throw new RecordDecoderException("a tombstone (a null value) without a key deletes no key");
             }
             try {
-                keyDecoder.decode(record.key(), row);
+                keyDecoder.decode(record.bytes(), record.keyOffset(), record.keyLength(), row);
             } catch (RecordDecoderException e) {
                 throw new RecordDecoderException("the key of a tombstone (a null value): " + e.reason());
             }
@@ -635,7 +532,7 @@ final class KafkaPartitionReader implements PartitionReader {
             }
         }
 
-        private void malformed(ConsumerRecord<ByteBuffer, ByteBuffer> record, String reason) {
+        private void malformed(PartitionRecords record, String reason) {
             if (errorPolicy == ErrorPolicy.FAIL) {
                 throw new MalformedRecordException(source.name(), range.partition(), record.offset(), reason);
             }
@@ -655,8 +552,13 @@ final class KafkaPartitionReader implements PartitionReader {
                         throw deadLetterFailure(e);
                     }
                 }
-                deadLetters.write(record, reason);
+                deadLetters.write(topicPartition, record.offset(), copy(record, record.keyOffset(), record.keyLength()),
+                        copy(record, record.valueOffset(), record.valueLength()), record.headers(), reason);
             }
+        }
+
+        private static byte[] copy(PartitionRecords record, int offset, int length) {
+            return length < 0 ? null : Arrays.copyOfRange(record.bytes(), offset, offset + length);
         }
 
         /** The range is read: its dead letters are written, and what it skipped is logged. */

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * One or several Kafka topics (a list, or every topic matching a pattern) read as offset ranges per
  * partition (the "direct" model): offsets are looked up with an admin client owned by the source, and
  * a task's ranges (one partition's, or a group of partitions' when there are many) are read by a
- * {@link KafkaPartitionReader} with one consumer assigned to their partitions, from a pool of at most
- * {@link #CONSUMER_POOL_CAPACITY} consumers that keeps a partition's consumer across micro-batches. Topics and
+ * {@link KafkaPartitionReader} with one {@link PartitionFetcher} (Sluice's own reader of Kafka's fetch responses),
+ * from a pool of at most {@link #FETCHER_POOL_CAPACITY} that keeps their connections across micro-batches. Topics and
  * partitions are looked up again on every call, so partitions added and (with a pattern) topics created while a
  * query runs join at its next batch.
  *
@@ -41,31 +41,28 @@ import org.slf4j.LoggerFactory;
  * never joined nor read back.
  *
  * <p>Thread-safety: offset lookups are synchronized; readers may be opened from several threads. Closing
- * the source closes the admin client, the pooled consumers and the dead-letter producer.
+ * the source closes the admin client, the pooled fetchers and the dead-letter producer.
  */
 public final class KafkaSource implements StreamSource {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
     /**
-     * Consumers a source keeps (idle or reading), whatever the number of partitions: enough for each partition
-     * of a small topic, or each group of a large one (at most 16 per scan), to keep its own across batches, and
-     * for every task thread to read at once ({@link PartitionConsumerPool}).
+     * Fetchers a source keeps (idle or reading), whatever the number of partitions: one per task thread reading
+     * at once, and some to spare ({@link PartitionFetcherPool}).
      */
-    static final int CONSUMER_POOL_CAPACITY = Math.max(16, 2 * Runtime.getRuntime().availableProcessors());
+    static final int FETCHER_POOL_CAPACITY = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     private final KafkaTableOptions options;
     private final RowSchema declared;
     private final RowSchema schema;
     private final KafkaClientProperties clientProperties;
     private final KafkaMetadataClient metadata;
-    private final PartitionConsumerPool consumerPool;
+    private final PartitionFetcherPool fetcherPool;
     /** The query's id, naming the dead-letter writer's transactions. */
     private final String queryId;
     /** Commits each committed batch's end offsets to the query's consumer group; empty if turned off. */
     private final Optional<GroupOffsetCommitter> groupCommitter;
     private DeadLetterWriter deadLetterWriter;
     private boolean closed;
-    /** The partitions of the table's topics when last listed. */
-    private volatile int partitionCount;
 
     private KafkaSource(KafkaTableOptions options, RowSchema declared, KafkaClientProperties clientProperties,
             KafkaMetadataClient metadata, String queryId, Optional<String> commitGroup) {
@@ -79,9 +76,8 @@ public final class KafkaSource implements StreamSource {
         this.metadata = metadata;
         this.groupCommitter = commitGroup.map(group -> new GroupOffsetCommitter(options.table(), group, metadata,
                 clientProperties.bootstrapServers()));
-        // The more partitions the source has, the less each consumer fetches of each (KafkaClientProperties.consumer).
-        this.consumerPool = new PartitionConsumerPool(CONSUMER_POOL_CAPACITY,
-                () -> new PartitionConsumer(clientProperties.consumer(partitionCount)));
+        this.fetcherPool = new PartitionFetcherPool(FETCHER_POOL_CAPACITY,
+                () -> new PartitionFetcher(clientProperties.consumer(), clientProperties.readCommitted()));
     }
 
     /**
@@ -242,7 +238,6 @@ public final class KafkaSource implements StreamSource {
                 partitions.put(topic, metadata.partitions(topic));
             }
         }
-        partitionCount = partitions.values().stream().mapToInt(List::size).sum();
         return partitions;
     }
 
@@ -258,7 +253,7 @@ public final class KafkaSource implements StreamSource {
     }
 
     /**
-     * Opens a reader of offset ranges of this source's topics (one, or a group read with one consumer); the caller
+     * Opens a reader of offset ranges of this source's topics (one, or a group read with one fetcher); the caller
      * closes it. Its batches are allocated from {@code allocator} and owned by the caller.
      *
      * @throws IllegalArgumentException if the range is of another topic or a column is unknown
@@ -302,8 +297,16 @@ public final class KafkaSource implements StreamSource {
         return clientProperties.apiTimeoutMs();
     }
 
-    PartitionConsumerPool consumerPool() {
-        return consumerPool;
+    PartitionFetcherPool fetcherPool() {
+        return fetcherPool;
+    }
+
+    /** The offsets the partition has now, {@code [earliest, end)}: to say what is there when an offset is not. */
+    synchronized long[] availableOffsets(TopicPartition partition) {
+        Map<String, List<Integer>> one = Map.of(partition.topic(), List.of(partition.partition()));
+        SourcePartition p = new SourcePartition(partition.topic(), partition.partition());
+        return new long[] {listOffsets(one, x -> OffsetSpec.earliest()).get(p),
+                listOffsets(one, x -> OffsetSpec.latest()).get(p)};
     }
 
     /** The producer of dead letters, created on first use. */
@@ -319,9 +322,9 @@ public final class KafkaSource implements StreamSource {
         return deadLetterWriter;
     }
 
-    /** How many consumers the source has created (they are reused across offset ranges). */
-    int consumersCreated() {
-        return consumerPool.created();
+    /** How many fetchers the source has created (they are reused across offset ranges). */
+    int fetchersCreated() {
+        return fetcherPool.created();
     }
 
     @Override
@@ -335,7 +338,7 @@ public final class KafkaSource implements StreamSource {
             writer = deadLetterWriter;
         }
         groupCommitter.ifPresent(GroupOffsetCommitter::close);
-        consumerPool.close();
+        fetcherPool.close();
         if (writer != null) {
             writer.close();
         }

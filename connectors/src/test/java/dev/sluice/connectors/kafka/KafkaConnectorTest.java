@@ -129,34 +129,22 @@ class KafkaConnectorTest {
     }
 
     @Test
-    void consumersFetchLessOfEachPartitionTheMorePartitionsTheyReadAtOnce() {
+    void fetchesStayBelowG1sHumongousSizeUnlessTheTableSaysOtherwise() {
         KafkaClientProperties clients = new KafkaClientProperties("b:9092", "t", Map.of());
-        assertEquals(1_000, clients.consumer(8).get("max.poll.records"));
-        assertEquals(1024 * 1024, clients.consumer(8).get("max.partition.fetch.bytes"));
-        assertEquals(1024 * 1024, clients.consumer(32).get("max.partition.fetch.bytes"));
-        // A 32 MB budget over the partitions read at once (128 on 2 cores: 256 KB each), however many there are.
-        int atOnce = KafkaClientProperties.PARTITIONS_READ_AT_ONCE;
-        int share = (int) Math.max(32 * 1024, Math.min(1024 * 1024, 32L * 1024 * 1024 / atOnce));
-        assertTrue(atOnce >= 128, "read at once: " + atOnce);
-        assertEquals(share, clients.consumer(atOnce).get("max.partition.fetch.bytes"));
-        assertEquals(share, clients.consumer(1024).get("max.partition.fetch.bytes"));
-        assertEquals(share, clients.consumer(100_000).get("max.partition.fetch.bytes"));
-        // A response of several partitions stays under G1's humongous-object size.
-        assertEquals(1024 * 1024, clients.consumer(8).get("fetch.max.bytes"));
-        assertEquals(448 * 1024, clients.consumer(256).get("fetch.max.bytes"));
-        assertEquals("", clients.consumer(8).get("metric.reporters"));
-        assertEquals(false, clients.consumer(8).get("enable.metrics.push"));
-        KafkaClientProperties userSet = new KafkaClientProperties("b:9092", "t", Map.of("max.poll.records", "50",
+        assertEquals(448 * 1024, clients.consumer().get("fetch.max.bytes"));
+        assertEquals(448 * 1024, clients.consumer().get("max.partition.fetch.bytes"));
+        assertEquals(5, clients.consumer().get("fetch.max.wait.ms"));
+        KafkaClientProperties userSet = new KafkaClientProperties("b:9092", "t", Map.of("fetch.max.bytes", "65536",
                 "max.partition.fetch.bytes", "4096"));
-        assertEquals("50", userSet.consumer(256).get("max.poll.records"));
-        assertEquals("4096", userSet.consumer(256).get("max.partition.fetch.bytes"));
+        assertEquals("65536", userSet.consumer().get("fetch.max.bytes"));
+        assertEquals("4096", userSet.consumer().get("max.partition.fetch.bytes"));
     }
 
     @Test
     void passesPropertiesToTheClientsThatKnowThem() {
         KafkaClientProperties clients = new KafkaClientProperties("b:9092", "t", Map.of(
                 "fetch.min.bytes", "1000", "linger.ms", "50", "security.protocol", "SSL", "my.plugin.setting", "x"));
-        Map<String, Object> consumer = clients.consumer(8);
+        Map<String, Object> consumer = clients.consumer();
         Map<String, Object> producer = clients.producer("sink");
         Map<String, Object> admin = clients.admin();
         assertEquals("1000", consumer.get("fetch.min.bytes"));
@@ -168,7 +156,6 @@ class KafkaConnectorTest {
             assertEquals("x", client.get("my.plugin.setting"));
             assertEquals("b:9092", client.get("bootstrap.servers"));
         }
-        assertEquals("none", consumer.get("auto.offset.reset"));
         assertEquals(false, consumer.get("enable.auto.commit"));
         assertEquals("all", producer.get("acks"));
         assertEquals(true, producer.get("enable.idempotence"));

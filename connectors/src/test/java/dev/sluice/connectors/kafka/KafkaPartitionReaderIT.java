@@ -163,11 +163,11 @@ class KafkaPartitionReaderIT {
         try (PartitionReader reader = source.openReader(spec(topic, 1, 7, 7, 10, "user_id"), allocator)) {
             assertNull(reader.next());
         }
-        assertEquals(0, source.consumersCreated());
+        assertEquals(0, source.fetchersCreated());
     }
 
     @Test
-    void reusesTheConsumerOfAPartitionAcrossRanges() {
+    void reusesOneFetcherAcrossRangesAndPartitions() {
         List<Object> firstIds = new ArrayList<>();
         try (PartitionReader reader = source.openReader(spec(topic, 1, 0, 10, 1000, "user_id"), allocator)) {
             drain(reader).rows().forEach(r -> firstIds.add(r.get(0)));
@@ -176,7 +176,7 @@ class KafkaPartitionReaderIT {
         try (PartitionReader reader = source.openReader(spec(topic, 1, 10, 20, 1000, "user_id"), allocator)) {
             drain(reader).rows().forEach(r -> secondIds.add(r.get(0)));
         }
-        // Going back is a seek on the same consumer.
+        // Going back reads the same offsets again.
         List<Object> againIds = new ArrayList<>();
         try (PartitionReader reader = source.openReader(spec(topic, 1, 4, 6, 1000, "user_id"), allocator)) {
             drain(reader).rows().forEach(r -> againIds.add(r.get(0)));
@@ -184,36 +184,26 @@ class KafkaPartitionReaderIT {
         assertEquals(IntStream.range(0, 10).boxed().toList(), firstIds);
         assertEquals(IntStream.range(10, 20).boxed().toList(), secondIds);
         assertEquals(List.of(4, 5), againIds);
-        assertEquals(1, source.consumersCreated());
-
         try (PartitionReader reader = source.openReader(spec(topic, 0, 0, 2, 1000, "user_id", "partition"), allocator)) {
             assertEquals(List.of(List.of(100, 0), List.of(101, 0)), drain(reader).rows());
         }
-        assertEquals(2, source.consumersCreated());
+        assertEquals(1, source.fetchersCreated());
+        assertEquals(1, source.fetcherPool().open());
     }
 
     @Test
-    void anIdleConsumerHoldsNoRecords() {
-        try (PartitionReader reader = source.openReader(spec(topic, 1, 0, RECORDS, 1000, "user_id"), allocator)) {
-            assertEquals(IntStream.range(0, RECORDS).mapToObj(i -> List.<Object>of(i)).toList(), drain(reader).rows());
-        }
-        assertEquals(1, source.consumerPool().open());
-        assertEquals(0, source.consumerPool().idleHeldRecords());
-        // A range ending before the poll's last record keeps the rest of the poll, for the next range to continue with.
+    void aRangeEndingInsideARecordBatchLeavesTheRestToTheNext() {
         try (PartitionReader reader = source.openReader(spec(topic, 1, 0, 5, 1000, "user_id"), allocator)) {
-            assertEquals(5, drain(reader).rows().size());
+            assertEquals(IntStream.range(0, 5).mapToObj(i -> List.<Object>of(i)).toList(), drain(reader).rows());
         }
-        assertEquals(RECORDS - 5, source.consumerPool().idleHeldRecords());
         try (PartitionReader reader = source.openReader(spec(topic, 1, 5, RECORDS, 1000, "user_id"), allocator)) {
             assertEquals(IntStream.range(5, RECORDS).mapToObj(i -> List.<Object>of(i)).toList(), drain(reader).rows());
         }
-        assertEquals(0, source.consumerPool().idleHeldRecords());
-        assertEquals(1, source.consumersCreated());
     }
 
     @Test
-    void readsManyPartitionsWithABoundedNumberOfConsumers() {
-        int partitions = KafkaSource.CONSUMER_POOL_CAPACITY * 2 + 3;
+    void readsManyPartitionsWithABoundedNumberOfFetchers() {
+        int partitions = KafkaSource.FETCHER_POOL_CAPACITY * 2 + 3;
         String wide = SharedKafkaBroker.createTopic("wide", partitions);
         for (int p = 0; p < partitions; p++) {
             int partition = p;
@@ -228,16 +218,15 @@ class KafkaPartitionReaderIT {
                         assertEquals(IntStream.range(0, 3).mapToObj(i -> List.<Object>of(partition * 10 + i, partition))
                                 .toList(), drain(reader).rows(), "partition " + p + ", round " + round);
                     }
-                    assertTrue(s.consumerPool().open() <= KafkaSource.CONSUMER_POOL_CAPACITY);
+                    assertTrue(s.fetcherPool().open() <= KafkaSource.FETCHER_POOL_CAPACITY);
                 }
             }
-            assertEquals(KafkaSource.CONSUMER_POOL_CAPACITY, s.consumersCreated());
-            assertEquals(2 * partitions - KafkaSource.CONSUMER_POOL_CAPACITY, s.consumerPool().reassigned());
+            assertEquals(1, s.fetchersCreated(), "one reader at a time: one fetcher");
         }
     }
 
     @Test
-    void readsAGroupOfPartitionsWithOneConsumer() {
+    void readsAGroupOfPartitionsWithOneFetcher() {
         int partitions = 5;
         String grouped = SharedKafkaBroker.createTopic("grouped", partitions);
         for (int p = 0; p < partitions; p++) {
@@ -263,21 +252,19 @@ class KafkaPartitionReaderIT {
                     assertEquals(0, reader.malformedRecords());
                 }
                 assertEquals(groupUserIds(group), read, "round " + round);
-                // A group's consumer keeps nothing it fetched past the ranges (see KafkaPartitionReader.close).
-                assertEquals(0, s.consumerPool().idleHeldRecords());
             }
-            assertEquals(1, s.consumersCreated());
+            assertEquals(1, s.fetchersCreated());
         }
     }
 
     @Test
-    void aGroupReadsAWindowOfItsPartitionsAtOnceAndDropsEachWhenDone() {
-        int partitions = KafkaPartitionReader.READ_WINDOW * 2 + 3;
+    void aGroupOfManyPartitionsReturnsBatchesOfOnePartitionEach() {
+        int partitions = 19;
         String grouped = groupTopic("windowed", partitions);
         try (KafkaSource s = openSource(table("windowed", grouped, CLICKS))) {
             for (int round = 0; round < 2; round++) {
                 // Round 0 reads the first 6 records of each partition (none of partition 3), round 1 the rest: ranges
-                // longer than the batches of 4 rows, so read in a window and dropped, even those read to the end.
+                // longer than the batches of 4 rows.
                 List<OffsetRange> group = new ArrayList<>();
                 for (int p = 0; p < partitions; p++) {
                     long split = p == 3 ? 0 : 6;
@@ -285,33 +272,23 @@ class KafkaPartitionReaderIT {
                             : new OffsetRange(new SourcePartition(grouped, p), split, 10 + p));
                 }
                 Map<Integer, List<Object>> read;
-                PartitionConsumer consumer;
-                try (KafkaPartitionReader reader = (KafkaPartitionReader) s.openReader(
-                        new ScanSpec(group, List.of("user_id", "partition"), 4), allocator)) {
-                    consumer = reader.consumer();
-                    read = readGroup(reader, batch -> assertTrue(consumer.partitionsRead() <= KafkaPartitionReader.READ_WINDOW,
-                            "partitions read at once: " + consumer.partitionsRead()));
-                    // Every partition whose range was read left Kafka's assignment as it was done.
-                    long emptyRanges = group.stream().filter(OffsetRange::isEmpty).count();
-                    assertTrue(reader.consumer().assignedInKafka().size() <= emptyRanges,
-                            "still assigned: " + reader.consumer().assignedInKafka());
+                try (PartitionReader reader = s.openReader(new ScanSpec(group, List.of("user_id", "partition"), 4),
+                        allocator)) {
+                    read = readGroup(reader, batch -> assertTrue(batch.getRowCount() <= 4));
                 }
-                assertEquals(0, consumer.assignedInKafka().size(), "unassigned once read");
                 assertEquals(groupUserIds(group), read, "round " + round);
-                assertEquals(0, s.consumerPool().idleHeldRecords());
             }
-            assertEquals(1, s.consumersCreated());
+            assertEquals(1, s.fetchersCreated());
         }
     }
 
     /**
-     * A live topic's batches: a few new records of each partition, read all at once and to the end of what Kafka
-     * has. The group's consumer keeps its partitions, paused, with the records it fetched past a range (written after
-     * the batch was planned), and the next batch continues with them.
+     * A live topic's batches: a few new records of each partition, read to the end of what Kafka has, with records
+     * written after the batch was planned left to the next batch.
      */
     @Test
-    void aGroupReadToTheEndOfItsPartitionsKeepsThemForItsNextBatch() {
-        int partitions = KafkaPartitionReader.READ_WINDOW * 2 + 3;
+    void aGroupReadsALiveTopicBatchAfterBatch() {
+        int partitions = 19;
         String live = SharedKafkaBroker.createTopic("live", partitions);
         try (KafkaSource s = openSource(table("live", live, CLICKS))) {
             long[] end = new long[partitions];
@@ -331,46 +308,13 @@ class KafkaPartitionReaderIT {
                     end[p] += read;
                 }
                 Map<Integer, List<Object>> rows;
-                PartitionConsumer consumer;
-                try (KafkaPartitionReader reader = (KafkaPartitionReader) s.openReader(
-                        new ScanSpec(group, List.of("user_id", "partition"), 1000), allocator)) {
-                    consumer = reader.consumer();
-                    assertEquals(partitions, reader.consumer().partitionsRead(), "all at once");
+                try (PartitionReader reader = s.openReader(new ScanSpec(group, List.of("user_id", "partition"), 1000),
+                        allocator)) {
                     rows = readGroup(reader, batch -> { });
                 }
                 assertEquals(groupUserIds(group), rows, "round " + round);
-                assertEquals(partitions, consumer.assignedInKafka().size(), "round " + round);
-                assertEquals(round == 3 ? 2 * partitions : 0, s.consumerPool().idleHeldRecords(), "round " + round);
             }
-            assertEquals(1, s.consumersCreated());
-        }
-    }
-
-    /**
-     * Ranges that together hold at most a batch's rows (a live topic's few new records per partition) are all read
-     * at once; the window of {@link KafkaPartitionReader#READ_WINDOW} holds for longer ones (above, with batches of
-     * 4 rows).
-     */
-    @Test
-    void aGroupReadsShortRangesAllAtOnce() {
-        int partitions = KafkaPartitionReader.READ_WINDOW * 2 + 3;
-        String grouped = groupTopic("short-ranges", partitions);
-        try (KafkaSource s = openSource(table("short_ranges", grouped, CLICKS))) {
-            List<OffsetRange> group = new ArrayList<>();
-            long records = 0;
-            for (int p = 0; p < partitions; p++) {
-                group.add(new OffsetRange(new SourcePartition(grouped, p), 2, 10 + p));
-                records += 8 + p;
-            }
-            Map<Integer, List<Object>> read;
-            int mostReadAtOnce;
-            try (KafkaPartitionReader reader = (KafkaPartitionReader) s.openReader(
-                    new ScanSpec(group, List.of("user_id", "partition"), (int) records), allocator)) {
-                mostReadAtOnce = reader.consumer().partitionsRead();
-                read = readGroup(reader, batch -> { });
-            }
-            assertEquals(partitions, mostReadAtOnce);
-            assertEquals(groupUserIds(group), read);
+            assertEquals(1, s.fetchersCreated());
         }
     }
 
@@ -565,11 +509,11 @@ class KafkaPartitionReaderIT {
                 assertEquals("Offset 2 of " + retained + "-0 (table 'retained', reading offsets [2, 8)) is out of range: "
                         + "available offsets are [6, 10); older records were deleted by retention", e.getMessage());
             }
-            // The failed consumer is not reused; a new one reads what is left.
+            // The failed fetcher is not reused; a new one reads what is left.
             try (PartitionReader reader = s.openReader(spec(retained, 0, 6, 10, 1000, "user_id"), allocator)) {
                 assertEquals(List.of(List.of(6), List.of(7), List.of(8), List.of(9)), drain(reader).rows());
             }
-            assertEquals(2, s.consumersCreated());
+            assertEquals(2, s.fetchersCreated());
         }
     }
 
