@@ -129,10 +129,10 @@ class KafkaConnectorTest {
     }
 
     @Test
-    void fetchesStayBelowG1sHumongousSizeUnlessTheTableSaysOtherwise() {
+    void fetchesTakeKafkasPartitionSizeAndFourMegabytesUnlessTheTableSaysOtherwise() {
         KafkaClientProperties clients = new KafkaClientProperties("b:9092", "t", Map.of());
-        assertEquals(448 * 1024, clients.consumer().get("fetch.max.bytes"));
-        assertEquals(448 * 1024, clients.consumer().get("max.partition.fetch.bytes"));
+        assertEquals(4 * 1024 * 1024, clients.consumer().get("fetch.max.bytes"));
+        assertEquals(1024 * 1024, clients.consumer().get("max.partition.fetch.bytes"));
         assertEquals(5, clients.consumer().get("fetch.max.wait.ms"));
         KafkaClientProperties userSet = new KafkaClientProperties("b:9092", "t", Map.of("fetch.max.bytes", "65536",
                 "max.partition.fetch.bytes", "4096"));
