@@ -271,7 +271,7 @@ final class PartitionFetcher implements AutoCloseable {
                 throw error.exception("Fetching " + partition + " at offset " + request.fetchOffset + " failed");
             }
             MemoryRecords partitionRecords = (MemoryRecords) FetchResponse.recordsOrFail(partitionData);
-            long next = nextOffsetAfter(partitionRecords, request.fetchOffset);
+            long next = PartitionRecords.nextOffsetAfter(partitionRecords, request.fetchOffset);
             if (next > request.fetchOffset) {
                 bytes += partitionRecords.sizeInBytes();
                 offsets += next - request.fetchOffset;
@@ -288,15 +288,6 @@ final class PartitionFetcher implements AutoCloseable {
             Range range = ranges.remove(partition);
             ranges.put(partition, range);  // to the back: the others go first next time
         }
-    }
-
-    /** The offset after the last complete batch of the records (or {@code fetchOffset} if there is none). */
-    private static long nextOffsetAfter(MemoryRecords records, long fetchOffset) {
-        long next = fetchOffset;
-        for (var batch : records.batches()) {
-            next = Math.max(next, batch.nextOffset());
-        }
-        return next;
     }
 
     @Override

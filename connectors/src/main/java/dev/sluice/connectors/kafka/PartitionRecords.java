@@ -8,12 +8,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.zip.CRC32C;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.message.FetchResponseData;
-import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -36,22 +36,37 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  * thread-safe.
  */
 final class PartitionRecords {
+    // The layout of a v2 record batch (Kafka's DefaultRecordBatch): offsets of its header's fields.
+    private static final int LENGTH_OFFSET = 8;
+    /** The base offset and the length: what precedes the length's bytes. */
+    private static final int LOG_OVERHEAD = 12;
+    private static final int MAGIC_OFFSET = 16;
+    private static final int CRC_OFFSET = 17;
+    private static final int ATTRIBUTES_OFFSET = 21;
+    private static final int LAST_OFFSET_DELTA_OFFSET = 23;
+    private static final int BASE_TIMESTAMP_OFFSET = 27;
+    private static final int MAX_TIMESTAMP_OFFSET = 35;
+    private static final int PRODUCER_ID_OFFSET = 43;
+    private static final int RECORDS_COUNT_OFFSET = 57;
     /** Size of a v2 batch header: where its first record starts. */
     private static final int BATCH_HEADER_SIZE = 61;
-    /** Where a v2 batch header holds its first record's timestamp. */
-    private static final int BASE_TIMESTAMP_OFFSET = 27;
+    private static final int COMPRESSION_MASK = 0x07;
+    private static final int LOG_APPEND_TIME_FLAG = 0x08;
+    private static final int TRANSACTIONAL_FLAG = 0x10;
+    private static final int CONTROL_FLAG = 0x20;
 
     private final TopicPartition partition;
     private final long fetchOffset;
-    private final Iterator<MutableRecordBatch> batches;
     private final boolean readCommitted;
     /** Aborted transactions of the response not reached yet, by first offset. */
     private final PriorityQueue<FetchResponseData.AbortedTransaction> abortedTransactions;
     private final Set<Long> abortedProducerIds = new HashSet<>();
     /** The response's bytes; the records' keys and values lie in them unless read through Kafka's iterator. */
     private final byte[] responseBytes;
-    /** Where in {@link #responseBytes} the next batch starts. */
+    /** Where in {@link #responseBytes} the next batch starts, and where the partition's records end. */
     private int batchStart;
+    private final int end;
+    private final CRC32C crc = new CRC32C();
     private long nextOffset;
 
     // The batch being read: in place (recordsLeft > 0) or through Kafka's iterator (slowRecords != null).
@@ -93,13 +108,13 @@ final class PartitionRecords {
         if (buffer.hasArray()) {
             this.responseBytes = buffer.array();
             this.batchStart = buffer.arrayOffset() + buffer.position();
+            this.end = buffer.arrayOffset() + buffer.limit();
         } else {
             this.responseBytes = new byte[buffer.remaining()];
             buffer.duplicate().get(responseBytes);
             this.batchStart = 0;
-            records = MemoryRecords.readableRecords(ByteBuffer.wrap(responseBytes));
+            this.end = responseBytes.length;
         }
-        this.batches = records.batches().iterator();
         this.abortedTransactions = new PriorityQueue<>(
                 Math.max(1, abortedTransactions == null ? 1 : abortedTransactions.size()),
                 (a, b) -> Long.compare(a.firstOffset(), b.firstOffset()));
@@ -142,44 +157,129 @@ final class PartitionRecords {
                 slowRecords.close();
                 slowRecords = null;
             }
-            nextOffset = Math.max(nextOffset, batchNextOffset);
-            if (!batches.hasNext()) {
+            if (!nextBatch()) {
                 return false;
             }
-            MutableRecordBatch batch = batches.next();
+        }
+    }
+
+    /**
+     * Moves to the next batch with records to read, its header read in place (Kafka's {@code DefaultRecordBatch}
+     * layout, no object per batch: a topic written by one producer over many partitions has about one record per
+     * batch); false if the response holds no more whole batches.
+     */
+    private boolean nextBatch() {
+        byte[] b = responseBytes;
+        while (true) {
+            nextOffset = Math.max(nextOffset, batchNextOffset);  // past the batch read or skipped last
             int start = batchStart;
-            batchStart += batch.sizeInBytes();
-            batchNextOffset = batch.nextOffset();
+            int size = batchSize(b, start, end);
+            if (size < 0) {
+                return false;
+            }
+            batchStart = start + size;
+            if (b[start + MAGIC_OFFSET] < RecordBatch.MAGIC_VALUE_V2) {
+                // The old message formats (before Kafka 0.11): Kafka's own batch and iterator.
+                MutableRecordBatch batch = kafkaBatch(start, size);
+                batchNextOffset = batch.nextOffset();
+                if (batchNextOffset > fetchOffset) {
+                    batch.ensureValid();
+                    slowRecords = batch.streamingIterator(BufferSupplier.NO_CACHING);
+                    return true;
+                }
+                continue;
+            }
+            if (size < BATCH_HEADER_SIZE) {
+                throw new CorruptRecordException("Record batch at offset " + readLong(b, start) + " of " + partition
+                        + " is " + size + " bytes, less than a batch header");
+            }
+            long base = readLong(b, start);
+            batchNextOffset = base + readInt(b, start + LAST_OFFSET_DELTA_OFFSET) + 1;
             if (batchNextOffset <= fetchOffset) {
                 continue;
             }
-            batch.ensureValid();
-            if (readCommitted && batch.hasProducerId()) {
-                while (!abortedTransactions.isEmpty() && abortedTransactions.peek().firstOffset() <= batch.lastOffset()) {
+            checkCrc(b, start, size, base);
+            int attributes = ((b[start + ATTRIBUTES_OFFSET] & 0xff) << 8) | (b[start + ATTRIBUTES_OFFSET + 1] & 0xff);
+            boolean control = (attributes & CONTROL_FLAG) != 0;
+            long producerId = readLong(b, start + PRODUCER_ID_OFFSET);
+            if (readCommitted && producerId != RecordBatch.NO_PRODUCER_ID) {
+                while (!abortedTransactions.isEmpty() && abortedTransactions.peek().firstOffset() < batchNextOffset) {
                     abortedProducerIds.add(abortedTransactions.poll().producerId());
                 }
-                if (batch.isControlBatch()) {
-                    if (isAbortMarker(batch)) {
-                        abortedProducerIds.remove(batch.producerId());
+                if (control) {
+                    if (isAbortMarker(kafkaBatch(start, size))) {
+                        abortedProducerIds.remove(producerId);
                     }
-                } else if (batch.isTransactional() && abortedProducerIds.contains(batch.producerId())) {
+                } else if ((attributes & TRANSACTIONAL_FLAG) != 0 && abortedProducerIds.contains(producerId)) {
                     continue;  // an aborted transaction's records
                 }
             }
-            if (batch.isControlBatch()) {
+            if (control) {
                 continue;  // transaction markers are no records of the table
             }
-            if (batch.magic() >= RecordBatch.MAGIC_VALUE_V2 && batch.compressionType() == CompressionType.NONE) {
-                recordsLeft = batch.countOrNull();
+            if ((attributes & COMPRESSION_MASK) == 0) {
+                recordsLeft = readInt(b, start + RECORDS_COUNT_OFFSET);
                 recordPosition = start + BATCH_HEADER_SIZE;
-                baseOffset = batch.baseOffset();
-                baseTimestamp = readLong(responseBytes, start + BASE_TIMESTAMP_OFFSET);
-                logAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME;
-                maxTimestamp = batch.maxTimestamp();
+                baseOffset = base;
+                baseTimestamp = readLong(b, start + BASE_TIMESTAMP_OFFSET);
+                logAppendTime = (attributes & LOG_APPEND_TIME_FLAG) != 0;
+                maxTimestamp = readLong(b, start + MAX_TIMESTAMP_OFFSET);
             } else {
-                slowRecords = batch.streamingIterator(BufferSupplier.NO_CACHING);
+                slowRecords = kafkaBatch(start, size).streamingIterator(BufferSupplier.NO_CACHING);
             }
+            return true;
         }
+    }
+
+    /** The size of the batch at {@code start} (its log overhead included), or -1 if it does not end before {@code end}. */
+    private static int batchSize(byte[] b, int start, int end) {
+        if (end - start < LOG_OVERHEAD) {
+            return -1;
+        }
+        int size = LOG_OVERHEAD + readInt(b, start + LENGTH_OFFSET);
+        return size > end - start || size <= LOG_OVERHEAD ? -1 : size;
+    }
+
+    /**
+     * The offset after the last whole batch of a partition's records in a response, or {@code fetchOffset} if it
+     * holds none: where the next fetch of the partition starts.
+     */
+    static long nextOffsetAfter(MemoryRecords records, long fetchOffset) {
+        ByteBuffer buffer = records.buffer();
+        if (!buffer.hasArray()) {
+            long next = fetchOffset;
+            for (MutableRecordBatch batch : records.batches()) {
+                next = Math.max(next, batch.nextOffset());
+            }
+            return next;
+        }
+        byte[] b = buffer.array();
+        int start = buffer.arrayOffset() + buffer.position();
+        int end = buffer.arrayOffset() + buffer.limit();
+        long next = fetchOffset;
+        for (int size = batchSize(b, start, end); size >= 0; start += size, size = batchSize(b, start, end)) {
+            long base = readLong(b, start);
+            // The old formats' entry holds its last offset; a v2 batch its first and the delta to its last.
+            long batchNext = b[start + MAGIC_OFFSET] < RecordBatch.MAGIC_VALUE_V2 || size < BATCH_HEADER_SIZE
+                    ? base + 1 : base + readInt(b, start + LAST_OFFSET_DELTA_OFFSET) + 1;
+            next = Math.max(next, batchNext);
+        }
+        return next;
+    }
+
+    private void checkCrc(byte[] b, int start, int size, long base) {
+        crc.reset();
+        crc.update(b, start + ATTRIBUTES_OFFSET, size - ATTRIBUTES_OFFSET);
+        long stored = readInt(b, start + CRC_OFFSET) & 0xffffffffL;
+        if (crc.getValue() != stored) {
+            throw new CorruptRecordException("Record batch at offset " + base + " of " + partition
+                    + " is corrupt (stored crc = " + stored + ", computed crc = " + crc.getValue() + ")");
+        }
+    }
+
+    /** Kafka's own view of the batch at {@code start}: for compressed batches, old formats and markers. */
+    private MutableRecordBatch kafkaBatch(int start, int size) {
+        return MemoryRecords.readableRecords(ByteBuffer.wrap(responseBytes, start, size).slice()).batches().iterator().next();
     }
 
     /** Where the partition continues after what was read (past skipped batches too). */
@@ -289,6 +389,10 @@ final class PartitionRecords {
         valueOffset = keyLen;
         valueLength = value == null ? -1 : valueLen;
         slowHeaders = record.headers();
+    }
+
+    private static int readInt(byte[] b, int at) {
+        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
     }
 
     private static long readLong(byte[] b, int at) {

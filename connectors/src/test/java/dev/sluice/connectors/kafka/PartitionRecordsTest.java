@@ -84,6 +84,8 @@ class PartitionRecordsTest {
                 aborted(), true);
         assertRecords(List.of(2L, 3L, 4L, 5L, 6L, 7L, 11L, 12L, 14L, 15L), records);
         assertEquals(16, records.nextOffset(), "past the last whole batch, not into the one cut short");
+        assertEquals(16, PartitionRecords.nextOffsetAfter(MemoryRecords.readableRecords(response()), 2),
+                "where the next fetch starts, from the batch headers alone");
     }
 
     @Test
