@@ -38,11 +38,14 @@ public final class KafkaConnector implements Connector {
             "org.apache.kafka.clients.producer.internals.Sender",
             "org.apache.kafka.clients.producer.internals.RecordAccumulator",
             "org.apache.kafka.clients.producer.internals.TransactionManager",
-            "org.apache.kafka.clients.consumer.KafkaConsumer",
-            "org.apache.kafka.clients.consumer.internals.ClassicKafkaConsumer",
-            "org.apache.kafka.clients.consumer.internals.Fetcher",
-            "org.apache.kafka.common.record.MemoryRecords",
-            "org.apache.kafka.common.record.DefaultRecordBatch");
+            "org.apache.kafka.clients.Metadata",
+            "org.apache.kafka.common.requests.MetadataRequest",
+            "org.apache.kafka.common.requests.MetadataResponse",
+            "org.apache.kafka.common.requests.FetchRequest",
+            "org.apache.kafka.common.requests.FetchResponse",
+            "org.apache.kafka.common.message.FetchResponseData",
+            "org.apache.kafka.common.record.internal.MemoryRecords",
+            "org.apache.kafka.common.record.internal.DefaultRecordBatch");
 
     @Override
     public String identifier() {
