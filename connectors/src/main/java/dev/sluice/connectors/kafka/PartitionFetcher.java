@@ -1,8 +1,11 @@
 package dev.sluice.connectors.kafka;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +17,9 @@ import org.apache.kafka.clients.ClientRequest;
 import org.apache.kafka.clients.ClientResponse;
 import org.apache.kafka.clients.ClientUtils;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.DefaultHostResolver;
 import org.apache.kafka.clients.Metadata;
+import org.apache.kafka.clients.MetadataRecoveryStrategy;
 import org.apache.kafka.clients.NetworkClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.Cluster;
@@ -26,7 +31,10 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.internals.ClusterResourceListeners;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.memory.MemoryPool;
 import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.network.NetworkReceive;
+import org.apache.kafka.common.network.Selector;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -81,6 +89,9 @@ final class PartitionFetcher implements AutoCloseable {
     /** What the request in flight to each leader (node id) asked for. */
     private final Map<Integer, Map<TopicPartition, FetchRequest.PartitionData>> inFlight = new HashMap<>();
     private double bytesPerRecord = INITIAL_RECORD_BYTES;
+    private final ResponseBuffers responseBuffers = new ResponseBuffers();
+    /** The buffers of the responses the last poll returned: free once the reader asks for more. */
+    private final List<byte[]> returnedBuffers = new ArrayList<>();
 
     /** What a partition's range still needs. */
     private static final class Range {
@@ -115,8 +126,24 @@ final class PartitionFetcher implements AutoCloseable {
         metadata.bootstrap(ClientUtils.parseAndValidateAddresses(bootstrap,
                 ClientDnsLookup.forConfig(config.getString(CommonClientConfigs.CLIENT_DNS_LOOKUP_CONFIG))));
         try {
-            this.client = ClientUtils.createNetworkClient(config, bootstrap, metrics, "sluice-fetcher", logContext,
-                    new ApiVersions(), time, 1, metadata, null, null);
+            // Kafka's own network client, as ClientUtils.createNetworkClient makes it, but receiving into reused
+            // buffers (ResponseBuffers).
+            Selector selector = new Selector(NetworkReceive.UNLIMITED,
+                    config.getLong(ConsumerConfig.CONNECTIONS_MAX_IDLE_MS_CONFIG), metrics, time, "sluice-fetcher",
+                    Map.of(), true, false, ClientUtils.createChannelBuilder(config, time, logContext), responseBuffers,
+                    logContext);
+            this.client = new NetworkClient(null, metadata, selector,
+                    config.getString(ConsumerConfig.CLIENT_ID_CONFIG), 1,
+                    config.getLong(ConsumerConfig.RECONNECT_BACKOFF_MS_CONFIG),
+                    config.getLong(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG),
+                    config.getInt(ConsumerConfig.SEND_BUFFER_CONFIG), config.getInt(ConsumerConfig.RECEIVE_BUFFER_CONFIG),
+                    config.getInt(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG),
+                    config.getLong(ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG),
+                    config.getLong(ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG), time, true,
+                    new ApiVersions(), null, logContext, new DefaultHostResolver(), null,
+                    config.getLong(CommonClientConfigs.METADATA_RECOVERY_REBOOTSTRAP_TRIGGER_MS_CONFIG),
+                    MetadataRecoveryStrategy.forName(config.getString(CommonClientConfigs.METADATA_RECOVERY_STRATEGY_CONFIG)),
+                    ClientUtils.bootstrapConfiguration(config, bootstrap), false);
         } catch (RuntimeException e) {
             metrics.close();
             metadata.close();
@@ -153,6 +180,9 @@ final class PartitionFetcher implements AutoCloseable {
      * @throws KafkaException if Kafka refuses the fetch (authorization, authentication, a broken record batch)
      */
     List<PartitionRecords> poll(long timeoutMs) {
+        // The reader is done with what the last poll returned: its buffers take the next responses.
+        returnedBuffers.forEach(responseBuffers::reuse);
+        returnedBuffers.clear();
         metadata.maybeThrowAnyException();
         long now = time.milliseconds();
         sendRequests(now);
@@ -271,6 +301,10 @@ final class PartitionFetcher implements AutoCloseable {
                 throw error.exception("Fetching " + partition + " at offset " + request.fetchOffset + " failed");
             }
             MemoryRecords partitionRecords = (MemoryRecords) FetchResponse.recordsOrFail(partitionData);
+            if (partitionRecords.buffer().hasArray() && (returnedBuffers.isEmpty()
+                    || returnedBuffers.get(returnedBuffers.size() - 1) != partitionRecords.buffer().array())) {
+                returnedBuffers.add(partitionRecords.buffer().array());
+            }
             long next = PartitionRecords.nextOffsetAfter(partitionRecords, request.fetchOffset);
             if (next > request.fetchOffset) {
                 bytes += partitionRecords.sizeInBytes();
@@ -299,6 +333,69 @@ final class PartitionFetcher implements AutoCloseable {
         } finally {
             metadata.close();
             metrics.close();
+        }
+    }
+
+    /**
+     * The buffers fetch responses are received into: a response's records are read where they lie, so its buffer
+     * is reused once the reader has read them ({@link #reuse}, at the next poll), instead of a new one of up to
+     * {@code fetch.max.bytes} per response: those were nearly all of the heap a query allocated (a pass-through
+     * allocated 550 MB of them for 5 M records), and the young collections they caused touched ever more of the
+     * committed heap. Kafka's client never gives a buffer back ({@link #release} is a no-op); small responses
+     * (metadata, errors) get buffers of their own.
+     */
+    private final class ResponseBuffers implements MemoryPool {
+        /** Smaller responses are not worth keeping a buffer for. */
+        private static final int POOLED_SIZE = 64 * 1024;
+        /** Buffers kept: one per response a fetcher holds at once (one decoded, one in flight, per broker). */
+        private static final int KEPT = 4;
+        private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+
+        @Override
+        public ByteBuffer tryAllocate(int size) {
+            if (size < POOLED_SIZE) {
+                return ByteBuffer.allocate(size);
+            }
+            byte[] array = null;
+            for (Iterator<byte[]> it = free.iterator(); it.hasNext(); ) {
+                byte[] candidate = it.next();
+                if (candidate.length >= size) {
+                    it.remove();
+                    array = candidate;
+                    break;
+                }
+            }
+            if (array == null) {
+                array = new byte[Math.max(size, maxBytes + POOLED_SIZE)];
+            }
+            return ByteBuffer.wrap(array, 0, size).slice();
+        }
+
+        /** A buffer of a response whose records were all read. */
+        void reuse(byte[] array) {
+            if (array.length >= POOLED_SIZE && free.size() < KEPT) {
+                free.add(array);
+            }
+        }
+
+        @Override
+        public void release(ByteBuffer previouslyAllocated) {
+            // Kafka's client does not call it for responses; reuse() takes them back.
+        }
+
+        @Override
+        public long size() {
+            return Long.MAX_VALUE;
+        }
+
+        @Override
+        public long availableMemory() {
+            return Long.MAX_VALUE;
+        }
+
+        @Override
+        public boolean isOutOfMemory() {
+            return false;
         }
     }
 
