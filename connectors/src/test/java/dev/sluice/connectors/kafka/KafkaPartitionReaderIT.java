@@ -318,6 +318,48 @@ class KafkaPartitionReaderIT {
         }
     }
 
+    /**
+     * Records large enough that fetch responses are received into the fetcher's reused buffers (responses of 64 KB
+     * or more), read over many polls and two batches: every value is the one produced, so no response was read after
+     * its buffer took a later one.
+     */
+    @Test
+    void readsLargeRecordsOverManyResponsesExactly() {
+        int partitions = 3;
+        int records = 1500;
+        String large = SharedKafkaBroker.createTopic("large-records", partitions);
+        Map<Integer, List<List<Object>>> produced = new TreeMap<>();
+        for (int p = 0; p < partitions; p++) {
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < records; i++) {
+                // ~1 KB of each record's own bytes: a byte read from another response would show.
+                String page = "/p" + p + "-" + i + "-" + Integer.toHexString((p * 7919 + i) * 104729).repeat(110);
+                values.add(click(p * 10_000 + i, page, i, BASE_TIME));
+                produced.computeIfAbsent(p, k -> new ArrayList<>()).add(List.of(p * 10_000 + i, page));
+            }
+            SharedKafkaBroker.produceValues(large, p, values);
+        }
+        try (KafkaSource s = openSource(table("large", large, CLICKS))) {
+            Map<Integer, List<List<Object>>> read = new TreeMap<>();
+            for (long[] half : new long[][] {{0, 700}, {700, records}}) {
+                List<OffsetRange> group = new ArrayList<>();
+                for (int p = 0; p < partitions; p++) {
+                    group.add(new OffsetRange(new SourcePartition(large, p), half[0], half[1]));
+                }
+                try (PartitionReader reader = s.openReader(new ScanSpec(group, List.of("user_id", "page"), 256),
+                        allocator)) {
+                    for (VectorSchemaRoot next = reader.next(); next != null; next = reader.next()) {
+                        try (VectorSchemaRoot batch = next) {
+                            read.computeIfAbsent(reader.partition().partition(), k -> new ArrayList<>())
+                                    .addAll(VectorValues.rows(batch));
+                        }
+                    }
+                }
+            }
+            assertEquals(produced, read);
+        }
+    }
+
     /** A new topic whose partition p holds 10 + p records, the one at offset o with user id p * 100 + o. */
     private static String groupTopic(String name, int partitions) {
         String topic = SharedKafkaBroker.createTopic(name, partitions);
