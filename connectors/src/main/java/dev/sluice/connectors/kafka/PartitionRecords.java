@@ -20,6 +20,7 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.internals.BufferSupplier;
+import org.apache.kafka.common.utils.internals.ByteUtils;
 import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
@@ -63,6 +64,8 @@ final class PartitionRecords {
     private final Set<Long> abortedProducerIds = new HashSet<>();
     /** The response's bytes; the records' keys and values lie in them unless read through Kafka's iterator. */
     private final byte[] responseBytes;
+    /** The same bytes, for Kafka's readers of a batch's fields and a record's varints (indexes as in the array). */
+    private final ByteBuffer view;
     /** Where in {@link #responseBytes} the next batch starts, and where the partition's records end. */
     private int batchStart;
     private final int end;
@@ -72,8 +75,6 @@ final class PartitionRecords {
     // The batch being read: in place (recordsLeft > 0) or through Kafka's iterator (slowRecords != null).
     private int recordsLeft;
     private int recordPosition;
-    /** Where the varint being read is. */
-    private int cursor;
     private long baseOffset;
     private long baseTimestamp;
     private boolean logAppendTime;
@@ -115,6 +116,7 @@ final class PartitionRecords {
             this.batchStart = 0;
             this.end = responseBytes.length;
         }
+        this.view = ByteBuffer.wrap(responseBytes);
         this.abortedTransactions = new PriorityQueue<>(
                 Math.max(1, abortedTransactions == null ? 1 : abortedTransactions.size()),
                 (a, b) -> Long.compare(a.firstOffset(), b.firstOffset()));
@@ -169,7 +171,7 @@ final class PartitionRecords {
      * batch); false if the response holds no more whole batches.
      */
     private boolean nextBatch() {
-        byte[] b = responseBytes;
+        ByteBuffer b = view;
         while (true) {
             nextOffset = Math.max(nextOffset, batchNextOffset);  // past the batch read or skipped last
             int start = batchStart;
@@ -178,7 +180,7 @@ final class PartitionRecords {
                 return false;
             }
             batchStart = start + size;
-            if (b[start + MAGIC_OFFSET] < RecordBatch.MAGIC_VALUE_V2) {
+            if (b.get(start + MAGIC_OFFSET) < RecordBatch.MAGIC_VALUE_V2) {
                 // The old message formats (before Kafka 0.11): Kafka's own batch and iterator.
                 MutableRecordBatch batch = kafkaBatch(start, size);
                 batchNextOffset = batch.nextOffset();
@@ -190,18 +192,18 @@ final class PartitionRecords {
                 continue;
             }
             if (size < BATCH_HEADER_SIZE) {
-                throw new CorruptRecordException("Record batch at offset " + readLong(b, start) + " of " + partition
+                throw new CorruptRecordException("Record batch at offset " + b.getLong(start) + " of " + partition
                         + " is " + size + " bytes, less than a batch header");
             }
-            long base = readLong(b, start);
-            batchNextOffset = base + readInt(b, start + LAST_OFFSET_DELTA_OFFSET) + 1;
+            long base = b.getLong(start);
+            batchNextOffset = base + b.getInt(start + LAST_OFFSET_DELTA_OFFSET) + 1;
             if (batchNextOffset <= fetchOffset) {
                 continue;
             }
-            checkCrc(b, start, size, base);
-            int attributes = ((b[start + ATTRIBUTES_OFFSET] & 0xff) << 8) | (b[start + ATTRIBUTES_OFFSET + 1] & 0xff);
+            checkCrc(start, size, base);
+            int attributes = b.getShort(start + ATTRIBUTES_OFFSET) & 0xffff;
             boolean control = (attributes & CONTROL_FLAG) != 0;
-            long producerId = readLong(b, start + PRODUCER_ID_OFFSET);
+            long producerId = b.getLong(start + PRODUCER_ID_OFFSET);
             if (readCommitted && producerId != RecordBatch.NO_PRODUCER_ID) {
                 while (!abortedTransactions.isEmpty() && abortedTransactions.peek().firstOffset() < batchNextOffset) {
                     abortedProducerIds.add(abortedTransactions.poll().producerId());
@@ -218,12 +220,12 @@ final class PartitionRecords {
                 continue;  // transaction markers are no records of the table
             }
             if ((attributes & COMPRESSION_MASK) == 0) {
-                recordsLeft = readInt(b, start + RECORDS_COUNT_OFFSET);
+                recordsLeft = b.getInt(start + RECORDS_COUNT_OFFSET);
                 recordPosition = start + BATCH_HEADER_SIZE;
                 baseOffset = base;
-                baseTimestamp = readLong(b, start + BASE_TIMESTAMP_OFFSET);
+                baseTimestamp = b.getLong(start + BASE_TIMESTAMP_OFFSET);
                 logAppendTime = (attributes & LOG_APPEND_TIME_FLAG) != 0;
-                maxTimestamp = readLong(b, start + MAX_TIMESTAMP_OFFSET);
+                maxTimestamp = b.getLong(start + MAX_TIMESTAMP_OFFSET);
             } else {
                 slowRecords = kafkaBatch(start, size).streamingIterator(BufferSupplier.NO_CACHING);
             }
@@ -232,11 +234,11 @@ final class PartitionRecords {
     }
 
     /** The size of the batch at {@code start} (its log overhead included), or -1 if it does not end before {@code end}. */
-    private static int batchSize(byte[] b, int start, int end) {
+    private static int batchSize(ByteBuffer b, int start, int end) {
         if (end - start < LOG_OVERHEAD) {
             return -1;
         }
-        int size = LOG_OVERHEAD + readInt(b, start + LENGTH_OFFSET);
+        int size = LOG_OVERHEAD + b.getInt(start + LENGTH_OFFSET);
         return size > end - start || size <= LOG_OVERHEAD ? -1 : size;
     }
 
@@ -245,32 +247,24 @@ final class PartitionRecords {
      * holds none: where the next fetch of the partition starts.
      */
     static long nextOffsetAfter(MemoryRecords records, long fetchOffset) {
-        ByteBuffer buffer = records.buffer();
-        if (!buffer.hasArray()) {
-            long next = fetchOffset;
-            for (MutableRecordBatch batch : records.batches()) {
-                next = Math.max(next, batch.nextOffset());
-            }
-            return next;
-        }
-        byte[] b = buffer.array();
-        int start = buffer.arrayOffset() + buffer.position();
-        int end = buffer.arrayOffset() + buffer.limit();
+        ByteBuffer b = records.buffer();
+        int end = b.limit();
         long next = fetchOffset;
-        for (int size = batchSize(b, start, end); size >= 0; start += size, size = batchSize(b, start, end)) {
-            long base = readLong(b, start);
+        for (int start = b.position(), size = batchSize(b, start, end); size >= 0;
+                start += size, size = batchSize(b, start, end)) {
+            long base = b.getLong(start);
             // The old formats' entry holds its last offset; a v2 batch its first and the delta to its last.
-            long batchNext = b[start + MAGIC_OFFSET] < RecordBatch.MAGIC_VALUE_V2 || size < BATCH_HEADER_SIZE
-                    ? base + 1 : base + readInt(b, start + LAST_OFFSET_DELTA_OFFSET) + 1;
+            long batchNext = b.get(start + MAGIC_OFFSET) < RecordBatch.MAGIC_VALUE_V2 || size < BATCH_HEADER_SIZE
+                    ? base + 1 : base + b.getInt(start + LAST_OFFSET_DELTA_OFFSET) + 1;
             next = Math.max(next, batchNext);
         }
         return next;
     }
 
-    private void checkCrc(byte[] b, int start, int size, long base) {
+    private void checkCrc(int start, int size, long base) {
         crc.reset();
-        crc.update(b, start + ATTRIBUTES_OFFSET, size - ATTRIBUTES_OFFSET);
-        long stored = readInt(b, start + CRC_OFFSET) & 0xffffffffL;
+        crc.update(responseBytes, start + ATTRIBUTES_OFFSET, size - ATTRIBUTES_OFFSET);
+        long stored = view.getInt(start + CRC_OFFSET) & 0xffffffffL;
         if (crc.getValue() != stored) {
             throw new CorruptRecordException("Record batch at offset " + base + " of " + partition
                     + " is corrupt (stored crc = " + stored + ", computed crc = " + crc.getValue() + ")");
@@ -324,16 +318,16 @@ final class PartitionRecords {
             return slowHeaders;
         }
         Header[] headers = new Header[headerCount];
-        cursor = headersPosition;
+        view.position(headersPosition);
         for (int i = 0; i < headerCount; i++) {
-            int keyLen = readVarint(bytes);
-            String key = new String(bytes, cursor, keyLen, StandardCharsets.UTF_8);
-            cursor += keyLen;
-            int valueLen = readVarint(bytes);
+            int keyLen = ByteUtils.readVarint(view);
+            String key = new String(responseBytes, view.position(), keyLen, StandardCharsets.UTF_8);
+            view.position(view.position() + keyLen);
+            int valueLen = ByteUtils.readVarint(view);
             byte[] value = null;
             if (valueLen >= 0) {
-                value = Arrays.copyOfRange(bytes, cursor, cursor + valueLen);
-                cursor += valueLen;
+                value = Arrays.copyOfRange(responseBytes, view.position(), view.position() + valueLen);
+                view.position(view.position() + valueLen);
             }
             headers[i] = new RecordHeader(key, value);
         }
@@ -342,28 +336,22 @@ final class PartitionRecords {
 
     /** Reads the v2 record at {@link #recordPosition} (see Kafka's {@code DefaultRecord}) and moves past it. */
     private void readRecordInPlace() {
-        byte[] b = responseBytes;
-        cursor = recordPosition;
-        int length = readVarint(b);
-        int end = cursor + length;
-        cursor++;  // attributes, unused
-        long timestampDelta = readVarlong(b);
-        int offsetDelta = readVarint(b);
-        bytes = b;
+        ByteBuffer b = view;
+        b.position(recordPosition);
+        int length = ByteUtils.readVarint(b);
+        int end = b.position() + length;
+        b.get();  // attributes, unused
+        long timestampDelta = ByteUtils.readVarlong(b);
+        int offsetDelta = ByteUtils.readVarint(b);
+        bytes = responseBytes;
         offset = baseOffset + offsetDelta;
         timestamp = logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta;
-        keyLength = readVarint(b);
-        keyOffset = cursor;
-        if (keyLength > 0) {
-            cursor += keyLength;
-        }
-        valueLength = readVarint(b);
-        valueOffset = cursor;
-        if (valueLength > 0) {
-            cursor += valueLength;
-        }
-        headerCount = readVarint(b);
-        headersPosition = cursor;
+        keyLength = ByteUtils.readVarint(b);
+        keyOffset = b.position();
+        valueLength = ByteUtils.readVarint(b.position(keyOffset + Math.max(0, keyLength)));
+        valueOffset = b.position();
+        headerCount = ByteUtils.readVarint(b.position(valueOffset + Math.max(0, valueLength)));
+        headersPosition = b.position();
         slowHeaders = null;
         recordPosition = end;
     }
@@ -391,18 +379,6 @@ final class PartitionRecords {
         slowHeaders = record.headers();
     }
 
-    private static int readInt(byte[] b, int at) {
-        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
-    }
-
-    private static long readLong(byte[] b, int at) {
-        long value = 0;
-        for (int i = 0; i < 8; i++) {
-            value = (value << 8) | (b[at + i] & 0xff);
-        }
-        return value;
-    }
-
     private static boolean isAbortMarker(RecordBatch batch) {
         Iterator<Record> records = batch.iterator();
         if (!records.hasNext()) {
@@ -410,34 +386,5 @@ final class PartitionRecords {
         }
         ByteBuffer key = records.next().key();
         return key != null && ControlRecordType.parse(key) == ControlRecordType.ABORT;
-    }
-
-    /** Reads a zig-zag varint at {@link #cursor} and moves past it. */
-    private int readVarint(byte[] b) {
-        int p = cursor;
-        int value = 0;
-        int shift = 0;
-        byte current;
-        do {
-            current = b[p++];
-            value |= (current & 0x7f) << shift;
-            shift += 7;
-        } while (current < 0 && shift < 35);
-        cursor = p;
-        return (value >>> 1) ^ -(value & 1);
-    }
-
-    private long readVarlong(byte[] b) {
-        int p = cursor;
-        long value = 0;
-        int shift = 0;
-        byte current;
-        do {
-            current = b[p++];
-            value |= (long) (current & 0x7f) << shift;
-            shift += 7;
-        } while (current < 0 && shift < 70);
-        cursor = p;
-        return (value >>> 1) ^ -(value & 1);
     }
 }
