@@ -257,12 +257,10 @@ final class PartitionFetcher implements AutoCloseable {
     private void handle(ClientResponse response, Map<TopicPartition, FetchRequest.PartitionData> asked,
             List<PartitionRecords> records) {
         // Whatever happens, the partitions asked for are no longer in flight.
-        List<Range> askedRanges = new ArrayList<>();
         for (Map.Entry<TopicPartition, FetchRequest.PartitionData> e : asked.entrySet()) {
             Range range = ranges.get(e.getKey());
             if (range != null && range.requested == e.getValue().fetchOffset) {
                 range.requested = -1;
-                askedRanges.add(range);
             }
         }
         if (response.wasDisconnected() || response.wasTimedOut()) {

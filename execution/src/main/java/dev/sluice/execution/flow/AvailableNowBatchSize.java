@@ -10,9 +10,10 @@ package dev.sluice.execution.flow;
  * <p>Why not one size: what bounds a batch is the memory it holds (its output waits in Arrow until the sink takes the
  * batch), which depends on the query, while each batch costs something per partition it reads: a batch splits its
  * records between the partitions in proportion to their lag, and every partition's range costs a fetch of its own,
- * the records Kafka's consumer parses and skips before the range's first offset in a shared record batch, and an
- * Arrow batch of its own. Over 1,024 partitions, batches of 1 M records made ranges of a thousand records that cost
- * about as much CPU as their records (Q1 ran at 0.9 M records/s against 1.5 M in one batch). So a query of small
+ * the records read and skipped before the range's first offset in a record batch shared with the previous range, and
+ * an Arrow batch of its own. Over 1,024 partitions, read with Kafka's consumer, batches of 1 M records made ranges of a
+ * thousand records that cost about as much CPU as their records (Q1 ran at 0.9 M records/s against 1.5 M in one
+ * batch). So a query of small
  * output (a filter, an aggregate) reads a backlog in a few large batches, and a pass-through query of wide rows in
  * batches of the first size. Mutable; one per query, used by its batch loop.
  */
