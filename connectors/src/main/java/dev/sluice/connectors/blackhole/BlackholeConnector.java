@@ -4,6 +4,7 @@ import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.connector.Connector;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
+import dev.sluice.execution.sink.BatchWriter;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.type.RowSchema;
 import java.util.List;
@@ -48,6 +49,34 @@ public final class BlackholeConnector implements Connector {
                 for (VectorSchemaRoot root : batches) {
                     rows.addAndGet(root.getRowCount());
                 }
+            }
+
+            /** Rows as they come: a batch holds no rows for it; they count once the batch commits. */
+            @Override
+            public boolean writesRowsAsTheyCome() {
+                return true;
+            }
+
+            @Override
+            public BatchWriter openBatch(long batchId, RowSchema schema) {
+                return new BatchWriter() {
+                    private long written;
+
+                    @Override
+                    public void write(VectorSchemaRoot root) {
+                        written += root.getRowCount();
+                    }
+
+                    @Override
+                    public void commit() {
+                        rows.addAndGet(written);
+                        written = 0;
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
             }
 
             /** An updating result too, as Flink's blackhole does: its changes (inserts and deletes) are counted. */

@@ -2,10 +2,12 @@ package dev.sluice.connectors.blackhole;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.sink.BatchWriter;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
@@ -32,6 +34,23 @@ class BlackholeConnectorTest {
             sink.addBatch(1, SCHEMA, List.of(a));
         }
         assertEquals(5, BlackholeConnector.rowsWritten("hole_test"));
+        // Rows as they come count once their batch commits; a batch closed without its commit (it failed, and is
+        // run again) counts nothing.
+        assertTrue(sink.writesRowsAsTheyCome());
+        try (RootAllocator allocator = new RootAllocator();
+             VectorSchemaRoot a = VectorValues.toBatch(SCHEMA, List.of(List.of(1L), List.of(2L)), allocator)) {
+            try (BatchWriter failed = sink.openBatch(2, SCHEMA)) {
+                failed.write(a);
+            }
+            assertEquals(5, BlackholeConnector.rowsWritten("hole_test"));
+            try (BatchWriter writer = sink.openBatch(2, SCHEMA)) {
+                writer.write(a);
+                writer.write(a);
+                assertEquals(5, BlackholeConnector.rowsWritten("hole_test"));
+                writer.commit();
+            }
+        }
+        assertEquals(9, BlackholeConnector.rowsWritten("hole_test"));
         EngineException e = assertThrows(EngineException.class, () -> connector.validate(
                 new TableDescriptor("h", SCHEMA, Map.of("connector", "blackhole", "path", "/x"))));
         assertEquals("Unknown option 'path' for blackhole table 'h' (it takes no options)", e.getMessage());

@@ -15,7 +15,9 @@ package dev.sluice.execution.flow;
  * thousand records that cost about as much CPU as their records (Q1 ran at 0.9 M records/s against 1.5 M in one
  * batch). So a query of small
  * output (a filter, an aggregate) reads a backlog in a few large batches, and a pass-through query of wide rows in
- * batches of the first size. Mutable; one per query, used by its batch loop.
+ * batches of the first size; a query whose rows go to the sink as they come ({@link #ofMax}) holds only the rows in
+ * flight, whatever the batch's size, and reads the most from the first batch. Mutable; one per query, used by its
+ * batch loop.
  */
 public final class AvailableNowBatchSize {
     /** The first batch reads this share of the most a batch may read: nothing is measured yet. */
@@ -40,6 +42,24 @@ public final class AvailableNowBatchSize {
         this.next = first;
     }
 
+    private AvailableNowBatchSize(long first, long max, long memoryTarget) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be positive: " + max);
+        }
+        this.first = first;
+        this.max = max;
+        this.memoryTarget = memoryTarget;
+        this.next = first;
+    }
+
+    /**
+     * Batches of {@code max} records from the first: for a query whose batches hold only the rows in flight
+     * (they go to the sink as they come), whatever their size.
+     */
+    public static AvailableNowBatchSize ofMax(long max) {
+        return new AvailableNowBatchSize(max, max, Long.MAX_VALUE);
+    }
+
     /** The most records per source table the next batch reads. */
     public long next() {
         return next;
@@ -50,7 +70,7 @@ public final class AvailableNowBatchSize {
      * of Arrow memory at once; a batch that read nothing says nothing.
      */
     public void observe(long inputRows, long peakMemoryBytes) {
-        if (inputRows <= 0) {
+        if (inputRows <= 0 || first == max) {
             return;
         }
         double bytesPerRecord = Math.max(1, peakMemoryBytes) / (double) inputRows;

@@ -22,6 +22,27 @@ public interface StreamSink extends AutoCloseable {
     void addBatch(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) throws Exception;
 
     /**
+     * Whether the sink writes a batch's rows as they come ({@link #openBatch}), so that a batch of a stateless
+     * query holds only the rows in flight, whatever its size, and only the commit waits for the batch's end (as
+     * Spark's and Flink's sinks write). A sink that doesn't takes each batch whole ({@link #addBatch}).
+     */
+    default boolean writesRowsAsTheyCome() {
+        return false;
+    }
+
+    /**
+     * Opens batch {@code batchId} of a result of inserts (not a complete result) for rows written as they come;
+     * only when {@link #writesRowsAsTheyCome()}. Nothing written becomes visible before {@link BatchWriter#commit};
+     * a batch closed without its commit (a failure) is written again, whole, under the same id, which an
+     * exactly-once sink must then not take twice (as with {@link #addBatch}).
+     *
+     * @throws UnsupportedOperationException if the sink takes whole batches only
+     */
+    default BatchWriter openBatch(long batchId, RowSchema schema) throws Exception {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " takes whole batches only");
+    }
+
+    /**
      * Whether the sink takes a result that updates rows ({@link #addChanges}): a query whose result deletes
      * rows (a Top-N, an aggregate over updating rows) is refused at start by a sink that doesn't.
      */

@@ -16,6 +16,7 @@ import dev.sluice.execution.source.ScanSpec;
 import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.state.StateStore;
 import dev.sluice.execution.source.SourcePartition;
+import dev.sluice.execution.type.RowSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -62,6 +63,11 @@ final class BatchRunner {
         this.taskPool = requireNonNull(taskPool, "taskPool is null");
     }
 
+    /** The schema of the plan's result. */
+    RowSchema outputSchema() {
+        return plan.outputSchema();
+    }
+
     /**
      * Runs batch {@code batchId} over {@code ranges} (per source table name), with the query's watermark: a
      * stateful plan drops the rows of watermarked tables whose event time is behind it (or NULL), and counts
@@ -69,15 +75,20 @@ final class BatchRunner {
      * Each stateful operator reads and writes its store in {@code states} (by operator id), which the caller
      * commits (after the sink took the output) or aborts. {@code timestampMillis} is the batch's logged time,
      * the time its operators count from (a state TTL) and the value of {@code PROCTIME()} in its tasks and
-     * operators ({@link ProcessingTime}).
+     * operators ({@link ProcessingTime}). With {@code streamed} (not null; only if the plan
+     * {@link IncrementalPlan#streamsRows streams its rows}), the tasks write their rows there as they come, and the
+     * output holds no rows.
      */
     BatchOutput run(Map<String, List<OffsetRange>> ranges, BufferAllocator allocator, Map<String, StateStore> states,
-                    long batchId, long watermark, long timestampMillis) throws Exception {
+                    long batchId, long watermark, long timestampMillis, StreamedRows streamed) throws Exception {
+        if (streamed != null && !plan.streamsRows()) {
+            throw new IllegalArgumentException("The plan does not stream its rows");
+        }
         boolean dropLate = plan.dropsLateRows() && watermark > Long.MIN_VALUE;
         Map<Integer, LookupTable> lookups = new HashMap<>();
         for (LookupSide side : plan.lookups()) {
             List<VectorSchemaRoot> rows = runTasks(submit(side.pipelines(), ranges, allocator, Long.MAX_VALUE,
-                    Optional.empty(), Long.MIN_VALUE, lookups, timestampMillis)).outputs();
+                    Optional.empty(), Long.MIN_VALUE, lookups, timestampMillis, null)).outputs();
             try {
                 lookups.put(side.id(), LookupTable.build(rows, side.keys(), side.width(), side.primaryKey()));
             } finally {
@@ -90,7 +101,7 @@ final class BatchRunner {
         List<Integer> taskCounts = new ArrayList<>();
         for (IncrementalPlan.TaskStage stage : stages) {
             List<Future<TaskResult>> f = submit(stage.pipelines(), ranges, allocator, plan.rowsPerTask(), stage.partial(),
-                    dropLate ? watermark : Long.MIN_VALUE, lookups, timestampMillis);
+                    dropLate ? watermark : Long.MIN_VALUE, lookups, timestampMillis, streamed);
             futures.addAll(f);
             taskCounts.add(f.size());
         }
@@ -226,7 +237,8 @@ final class BatchRunner {
     private List<Future<TaskResult>> submit(List<TaskPipeline> pipelines, Map<String, List<OffsetRange>> ranges,
                                             BufferAllocator allocator, long rowsPerTask,
                                             Optional<HashAggregateOperator.Factory> aggregate, long dropBefore,
-                                            Map<Integer, LookupTable> lookups, long batchMillis) {
+                                            Map<Integer, LookupTable> lookups, long batchMillis,
+                                            StreamedRows streamed) {
         List<Future<TaskResult>> futures = new ArrayList<>();
         Map<Integer, LookupTable> built = Map.copyOf(lookups);  // the tasks share what is built so far
         for (TaskPipeline pipeline : pipelines) {
@@ -240,7 +252,7 @@ final class BatchRunner {
                     continue;
                 }
                 Callable<TaskResult> task = task(pipeline, source, group, allocator, rowsPerTask, aggregate,
-                        dropBefore, built);
+                        dropBefore, built, streamed);
                 TaskFuture future = new TaskFuture(() -> ProcessingTime.at(batchMillis, task));
                 taskPool.execute(future);
                 futures.add(future);
@@ -352,12 +364,13 @@ final class BatchRunner {
     /**
      * A task: reads its ranges, runs the pipeline's operators over each batch, and keeps the output (or the
      * pipeline's partial aggregate of it) per partition, returned in the ranges' order, so that a batch's output
-     * does not depend on the order in which a reader of several partitions returned their rows.
+     * does not depend on the order in which a reader of several partitions returned their rows; or, with
+     * {@code streamed} (not null), writes the output there as it comes.
      */
     private static Callable<TaskResult> task(TaskPipeline pipeline, StreamSource source, List<OffsetRange> ranges,
                                              BufferAllocator allocator, long rowsPerTask,
                                              Optional<HashAggregateOperator.Factory> aggregate, long dropBefore,
-                                             Map<Integer, LookupTable> lookups) {
+                                             Map<Integer, LookupTable> lookups, StreamedRows streamed) {
         return () -> {
             List<BatchOperator> operators = new ArrayList<>();
             Map<SourcePartition, PartitionOutput> byPartition = new LinkedHashMap<>();
@@ -397,6 +410,10 @@ final class BatchRunner {
                     if (out != null && aggregate.isPresent()) {
                         try (out) {
                             output.partial(aggregate.get(), allocator).addInput(out);
+                        }
+                    } else if (out != null && streamed != null) {
+                        try (out) {
+                            streamed.write(out);
                         }
                     } else if (out != null) {
                         output.rows.add(out);

@@ -54,7 +54,7 @@ public final class BoundedQueryExecution {
                     a.operatorId(), a.keySchema(), a.valueSchema()).getStore(StateStore.EMPTY_VERSION));
         }
         try (BufferAllocator child = allocator.newChildAllocator("bounded-query", 0, Long.MAX_VALUE);
-             BatchOutput output = runner.run(ranges, child, stores, 0, Long.MIN_VALUE, System.currentTimeMillis())) {
+             BatchOutput output = runner.run(ranges, child, stores, 0, Long.MIN_VALUE, System.currentTimeMillis(), null)) {
             List<List<Object>> rows = new ArrayList<>();
             for (VectorSchemaRoot root : output.batches()) {
                 rows.addAll(VectorValues.rows(root));

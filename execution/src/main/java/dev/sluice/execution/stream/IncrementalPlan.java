@@ -270,6 +270,15 @@ public final class IncrementalPlan {
         return names;
     }
 
+    /**
+     * Whether the result is the tasks' rows as they come: one stage of tasks, no operator above it, no partial
+     * aggregate, no LIMIT. Then the tasks can hand their rows to a sink that writes them as they come, and a batch
+     * holds only the rows in flight.
+     */
+    boolean streamsRows() {
+        return root instanceof TaskStage t && t.partial().isEmpty() && limit.isEmpty() && mode != OutputMode.COMPLETE;
+    }
+
     /** Rows a task needs to produce at most: with a LIMIT over rows (not groups), OFFSET + FETCH; else unlimited. */
     long rowsPerTask() {
         if (!(root instanceof TaskStage t) || t.partial().isPresent()) {

@@ -12,6 +12,7 @@ import dev.sluice.execution.flow.AvailableNowBatchSize;
 import dev.sluice.execution.flow.FlowControlOptions;
 import dev.sluice.execution.flow.PidRateEstimator;
 import dev.sluice.execution.plan.PhysicalNode;
+import dev.sluice.execution.sink.BatchWriter;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.OffsetRange;
 import dev.sluice.execution.source.SourcePartition;
@@ -100,6 +101,8 @@ public final class MicroBatchExecution implements Runnable {
     private final boolean updatesRows;
     /** Whether each batch's rows are the whole result ({@code complete} mode), which a table-like sink replaces. */
     private final boolean completeResult;
+    /** Whether each batch's rows go to the sink as they come ({@link StreamSink#writesRowsAsTheyCome}). */
+    private final boolean streamsToSink;
     /** The keyed state of each stateful operator, by operator id. */
     private final Map<String, StateStoreProvider> states;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -155,6 +158,7 @@ public final class MicroBatchExecution implements Runnable {
         this.observer = requireNonNull(observer, "observer is null");
         this.updatesRows = batchPlan.resultChangelogMode().kind() == ChangelogMode.Kind.RETRACT;
         this.completeResult = !updatesRows && batchPlan.mode() == OutputMode.COMPLETE;
+        this.streamsToSink = !updatesRows && !completeResult && batchPlan.streamsRows() && sink.writesRowsAsTheyCome();
         if (updatesRows && !sink.takesChanges()) {
             // The one check of it (the api's launcher relies on it): the changelog mode here is the plan's own.
             throw EngineException.userError("Query '" + queryName + "': the query's result updates and deletes rows "
@@ -183,8 +187,12 @@ public final class MicroBatchExecution implements Runnable {
                 ? Optional.of(PidRateEstimator.withDefaults(Math.max(1, trigger.interval().toMillis())))
                 : Optional.empty();
         this.rateLimit = flow.backpressureEnabled() ? flow.backpressureInitialRate() : Long.MAX_VALUE;
-        this.availableNowSize = new AvailableNowBatchSize(flow.availableNowMaxOffsetsPerTrigger(),
-                Math.max(1, Math.min(flow.availableNowBatchMemoryTarget(), flow.maxBatchMemoryBytes() / 2)));
+        // A batch whose rows go to the sink as they come holds the rows in flight whatever its size: nothing to
+        // learn before reading a backlog in batches of the most records.
+        this.availableNowSize = streamsToSink
+                ? AvailableNowBatchSize.ofMax(flow.availableNowMaxOffsetsPerTrigger())
+                : new AvailableNowBatchSize(flow.availableNowMaxOffsetsPerTrigger(),
+                        Math.max(1, Math.min(flow.availableNowBatchMemoryTarget(), flow.maxBatchMemoryBytes() / 2)));
         this.checkpointWriter = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sluice-checkpoint-" + queryName);
             t.setDaemon(true);
@@ -443,29 +451,21 @@ public final class MicroBatchExecution implements Runnable {
         states.forEach((id, provider) -> stores.put(id, provider.getStore(batchId - 1)));
         try (BufferAllocator batchAllocator = allocator.newChildAllocator("batch-" + batchId, 0,
                 flow.maxBatchMemoryBytes());
-             BatchOutput output = runner.run(batch.ranges(), batchAllocator, stores, batchId, batchWatermark,
-                     loggedMillis)) {
-            long t1 = System.nanoTime();
-            durations.put("process", (t1 - t0) / 1_000_000);
-            // Nothing of the batch reaches the sink before its offsets are logged.
-            durations.put("offsetLog", awaitLogged(batchId, logging));
-            t1 = System.nanoTime();
-            if (updatesRows) {
-                sink.addChanges(batchId, output.schema(), output.changes());
-            } else if (completeResult) {
-                sink.addCompleteResult(batchId, output.schema(), output.batches());
-            } else {
-                sink.addBatch(batchId, output.schema(), output.batches());
+             BatchWriter writer = streamsToSink ? sink.openBatch(batchId, runner.outputSchema()) : null) {
+            StreamedRows streamed = writer == null ? null
+                    : new StreamedRows(writer, () -> awaitLogged(batchId, logging));
+            try (BatchOutput output = runner.run(batch.ranges(), batchAllocator, stores, batchId, batchWatermark,
+                    loggedMillis, streamed)) {
+                long processNanos = System.nanoTime() - t0;
+                outputRows = streamed == null ? writeWhole(batchId, output, logging, processNanos, durations)
+                        : commitStreamed(streamed, processNanos, durations);
+                inputRows = output.inputRows();
+                malformed = output.malformedRows();
+                late = output.lateRows();
+                lateByOperator = output.lateRowsByOperator();
+                batchMaxEventTimes = output.maxEventTimes();
+                peakMemory = batchAllocator.getPeakMemoryAllocation();
             }
-            long t2 = System.nanoTime();
-            durations.put("sink", (t2 - t1) / 1_000_000);
-            outputRows = output.outputRows();
-            inputRows = output.inputRows();
-            malformed = output.malformedRows();
-            late = output.lateRows();
-            lateByOperator = output.lateRowsByOperator();
-            batchMaxEventTimes = output.maxEventTimes();
-            peakMemory = batchAllocator.getPeakMemoryAllocation();
         } catch (Exception | Error e) {
             stores.values().forEach(StateStore::abort);
             Optional<OutOfMemoryException> overBudget = causeOfType(e, OutOfMemoryException.class);
@@ -538,6 +538,39 @@ public final class MicroBatchExecution implements Runnable {
         LOG.debug("Query {} batch {}: {} rows in, {} out, {} malformed, {} ms, peak Arrow memory {} KB", queryName,
                 batchId, inputRows, outputRows, malformed, processingMillis, peakMemory >> 10);
         notify(() -> observer.onBatchCompleted(progress));
+    }
+
+    /**
+     * Gives the sink the batch's whole output, once its offsets are logged (nothing of a batch reaches the sink
+     * before); returns the rows written.
+     */
+    private long writeWhole(long batchId, BatchOutput output, OffsetLogWrite logging, long processNanos,
+                            Map<String, Long> durations) throws Exception {
+        durations.put("process", processNanos / 1_000_000);
+        durations.put("offsetLog", awaitLogged(batchId, logging));
+        long t0 = System.nanoTime();
+        if (updatesRows) {
+            sink.addChanges(batchId, output.schema(), output.changes());
+        } else if (completeResult) {
+            sink.addCompleteResult(batchId, output.schema(), output.batches());
+        } else {
+            sink.addBatch(batchId, output.schema(), output.batches());
+        }
+        durations.put("sink", (System.nanoTime() - t0) / 1_000_000);
+        return output.outputRows();
+    }
+
+    /**
+     * Commits a batch whose rows went to the sink as they came (the tasks' time in its writer counted as the
+     * sink's, not as processing); returns the rows written.
+     */
+    private static long commitStreamed(StreamedRows streamed, long processNanos, Map<String, Long> durations)
+            throws Exception {
+        durations.put("process", Math.max(0, processNanos / 1_000_000 - streamed.sinkMillis()));
+        streamed.commit();
+        durations.put("offsetLog", streamed.logMillis());
+        durations.put("sink", streamed.sinkMillis());
+        return streamed.rows();
     }
 
     /** The first of {@code t} and its causes that is a {@code type}. */

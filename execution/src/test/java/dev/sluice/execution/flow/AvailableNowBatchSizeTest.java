@@ -44,8 +44,17 @@ class AvailableNowBatchSizeTest {
     }
 
     @Test
+    void aQueryWhoseRowsGoToTheSinkAsTheyComeReadsTheMostFromTheFirstBatch() {
+        AvailableNowBatchSize size = AvailableNowBatchSize.ofMax(16_000_000);
+        assertEquals(16_000_000, size.next());
+        size.observe(16_000_000, 640 * MB);  // what it held says nothing of what a larger batch would
+        assertEquals(16_000_000, size.next());
+    }
+
+    @Test
     void refusesSizesBelowOne() {
         assertThrows(IllegalArgumentException.class, () -> new AvailableNowBatchSize(0, MB));
         assertThrows(IllegalArgumentException.class, () -> new AvailableNowBatchSize(10, 0));
+        assertThrows(IllegalArgumentException.class, () -> AvailableNowBatchSize.ofMax(0));
     }
 }
