@@ -7,6 +7,7 @@ import dev.sluice.connectors.format.RecordEncoder;
 import dev.sluice.execution.changelog.ChangeBatch;
 import dev.sluice.execution.fs.AtomicFileWriter;
 import dev.sluice.execution.fs.FileSystemLocation;
+import dev.sluice.execution.sink.BatchWriter;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes each batch of a query to one file named by the batch and query ids
  * ({@code part-<batchId>-<queryId>.<format>}, one record per line in the table's {@link Format}), then records it in the manifest
- * ({@code _sluice_manifest/<batchId>-<queryId>}, listing the file). Both writes are atomic.
+ * ({@code _sluice_manifest/<batchId>-<queryId>}, listing the file). Both writes are atomic. A query's rows are
+ * written as they come ({@link #openBatch}), into the data file's temp file, which the batch's commit renames into
+ * place before the manifest entry; a batch that fails leaves no file.
  *
  * <p>Exactly-once: a batch the same query (same id: the same checkpoint) already committed is not written
  * again (a query that crashed after the sink took a batch replays it on restart); a data file without a
@@ -105,6 +108,17 @@ final class FileSink implements StreamSink {
         write(batchId, schema, ChangeBatch.inserts(batches));
     }
 
+    /** Rows as they come: into the batch's data file, which the commit renames into place and lists in the manifest. */
+    @Override
+    public boolean writesRowsAsTheyCome() {
+        return true;
+    }
+
+    @Override
+    public BatchWriter openBatch(long batchId, RowSchema schema) {
+        return new FileBatchWriter(batchId, schema);
+    }
+
     @Override
     public boolean takesChanges() {
         return changelog;
@@ -125,70 +139,136 @@ final class FileSink implements StreamSink {
     }
 
     private void write(long batchId, RowSchema schema, List<ChangeBatch> changes) throws IOException {
-        if (manifest.contains(batchId, queryId)) {
-            LOG.info("Batch {} of query {} is already in {}; not written again", batchId, queryId, dir.path());
-            return;
+        try (FileBatchWriter writer = new FileBatchWriter(batchId, schema)) {
+            for (ChangeBatch change : changes) {
+                writer.write(change);
+            }
+            writer.commit();
         }
-        if (manifest.containsWithoutQueryId(batchId)) {
-            LOG.info("Batch {} in {} was written by a query of an earlier Sluice (its manifest entry names no query);"
-                    + " batch {} of query {} is written beside it", batchId, dir.path(), batchId, queryId);
-        }
-        long rows = changes.stream().mapToLong(ChangeBatch::rowCount).sum();
-        List<String> files = List.of();
-        if (rows > 0) {
-            String name = dataFileName(batchId, queryId, extension);
-            AtomicFileWriter.write(dir.fs(), new Path(dir.path(), name), out -> writeRows(schema, changes, out));
-            files = List.of(name);
-        }
-        manifest.add(batchId, queryId, files);
     }
 
-    private void writeRows(RowSchema schema, List<ChangeBatch> changes, OutputStream target) throws IOException {
-        OutputStream out = new BufferedOutputStream(target, 1 << 16);
-        // A changelog's rows are led by their change, as a first column of the format's own records.
-        RowSchema written = changelog ? changeSchema(schema) : schema;
-        RecordEncoder encoder = format.encoder(written);
-        byte[] separator = format.lineSeparator();
-        Optional<byte[]> header = format.header(written);
-        if (header.isPresent()) {
-            out.write(header.get());
-            out.write(separator);
+    /**
+     * One batch's rows on their way to its data file: the file is opened at the first row (a batch without rows
+     * has none) and written as rows come; the commit renames it into place and lists it in the manifest, a close
+     * without the commit deletes it. A batch the manifest lists already (a replay) is not written again.
+     */
+    private final class FileBatchWriter implements BatchWriter {
+        private final long batchId;
+        private final RowSchema schema;
+        /** Whether the manifest lists the batch; null until the first row or the commit. */
+        private Boolean written;
+        private AtomicFileWriter.Pending file;
+        private OutputStream out;
+        private RecordEncoder encoder;
+        private byte[] separator;
+        private BufferAllocator changeAllocator;
+
+        FileBatchWriter(long batchId, RowSchema schema) {
+            this.batchId = batchId;
+            this.schema = schema;
         }
-        try (BufferAllocator allocator = changelog ? new RootAllocator() : null) {
-            for (ChangeBatch change : changes) {
-                VectorSchemaRoot rows = change.rows();
-                VarCharVector ops = null;
-                if (changelog) {
-                    ops = new VarCharVector(CHANGE_COLUMN, allocator);
-                    ops.allocateNew(change.rowCount());
-                    for (int r = 0; r < change.rowCount(); r++) {
-                        ops.setSafe(r, (change.weight(r) > 0 ? INSERT : DELETE).getBytes(StandardCharsets.UTF_8));
-                    }
-                    ops.setValueCount(change.rowCount());
-                    List<FieldVector> vectors = new ArrayList<>();
-                    vectors.add(ops);
-                    vectors.addAll(rows.getFieldVectors());
-                    rows = new VectorSchemaRoot(vectors.stream().map(FieldVector::getField).toList(), vectors,
-                            change.rowCount());
+
+        @Override
+        public void write(VectorSchemaRoot rows) throws IOException {
+            write(ChangeBatch.inserts(List.of(rows)).get(0));
+        }
+
+        void write(ChangeBatch change) throws IOException {
+            if (change.rowCount() == 0 || alreadyWritten()) {
+                return;
+            }
+            if (file == null) {
+                open();
+            }
+            VectorSchemaRoot rows = change.rows();
+            VarCharVector ops = null;
+            if (changelog) {
+                // A changelog's rows are led by their change, as a first column of the format's own records.
+                ops = new VarCharVector(CHANGE_COLUMN, changeAllocator);
+                ops.allocateNew(change.rowCount());
+                for (int r = 0; r < change.rowCount(); r++) {
+                    ops.setSafe(r, (change.weight(r) > 0 ? INSERT : DELETE).getBytes(StandardCharsets.UTF_8));
                 }
-                try {
-                    for (int r = 0; r < change.rowCount(); r++) {
-                        byte[] line = encoder.encode(rows, r);
-                        for (int n = 0; n < copies(change.weight(r)); n++) {
-                            if (line != null) {
-                                out.write(line);
-                            }
-                            out.write(separator);
+                ops.setValueCount(change.rowCount());
+                List<FieldVector> vectors = new ArrayList<>();
+                vectors.add(ops);
+                vectors.addAll(rows.getFieldVectors());
+                rows = new VectorSchemaRoot(vectors.stream().map(FieldVector::getField).toList(), vectors,
+                        change.rowCount());
+            }
+            try {
+                for (int r = 0; r < change.rowCount(); r++) {
+                    byte[] line = encoder.encode(rows, r);
+                    for (int n = 0; n < copies(change.weight(r)); n++) {
+                        if (line != null) {
+                            out.write(line);
                         }
+                        out.write(separator);
                     }
-                } finally {
-                    if (ops != null) {
-                        ops.close();
-                    }
+                }
+            } finally {
+                if (ops != null) {
+                    ops.close();
                 }
             }
         }
-        out.flush();
+
+        private void open() throws IOException {
+            RowSchema written = changelog ? changeSchema(schema) : schema;
+            encoder = format.encoder(written);
+            separator = format.lineSeparator();
+            changeAllocator = changelog ? new RootAllocator() : null;
+            file = AtomicFileWriter.open(dir.fs(), new Path(dir.path(), dataFileName(batchId, queryId, extension)));
+            out = new BufferedOutputStream(file.stream(), 1 << 16);
+            Optional<byte[]> header = format.header(written);
+            if (header.isPresent()) {
+                out.write(header.get());
+                out.write(separator);
+            }
+        }
+
+        @Override
+        public void commit() throws IOException {
+            if (alreadyWritten()) {
+                return;
+            }
+            List<String> files = List.of();
+            if (file != null) {
+                out.flush();
+                file.commit();
+                files = List.of(dataFileName(batchId, queryId, extension));
+            }
+            manifest.add(batchId, queryId, files);
+        }
+
+        private boolean alreadyWritten() throws IOException {
+            if (written == null) {
+                written = manifest.contains(batchId, queryId);
+                if (written) {
+                    LOG.info("Batch {} of query {} is already in {}; not written again", batchId, queryId, dir.path());
+                } else if (manifest.containsWithoutQueryId(batchId)) {
+                    LOG.info("Batch {} in {} was written by a query of an earlier Sluice (its manifest entry names no "
+                            + "query); batch {} of query {} is written beside it", batchId, dir.path(), batchId, queryId);
+                }
+            }
+            return written;
+        }
+
+        /** Deletes the data file unless committed. */
+        @Override
+        public void close() {
+            try {
+                if (file != null) {
+                    file.close();
+                }
+            } catch (IOException e) {
+                LOG.warn("Could not delete the unfinished data file of batch {} in {}", batchId, dir.path(), e);
+            } finally {
+                if (changeAllocator != null) {
+                    changeAllocator.close();
+                }
+            }
+        }
     }
 
     /** The columns of a changelog file: the change, then the rows' columns. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.connectors.format.Format;
 import dev.sluice.connectors.format.RecordEncoder;
 import dev.sluice.execution.changelog.ChangeBatch;
+import dev.sluice.execution.sink.BatchWriter;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.RowSchema;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -52,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * replayed after a crash whose transaction had committed is not written again, and one whose transaction
  * had not is written again (its first attempt was aborted and is invisible to readers with
  * {@code isolation.level=read_committed}). With {@code at-least-once}, no transaction: {@link #addBatch}
- * returns once every record is acknowledged, and a replayed batch is written again.
+ * returns once every record is acknowledged, and a replayed batch is written again. A query's rows are sent as
+ * they come ({@link #openBatch}), while the batch runs; its commit (the transaction's, or the acknowledgements)
+ * waits for the batch's end.
  * Called by one thread at a time.
  */
 public final class KafkaSink implements StreamSink {
@@ -132,22 +134,31 @@ public final class KafkaSink implements StreamSink {
      */
     @Override
     public void addBatch(long batchId, RowSchema schema, List<VectorSchemaRoot> batches) throws IOException {
-        prepare(schema);
-        boolean empty = batches.stream().allMatch(root -> root.getRowCount() == 0);
-        write(batchId, empty, send -> {
+        try (RecordWriter writer = openBatch(batchId, schema)) {
             for (VectorSchemaRoot root : batches) {
-                VectorSchemaRoot values = valueView(root);
-                VectorSchemaRoot keys = keyEncoder == null ? null : keyView(root);
-                FieldVector keyColumn = keyIndex < 0 ? null : root.getVector(keyIndex);
-                for (int row = 0; row < root.getRowCount(); row++) {
-                    byte[] key = keys != null ? keyEncoder.encode(keys, row)
-                            : keyColumn == null ? null : keyBytes(keyColumn, row);
-                    send.accept(new ProducerRecord<>(topic, key, encoder.encode(values, row)));
-                }
+                writer.write(root);
             }
-        });
+            writer.commit();
+        }
     }
 
+    /** Rows as they come: the producer sends them while the batch runs, and only the commit waits for its end. */
+    @Override
+    public boolean writesRowsAsTheyCome() {
+        return true;
+    }
+
+    /**
+     * Opens batch {@code batchId} for rows written as they come: sent as they are written, in the batch's
+     * transaction (begun at its first record; exactly-once), which {@link BatchWriter#commit} commits with the
+     * batch's marker and a close without the commit aborts; or sent at once, and acknowledged by the commit
+     * (at-least-once). A batch whose marker is already committed is not written again.
+     */
+    @Override
+    public RecordWriter openBatch(long batchId, RowSchema schema) {
+        prepare(schema);
+        return new RecordWriter(batchId);
+    }
     /** With a primary key: changes are written as upserts and tombstones by key. */
     @Override
     public boolean takesChanges() {
@@ -176,7 +187,12 @@ public final class KafkaSink implements StreamSink {
         }
         prepare(schema);
         List<ProducerRecord<byte[], byte[]>> upserts = upserts(batchId, changes);
-        write(batchId, upserts.isEmpty(), send -> upserts.forEach(send));
+        try (RecordWriter writer = new RecordWriter(batchId)) {
+            for (ProducerRecord<byte[], byte[]> record : upserts) {
+                writer.send(record);
+            }
+            writer.commit();
+        }
     }
 
     /** The batch's net change per key, in the order of each key's last change. */
@@ -230,58 +246,104 @@ public final class KafkaSink implements StreamSink {
     }
 
     /**
-     * Writes the records {@code records} hands to its sender: in one transaction with the batch's marker unless
-     * the marker says the batch is written (exactly-once), or sent and acknowledged (at-least-once).
+     * One batch's records on their way to the topic: in one transaction with the batch's marker, begun at its first
+     * record, unless the marker says the batch is written (exactly-once); or sent at once and acknowledged by the
+     * commit (at-least-once). A failed record or send fails the commit (or the write), naming the table, topic and
+     * batch; exactly-once, none of the batch's records are then visible to read_committed readers.
      */
-    private void write(long batchId, boolean empty, Consumer<Consumer<ProducerRecord<byte[], byte[]>>> records)
-            throws IOException {
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        AtomicLong failed = new AtomicLong();
-        Callback callback = (metadata, e) -> {
+    final class RecordWriter implements BatchWriter {
+        private final long batchId;
+        private final AtomicReference<Exception> failure = new AtomicReference<>();
+        private final AtomicLong failed = new AtomicLong();
+        private final Callback callback = (metadata, e) -> {
             if (e != null) {
                 failed.incrementAndGet();
                 failure.compareAndSet(null, e);
             }
         };
-        if (transactions != null) {
+        /** Exactly-once: whether the marker says the batch is written; null until the first record or commit. */
+        private Boolean written;
+        private boolean begun;
+        private boolean committed;
+
+        private RecordWriter(long batchId) {
+            this.batchId = batchId;
+        }
+
+        @Override
+        public void write(VectorSchemaRoot root) throws IOException {
+            VectorSchemaRoot values = valueView(root);
+            VectorSchemaRoot keys = keyEncoder == null ? null : keyView(root);
+            FieldVector keyColumn = keyIndex < 0 ? null : root.getVector(keyIndex);
+            for (int row = 0; row < root.getRowCount(); row++) {
+                byte[] key = keys != null ? keyEncoder.encode(keys, row)
+                        : keyColumn == null ? null : keyBytes(keyColumn, row);
+                send(new ProducerRecord<>(topic, key, encoder.encode(values, row)));
+            }
+        }
+
+        void send(ProducerRecord<byte[], byte[]> record) throws IOException {
             try {
-                // Markers hold the next batch to write, so batch 0 is distinguishable from "nothing written".
-                if (transactions.markerOf(markerPartition) > batchId) {
-                    LOG.info("Batch {} of table '{}' is already committed to topic '{}' (transaction '{}'); not written"
-                            + " again", batchId, table, topic, transactions.transactionalId());
-                    return;
-                }
-                if (empty) {
-                    return;  // nothing a replay could duplicate
-                }
-                transactions.begin();
-                records.accept(record -> transactions.send(record, callback));
-                if (failure.get() == null) {
-                    transactions.commit(markerPartition, batchId + 1);
-                } else {
-                    transactions.abort();
+                if (transactions == null) {
+                    producer.send(record, callback);
+                } else if (!alreadyWritten()) {
+                    if (!begun) {
+                        transactions.begin();
+                        begun = true;
+                    }
+                    transactions.send(record, callback);
                 }
             } catch (KafkaException e) {
                 // Thrown, it is the cause: the records the closed producer then failed ("Producer is closed
-                // forcefully") may have reported first, and would hide a retriable cause (a commit timing out).
-                transactions.abort();
+                // forcefully") may have reported first, and would hide a retriable cause.
                 failure.set(e);
-            }
-        } else {
-            try {
-                records.accept(record -> producer.send(record, callback));
-            } catch (KafkaException e) {
-                failure.set(e);
-            } finally {
-                producer.flush();
+                throw failure();
             }
         }
-        Exception e = failure.get();
-        if (e != null) {
-            throw new IOException("Failed to write batch " + batchId + " of table '" + table + "' to topic '" + topic
+
+        @Override
+        public void commit() throws IOException {
+            try {
+                if (transactions == null) {
+                    producer.flush();
+                } else if (!alreadyWritten() && begun && failure.get() == null) {
+                    transactions.commit(markerPartition, batchId + 1);
+                }
+            } catch (KafkaException e) {
+                failure.set(e);  // as in send: the commit's own failure is the cause
+            }
+            if (failure.get() != null) {
+                throw failure();
+            }
+            committed = true;
+        }
+
+        /** Markers hold the next batch to write, so batch 0 is distinguishable from "nothing written". */
+        private boolean alreadyWritten() {
+            if (written == null) {
+                written = transactions.markerOf(markerPartition) > batchId;
+                if (written) {
+                    LOG.info("Batch {} of table '{}' is already committed to topic '{}' (transaction '{}'); not written"
+                            + " again", batchId, table, topic, transactions.transactionalId());
+                }
+            }
+            return written;
+        }
+
+        private IOException failure() {
+            Exception e = failure.get();
+            return new IOException("Failed to write batch " + batchId + " of table '" + table + "' to topic '" + topic
                     + "'" + (failed.get() > 0 ? " (" + failed.get() + " record(s) failed)" : "")
                     + (transactions != null ? " in transaction '" + transactions.transactionalId() + "'" : "")
                     + ": " + e.getMessage(), e);
+        }
+
+        /** Aborts the batch's transaction unless it committed; at-least-once, what was sent stays sent. */
+        @Override
+        public void close() {
+            if (transactions != null && begun && !committed) {
+                transactions.abort();
+            }
         }
     }
 

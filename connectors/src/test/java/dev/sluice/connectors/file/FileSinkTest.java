@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.sink.BatchWriter;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.type.Column;
 import dev.sluice.execution.type.ColumnType;
@@ -104,6 +105,37 @@ class FileSinkTest {
         assertEquals(List.of(), committedLines());
         write(sink("json"), 0, Arrays.asList(1L, "a", null));
         assertEquals(List.of("{\"id\":1,\"name\":\"a\",\"at\":null}"), committedLines());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void rowsWrittenAsTheyComeAreCommittedWholeOrNotAtAll() throws Exception {
+        StreamSink sink = sink("json");
+        assertTrue(sink.writesRowsAsTheyCome());
+        try (VectorSchemaRoot a = VectorValues.toBatch(SCHEMA, List.of(Arrays.asList(1L, "a", null)), allocator);
+             VectorSchemaRoot b = VectorValues.toBatch(SCHEMA, List.of(Arrays.asList(2L, "b", null)), allocator)) {
+            try (BatchWriter failed = sink.openBatch(0, SCHEMA)) {
+                failed.write(a);  // the batch then fails: closed without its commit
+            }
+            assertEquals(List.of(), committedLines());
+            try (var files = Files.list(dir)) {
+                assertEquals(List.of(), files.map(f -> f.getFileName().toString())
+                        .filter(name -> !name.equals("_sluice_manifest")).toList(),
+                        "no data file, not even a temp file, is left of the failed batch");
+            }
+            try (BatchWriter writer = sink.openBatch(0, SCHEMA)) {
+                writer.write(a);
+                writer.write(b);
+                assertEquals(List.of(), committedLines(), "nothing is visible before the commit");
+                writer.commit();
+            }
+            try (BatchWriter replay = sink.openBatch(0, SCHEMA)) {
+                replay.write(b);  // a replay of a committed batch writes nothing
+                replay.commit();
+            }
+        }
+        assertEquals(List.of("{\"id\":1,\"name\":\"a\",\"at\":null}", "{\"id\":2,\"name\":\"b\",\"at\":null}"),
+                committedLines());
     }
 
     @Test

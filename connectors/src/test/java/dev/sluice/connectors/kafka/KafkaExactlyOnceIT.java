@@ -13,6 +13,7 @@ import dev.sluice.connectors.testing.SharedKafkaBroker;
 import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.error.EngineException;
+import dev.sluice.execution.sink.BatchWriter;
 import dev.sluice.execution.sink.StreamSink;
 import dev.sluice.execution.source.PartitionReader;
 import dev.sluice.execution.testing.ArrowTestBase;
@@ -189,6 +190,33 @@ class KafkaExactlyOnceIT extends ArrowTestBase {
             write(sink, 1, 2, 3);  // the retry of batch 1 with rows that fit
         }
         assertEquals(json(1, 2, 3), values(topic, true));
+    }
+
+    @Test
+    void rowsWrittenAsTheyComeAreVisibleOnlyOnceTheirBatchCommits() throws Exception {
+        String topic = SharedKafkaBroker.createTopic("eos-streamed", 2);
+        ConnectorContext q = query(UUID.randomUUID().toString());
+        try (StreamSink sink = sink(topic, q);
+             VectorSchemaRoot a = rows(1, 2);
+             VectorSchemaRoot b = rows(3)) {
+            assertTrue(sink.writesRowsAsTheyCome());
+            // (A read_committed reader waits while a transaction is open, so the topic is read at the end only.)
+            try (BatchWriter failed = sink.openBatch(0, OUT)) {
+                failed.write(a);  // the batch then fails: closed without its commit, its transaction aborted
+            }
+            try (BatchWriter writer = sink.openBatch(0, OUT)) {
+                writer.write(a);
+                writer.write(b);
+                writer.commit();
+            }
+            try (BatchWriter replay = sink.openBatch(0, OUT)) {
+                replay.write(b);  // a replay of a committed batch writes nothing
+                replay.commit();
+            }
+        }
+        List<String> committed = new ArrayList<>(values(topic, true));
+        committed.sort(null);
+        assertEquals(json(1, 2, 3), committed, "the failed attempt's rows are not visible, the committed ones once");
     }
 
     @Test

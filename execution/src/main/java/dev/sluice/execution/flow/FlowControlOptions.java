@@ -75,12 +75,17 @@ public record FlowControlOptions(OptionalLong maxOffsetsPerTrigger, OptionalLong
     public static final OptionDef<Long> AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER_OPTION = OptionDef.of(
             AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER, OptionType.LONG, "most records one batch of an `available-now` "
                     + "query reads per source table when `maxOffsetsPerTrigger` is not set, so that a backlog of any "
-                    + "size is read in batches of bounded memory. The first batch reads a sixteenth of it, each later "
-                    + "one as many as the last one's peak memory per record says fit `availableNow.batchMemoryTarget`")
+                    + "size is read in batches of bounded memory. A query whose rows go to the sink as they come (no "
+                    + "aggregate, join of two streams, Top-N or LIMIT; into a Kafka, file or blackhole table) holds "
+                    + "only the rows in flight and reads this many from the first batch; any other's first batch reads "
+                    + "a sixteenth of "
+                    + "it, each later one as many as the last one's peak memory per record says fit "
+                    + "`availableNow.batchMemoryTarget`")
             .withDefault(DEFAULT_AVAILABLE_NOW_MAX_OFFSETS_PER_TRIGGER, "16000000").validatedBy(n -> n > 0, POSITIVE);
     public static final OptionDef<Long> AVAILABLE_NOW_BATCH_MEMORY_TARGET_OPTION = OptionDef.of(
             AVAILABLE_NOW_BATCH_MEMORY_TARGET, OptionType.BYTES, "Arrow memory an `available-now` batch is sized to "
-                    + "when `maxOffsetsPerTrigger` is not set (at most half of `maxBatchMemory`): a query of small "
+                    + "when `maxOffsetsPerTrigger` is not set (at most half of `maxBatchMemory`), unless its rows go "
+                    + "to the sink as they come: a query of small "
                     + "output reads a backlog in a few large batches, one of wide rows in batches of the first size "
                     + "(each partition a batch reads costs a fetch and a batch of its own)")
             .withDefault(DEFAULT_AVAILABLE_NOW_BATCH_MEMORY_TARGET, "64 MB")

@@ -57,15 +57,67 @@ public final class AtomicFileWriter {
 
     /** Writes {@code file}, replacing any previous version. */
     public static void write(FileSystem fs, Path file, Content content) {
-        try {
-            Path tmp = writeTemp(fs, file, content);
+        try (Pending pending = open(fs, file)) {
+            content.writeTo(pending.stream());
+            pending.commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Can't write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts writing {@code file} as its content comes: into its temp file, which {@link Pending#commit} syncs and
+     * renames to the file's name (replacing any previous version) and a close without the commit deletes.
+     */
+    public static Pending open(FileSystem fs, Path file) throws IOException {
+        Path tmp = tempFile(file);
+        return new Pending(fs, file, tmp, fs.create(tmp, false));
+    }
+
+    /** A file being written ({@link #open}): its temp file until {@link #commit}. Not thread-safe. */
+    public static final class Pending implements AutoCloseable {
+        private final FileSystem fs;
+        private final Path file;
+        private final Path tmp;
+        private final FSDataOutputStream out;
+        private boolean done;
+
+        private Pending(FileSystem fs, Path file, Path tmp, FSDataOutputStream out) {
+            this.fs = fs;
+            this.file = file;
+            this.tmp = tmp;
+            this.out = out;
+        }
+
+        /** Where the content goes. */
+        public OutputStream stream() {
+            return out;
+        }
+
+        /** Syncs the content and renames the temp file to the file's name, replacing any previous version. */
+        public void commit() throws IOException {
+            out.hsync();
+            out.close();
+            done = true;
             fs.delete(file, false);
             if (!fs.rename(tmp, file)) {
                 fs.delete(tmp, false);
                 throw new IOException("rename of " + tmp + " failed");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Can't write " + file + ": " + e.getMessage(), e);
+        }
+
+        /** Deletes the temp file unless committed. */
+        @Override
+        public void close() throws IOException {
+            if (done) {
+                return;
+            }
+            done = true;
+            try {
+                out.close();
+            } finally {
+                fs.delete(tmp, false);
+            }
         }
     }
 
