@@ -412,9 +412,7 @@ final class BatchRunner {
                             output.partial(aggregate.get(), allocator).addInput(out);
                         }
                     } else if (out != null && streamed != null) {
-                        try (out) {
-                            streamed.write(out);
-                        }
+                        streamed.write(out);
                     } else if (out != null) {
                         output.rows.add(out);
                         produced += out.getRowCount();

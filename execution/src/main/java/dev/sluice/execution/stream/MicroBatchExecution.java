@@ -451,9 +451,9 @@ public final class MicroBatchExecution implements Runnable {
         states.forEach((id, provider) -> stores.put(id, provider.getStore(batchId - 1)));
         try (BufferAllocator batchAllocator = allocator.newChildAllocator("batch-" + batchId, 0,
                 flow.maxBatchMemoryBytes());
-             BatchWriter writer = streamsToSink ? sink.openBatch(batchId, runner.outputSchema()) : null) {
-            StreamedRows streamed = writer == null ? null
-                    : new StreamedRows(writer, () -> awaitLogged(batchId, logging));
+             BatchWriter writer = streamsToSink ? sink.openBatch(batchId, runner.outputSchema()) : null;
+             StreamedRows streamed = writer == null ? null
+                     : new StreamedRows(writer, logging.write::isDone, () -> awaitLogged(batchId, logging))) {
             try (BatchOutput output = runner.run(batch.ranges(), batchAllocator, stores, batchId, batchWatermark,
                     loggedMillis, streamed)) {
                 long processNanos = System.nanoTime() - t0;
