@@ -42,12 +42,7 @@ public final class FlakySinkConnector extends WrappingConnector {
 
             @Override
             public Optional<String> unreachable(Throwable failure) {
-                for (Throwable t = failure; t != null; t = t.getCause()) {
-                    if (t instanceof ConnectException) {
-                        return Optional.of("the flaky sink");
-                    }
-                }
-                return Optional.empty();
+                return outage(failure, "the flaky sink");
             }
 
             @Override

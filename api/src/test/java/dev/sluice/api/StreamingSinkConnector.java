@@ -84,12 +84,7 @@ public final class StreamingSinkConnector extends WrappingConnector {
 
             @Override
             public Optional<String> unreachable(Throwable failure) {
-                for (Throwable t = failure; t != null; t = t.getCause()) {
-                    if (t instanceof ConnectException) {
-                        return Optional.of("the streaming sink");
-                    }
-                }
-                return Optional.empty();
+                return outage(failure, "the streaming sink");
             }
 
             @Override

@@ -7,9 +7,11 @@ import dev.sluice.execution.connector.ConnectorContext;
 import dev.sluice.execution.connector.TableDescriptor;
 import dev.sluice.execution.source.StreamSource;
 import dev.sluice.execution.type.RowSchema;
+import java.net.ConnectException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Base of the test connectors that wrap a real one to misbehave on purpose: the table is handed to the
@@ -58,5 +60,15 @@ abstract class WrappingConnector implements Connector {
     @Override
     public void drop(TableDescriptor table) {
         delegate.drop(delegateTable(table));
+    }
+
+    /** {@code what}, if {@code failure} was caused by a refused connection (the injected outages); else empty. */
+    static Optional<String> outage(Throwable failure, String what) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return Optional.of(what);
+            }
+        }
+        return Optional.empty();
     }
 }
