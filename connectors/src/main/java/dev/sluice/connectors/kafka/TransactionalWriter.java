@@ -189,9 +189,21 @@ final class TransactionalWriter implements AutoCloseable {
         }
     }
 
-    /** Abandons the open transaction, if any: nothing sent in it becomes visible. */
+    /**
+     * Aborts the open transaction, if any: nothing sent in it becomes visible, and read_committed readers of its
+     * partitions go on past it at once (a batch that failed elsewhere, e.g. a task, may not run again soon, or
+     * ever: an open transaction would hold them for up to the transaction timeout). If the broker can't be told
+     * (the producer failed), the producer is dropped instead: the next one aborts what this one left open.
+     */
     void abort() {
-        if (inTransaction) {
+        if (!inTransaction) {
+            return;
+        }
+        try {
+            producer.abortTransaction();
+            inTransaction = false;
+        } catch (RuntimeException e) {
+            LOG.debug("Aborting the transaction of {} failed; dropping its producer", transactionalId, e);
             reset();
         }
     }

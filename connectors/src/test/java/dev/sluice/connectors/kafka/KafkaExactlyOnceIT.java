@@ -30,10 +30,15 @@ import java.util.stream.IntStream;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -73,6 +78,21 @@ class KafkaExactlyOnceIT extends ArrowTestBase {
 
     private static List<String> values(String topic, boolean readCommitted) {
         return SharedKafkaBroker.readAll(topic, readCommitted).stream().map(ConsumerRecord::value).toList();
+    }
+
+    /** Each partition's end offset for readers of {@code isolation}: the last stable offset for read_committed. */
+    private static Map<Integer, Long> endOffsets(String topic, IsolationLevel isolation) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafkaBroker.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            for (int p = 0; p < admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+                    p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<Integer, Long> ends = new java.util.TreeMap<>();
+            admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get()
+                    .forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
+            return ends;
+        }
     }
 
     private static List<String> json(long... values) {
@@ -200,10 +220,19 @@ class KafkaExactlyOnceIT extends ArrowTestBase {
              VectorSchemaRoot a = rows(1, 2);
              VectorSchemaRoot b = rows(3)) {
             assertTrue(sink.writesRowsAsTheyCome());
-            // (A read_committed reader waits while a transaction is open, so the topic is read at the end only.)
             try (BatchWriter failed = sink.openBatch(0, OUT)) {
                 failed.write(a);  // the batch then fails: closed without its commit, its transaction aborted
+                // Once its records are on the broker, its transaction is open there.
+                for (long deadline = System.nanoTime() + 30_000_000_000L; endOffsets(topic,
+                        IsolationLevel.READ_UNCOMMITTED).values().stream().mapToLong(Long::longValue).sum() < 2; ) {
+                    assertTrue(System.nanoTime() < deadline, "the failed attempt's records reached the broker");
+                    Thread.sleep(20);
+                }
             }
+            // Aborted through the broker, not left open for the retry to fence: read_committed readers go on at once
+            // (their last stable offset is the log's end again).
+            assertEquals(endOffsets(topic, IsolationLevel.READ_UNCOMMITTED), endOffsets(topic, IsolationLevel.READ_COMMITTED));
+            assertEquals(List.of(), values(topic, true));
             try (BatchWriter writer = sink.openBatch(0, OUT)) {
                 writer.write(a);
                 writer.write(b);
