@@ -159,6 +159,7 @@ public final class KafkaSink implements StreamSink {
         prepare(schema);
         return new RecordWriter(batchId);
     }
+
     /** With a primary key: changes are written as upserts and tombstones by key. */
     @Override
     public boolean takesChanges() {

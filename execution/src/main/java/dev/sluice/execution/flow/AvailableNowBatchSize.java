@@ -33,18 +33,12 @@ public final class AvailableNowBatchSize {
      * @param memoryTarget the peak Arrow memory a batch is sized to, in bytes
      */
     public AvailableNowBatchSize(long max, long memoryTarget) {
-        if (max < 1 || memoryTarget < 1) {
-            throw new IllegalArgumentException("max and memoryTarget must be positive: " + max + ", " + memoryTarget);
-        }
-        this.max = max;
-        this.first = (max + FIRST_BATCH_SHARE - 1) / FIRST_BATCH_SHARE;
-        this.memoryTarget = memoryTarget;
-        this.next = first;
+        this((max + FIRST_BATCH_SHARE - 1) / FIRST_BATCH_SHARE, max, memoryTarget);
     }
 
     private AvailableNowBatchSize(long first, long max, long memoryTarget) {
-        if (max < 1) {
-            throw new IllegalArgumentException("max must be positive: " + max);
+        if (max < 1 || memoryTarget < 1) {
+            throw new IllegalArgumentException("max and memoryTarget must be positive: " + max + ", " + memoryTarget);
         }
         this.first = first;
         this.max = max;

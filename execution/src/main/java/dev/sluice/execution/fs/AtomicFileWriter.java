@@ -96,9 +96,7 @@ public final class AtomicFileWriter {
 
         /** Syncs the content and renames the temp file to the file's name, replacing any previous version. */
         public void commit() throws IOException {
-            out.hsync();
-            out.close();
-            done = true;
+            sync();
             fs.delete(file, false);
             if (!fs.rename(tmp, file)) {
                 fs.delete(tmp, false);
@@ -106,7 +104,15 @@ public final class AtomicFileWriter {
             }
         }
 
-        /** Deletes the temp file unless committed. */
+        /** Syncs and closes the temp file, which is then the caller's to rename or delete; returns it. */
+        private Path sync() throws IOException {
+            out.hsync();
+            out.close();
+            done = true;
+            return tmp;
+        }
+
+        /** Deletes the temp file unless committed (or synced for the caller). */
         @Override
         public void close() throws IOException {
             if (done) {
@@ -190,18 +196,9 @@ public final class AtomicFileWriter {
     }
 
     private static Path writeTemp(FileSystem fs, Path file, Content content) throws IOException {
-        Path tmp = tempFile(file);
-        try (FSDataOutputStream out = fs.create(tmp, false)) {
-            content.writeTo(out);
-            out.hsync();
-        } catch (IOException | RuntimeException e) {
-            try {
-                fs.delete(tmp, false);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
+        try (Pending pending = open(fs, file)) {
+            content.writeTo(pending.stream());
+            return pending.sync();
         }
-        return tmp;
     }
 }

@@ -272,11 +272,12 @@ public final class IncrementalPlan {
 
     /**
      * Whether the result is the tasks' rows as they come: one stage of tasks, no operator above it, no partial
-     * aggregate, no LIMIT. Then the tasks can hand their rows to a sink that writes them as they come, and a batch
-     * holds only the rows in flight.
+     * aggregate, no LIMIT, not a complete result nor one that retracts rows it emitted. Then the tasks can hand their rows to a sink that
+     * writes them as they come, and a batch holds only the rows in flight.
      */
     boolean streamsRows() {
-        return root instanceof TaskStage t && t.partial().isEmpty() && limit.isEmpty() && mode != OutputMode.COMPLETE;
+        return root instanceof TaskStage t && t.partial().isEmpty() && limit.isEmpty() && mode != OutputMode.COMPLETE
+                && resultChangelogMode().kind() != ChangelogMode.Kind.RETRACT;
     }
 
     /** Rows a task needs to produce at most: with a LIMIT over rows (not groups), OFFSET + FETCH; else unlimited. */

@@ -158,7 +158,7 @@ public final class MicroBatchExecution implements Runnable {
         this.observer = requireNonNull(observer, "observer is null");
         this.updatesRows = batchPlan.resultChangelogMode().kind() == ChangelogMode.Kind.RETRACT;
         this.completeResult = !updatesRows && batchPlan.mode() == OutputMode.COMPLETE;
-        this.streamsToSink = !updatesRows && !completeResult && batchPlan.streamsRows() && sink.writesRowsAsTheyCome();
+        this.streamsToSink = batchPlan.streamsRows() && sink.writesRowsAsTheyCome();
         if (updatesRows && !sink.takesChanges()) {
             // The one check of it (the api's launcher relies on it): the changelog mode here is the plan's own.
             throw EngineException.userError("Query '" + queryName + "': the query's result updates and deletes rows "
