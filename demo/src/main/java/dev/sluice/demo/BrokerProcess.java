@@ -44,7 +44,7 @@ public final class BrokerProcess implements AutoCloseable {
         requireNonNull(heap, "heap is null");
         Files.createDirectories(dataDir);
         Path log = dataDir.toAbsolutePath().getParent().resolve("broker.log");
-        List<String> command = JvmCommand.of(BrokerMain.class, List.of("-Xmx" + heap), List.of(dataDir.toString()));
+        List<String> command = JvmCommand.ofBroker(BrokerMain.class, List.of("-Xmx" + heap), List.of(dataDir.toString()));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> bootstrap = CompletableFuture.supplyAsync(() -> {

@@ -89,6 +89,8 @@ final class PartitionFetcher implements AutoCloseable {
     /** What the request in flight to each leader (node id) asked for. */
     private final Map<Integer, Map<TopicPartition, FetchRequest.PartitionData>> inFlight = new HashMap<>();
     private double bytesPerRecord = INITIAL_RECORD_BYTES;
+    /** The most bytes one request has asked for: what a new response buffer is sized to. */
+    private long largestRequestBytes;
     private final ResponseBuffers responseBuffers = new ResponseBuffers();
     /** The buffers of the responses the last poll returned: free once the reader asks for more. */
     private final List<byte[]> returnedBuffers = new ArrayList<>();
@@ -250,6 +252,7 @@ final class PartitionFetcher implements AutoCloseable {
             ClientRequest clientRequest = client.newClientRequest(Integer.toString(leader.id()), request, now, true);
             client.send(clientRequest, now);
             inFlight.put(leader.id(), e.getValue());
+            largestRequestBytes = Math.max(largestRequestBytes, Math.min(maxBytes, bytesByLeader.get(leader)));
             e.getValue().forEach((partition, data) -> ranges.get(partition).requested = data.fetchOffset);
         }
     }
@@ -340,7 +343,9 @@ final class PartitionFetcher implements AutoCloseable {
      * {@code fetch.max.bytes} per response: those were nearly all of the heap a query allocated (a pass-through
      * allocated 550 MB of them for 5 M records), and the young collections they caused touched ever more of the
      * committed heap. Kafka's client never gives a buffer back ({@link #release} is a no-op); small responses
-     * (metadata, errors) get buffers of their own.
+     * (metadata, errors) get buffers of their own. A new buffer fits the largest request sent so far rather than
+     * {@code fetch.max.bytes}: a fetcher reading one partition asks about 1 MB, and buffers of 4 MB were most of
+     * the heap's growth in a long pass-through run (in G1's humongous regions, 16 of them against 6 at its start).
      */
     private final class ResponseBuffers implements MemoryPool {
         /** Smaller responses are not worth keeping a buffer for. */
@@ -364,14 +369,14 @@ final class PartitionFetcher implements AutoCloseable {
                 }
             }
             if (array == null) {
-                array = new byte[Math.max(size, maxBytes + POOLED_SIZE)];
+                array = new byte[(int) Math.max(size, largestRequestBytes + POOLED_SIZE)];
             }
             return ByteBuffer.wrap(array, 0, size).slice();
         }
 
-        /** A buffer of a response whose records were all read. */
+        /** A buffer of a response whose records were all read; one smaller than the requests now is dropped. */
         void reuse(byte[] array) {
-            if (array.length >= POOLED_SIZE && free.size() < KEPT) {
+            if (array.length >= POOLED_SIZE && array.length >= largestRequestBytes && free.size() < KEPT) {
                 free.add(array);
             }
         }
