@@ -118,6 +118,59 @@ class PartitionRecordsTest {
         assertThrows(CorruptRecordException.class, records::next);
     }
 
+    @Test
+    void readsVarintsOfEveryLengthAsKafkasIteratorDoes() {
+        // Lengths, timestamp deltas (negative ones too) and offset deltas whose varints take 1 to 5 bytes (10 for
+        // the timestamp's varlong), and header counts past one byte.
+        List<SimpleRecord> records = new ArrayList<>();
+        int[] lengths = {0, 1, 63, 64, 127, 128, 8191, 8192, 16384, 1_048_576, 2_097_152};
+        long[] deltas = {0, -1, 63, -64, 64, 1L << 20, -(1L << 35), 1L << 40, Long.MAX_VALUE / 4};
+        for (int i = 0; i < 300; i++) {
+            byte[] value = new byte[lengths[i % lengths.length]];
+            Arrays.fill(value, (byte) ('a' + i % 26));
+            Header[] headers = new Header[i == 7 ? 70 : i % 3];
+            for (int h = 0; h < headers.length; h++) {
+                headers[h] = new RecordHeader("h" + h, h % 2 == 0 ? null : bytes("v" + i));
+            }
+            records.add(new SimpleRecord(1_000_000_000_000L + deltas[i % deltas.length], i % 5 == 0 ? null : bytes("k" + i),
+                    value, headers));
+        }
+        ByteBuffer response = MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V2, 5_000_000_000L, Compression.NONE,
+                TimestampType.CREATE_TIME, records.toArray(SimpleRecord[]::new)).buffer();
+        PartitionRecords read = new PartitionRecords(PARTITION, MemoryRecords.readableRecords(response.duplicate()),
+                5_000_000_000L, List.of(), false);
+        int n = 0;
+        for (Record want : MemoryRecords.readableRecords(response.duplicate()).records()) {
+            assertEquals(true, read.next(), "record at " + want.offset());
+            assertEquals(want.offset(), read.offset());
+            assertEquals(want.timestamp(), read.timestamp(), "timestamp at " + want.offset());
+            assertArrayEquals(array(want.key()), slice(read, read.keyOffset(), read.keyLength()));
+            assertArrayEquals(array(want.value()), slice(read, read.valueOffset(), read.valueLength()));
+            assertEquals(Arrays.asList(want.headers()), Arrays.asList(read.headers()), "headers at " + want.offset());
+            n++;
+        }
+        assertEquals(300, n);
+        assertEquals(false, read.next());
+        assertEquals(5_000_000_300L, read.nextOffset());
+    }
+
+    @Test
+    void failsOnARecordThatRunsPastItsBatch() {
+        ByteBuffer batch = MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V2, 0, Compression.NONE,
+                TimestampType.CREATE_TIME, record(1000, "k0", "v0"), record(1001, "k1", "v1")).buffer();
+        int firstRecord = batch.position() + 61;
+        batch.put(firstRecord, (byte) 0x7e);  // its length, 63 (zigzag): past the batch's end
+        // The CRC covers the record: make it match, so that only the record's own fields are at fault.
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        ByteBuffer covered = batch.duplicate();
+        covered.position(batch.position() + 21);
+        crc.update(covered);
+        batch.putInt(batch.position() + 17, (int) crc.getValue());
+        PartitionRecords read = new PartitionRecords(PARTITION, MemoryRecords.readableRecords(batch), 0, List.of(), false);
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, read::next);
+        assertEquals(true, e.getMessage().contains(PARTITION.toString()), e.getMessage());
+    }
+
     /** The records read are those Kafka's own iterator gives at {@code offsets}, field by field. */
     private static void assertRecords(List<Long> offsets, PartitionRecords records) {
         List<Record> expected = new ArrayList<>();
