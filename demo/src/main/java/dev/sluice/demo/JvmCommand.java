@@ -23,22 +23,24 @@ public final class JvmCommand {
 
     /** A JVM running Sluice (a bench phase, a chaos query): the {@code sluice} script's JVM settings apply. */
     public static List<String> of(Class<?> mainClass, List<String> jvmFlags, List<String> args) {
-        return command(mainClass, jvmFlags, args, true);
+        return command(mainClass, ManagementFactory.getRuntimeMXBean().getInputArguments(), jvmFlags, args, true);
     }
 
     /** A JVM running a Kafka broker: the class data archive and JIT thresholds only. */
     public static List<String> ofBroker(Class<?> mainClass, List<String> jvmFlags, List<String> args) {
-        return command(mainClass, jvmFlags, args, false);
+        return command(mainClass, ManagementFactory.getRuntimeMXBean().getInputArguments(), jvmFlags, args, false);
     }
 
-    private static List<String> command(Class<?> mainClass, List<String> jvmFlags, List<String> args, boolean sluice) {
+    /** The command line, passing on those of {@code parentFlags} (this JVM's) that a child of its kind takes. */
+    static List<String> command(Class<?> mainClass, List<String> parentFlags, List<String> jvmFlags, List<String> args,
+            boolean sluice) {
         requireNonNull(mainClass, "mainClass is null");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add(ARROW_FLAG);
         // This JVM's class data archive (the sluice script's, made for this classpath) serves the child too, and
         // the child compiles with the same JIT thresholds; in their order, so that a user's later flag still wins.
-        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        for (String flag : parentFlags) {
             if (flag.startsWith("-XX:SharedArchiveFile=") || flag.startsWith("-Xlog:cds") || flag.startsWith("-XX:Tier4")
                     || sluice && (flag.startsWith("-XX:CompileCommand=") || flag.startsWith("-Xmn"))) {
                 command.add(flag);
