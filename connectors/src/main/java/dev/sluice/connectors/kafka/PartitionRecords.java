@@ -115,17 +115,10 @@ final class PartitionRecords {
         this.fetchOffset = fetchOffset;
         this.nextOffset = fetchOffset;
         this.readCommitted = readCommitted;
-        ByteBuffer buffer = records.buffer();
-        if (buffer.hasArray()) {
-            this.responseBytes = buffer.array();
-            this.batchStart = buffer.arrayOffset() + buffer.position();
-            this.end = buffer.arrayOffset() + buffer.limit();
-        } else {
-            this.responseBytes = new byte[buffer.remaining()];
-            buffer.duplicate().get(responseBytes);
-            this.batchStart = 0;
-            this.end = responseBytes.length;
-        }
+        Bytes bytes = Bytes.of(records);
+        this.responseBytes = bytes.array();
+        this.batchStart = bytes.start();
+        this.end = bytes.end();
         this.abortedTransactions = new PriorityQueue<>(
                 Math.max(1, abortedTransactions == null ? 1 : abortedTransactions.size()),
                 (a, b) -> Long.compare(a.firstOffset(), b.firstOffset()));
@@ -242,6 +235,21 @@ final class PartitionRecords {
         }
     }
 
+    /** Where records lie: {@code [start, end)} of {@code array}. */
+    private record Bytes(byte[] array, int start, int end) {
+        /** The records' own array (a heap buffer, as Kafka's network client receives), else a copy. */
+        static Bytes of(MemoryRecords records) {
+            ByteBuffer buffer = records.buffer();
+            if (buffer.hasArray()) {
+                int start = buffer.arrayOffset() + buffer.position();
+                return new Bytes(buffer.array(), start, start + buffer.remaining());
+            }
+            byte[] copy = new byte[buffer.remaining()];
+            buffer.duplicate().get(copy);
+            return new Bytes(copy, 0, copy.length);
+        }
+    }
+
     /** The size of the batch at {@code start} (its log overhead included), or -1 if it does not end before {@code end}. */
     private static int batchSize(byte[] b, int start, int end) {
         if (end - start < LOG_OVERHEAD) {
@@ -256,20 +264,11 @@ final class PartitionRecords {
      * holds none: where the next fetch of the partition starts.
      */
     static long nextOffsetAfter(MemoryRecords records, long fetchOffset) {
-        ByteBuffer buffer = records.buffer();
-        byte[] b;
-        int first;
-        if (buffer.hasArray()) {
-            b = buffer.array();
-            first = buffer.arrayOffset() + buffer.position();
-        } else {
-            b = new byte[buffer.remaining()];
-            buffer.duplicate().get(b);
-            first = 0;
-        }
-        int end = first + buffer.remaining();
+        Bytes bytes = Bytes.of(records);
+        byte[] b = bytes.array();
+        int end = bytes.end();
         long next = fetchOffset;
-        for (int start = first, size = batchSize(b, start, end); size >= 0;
+        for (int start = bytes.start(), size = batchSize(b, start, end); size >= 0;
                 start += size, size = batchSize(b, start, end)) {
             long base = (long) LONG.get(b, start);
             // The old formats' entry holds its last offset; a v2 batch its first and the delta to its last.
