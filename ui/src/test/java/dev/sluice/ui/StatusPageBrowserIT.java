@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,8 +115,15 @@ class StatusPageBrowserIT {
         List<QueryProgress> engine = q.recentProgress();
         assertTrue(engine.size() < 100, "the engine still holds every batch: " + engine.size());
         assertEquals(engine.size(), points("batchSize"), "one point per batch");
-        String rowsText = browser.driver.findElement(By.cssSelector("#batches tbody tr td:nth-child(1)")).getText();
-        assertEquals(String.valueOf(q.lastProgress().orElseThrow().batchId()), rowsText, "the newest batch on top");
+        // The newest batch on top: the page polls, and a batch without input may complete between reading the
+        // engine's newest and the page's top row, so they are compared while the engine's stays the same.
+        AtomicReference<String> seen = new AtomicReference<>();
+        await(() -> {
+            long newest = q.lastProgress().orElseThrow().batchId();
+            String top = browser.driver.findElement(By.cssSelector("#batches tbody tr td:nth-child(1)")).getText();
+            seen.set("engine's newest batch " + newest + ", the page's top row " + top);
+            return newest == q.lastProgress().orElseThrow().batchId() && String.valueOf(newest).equals(top);
+        }, () -> "the newest batch on top: " + seen.get());
 
         // The queries page lists it; its stop button stops it, as STOP QUERY does.
         browser.driver.get(server.url() + "/");
@@ -239,11 +249,15 @@ class StatusPageBrowserIT {
         return Math.round(chartValues(chart, series).stream().mapToDouble(Double::doubleValue).sum());
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        await(condition, () -> "condition");
+    }
+
+    private static void await(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 60 s");
+                throw new AssertionError(what.get() + " not met within 60 s");
             }
             Thread.sleep(100);
         }
